@@ -1,0 +1,58 @@
+"""The audit log: every service writes one row for each change it makes (design.md invariant 8)."""
+
+from typing import Any
+
+from django.db import models
+
+from kopdes.core.masking import mask_mapping
+from kopdes.core.middleware import current_client_ip, current_request_id
+from kopdes.core.models import AuditEvent
+
+
+def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The JSON-able state of `instance` for before/after (foreign keys as their ids)."""
+    data: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        value = getattr(instance, field.attname)
+        if value is not None and not isinstance(value, (int, str, bool, float)):
+            value = str(value)
+        data[field.name] = value
+    return data
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str | None = None,
+    object_id: str = "",
+    cooperative_id: int | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str = "",
+) -> AuditEvent:
+    """Append one audit row. `actor` is a user (or None for the system); NIK, KK and phone
+    numbers in before/after are masked before they are stored."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(getattr(obj, "public_id", None) or obj.pk)
+        if cooperative_id is None:
+            cooperative_id = getattr(obj, "cooperative_id", None)
+    actor_id = getattr(actor, "pk", None)
+    return AuditEvent.objects.create(
+        actor_id=actor_id,
+        actor_label=str(actor) if actor is not None else "system",
+        cooperative_id=cooperative_id,
+        action=action,
+        object_type=object_type or "",
+        object_id=object_id,
+        object_label=str(obj)[:300] if obj is not None else "",
+        before=mask_mapping(before),
+        after=mask_mapping(after),
+        reason=reason,
+        request_id=current_request_id() if current_request_id() != "-" else "",
+        ip=current_client_ip(),
+    )
