@@ -1,8 +1,7 @@
-from django.urls import path
+"""Staff pages. Each views module owns its `urlpatterns`; this file only strings them together."""
 
-from kopdes.web.views import errors
+from kopdes.web.views import account, cooperatives, regions
 
 app_name = "web"
 
-urlpatterns = [
-]
+urlpatterns = [*account.urlpatterns, *regions.urlpatterns, *cooperatives.urlpatterns]
