@@ -27,6 +27,14 @@ class UserManager(BaseUserManager):
         return self.create_user(phone, password, **fields)
 
 
+class VillageOffice(models.TextChoices):
+    """Offices that bar a person from the pengurus (domain.md section 1)."""
+
+    HEAD = "kepala_desa", _("Kepala Desa / Lurah")
+    OFFICIAL = "perangkat_desa", _("Village official (perangkat desa/kelurahan)")
+    BPD = "bpd", _("BPD member")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who may log in. Logs in with a phone number (E.164) and a password (argon2)."""
 
@@ -36,8 +44,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     nik = models.CharField(_("NIK"), max_length=16, blank=True)
     kk_number = models.CharField(_("KK number"), max_length=16, blank=True)
     language = models.CharField(_("language"), max_length=5, choices=[("id", "Bahasa Indonesia"), ("en", "English")], default="id")
-    is_village_official = models.BooleanField(_("village official (perangkat desa)"), default=False)
-    is_bpd_member = models.BooleanField(_("BPD member"), default=False)
+    village_office = models.CharField(
+        _("office in the village government"), max_length=15, choices=VillageOffice.choices, blank=True
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)

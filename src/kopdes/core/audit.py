@@ -16,7 +16,7 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
         if fields is not None and field.name not in fields:
             continue
         value = getattr(instance, field.attname)
-        if value is not None and not isinstance(value, (int, str, bool, float)):
+        if value is not None and not isinstance(value, (int, str, bool, float, list, dict)):
             value = str(value)
         data[field.name] = value
     return data

@@ -49,10 +49,10 @@ def parse_rupiah(text: str) -> Rupiah:
     Raises ValueError for anything else (a fractional rupiah, letters, an empty string).
     """
     cleaned = text.strip().replace(" ", "")
+    negative = cleaned.startswith("-")
+    cleaned = cleaned.removeprefix("-")
     if cleaned[:2].lower() == "rp":
         cleaned = cleaned[2:]
-    negative = cleaned.startswith("-")
-    cleaned = cleaned.lstrip("-")
     if "," in cleaned:
         whole, _, cents = cleaned.partition(",")
         if cents.strip("0"):

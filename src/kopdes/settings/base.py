@@ -29,7 +29,7 @@ DEBUG = env_bool("KOPDES_DEBUG", default=False)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("KOPDES_DEBUG must be off when KOPDES_ENV=production.")
 
-_DEV_SECRET = "kopdes-development-only-secret-key-never-use-in-production-0123456789"
+_DEV_SECRET = "kopdes-development-only-secret-key-never-use-in-production-0123456789"  # noqa: S105
 SECRET_KEY = env_str("KOPDES_SECRET_KEY", None if PRODUCTION else _DEV_SECRET)
 if PRODUCTION and (SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 50):
     raise ImproperlyConfigured("KOPDES_SECRET_KEY must be a random string of at least 50 characters.")

@@ -1,0 +1,109 @@
+"""Who may see and do what: request id -> object, tenant first, role second.
+
+Absent and forbidden give the same NotFound, so nobody can probe for other cooperatives.
+Supervisors (Dinas, province, ministry, Kejaksaan, CSR partners) see the cooperatives in their
+grant's scope, read-only.
+"""
+
+import uuid
+from enum import StrEnum
+
+from django.db.models import Q, QuerySet
+
+from kopdes.accounts.models import Role, SupervisionGrant, User
+from kopdes.cooperatives.models import Cooperative
+from kopdes.core.errors import NotFound
+
+
+class Capability(StrEnum):
+    VIEW = "view"  # the cooperative's profile, officers, business units, policy
+    EDIT_PROFILE = "edit_profile"  # legal identity, village profile, business units
+    MANAGE_OFFICERS = "manage_officers"  # assign and end roles, record employees
+    CHANGE_POLICY = "change_policy"  # a new AD/ART parameter version
+    VIEW_AUDIT = "view_audit"  # the audit log
+
+
+# Roles that grant each capability inside the cooperative. Supervisors get only the read ones.
+ROLE_CAPABILITIES: dict[Capability, frozenset[str]] = {
+    Capability.VIEW: frozenset(Role.Kind.values),
+    Capability.EDIT_PROFILE: frozenset({"ketua", "sekretaris", "manajer"}),
+    Capability.MANAGE_OFFICERS: frozenset({"ketua", "sekretaris"}),
+    Capability.CHANGE_POLICY: frozenset({"ketua"}),
+    Capability.VIEW_AUDIT: frozenset({"ketua", "pengawas", "ketua_pengawas"}),
+}
+SUPERVISOR_CAPABILITIES = frozenset({Capability.VIEW, Capability.VIEW_AUDIT})
+
+
+def active_roles(user: User) -> QuerySet[Role]:
+    return Role.objects.filter(user=user, ended_on__isnull=True)
+
+
+def active_grants(user: User) -> QuerySet[SupervisionGrant]:
+    return SupervisionGrant.objects.filter(user=user, revoked_at__isnull=True)
+
+
+def supervised_filter(user: User) -> Q | None:
+    """A filter on Cooperative for everything the person's live grants cover, or None."""
+    condition: Q | None = None
+    for grant in active_grants(user).prefetch_related("cooperatives"):
+        if grant.agency == SupervisionGrant.Agency.CSR:
+            part = Q(pk__in=[c.pk for c in grant.cooperatives.all()])
+        elif grant.region_prefix:
+            part = Q(village__code__startswith=grant.region_prefix + ".") | Q(village__code=grant.region_prefix)
+        else:
+            part = Q()  # a national grant (ministry) covers every cooperative
+        condition = part if condition is None else condition | part
+    return condition
+
+
+def supervised_cooperatives(user: User) -> QuerySet[Cooperative]:
+    condition = supervised_filter(user)
+    if user.is_superuser:
+        return Cooperative.objects.all()
+    if condition is None:
+        return Cooperative.objects.none()
+    return Cooperative.objects.filter(condition)
+
+
+def visible_cooperatives(user: User) -> QuerySet[Cooperative]:
+    """Every cooperative the person can open: where they hold a role, or within a grant."""
+    if not user.is_authenticated:
+        return Cooperative.objects.none()
+    if user.is_superuser:
+        return Cooperative.objects.all()
+    condition = Q(pk__in=active_roles(user).values("cooperative_id"))
+    supervised = supervised_filter(user)
+    if supervised is not None:
+        condition |= supervised
+    return Cooperative.objects.filter(condition)
+
+
+def role_kinds(user: User, cooperative: Cooperative) -> set[str]:
+    return set(active_roles(user).filter(cooperative=cooperative).values_list("kind", flat=True))
+
+
+def capabilities(user: User, cooperative: Cooperative) -> set[Capability]:
+    """What `user` may do in `cooperative` (empty when they have nothing to do with it)."""
+    if not user.is_authenticated:
+        return set()
+    if user.is_superuser:
+        return set(Capability)
+    kinds = role_kinds(user, cooperative)
+    allowed = {cap for cap, roles in ROLE_CAPABILITIES.items() if kinds & roles}
+    if supervised_cooperatives(user).filter(pk=cooperative.pk).exists():
+        allowed |= SUPERVISOR_CAPABILITIES
+    return allowed
+
+
+def cooperative_access(user: User, public_id: uuid.UUID | str, *, need: Capability = Capability.VIEW) -> Cooperative:
+    """The cooperative `public_id` if `user` has `need` there; NotFound otherwise (absent or not theirs)."""
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError:
+        raise NotFound() from None
+    cooperative = (
+        Cooperative.objects.select_related("village__district__regency__province").filter(public_id=key).first()
+    )
+    if cooperative is None or need not in capabilities(user, cooperative):
+        raise NotFound()
+    return cooperative

@@ -1,0 +1,56 @@
+from django.utils.translation import gettext_lazy as _
+
+from kopdes.core.errors import Conflict, DomainError, ValidationFailed
+
+
+class PhoneTaken(Conflict):
+    code = "account.phone_taken"
+    message = _("This phone number is already registered.")
+
+
+class InvalidPerson(ValidationFailed):
+    code = "account.invalid"
+
+
+class InvalidCredentials(DomainError):
+    code = "auth.invalid_credentials"
+    status = 401
+    message = _("The phone number or password is wrong.")
+
+
+class LockedOut(DomainError):
+    code = "auth.locked_out"
+    status = 429
+    message = _("Too many failed logins. Try again in %(minutes)s minutes.")
+
+
+class VillageOfficialAsPengurus(DomainError):
+    code = "organ.village_official_as_pengurus"
+    status = 422
+    message = _("%(person)s is a village official or BPD member and may not be pengurus.")
+
+
+class PengurusAndPengawas(DomainError):
+    code = "organ.pengurus_and_pengawas"
+    status = 422
+    message = _("%(person)s cannot be both pengurus and pengawas of the same cooperative.")
+
+
+class PengawasChairNotVillageHead(DomainError):
+    code = "organ.pengawas_chair_not_village_head"
+    status = 422
+    message = _("The Kepala Desa or Lurah chairs the pengawas: %(person)s is not recorded as the village head.")
+
+
+class SeatTaken(Conflict):
+    code = "organ.seat_taken"
+    message = _("The seat of %(role)s is held by %(holder)s; end that role first.")
+
+
+class RoleAlreadyHeld(Conflict):
+    code = "role.already_held"
+    message = _("%(person)s already holds this role.")
+
+
+class InvalidGrant(ValidationFailed):
+    code = "supervision.invalid_grant"

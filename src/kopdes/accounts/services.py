@@ -1,0 +1,257 @@
+"""Writes about people: registration, roles with the organ rules, employees, supervision grants.
+
+Each service is one transaction and writes its audit row; NIK, KK and phone numbers are masked
+in the audit log.
+"""
+
+import re
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kopdes.accounts.errors import (
+    InvalidGrant,
+    InvalidPerson,
+    PengawasChairNotVillageHead,
+    PengurusAndPengawas,
+    PhoneTaken,
+    RoleAlreadyHeld,
+    SeatTaken,
+    VillageOfficialAsPengurus,
+)
+from kopdes.accounts.models import Employee, Role, SupervisionGrant, User, VillageOffice
+from kopdes.accounts.rules import normalize_phone
+from kopdes.cooperatives.models import Cooperative
+from kopdes.core.audit import audit_record, snapshot
+from kopdes.core.errors import ValidationFailed
+from kopdes.regions.models import District, Province, Regency, Village
+
+PERSON_FIELDS = ["phone", "full_name", "nik", "kk_number", "language", "village_office", "is_active"]
+SINGLE_SEATS = {"ketua", "sekretaris", "bendahara", "wakil_usaha", "wakil_anggota", "ketua_pengawas"}
+
+
+def _person_errors(*, full_name: str, nik: str, kk_number: str, village_office: str) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not full_name.strip() or len(full_name) > 150:
+        errors["full_name"] = [_("Enter the full name (at most 150 characters).")]
+    if nik and not re.fullmatch(r"\d{16}", nik):
+        errors["nik"] = [_("A NIK has exactly 16 digits.")]
+    if kk_number and not re.fullmatch(r"\d{16}", kk_number):
+        errors["kk_number"] = [_("A KK number has exactly 16 digits.")]
+    if village_office and village_office not in VillageOffice.values:
+        errors["village_office"] = [_("Unknown village office.")]
+    return errors
+
+
+@transaction.atomic
+def user_register(
+    *,
+    actor: Any,
+    phone: str,
+    password: str | None,
+    full_name: str,
+    nik: str = "",
+    kk_number: str = "",
+    village_office: str = "",
+    language: str = "id",
+) -> User:
+    """Register a person who may log in. Raises InvalidPhone, PhoneTaken, InvalidPerson.
+
+    `password=None` creates an account that cannot log in until a password is set.
+    """
+    e164 = normalize_phone(phone)
+    errors = _person_errors(full_name=full_name, nik=nik, kk_number=kk_number, village_office=village_office)
+    if language not in ("id", "en"):
+        errors["language"] = [_("Choose Bahasa Indonesia or English.")]
+    user = User(phone=e164, full_name=full_name.strip(), nik=nik, kk_number=kk_number,
+                village_office=village_office, language=language)
+    if password is not None:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            errors["password"] = list(exc.messages)
+    if errors:
+        raise InvalidPerson(fields=errors)
+    if User.objects.filter(phone=e164).exists():
+        raise PhoneTaken()
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        raise PhoneTaken() from None
+    audit_record(actor=actor, action="person.register", obj=user, after=snapshot(user, PERSON_FIELDS))
+    return user
+
+
+@transaction.atomic
+def user_set_language(*, actor: Any, user: User, language: str) -> User:
+    if language not in ("id", "en"):
+        raise InvalidPerson(fields={"language": [_("Choose Bahasa Indonesia or English.")]})
+    before = snapshot(user, ["language"])
+    user.language = language
+    user.save(update_fields=["language"])
+    audit_record(actor=actor, action="person.set_language", obj=user, before=before, after={"language": language})
+    return user
+
+
+@transaction.atomic
+def role_assign(
+    *, actor: Any, cooperative: Cooperative, user: User, kind: str, started_on: date | None = None
+) -> Role:
+    """Give `user` a role in `cooperative`, enforcing the organ rules of domain.md section 1.
+
+    Refuses: a village official or BPD member as pengurus (VillageOfficialAsPengurus); one person
+    as both pengurus and pengawas (PengurusAndPengawas); a pengawas chair who is not the Kepala
+    Desa/Lurah (PengawasChairNotVillageHead); a taken single seat (SeatTaken); a role already held.
+    Flags, without refusing, a pengurus and a pengawas on the same KK (related parties).
+    """
+    if kind not in Role.Kind.values:
+        raise InvalidPerson(fields={"kind": [_("Unknown role.")]})
+    # Lock the cooperative row so two assignments to one cooperative run one after the other.
+    Cooperative.objects.select_for_update().filter(pk=cooperative.pk).first()
+    current = list(Role.objects.filter(cooperative=cooperative, ended_on__isnull=True).select_related("user"))
+    held = {r.kind for r in current if r.user_id == user.pk}
+    person = str(user)
+    if kind in held:
+        raise RoleAlreadyHeld(person=person)
+    if kind in Role.PENGURUS and user.village_office:
+        raise VillageOfficialAsPengurus(person=person)
+    if kind == Role.Kind.KETUA_PENGAWAS and user.village_office != VillageOffice.HEAD:
+        raise PengawasChairNotVillageHead(person=person)
+    is_pengurus, is_pengawas = kind in Role.PENGURUS, kind in Role.PENGAWAS_KINDS
+    if (is_pengurus and held & set(Role.PENGAWAS_KINDS)) or (is_pengawas and held & set(Role.PENGURUS)):
+        raise PengurusAndPengawas(person=person)
+    if kind in SINGLE_SEATS:
+        holder = next((r for r in current if r.kind == kind), None)
+        if holder is not None:
+            raise SeatTaken(role=Role.Kind(kind).label, holder=str(holder.user))
+    flag = ""
+    if user.kk_number and (is_pengurus or is_pengawas):
+        other_side = Role.PENGAWAS_KINDS if is_pengurus else Role.PENGURUS
+        related = [r for r in current if r.kind in other_side and r.user.kk_number == user.kk_number and r.user_id != user.pk]
+        if related:
+            flag = _("Same KK as %(names)s: related pengurus and pengawas.") % {
+                "names": ", ".join(sorted({str(r.user) for r in related}))
+            }
+            for other in related:
+                if not other.flag:
+                    other.flag = _("Same KK as %(name)s: related pengurus and pengawas.") % {"name": person}
+                    other.save(update_fields=["flag"])
+    role = Role.objects.create(
+        cooperative=cooperative, user=user, kind=kind, started_on=started_on or timezone.localdate(), flag=flag
+    )
+    audit_record(actor=actor, action="role.assign", obj=role, after=snapshot(role))
+    return role
+
+
+@transaction.atomic
+def role_end(*, actor: Any, role: Role, ended_on: date | None = None, reason: str = "") -> Role:
+    ended_on = ended_on or timezone.localdate()
+    if role.ended_on is not None:
+        return role
+    if ended_on < role.started_on:
+        raise InvalidPerson(fields={"ended_on": [_("A role cannot end before it started.")]})
+    before = snapshot(role)
+    role.ended_on = ended_on
+    role.save(update_fields=["ended_on"])
+    audit_record(actor=actor, action="role.end", obj=role, before=before, after=snapshot(role), reason=reason)
+    return role
+
+
+@transaction.atomic
+def employee_record(
+    *,
+    actor: Any,
+    cooperative: Cooperative,
+    full_name: str,
+    job_title: str,
+    started_on: date,
+    status: str = Employee.Status.ACTIVE,
+    phone: str = "",
+    user: User | None = None,
+) -> Employee:
+    """Record a karyawan, whether or not they log in."""
+    errors: dict[str, list[str]] = {}
+    if not full_name.strip():
+        errors["full_name"] = [_("Enter the full name.")]
+    if not job_title.strip():
+        errors["job_title"] = [_("Enter the job title.")]
+    if status not in Employee.Status.values:
+        errors["status"] = [_("Unknown status.")]
+    if phone:
+        try:
+            phone = normalize_phone(phone)
+        except ValidationFailed as exc:
+            errors.update(exc.fields)
+    if errors:
+        raise InvalidPerson(fields=errors)
+    employee = Employee.objects.create(
+        cooperative=cooperative, full_name=full_name.strip(), job_title=job_title.strip(),
+        started_on=started_on, status=status, phone=phone, user=user,
+    )
+    audit_record(actor=actor, action="employee.record", obj=employee, after=snapshot(employee))
+    return employee
+
+
+def _region_exists(prefix: str) -> bool:
+    model = {1: Province, 2: Regency, 3: District, 4: Village}.get(len(prefix.split(".")))
+    return model is not None and model.objects.filter(code=prefix).exists()
+
+
+@transaction.atomic
+def supervision_grant(
+    *,
+    actor: Any,
+    user: User,
+    agency: str,
+    organisation: str,
+    region_prefix: str = "",
+    cooperatives: list[Cooperative] | None = None,
+    read_only: bool = True,
+) -> SupervisionGrant:
+    """Give an outside supervisor read access to a region or, for a CSR partner, to the
+    cooperatives it funds. Kejaksaan grants are always read-only."""
+    errors: dict[str, list[str]] = {}
+    if agency not in SupervisionGrant.Agency.values:
+        errors["agency"] = [_("Unknown agency.")]
+    if not organisation.strip():
+        errors["organisation"] = [_("Name the organisation.")]
+    if agency == SupervisionGrant.Agency.CSR:
+        if region_prefix:
+            errors["region_prefix"] = [_("A CSR partner sees the cooperatives it funds, not a region.")]
+        if not cooperatives:
+            errors["cooperatives"] = [_("Choose the cooperatives this partner funds.")]
+    else:
+        if cooperatives:
+            errors["cooperatives"] = [_("Region grants cover every cooperative in the region.")]
+        if agency != SupervisionGrant.Agency.MINISTRY and not region_prefix:
+            errors["region_prefix"] = [_("Give the region code this grant covers.")]
+        elif region_prefix and not _region_exists(region_prefix):
+            errors["region_prefix"] = [_("No region has the code %(code)s.") % {"code": region_prefix}]
+    if agency == SupervisionGrant.Agency.KEJAKSAAN:
+        read_only = True
+    if errors:
+        raise InvalidGrant(fields=errors)
+    grant = SupervisionGrant.objects.create(
+        user=user, agency=agency, organisation=organisation.strip(), region_prefix=region_prefix, read_only=read_only
+    )
+    if cooperatives:
+        grant.cooperatives.set(cooperatives)
+    audit_record(actor=actor, action="supervision.grant", obj=grant,
+                 after={**snapshot(grant), "cooperatives": [str(c.public_id) for c in cooperatives or []]})
+    return grant
+
+
+@transaction.atomic
+def supervision_revoke(*, actor: Any, grant: SupervisionGrant, reason: str = "") -> SupervisionGrant:
+    if grant.revoked_at is None:
+        grant.revoked_at = timezone.now()
+        grant.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, action="supervision.revoke", obj=grant, reason=reason)
+    return grant

@@ -1,0 +1,85 @@
+"""Test support shared by every app: factories that keep each graph inside one cooperative,
+the personas of the root conftest, and the one-line cross-tenant check."""
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import date
+
+from kopdes.accounts import services as account_services
+from kopdes.accounts.models import Role, SupervisionGrant, User
+from kopdes.cooperatives import services as cooperative_services
+from kopdes.cooperatives.models import Cooperative
+from kopdes.regions.models import Village
+
+PASSWORD = "Uji-Sandi-2026"  # noqa: S105 - test personas only
+_phones = itertools.count(1)
+
+
+def make_person(*, full_name: str, nik: str = "", kk_number: str = "", village_office: str = "") -> User:
+    """A person with a fresh valid phone number and the test password."""
+    phone = f"+62812{next(_phones):08d}"
+    return account_services.user_register(
+        actor=None, phone=phone, password=PASSWORD, full_name=full_name, nik=nik, kk_number=kk_number,
+        village_office=village_office,
+    )
+
+
+def make_cooperative(village_code: str) -> Cooperative:
+    return cooperative_services.cooperative_found(
+        actor=None, village=Village.objects.get(code=village_code), founded_on=date(2025, 7, 21)
+    )
+
+
+@dataclass
+class Place:
+    """One cooperative and the people who hold its roles."""
+
+    cooperative: Cooperative
+    people: dict[str, User] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> User:
+        try:
+            return self.__dict__["people"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def make_place(village_code: str, label: str) -> Place:
+    cooperative = make_cooperative(village_code)
+    place = Place(cooperative=cooperative)
+    plan = [
+        ("ketua", "ketua", ""),
+        ("sekretaris", "sekretaris", ""),
+        ("bendahara", "bendahara", ""),
+        ("manajer", "manajer", ""),
+        ("kasir", "kasir", ""),
+        ("kepala_desa", "ketua_pengawas", "kepala_desa"),
+        ("pengawas", "pengawas", ""),
+        ("anggota", "anggota", ""),
+    ]
+    for name, kind, office in plan:
+        person = make_person(full_name=f"{name.title()} {label}", village_office=office)
+        account_services.role_assign(actor=None, cooperative=cooperative, user=person, kind=kind)
+        place.people[name] = person
+    return place
+
+
+def make_supervisor(*, agency: str, organisation: str, region_prefix: str = "",
+                    cooperatives: list[Cooperative] | None = None) -> User:
+    person = make_person(full_name=f"Pengawas {organisation}")
+    account_services.supervision_grant(
+        actor=None, user=person, agency=agency, organisation=organisation, region_prefix=region_prefix,
+        cooperatives=cooperatives,
+    )
+    return person
+
+
+def assert_cross_tenant(client, user: User, url: str, method: str = "get", **kwargs) -> None:
+    """`user` must get the same 404 as for a page that does not exist: no probing other tenants."""
+    client.force_login(user)
+    response = getattr(client, method)(url, **kwargs)
+    assert response.status_code == 404, f"{user} reached {url}: {response.status_code}"
+
+
+__all__ = ["PASSWORD", "Place", "Role", "SupervisionGrant", "assert_cross_tenant", "make_cooperative",
+           "make_person", "make_place", "make_supervisor"]
