@@ -40,17 +40,23 @@ def coop_b(place_b):
 
 @pytest.fixture
 def dinas(db):
-    return testing.make_supervisor(agency="dinas", organisation="Dinas Koperasi Kab. Tangerang", region_prefix="36.03")
+    return testing.make_supervisor(
+        agency="dinas", organisation="Dinas Koperasi Kab. Tangerang", region_prefix="36.03"
+    )
 
 
 @pytest.fixture
 def camat_balaraja(db):
-    return testing.make_supervisor(agency="dinas", organisation="Kecamatan Balaraja", region_prefix="36.03.01")
+    return testing.make_supervisor(
+        agency="dinas", organisation="Kecamatan Balaraja", region_prefix="36.03.01"
+    )
 
 
 @pytest.fixture
 def kejaksaan(db):
-    return testing.make_supervisor(agency="kejaksaan", organisation="Kejari Kab. Tangerang", region_prefix="36.03")
+    return testing.make_supervisor(
+        agency="kejaksaan", organisation="Kejari Kab. Tangerang", region_prefix="36.03"
+    )
 
 
 @pytest.fixture

@@ -15,11 +15,18 @@ PASSWORD = "Uji-Sandi-2026"  # noqa: S105 - test personas only
 _phones = itertools.count(1)
 
 
-def make_person(*, full_name: str, nik: str = "", kk_number: str = "", village_office: str = "") -> User:
+def make_person(
+    *, full_name: str, nik: str = "", kk_number: str = "", village_office: str = ""
+) -> User:
     """A person with a fresh valid phone number and the test password."""
     phone = f"+62812{next(_phones):08d}"
     return account_services.user_register(
-        actor=None, phone=phone, password=PASSWORD, full_name=full_name, nik=nik, kk_number=kk_number,
+        actor=None,
+        phone=phone,
+        password=PASSWORD,
+        full_name=full_name,
+        nik=nik,
+        kk_number=kk_number,
         village_office=village_office,
     )
 
@@ -64,11 +71,20 @@ def make_place(village_code: str, label: str) -> Place:
     return place
 
 
-def make_supervisor(*, agency: str, organisation: str, region_prefix: str = "",
-                    cooperatives: list[Cooperative] | None = None) -> User:
+def make_supervisor(
+    *,
+    agency: str,
+    organisation: str,
+    region_prefix: str = "",
+    cooperatives: list[Cooperative] | None = None,
+) -> User:
     person = make_person(full_name=f"Pengawas {organisation}")
     account_services.supervision_grant(
-        actor=None, user=person, agency=agency, organisation=organisation, region_prefix=region_prefix,
+        actor=None,
+        user=person,
+        agency=agency,
+        organisation=organisation,
+        region_prefix=region_prefix,
         cooperatives=cooperatives,
     )
     return person
@@ -81,5 +97,14 @@ def assert_cross_tenant(client, user: User, url: str, method: str = "get", **kwa
     assert response.status_code == 404, f"{user} reached {url}: {response.status_code}"
 
 
-__all__ = ["PASSWORD", "Place", "Role", "SupervisionGrant", "assert_cross_tenant", "make_cooperative",
-           "make_person", "make_place", "make_supervisor"]
+__all__ = [
+    "PASSWORD",
+    "Place",
+    "Role",
+    "SupervisionGrant",
+    "assert_cross_tenant",
+    "make_cooperative",
+    "make_person",
+    "make_place",
+    "make_supervisor",
+]

@@ -49,7 +49,9 @@ def supervised_filter(user: User) -> Q | None:
         if grant.agency == SupervisionGrant.Agency.CSR:
             part = Q(pk__in=[c.pk for c in grant.cooperatives.all()])
         elif grant.region_prefix:
-            part = Q(village__code__startswith=grant.region_prefix + ".") | Q(village__code=grant.region_prefix)
+            part = Q(village__code__startswith=grant.region_prefix + ".") | Q(
+                village__code=grant.region_prefix
+            )
         else:
             part = Q()  # a national grant (ministry) covers every cooperative
         condition = part if condition is None else condition | part
@@ -95,14 +97,18 @@ def capabilities(user: User, cooperative: Cooperative) -> set[Capability]:
     return allowed
 
 
-def cooperative_access(user: User, public_id: uuid.UUID | str, *, need: Capability = Capability.VIEW) -> Cooperative:
+def cooperative_access(
+    user: User, public_id: uuid.UUID | str, *, need: Capability = Capability.VIEW
+) -> Cooperative:
     """The cooperative `public_id` if `user` has `need` there; NotFound otherwise (absent or not theirs)."""
     try:
         key = uuid.UUID(str(public_id))
     except ValueError:
         raise NotFound() from None
     cooperative = (
-        Cooperative.objects.select_related("village__district__regency__province").filter(public_id=key).first()
+        Cooperative.objects.select_related("village__district__regency__province")
+        .filter(public_id=key)
+        .first()
     )
     if cooperative is None or need not in capabilities(user, cooperative):
         raise NotFound()

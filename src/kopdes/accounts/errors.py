@@ -39,7 +39,9 @@ class PengurusAndPengawas(DomainError):
 class PengawasChairNotVillageHead(DomainError):
     code = "organ.pengawas_chair_not_village_head"
     status = 422
-    message = _("The Kepala Desa or Lurah chairs the pengawas: %(person)s is not recorded as the village head.")
+    message = _(
+        "The Kepala Desa or Lurah chairs the pengawas: %(person)s is not recorded as the village head."
+    )
 
 
 class SeatTaken(Conflict):

@@ -43,9 +43,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(_("full name"), max_length=150)
     nik = models.CharField(_("NIK"), max_length=16, blank=True)
     kk_number = models.CharField(_("KK number"), max_length=16, blank=True)
-    language = models.CharField(_("language"), max_length=5, choices=[("id", "Bahasa Indonesia"), ("en", "English")], default="id")
+    language = models.CharField(
+        _("language"),
+        max_length=5,
+        choices=[("id", "Bahasa Indonesia"), ("en", "English")],
+        default="id",
+    )
     village_office = models.CharField(
-        _("office in the village government"), max_length=15, choices=VillageOffice.choices, blank=True
+        _("office in the village government"),
+        max_length=15,
+        choices=VillageOffice.choices,
+        blank=True,
     )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
@@ -59,10 +67,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("person")
         constraints = [
-            models.CheckConstraint(condition=Q(phone__regex=r"^\+62[0-9]{8,13}$"), name="accounts_user_phone_e164"),
-            models.CheckConstraint(condition=Q(nik="") | Q(nik__regex=r"^[0-9]{16}$"), name="accounts_user_nik_digits"),
             models.CheckConstraint(
-                condition=Q(kk_number="") | Q(kk_number__regex=r"^[0-9]{16}$"), name="accounts_user_kk_digits"
+                condition=Q(phone__regex=r"^\+62[0-9]{8,13}$"), name="accounts_user_phone_e164"
+            ),
+            models.CheckConstraint(
+                condition=Q(nik="") | Q(nik__regex=r"^[0-9]{16}$"), name="accounts_user_nik_digits"
+            ),
+            models.CheckConstraint(
+                condition=Q(kk_number="") | Q(kk_number__regex=r"^[0-9]{16}$"),
+                name="accounts_user_kk_digits",
             ),
         ]
 
@@ -106,7 +119,17 @@ class Role(TenantModel):
             ),
             models.UniqueConstraint(
                 fields=["cooperative", "kind"],
-                condition=Q(ended_on__isnull=True) & Q(kind__in=["ketua", "sekretaris", "bendahara", "wakil_usaha", "wakil_anggota", "ketua_pengawas"]),
+                condition=Q(ended_on__isnull=True)
+                & Q(
+                    kind__in=[
+                        "ketua",
+                        "sekretaris",
+                        "bendahara",
+                        "wakil_usaha",
+                        "wakil_anggota",
+                        "ketua_pengawas",
+                    ]
+                ),
                 name="accounts_role_single_seat",
             ),
         ]
@@ -127,11 +150,15 @@ class Employee(TenantModel):
         ON_LEAVE = "on_leave", _("On leave")
         ENDED = "ended", _("Ended")
 
-    user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="employments")
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="employments"
+    )
     full_name = models.CharField(_("full name"), max_length=150)
     job_title = models.CharField(_("job title"), max_length=100)
     started_on = models.DateField(_("start date"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
     phone = models.CharField(_("phone number"), max_length=16, blank=True)
 
     class Meta:
@@ -156,8 +183,12 @@ class SupervisionGrant(PublicIdModel):
     agency = models.CharField(_("agency"), max_length=15, choices=Agency.choices)
     organisation = models.CharField(_("organisation"), max_length=200)
     region_prefix = models.CharField(
-        _("region code prefix"), max_length=13, blank=True,
-        help_text=_("'36.03' for a regency, '36.03.01' for a kecamatan, '36' for a province, '' for the whole country."),
+        _("region code prefix"),
+        max_length=13,
+        blank=True,
+        help_text=_(
+            "'36.03' for a regency, '36.03.01' for a kecamatan, '36' for a province, '' for the whole country."
+        ),
     )
     cooperatives = models.ManyToManyField("cooperatives.Cooperative", blank=True, related_name="+")
     read_only = models.BooleanField(_("read-only"), default=True)
@@ -168,10 +199,12 @@ class SupervisionGrant(PublicIdModel):
         verbose_name = _("supervision grant")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(agency="kejaksaan") | Q(read_only=True), name="accounts_supervisiongrant_kejaksaan_read_only"
+                condition=~Q(agency="kejaksaan") | Q(read_only=True),
+                name="accounts_supervisiongrant_kejaksaan_read_only",
             ),
             models.CheckConstraint(
-                condition=Q(region_prefix="") | Q(region_prefix__regex=r"^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$"),
+                condition=Q(region_prefix="")
+                | Q(region_prefix__regex=r"^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$"),
                 name="accounts_supervisiongrant_region_prefix_format",
             ),
         ]

@@ -8,7 +8,11 @@ from kopdes.cooperatives.models import Cooperative
 
 def officers(*, cooperative: Cooperative, include_ended: bool = False) -> list[Role]:
     """Pengurus, pengawas, manajer and kasir of the cooperative (members are not officers)."""
-    roles = Role.objects.filter(cooperative=cooperative).exclude(kind=Role.Kind.ANGGOTA).select_related("user")
+    roles = (
+        Role.objects.filter(cooperative=cooperative)
+        .exclude(kind=Role.Kind.ANGGOTA)
+        .select_related("user")
+    )
     if not include_ended:
         roles = roles.filter(ended_on__isnull=True)
     order = {kind: i for i, kind in enumerate(Role.Kind.values)}
@@ -28,4 +32,6 @@ def roles_of(*, user: User) -> QuerySet[Role]:
 
 
 def grants_of(*, user: User) -> QuerySet[SupervisionGrant]:
-    return SupervisionGrant.objects.filter(user=user, revoked_at__isnull=True).prefetch_related("cooperatives")
+    return SupervisionGrant.objects.filter(user=user, revoked_at__isnull=True).prefetch_related(
+        "cooperatives"
+    )

@@ -31,11 +31,28 @@ from kopdes.core.audit import audit_record, snapshot
 from kopdes.core.errors import ValidationFailed
 from kopdes.regions.models import District, Province, Regency, Village
 
-PERSON_FIELDS = ["phone", "full_name", "nik", "kk_number", "language", "village_office", "is_active"]
-SINGLE_SEATS = {"ketua", "sekretaris", "bendahara", "wakil_usaha", "wakil_anggota", "ketua_pengawas"}
+PERSON_FIELDS = [
+    "phone",
+    "full_name",
+    "nik",
+    "kk_number",
+    "language",
+    "village_office",
+    "is_active",
+]
+SINGLE_SEATS = {
+    "ketua",
+    "sekretaris",
+    "bendahara",
+    "wakil_usaha",
+    "wakil_anggota",
+    "ketua_pengawas",
+}
 
 
-def _person_errors(*, full_name: str, nik: str, kk_number: str, village_office: str) -> dict[str, list[str]]:
+def _person_errors(
+    *, full_name: str, nik: str, kk_number: str, village_office: str
+) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not full_name.strip() or len(full_name) > 150:
         errors["full_name"] = [_("Enter the full name (at most 150 characters).")]
@@ -65,11 +82,19 @@ def user_register(
     `password=None` creates an account that cannot log in until a password is set.
     """
     e164 = normalize_phone(phone)
-    errors = _person_errors(full_name=full_name, nik=nik, kk_number=kk_number, village_office=village_office)
+    errors = _person_errors(
+        full_name=full_name, nik=nik, kk_number=kk_number, village_office=village_office
+    )
     if language not in ("id", "en"):
         errors["language"] = [_("Choose Bahasa Indonesia or English.")]
-    user = User(phone=e164, full_name=full_name.strip(), nik=nik, kk_number=kk_number,
-                village_office=village_office, language=language)
+    user = User(
+        phone=e164,
+        full_name=full_name.strip(),
+        nik=nik,
+        kk_number=kk_number,
+        village_office=village_office,
+        language=language,
+    )
     if password is not None:
         try:
             validate_password(password, user)
@@ -85,7 +110,9 @@ def user_register(
             user.save()
     except IntegrityError:
         raise PhoneTaken() from None
-    audit_record(actor=actor, action="person.register", obj=user, after=snapshot(user, PERSON_FIELDS))
+    audit_record(
+        actor=actor, action="person.register", obj=user, after=snapshot(user, PERSON_FIELDS)
+    )
     return user
 
 
@@ -96,7 +123,13 @@ def user_set_language(*, actor: Any, user: User, language: str) -> User:
     before = snapshot(user, ["language"])
     user.language = language
     user.save(update_fields=["language"])
-    audit_record(actor=actor, action="person.set_language", obj=user, before=before, after={"language": language})
+    audit_record(
+        actor=actor,
+        action="person.set_language",
+        obj=user,
+        before=before,
+        after={"language": language},
+    )
     return user
 
 
@@ -115,7 +148,9 @@ def role_assign(
         raise InvalidPerson(fields={"kind": [_("Unknown role.")]})
     # Lock the cooperative row so two assignments to one cooperative run one after the other.
     Cooperative.objects.select_for_update().filter(pk=cooperative.pk).first()
-    current = list(Role.objects.filter(cooperative=cooperative, ended_on__isnull=True).select_related("user"))
+    current = list(
+        Role.objects.filter(cooperative=cooperative, ended_on__isnull=True).select_related("user")
+    )
     held = {r.kind for r in current if r.user_id == user.pk}
     person = str(user)
     if kind in held:
@@ -125,7 +160,9 @@ def role_assign(
     if kind == Role.Kind.KETUA_PENGAWAS and user.village_office != VillageOffice.HEAD:
         raise PengawasChairNotVillageHead(person=person)
     is_pengurus, is_pengawas = kind in Role.PENGURUS, kind in Role.PENGAWAS_KINDS
-    if (is_pengurus and held & set(Role.PENGAWAS_KINDS)) or (is_pengawas and held & set(Role.PENGURUS)):
+    if (is_pengurus and held & set(Role.PENGAWAS_KINDS)) or (
+        is_pengawas and held & set(Role.PENGURUS)
+    ):
         raise PengurusAndPengawas(person=person)
     if kind in SINGLE_SEATS:
         holder = next((r for r in current if r.kind == kind), None)
@@ -134,17 +171,27 @@ def role_assign(
     flag = ""
     if user.kk_number and (is_pengurus or is_pengawas):
         other_side = Role.PENGAWAS_KINDS if is_pengurus else Role.PENGURUS
-        related = [r for r in current if r.kind in other_side and r.user.kk_number == user.kk_number and r.user_id != user.pk]
+        related = [
+            r
+            for r in current
+            if r.kind in other_side and r.user.kk_number == user.kk_number and r.user_id != user.pk
+        ]
         if related:
             flag = _("Same KK as %(names)s: related pengurus and pengawas.") % {
                 "names": ", ".join(sorted({str(r.user) for r in related}))
             }
             for other in related:
                 if not other.flag:
-                    other.flag = _("Same KK as %(name)s: related pengurus and pengawas.") % {"name": person}
+                    other.flag = _("Same KK as %(name)s: related pengurus and pengawas.") % {
+                        "name": person
+                    }
                     other.save(update_fields=["flag"])
     role = Role.objects.create(
-        cooperative=cooperative, user=user, kind=kind, started_on=started_on or timezone.localdate(), flag=flag
+        cooperative=cooperative,
+        user=user,
+        kind=kind,
+        started_on=started_on or timezone.localdate(),
+        flag=flag,
     )
     audit_record(actor=actor, action="role.assign", obj=role, after=snapshot(role))
     return role
@@ -160,7 +207,9 @@ def role_end(*, actor: Any, role: Role, ended_on: date | None = None, reason: st
     before = snapshot(role)
     role.ended_on = ended_on
     role.save(update_fields=["ended_on"])
-    audit_record(actor=actor, action="role.end", obj=role, before=before, after=snapshot(role), reason=reason)
+    audit_record(
+        actor=actor, action="role.end", obj=role, before=before, after=snapshot(role), reason=reason
+    )
     return role
 
 
@@ -192,8 +241,13 @@ def employee_record(
     if errors:
         raise InvalidPerson(fields=errors)
     employee = Employee.objects.create(
-        cooperative=cooperative, full_name=full_name.strip(), job_title=job_title.strip(),
-        started_on=started_on, status=status, phone=phone, user=user,
+        cooperative=cooperative,
+        full_name=full_name.strip(),
+        job_title=job_title.strip(),
+        started_on=started_on,
+        status=status,
+        phone=phone,
+        user=user,
     )
     audit_record(actor=actor, action="employee.record", obj=employee, after=snapshot(employee))
     return employee
@@ -224,7 +278,9 @@ def supervision_grant(
         errors["organisation"] = [_("Name the organisation.")]
     if agency == SupervisionGrant.Agency.CSR:
         if region_prefix:
-            errors["region_prefix"] = [_("A CSR partner sees the cooperatives it funds, not a region.")]
+            errors["region_prefix"] = [
+                _("A CSR partner sees the cooperatives it funds, not a region.")
+            ]
         if not cooperatives:
             errors["cooperatives"] = [_("Choose the cooperatives this partner funds.")]
     else:
@@ -233,23 +289,35 @@ def supervision_grant(
         if agency != SupervisionGrant.Agency.MINISTRY and not region_prefix:
             errors["region_prefix"] = [_("Give the region code this grant covers.")]
         elif region_prefix and not _region_exists(region_prefix):
-            errors["region_prefix"] = [_("No region has the code %(code)s.") % {"code": region_prefix}]
+            errors["region_prefix"] = [
+                _("No region has the code %(code)s.") % {"code": region_prefix}
+            ]
     if agency == SupervisionGrant.Agency.KEJAKSAAN:
         read_only = True
     if errors:
         raise InvalidGrant(fields=errors)
     grant = SupervisionGrant.objects.create(
-        user=user, agency=agency, organisation=organisation.strip(), region_prefix=region_prefix, read_only=read_only
+        user=user,
+        agency=agency,
+        organisation=organisation.strip(),
+        region_prefix=region_prefix,
+        read_only=read_only,
     )
     if cooperatives:
         grant.cooperatives.set(cooperatives)
-    audit_record(actor=actor, action="supervision.grant", obj=grant,
-                 after={**snapshot(grant), "cooperatives": [str(c.public_id) for c in cooperatives or []]})
+    audit_record(
+        actor=actor,
+        action="supervision.grant",
+        obj=grant,
+        after={**snapshot(grant), "cooperatives": [str(c.public_id) for c in cooperatives or []]},
+    )
     return grant
 
 
 @transaction.atomic
-def supervision_revoke(*, actor: Any, grant: SupervisionGrant, reason: str = "") -> SupervisionGrant:
+def supervision_revoke(
+    *, actor: Any, grant: SupervisionGrant, reason: str = ""
+) -> SupervisionGrant:
     if grant.revoked_at is None:
         grant.revoked_at = timezone.now()
         grant.save(update_fields=["revoked_at"])

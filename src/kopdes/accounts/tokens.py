@@ -14,7 +14,9 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def token_issue(*, user: User, label: str = "", ttl: timedelta | None = None) -> tuple[str, ApiToken]:
+def token_issue(
+    *, user: User, label: str = "", ttl: timedelta | None = None
+) -> tuple[str, ApiToken]:
     """Create a token for `user`; returns the clear token (never stored) and its row."""
     token = secrets.token_urlsafe(32)
     row = ApiToken.objects.create(
@@ -34,7 +36,12 @@ def token_user(token: str) -> User | None:
     now = timezone.now()
     row = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=_digest(token), revoked_at__isnull=True, expires_at__gt=now, user__is_active=True)
+        .filter(
+            key_hash=_digest(token),
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+            user__is_active=True,
+        )
         .first()
     )
     if row is None:
@@ -46,5 +53,7 @@ def token_user(token: str) -> User | None:
 
 def token_revoke(*, token: str) -> bool:
     return bool(
-        ApiToken.objects.filter(key_hash=_digest(token), revoked_at__isnull=True).update(revoked_at=timezone.now())
+        ApiToken.objects.filter(key_hash=_digest(token), revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
     )

@@ -1,0 +1,129 @@
+"""Token login for the member app, logout, and who am I."""
+
+from datetime import date, datetime
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+
+from kopdes.accounts.errors import InvalidCredentials, LockedOut
+from kopdes.accounts.rules import normalize_phone
+from kopdes.accounts.selectors import grants_of, roles_of
+from kopdes.accounts.tokens import token_issue, token_revoke
+from kopdes.api.base import api, errors
+from kopdes.core.audit import audit_record
+
+router = Router(tags=["auth"])
+
+
+class LoginIn(Schema):
+    phone: str
+    password: str
+    device: str = ""
+
+
+class TokenOut(Schema):
+    token: str
+    token_type: str = "bearer"
+    expires_at: datetime
+
+
+class CooperativeRef(Schema):
+    id: UUID
+    name: str
+    village_code: str
+
+
+class RoleOut(Schema):
+    cooperative: CooperativeRef
+    kind: str
+    label: str
+    since: date
+
+
+class GrantOut(Schema):
+    agency: str
+    organisation: str
+    region_prefix: str
+    read_only: bool
+    cooperatives: list[CooperativeRef]
+
+
+class MeOut(Schema):
+    id: UUID
+    full_name: str
+    phone: str
+    language: str
+    roles: list[RoleOut]
+    supervision: list[GrantOut]
+
+
+def _ref(cooperative) -> dict:
+    return {
+        "id": cooperative.public_id,
+        "name": cooperative.name,
+        "village_code": cooperative.village_id,
+    }
+
+
+@router.post("/auth/login", auth=None, response={200: TokenOut, **errors(401, 429)})
+def login(request, payload: LoginIn):
+    """Exchange a phone number (08…, 628… or +628…) and password for a bearer token.
+
+    Five failures for one number from one address lock it for 15 minutes (429).
+    """
+    phone = normalize_phone(payload.phone)
+    user = authenticate(request, phone=phone, password=payload.password)
+    if getattr(request, "axes_locked_out", False):
+        raise LockedOut(minutes=int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    if user is None:
+        raise InvalidCredentials()
+    token, row = token_issue(user=user, label=payload.device or _("member app"))
+    audit_record(
+        actor=user, action="auth.token_issue", obj=user, after={"token_prefix": row.prefix}
+    )
+    return {"token": token, "expires_at": row.expires_at}
+
+
+@router.post("/auth/logout", response={204: None, **errors(401)})
+def logout(request):
+    """Revoke the token used for this request."""
+    token_revoke(token=request.api_token)
+    audit_record(actor=request.user, action="auth.token_revoke", obj=request.user)
+    return Status(204, None)
+
+
+@router.get("/me", response={200: MeOut, **errors(401)})
+def me(request):
+    """The person, their roles in cooperatives and their supervision scopes."""
+    user = request.user
+    return {
+        "id": user.public_id,
+        "full_name": user.full_name,
+        "phone": user.phone,
+        "language": user.language,
+        "roles": [
+            {
+                "cooperative": _ref(r.cooperative),
+                "kind": r.kind,
+                "label": r.get_kind_display(),
+                "since": r.started_on,
+            }
+            for r in roles_of(user=user)
+        ],
+        "supervision": [
+            {
+                "agency": g.agency,
+                "organisation": g.organisation,
+                "region_prefix": g.region_prefix,
+                "read_only": g.read_only,
+                "cooperatives": [_ref(c) for c in g.cooperatives.all()],
+            }
+            for g in grants_of(user=user)
+        ],
+    }
+
+
+api.add_router("/", router)

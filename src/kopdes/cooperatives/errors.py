@@ -5,7 +5,9 @@ from kopdes.core.errors import Conflict, ValidationFailed
 
 class VillageTaken(Conflict):
     code = "cooperative.village_taken"
-    message = _("%(village)s already has a cooperative; there is one cooperative per desa/kelurahan.")
+    message = _(
+        "%(village)s already has a cooperative; there is one cooperative per desa/kelurahan."
+    )
 
 
 class InvalidCooperativeData(ValidationFailed):
@@ -19,7 +21,9 @@ class InvalidPolicy(ValidationFailed):
 
 class PolicyBackdated(ValidationFailed):
     code = "policy.backdated"
-    message = _("A new policy version cannot take effect before the version in force (%(current)s).")
+    message = _(
+        "A new policy version cannot take effect before the version in force (%(current)s)."
+    )
 
 
 class BusinessUnitCodeTaken(Conflict):

@@ -17,9 +17,13 @@ class Cooperative(PublicIdModel):
         FROZEN = "frozen", _("Frozen")
         DISSOLVED = "dissolved", _("Dissolved")
 
-    village = models.ForeignKey("regions.Village", on_delete=models.PROTECT, related_name="cooperatives")
+    village = models.ForeignKey(
+        "regions.Village", on_delete=models.PROTECT, related_name="cooperatives"
+    )
     name = models.CharField(_("name"), max_length=200)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
     legal_entity_number = models.CharField(_("badan hukum number"), max_length=100, blank=True)
     registry_number = models.CharField(_("Nomor Induk Koperasi"), max_length=30, blank=True)
     npwp = models.CharField(_("NPWP"), max_length=20, blank=True)
@@ -70,7 +74,15 @@ class BusinessUnit(TenantModel):
         PPOB = "ppob", _("Phone credit and bills (pulsa/PPOB)")
         OTHER = "lainnya", _("Other")
 
-    STANDARD_KINDS = ("kantor", "sembako", "simpan_pinjam", "klinik", "apotek", "pergudangan", "logistik")
+    STANDARD_KINDS = (
+        "kantor",
+        "sembako",
+        "simpan_pinjam",
+        "klinik",
+        "apotek",
+        "pergudangan",
+        "logistik",
+    )
 
     code = models.CharField(_("code"), max_length=20)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -97,14 +109,18 @@ class VillageProfile(TenantModel):
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     households = models.PositiveIntegerField(_("households"), null=True, blank=True)
     main_livelihoods = models.JSONField(_("main livelihoods"), default=list, blank=True)
-    leading_commodities = models.JSONField(_("leading commodities (potensi unggulan)"), default=list, blank=True)
+    leading_commodities = models.JSONField(
+        _("leading commodities (potensi unggulan)"), default=list, blank=True
+    )
     notes = models.TextField(_("notes"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("village profile")
         constraints = [
-            models.UniqueConstraint(fields=["cooperative"], name="cooperatives_villageprofile_one_per_cooperative"),
+            models.UniqueConstraint(
+                fields=["cooperative"], name="cooperatives_villageprofile_one_per_cooperative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -122,17 +138,32 @@ class Policy(TenantModel):
     version = models.PositiveIntegerField()
     simpanan_pokok_amount = RupiahField(_("simpanan pokok amount"))
     simpanan_wajib_amount = RupiahField(_("monthly simpanan wajib amount"))
-    savings_rate_min = models.DecimalField(_("minimum sukarela interest rate (% a year)"), max_digits=5, decimal_places=2)
-    savings_rate_max = models.DecimalField(_("maximum sukarela interest rate (% a year)"), max_digits=5, decimal_places=2)
-    loan_rate_min = models.DecimalField(_("minimum loan interest rate (% a year)"), max_digits=5, decimal_places=2)
-    loan_rate_max = models.DecimalField(_("maximum loan interest rate (% a year)"), max_digits=5, decimal_places=2)
+    savings_rate_min = models.DecimalField(
+        _("minimum sukarela interest rate (% a year)"), max_digits=5, decimal_places=2
+    )
+    savings_rate_max = models.DecimalField(
+        _("maximum sukarela interest rate (% a year)"), max_digits=5, decimal_places=2
+    )
+    loan_rate_min = models.DecimalField(
+        _("minimum loan interest rate (% a year)"), max_digits=5, decimal_places=2
+    )
+    loan_rate_max = models.DecimalField(
+        _("maximum loan interest rate (% a year)"), max_digits=5, decimal_places=2
+    )
     loan_approval_threshold = RupiahField(_("loans above this amount need pengawas co-signature"))
     related_party_loan_limit_percent = models.DecimalField(
-        _("related-party loans limit (% of own capital)"), max_digits=5, decimal_places=2, default=Decimal("10")
+        _("related-party loans limit (% of own capital)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10"),
     )
-    rat_quorum_percent = models.DecimalField(_("RAT quorum (% of members)"), max_digits=5, decimal_places=2)
+    rat_quorum_percent = models.DecimalField(
+        _("RAT quorum (% of members)"), max_digits=5, decimal_places=2
+    )
     rat_notice_days = models.PositiveIntegerField(_("RAT notice (days)"), default=14)
-    pokok_wajib_as_equity = models.BooleanField(_("simpanan pokok and wajib are equity"), default=True)
+    pokok_wajib_as_equity = models.BooleanField(
+        _("simpanan pokok and wajib are equity"), default=True
+    )
     csr_capital_as_equity = models.BooleanField(_("CSR capital is equity (hibah)"), default=True)
     shu_allocation = models.JSONField(_("SHU allocation lines"))
     changed_by_id = models.BigIntegerField(null=True, blank=True)
@@ -145,19 +176,24 @@ class Policy(TenantModel):
         verbose_name = _("policy (AD/ART parameters)")
         verbose_name_plural = _("policies")
         constraints = [
-            models.UniqueConstraint(fields=["cooperative", "version"], name="cooperatives_policy_version_unique"),
+            models.UniqueConstraint(
+                fields=["cooperative", "version"], name="cooperatives_policy_version_unique"
+            ),
             models.CheckConstraint(
-                condition=Q(savings_rate_min__gte=0) & Q(savings_rate_min__lte=models.F("savings_rate_max"))
+                condition=Q(savings_rate_min__gte=0)
+                & Q(savings_rate_min__lte=models.F("savings_rate_max"))
                 & Q(savings_rate_max__lte=9),
                 name="cooperatives_policy_savings_rate_range",
             ),
             models.CheckConstraint(
-                condition=Q(loan_rate_min__gte=0) & Q(loan_rate_min__lte=models.F("loan_rate_max"))
+                condition=Q(loan_rate_min__gte=0)
+                & Q(loan_rate_min__lte=models.F("loan_rate_max"))
                 & Q(loan_rate_max__lte=24),
                 name="cooperatives_policy_loan_rate_range",
             ),
             models.CheckConstraint(
-                condition=Q(simpanan_pokok_amount__gte=0) & Q(simpanan_wajib_amount__gte=0)
+                condition=Q(simpanan_pokok_amount__gte=0)
+                & Q(simpanan_wajib_amount__gte=0)
                 & Q(loan_approval_threshold__gte=0),
                 name="cooperatives_policy_amounts_not_negative",
             ),

@@ -42,7 +42,9 @@ def cooperative_name(*, village_kind: str, village_name: str) -> str:
     return f"Koperasi {word} Merah Putih {village_name}"
 
 
-def legal_number_errors(*, npwp: str = "", nib: str = "", registry_number: str = "") -> dict[str, list[str]]:
+def legal_number_errors(
+    *, npwp: str = "", nib: str = "", registry_number: str = ""
+) -> dict[str, list[str]]:
     """Structural checks of the cooperative's national numbers; empty means 'not yet issued'."""
     errors: dict[str, list[str]] = {}
     if npwp and not re.fullmatch(r"\d{15}|\d{16}", re.sub(r"[.\-\s]", "", npwp)):
@@ -84,7 +86,10 @@ def policy_errors(values: dict) -> dict[str, list[str]]:
         add("rat_quorum_percent", _("The quorum is a percentage above 0 and at most 100."))
     limit = values.get("related_party_loan_limit_percent")
     if not isinstance(limit, Decimal) or not (0 <= limit <= 10):
-        add("related_party_loan_limit_percent", _("Related-party loans are limited to at most 10% of own capital."))
+        add(
+            "related_party_loan_limit_percent",
+            _("Related-party loans are limited to at most 10% of own capital."),
+        )
     notice = values.get("rat_notice_days")
     if not isinstance(notice, int) or notice < 14:
         add("rat_notice_days", _("Members get at least 14 days' notice of the RAT."))
@@ -116,5 +121,7 @@ def shu_allocation_errors(lines) -> list[str]:
     if "cadangan" not in keys:
         problems.append(_("The allocation must include the reserve (cadangan)."))
     if total != 100:
-        problems.append(_("The SHU allocation adds up to %(total)s%%, not exactly 100%%.") % {"total": total})
+        problems.append(
+            _("The SHU allocation adds up to %(total)s%%, not exactly 100%%.") % {"total": total}
+        )
     return problems

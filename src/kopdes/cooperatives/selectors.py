@@ -26,7 +26,9 @@ def policy_history(*, cooperative: Cooperative) -> QuerySet[Policy]:
     return Policy.objects.filter(cooperative=cooperative).order_by("-version")
 
 
-def business_units(*, cooperative: Cooperative, active_only: bool = False) -> QuerySet[BusinessUnit]:
+def business_units(
+    *, cooperative: Cooperative, active_only: bool = False
+) -> QuerySet[BusinessUnit]:
     units = BusinessUnit.objects.filter(cooperative=cooperative)
     return units.filter(is_active=True) if active_only else units
 

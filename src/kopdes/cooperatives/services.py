@@ -24,7 +24,15 @@ from kopdes.cooperatives.selectors import policy_history
 from kopdes.core.audit import audit_record, snapshot
 from kopdes.regions.models import Village
 
-PROFILE_FIELDS = ("legal_entity_number", "registry_number", "npwp", "nib", "founded_on", "address", "status")
+PROFILE_FIELDS = (
+    "legal_entity_number",
+    "registry_number",
+    "npwp",
+    "nib",
+    "founded_on",
+    "address",
+    "status",
+)
 POLICY_FIELDS = tuple(rules.DEFAULT_POLICY)
 
 
@@ -47,7 +55,11 @@ def cooperative_found(
 
     Raises VillageTaken (one cooperative per desa/kelurahan), InvalidCooperativeData, InvalidPolicy.
     """
-    if Cooperative.objects.filter(village=village).exclude(status=Cooperative.Status.DISSOLVED).exists():
+    if (
+        Cooperative.objects.filter(village=village)
+        .exclude(status=Cooperative.Status.DISSOLVED)
+        .exists()
+    ):
         raise VillageTaken(village=str(village))
     errors = rules.legal_number_errors(npwp=npwp, nib=nib, registry_number=registry_number)
     if errors:
@@ -67,12 +79,19 @@ def cooperative_found(
         raise VillageTaken(village=str(village)) from None
     BusinessUnit.objects.bulk_create(
         [
-            BusinessUnit(cooperative=cooperative, code=kind, kind=kind, name=str(BusinessUnit.Kind(kind).label))
+            BusinessUnit(
+                cooperative=cooperative,
+                code=kind,
+                kind=kind,
+                name=str(BusinessUnit.Kind(kind).label),
+            )
             for kind in BusinessUnit.STANDARD_KINDS
         ]
     )
     VillageProfile.objects.create(cooperative=cooperative)
-    audit_record(actor=actor, action="cooperative.found", obj=cooperative, after=snapshot(cooperative))
+    audit_record(
+        actor=actor, action="cooperative.found", obj=cooperative, after=snapshot(cooperative)
+    )
     _policy_add(
         actor=actor,
         cooperative=cooperative,
@@ -88,10 +107,14 @@ def cooperative_update(*, actor: Any, cooperative: Cooperative, **changes: Any) 
     """Update the legal identity (badan hukum, NIK koperasi, NPWP, NIB, founding date, address, status)."""
     unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:
-        raise InvalidCooperativeData(fields={k: [_("This field cannot be changed here.")] for k in unknown})
+        raise InvalidCooperativeData(
+            fields={k: [_("This field cannot be changed here.")] for k in unknown}
+        )
     locked = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
     merged = {f: changes.get(f, getattr(locked, f)) for f in PROFILE_FIELDS}
-    errors = rules.legal_number_errors(npwp=merged["npwp"], nib=merged["nib"], registry_number=merged["registry_number"])
+    errors = rules.legal_number_errors(
+        npwp=merged["npwp"], nib=merged["nib"], registry_number=merged["registry_number"]
+    )
     if merged["status"] not in Cooperative.Status.values:
         errors["status"] = [_("Unknown status.")]
     if errors:
@@ -100,8 +123,13 @@ def cooperative_update(*, actor: Any, cooperative: Cooperative, **changes: Any) 
     for field, value in changes.items():
         setattr(locked, field, value)
     locked.save()
-    audit_record(actor=actor, action="cooperative.update", obj=locked, before=before,
-                 after=snapshot(locked, list(PROFILE_FIELDS)))
+    audit_record(
+        actor=actor,
+        action="cooperative.update",
+        obj=locked,
+        before=before,
+        after=snapshot(locked, list(PROFILE_FIELDS)),
+    )
     return locked
 
 
@@ -124,24 +152,40 @@ def village_profile_update(
     if population is not None and households is not None and not errors and households > population:
         errors["households"] = [_("There cannot be more households than people.")]
     cleaned = {}
-    for field, items in (("main_livelihoods", main_livelihoods), ("leading_commodities", leading_commodities)):
+    for field, items in (
+        ("main_livelihoods", main_livelihoods),
+        ("leading_commodities", leading_commodities),
+    ):
         values = [str(item).strip() for item in items if str(item).strip()]
         if len(values) > 20 or any(len(v) > 100 for v in values):
             errors[field] = [_("At most 20 entries of at most 100 characters each.")]
         cleaned[field] = values
     if errors:
         raise InvalidCooperativeData(fields=errors)
-    profile, _created = VillageProfile.objects.select_for_update().get_or_create(cooperative=cooperative)
+    profile, _created = VillageProfile.objects.select_for_update().get_or_create(
+        cooperative=cooperative
+    )
     before = snapshot(profile)
     profile.population, profile.households, profile.notes = population, households, notes
-    profile.main_livelihoods, profile.leading_commodities = cleaned["main_livelihoods"], cleaned["leading_commodities"]
+    profile.main_livelihoods, profile.leading_commodities = (
+        cleaned["main_livelihoods"],
+        cleaned["leading_commodities"],
+    )
     profile.save()
-    audit_record(actor=actor, action="village_profile.update", obj=profile, before=before, after=snapshot(profile))
+    audit_record(
+        actor=actor,
+        action="village_profile.update",
+        obj=profile,
+        before=before,
+        after=snapshot(profile),
+    )
     return profile
 
 
 @transaction.atomic
-def business_unit_add(*, actor: Any, cooperative: Cooperative, kind: str, name: str, code: str) -> BusinessUnit:
+def business_unit_add(
+    *, actor: Any, cooperative: Cooperative, kind: str, name: str, code: str
+) -> BusinessUnit:
     """Add a gerai: a standard kind or a configurable extra (LPG 3 kg, pupuk, farming, ...)."""
     errors: dict[str, list[str]] = {}
     if kind not in BusinessUnit.Kind.values:
@@ -154,7 +198,9 @@ def business_unit_add(*, actor: Any, cooperative: Cooperative, kind: str, name: 
         raise InvalidCooperativeData(fields=errors)
     if BusinessUnit.objects.filter(cooperative=cooperative, code=code).exists():
         raise BusinessUnitCodeTaken(code=code)
-    unit = BusinessUnit.objects.create(cooperative=cooperative, kind=kind, name=name.strip(), code=code)
+    unit = BusinessUnit.objects.create(
+        cooperative=cooperative, kind=kind, name=name.strip(), code=code
+    )
     audit_record(actor=actor, action="business_unit.add", obj=unit, after=snapshot(unit))
     return unit
 
@@ -164,8 +210,13 @@ def business_unit_set_active(*, actor: Any, unit: BusinessUnit, is_active: bool)
     before = snapshot(unit)
     unit.is_active = is_active
     unit.save(update_fields=["is_active"])
-    audit_record(actor=actor, action="business_unit.activate" if is_active else "business_unit.deactivate",
-                 obj=unit, before=before, after=snapshot(unit))
+    audit_record(
+        actor=actor,
+        action="business_unit.activate" if is_active else "business_unit.deactivate",
+        obj=unit,
+        before=before,
+        after=snapshot(unit),
+    )
     return unit
 
 
@@ -180,7 +231,11 @@ def parse_policy_values(raw: dict) -> dict:
         default = rules.DEFAULT_POLICY[field]
         try:
             if isinstance(default, bool):
-                values[field] = value if isinstance(value, bool) else str(value).lower() in {"1", "true", "on", "yes"}
+                values[field] = (
+                    value
+                    if isinstance(value, bool)
+                    else str(value).lower() in {"1", "true", "on", "yes"}
+                )
             elif isinstance(default, int):
                 values[field] = int(value)
             elif isinstance(default, Decimal):
@@ -207,13 +262,25 @@ def policy_change(
     effective before the latest one (PolicyBackdated), and a change without a reason.
     """
     if not reason.strip():
-        raise InvalidPolicy(fields={"reason": [_("Say why the policy changes (e.g. the RAT decision).")]})
+        raise InvalidPolicy(
+            fields={"reason": [_("Say why the policy changes (e.g. the RAT decision).")]}
+        )
     latest = policy_history(cooperative=cooperative).select_for_update().first()
     if latest is not None and effective_from < latest.effective_from:
         raise PolicyBackdated(current=latest.effective_from.isoformat())
-    base = {field: getattr(latest, field) for field in POLICY_FIELDS} if latest else dict(rules.DEFAULT_POLICY)
-    return _policy_add(actor=actor, cooperative=cooperative, values={**base, **values},
-                       effective_from=effective_from, reason=reason, previous=latest)
+    base = (
+        {field: getattr(latest, field) for field in POLICY_FIELDS}
+        if latest
+        else dict(rules.DEFAULT_POLICY)
+    )
+    return _policy_add(
+        actor=actor,
+        cooperative=cooperative,
+        values={**base, **values},
+        effective_from=effective_from,
+        reason=reason,
+        previous=latest,
+    )
 
 
 def _policy_add(*, actor, cooperative, values, effective_from, reason, previous=None) -> Policy:

@@ -32,8 +32,10 @@ class DomainError(Exception):
         return f"{self.code}: {self.render()}"
 
     def as_dict(self) -> dict[str, Any]:
-        details = {k: v if isinstance(v, (int, str, bool, type(None))) else str(v)
-                   for k, v in self.params.items()}
+        details = {
+            k: v if isinstance(v, (int, str, bool, type(None))) else str(v)
+            for k, v in self.params.items()
+        }
         return {"code": self.code, "message": self.render(), "details": details}
 
 
@@ -44,8 +46,9 @@ class ValidationFailed(DomainError):
     status = 422
     message = _("Some fields are not valid.")
 
-    def __init__(self, message: Any = None, /, *, fields: dict[str, list[str]] | None = None,
-                 **params: Any) -> None:
+    def __init__(
+        self, message: Any = None, /, *, fields: dict[str, list[str]] | None = None, **params: Any
+    ) -> None:
         super().__init__(message, **params)
         self.fields = fields or {}
 

@@ -99,8 +99,20 @@ def allocate(total: int, weights: Sequence[int | Decimal]) -> list[Rupiah]:
     return [Rupiah(sign * p) for p in parts]
 
 
-_UNITS = ["", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan",
-          "sepuluh", "sebelas"]
+_UNITS = [
+    "",
+    "satu",
+    "dua",
+    "tiga",
+    "empat",
+    "lima",
+    "enam",
+    "tujuh",
+    "delapan",
+    "sembilan",
+    "sepuluh",
+    "sebelas",
+]
 _SCALES = [(10**12, "triliun"), (10**9, "miliar"), (10**6, "juta")]
 
 

@@ -11,142 +11,371 @@ import kopdes.accounts.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('cooperatives', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("cooperatives", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('phone', models.CharField(max_length=16, unique=True, verbose_name='phone number')),
-                ('full_name', models.CharField(max_length=150, verbose_name='full name')),
-                ('nik', models.CharField(blank=True, max_length=16, verbose_name='NIK')),
-                ('kk_number', models.CharField(blank=True, max_length=16, verbose_name='KK number')),
-                ('language', models.CharField(choices=[('id', 'Bahasa Indonesia'), ('en', 'English')], default='id', max_length=5, verbose_name='language')),
-                ('village_office', models.CharField(blank=True, choices=[('kepala_desa', 'Kepala Desa / Lurah'), ('perangkat_desa', 'Village official (perangkat desa/kelurahan)'), ('bpd', 'BPD member')], max_length=15, verbose_name='office in the village government')),
-                ('is_active', models.BooleanField(default=True)),
-                ('is_staff', models.BooleanField(default=False)),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now)),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "phone",
+                    models.CharField(max_length=16, unique=True, verbose_name="phone number"),
+                ),
+                ("full_name", models.CharField(max_length=150, verbose_name="full name")),
+                ("nik", models.CharField(blank=True, max_length=16, verbose_name="NIK")),
+                (
+                    "kk_number",
+                    models.CharField(blank=True, max_length=16, verbose_name="KK number"),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("id", "Bahasa Indonesia"), ("en", "English")],
+                        default="id",
+                        max_length=5,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "village_office",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("kepala_desa", "Kepala Desa / Lurah"),
+                            ("perangkat_desa", "Village official (perangkat desa/kelurahan)"),
+                            ("bpd", "BPD member"),
+                        ],
+                        max_length=15,
+                        verbose_name="office in the village government",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                ("is_staff", models.BooleanField(default=False)),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
+                "verbose_name": "person",
             },
             managers=[
-                ('objects', kopdes.accounts.models.UserManager()),
+                ("objects", kopdes.accounts.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key_hash', models.CharField(max_length=64, unique=True)),
-                ('prefix', models.CharField(max_length=8)),
-                ('label', models.CharField(blank=True, max_length=100)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('expires_at', models.DateTimeField()),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key_hash", models.CharField(max_length=64, unique=True)),
+                ("prefix", models.CharField(max_length=8)),
+                ("label", models.CharField(blank=True, max_length=100)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("expires_at", models.DateTimeField()),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Employee',
+            name="Employee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('full_name', models.CharField(max_length=150, verbose_name='full name')),
-                ('job_title', models.CharField(max_length=100, verbose_name='job title')),
-                ('started_on', models.DateField(verbose_name='start date')),
-                ('status', models.CharField(choices=[('active', 'Active'), ('on_leave', 'On leave'), ('ended', 'Ended')], default='active', max_length=10, verbose_name='status')),
-                ('phone', models.CharField(blank=True, max_length=16, verbose_name='phone number')),
-                ('cooperative', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cooperatives.cooperative')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='employments', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("full_name", models.CharField(max_length=150, verbose_name="full name")),
+                ("job_title", models.CharField(max_length=100, verbose_name="job title")),
+                ("started_on", models.DateField(verbose_name="start date")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("on_leave", "On leave"),
+                            ("ended", "Ended"),
+                        ],
+                        default="active",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=16, verbose_name="phone number")),
+                (
+                    "cooperative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cooperatives.cooperative",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="employments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'employee (karyawan)',
-                'ordering': ['cooperative_id', 'full_name'],
+                "verbose_name": "employee (karyawan)",
+                "ordering": ["cooperative_id", "full_name"],
             },
         ),
         migrations.CreateModel(
-            name='Role',
+            name="Role",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('kind', models.CharField(choices=[('ketua', 'Chair (ketua)'), ('sekretaris', 'Secretary (sekretaris)'), ('bendahara', 'Treasurer (bendahara)'), ('wakil_usaha', 'Vice chair, business (wakil ketua bidang usaha)'), ('wakil_anggota', 'Vice chair, members (wakil ketua bidang anggota)'), ('manajer', 'Manager (manajer)'), ('kasir', 'Cashier (kasir)'), ('pengawas', 'Supervisor (pengawas)'), ('ketua_pengawas', 'Chair of the pengawas (Kepala Desa/Lurah)'), ('anggota', 'Member (anggota)')], max_length=20, verbose_name='role')),
-                ('started_on', models.DateField(verbose_name='from')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='until')),
-                ('flag', models.CharField(blank=True, max_length=200, verbose_name='flag')),
-                ('cooperative', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cooperatives.cooperative')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='roles', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("ketua", "Chair (ketua)"),
+                            ("sekretaris", "Secretary (sekretaris)"),
+                            ("bendahara", "Treasurer (bendahara)"),
+                            ("wakil_usaha", "Vice chair, business (wakil ketua bidang usaha)"),
+                            ("wakil_anggota", "Vice chair, members (wakil ketua bidang anggota)"),
+                            ("manajer", "Manager (manajer)"),
+                            ("kasir", "Cashier (kasir)"),
+                            ("pengawas", "Supervisor (pengawas)"),
+                            ("ketua_pengawas", "Chair of the pengawas (Kepala Desa/Lurah)"),
+                            ("anggota", "Member (anggota)"),
+                        ],
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                ("started_on", models.DateField(verbose_name="from")),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="until")),
+                ("flag", models.CharField(blank=True, max_length=200, verbose_name="flag")),
+                (
+                    "cooperative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cooperatives.cooperative",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="roles",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['cooperative_id', 'kind'],
+                "ordering": ["cooperative_id", "kind"],
             },
         ),
         migrations.CreateModel(
-            name='SupervisionGrant',
+            name="SupervisionGrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('agency', models.CharField(choices=[('dinas', 'Dinas Koperasi (regency)'), ('provinsi', 'Provincial cooperative office'), ('kementerian', 'Ministry of Cooperatives'), ('kejaksaan', 'Kejaksaan (prosecutors)'), ('csr', 'CSR partner')], max_length=15, verbose_name='agency')),
-                ('organisation', models.CharField(max_length=200, verbose_name='organisation')),
-                ('region_prefix', models.CharField(blank=True, help_text="'36.03' for a regency, '36.03.01' for a kecamatan, '36' for a province, '' for the whole country.", max_length=13, verbose_name='region code prefix')),
-                ('read_only', models.BooleanField(default=True, verbose_name='read-only')),
-                ('granted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('cooperatives', models.ManyToManyField(blank=True, related_name='+', to='cooperatives.cooperative')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='supervision_grants', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "agency",
+                    models.CharField(
+                        choices=[
+                            ("dinas", "Dinas Koperasi (regency)"),
+                            ("provinsi", "Provincial cooperative office"),
+                            ("kementerian", "Ministry of Cooperatives"),
+                            ("kejaksaan", "Kejaksaan (prosecutors)"),
+                            ("csr", "CSR partner"),
+                        ],
+                        max_length=15,
+                        verbose_name="agency",
+                    ),
+                ),
+                ("organisation", models.CharField(max_length=200, verbose_name="organisation")),
+                (
+                    "region_prefix",
+                    models.CharField(
+                        blank=True,
+                        help_text="'36.03' for a regency, '36.03.01' for a kecamatan, '36' for a province, '' for the whole country.",
+                        max_length=13,
+                        verbose_name="region code prefix",
+                    ),
+                ),
+                ("read_only", models.BooleanField(default=True, verbose_name="read-only")),
+                ("granted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "cooperatives",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="cooperatives.cooperative"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="supervision_grants",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'supervision grant',
+                "verbose_name": "supervision grant",
             },
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('phone__regex', '^\\+62[0-9]{8,13}$')), name='accounts_user_phone_e164'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("phone__regex", "^\\+62[0-9]{8,13}$")),
+                name="accounts_user_phone_e164",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('nik', ''), ('nik__regex', '^[0-9]{16}$'), _connector='OR'), name='accounts_user_nik_digits'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("nik", ""), ("nik__regex", "^[0-9]{16}$"), _connector="OR"),
+                name="accounts_user_nik_digits",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('kk_number', ''), ('kk_number__regex', '^[0-9]{16}$'), _connector='OR'), name='accounts_user_kk_digits'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kk_number", ""), ("kk_number__regex", "^[0-9]{16}$"), _connector="OR"
+                ),
+                name="accounts_user_kk_digits",
+            ),
         ),
         migrations.AddIndex(
-            model_name='apitoken',
-            index=models.Index(fields=['user', 'revoked_at'], name='accounts_apitoken_user_idx'),
+            model_name="apitoken",
+            index=models.Index(fields=["user", "revoked_at"], name="accounts_apitoken_user_idx"),
         ),
         migrations.AddIndex(
-            model_name='role',
-            index=models.Index(fields=['cooperative', 'kind'], name='accounts_role_coop_kind_idx'),
+            model_name="role",
+            index=models.Index(fields=["cooperative", "kind"], name="accounts_role_coop_kind_idx"),
         ),
         migrations.AddConstraint(
-            model_name='role',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_on__isnull', True)), fields=('cooperative', 'user', 'kind'), name='accounts_role_one_active_per_kind'),
+            model_name="role",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ended_on__isnull", True)),
+                fields=("cooperative", "user", "kind"),
+                name="accounts_role_one_active_per_kind",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='role',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_on__isnull', True), ('kind__in', ['ketua', 'sekretaris', 'bendahara', 'wakil_usaha', 'wakil_anggota', 'ketua_pengawas'])), fields=('cooperative', 'kind'), name='accounts_role_single_seat'),
+            model_name="role",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("ended_on__isnull", True),
+                    (
+                        "kind__in",
+                        [
+                            "ketua",
+                            "sekretaris",
+                            "bendahara",
+                            "wakil_usaha",
+                            "wakil_anggota",
+                            "ketua_pengawas",
+                        ],
+                    ),
+                ),
+                fields=("cooperative", "kind"),
+                name="accounts_role_single_seat",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='supervisiongrant',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('agency', 'kejaksaan'), _negated=True), ('read_only', True), _connector='OR'), name='accounts_supervisiongrant_kejaksaan_read_only'),
+            model_name="supervisiongrant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("agency", "kejaksaan"), _negated=True),
+                    ("read_only", True),
+                    _connector="OR",
+                ),
+                name="accounts_supervisiongrant_kejaksaan_read_only",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='supervisiongrant',
-            constraint=models.CheckConstraint(condition=models.Q(('region_prefix', ''), ('region_prefix__regex', '^[0-9]{2}(\\.[0-9]{2}(\\.[0-9]{2}(\\.[0-9]{4})?)?)?$'), _connector='OR'), name='accounts_supervisiongrant_region_prefix_format'),
+            model_name="supervisiongrant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("region_prefix", ""),
+                    (
+                        "region_prefix__regex",
+                        "^[0-9]{2}(\\.[0-9]{2}(\\.[0-9]{2}(\\.[0-9]{4})?)?)?$",
+                    ),
+                    _connector="OR",
+                ),
+                name="accounts_supervisiongrant_region_prefix_format",
+            ),
         ),
     ]

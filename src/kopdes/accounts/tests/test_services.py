@@ -2,7 +2,12 @@ import pytest
 
 from kopdes import testing
 from kopdes.accounts import services
-from kopdes.accounts.access import Capability, capabilities, cooperative_access, visible_cooperatives
+from kopdes.accounts.access import (
+    Capability,
+    capabilities,
+    cooperative_access,
+    visible_cooperatives,
+)
 from kopdes.accounts.errors import (
     InvalidGrant,
     InvalidPerson,
@@ -20,20 +25,28 @@ pytestmark = pytest.mark.django_db
 
 
 def test_register_normalises_phone_and_masks_audit():
-    user = services.user_register(actor=None, phone="0812-1111-2222", password="Sandi-Kuat-2026",
-                                  full_name="Siti Aminah", nik="3603014506900001")
+    user = services.user_register(
+        actor=None,
+        phone="0812-1111-2222",
+        password="Sandi-Kuat-2026",
+        full_name="Siti Aminah",
+        nik="3603014506900001",
+    )
     assert user.phone == "+6281211112222"
     assert user.password.startswith("md5$") or user.password.startswith("argon2")
     event = AuditEvent.objects.get(action="person.register")
     assert event.after["phone"] == "+62812****2222" and event.after["nik"] == "3603**********01"
     with pytest.raises(PhoneTaken):
-        services.user_register(actor=None, phone="+6281211112222", password="Sandi-Kuat-2026", full_name="X")
+        services.user_register(
+            actor=None, phone="+6281211112222", password="Sandi-Kuat-2026", full_name="X"
+        )
 
 
 def test_register_reports_every_bad_field_and_saves_nothing():
     with pytest.raises(InvalidPerson) as caught:
-        services.user_register(actor=None, phone="081299990000", password="123", full_name=" ", nik="12",
-                               kk_number="x")
+        services.user_register(
+            actor=None, phone="081299990000", password="123", full_name=" ", nik="12", kk_number="x"
+        )
     assert set(caught.value.fields) == {"full_name", "nik", "kk_number", "password"}
     assert not User.objects.filter(phone="+6281299990000").exists()
 
@@ -50,15 +63,24 @@ def test_village_official_cannot_be_pengurus(coop_a):
 
 def test_pengawas_chair_is_the_village_head(place_a):
     with pytest.raises(PengawasChairNotVillageHead):
-        services.role_assign(actor=None, cooperative=place_a.cooperative, user=place_a.pengawas, kind="ketua_pengawas")
+        services.role_assign(
+            actor=None,
+            cooperative=place_a.cooperative,
+            user=place_a.pengawas,
+            kind="ketua_pengawas",
+        )
     second_head = testing.make_person(full_name="Kades Lain", village_office="kepala_desa")
     with pytest.raises(SeatTaken):
-        services.role_assign(actor=None, cooperative=place_a.cooperative, user=second_head, kind="ketua_pengawas")
+        services.role_assign(
+            actor=None, cooperative=place_a.cooperative, user=second_head, kind="ketua_pengawas"
+        )
 
 
 def test_pengurus_cannot_be_pengawas(place_a):
     with pytest.raises(PengurusAndPengawas):
-        services.role_assign(actor=None, cooperative=place_a.cooperative, user=place_a.bendahara, kind="pengawas")
+        services.role_assign(
+            actor=None, cooperative=place_a.cooperative, user=place_a.bendahara, kind="pengawas"
+        )
 
 
 def test_same_kk_pengurus_and_pengawas_is_flagged(coop_a):
@@ -71,7 +93,9 @@ def test_same_kk_pengurus_and_pengawas_is_flagged(coop_a):
 
 
 def test_one_person_many_roles_and_places(place_a, coop_b):
-    services.role_assign(actor=None, cooperative=place_a.cooperative, user=place_a.kasir, kind="anggota")
+    services.role_assign(
+        actor=None, cooperative=place_a.cooperative, user=place_a.kasir, kind="anggota"
+    )
     services.role_assign(actor=None, cooperative=coop_b, user=place_a.kasir, kind="anggota")
     assert visible_cooperatives(place_a.kasir).count() == 2
 
@@ -97,18 +121,38 @@ def test_supervision_scopes(place_a, place_b, dinas, camat_balaraja, kejaksaan, 
 def test_bad_grants(db, coop_a):
     person = testing.make_person(full_name="X")
     with pytest.raises(InvalidGrant):
-        services.supervision_grant(actor=None, user=person, agency="dinas", organisation="D", region_prefix="99.99")
+        services.supervision_grant(
+            actor=None, user=person, agency="dinas", organisation="D", region_prefix="99.99"
+        )
     with pytest.raises(InvalidGrant):
         services.supervision_grant(actor=None, user=person, agency="csr", organisation="C")
-    grant = services.supervision_grant(actor=None, user=person, agency="kejaksaan", organisation="K",
-                                       region_prefix="36.03", read_only=False)
+    grant = services.supervision_grant(
+        actor=None,
+        user=person,
+        agency="kejaksaan",
+        organisation="K",
+        region_prefix="36.03",
+        read_only=False,
+    )
     assert grant.read_only
 
 
 def test_employee_record(coop_a):
-    employee = services.employee_record(actor=None, cooperative=coop_a, full_name="Budi", job_title="Penjaga gudang",
-                                        started_on="2026-01-05", phone="0813 1111 2222")
+    employee = services.employee_record(
+        actor=None,
+        cooperative=coop_a,
+        full_name="Budi",
+        job_title="Penjaga gudang",
+        started_on="2026-01-05",
+        phone="0813 1111 2222",
+    )
     assert employee.phone == "+6281311112222" and employee.user is None
     with pytest.raises(InvalidPerson):
-        services.employee_record(actor=None, cooperative=coop_a, full_name="", job_title="", started_on="2026-01-05",
-                                 phone="123")
+        services.employee_record(
+            actor=None,
+            cooperative=coop_a,
+            full_name="",
+            job_title="",
+            started_on="2026-01-05",
+            phone="123",
+        )

@@ -10,132 +10,337 @@ import kopdes.core.money
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0001_initial'),
+        ("regions", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Cooperative',
+            name="Cooperative",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('status', models.CharField(choices=[('forming', 'Being formed'), ('active', 'Active'), ('frozen', 'Frozen'), ('dissolved', 'Dissolved')], default='active', max_length=10, verbose_name='status')),
-                ('legal_entity_number', models.CharField(blank=True, max_length=100, verbose_name='badan hukum number')),
-                ('registry_number', models.CharField(blank=True, max_length=30, verbose_name='Nomor Induk Koperasi')),
-                ('npwp', models.CharField(blank=True, max_length=20, verbose_name='NPWP')),
-                ('nib', models.CharField(blank=True, max_length=13, verbose_name='NIB')),
-                ('founded_on', models.DateField(blank=True, null=True, verbose_name='founding date')),
-                ('address', models.TextField(blank=True, verbose_name='address')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('village', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cooperatives', to='regions.village')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("forming", "Being formed"),
+                            ("active", "Active"),
+                            ("frozen", "Frozen"),
+                            ("dissolved", "Dissolved"),
+                        ],
+                        default="active",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "legal_entity_number",
+                    models.CharField(blank=True, max_length=100, verbose_name="badan hukum number"),
+                ),
+                (
+                    "registry_number",
+                    models.CharField(
+                        blank=True, max_length=30, verbose_name="Nomor Induk Koperasi"
+                    ),
+                ),
+                ("npwp", models.CharField(blank=True, max_length=20, verbose_name="NPWP")),
+                ("nib", models.CharField(blank=True, max_length=13, verbose_name="NIB")),
+                (
+                    "founded_on",
+                    models.DateField(blank=True, null=True, verbose_name="founding date"),
+                ),
+                ("address", models.TextField(blank=True, verbose_name="address")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cooperatives",
+                        to="regions.village",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cooperative',
-                'ordering': ['village_id'],
+                "verbose_name": "cooperative",
+                "ordering": ["village_id"],
             },
         ),
         migrations.CreateModel(
-            name='BusinessUnit',
+            name="BusinessUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('code', models.CharField(max_length=20, verbose_name='code')),
-                ('kind', models.CharField(choices=[('kantor', 'Cooperative office'), ('sembako', 'Groceries (sembako)'), ('simpan_pinjam', 'Savings and loans'), ('klinik', 'Village clinic'), ('apotek', 'Village pharmacy'), ('pergudangan', 'Warehouse / cold storage'), ('logistik', 'Logistics'), ('lpg', 'LPG 3 kg'), ('pupuk', 'Fertiliser (pupuk)'), ('pertanian', 'Farming'), ('peternakan', 'Livestock'), ('ppob', 'Phone credit and bills (pulsa/PPOB)'), ('lainnya', 'Other')], max_length=20, verbose_name='kind')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('opened_on', models.DateField(blank=True, null=True, verbose_name='opened on')),
-                ('cooperative', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cooperatives.cooperative')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("code", models.CharField(max_length=20, verbose_name="code")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("kantor", "Cooperative office"),
+                            ("sembako", "Groceries (sembako)"),
+                            ("simpan_pinjam", "Savings and loans"),
+                            ("klinik", "Village clinic"),
+                            ("apotek", "Village pharmacy"),
+                            ("pergudangan", "Warehouse / cold storage"),
+                            ("logistik", "Logistics"),
+                            ("lpg", "LPG 3 kg"),
+                            ("pupuk", "Fertiliser (pupuk)"),
+                            ("pertanian", "Farming"),
+                            ("peternakan", "Livestock"),
+                            ("ppob", "Phone credit and bills (pulsa/PPOB)"),
+                            ("lainnya", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("opened_on", models.DateField(blank=True, null=True, verbose_name="opened on")),
+                (
+                    "cooperative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cooperatives.cooperative",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'business unit (gerai)',
-                'ordering': ['cooperative_id', 'code'],
+                "verbose_name": "business unit (gerai)",
+                "ordering": ["cooperative_id", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Policy',
+            name="Policy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('effective_from', models.DateField(verbose_name='effective from')),
-                ('version', models.PositiveIntegerField()),
-                ('simpanan_pokok_amount', kopdes.core.money.RupiahField(verbose_name='simpanan pokok amount')),
-                ('simpanan_wajib_amount', kopdes.core.money.RupiahField(verbose_name='monthly simpanan wajib amount')),
-                ('savings_rate_min', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='minimum sukarela interest rate (% a year)')),
-                ('savings_rate_max', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='maximum sukarela interest rate (% a year)')),
-                ('loan_rate_min', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='minimum loan interest rate (% a year)')),
-                ('loan_rate_max', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='maximum loan interest rate (% a year)')),
-                ('loan_approval_threshold', kopdes.core.money.RupiahField(verbose_name='loans above this amount need pengawas co-signature')),
-                ('related_party_loan_limit_percent', models.DecimalField(decimal_places=2, default=Decimal('10'), max_digits=5, verbose_name='related-party loans limit (% of own capital)')),
-                ('rat_quorum_percent', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='RAT quorum (% of members)')),
-                ('rat_notice_days', models.PositiveIntegerField(default=14, verbose_name='RAT notice (days)')),
-                ('pokok_wajib_as_equity', models.BooleanField(default=True, verbose_name='simpanan pokok and wajib are equity')),
-                ('csr_capital_as_equity', models.BooleanField(default=True, verbose_name='CSR capital is equity (hibah)')),
-                ('shu_allocation', models.JSONField(verbose_name='SHU allocation lines')),
-                ('changed_by_id', models.BigIntegerField(blank=True, null=True)),
-                ('changed_by_label', models.CharField(blank=True, max_length=200)),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('cooperative', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cooperatives.cooperative')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("effective_from", models.DateField(verbose_name="effective from")),
+                ("version", models.PositiveIntegerField()),
+                (
+                    "simpanan_pokok_amount",
+                    kopdes.core.money.RupiahField(verbose_name="simpanan pokok amount"),
+                ),
+                (
+                    "simpanan_wajib_amount",
+                    kopdes.core.money.RupiahField(verbose_name="monthly simpanan wajib amount"),
+                ),
+                (
+                    "savings_rate_min",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=5,
+                        verbose_name="minimum sukarela interest rate (% a year)",
+                    ),
+                ),
+                (
+                    "savings_rate_max",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=5,
+                        verbose_name="maximum sukarela interest rate (% a year)",
+                    ),
+                ),
+                (
+                    "loan_rate_min",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=5,
+                        verbose_name="minimum loan interest rate (% a year)",
+                    ),
+                ),
+                (
+                    "loan_rate_max",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=5,
+                        verbose_name="maximum loan interest rate (% a year)",
+                    ),
+                ),
+                (
+                    "loan_approval_threshold",
+                    kopdes.core.money.RupiahField(
+                        verbose_name="loans above this amount need pengawas co-signature"
+                    ),
+                ),
+                (
+                    "related_party_loan_limit_percent",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("10"),
+                        max_digits=5,
+                        verbose_name="related-party loans limit (% of own capital)",
+                    ),
+                ),
+                (
+                    "rat_quorum_percent",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=5, verbose_name="RAT quorum (% of members)"
+                    ),
+                ),
+                (
+                    "rat_notice_days",
+                    models.PositiveIntegerField(default=14, verbose_name="RAT notice (days)"),
+                ),
+                (
+                    "pokok_wajib_as_equity",
+                    models.BooleanField(
+                        default=True, verbose_name="simpanan pokok and wajib are equity"
+                    ),
+                ),
+                (
+                    "csr_capital_as_equity",
+                    models.BooleanField(default=True, verbose_name="CSR capital is equity (hibah)"),
+                ),
+                ("shu_allocation", models.JSONField(verbose_name="SHU allocation lines")),
+                ("changed_by_id", models.BigIntegerField(blank=True, null=True)),
+                ("changed_by_label", models.CharField(blank=True, max_length=200)),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "cooperative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cooperatives.cooperative",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'policy (AD/ART parameters)',
-                'verbose_name_plural': 'policies',
-                'ordering': ['cooperative_id', '-effective_from', '-version'],
+                "verbose_name": "policy (AD/ART parameters)",
+                "verbose_name_plural": "policies",
+                "ordering": ["cooperative_id", "-effective_from", "-version"],
             },
         ),
         migrations.CreateModel(
-            name='VillageProfile',
+            name="VillageProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('population', models.PositiveIntegerField(blank=True, null=True, verbose_name='population')),
-                ('households', models.PositiveIntegerField(blank=True, null=True, verbose_name='households')),
-                ('main_livelihoods', models.JSONField(blank=True, default=list, verbose_name='main livelihoods')),
-                ('leading_commodities', models.JSONField(blank=True, default=list, verbose_name='leading commodities (potensi unggulan)')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('cooperative', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cooperatives.cooperative')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "population",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="population"),
+                ),
+                (
+                    "households",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="households"),
+                ),
+                (
+                    "main_livelihoods",
+                    models.JSONField(blank=True, default=list, verbose_name="main livelihoods"),
+                ),
+                (
+                    "leading_commodities",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        verbose_name="leading commodities (potensi unggulan)",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "cooperative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cooperatives.cooperative",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'village profile',
+                "verbose_name": "village profile",
             },
         ),
         migrations.AddConstraint(
-            model_name='cooperative',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'dissolved'), _negated=True), fields=('village',), name='cooperatives_cooperative_one_per_village'),
+            model_name="cooperative",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "dissolved"), _negated=True),
+                fields=("village",),
+                name="cooperatives_cooperative_one_per_village",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='businessunit',
-            constraint=models.UniqueConstraint(fields=('cooperative', 'code'), name='cooperatives_businessunit_code_unique'),
+            model_name="businessunit",
+            constraint=models.UniqueConstraint(
+                fields=("cooperative", "code"), name="cooperatives_businessunit_code_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='policy',
-            constraint=models.UniqueConstraint(fields=('cooperative', 'version'), name='cooperatives_policy_version_unique'),
+            model_name="policy",
+            constraint=models.UniqueConstraint(
+                fields=("cooperative", "version"), name="cooperatives_policy_version_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='policy',
-            constraint=models.CheckConstraint(condition=models.Q(('savings_rate_min__gte', 0), ('savings_rate_min__lte', models.F('savings_rate_max')), ('savings_rate_max__lte', 9)), name='cooperatives_policy_savings_rate_range'),
+            model_name="policy",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("savings_rate_min__gte", 0),
+                    ("savings_rate_min__lte", models.F("savings_rate_max")),
+                    ("savings_rate_max__lte", 9),
+                ),
+                name="cooperatives_policy_savings_rate_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='policy',
-            constraint=models.CheckConstraint(condition=models.Q(('loan_rate_min__gte', 0), ('loan_rate_min__lte', models.F('loan_rate_max')), ('loan_rate_max__lte', 24)), name='cooperatives_policy_loan_rate_range'),
+            model_name="policy",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("loan_rate_min__gte", 0),
+                    ("loan_rate_min__lte", models.F("loan_rate_max")),
+                    ("loan_rate_max__lte", 24),
+                ),
+                name="cooperatives_policy_loan_rate_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='policy',
-            constraint=models.CheckConstraint(condition=models.Q(('simpanan_pokok_amount__gte', 0), ('simpanan_wajib_amount__gte', 0), ('loan_approval_threshold__gte', 0)), name='cooperatives_policy_amounts_not_negative'),
+            model_name="policy",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("simpanan_pokok_amount__gte", 0),
+                    ("simpanan_wajib_amount__gte", 0),
+                    ("loan_approval_threshold__gte", 0),
+                ),
+                name="cooperatives_policy_amounts_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='policy',
-            constraint=models.CheckConstraint(condition=models.Q(('rat_quorum_percent__gt', 0), ('rat_quorum_percent__lte', 100)), name='cooperatives_policy_quorum_range'),
+            model_name="policy",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rat_quorum_percent__gt", 0), ("rat_quorum_percent__lte", 100)),
+                name="cooperatives_policy_quorum_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='villageprofile',
-            constraint=models.UniqueConstraint(fields=('cooperative',), name='cooperatives_villageprofile_one_per_cooperative'),
+            model_name="villageprofile",
+            constraint=models.UniqueConstraint(
+                fields=("cooperative",), name="cooperatives_villageprofile_one_per_cooperative"
+            ),
         ),
     ]

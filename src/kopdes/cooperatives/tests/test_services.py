@@ -20,14 +20,22 @@ pytestmark = pytest.mark.django_db
 
 
 def test_founding_names_units_and_policy():
-    coop = services.cooperative_found(actor=None, village=Village.objects.get(code="36.03.01.1001"),
-                                      founded_on=date(2025, 7, 21))
+    coop = services.cooperative_found(
+        actor=None, village=Village.objects.get(code="36.03.01.1001"), founded_on=date(2025, 7, 21)
+    )
     assert coop.name == "Koperasi Kelurahan Merah Putih Balaraja"
-    assert sorted(BusinessUnit.objects.filter(cooperative=coop).values_list("kind", flat=True)) == sorted(
-        BusinessUnit.STANDARD_KINDS)
+    assert sorted(
+        BusinessUnit.objects.filter(cooperative=coop).values_list("kind", flat=True)
+    ) == sorted(BusinessUnit.STANDARD_KINDS)
     policy = policy_in_force(cooperative=coop, on=date(2025, 8, 1))
-    assert (policy.version, policy.simpanan_pokok_amount, policy.simpanan_wajib_amount) == (1, 50_000, 20_000)
-    assert AuditEvent.objects.filter(action="cooperative.found", object_id=str(coop.public_id)).exists()
+    assert (policy.version, policy.simpanan_pokok_amount, policy.simpanan_wajib_amount) == (
+        1,
+        50_000,
+        20_000,
+    )
+    assert AuditEvent.objects.filter(
+        action="cooperative.found", object_id=str(coop.public_id)
+    ).exists()
 
 
 def test_one_cooperative_per_village(coop_a):
@@ -45,7 +53,9 @@ def test_bad_legal_numbers_save_nothing():
 
 
 def test_update_profile_audited(coop_a, place_a):
-    services.cooperative_update(actor=place_a.ketua, cooperative=coop_a, nib="1234567890123", address="Jl. Raya 1")
+    services.cooperative_update(
+        actor=place_a.ketua, cooperative=coop_a, nib="1234567890123", address="Jl. Raya 1"
+    )
     coop_a.refresh_from_db()
     assert coop_a.nib == "1234567890123"
     event = AuditEvent.objects.get(action="cooperative.update")
@@ -56,14 +66,23 @@ def test_update_profile_audited(coop_a, place_a):
 
 
 def test_policy_history_and_in_force(coop_a, place_a):
-    v2 = services.policy_change(actor=place_a.ketua, cooperative=coop_a, effective_from=date(2026, 1, 1),
-                                reason="RAT 2025", simpanan_wajib_amount=25_000)
+    v2 = services.policy_change(
+        actor=place_a.ketua,
+        cooperative=coop_a,
+        effective_from=date(2026, 1, 1),
+        reason="RAT 2025",
+        simpanan_wajib_amount=25_000,
+    )
     assert v2.version == 2 and v2.simpanan_pokok_amount == 50_000
-    assert policy_in_force(cooperative=coop_a, on=date(2025, 12, 31)).simpanan_wajib_amount == 20_000
+    assert (
+        policy_in_force(cooperative=coop_a, on=date(2025, 12, 31)).simpanan_wajib_amount == 20_000
+    )
     assert policy_in_force(cooperative=coop_a, on=date(2026, 1, 1)).simpanan_wajib_amount == 25_000
     assert v2.changed_by_id == place_a.ketua.pk
     with pytest.raises(PolicyBackdated):
-        services.policy_change(actor=None, cooperative=coop_a, effective_from=date(2025, 12, 1), reason="x")
+        services.policy_change(
+            actor=None, cooperative=coop_a, effective_from=date(2025, 12, 1), reason="x"
+        )
 
 
 @pytest.mark.parametrize(
@@ -75,40 +94,72 @@ def test_policy_history_and_in_force(coop_a, place_a):
         ({"simpanan_wajib_amount": -1}, "simpanan_wajib_amount"),
         ({"rat_quorum_percent": Decimal("0")}, "rat_quorum_percent"),
         ({"rat_notice_days": 7}, "rat_notice_days"),
-        ({"shu_allocation": [{**line, "percent": "25"} if line["key"] == "anggota" else line
-                             for line in rules.DEFAULT_SHU_ALLOCATION]}, "shu_allocation"),
+        (
+            {
+                "shu_allocation": [
+                    {**line, "percent": "25"} if line["key"] == "anggota" else line
+                    for line in rules.DEFAULT_SHU_ALLOCATION
+                ]
+            },
+            "shu_allocation",
+        ),
     ],
 )
 def test_policy_refuses_bad_values(coop_a, changes, field):
     with pytest.raises(InvalidPolicy) as caught:
-        services.policy_change(actor=None, cooperative=coop_a, effective_from=date(2026, 1, 1), reason="x", **changes)
+        services.policy_change(
+            actor=None, cooperative=coop_a, effective_from=date(2026, 1, 1), reason="x", **changes
+        )
     assert field in caught.value.fields
     assert Policy.objects.filter(cooperative=coop_a).count() == 1
 
 
 def test_shu_allocation_of_105_percent_is_refused():
-    lines = [{"key": "cadangan", "label": "c", "percent": "40"}, {"key": "anggota", "label": "a", "percent": "40"},
-             *[{"key": k, "label": k, "percent": "5"} for k in ("pengurus", "karyawan", "pendidikan", "sosial", "x")]]
+    lines = [
+        {"key": "cadangan", "label": "c", "percent": "40"},
+        {"key": "anggota", "label": "a", "percent": "40"},
+        *[
+            {"key": k, "label": k, "percent": "5"}
+            for k in ("pengurus", "karyawan", "pendidikan", "sosial", "x")
+        ],
+    ]
     assert any("105" in m for m in rules.shu_allocation_errors(lines))
     assert rules.shu_allocation_errors(rules.DEFAULT_SHU_ALLOCATION) == []
 
 
 def test_business_units(coop_a):
-    unit = services.business_unit_add(actor=None, cooperative=coop_a, kind="lpg", name="Pangkalan LPG", code="lpg")
+    unit = services.business_unit_add(
+        actor=None, cooperative=coop_a, kind="lpg", name="Pangkalan LPG", code="lpg"
+    )
     assert unit.cooperative == coop_a
     with pytest.raises(BusinessUnitCodeTaken):
-        services.business_unit_add(actor=None, cooperative=coop_a, kind="lpg", name="Again", code="lpg")
+        services.business_unit_add(
+            actor=None, cooperative=coop_a, kind="lpg", name="Again", code="lpg"
+        )
     with pytest.raises(InvalidCooperativeData):
-        services.business_unit_add(actor=None, cooperative=coop_a, kind="casino", name="", code="a b")
+        services.business_unit_add(
+            actor=None, cooperative=coop_a, kind="casino", name="", code="a b"
+        )
     services.business_unit_set_active(actor=None, unit=unit, is_active=False)
     assert not BusinessUnit.objects.get(pk=unit.pk).is_active
 
 
 def test_village_profile(coop_a):
-    profile = services.village_profile_update(actor=None, cooperative=coop_a, population=8200, households=2300,
-                                              main_livelihoods=["petani", " buruh pabrik ", ""],
-                                              leading_commodities=["padi"])
+    profile = services.village_profile_update(
+        actor=None,
+        cooperative=coop_a,
+        population=8200,
+        households=2300,
+        main_livelihoods=["petani", " buruh pabrik ", ""],
+        leading_commodities=["padi"],
+    )
     assert profile.main_livelihoods == ["petani", "buruh pabrik"]
     with pytest.raises(InvalidCooperativeData):
-        services.village_profile_update(actor=None, cooperative=coop_a, population=10, households=20,
-                                        main_livelihoods=[], leading_commodities=[])
+        services.village_profile_update(
+            actor=None,
+            cooperative=coop_a,
+            population=10,
+            households=20,
+            main_livelihoods=[],
+            leading_commodities=[],
+        )

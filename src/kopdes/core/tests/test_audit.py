@@ -11,19 +11,27 @@ from kopdes.core.models import AuditEvent
 def test_masks():
     assert mask_identity_number("3603011203900001") == "3603**********01"
     assert mask_phone("+6281234567890") == "+62812****7890"
-    assert mask_mapping({"nik": "3603011203900001", "phone": "+6281234567890", "password": "x", "name": "A"}) == {
-        "nik": "3603**********01", "phone": "+62812****7890", "password": "***", "name": "A"}
+    assert mask_mapping(
+        {"nik": "3603011203900001", "phone": "+6281234567890", "password": "x", "name": "A"}
+    ) == {"nik": "3603**********01", "phone": "+62812****7890", "password": "***", "name": "A"}
 
 
 @pytest.mark.django_db
 def test_audit_masks_personal_data_and_is_append_only():
-    event = audit_record(actor=None, action="person.register", object_type="accounts.user", object_id="1",
-                         after={"nik": "3603011203900001", "full_name": "Siti"})
+    event = audit_record(
+        actor=None,
+        action="person.register",
+        object_type="accounts.user",
+        object_id="1",
+        after={"nik": "3603011203900001", "full_name": "Siti"},
+    )
     event.refresh_from_db()
     assert event.after == {"nik": "3603**********01", "full_name": "Siti"}
     assert event.actor_label == "system"
-    for sql in (f"UPDATE core_auditevent SET action = 'x' WHERE id = {event.pk}",
-                f"DELETE FROM core_auditevent WHERE id = {event.pk}"):
+    for sql in (
+        f"UPDATE core_auditevent SET action = 'x' WHERE id = {event.pk}",
+        f"DELETE FROM core_auditevent WHERE id = {event.pk}",
+    ):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql)
     assert AuditEvent.objects.get(pk=event.pk).action == "person.register"
@@ -37,8 +45,12 @@ def test_idempotent_replays_and_refuses_changed_content():
         calls.append(1)
         return {"receipt": len(calls)}
 
-    first, replayed = idempotent(actor_id=1, scope="test", key="k1", payload={"amount": 10}, run=run)
-    again, replayed_again = idempotent(actor_id=1, scope="test", key="k1", payload={"amount": 10}, run=run)
+    first, replayed = idempotent(
+        actor_id=1, scope="test", key="k1", payload={"amount": 10}, run=run
+    )
+    again, replayed_again = idempotent(
+        actor_id=1, scope="test", key="k1", payload={"amount": 10}, run=run
+    )
     assert (first, replayed, again, replayed_again) == ({"receipt": 1}, False, {"receipt": 1}, True)
     assert len(calls) == 1
     with pytest.raises(IdempotencyConflict):

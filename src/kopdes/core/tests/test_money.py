@@ -9,8 +9,14 @@ from kopdes.core.money import allocate, format_rupiah, parse_rupiah, round_rupia
 
 @pytest.mark.parametrize(
     ("amount", "text"),
-    [(0, "Rp0"), (1500000, "Rp1.500.000"), (999, "Rp999"), (1000, "Rp1.000"), (-25000, "-Rp25.000"),
-     (27_400_000_000, "Rp27.400.000.000")],
+    [
+        (0, "Rp0"),
+        (1500000, "Rp1.500.000"),
+        (999, "Rp999"),
+        (1000, "Rp1.000"),
+        (-25000, "-Rp25.000"),
+        (27_400_000_000, "Rp27.400.000.000"),
+    ],
 )
 def test_format_rupiah(amount, text):
     assert format_rupiah(amount) == text
@@ -23,14 +29,22 @@ def test_format_refuses_float():
 
 @pytest.mark.parametrize(
     ("text", "amount"),
-    [("1500000", 1500000), ("1.500.000", 1500000), ("Rp1.500.000", 1500000), ("Rp 1.500.000,00", 1500000),
-     ("-Rp25.000", -25000), ("0", 0)],
+    [
+        ("1500000", 1500000),
+        ("1.500.000", 1500000),
+        ("Rp1.500.000", 1500000),
+        ("Rp 1.500.000,00", 1500000),
+        ("-Rp25.000", -25000),
+        ("0", 0),
+    ],
 )
 def test_parse_rupiah(text, amount):
     assert parse_rupiah(text) == amount
 
 
-@pytest.mark.parametrize("text", ["", "abc", "1.50", "1.500,50", "1,5", "12.34.567", "Rp", "9" * 30])
+@pytest.mark.parametrize(
+    "text", ["", "abc", "1.50", "1.500,50", "1,5", "12.34.567", "Rp", "9" * 30]
+)
 def test_parse_rupiah_refuses(text):
     with pytest.raises(ValueError):
         parse_rupiah(text)
