@@ -1,1 +1,378 @@
-urlpatterns: list = []
+"""The cooperative's pages (profile, officers, policy, audit log), the home page and supervision."""
+
+from functools import wraps
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kopdes.accounts import services as account_services
+from kopdes.accounts.access import (
+    Capability,
+    active_grants,
+    capabilities,
+    cooperative_access,
+    visible_cooperatives,
+)
+from kopdes.accounts.models import Role, User, VillageOffice
+from kopdes.accounts.rules import normalize_phone
+from kopdes.accounts.selectors import employees, officers, roles_of
+from kopdes.cooperatives import services as cooperative_services
+from kopdes.cooperatives.models import Cooperative
+from kopdes.cooperatives.selectors import (
+    business_units,
+    policy_history,
+    policy_in_force,
+    village_profile,
+)
+from kopdes.core.errors import DomainError, NotFound
+from kopdes.core.models import AuditEvent
+from kopdes.regions.models import District
+from kopdes.web.errors import form_add_domain_error
+
+
+def cooperative_page(need: Capability = Capability.VIEW):
+    """Resolve `cooperative_id` for the logged-in person, tenant first: 404 when absent or not theirs."""
+
+    def decorate(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, cooperative_id, *args, **kwargs):
+            try:
+                request.cooperative = cooperative_access(request.user, cooperative_id, need=need)
+            except NotFound:
+                raise Http404 from None
+            request.capabilities = capabilities(request.user, request.cooperative)
+            return view(request, request.cooperative, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+@login_required
+def home(request):
+    """Straight to the person's only place; a choice when they have several."""
+    cooperatives = list(
+        {r.cooperative_id: r.cooperative for r in roles_of(user=request.user)}.values()
+    )
+    supervising = request.user.is_superuser or active_grants(request.user).exists()
+    if supervising and not cooperatives:
+        return redirect("web:supervision")
+    if len(cooperatives) == 1 and not supervising:
+        return redirect("web:cooperative", cooperatives[0].public_id)
+    return render(
+        request, "web/home.html", {"cooperatives": cooperatives, "supervising": supervising}
+    )
+
+
+@cooperative_page()
+def cooperative(request, cooperative: Cooperative):
+    return render(
+        request,
+        "web/cooperatives/profile.html",
+        {
+            "cooperative": cooperative,
+            "units": business_units(cooperative=cooperative),
+            "profile": village_profile(cooperative=cooperative),
+            "policy": policy_in_force(cooperative=cooperative),
+            "can_edit": Capability.EDIT_PROFILE in request.capabilities,
+        },
+    )
+
+
+class CooperativeForm(forms.Form):
+    legal_entity_number = forms.CharField(
+        label=gettext_lazy("Badan hukum number"), max_length=100, required=False
+    )
+    registry_number = forms.CharField(
+        label=gettext_lazy("Nomor Induk Koperasi"), max_length=30, required=False
+    )
+    npwp = forms.CharField(label=gettext_lazy("NPWP"), max_length=20, required=False)
+    nib = forms.CharField(label=gettext_lazy("NIB"), max_length=13, required=False)
+    founded_on = forms.DateField(
+        label=gettext_lazy("Founding date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    address = forms.CharField(
+        label=gettext_lazy("Address"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    population = forms.IntegerField(label=gettext_lazy("Population"), min_value=0, required=False)
+    households = forms.IntegerField(label=gettext_lazy("Households"), min_value=0, required=False)
+    main_livelihoods = forms.CharField(
+        label=gettext_lazy("Main livelihoods (comma-separated)"), required=False
+    )
+    leading_commodities = forms.CharField(
+        label=gettext_lazy("Leading commodities (comma-separated)"), required=False
+    )
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+@cooperative_page(Capability.EDIT_PROFILE)
+def cooperative_edit(request, cooperative: Cooperative):
+    profile = village_profile(cooperative=cooperative)
+    initial = {
+        f: getattr(cooperative, f)
+        for f in ("legal_entity_number", "registry_number", "npwp", "nib", "founded_on", "address")
+    }
+    if profile:
+        initial.update(
+            population=profile.population,
+            households=profile.households,
+            main_livelihoods=", ".join(profile.main_livelihoods),
+            leading_commodities=", ".join(profile.leading_commodities),
+        )
+    form = CooperativeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                cooperative_services.cooperative_update(
+                    actor=request.user,
+                    cooperative=cooperative,
+                    **{
+                        f: data[f]
+                        for f in (
+                            "legal_entity_number",
+                            "registry_number",
+                            "npwp",
+                            "nib",
+                            "founded_on",
+                            "address",
+                        )
+                    },
+                )
+                cooperative_services.village_profile_update(
+                    actor=request.user,
+                    cooperative=cooperative,
+                    population=data["population"],
+                    households=data["households"],
+                    main_livelihoods=_split(data["main_livelihoods"]),
+                    leading_commodities=_split(data["leading_commodities"]),
+                )
+        except DomainError as error:
+            form_add_domain_error(form, error)
+        else:
+            messages.success(request, _("The cooperative's profile was saved."))
+            return redirect("web:cooperative", cooperative.public_id)
+    return render(
+        request,
+        "web/cooperatives/edit.html",
+        {"cooperative": cooperative, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+class RoleForm(forms.Form):
+    phone = forms.CharField(label=gettext_lazy("Phone number"), max_length=20)
+    full_name = forms.CharField(
+        label=gettext_lazy("Full name (for a new person)"), max_length=150, required=False
+    )
+    kind = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.Kind.choices)
+    village_office = forms.ChoiceField(
+        label=gettext_lazy("Office in the village government (new person)"),
+        choices=[("", "—"), *VillageOffice.choices],
+        required=False,
+    )
+    started_on = forms.DateField(
+        label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+@cooperative_page()
+def officer_list(request, cooperative: Cooperative):
+    can_manage = Capability.MANAGE_OFFICERS in request.capabilities
+    form = RoleForm(request.POST or None, initial={"started_on": timezone.localdate()})
+    if request.method == "POST":
+        if not can_manage:
+            raise Http404
+        if form.is_valid():
+            try:
+                _assign_role(request.user, cooperative, form.cleaned_data)
+            except DomainError as error:
+                form_add_domain_error(form, error)
+            else:
+                messages.success(request, _("The role was assigned."))
+                return redirect("web:officers", cooperative.public_id)
+    return render(
+        request,
+        "web/cooperatives/officers.html",
+        {
+            "cooperative": cooperative,
+            "officers": officers(cooperative=cooperative),
+            "employees": employees(cooperative=cooperative),
+            "form": form if can_manage else None,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _assign_role(actor: User, cooperative: Cooperative, data: dict) -> Role:
+    """Find the person by phone, registering them (without a password) if new, then assign the role."""
+    with transaction.atomic():
+        phone = normalize_phone(data["phone"])
+        person = User.objects.filter(phone=phone).first()
+        if person is None:
+            person = account_services.user_register(
+                actor=actor,
+                phone=phone,
+                password=None,
+                full_name=data["full_name"],
+                village_office=data["village_office"],
+            )
+        return account_services.role_assign(
+            actor=actor,
+            cooperative=cooperative,
+            user=person,
+            kind=data["kind"],
+            started_on=data["started_on"],
+        )
+
+
+class PolicyForm(forms.Form):
+    effective_from = forms.DateField(
+        label=gettext_lazy("Effective from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    simpanan_pokok_amount = forms.IntegerField(
+        label=gettext_lazy("Simpanan pokok (Rp)"), min_value=0
+    )
+    simpanan_wajib_amount = forms.IntegerField(
+        label=gettext_lazy("Monthly simpanan wajib (Rp)"), min_value=0
+    )
+    savings_rate_min = forms.DecimalField(
+        label=gettext_lazy("Sukarela interest, minimum (% a year)"), max_digits=5, decimal_places=2
+    )
+    savings_rate_max = forms.DecimalField(
+        label=gettext_lazy("Sukarela interest, maximum (% a year)"), max_digits=5, decimal_places=2
+    )
+    loan_rate_min = forms.DecimalField(
+        label=gettext_lazy("Loan interest, minimum (% a year)"), max_digits=5, decimal_places=2
+    )
+    loan_rate_max = forms.DecimalField(
+        label=gettext_lazy("Loan interest, maximum (% a year)"), max_digits=5, decimal_places=2
+    )
+    loan_approval_threshold = forms.IntegerField(
+        label=gettext_lazy("Loans above this need the pengawas (Rp)"), min_value=0
+    )
+    rat_quorum_percent = forms.DecimalField(
+        label=gettext_lazy("RAT quorum (% of members)"), max_digits=5, decimal_places=2
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (e.g. the RAT decision)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+@cooperative_page()
+def policy(request, cooperative: Cooperative):
+    can_change = Capability.CHANGE_POLICY in request.capabilities
+    current = policy_in_force(cooperative=cooperative)
+    initial = {
+        f: getattr(current, f) for f in PolicyForm.base_fields if current and hasattr(current, f)
+    }
+    form = PolicyForm(
+        request.POST or None,
+        initial={**initial, "effective_from": timezone.localdate(), "reason": ""},
+    )
+    if request.method == "POST":
+        if not can_change:
+            raise Http404
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                cooperative_services.policy_change(
+                    actor=request.user,
+                    cooperative=cooperative,
+                    effective_from=data.pop("effective_from"),
+                    reason=data.pop("reason"),
+                    **data,
+                )
+            except DomainError as error:
+                form_add_domain_error(form, error)
+            else:
+                messages.success(request, _("A new policy version was recorded."))
+                return redirect("web:policy", cooperative.public_id)
+    return render(
+        request,
+        "web/cooperatives/policy.html",
+        {
+            "cooperative": cooperative,
+            "policy": current,
+            "history": policy_history(cooperative=cooperative),
+            "form": form if can_change else None,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@cooperative_page(Capability.VIEW_AUDIT)
+def audit(request, cooperative: Cooperative):
+    events = AuditEvent.objects.filter(cooperative_id=cooperative.pk)
+    action = request.GET.get("action", "")[:100]
+    if action:
+        events = events.filter(action__startswith=action)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/cooperatives/audit.html",
+        {"cooperative": cooperative, "page": page, "action": action},
+    )
+
+
+@login_required
+def supervision(request):
+    """Every cooperative in the supervisor's scope, by kecamatan, with search."""
+    if not (request.user.is_superuser or active_grants(request.user).exists()):
+        raise Http404
+    rows = (
+        visible_cooperatives(request.user)
+        .select_related("village__district")
+        .order_by("village_id")
+    )
+    query = request.GET.get("q", "").strip()[:100]
+    district = request.GET.get("kecamatan", "")[:8]
+    if query:
+        rows = rows.filter(Q(name__icontains=query) | Q(village__name__icontains=query))
+    if district:
+        rows = rows.filter(village__district_id=district)
+    districts = (
+        District.objects.filter(villages__cooperatives__in=visible_cooperatives(request.user))
+        .annotate(n=Count("villages__cooperatives"))
+        .order_by("code")
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/supervision/list.html",
+        {
+            "page": page,
+            "query": query,
+            "district": district,
+            "districts": districts,
+            "grants": active_grants(request.user).prefetch_related("cooperatives"),
+        },
+    )
+
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("app/<uuid:cooperative_id>/", cooperative, name="cooperative"),
+    path("app/<uuid:cooperative_id>/ubah/", cooperative_edit, name="cooperative_edit"),
+    path("app/<uuid:cooperative_id>/pengurus/", officer_list, name="officers"),
+    path("app/<uuid:cooperative_id>/kebijakan/", policy, name="policy"),
+    path("app/<uuid:cooperative_id>/audit/", audit, name="audit"),
+    path("pantau/", supervision, name="supervision"),
+]
