@@ -1,1 +1,133 @@
-urlpatterns: list = []
+"""Logging in and out, changing one's password and language."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render, resolve_url
+from django.urls import path, reverse
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from kopdes.core.audit import audit_record
+from kopdes.web.forms import LanguageForm, LoginForm
+
+
+def _set_language_cookie(response: HttpResponse, language: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
+def _safe_next(request: HttpRequest, url: str | None) -> str | None:
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return None
+
+
+class LoginView(auth_views.LoginView):
+    """Django's LoginView (CSRF, never-cache, sensitive POST parameters, `next` honoured only
+    for safe URLs) with the phone-number form."""
+
+    form_class = LoginForm
+    template_name = "web/account/login.html"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Keep the person's language on this device after they log out again.
+        _set_language_cookie(response, form.get_user().language)
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    """POST only (Django refuses GET with 405): a link or an image cannot log someone out."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, _("You have logged out."))
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's view: checks the old password, runs the password validators and keeps the
+    session alive (update_session_auth_hash)."""
+
+    template_name = "web/account/password_change.html"
+
+    def get_success_url(self) -> str:
+        return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            response = super().form_valid(form)
+            # No before/after: the audit log never holds password hashes.
+            audit_record(
+                actor=self.request.user, action="person.change_password", obj=self.request.user
+            )
+        messages.success(self.request, _("Your password has been changed."))
+        return response
+
+
+@require_http_methods(["GET", "POST"])
+def language(request: HttpRequest) -> HttpResponse:
+    """Choose Bahasa Indonesia or English.
+
+    Signed in: stored on the person (audited) and in the language cookie. Not signed in (the
+    switch on the login page): the cookie only, which LocaleMiddleware reads.
+    """
+    if request.method == "GET":
+        form = LanguageForm(
+            initial={"language": translation.get_language(), "next": request.GET.get("next", "")}
+        )
+        return render(request, "web/account/language.html", {"form": form})
+
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        return render(request, "web/account/language.html", {"form": form}, status=400)
+
+    chosen = form.cleaned_data["language"]
+    user = request.user
+    if user.is_authenticated and user.language != chosen:
+        # TODO: move into kopdes.accounts.services.user_set_language once that module exists;
+        # until then the view does the one write and its audit row in one transaction.
+        with transaction.atomic():
+            before = user.language
+            user.language = chosen
+            user.save(update_fields=["language"])
+            audit_record(
+                actor=user,
+                action="person.set_language",
+                obj=user,
+                before={"language": before},
+                after={"language": chosen},
+            )
+
+    translation.activate(chosen)
+    request.LANGUAGE_CODE = chosen
+    default = reverse("web:language") if user.is_authenticated else reverse("web:login")
+    target = _safe_next(request, form.cleaned_data["next"]) or default
+    if user.is_authenticated:
+        messages.success(request, _("Language saved."))
+    response = HttpResponseRedirect(target)
+    _set_language_cookie(response, chosen)
+    return response
+
+
+urlpatterns = [
+    path("masuk/", LoginView.as_view(), name="login"),
+    path("keluar/", LogoutView.as_view(), name="logout"),
+    path("akun/sandi/", PasswordChangeView.as_view(), name="password_change"),
+    path("akun/bahasa/", language, name="language"),
+]

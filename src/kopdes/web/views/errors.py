@@ -1,21 +1,57 @@
+"""Error pages (handler400/403/404/500 in kopdes.urls): readable, translated, no stack traces."""
+
+import logging
+
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.csrf import requires_csrf_token
+
+logger = logging.getLogger(__name__)
+
+# Last resort when even the 500 template cannot be rendered (a broken template or static manifest).
+_PLAIN_500 = (
+    '<!doctype html><html lang="id"><head><meta charset="utf-8"><title>Kopdes</title></head>'
+    "<body><h1>Terjadi kesalahan / Something went wrong</h1>"
+    '<p><a href="/">Kopdes</a></p></body></html>'
+)
 
 
-def _page(request, status: int, template: str):
-    return render(request, template, status=status)
+@requires_csrf_token
+def _page(request: HttpRequest, status: int, template: str) -> HttpResponse:
+    # The full layout (with navigation) is nicer, but an error page must not fail because the
+    # navigation did: then fall back to the page without context processors.
+    try:
+        return render(request, template, status=status)
+    except Exception:
+        logger.exception("Rendering %s with the full layout failed", template)
+        return HttpResponse(loader.render_to_string(template, {}), status=status)
 
 
-def bad_request(request, exception=None):
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _page(request, 400, "web/errors/400.html")
 
 
-def permission_denied(request, exception=None):
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _page(request, 403, "web/errors/403.html")
 
 
-def page_not_found(request, exception=None):
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _page(request, 404, "web/errors/404.html")
 
 
-def server_error(request):
-    return _page(request, 500, "web/errors/500.html")
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """For settings.CSRF_FAILURE_VIEW: usually a form left open until the session expired."""
+    return _page(request, 403, "web/errors/403_csrf.html")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Rendered when something is already broken: no request in the template context, so no
+    context processors (no user, no navigation, no database), only the request id to quote."""
+    context = {"request_id": getattr(request, "request_id", "")}
+    try:
+        body = loader.get_template("web/errors/500.html").render(context)
+    except Exception:
+        logger.exception("Rendering the 500 page failed")
+        body = _PLAIN_500
+    return HttpResponseServerError(body)

@@ -1,0 +1,84 @@
+"""Forms for the staff pages: parse and validate input, nothing else."""
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.utils.translation import get_language_info
+from django.utils.translation import gettext_lazy as _
+
+from kopdes.accounts.rules import InvalidPhone, normalize_phone
+
+
+class LoginForm(forms.Form):
+    """Phone number and password. Shaped like Django's AuthenticationForm (a `request` first
+    argument and `get_user()`) so that LoginView can drive it.
+
+    The phone number is checked for shape before anything else; a well-formed number with a wrong
+    password, an unknown number and an inactive account all get the same error, so the form does
+    not tell who has an account.
+    """
+
+    phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "type": "tel",
+                "inputmode": "tel",
+                "autocomplete": "username",
+                "autofocus": True,
+                "placeholder": "0812 3456 7890",
+            }
+        ),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    error_messages = {
+        "invalid_login": _("The phone number or password is wrong."),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        self.request = request
+        self.user_cache = None
+        super().__init__(*args, **kwargs)
+
+    def clean_phone(self) -> str:
+        try:
+            return normalize_phone(self.cleaned_data["phone"])
+        except InvalidPhone as exc:
+            raise forms.ValidationError(exc.render(), code=exc.code) from None
+
+    def clean(self):
+        phone = self.cleaned_data.get("phone")
+        password = self.cleaned_data.get("password")
+        if phone and password:
+            # The request goes along so that django-axes can count failures and lock out.
+            self.user_cache = authenticate(self.request, phone=phone, password=password)
+            if self.user_cache is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_login"], code="invalid_login"
+                )
+        return self.cleaned_data
+
+    def get_user(self):
+        return self.user_cache
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language"),
+        # Each language in its own name: a person looks for the language they read.
+        choices=[
+            (code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "invalid_choice": _("Choose Bahasa Indonesia or English."),
+            "required": _("Choose Bahasa Indonesia or English."),
+        },
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
