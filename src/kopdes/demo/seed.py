@@ -1,0 +1,270 @@
+"""The deterministic demo data set: every cooperative of Kabupaten Tangerang and the people around it.
+
+Everything goes through the services (so the organ rules, the audit log and the policy history
+are exercised exactly as in production); only the password hash is shared: every demo account
+has the one documented demo password, hashed once with argon2, so seeding stays fast.
+Deterministic: each village seeds its own Faker from its code, so the data do not depend on the
+order or on what was seeded before. Idempotent: a cooperative that exists is left alone.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from faker import Faker
+
+from kopdes.accounts import services as account_services
+from kopdes.accounts.models import User
+from kopdes.cooperatives import services as cooperative_services
+from kopdes.cooperatives.models import Cooperative
+from kopdes.regions.models import Village
+
+DEMO_PASSWORD = "Kopdes-Demo-2026"  # noqa: S105 - documented in the README; demo only
+REGENCY = "36.03"
+FOUNDED_ON = date(2025, 7, 21)  # the programme's launch
+
+# Board seats filled in every cooperative: five pengurus and three pengawas.
+BOARD = [
+    ("ketua", ""),
+    ("sekretaris", ""),
+    ("bendahara", ""),
+    ("wakil_usaha", ""),
+    ("wakil_anggota", ""),
+    ("ketua_pengawas", "kepala_desa"),
+    ("pengawas", ""),
+    ("pengawas", ""),
+]
+LIVELIHOODS = [
+    "petani padi",
+    "buruh pabrik",
+    "pedagang",
+    "nelayan",
+    "peternak",
+    "pengrajin",
+    "ojek",
+    "karyawan swasta",
+]
+COMMODITIES = [
+    "padi",
+    "sayuran",
+    "ikan bandeng",
+    "udang",
+    "kambing",
+    "ayam petelur",
+    "jamur tiram",
+    "anggrek",
+    "gula aren",
+    "kerupuk",
+]
+
+SUPERVISORS = [
+    # phone, name, agency, organisation, region prefix
+    (
+        "+6281100000001",
+        "Dinas Koperasi dan UKM Kabupaten Tangerang",
+        "dinas",
+        "Dinas Koperasi dan UKM Kabupaten Tangerang",
+        "36.03",
+    ),
+    (
+        "+6281100000002",
+        "Kecamatan Balaraja",
+        "dinas",
+        "Dinas Koperasi, pendamping Kecamatan Balaraja",
+        "36.03.01",
+    ),
+    (
+        "+6281100000003",
+        "Dinas Koperasi Provinsi Banten",
+        "provinsi",
+        "Dinas Koperasi dan UKM Provinsi Banten",
+        "36",
+    ),
+    (
+        "+6281100000004",
+        "Kejaksaan Negeri Kabupaten Tangerang",
+        "kejaksaan",
+        "Kejaksaan Negeri Kabupaten Tangerang",
+        "36.03",
+    ),
+]
+CSR_PARTNER = (
+    "+6281100000005",
+    "Mitra CSR Pengembang",
+    "csr",
+    "Forum CSR Pengembang Kabupaten Tangerang",
+)
+CSR_FUNDED = 5  # the first cooperatives by village code
+
+
+@dataclass
+class SeedResult:
+    cooperatives_created: int = 0
+    people_created: int = 0
+    accounts: list[tuple[str, str, str]] = field(default_factory=list)  # (who, phone, place)
+
+
+def _phone(coop_index: int, seat: int) -> str:
+    return f"+62812{coop_index:04d}{seat:02d}01"
+
+
+def _nik(fake: Faker, district_code: str, sex: str, serial: int) -> str:
+    born = fake.date_of_birth(minimum_age=25, maximum_age=65)
+    day = born.day + (40 if sex == "F" else 0)
+    return f"{district_code.replace('.', '')}{day:02d}{born.month:02d}{born.year % 100:02d}{serial:04d}"
+
+
+def _person(
+    fake: Faker, *, coop_index: int, seat: int, village: Village, office: str, kk: str
+) -> User:
+    sex = "F" if fake.boolean(chance_of_getting_true=40) else "M"
+    name = fake.name_female() if sex == "F" else fake.name_male()
+    return account_services.user_register(
+        actor=None,
+        phone=_phone(coop_index, seat),
+        password=None,
+        full_name=name,
+        nik=_nik(fake, village.district_id, sex, serial=seat + 1),
+        kk_number=kk,
+        village_office=office,
+    )
+
+
+def _seed_cooperative(index: int, village: Village, result: SeedResult) -> Cooperative:
+    fake = Faker("id_ID")
+    fake.seed_instance(int(village.digits))
+    cooperative = cooperative_services.cooperative_found(
+        actor=None,
+        village=village,
+        founded_on=FOUNDED_ON,
+        address=f"Kantor {village}, Kecamatan {village.district.name}, Kabupaten Tangerang",
+        legal_entity_number=f"AHU-{fake.numerify('00#####')}.AH.01.29.TAHUN 2025",
+        registry_number=fake.numerify("3603############"),
+        npwp=fake.numerify("###############"),
+        nib=fake.numerify("#############"),
+    )
+    cooperative_services.village_profile_update(
+        actor=None,
+        cooperative=cooperative,
+        population=fake.random_int(3_000, 25_000),
+        households=fake.random_int(900, 2_900),
+        main_livelihoods=fake.random_elements(LIVELIHOODS, length=3, unique=True),
+        leading_commodities=fake.random_elements(COMMODITIES, length=2, unique=True),
+    )
+    for seat, (kind, office) in enumerate(BOARD):
+        kk = f"{village.district_id.replace('.', '')}{fake.numerify('##########')}"
+        person = _person(fake, coop_index=index, seat=seat, village=village, office=office, kk=kk)
+        account_services.role_assign(
+            actor=None, cooperative=cooperative, user=person, kind=kind, started_on=FOUNDED_ON
+        )
+        result.people_created += 1
+    if index < 3:  # a few cooperatives with staff and a second policy version, to show both
+        for seat, kind in ((10, "manajer"), (11, "kasir")):
+            person = _person(fake, coop_index=index, seat=seat, village=village, office="", kk="")
+            account_services.role_assign(
+                actor=None,
+                cooperative=cooperative,
+                user=person,
+                kind=kind,
+                started_on=date(2025, 9, 1),
+            )
+            account_services.employee_record(
+                actor=None,
+                cooperative=cooperative,
+                full_name=person.full_name,
+                job_title=kind.title(),
+                started_on=date(2025, 9, 1),
+                user=person,
+            )
+            result.people_created += 1
+        account_services.employee_record(
+            actor=None,
+            cooperative=cooperative,
+            full_name=fake.name_male(),
+            job_title="Penjaga gudang",
+            started_on=date(2025, 10, 1),
+        )
+        cooperative_services.policy_change(
+            actor=None,
+            cooperative=cooperative,
+            effective_from=date(2026, 1, 1),
+            reason="Keputusan Rapat Anggota 2025",
+            simpanan_wajib_amount=25_000,
+        )
+    result.cooperatives_created += 1
+    return cooperative
+
+
+def _supervisor(
+    phone: str,
+    name: str,
+    agency: str,
+    organisation: str,
+    prefix: str = "",
+    cooperatives: list[Cooperative] | None = None,
+) -> User | None:
+    if User.objects.filter(phone=phone).exists():
+        return None
+    person = account_services.user_register(actor=None, phone=phone, password=None, full_name=name)
+    account_services.supervision_grant(
+        actor=None,
+        user=person,
+        agency=agency,
+        organisation=organisation,
+        region_prefix=prefix,
+        cooperatives=cooperatives,
+    )
+    return person
+
+
+@transaction.atomic
+def seed(*, limit: int | None = None, progress=None) -> SeedResult:
+    """Seed the regency (or its first `limit` villages). Safe to run again: nothing changes."""
+    result = SeedResult()
+    villages = list(
+        Village.objects.filter(code__startswith=REGENCY + ".")
+        .select_related("district")
+        .order_by("code")
+    )
+    if limit is not None:
+        villages = villages[:limit]
+    existing = set(Cooperative.objects.values_list("village_id", flat=True))
+    created_people: list[int] = []
+    before = set(User.objects.values_list("pk", flat=True))
+    for index, village in enumerate(villages):
+        if village.code not in existing:
+            _seed_cooperative(index, village, result)
+        if progress:
+            progress(index + 1, len(villages))
+    cooperatives = list(
+        Cooperative.objects.filter(village__code__startswith=REGENCY + ".").order_by("village_id")
+    )
+    for phone, name, agency, organisation, prefix in SUPERVISORS:
+        _supervisor(phone, name, agency, organisation, prefix)
+    phone, name, agency, organisation = CSR_PARTNER
+    _supervisor(phone, name, agency, organisation, cooperatives=cooperatives[:CSR_FUNDED])
+    created_people = list(User.objects.exclude(pk__in=before).values_list("pk", flat=True))
+    if created_people:
+        # One argon2 hash for every demo account (same password): seconds instead of minutes.
+        User.objects.filter(pk__in=created_people).update(password=make_password(DEMO_PASSWORD))
+    result.accounts = demo_accounts(cooperatives[0] if cooperatives else None)
+    return result
+
+
+def demo_accounts(first: Cooperative | None) -> list[tuple[str, str, str]]:
+    rows = [(name, phone, prefix) for phone, name, _a, _o, prefix in SUPERVISORS]
+    rows = [(f"{label}", phone, place) for label, phone, place in rows]
+    rows.append((CSR_PARTNER[1], CSR_PARTNER[0], f"{CSR_FUNDED} koperasi"))
+    if first is not None:
+        from kopdes.accounts.models import Role
+
+        for role in (
+            Role.objects.filter(cooperative=first, ended_on__isnull=True)
+            .select_related("user")
+            .order_by("id")
+        ):
+            rows.append(
+                (f"{role.get_kind_display()}: {role.user.full_name}", role.user.phone, first.name)
+            )
+    return rows
