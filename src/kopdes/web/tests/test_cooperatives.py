@@ -174,3 +174,66 @@ def test_navigation_and_place_switcher(client, place_a, coop_b):
     assert [p["current"] for p in places] == [True, False]
     labels = [item["label"] for item in response.context["nav_items"]]
     assert len(labels) == 3  # profile, officers, policy; no audit log for a kasir
+
+
+def test_employee_role_end_and_units(client, place_a, coop_b):
+    from kopdes.accounts.models import Employee
+    from kopdes.cooperatives.models import BusinessUnit
+
+    coop = place_a.cooperative
+    client.force_login(place_a.ketua)
+    assert (
+        client.post(
+            url("employee_add", coop),
+            {
+                "full_name": "Budi",
+                "job_title": "Sopir",
+                "started_on": "2026-11-01",
+                "phone": "0813 1234 5678",
+            },
+        ).status_code
+        == 302
+    )
+    assert Employee.objects.get(cooperative=coop).phone == "+6281312345678"
+    assert (
+        client.post(
+            url("employee_add", coop), {"full_name": "", "job_title": "", "started_on": "x"}
+        ).status_code
+        == 400
+    )
+
+    kasir_role = Role.objects.get(cooperative=coop, kind="kasir")
+    assert client.get(url("role_end", coop), {"role": kasir_role.public_id}).status_code == 200
+    other_role = Role.objects.filter(cooperative=coop_b).first()
+    assert client.get(url("role_end", coop), {"role": other_role.public_id}).status_code == 404
+    assert (
+        client.post(
+            url("role_end", coop),
+            {
+                "role": kasir_role.public_id,
+                "ended_on": str(kasir_role.started_on),
+                "reason": "Mengundurkan diri",
+            },
+        ).status_code
+        == 302
+    )
+    kasir_role.refresh_from_db()
+    assert kasir_role.ended_on == kasir_role.started_on
+
+    assert (
+        client.post(
+            url("business_unit_add", coop),
+            {"kind": "lpg", "name": "Pangkalan LPG 3 kg", "code": "lpg"},
+        ).status_code
+        == 302
+    )
+    assert BusinessUnit.objects.filter(cooperative=coop, code="lpg").exists()
+    assert (
+        client.post(
+            url("business_unit_add", coop), {"kind": "lpg", "name": "Lagi", "code": "lpg"}
+        ).status_code
+        == 400
+    )
+    client.force_login(place_a.kasir)
+    assert client.get(url("business_unit_add", coop)).status_code == 404
+    assert client.get(url("employee_add", coop)).status_code == 404

@@ -1,5 +1,6 @@
 """The cooperative's pages (profile, officers, policy, audit log), the home page and supervision."""
 
+import uuid
 from functools import wraps
 
 from django import forms
@@ -9,8 +10,8 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import redirect, render
-from django.urls import path
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,7 +28,7 @@ from kopdes.accounts.models import Role, User, VillageOffice
 from kopdes.accounts.rules import normalize_phone
 from kopdes.accounts.selectors import employees, officers, roles_of
 from kopdes.cooperatives import services as cooperative_services
-from kopdes.cooperatives.models import Cooperative
+from kopdes.cooperatives.models import BusinessUnit, Cooperative
 from kopdes.cooperatives.selectors import (
     business_units,
     policy_history,
@@ -189,6 +190,130 @@ class RoleForm(forms.Form):
     )
     started_on = forms.DateField(
         label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class EmployeeForm(forms.Form):
+    full_name = forms.CharField(label=gettext_lazy("Full name"), max_length=150)
+    job_title = forms.CharField(label=gettext_lazy("Job title"), max_length=100)
+    started_on = forms.DateField(
+        label=gettext_lazy("Start date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    phone = forms.CharField(
+        label=gettext_lazy("Phone number (optional)"), max_length=20, required=False
+    )
+
+
+class EndRoleForm(forms.Form):
+    role = forms.UUIDField(widget=forms.HiddenInput)
+    ended_on = forms.DateField(
+        label=gettext_lazy("Until"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=500)
+
+
+@cooperative_page(Capability.MANAGE_OFFICERS)
+def employee_add(request, cooperative: Cooperative):
+    form = EmployeeForm(request.POST or None, initial={"started_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_services.employee_record(
+                actor=request.user, cooperative=cooperative, **form.cleaned_data
+            )
+        except DomainError as error:
+            form_add_domain_error(form, error)
+        else:
+            messages.success(request, _("The employee was recorded."))
+            return redirect("web:officers", cooperative.public_id)
+    return render(
+        request,
+        "web/cooperatives/form.html",
+        {
+            "cooperative": cooperative,
+            "form": form,
+            "heading": _("Record an employee (karyawan)"),
+            "back": reverse("web:officers", args=[cooperative.public_id]),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@cooperative_page(Capability.MANAGE_OFFICERS)
+def role_end(request, cooperative: Cooperative):
+    key = (request.POST if request.method == "POST" else request.GET).get("role", "")
+    role = _active_role(cooperative, key)
+    form = EndRoleForm(
+        request.POST or None, initial={"ended_on": timezone.localdate(), "role": role.public_id}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_services.role_end(
+                actor=request.user,
+                role=role,
+                ended_on=form.cleaned_data["ended_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as error:
+            form_add_domain_error(form, error)
+        else:
+            messages.success(request, _("The role was ended."))
+            return redirect("web:officers", cooperative.public_id)
+    heading = _("End the role of %(name)s: %(role)s") % {
+        "name": role.user.full_name,
+        "role": role.get_kind_display(),
+    }
+    return render(
+        request,
+        "web/cooperatives/form.html",
+        {
+            "cooperative": cooperative,
+            "form": form,
+            "heading": heading,
+            "back": reverse("web:officers", args=[cooperative.public_id]),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _active_role(cooperative: Cooperative, key: str) -> Role:
+    """The cooperative's active role `key` (a UUID), or 404: tenant first."""
+    try:
+        public_id = uuid.UUID(str(key))
+    except ValueError:
+        raise Http404 from None
+    role = Role.objects.filter(cooperative=cooperative, public_id=public_id, ended_on__isnull=True)
+    return get_object_or_404(role.select_related("user"))
+
+
+class BusinessUnitForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=BusinessUnit.Kind.choices)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
+    code = forms.SlugField(label=gettext_lazy("Short code"), max_length=20)
+
+
+@cooperative_page(Capability.EDIT_PROFILE)
+def business_unit_add(request, cooperative: Cooperative):
+    form = BusinessUnitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cooperative_services.business_unit_add(
+                actor=request.user, cooperative=cooperative, **form.cleaned_data
+            )
+        except DomainError as error:
+            form_add_domain_error(form, error)
+        else:
+            messages.success(request, _("The business unit was added."))
+            return redirect("web:cooperative", cooperative.public_id)
+    return render(
+        request,
+        "web/cooperatives/form.html",
+        {
+            "cooperative": cooperative,
+            "form": form,
+            "heading": _("Add a business unit (gerai)"),
+            "back": reverse("web:cooperative", args=[cooperative.public_id]),
+        },
+        status=400 if form.errors else 200,
     )
 
 
@@ -372,6 +497,9 @@ urlpatterns = [
     path("app/<uuid:cooperative_id>/", cooperative, name="cooperative"),
     path("app/<uuid:cooperative_id>/ubah/", cooperative_edit, name="cooperative_edit"),
     path("app/<uuid:cooperative_id>/pengurus/", officer_list, name="officers"),
+    path("app/<uuid:cooperative_id>/pengurus/akhiri/", role_end, name="role_end"),
+    path("app/<uuid:cooperative_id>/karyawan/baru/", employee_add, name="employee_add"),
+    path("app/<uuid:cooperative_id>/gerai/baru/", business_unit_add, name="business_unit_add"),
     path("app/<uuid:cooperative_id>/kebijakan/", policy, name="policy"),
     path("app/<uuid:cooperative_id>/audit/", audit, name="audit"),
     path("pantau/", supervision, name="supervision"),
