@@ -48,7 +48,7 @@ def test_csr_grant_by_village_codes(coop_a, coop_b):
 
 
 def test_bad_grants_fail_cleanly():
-    with pytest.raises(CommandError, match="supervision.invalid_grant"):
+    with pytest.raises(CommandError, match=r"supervision\.invalid_grant"):
         call_command(
             "supervision",
             "grant",

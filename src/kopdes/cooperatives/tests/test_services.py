@@ -3,7 +3,6 @@ from decimal import Decimal
 
 import pytest
 
-from kopdes.core.models import AuditEvent
 from kopdes.cooperatives import rules, services
 from kopdes.cooperatives.errors import (
     BusinessUnitCodeTaken,
@@ -14,6 +13,7 @@ from kopdes.cooperatives.errors import (
 )
 from kopdes.cooperatives.models import BusinessUnit, Cooperative, Policy
 from kopdes.cooperatives.selectors import policy_in_force
+from kopdes.core.models import AuditEvent
 from kopdes.regions.models import Village
 
 pytestmark = pytest.mark.django_db

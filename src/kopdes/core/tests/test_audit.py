@@ -29,11 +29,11 @@ def test_audit_masks_personal_data_and_is_append_only():
     assert event.after == {"nik": "3603**********01", "full_name": "Siti"}
     assert event.actor_label == "system"
     for sql in (
-        f"UPDATE core_auditevent SET action = 'x' WHERE id = {event.pk}",
-        f"DELETE FROM core_auditevent WHERE id = {event.pk}",
+        "UPDATE core_auditevent SET action = 'x' WHERE id = %s",
+        "DELETE FROM core_auditevent WHERE id = %s",
     ):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql)
+            cursor.execute(sql, [event.pk])
     assert AuditEvent.objects.get(pk=event.pk).action == "person.register"
 
 
