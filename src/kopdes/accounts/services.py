@@ -323,3 +323,17 @@ def supervision_revoke(
         grant.save(update_fields=["revoked_at"])
         audit_record(actor=actor, action="supervision.revoke", obj=grant, reason=reason)
     return grant
+
+
+@transaction.atomic
+def user_change_password(*, actor: Any, user: User, new_password: str) -> User:
+    """Set a new password (validated by Django's password validators). The audit row records the
+    change, never the password or its hash."""
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise InvalidPerson(fields={"new_password1": list(exc.messages)}) from None
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    audit_record(actor=actor, action="person.change_password", obj=user)
+    return user

@@ -2,8 +2,8 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.urls import path, reverse
@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from kopdes.core.audit import audit_record
+from kopdes.accounts import services as account_services
 from kopdes.web.forms import LanguageForm, LoginForm
 
 
@@ -70,14 +70,12 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return resolve_url(settings.LOGIN_REDIRECT_URL)
 
     def form_valid(self, form):
-        with transaction.atomic():
-            response = super().form_valid(form)
-            # No before/after: the audit log never holds password hashes.
-            audit_record(
-                actor=self.request.user, action="person.change_password", obj=self.request.user
-            )
+        user = account_services.user_change_password(
+            actor=self.request.user, user=form.user, new_password=form.cleaned_data["new_password1"]
+        )
+        update_session_auth_hash(self.request, user)
         messages.success(self.request, _("Your password has been changed."))
-        return response
+        return HttpResponseRedirect(self.get_success_url())
 
 
 @require_http_methods(["GET", "POST"])
@@ -100,19 +98,7 @@ def language(request: HttpRequest) -> HttpResponse:
     chosen = form.cleaned_data["language"]
     user = request.user
     if user.is_authenticated and user.language != chosen:
-        # TODO: move into kopdes.accounts.services.user_set_language once that module exists;
-        # until then the view does the one write and its audit row in one transaction.
-        with transaction.atomic():
-            before = user.language
-            user.language = chosen
-            user.save(update_fields=["language"])
-            audit_record(
-                actor=user,
-                action="person.set_language",
-                obj=user,
-                before={"language": before},
-                after={"language": chosen},
-            )
+        account_services.user_set_language(actor=user, user=user, language=chosen)
 
     translation.activate(chosen)
     request.LANGUAGE_CODE = chosen
