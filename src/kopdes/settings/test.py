@@ -1,9 +1,12 @@
 """Test settings: the same as base, with a fast password hasher and a throwaway data directory.
 
-The database comes from DATABASE_URL when set (CI runs the suite on PostgreSQL that way), else
-SQLite; pytest-django creates and destroys the test database either way.
+The database comes from DATABASE_URL when set (CI runs the suite on PostgreSQL that way; the role
+needs CREATEDB: pytest-django creates and drops `test_<name>`), else SQLite in the throwaway
+directory.
 """
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -12,7 +15,15 @@ from kopdes.settings.base import DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DATA_DIR = Path(tempfile.mkdtemp(prefix="kopdes-test-"))
+atexit.register(shutil.rmtree, DATA_DIR, ignore_errors=True)
 MEDIA_ROOT = DATA_DIR / "media"
+# whitenoise warns (an error under pytest's filterwarnings) when STATIC_ROOT does not exist.
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir()
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["NAME"] = str(DATA_DIR / "test.sqlite3")
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+else:
+    # Connections are not kept between tests; the live server's thread opens its own.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False

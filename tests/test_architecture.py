@@ -1,0 +1,239 @@
+"""Architecture rules of docs/design.md that import-linter cannot see.
+
+1. Foreign keys, one-to-ones and many-to-manys point only down the layer order (a relation is a
+   dependency even when no module imports the other).
+2. Every tenant row carries a non-null `cooperative`, and its uniqueness and indexes are per
+   cooperative (invariant 4).
+3. Every error response of the JSON API has the one error shape, `ErrorOut`.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import models
+
+from kopdes.core.models import TenantModel
+
+# docs/design.md, "Dependency direction", top to bottom. Apps on one line are independent of
+# each other. `demo` seeds everything, so it sits on top (as in import-linter's contract).
+LAYERS: list[set[str]] = [
+    {"demo"},
+    {"api", "web", "pwa"},
+    {"supervision"},
+    {"governance"},
+    {"savings", "loans", "commerce", "funding"},
+    {"members"},
+    {"ledger"},
+    {"accounts"},
+    {"cooperatives"},
+    {"regions"},
+    {"core"},
+]
+RANK = {label: rank for rank, layer in enumerate(LAYERS) for label in layer}
+ACCOUNTS_RANK = RANK["accounts"]
+
+
+def kopdes_label(model: type[models.Model]) -> str | None:
+    """The app label for a model of a kopdes.* app, None for Django's and third parties'."""
+    config = apps.get_app_config(model._meta.app_label)
+    return config.label if config.name.startswith("kopdes.") else None
+
+
+def kopdes_models() -> list[type[models.Model]]:
+    return [m for m in apps.get_models() if kopdes_label(m) is not None]
+
+
+def relation_fields(model: type[models.Model]):
+    """Forward relations declared on the model or inherited from abstract parents (for example
+    TenantModel's `cooperative`, declared in core): they count for the concrete model's app."""
+    for field in [*model._meta.fields, *model._meta.many_to_many]:
+        if field.is_relation and field.related_model is not None:
+            yield field
+
+
+def allowed(source: str, target_model: type[models.Model]) -> tuple[bool, str]:
+    target = kopdes_label(target_model)
+    if target is None:
+        # Django's own apps (auth, contenttypes, sessions) and third parties: only from accounts up.
+        ok = RANK[source] <= ACCOUNTS_RANK
+        return (
+            ok,
+            f"{target_model._meta.label} (outside kopdes) is reachable from accounts upwards only",
+        )
+    if target_model._meta.label == settings.AUTH_USER_MODEL:
+        return RANK[
+            source
+        ] <= ACCOUNTS_RANK, "AUTH_USER_MODEL is reachable from accounts upwards only"
+    if target == source:
+        return True, ""
+    ok = RANK[target] > RANK[source]
+    return ok, f"{source} may only point down the layers; {target} is not below it"
+
+
+def test_every_kopdes_app_with_models_has_a_layer():
+    unplaced = sorted({kopdes_label(m) for m in kopdes_models()} - RANK.keys())
+    assert not unplaced, f"apps missing from the layer order in {__file__}: {unplaced}"
+
+
+def test_relations_point_down_the_layers():
+    checked = 0
+    violations = []
+    for model in kopdes_models():
+        source = kopdes_label(model)
+        for field in relation_fields(model):
+            checked += 1
+            ok, why = allowed(source, field.related_model)
+            if not ok:
+                violations.append(
+                    f"{model._meta.label}.{field.name} -> {field.related_model._meta.label}: {why}"
+                )
+    assert checked > 0, "no relation found: the walk is broken"
+    assert not violations, "relations against the layer order:\n" + "\n".join(violations)
+
+
+def test_the_layer_check_catches_an_upward_relation():
+    """The rule itself: a cooperative pointing at a user would be caught, a role at one not."""
+    cooperative = apps.get_model("cooperatives", "Cooperative")
+    user = apps.get_model(settings.AUTH_USER_MODEL)
+    village = apps.get_model("regions", "Village")
+    assert allowed("cooperatives", user)[0] is False
+    assert allowed("accounts", user)[0] is True
+    assert allowed("accounts", cooperative)[0] is True
+    assert allowed("regions", cooperative)[0] is False
+    assert allowed("core", village)[0] is False
+    assert allowed("api", village)[0] is True
+
+
+# ---- tenant rows ---------------------------------------------------------------------------
+
+# Global uniqueness that is deliberate, with the reason: {("app.Model", constraint or field): why}.
+UNIQUENESS_EXCEPTIONS: dict[tuple[str, str], str] = {}
+GLOBALLY_UNIQUE_FIELDS = {
+    "id": "the primary key",
+    "public_id": "a random UUID (PublicIdModel): unique across cooperatives by construction",
+}
+
+
+def tenant_models() -> list[type[models.Model]]:
+    return [m for m in apps.get_models() if issubclass(m, TenantModel)]
+
+
+def test_there_are_tenant_models():
+    assert tenant_models(), "no TenantModel subclass found: the checks below would prove nothing"
+
+
+@pytest.mark.parametrize("model", tenant_models(), ids=lambda m: m._meta.label)
+def test_tenant_model_has_a_non_null_cooperative(model):
+    field = model._meta.get_field("cooperative")
+    assert isinstance(field, models.ForeignKey)
+    assert field.related_model._meta.label == "cooperatives.Cooperative"
+    assert field.null is False
+    assert field.remote_field.on_delete is models.PROTECT
+
+
+def _constraint_fields(constraint: models.UniqueConstraint) -> set[str]:
+    names = set(constraint.fields)
+    for expression in constraint.expressions:
+        for ref in expression.flatten() if hasattr(expression, "flatten") else [expression]:
+            if isinstance(ref, models.F):
+                names.add(ref.name)
+    return names
+
+
+@pytest.mark.parametrize("model", tenant_models(), ids=lambda m: m._meta.label)
+def test_tenant_model_uniqueness_is_per_cooperative(model):
+    label = model._meta.label
+    problems = []
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint):
+            fields = _constraint_fields(constraint)
+            if (
+                not fields & {"cooperative", "cooperative_id"}
+                and (label, constraint.name) not in UNIQUENESS_EXCEPTIONS
+            ):
+                problems.append(f"constraint {constraint.name} on {sorted(fields)}")
+    for together in model._meta.unique_together:
+        if (
+            "cooperative" not in together
+            and (label, ",".join(together)) not in UNIQUENESS_EXCEPTIONS
+        ):
+            problems.append(f"unique_together {together}")
+    for field in model._meta.fields:
+        if (
+            field.unique
+            and field.name not in GLOBALLY_UNIQUE_FIELDS
+            and (label, field.name) not in UNIQUENESS_EXCEPTIONS
+        ):
+            if isinstance(field, models.OneToOneField) and field.name == "cooperative":
+                continue  # one row per cooperative
+            problems.append(f"field {field.name} is unique=True across all cooperatives")
+    assert not problems, (
+        f"{label}: uniqueness must include `cooperative` (or be listed in UNIQUENESS_EXCEPTIONS): {problems}"
+    )
+
+
+@pytest.mark.parametrize("model", tenant_models(), ids=lambda m: m._meta.label)
+def test_tenant_model_indexes_lead_with_cooperative(model):
+    problems = []
+    for index in model._meta.indexes:
+        first = (index.fields or [""])[0].lstrip("-")
+        if first not in ("cooperative", "cooperative_id"):
+            problems.append(f"{index.name} {list(index.fields) or index.expressions}")
+    assert not problems, f"{model._meta.label}: indexes must lead with `cooperative`: {problems}"
+
+
+# ---- the API's error shape -----------------------------------------------------------------
+
+ERROR_REF = "#/components/schemas/ErrorOut"
+
+
+@pytest.fixture(scope="module")
+def openapi() -> dict:
+    from kopdes.api.urls import api
+
+    schema = api.get_openapi_schema()
+    if not list(_operations(schema)):
+        pytest.skip("the API has no operation yet")
+    return schema
+
+
+def _operations(schema: dict):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method in {"get", "put", "post", "delete", "patch", "head", "options"}:
+                yield f"{method.upper()} {path}", operation
+
+
+def test_every_error_response_uses_error_out(openapi):
+    problems = []
+    for name, operation in _operations(openapi):
+        for status, response in operation.get("responses", {}).items():
+            if str(status)[0] not in "45":
+                continue
+            schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+            if schema.get("$ref") != ERROR_REF:
+                problems.append(f"{name} {status}: {schema or response}")
+    assert not problems, "error responses without the ErrorOut schema:\n" + "\n".join(problems)
+
+
+def test_every_operation_documents_bad_input_and_authentication(openapi):
+    """422 for bad input everywhere (`errors()` adds it); 401 wherever a token is required."""
+    problems = []
+    global_security = openapi.get("security", [])
+    for name, operation in _operations(openapi):
+        statuses = {str(s) for s in operation.get("responses", {})}
+        if "422" not in statuses:
+            problems.append(f"{name}: no 422")
+        if operation.get("security", global_security) and "401" not in statuses:
+            problems.append(f"{name}: requires a token but does not document 401")
+    assert not problems, "\n".join(problems)
+
+
+def test_error_out_is_the_documented_shape(openapi):
+    schemas = openapi["components"]["schemas"]
+    body_ref = schemas["ErrorOut"]["properties"]["error"]
+    body = schemas[body_ref["$ref"].rsplit("/", 1)[-1]] if "$ref" in body_ref else body_ref
+    assert set(body["properties"]) == {"code", "message", "details", "fields"}
+    assert {"code", "message"} <= set(body.get("required", []))
