@@ -32,9 +32,14 @@ def make_person(
 
 
 def make_cooperative(village_code: str) -> Cooperative:
-    return cooperative_services.cooperative_found(
+    """A founded cooperative with its chart of accounts and default posting rules."""
+    from kopdes.ledger.services import chart_create
+
+    cooperative = cooperative_services.cooperative_found(
         actor=None, village=Village.objects.get(code=village_code), founded_on=date(2025, 7, 21)
     )
+    chart_create(cooperative=cooperative)
+    return cooperative
 
 
 @dataclass

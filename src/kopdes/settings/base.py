@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "kopdes.regions",
     "kopdes.cooperatives",
     "kopdes.accounts",
+    "kopdes.ledger",
     "kopdes.api",
     "kopdes.web",
     "kopdes.demo",
@@ -133,6 +134,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "web:login"
+CSRF_FAILURE_VIEW = "kopdes.web.views.errors.csrf_failure"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
 

@@ -1,0 +1,343 @@
+"""Double-entry accounting: chart of accounts, journal, periods, monthly snapshots, posting rules,
+and the verifiable ledger's checkpoints.
+
+Posted journal rows never change: database triggers refuse UPDATE and DELETE (see the
+migrations), PostgreSQL checks each entry's balance in a deferred constraint trigger, and each
+entry's hash chains to the one before it. Workflow state (periods, drafts) lives outside the
+hashed rows.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kopdes.core.models import TenantModel
+from kopdes.core.money import RupiahField
+
+
+class Account(TenantModel):
+    """One account of the cooperative's chart (domain.md section 3)."""
+
+    class Kind(models.TextChoices):
+        ASSET = "asset", _("Asset")
+        LIABILITY = "liability", _("Liability")
+        EQUITY = "equity", _("Equity")
+        INCOME = "income", _("Income")
+        EXPENSE = "expense", _("Expense")
+
+    class CashFlow(models.TextChoices):
+        """How a movement against this account is classified in the direct-method cash flow."""
+
+        OPERATING = "operating", _("Operating")
+        INVESTING = "investing", _("Investing")
+        FINANCING = "financing", _("Financing")
+
+    class Participation(models.TextChoices):
+        """For income: earned from members (partisipasi anggota) or from others."""
+
+        NONE = "", _("Not income")
+        MEMBER = "member", _("Members (partisipasi anggota)")
+        NON_MEMBER = "non_member", _("Non-members")
+
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    contra = models.BooleanField(_("contra account"), default=False)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    business_unit = models.ForeignKey(
+        "cooperatives.BusinessUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    is_header = models.BooleanField(_("header (no postings)"), default=False)
+    is_cash = models.BooleanField(_("cash or bank"), default=False)
+    cash_flow = models.CharField(
+        _("cash flow class"), max_length=10, choices=CashFlow.choices, default=CashFlow.OPERATING
+    )
+    participation = models.CharField(
+        _("participation"), max_length=10, choices=Participation.choices, blank=True, default=""
+    )
+    is_closed = models.BooleanField(_("closed"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cooperative_id", "code"]
+        verbose_name = _("account")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "code"], name="ledger_account_code_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def debit_normal(self) -> bool:
+        """Assets and expenses grow on the debit side, the rest on the credit side; contra flips it."""
+        natural = self.kind in (self.Kind.ASSET, self.Kind.EXPENSE)
+        return natural != self.contra
+
+
+class Sequence(TenantModel):
+    """A gapless counter per cooperative (journal numbers, receipts), taken under a row lock."""
+
+    name = models.CharField(max_length=50)
+    last_value = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "name"], name="ledger_sequence_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.last_value}"
+
+
+class JournalEntry(TenantModel):
+    """A posted, balanced entry. Never updated or deleted: corrections are reversals."""
+
+    number = models.BigIntegerField(_("number"))
+    date = models.DateField(_("date"))
+    memo = models.CharField(_("memo"), max_length=300)
+    source_kind = models.CharField(_("source kind"), max_length=50)
+    source_id = models.CharField(_("source id"), max_length=64, blank=True, default="")
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001 - NULL means "no key"; unique when present
+    request_hash = models.CharField(max_length=64)
+    reverses = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversals"
+    )
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor_label = models.CharField(max_length=200)
+    posted_at = models.DateTimeField()
+    posted_at_text = models.CharField(max_length=32)  # the exact string that was hashed
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64)
+    total = RupiahField(_("total"))
+
+    class Meta:
+        ordering = ["cooperative_id", "number"]
+        verbose_name = _("journal entry")
+        verbose_name_plural = _("journal entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "number"], name="ledger_journalentry_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["cooperative", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="ledger_journalentry_idempotency_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["cooperative", "reverses"],
+                condition=Q(reverses__isnull=False),
+                name="ledger_journalentry_reversed_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gt=0) & Q(total__gt=0), name="ledger_journalentry_positive"
+            ),
+        ]
+        indexes = [models.Index(fields=["cooperative", "date"], name="ledger_entry_coop_date_idx")]
+
+    def __str__(self) -> str:
+        return f"JU-{self.number:06d}"
+
+    @property
+    def short_hash(self) -> str:
+        return self.entry_hash[:12]
+
+
+class JournalLine(TenantModel):
+    entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="lines")
+    line_no = models.PositiveSmallIntegerField()
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="lines")
+    debit = RupiahField(default=0)
+    credit = RupiahField(default=0)
+    subledger_kind = models.CharField(max_length=30, blank=True, default="")
+    subledger_id = models.CharField(max_length=64, blank=True, default="")
+    business_unit = models.ForeignKey(
+        "cooperatives.BusinessUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    date = models.DateField()  # the entry's date, copied so reports filter lines without a join
+
+    class Meta:
+        ordering = ["entry_id", "line_no"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(debit__gt=0) & Q(credit=0)) | (Q(debit=0) & Q(credit__gt=0)),
+                name="ledger_journalline_one_side_positive",
+            ),
+            models.UniqueConstraint(
+                fields=["cooperative", "entry", "line_no"], name="ledger_journalline_number_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["cooperative", "account", "date"], name="ledger_line_coop_acct_date_idx"
+            ),
+            models.Index(
+                fields=["cooperative", "subledger_kind", "subledger_id"],
+                name="ledger_line_subledger_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}:{self.line_no}"
+
+
+class Period(TenantModel):
+    """A month of the cooperative's books. No row means open; closing locks postings dated in it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=6, choices=Status.choices, default=Status.OPEN)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by_label = models.CharField(max_length=200, blank=True)
+    reopen_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["cooperative_id", "year", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "year", "month"], name="ledger_period_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(month__gte=1) & Q(month__lte=12), name="ledger_period_month_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d}"
+
+
+class AccountMonth(TenantModel):
+    """Snapshot: an account's debit and credit movements in one month, kept current as entries post.
+
+    The closing balance of a month is the sum of movements through that month, so a report costs
+    (accounts x months) snapshot rows plus the current month's delta, never a scan of the journal.
+    """
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="months")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    debit = RupiahField(default=0)
+    credit = RupiahField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "account", "year", "month"],
+                name="ledger_accountmonth_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.year}-{self.month:02d}"
+
+
+class PostingRule(TenantModel):
+    """Maps a business event (and a product or business unit) to the accounts its amounts go to.
+
+    Versioned: a change adds a row with a higher version effective from a date; postings use the
+    version in force on their date. `lines` is a list of
+    {"amount": <name of an amount of the event>, "debit": <account code>, "credit": <account code>}.
+    """
+
+    event = models.CharField(_("event"), max_length=50)
+    key = models.CharField(_("product or business unit"), max_length=50, blank=True, default="")
+    version = models.PositiveIntegerField()
+    effective_from = models.DateField()
+    lines = models.JSONField()
+    description = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cooperative_id", "event", "key", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "event", "key", "version"],
+                name="ledger_postingrule_version_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event}/{self.key or '*'} v{self.version}"
+
+
+class ManualJournal(TenantModel):
+    """A journal drafted by one officer and approved by another before it posts (maker-checker)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        POSTED = "posted", _("Posted")
+        REJECTED = "rejected", _("Rejected")
+
+    date = models.DateField()
+    memo = models.CharField(max_length=300)
+    lines = models.JSONField()  # [{"account": code, "debit": int, "credit": int}]
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    maker_id = models.BigIntegerField()
+    maker_label = models.CharField(max_length=200)
+    checker_id = models.BigIntegerField(null=True, blank=True)
+    checker_label = models.CharField(max_length=200, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    entry = models.ForeignKey(
+        JournalEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cooperative_id", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "entry"], condition=Q(entry__isnull=False), name="ledger_manualjournal_entry_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.memo} ({self.status})"
+
+
+class Checkpoint(TenantModel):
+    """A day's signed checkpoint: the Merkle root of all the cooperative's entries so far.
+
+    `note` is the C2SP signed note (tlog-checkpoint form) exactly as published.
+    """
+
+    date = models.DateField()
+    tree_size = models.BigIntegerField()
+    root_hash = models.CharField(max_length=64)
+    previous = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    day_count = models.IntegerField()
+    day_debit_total = RupiahField()
+    note = models.TextField()
+    note_hash = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=16)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cooperative_id", "date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "date"], name="ledger_checkpoint_one_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} #{self.tree_size}"

@@ -1,0 +1,232 @@
+"""Pure ledger rules: the chart-of-accounts template, the default posting rules, line checks.
+
+The template follows the common numbering of domain.md section 3 (1 aset, 2 kewajiban,
+3 ekuitas, 4 pendapatan, 5 beban). Accounts that reports need per business unit (kas,
+persediaan, partisipasi, HPP) get one sub-account per gerai, suffixed with the unit's number.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+# Units that sell goods have stock and cost of goods sold; every unit but the office and the
+# savings-and-loan unit earns participation income.
+GOODS_UNITS = frozenset({"sembako", "apotek", "lpg", "pupuk", "pertanian", "peternakan", "ppob"})
+NO_SALES_UNITS = frozenset({"kantor", "simpan_pinjam"})
+
+
+@dataclass(frozen=True)
+class AccountSpec:
+    code: str
+    name: str
+    kind: str
+    parent: str = ""
+    contra: bool = False
+    is_header: bool = False
+    is_cash: bool = False
+    cash_flow: str = "operating"
+    participation: str = ""
+    unit: str = ""  # business unit code for per-gerai accounts
+
+
+FIXED_ACCOUNTS: list[AccountSpec] = [
+    AccountSpec("1", "Aset", "asset", is_header=True),
+    AccountSpec("1-101", "Kas", "asset", "1", is_header=True),
+    AccountSpec("1-102", "Bank", "asset", "1", is_cash=True),
+    AccountSpec("1-103", "Piutang pinjaman anggota", "asset", "1"),
+    AccountSpec("1-104", "Cadangan kerugian piutang", "asset", "1", contra=True),
+    AccountSpec("1-105", "Piutang usaha", "asset", "1"),
+    AccountSpec("1-106", "Piutang jasa pinjaman", "asset", "1"),
+    AccountSpec("1-107", "Persediaan", "asset", "1", is_header=True),
+    AccountSpec("1-108", "Biaya dibayar dimuka", "asset", "1"),
+    AccountSpec("1-201", "Investasi", "asset", "1", cash_flow="investing"),
+    AccountSpec("1-301", "Aset tetap", "asset", "1", cash_flow="investing"),
+    AccountSpec(
+        "1-302", "Akumulasi penyusutan aset tetap", "asset", "1", contra=True, cash_flow="investing"
+    ),
+    AccountSpec("2", "Kewajiban", "liability", is_header=True),
+    AccountSpec("2-101", "Simpanan sukarela", "liability", "2", cash_flow="financing"),
+    AccountSpec("2-102", "Utang usaha", "liability", "2"),
+    AccountSpec("2-103", "Dana pengurus", "liability", "2"),
+    AccountSpec("2-104", "Dana karyawan", "liability", "2"),
+    AccountSpec("2-105", "Dana pendidikan", "liability", "2"),
+    AccountSpec("2-106", "Dana sosial", "liability", "2"),
+    AccountSpec("2-107", "Dana pembangunan daerah kerja", "liability", "2"),
+    AccountSpec("2-108", "SHU anggota belum dibayar", "liability", "2", cash_flow="financing"),
+    AccountSpec(
+        "2-109", "Bagian SHU Pemerintah Desa terutang", "liability", "2", cash_flow="financing"
+    ),
+    AccountSpec("2-110", "Utang pajak", "liability", "2"),
+    AccountSpec("2-201", "Utang bank (Himbara)", "liability", "2", cash_flow="financing"),
+    AccountSpec("3", "Ekuitas", "equity", is_header=True),
+    AccountSpec("3-101", "Simpanan pokok", "equity", "3", cash_flow="financing"),
+    AccountSpec("3-102", "Simpanan wajib", "equity", "3", cash_flow="financing"),
+    AccountSpec("3-103", "Hibah/CSR", "equity", "3", cash_flow="financing"),
+    AccountSpec("3-104", "Cadangan", "equity", "3", cash_flow="financing"),
+    AccountSpec("3-105", "Cadangan risiko", "equity", "3", cash_flow="financing"),
+    AccountSpec("3-106", "SHU tahun berjalan", "equity", "3", cash_flow="financing"),
+    AccountSpec("4", "Pendapatan", "income", is_header=True),
+    AccountSpec("4-101", "Partisipasi anggota", "income", "4", is_header=True),
+    AccountSpec(
+        "4-102", "Partisipasi anggota: jasa pinjaman", "income", "4", participation="member"
+    ),
+    AccountSpec("4-201", "Pendapatan dari non-anggota", "income", "4", is_header=True),
+    AccountSpec("4-301", "Jasa administrasi dan provisi", "income", "4", participation="member"),
+    AccountSpec("4-901", "Pendapatan lain-lain", "income", "4", participation="non_member"),
+    AccountSpec("5", "Beban", "expense", is_header=True),
+    AccountSpec("5-101", "Harga pokok penjualan", "expense", "5", is_header=True),
+    AccountSpec("5-201", "Beban gaji dan honor", "expense", "5"),
+    AccountSpec("5-202", "Beban sewa", "expense", "5"),
+    AccountSpec("5-203", "Beban listrik, air dan telepon", "expense", "5"),
+    AccountSpec("5-204", "Beban transportasi", "expense", "5"),
+    AccountSpec("5-205", "Beban penyusutan", "expense", "5"),
+    AccountSpec("5-209", "Beban usaha lain-lain", "expense", "5"),
+    AccountSpec("5-301", "Beban RAT", "expense", "5"),
+    AccountSpec("5-302", "Beban pendidikan anggota", "expense", "5"),
+    AccountSpec("5-401", "Beban penyisihan piutang", "expense", "5"),
+    AccountSpec("5-501", "Beban bunga", "expense", "5"),
+    AccountSpec("5-901", "Beban lain-lain", "expense", "5"),
+    AccountSpec("5-902", "Beban pajak", "expense", "5"),
+]
+
+
+def unit_accounts(
+    *, unit_code: str, unit_kind: str, unit_name: str, number: int
+) -> list[AccountSpec]:
+    """The per-gerai accounts of one business unit, suffixed with its two-digit number."""
+    suffix = f"{number:02d}"
+    specs = [
+        AccountSpec(
+            f"1-101-{suffix}", f"Kas {unit_name}", "asset", "1-101", is_cash=True, unit=unit_code
+        )
+    ]
+    if unit_kind in GOODS_UNITS:
+        specs.append(
+            AccountSpec(
+                f"1-107-{suffix}", f"Persediaan {unit_name}", "asset", "1-107", unit=unit_code
+            )
+        )
+        specs.append(
+            AccountSpec(f"5-101-{suffix}", f"HPP {unit_name}", "expense", "5-101", unit=unit_code)
+        )
+    if unit_kind not in NO_SALES_UNITS:
+        specs.append(
+            AccountSpec(
+                f"4-101-{suffix}",
+                f"Partisipasi anggota {unit_name}",
+                "income",
+                "4-101",
+                participation="member",
+                unit=unit_code,
+            )
+        )
+        specs.append(
+            AccountSpec(
+                f"4-201-{suffix}",
+                f"Pendapatan non-anggota {unit_name}",
+                "income",
+                "4-201",
+                participation="non_member",
+                unit=unit_code,
+            )
+        )
+    return specs
+
+
+def default_posting_rules(
+    units: list[tuple[str, str, int]],
+) -> list[tuple[str, str, list[dict], str]]:
+    """(event, key, lines, description) for a cooperative with `units` = [(code, kind, number)].
+
+    Each line moves the named amount of the event from `credit` to `debit`.
+    """
+    rules: list[tuple[str, str, list[dict], str]] = [
+        (
+            "capital.csr_received",
+            "",
+            [{"amount": "amount", "debit": "1-102", "credit": "3-103"}],
+            "CSR capital received in the bank",
+        ),
+        (
+            "cash.bank_deposit",
+            "",
+            [{"amount": "amount", "debit": "1-102", "credit": "1-101-01"}],
+            "Office cash deposited in the bank",
+        ),
+        (
+            "cash.bank_withdrawal",
+            "",
+            [{"amount": "amount", "debit": "1-101-01", "credit": "1-102"}],
+            "Cash drawn from the bank for the office",
+        ),
+    ]
+    for expense in ("5-201", "5-202", "5-203", "5-204", "5-209", "5-301", "5-302", "5-901"):
+        rules.append(
+            (
+                "expense.cash",
+                expense,
+                [{"amount": "amount", "debit": expense, "credit": "1-101-01"}],
+                f"Expense {expense} paid from office cash",
+            )
+        )
+    for code, kind, number in units:
+        suffix = f"{number:02d}"
+        if code != "kantor":
+            rules.append(
+                (
+                    "cash.transfer_to_unit",
+                    code,
+                    [{"amount": "amount", "debit": f"1-101-{suffix}", "credit": "1-101-01"}],
+                    f"Office cash handed to gerai {code}",
+                )
+            )
+            rules.append(
+                (
+                    "cash.transfer_from_unit",
+                    code,
+                    [{"amount": "amount", "debit": "1-101-01", "credit": f"1-101-{suffix}"}],
+                    f"Gerai {code} hands its takings to the office",
+                )
+            )
+        if kind in GOODS_UNITS:
+            rules.append(
+                (
+                    "purchase.cash",
+                    code,
+                    [{"amount": "amount", "debit": f"1-107-{suffix}", "credit": f"1-101-{suffix}"}],
+                    f"Stock bought for cash by gerai {code}",
+                )
+            )
+        if kind not in NO_SALES_UNITS:
+            for who, income in (("member", "4-101"), ("non_member", "4-201")):
+                lines = [
+                    {
+                        "amount": "revenue",
+                        "debit": f"1-101-{suffix}",
+                        "credit": f"{income}-{suffix}",
+                    }
+                ]
+                if kind in GOODS_UNITS:
+                    lines.append(
+                        {"amount": "cost", "debit": f"5-101-{suffix}", "credit": f"1-107-{suffix}"}
+                    )
+                rules.append(
+                    ("sale.cash", f"{code}:{who}", lines, f"Cash sale by gerai {code} to a {who}")
+                )
+    return rules
+
+
+def line_errors(lines: list[tuple[int, int]]) -> str | None:
+    """Why (debit, credit) pairs cannot form an entry, or None."""
+    if len(lines) < 2:
+        return "too_few_lines"
+    for debit, credit in lines:
+        for value in (debit, credit):
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                return "invalid_amount"
+        if (debit > 0) == (credit > 0):
+            return "one_side"
+    return None
+
+
+def month_of(day: date) -> tuple[int, int]:
+    return day.year, day.month

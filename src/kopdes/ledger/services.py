@@ -1,0 +1,864 @@
+"""The only way money enters the books: `journal_entry_post` (and its bulk form for month-end
+runs), `post_event` through the posting rules, and `journal_entry_reverse` for corrections.
+
+Every entry: balanced, positive whole-rupiah lines on exactly one side, accounts of the same
+cooperative that are open and not headers, dated in an open period, numbered without gaps under
+a row lock on the cooperative's journal sequence, hash-chained to the entry before it, and added
+to the monthly snapshots in the same transaction. The journal row itself records who, when and
+from what (actor, posted_at, source), so postings write no separate audit row.
+"""
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Sequence as Seq
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kopdes.cooperatives.models import BusinessUnit, Cooperative
+from kopdes.core.audit import audit_record, snapshot
+from kopdes.core.errors import IdempotencyConflict, PermissionDenied
+from kopdes.ledger import chain, rules
+from kopdes.ledger.errors import (
+    AccountInUse,
+    AccountNotPostable,
+    AlreadyReversed,
+    ApprovalRefused,
+    InvalidLine,
+    NoPostingRule,
+    PeriodClosed,
+    PeriodNotClosable,
+    UnbalancedEntry,
+    UnknownAccount,
+)
+from kopdes.ledger.models import (
+    Account,
+    AccountMonth,
+    JournalEntry,
+    JournalLine,
+    ManualJournal,
+    Period,
+    PostingRule,
+    Sequence,
+)
+
+JOURNAL_SEQUENCE = "journal"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of an entry to post: an account code and an amount on one side."""
+
+    account: str
+    debit: int = 0
+    credit: int = 0
+    subledger_kind: str = ""
+    subledger_id: str = ""
+    unit: str = ""  # business unit code; defaults to the account's own unit
+
+
+@dataclass(frozen=True)
+class EntryDraft:
+    date: date
+    memo: str
+    lines: Seq[Line]
+    source_kind: str
+    source_id: str = ""
+    idempotency_key: str | None = None
+
+
+# -- chart of accounts -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def chart_create(*, cooperative: Cooperative, actor: Any = None) -> int:
+    """Create the template chart and default posting rules for `cooperative` (idempotent).
+
+    Returns the number of accounts created. Run again after adding a business unit to give it
+    its per-gerai accounts and rules.
+    """
+    existing = dict(Account.objects.filter(cooperative=cooperative).values_list("code", "pk"))
+    units = list(BusinessUnit.objects.filter(cooperative=cooperative).order_by("pk"))
+    specs = list(rules.FIXED_ACCOUNTS)
+    numbered = [(u.code, u.kind, i + 1, u) for i, u in enumerate(units)]
+    for code, kind, number, unit in numbered:
+        specs += rules.unit_accounts(
+            unit_code=code, unit_kind=kind, unit_name=unit.name, number=number
+        )
+    unit_ids = {u.code: u.pk for u in units}
+    created = 0
+    for spec in specs:  # parents come before children in the template
+        if spec.code in existing:
+            continue
+        account = Account.objects.create(
+            cooperative=cooperative,
+            code=spec.code,
+            name=spec.name,
+            kind=spec.kind,
+            contra=spec.contra,
+            parent_id=existing.get(spec.parent),
+            business_unit_id=unit_ids.get(spec.unit),
+            is_header=spec.is_header,
+            is_cash=spec.is_cash,
+            cash_flow=spec.cash_flow,
+            participation=spec.participation,
+        )
+        existing[spec.code] = account.pk
+        created += 1
+    have = set(PostingRule.objects.filter(cooperative=cooperative).values_list("event", "key"))
+    PostingRule.objects.bulk_create(
+        [
+            PostingRule(
+                cooperative=cooperative,
+                event=event,
+                key=key,
+                version=1,
+                effective_from=date(2000, 1, 1),
+                lines=lines,
+                description=description,
+            )
+            for event, key, lines, description in rules.default_posting_rules(
+                [(c, k, n) for c, k, n, _u in numbered]
+            )
+            if (event, key) not in have
+        ]
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action="ledger.chart_create",
+            object_type="ledger.account",
+            cooperative_id=cooperative.pk,
+            after={"accounts_created": created},
+        )
+    return created
+
+
+@transaction.atomic
+def account_add(
+    *,
+    actor: Any,
+    cooperative: Cooperative,
+    code: str,
+    name: str,
+    parent_code: str,
+    cash_flow: str = "operating",
+    participation: str = "",
+) -> Account:
+    """Officers may add accounts under an existing header; the kind follows the parent."""
+    parent = Account.objects.filter(cooperative=cooperative, code=parent_code).first()
+    errors: dict[str, list[str]] = {}
+    if parent is None:
+        errors["parent_code"] = [_("No such parent account.")]
+    if (
+        not code
+        or len(code) > 20
+        or Account.objects.filter(cooperative=cooperative, code=code).exists()
+    ):
+        errors["code"] = [_("Give a new, unused account code.")]
+    if parent is not None and not code.startswith(parent.code.split("-")[0]):
+        errors["code"] = [_("The code must start with the parent's class digit.")]
+    if not name.strip():
+        errors["name"] = [_("Give the account a name.")]
+    if errors:
+        raise InvalidLine(fields=errors)
+    account = Account.objects.create(
+        cooperative=cooperative,
+        code=code,
+        name=name.strip(),
+        kind=parent.kind,
+        parent=parent,
+        cash_flow=cash_flow,
+        participation=participation if parent.kind == Account.Kind.INCOME else "",
+    )
+    audit_record(actor=actor, action="ledger.account_add", obj=account, after=snapshot(account))
+    return account
+
+
+@transaction.atomic
+def account_close(*, actor: Any, account: Account) -> Account:
+    """Closed accounts keep their history and take no new postings."""
+    account.is_closed = True
+    account.save(update_fields=["is_closed"])
+    audit_record(actor=actor, action="ledger.account_close", obj=account)
+    return account
+
+
+@transaction.atomic
+def account_remove(*, actor: Any, account: Account) -> None:
+    """Only an account that was never used may be removed; a used one can only be closed."""
+    if JournalLine.objects.filter(account=account).exists() or account.children.exists():
+        raise AccountInUse(code=account.code)
+    audit_record(actor=actor, action="ledger.account_remove", obj=account, before=snapshot(account))
+    account.delete()
+
+
+# -- posting ----------------------------------------------------------------------------------
+
+
+def _request_hash(draft: EntryDraft) -> str:
+    payload = {
+        "date": draft.date.isoformat(),
+        "memo": draft.memo,
+        "source": f"{draft.source_kind}:{draft.source_id}",
+        "lines": [
+            [ln.account, ln.debit, ln.credit, ln.subledger_kind, ln.subledger_id, ln.unit]
+            for ln in draft.lines
+        ],
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def _check_lines(draft: EntryDraft) -> int:
+    problem = rules.line_errors([(ln.debit, ln.credit) for ln in draft.lines])
+    if problem:
+        raise InvalidLine(problem=problem)
+    debit = sum(ln.debit for ln in draft.lines)
+    credit = sum(ln.credit for ln in draft.lines)
+    if debit != credit:
+        raise UnbalancedEntry(debit=debit, credit=credit)
+    if not draft.memo.strip() or len(draft.memo) > 300:
+        raise InvalidLine(fields={"memo": [_("Describe the entry in at most 300 characters.")]})
+    return debit
+
+
+def _accounts_for(cooperative: Cooperative, drafts: Seq[EntryDraft]) -> dict[str, Account]:
+    codes = {ln.account for d in drafts for ln in d.lines}
+    accounts = {a.code: a for a in Account.objects.filter(cooperative=cooperative, code__in=codes)}
+    missing = codes - set(accounts)
+    if missing:
+        raise UnknownAccount(codes=", ".join(sorted(missing)))
+    for account in accounts.values():
+        if account.is_closed or account.is_header:
+            raise AccountNotPostable(code=account.code)
+    return accounts
+
+
+def _closed_months(cooperative: Cooperative, days: set[date]) -> set[tuple[int, int]]:
+    months = {rules.month_of(d) for d in days}
+    years = {y for y, _m in months}
+    closed = set(
+        Period.objects.filter(
+            cooperative=cooperative, year__in=years, status=Period.Status.CLOSED
+        ).values_list("year", "month")
+    )
+    return months & closed
+
+
+def _units_for(cooperative: Cooperative, drafts: Seq[EntryDraft]) -> dict[str, BusinessUnit]:
+    codes = {ln.unit for d in drafts for ln in d.lines if ln.unit}
+    if not codes:
+        return {}
+    units = {
+        u.code: u for u in BusinessUnit.objects.filter(cooperative=cooperative, code__in=codes)
+    }
+    if codes - set(units):
+        raise InvalidLine(
+            fields={
+                "unit": [
+                    _("Unknown business unit %(codes)s.")
+                    % {"codes": ", ".join(sorted(codes - set(units)))}
+                ]
+            }
+        )
+    return units
+
+
+def _posted_at_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _add_to_snapshots(
+    cooperative_id: int, movements: dict[tuple[int, int, int], list[int]]
+) -> None:
+    """Add (account, year, month) -> [debit, credit] to the monthly snapshots in one statement."""
+    if not movements:
+        return
+    table = AccountMonth._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (public_id, cooperative_id, account_id, year, month, debit, credit) "  # noqa: S608
+        "VALUES (%s, %s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT (cooperative_id, account_id, year, month) DO UPDATE SET "
+        f"debit = {table}.debit + excluded.debit, credit = {table}.credit + excluded.credit"
+    )
+    import uuid
+
+    params = [
+        (
+            uuid.uuid4().hex if connection.vendor == "sqlite" else uuid.uuid4(),
+            cooperative_id,
+            account_id,
+            year,
+            month,
+            debit,
+            credit,
+        )
+        for (account_id, year, month), (debit, credit) in sorted(movements.items())
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def _post(
+    *,
+    cooperative: Cooperative,
+    drafts: Seq[EntryDraft],
+    actor: Any,
+    reverses: JournalEntry | None = None,
+) -> list[JournalEntry]:
+    """Post `drafts` in order; the caller holds the transaction."""
+    totals = [_check_lines(d) for d in drafts]
+    accounts = _accounts_for(cooperative, drafts)
+    units = _units_for(cooperative, drafts)
+    closed = _closed_months(cooperative, {d.date for d in drafts})
+    if closed:
+        year, month = sorted(closed)[0]
+        raise PeriodClosed(period=f"{year}-{month:02d}")
+    # The sequence row lock serialises posting per cooperative: gapless numbers, one hash chain.
+    sequence, _created = Sequence.objects.select_for_update().get_or_create(
+        cooperative=cooperative, name=JOURNAL_SEQUENCE, defaults={"last_hash": chain.GENESIS}
+    )
+    number, prev = sequence.last_value, sequence.last_hash or chain.GENESIS
+    now = timezone.now()
+    posted_text = _posted_at_text(now)
+    actor_label = str(actor) if actor is not None else "system"
+    entries: list[JournalEntry] = []
+    line_rows: list[tuple[int, list[JournalLine]]] = []
+    movements: dict[tuple[int, int, int], list[int]] = defaultdict(lambda: [0, 0])
+    for draft, total in zip(drafts, totals, strict=True):
+        number += 1
+        lines: list[JournalLine] = []
+        doc_lines = []
+        for i, ln in enumerate(draft.lines, start=1):
+            account = accounts[ln.account]
+            unit = units.get(ln.unit) if ln.unit else None
+            unit_id = unit.pk if unit else account.business_unit_id
+            lines.append(
+                JournalLine(
+                    cooperative=cooperative,
+                    line_no=i,
+                    account=account,
+                    debit=ln.debit,
+                    credit=ln.credit,
+                    subledger_kind=ln.subledger_kind,
+                    subledger_id=ln.subledger_id,
+                    business_unit_id=unit_id,
+                    date=draft.date,
+                )
+            )
+            doc_lines.append(
+                {
+                    "n": i,
+                    "account": account.code,
+                    "debit": ln.debit,
+                    "credit": ln.credit,
+                    "subledger": f"{ln.subledger_kind}:{ln.subledger_id}"
+                    if ln.subledger_kind
+                    else "",
+                    "unit": ln.unit or "",
+                }
+            )
+            cell = movements[(account.pk, draft.date.year, draft.date.month)]
+            cell[0] += ln.debit
+            cell[1] += ln.credit
+        document = chain.entry_document(
+            cooperative=cooperative.village_id,
+            number=number,
+            date=draft.date.isoformat(),
+            memo=draft.memo,
+            source=f"{draft.source_kind}:{draft.source_id}",
+            reverses=reverses.number if reverses else 0,
+            posted_at=posted_text,
+            actor=actor_label,
+            lines=doc_lines,
+            prev=prev,
+        )
+        digest = chain.entry_hash(document)
+        entries.append(
+            JournalEntry(
+                cooperative=cooperative,
+                number=number,
+                date=draft.date,
+                memo=draft.memo,
+                source_kind=draft.source_kind,
+                source_id=draft.source_id,
+                idempotency_key=draft.idempotency_key,
+                request_hash=_request_hash(draft),
+                reverses=reverses,
+                actor_id=getattr(actor, "pk", None),
+                actor_label=actor_label,
+                posted_at=now,
+                posted_at_text=posted_text,
+                prev_hash=prev,
+                entry_hash=digest,
+                total=total,
+            )
+        )
+        line_rows.append((len(entries) - 1, lines))
+        prev = digest
+    JournalEntry.objects.bulk_create(entries)
+    all_lines = []
+    for index, lines in line_rows:
+        for line in lines:
+            line.entry = entries[index]
+            all_lines.append(line)
+    JournalLine.objects.bulk_create(all_lines)
+    Sequence.objects.filter(pk=sequence.pk).update(last_value=number, last_hash=prev)
+    _add_to_snapshots(cooperative.pk, movements)
+    return entries
+
+
+def journal_entry_post(
+    *,
+    cooperative: Cooperative,
+    date: date,
+    memo: str,
+    lines: Seq[Line],
+    source_kind: str,
+    source_id: str = "",
+    idempotency_key: str | None = None,
+    actor: Any = None,
+) -> JournalEntry:
+    """Post one balanced entry. Raises InvalidLine, UnbalancedEntry, UnknownAccount (including
+    another cooperative's accounts), AccountNotPostable, PeriodClosed, IdempotencyConflict.
+
+    The same idempotency key with the same content returns the first entry.
+    """
+    draft = EntryDraft(
+        date=date,
+        memo=memo,
+        lines=list(lines),
+        source_kind=source_kind,
+        source_id=source_id,
+        idempotency_key=idempotency_key,
+    )
+    if idempotency_key is not None:
+        existing = JournalEntry.objects.filter(
+            cooperative=cooperative, idempotency_key=idempotency_key
+        ).first()
+        if existing is not None:
+            if existing.request_hash != _request_hash(draft):
+                raise IdempotencyConflict(key=idempotency_key)
+            return existing
+    try:
+        with transaction.atomic():
+            return _post(cooperative=cooperative, drafts=[draft], actor=actor)[0]
+    except IntegrityError:
+        if idempotency_key is None:
+            raise
+        existing = JournalEntry.objects.filter(
+            cooperative=cooperative, idempotency_key=idempotency_key
+        ).first()
+        if existing is None:
+            raise
+        if existing.request_hash != _request_hash(draft):
+            raise IdempotencyConflict(key=idempotency_key) from None
+        return existing
+
+
+@transaction.atomic
+def journal_entries_post_bulk(
+    *, cooperative: Cooperative, drafts: Seq[EntryDraft], actor: Any = None
+) -> list[JournalEntry]:
+    """Post many entries at once (a month-end run): all or none, with the same checks as one by one.
+
+    Drafts with an idempotency key already posted with the same content are skipped.
+    """
+    keys = [d.idempotency_key for d in drafts if d.idempotency_key]
+    done = (
+        dict(
+            JournalEntry.objects.filter(
+                cooperative=cooperative, idempotency_key__in=keys
+            ).values_list("idempotency_key", "request_hash")
+        )
+        if keys
+        else {}
+    )
+    todo = []
+    for draft in drafts:
+        if draft.idempotency_key in done:
+            if done[draft.idempotency_key] != _request_hash(draft):
+                raise IdempotencyConflict(key=draft.idempotency_key)
+            continue
+        todo.append(draft)
+    return _post(cooperative=cooperative, drafts=todo, actor=actor) if todo else []
+
+
+@transaction.atomic
+def journal_entry_reverse(
+    *,
+    entry: JournalEntry,
+    date: date,
+    actor: Any,
+    memo: str = "",
+    idempotency_key: str | None = None,
+) -> JournalEntry:
+    """Correct a posted entry with its mirror image, dated in an open period. Raises AlreadyReversed."""
+    entry = JournalEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.reversals.exists():
+        raise AlreadyReversed(number=str(entry))
+    if entry.reverses_id is not None:
+        raise AlreadyReversed(number=str(entry))
+    lines = [
+        Line(
+            account=ln.account.code,
+            debit=ln.credit,
+            credit=ln.debit,
+            subledger_kind=ln.subledger_kind,
+            subledger_id=ln.subledger_id,
+            unit=ln.business_unit.code if ln.business_unit_id else "",
+        )
+        for ln in entry.lines.select_related("account", "business_unit").order_by("line_no")
+    ]
+    draft = EntryDraft(
+        date=date,
+        memo=memo or f"Pembalikan {entry}",
+        lines=lines,
+        source_kind="reversal",
+        source_id=str(entry.public_id),
+        idempotency_key=idempotency_key,
+    )
+    try:
+        with transaction.atomic():
+            return _post(
+                cooperative=entry.cooperative, drafts=[draft], actor=actor, reverses=entry
+            )[0]
+    except IntegrityError:
+        raise AlreadyReversed(number=str(entry)) from None
+
+
+def posting_rule_in_force(
+    *, cooperative: Cooperative, event: str, key: str, on: date
+) -> PostingRule:
+    rule = (
+        PostingRule.objects.filter(
+            cooperative=cooperative, event=event, key=key, effective_from__lte=on
+        )
+        .order_by("-version")
+        .first()
+    )
+    if rule is None:
+        raise NoPostingRule(event=event, key=key or "*", date=on.isoformat())
+    return rule
+
+
+def event_lines(
+    *,
+    rule: PostingRule,
+    amounts: dict[str, int],
+    subledger_kind: str = "",
+    subledger_id: str = "",
+    unit: str = "",
+) -> list[Line]:
+    """Turn a rule and the event's named amounts into lines (zero amounts add no line)."""
+    lines: list[Line] = []
+    for spec in rule.lines:
+        amount = amounts.get(spec["amount"], 0)
+        if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
+            raise InvalidLine(
+                fields={spec["amount"]: [_("Amounts are whole rupiah of zero or more.")]}
+            )
+        if amount == 0:
+            continue
+        lines.append(
+            Line(
+                account=spec["debit"],
+                debit=amount,
+                subledger_kind=subledger_kind,
+                subledger_id=subledger_id,
+                unit=unit,
+            )
+        )
+        lines.append(
+            Line(
+                account=spec["credit"],
+                credit=amount,
+                subledger_kind=subledger_kind,
+                subledger_id=subledger_id,
+                unit=unit,
+            )
+        )
+    return lines
+
+
+def post_event(
+    *,
+    cooperative: Cooperative,
+    event: str,
+    key: str = "",
+    amounts: dict[str, int],
+    date: date,
+    memo: str,
+    source_id: str = "",
+    idempotency_key: str | None = None,
+    actor: Any = None,
+    subledger_kind: str = "",
+    subledger_id: str = "",
+) -> JournalEntry:
+    """Post a business event through the posting rule in force on its date: how every later
+    capability (savings, loans, sales) books money."""
+    rule = posting_rule_in_force(cooperative=cooperative, event=event, key=key, on=date)
+    lines = event_lines(
+        rule=rule, amounts=amounts, subledger_kind=subledger_kind, subledger_id=subledger_id
+    )
+    return journal_entry_post(
+        cooperative=cooperative,
+        date=date,
+        memo=memo,
+        lines=lines,
+        source_kind=event,
+        source_id=source_id,
+        idempotency_key=idempotency_key,
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def posting_rule_change(
+    *,
+    actor: Any,
+    cooperative: Cooperative,
+    event: str,
+    key: str,
+    lines: list[dict],
+    effective_from: date,
+    description: str = "",
+) -> PostingRule:
+    """A new version of a rule, effective from a date; earlier postings keep the rule they used."""
+    codes = {spec.get(side) for spec in lines for side in ("debit", "credit")}
+    known = set(
+        Account.objects.filter(
+            cooperative=cooperative, code__in=codes, is_header=False
+        ).values_list("code", flat=True)
+    )
+    if not lines or codes - known or any(not spec.get("amount") for spec in lines):
+        raise InvalidLine(
+            fields={"lines": [_("Each line names an amount and two postable accounts.")]}
+        )
+    latest = (
+        PostingRule.objects.filter(cooperative=cooperative, event=event, key=key)
+        .order_by("-version")
+        .first()
+    )
+    rule = PostingRule.objects.create(
+        cooperative=cooperative,
+        event=event,
+        key=key,
+        lines=lines,
+        version=(latest.version + 1) if latest else 1,
+        effective_from=effective_from,
+        description=description,
+    )
+    audit_record(actor=actor, action="ledger.posting_rule_change", obj=rule, after=snapshot(rule))
+    return rule
+
+
+# -- periods ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def period_close(*, actor: Any, cooperative: Cooperative, year: int, month: int) -> Period:
+    """Close a month: no entry may be dated in it afterwards. Months close in order."""
+    if not 1 <= month <= 12:
+        raise PeriodNotClosable(reason=_("Months run from 1 to 12."))
+    today = timezone.localdate()
+    if (year, month) >= (today.year, today.month):
+        raise PeriodNotClosable(reason=_("Only a month that has ended can be closed."))
+    earlier_open = (
+        Period.objects.filter(cooperative=cooperative, status=Period.Status.OPEN)
+        .filter(year__lte=year)
+        .exclude(year=year, month__gte=month)
+    )
+    first_entry = (
+        JournalEntry.objects.filter(cooperative=cooperative)
+        .order_by("date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    if earlier_open.exists():
+        raise PeriodNotClosable(reason=_("Close the earlier months first."))
+    if first_entry and (first_entry.year, first_entry.month) < (year, month):
+        prior = (year, month - 1) if month > 1 else (year - 1, 12)
+        if not Period.objects.filter(
+            cooperative=cooperative, year=prior[0], month=prior[1], status=Period.Status.CLOSED
+        ).exists():
+            raise PeriodNotClosable(reason=_("Close the earlier months first."))
+    period, _created = Period.objects.select_for_update().get_or_create(
+        cooperative=cooperative, year=year, month=month
+    )
+    if period.status == Period.Status.CLOSED:
+        return period
+    period.status = Period.Status.CLOSED
+    period.closed_at = timezone.now()
+    period.closed_by_label = str(actor) if actor is not None else "system"
+    period.save()
+    audit_record(
+        actor=actor, action="ledger.period_close", obj=period, after={"period": str(period)}
+    )
+    return period
+
+
+@transaction.atomic
+def period_reopen(
+    *,
+    actor: Any,
+    cooperative: Cooperative,
+    year: int,
+    month: int,
+    reason: str,
+    actor_is_ketua: bool,
+) -> Period:
+    """Reopen a closed month: only the ketua, only with a reason; audited and shown to supervisors.
+    Later closed months reopen with it, since balances carry forward."""
+    if not actor_is_ketua:
+        raise PermissionDenied(_("Only the ketua may reopen a period."))
+    if not reason.strip():
+        raise PeriodNotClosable(reason=_("Give the reason for reopening."))
+    periods = list(
+        Period.objects.select_for_update()
+        .filter(cooperative=cooperative, status=Period.Status.CLOSED)
+        .filter(year__gte=year)
+        .exclude(year=year, month__lt=month)
+    )
+    target = next((p for p in periods if (p.year, p.month) == (year, month)), None)
+    if target is None:
+        raise PeriodNotClosable(reason=_("That period is not closed."))
+    for period in periods:
+        period.status = Period.Status.OPEN
+        period.reopen_count += 1
+        period.save(update_fields=["status", "reopen_count"])
+    audit_record(
+        actor=actor,
+        action="ledger.period_reopen",
+        obj=target,
+        reason=reason,
+        after={"reopened": [str(p) for p in periods]},
+    )
+    return target
+
+
+@transaction.atomic
+def year_end_close(*, actor: Any, cooperative: Cooperative, year: int) -> JournalEntry | None:
+    """Carry the year's result (income less expenses) to SHU tahun berjalan, dated 31 December,
+    then close December. Income and expense accounts start the next year at zero."""
+    from django.db.models import Sum
+
+    balances = (
+        AccountMonth.objects.filter(
+            cooperative=cooperative,
+            year=year,
+            account__kind__in=[Account.Kind.INCOME, Account.Kind.EXPENSE],
+        )
+        .values("account__code")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+    )
+    lines: list[Line] = []
+    result = 0
+    for row in balances:
+        net = (row["c"] or 0) - (row["d"] or 0)  # credit balance positive
+        if net > 0:
+            lines.append(Line(account=row["account__code"], debit=net))
+        elif net < 0:
+            lines.append(Line(account=row["account__code"], credit=-net))
+        result += net
+    entry = None
+    if result > 0:
+        lines.append(Line(account="3-106", credit=result))
+    elif result < 0:
+        lines.append(Line(account="3-106", debit=-result))
+    if len(lines) >= 2:
+        entry = journal_entry_post(
+            cooperative=cooperative,
+            date=date(year, 12, 31),
+            memo=f"Penutupan tahun buku {year}: hasil ke SHU tahun berjalan",
+            lines=lines,
+            source_kind="year_end",
+            source_id=str(year),
+            idempotency_key=f"year-end-{year}",
+            actor=actor,
+        )
+    for month in range(1, 13):
+        if not Period.objects.filter(
+            cooperative=cooperative, year=year, month=month, status=Period.Status.CLOSED
+        ).exists():
+            period_close(actor=actor, cooperative=cooperative, year=year, month=month)
+    return entry
+
+
+# -- manual journals (maker-checker) ---------------------------------------------------------
+
+
+@transaction.atomic
+def manual_journal_draft(
+    *, actor: Any, cooperative: Cooperative, date: date, memo: str, lines: list[dict]
+) -> ManualJournal:
+    """The bendahara drafts a journal; nothing posts until a second officer approves it.
+    The draft is checked now (balance, accounts, open period) so errors show at once."""
+    draft_lines = [
+        Line(account=ln["account"], debit=ln.get("debit", 0), credit=ln.get("credit", 0))
+        for ln in lines
+    ]
+    draft = EntryDraft(date=date, memo=memo, lines=draft_lines, source_kind="manual")
+    _check_lines(draft)
+    _accounts_for(cooperative, [draft])
+    if _closed_months(cooperative, {date}):
+        raise PeriodClosed(period=f"{date.year}-{date.month:02d}")
+    journal = ManualJournal.objects.create(
+        cooperative=cooperative,
+        date=date,
+        memo=memo.strip(),
+        lines=[
+            {"account": ln.account, "debit": ln.debit, "credit": ln.credit} for ln in draft_lines
+        ],
+        maker_id=actor.pk,
+        maker_label=str(actor),
+    )
+    audit_record(
+        actor=actor,
+        action="ledger.manual_journal_draft",
+        obj=journal,
+        after={"memo": memo, "lines": journal.lines},
+    )
+    return journal
+
+
+@transaction.atomic
+def manual_journal_decide(
+    *, actor: Any, journal: ManualJournal, approve: bool, reason: str = ""
+) -> ManualJournal:
+    """A second officer approves (the entry posts) or rejects. The maker cannot approve their own."""
+    journal = ManualJournal.objects.select_for_update().get(pk=journal.pk)
+    if journal.status != ManualJournal.Status.PENDING:
+        raise PeriodNotClosable(reason=_("This journal was already decided."))
+    if journal.maker_id == actor.pk:
+        raise ApprovalRefused()
+    if approve:
+        journal.entry = journal_entry_post(
+            cooperative=journal.cooperative,
+            date=journal.date,
+            memo=journal.memo,
+            lines=[
+                Line(account=ln["account"], debit=ln["debit"], credit=ln["credit"])
+                for ln in journal.lines
+            ],
+            source_kind="manual",
+            source_id=str(journal.public_id),
+            idempotency_key=f"manual-{journal.public_id}",
+            actor=actor,
+        )
+    journal.status = ManualJournal.Status.POSTED if approve else ManualJournal.Status.REJECTED
+    journal.checker_id, journal.checker_label = actor.pk, str(actor)
+    journal.decided_at, journal.reason = timezone.now(), reason
+    journal.save()
+    audit_record(
+        actor=actor,
+        action="ledger.manual_journal_" + ("approve" if approve else "reject"),
+        obj=journal,
+        reason=reason,
+    )
+    return journal
