@@ -21,6 +21,10 @@ class Capability(StrEnum):
     MANAGE_OFFICERS = "manage_officers"  # assign and end roles, record employees
     CHANGE_POLICY = "change_policy"  # a new AD/ART parameter version
     VIEW_AUDIT = "view_audit"  # the audit log
+    VIEW_BOOKS = "view_books"  # chart of accounts, journal, statements
+    KEEP_BOOKS = "keep_books"  # draft manual journals, add accounts, close periods
+    APPROVE_JOURNAL = "approve_journal"  # the checker of a manual journal (never its maker)
+    REOPEN_PERIOD = "reopen_period"  # the ketua alone, with a reason
 
 
 # Roles that grant each capability inside the cooperative. Supervisors get only the read ones.
@@ -30,8 +34,14 @@ ROLE_CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.MANAGE_OFFICERS: frozenset({"ketua", "sekretaris"}),
     Capability.CHANGE_POLICY: frozenset({"ketua"}),
     Capability.VIEW_AUDIT: frozenset({"ketua", "pengawas", "ketua_pengawas"}),
+    Capability.VIEW_BOOKS: frozenset(
+        {"ketua", "sekretaris", "bendahara", "wakil_usaha", "wakil_anggota", "manajer", "pengawas", "ketua_pengawas"}
+    ),
+    Capability.KEEP_BOOKS: frozenset({"bendahara", "manajer"}),
+    Capability.APPROVE_JOURNAL: frozenset({"ketua", "bendahara", "manajer"}),
+    Capability.REOPEN_PERIOD: frozenset({"ketua"}),
 }
-SUPERVISOR_CAPABILITIES = frozenset({Capability.VIEW, Capability.VIEW_AUDIT})
+SUPERVISOR_CAPABILITIES = frozenset({Capability.VIEW, Capability.VIEW_AUDIT, Capability.VIEW_BOOKS})
 
 
 def active_roles(user: User) -> QuerySet[Role]:

@@ -1,7 +1,14 @@
 """Staff pages. Each views module owns its `urlpatterns`; this file only strings them together."""
 
-from kopdes.web.views import account, cooperatives, regions
+from kopdes.web.views import account, books, cooperatives, regions, statements, transparency
 
 app_name = "web"
 
-urlpatterns = [*account.urlpatterns, *regions.urlpatterns, *cooperatives.urlpatterns]
+urlpatterns = [
+    *account.urlpatterns,
+    *regions.urlpatterns,
+    *cooperatives.urlpatterns,
+    *books.urlpatterns,
+    *statements.urlpatterns,
+    *transparency.urlpatterns,
+]

@@ -1,0 +1,1 @@
+"""The ledger API (proofs); filled in by the ledger work."""
