@@ -25,6 +25,11 @@ class Capability(StrEnum):
     KEEP_BOOKS = "keep_books"  # draft manual journals, add accounts, close periods
     APPROVE_JOURNAL = "approve_journal"  # the checker of a manual journal (never its maker)
     REOPEN_PERIOD = "reopen_period"  # the ketua alone, with a reason
+    VIEW_MEMBERS = "view_members"  # the member list, a member's page and accounts
+    MANAGE_MEMBERS = "manage_members"  # register, approve, change status, import
+    VIEW_KTP = "view_ktp"  # a member's KTP photo (personal data)
+    HANDLE_CASH = "handle_cash"  # deposits, withdrawals, transfers, bill payments at the counter
+    MANAGE_SAVINGS = "manage_savings"  # bill runs, interest, refunds on resignation
 
 
 # Roles that grant each capability inside the cooperative. Supervisors get only the read ones.
@@ -35,11 +40,37 @@ ROLE_CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.CHANGE_POLICY: frozenset({"ketua"}),
     Capability.VIEW_AUDIT: frozenset({"ketua", "pengawas", "ketua_pengawas"}),
     Capability.VIEW_BOOKS: frozenset(
-        {"ketua", "sekretaris", "bendahara", "wakil_usaha", "wakil_anggota", "manajer", "pengawas", "ketua_pengawas"}
+        {
+            "ketua",
+            "sekretaris",
+            "bendahara",
+            "wakil_usaha",
+            "wakil_anggota",
+            "manajer",
+            "pengawas",
+            "ketua_pengawas",
+        }
     ),
     Capability.KEEP_BOOKS: frozenset({"bendahara", "manajer"}),
     Capability.APPROVE_JOURNAL: frozenset({"ketua", "bendahara", "manajer"}),
     Capability.REOPEN_PERIOD: frozenset({"ketua"}),
+    Capability.VIEW_MEMBERS: frozenset(
+        {
+            "ketua",
+            "sekretaris",
+            "bendahara",
+            "wakil_usaha",
+            "wakil_anggota",
+            "manajer",
+            "kasir",
+            "pengawas",
+            "ketua_pengawas",
+        }
+    ),
+    Capability.MANAGE_MEMBERS: frozenset({"ketua", "sekretaris", "wakil_anggota", "manajer"}),
+    Capability.VIEW_KTP: frozenset({"ketua", "sekretaris", "wakil_anggota"}),
+    Capability.HANDLE_CASH: frozenset({"bendahara", "kasir"}),
+    Capability.MANAGE_SAVINGS: frozenset({"bendahara", "manajer"}),
 }
 SUPERVISOR_CAPABILITIES = frozenset({Capability.VIEW, Capability.VIEW_AUDIT, Capability.VIEW_BOOKS})
 

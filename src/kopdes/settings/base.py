@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "kopdes.cooperatives",
     "kopdes.accounts",
     "kopdes.ledger",
+    "kopdes.members",
     "kopdes.api",
     "kopdes.web",
     "kopdes.demo",

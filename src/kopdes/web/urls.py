@@ -1,6 +1,6 @@
 """Staff pages. Each views module owns its `urlpatterns`; this file only strings them together."""
 
-from kopdes.web.views import account, books, cooperatives, regions, statements, transparency
+from kopdes.web.views import account, books, cooperatives, members, regions, savings, statements, transparency
 
 app_name = "web"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     *books.urlpatterns,
     *statements.urlpatterns,
     *transparency.urlpatterns,
+    *members.urlpatterns,
+    *savings.urlpatterns,
 ]

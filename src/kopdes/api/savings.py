@@ -1,0 +1,1 @@
+"""Filled in by the members and savings work."""

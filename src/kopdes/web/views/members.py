@@ -1,0 +1,3 @@
+"""Placeholder: filled in by the members and savings work."""
+
+urlpatterns: list = []
