@@ -1,0 +1,1074 @@
+"""The financial statements (Permenkop 2/2024; domain.md section 3), built from the snapshots.
+
+Invariant 9, reports read snapshots: every balance is the sum of the monthly snapshots
+(`AccountMonth`) of the months a report covers whole, plus the journal lines of at most the two
+months it covers in part (a report that starts or ends mid-month), read through the
+(cooperative, account, date) index. No statement scans the whole journal. Two statements read
+journal lines by design, bounded by their period: the Buku Besar (one account's lines) and the
+Laporan Arus Kas (the period's cash lines and the other lines of their entries).
+
+Signs: a `net` is debit minus credit. A statement shows an amount on the side where its section
+grows (assets debit, liabilities and equity credit, income credit, expenses debit), so contra
+accounts come out negative and are subtracted by the sums. Amounts are whole rupiah ints.
+
+Every builder returns frozen dataclasses, with the comparative previous period of the same
+length (`previous`); the builders only read.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Q, Sum
+
+from kopdes.cooperatives.models import Cooperative
+from kopdes.core.money import allocate
+from kopdes.ledger.models import Account, AccountMonth, JournalEntry, JournalLine
+
+MONTHS_ID = (
+    "",
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+QUARTERS_ID = ("", "I", "II", "III", "IV")
+YEAR_END_SOURCE = "year_end"  # the closing entry of services.year_end_close
+
+CASH_FLOW_TITLES = {
+    Account.CashFlow.OPERATING: "Arus kas dari aktivitas operasi",
+    Account.CashFlow.INVESTING: "Arus kas dari aktivitas investasi",
+    Account.CashFlow.FINANCING: "Arus kas dari aktivitas pendanaan",
+}
+
+
+def date_id(day: date) -> str:
+    """`31 Maret 2026`: dates in the statements are written the Indonesian way."""
+    return f"{day.day} {MONTHS_ID[day.month]} {day.year}"
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _shift_months(year: int, month: int, delta: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + delta
+    return index // 12, index % 12 + 1
+
+
+# -- periods ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportPeriod:
+    """A month, a quarter or a year, possibly cut short at `end` (a report up to a given day)."""
+
+    kind: str  # "month" | "quarter" | "year"
+    year: int
+    number: int  # the month (1-12) or the quarter (1-4); 0 for a year
+
+    end_day: date | None = None  # None: the period's last day
+
+    KINDS = ("month", "quarter", "year")
+
+    def __post_init__(self) -> None:
+        if self.kind not in self.KINDS:
+            raise ValueError(f"unknown period kind {self.kind!r}")
+        if not 1900 <= self.year <= 9998:
+            raise ValueError("year out of range")
+        limit = {"month": 12, "quarter": 4, "year": 0}[self.kind]
+        if (self.kind == "year" and self.number != 0) or (
+            self.kind != "year" and not 1 <= self.number <= limit
+        ):
+            raise ValueError("period number out of range")
+        if self.end_day is not None and not self.start <= self.end_day <= self.full_end:
+            raise ValueError("the end day lies outside the period")
+
+    @classmethod
+    def month(cls, year: int, month: int, end: date | None = None) -> ReportPeriod:
+        return cls("month", year, month, end)
+
+    @classmethod
+    def quarter(cls, year: int, quarter: int, end: date | None = None) -> ReportPeriod:
+        return cls("quarter", year, quarter, end)
+
+    @classmethod
+    def whole_year(cls, year: int, end: date | None = None) -> ReportPeriod:
+        return cls("year", year, 0, end)
+
+    @property
+    def months(self) -> int:
+        return {"month": 1, "quarter": 3, "year": 12}[self.kind]
+
+    @property
+    def first_month(self) -> int:
+        return {"month": self.number, "quarter": 3 * self.number - 2, "year": 1}[self.kind]
+
+    @property
+    def start(self) -> date:
+        return date(self.year, self.first_month, 1)
+
+    @property
+    def full_end(self) -> date:
+        year, month = _shift_months(self.year, self.first_month, self.months - 1)
+        return _month_end(year, month)
+
+    @property
+    def end(self) -> date:
+        return self.end_day or self.full_end
+
+    @property
+    def is_cut_short(self) -> bool:
+        return self.end != self.full_end
+
+    @property
+    def title(self) -> str:
+        """`Maret 2026`, `Triwulan I 2026`, `Tahun 2026`."""
+        if self.kind == "month":
+            return f"{MONTHS_ID[self.number]} {self.year}"
+        if self.kind == "quarter":
+            return f"Triwulan {QUARTERS_ID[self.number]} {self.year}"
+        return f"Tahun {self.year}"
+
+    @property
+    def label(self) -> str:
+        """`1 Januari 2026 s.d. 31 Maret 2026`: the dates the figures cover."""
+        return f"{date_id(self.start)} s.d. {date_id(self.end)}"
+
+    def previous(self) -> ReportPeriod:
+        """The period of the same length just before; cut short by as many days if this one is."""
+        year, first = _shift_months(self.year, self.first_month, -self.months)
+        number = {"month": first, "quarter": (first + 2) // 3, "year": 0}[self.kind]
+        earlier = ReportPeriod(self.kind, year, number)
+        if not self.is_cut_short:
+            return earlier
+        end = min(earlier.start + (self.end - self.start), earlier.full_end)
+        return ReportPeriod(self.kind, year, number, None if end == earlier.full_end else end)
+
+
+# -- the chart ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    id: int
+    code: str
+    name: str
+    kind: str
+    contra: bool
+    is_header: bool
+    is_cash: bool
+    cash_flow: str
+    participation: str
+    parent_id: int | None
+    unit_id: int | None
+    unit_name: str
+    depth: int  # 0 for a class header ("1 Aset"), 1 below it, ...
+    rollup_id: int  # the account at depth 1 this one rolls up to (itself at depth 0 or 1)
+
+    @property
+    def debit_normal(self) -> bool:
+        natural = self.kind in (Account.Kind.ASSET, Account.Kind.EXPENSE)
+        return natural != self.contra
+
+    @property
+    def group(self) -> str:
+        """The first digit after the class: `1-1xx` -> "1", `2-2xx` -> "2"."""
+        parts = self.code.split("-")
+        return parts[1][:1] if len(parts) > 1 and parts[1] else ""
+
+
+@dataclass(frozen=True)
+class Chart:
+    accounts: dict[int, AccountInfo]
+
+    @property
+    def ordered(self) -> list[AccountInfo]:
+        return sorted(self.accounts.values(), key=lambda a: a.code)
+
+    def leaves(self) -> list[AccountInfo]:
+        return [a for a in self.ordered if not a.is_header]
+
+    def by_code(self, code: str) -> AccountInfo | None:
+        return next((a for a in self.accounts.values() if a.code == code), None)
+
+    def descendants(self, account: AccountInfo) -> list[AccountInfo]:
+        """The account itself and every account below it."""
+        found = [account]
+        for candidate in self.ordered:
+            if candidate.id == account.id:
+                continue
+            parent = candidate.parent_id
+            while parent is not None:
+                if parent == account.id:
+                    found.append(candidate)
+                    break
+                parent = self.accounts[parent].parent_id
+        return found
+
+
+def chart_of(cooperative: Cooperative) -> Chart:
+    rows = list(
+        Account.objects.filter(cooperative=cooperative)
+        .select_related("business_unit")
+        .order_by("code")
+    )
+    parents = {a.pk: a.parent_id for a in rows}
+
+    def depth(pk: int) -> int:
+        level, parent = 0, parents[pk]
+        while parent is not None:
+            level, parent = level + 1, parents[parent]
+        return level
+
+    def rollup(pk: int) -> int:
+        chain = [pk]
+        while parents[chain[-1]] is not None:
+            chain.append(parents[chain[-1]])
+        return chain[-2] if len(chain) >= 2 else chain[-1]
+
+    return Chart(
+        accounts={
+            a.pk: AccountInfo(
+                id=a.pk,
+                code=a.code,
+                name=a.name,
+                kind=a.kind,
+                contra=a.contra,
+                is_header=a.is_header,
+                is_cash=a.is_cash,
+                cash_flow=a.cash_flow,
+                participation=a.participation,
+                parent_id=a.parent_id,
+                unit_id=a.business_unit_id,
+                unit_name=a.business_unit.name if a.business_unit_id else "",
+                depth=depth(a.pk),
+                rollup_id=rollup(a.pk),
+            )
+            for a in rows
+        }
+    )
+
+
+# -- movements from snapshots + partial months ---------------------------------------------------
+
+Movements = dict[int, tuple[int, int]]  # account id -> (debit, credit)
+
+
+def _add(target: dict[int, list[int]], rows) -> None:
+    for account_id, debit, credit in rows:
+        cell = target[account_id]
+        cell[0] += debit or 0
+        cell[1] += credit or 0
+
+
+def movements(cooperative: Cooperative, start: date | None, end: date) -> Movements:
+    """Debits and credits per account for the days `start`..`end` (None: from the beginning).
+
+    Whole months come from the snapshots; a month covered in part (at most the first and the
+    last) from its journal lines, by the (cooperative, account, date) index.
+    """
+    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    if start is not None and start > end:
+        return {}
+    # Whole months: from the first month starting on or after `start` to the last month that
+    # ends on or before `end`.
+    if start is None:
+        first_full: tuple[int, int] | None = None
+    elif start.day == 1:
+        first_full = (start.year, start.month)
+    else:
+        first_full = _shift_months(start.year, start.month, 1)
+    end_is_month_end = end == _month_end(end.year, end.month)
+    last_full = (
+        (end.year, end.month) if end_is_month_end else _shift_months(end.year, end.month, -1)
+    )
+    if first_full is None or first_full <= last_full:
+        condition = Q(year__lt=last_full[0]) | Q(year=last_full[0], month__lte=last_full[1])
+        if first_full is not None:
+            condition &= Q(year__gt=first_full[0]) | Q(year=first_full[0], month__gte=first_full[1])
+        _add(
+            totals,
+            AccountMonth.objects.filter(cooperative=cooperative)
+            .filter(condition)
+            .values("account_id")
+            .annotate(d=Sum("debit"), c=Sum("credit"))
+            .values_list("account_id", "d", "c"),
+        )
+    partial: list[tuple[date, date]] = []
+    if start is not None and start.day != 1:
+        partial.append((start, min(end, _month_end(start.year, start.month))))
+    if not end_is_month_end and (
+        start is None or start.day == 1 or (start.year, start.month) != (end.year, end.month)
+    ):
+        first_of_end = end.replace(day=1)
+        partial.append((first_of_end if start is None else max(start, first_of_end), end))
+    if partial:
+        # Naming the accounts lets the database walk the (cooperative, account, date) index.
+        account_ids = list(
+            Account.objects.filter(cooperative=cooperative, is_header=False).values_list(
+                "pk", flat=True
+            )
+        )
+        for low, high in partial:
+            _add(
+                totals,
+                JournalLine.objects.filter(
+                    cooperative=cooperative, account_id__in=account_ids, date__range=(low, high)
+                )
+                .values("account_id")
+                .annotate(d=Sum("debit"), c=Sum("credit"))
+                .values_list("account_id", "d", "c"),
+            )
+    return {k: (v[0], v[1]) for k, v in totals.items()}
+
+
+def closing_movements(cooperative: Cooperative, start: date, end: date) -> Movements:
+    """The year-end closing entries' lines dated `start`..`end` (one entry a year at most)."""
+    entries = JournalEntry.objects.filter(
+        cooperative=cooperative, source_kind=YEAR_END_SOURCE, date__range=(start, end)
+    ).values("pk")
+    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    _add(
+        totals,
+        JournalLine.objects.filter(cooperative=cooperative, entry_id__in=entries)
+        .values("account_id")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+        .values_list("account_id", "d", "c"),
+    )
+    return {k: (v[0], v[1]) for k, v in totals.items()}
+
+
+def _net(m: Movements) -> dict[int, int]:
+    return {k: d - c for k, (d, c) in m.items()}
+
+
+def _minus(a: Movements, b: Movements) -> Movements:
+    return {k: (d - b.get(k, (0, 0))[0], c - b.get(k, (0, 0))[1]) for k, (d, c) in a.items()}
+
+
+def _shown(account: AccountInfo, net: int) -> int:
+    """A net (debit - credit) on the account's normal side."""
+    return net if account.debit_normal else -net
+
+
+def _section_sign(kind: str, net: int) -> int:
+    """A net on the side where the section grows: contra accounts come out negative."""
+    return net if kind in (Account.Kind.ASSET, Account.Kind.EXPENSE) else -net
+
+
+def _yesterday(day: date) -> date:
+    return day - timedelta(days=1)
+
+
+# -- 1. Neraca Saldo ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrialBalanceRow:
+    code: str
+    name: str
+    kind: str
+    is_header: bool
+    depth: int
+    opening: int  # on the account's normal side
+    debit: int
+    credit: int
+    closing: int  # on the account's normal side
+
+
+@dataclass(frozen=True)
+class TrialBalance:
+    cooperative: Cooperative
+    period: ReportPeriod
+    rows: list[TrialBalanceRow]
+    total_debit: int  # the period's postings
+    total_credit: int
+    opening_debit: int  # sum of debit balances at the start
+    opening_credit: int
+    closing_debit: int  # sum of debit balances at the end
+    closing_credit: int
+    previous: TrialBalance | None = None
+
+    @property
+    def balanced(self) -> bool:
+        return (
+            self.total_debit == self.total_credit
+            and self.opening_debit == self.opening_credit
+            and self.closing_debit == self.closing_credit
+        )
+
+
+def trial_balance(
+    *, cooperative: Cooperative, period: ReportPeriod, compare: bool = True
+) -> TrialBalance:
+    """Every account: opening balance, the period's debits and credits, closing balance.
+
+    Header rows carry the sum of the accounts below them; totals count postable accounts only.
+    Balanced when debits equal credits, for the postings and for the balances.
+    """
+    chart = chart_of(cooperative)
+    opening = _net(movements(cooperative, None, _yesterday(period.start)))
+    moved = movements(cooperative, period.start, period.end)
+    raw: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])  # opening net, debit, credit
+    for account in chart.leaves():
+        values = [opening.get(account.id, 0), *moved.get(account.id, (0, 0))]
+        target: int | None = account.id
+        while target is not None:  # headers roll up the accounts below them
+            cell = raw[target]
+            for i in range(3):
+                cell[i] += values[i]
+            target = chart.accounts[target].parent_id
+    rows = []
+    sums = defaultdict(int)
+    for account in chart.ordered:
+        opening_net, debit, credit = raw[account.id]
+        closing_net = opening_net + debit - credit
+        rows.append(
+            TrialBalanceRow(
+                code=account.code,
+                name=account.name,
+                kind=account.kind,
+                is_header=account.is_header,
+                depth=account.depth,
+                opening=_shown(account, opening_net),
+                debit=debit,
+                credit=credit,
+                closing=_shown(account, closing_net),
+            )
+        )
+        if account.is_header:
+            continue
+        sums["debit"] += debit
+        sums["credit"] += credit
+        sums["opening_debit"] += max(opening_net, 0)
+        sums["opening_credit"] += max(-opening_net, 0)
+        sums["closing_debit"] += max(closing_net, 0)
+        sums["closing_credit"] += max(-closing_net, 0)
+    return TrialBalance(
+        cooperative=cooperative,
+        period=period,
+        rows=rows,
+        total_debit=sums["debit"],
+        total_credit=sums["credit"],
+        opening_debit=sums["opening_debit"],
+        opening_credit=sums["opening_credit"],
+        closing_debit=sums["closing_debit"],
+        closing_credit=sums["closing_credit"],
+        previous=trial_balance(cooperative=cooperative, period=period.previous(), compare=False)
+        if compare
+        else None,
+    )
+
+
+# -- 2. Buku Besar ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    date: date
+    number: int
+    memo: str
+    account_code: str
+    debit: int
+    credit: int
+    balance: int  # running, on the account's normal side
+
+
+@dataclass(frozen=True)
+class GeneralLedger:
+    cooperative: Cooperative
+    period: ReportPeriod
+    account: AccountInfo
+    opening: int
+    total_debit: int
+    total_credit: int
+    closing: int
+    count: int  # lines in the period
+    lines: list[LedgerLine]  # the requested page (all of them without paging)
+    page: int
+    pages: int
+    page_opening: int  # the running balance before the page's first line
+
+
+def general_ledger(
+    *,
+    cooperative: Cooperative,
+    account: AccountInfo,
+    period: ReportPeriod,
+    page: int = 1,
+    per_page: int | None = 50,
+) -> GeneralLedger:
+    """One account's journal lines in the period (a header: those of the accounts below it),
+    with a running balance starting from the opening balance. Reads the snapshots for the
+    opening balance and the account's lines through the (cooperative, account, date) index."""
+    chart = chart_of(cooperative)
+    ids = [a.id for a in chart.descendants(account) if not a.is_header]
+    opening_net = sum(
+        d - c
+        for k, (d, c) in movements(cooperative, None, _yesterday(period.start)).items()
+        if k in set(ids)
+    )
+    lines = JournalLine.objects.filter(
+        cooperative=cooperative, account_id__in=ids, date__range=(period.start, period.end)
+    ).order_by("date", "entry__number", "line_no")
+    totals = lines.aggregate(d=Sum("debit"), c=Sum("credit"))
+    total_debit, total_credit = totals["d"] or 0, totals["c"] or 0
+    count = lines.count()
+    if per_page is None:
+        pages, page, offset = 1, 1, 0
+        window = lines
+    else:
+        pages = max(1, -(-count // per_page))
+        page = min(max(page, 1), pages)
+        offset = (page - 1) * per_page
+        window = lines[offset : offset + per_page]
+    before = (
+        lines[:offset].aggregate(d=Sum("debit"), c=Sum("credit")) if offset else {"d": 0, "c": 0}
+    )
+    running = opening_net + (before["d"] or 0) - (before["c"] or 0)
+    page_opening = _shown(account, running)
+    shown: list[LedgerLine] = []
+    for row in window.values_list(
+        "date", "entry__number", "entry__memo", "account__code", "debit", "credit"
+    ):
+        day, number, memo, code, debit, credit = row
+        running += debit - credit
+        shown.append(
+            LedgerLine(
+                date=day,
+                number=number,
+                memo=memo,
+                account_code=code,
+                debit=debit,
+                credit=credit,
+                balance=_shown(account, running),
+            )
+        )
+    return GeneralLedger(
+        cooperative=cooperative,
+        period=period,
+        account=account,
+        opening=_shown(account, opening_net),
+        total_debit=total_debit,
+        total_credit=total_credit,
+        closing=_shown(account, opening_net + total_debit - total_credit),
+        count=count,
+        lines=shown,
+        page=page,
+        pages=pages,
+        page_opening=page_opening,
+    )
+
+
+# -- shared shapes of the other statements -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Amount:
+    """One line of a statement: this period's figure and the comparative one."""
+
+    code: str
+    label: str
+    current: int
+    previous: int
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    lines: list[Amount]
+    total: int
+    previous_total: int
+
+
+def _section(title: str, lines: list[Amount]) -> Section:
+    kept = [ln for ln in lines if ln.current or ln.previous]
+    return Section(
+        title=title,
+        lines=kept,
+        total=sum(ln.current for ln in kept),
+        previous_total=sum(ln.previous for ln in kept),
+    )
+
+
+def _rolled(chart: Chart, net: dict[int, int]) -> dict[int, int]:
+    """Nets rolled up to the accounts at depth 1 (Kas per gerai -> Kas)."""
+    out: dict[int, int] = defaultdict(int)
+    for account_id, value in net.items():
+        out[chart.accounts[account_id].rollup_id] += value
+    return out
+
+
+# -- 3. Laporan Posisi Keuangan -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BalanceSheet:
+    cooperative: Cooperative
+    period: ReportPeriod
+    as_of: date
+    previous_as_of: date
+    current_assets: Section
+    non_current_assets: Section
+    short_term_liabilities: Section
+    long_term_liabilities: Section
+    equity: Section
+
+    @property
+    def total_assets(self) -> tuple[int, int]:
+        return (
+            self.current_assets.total + self.non_current_assets.total,
+            self.current_assets.previous_total + self.non_current_assets.previous_total,
+        )
+
+    @property
+    def total_liabilities(self) -> tuple[int, int]:
+        return (
+            self.short_term_liabilities.total + self.long_term_liabilities.total,
+            self.short_term_liabilities.previous_total + self.long_term_liabilities.previous_total,
+        )
+
+    @property
+    def total_liabilities_and_equity(self) -> tuple[int, int]:
+        liabilities = self.total_liabilities
+        return (
+            liabilities[0] + self.equity.total,
+            liabilities[1] + self.equity.previous_total,
+        )
+
+    @property
+    def balanced(self) -> bool:
+        return self.total_assets == self.total_liabilities_and_equity
+
+
+def _result_split(cooperative: Cooperative, chart: Chart, as_of: date) -> tuple[int, int]:
+    """(this year's result to `as_of`, earlier years' result not yet closed), income - expense."""
+    result_kinds = (Account.Kind.INCOME, Account.Kind.EXPENSE)
+    to_date = _net(movements(cooperative, None, as_of))
+    this_year = _net(movements(cooperative, date(as_of.year, 1, 1), as_of))
+    total = -sum(v for k, v in to_date.items() if chart.accounts[k].kind in result_kinds)
+    current = -sum(v for k, v in this_year.items() if chart.accounts[k].kind in result_kinds)
+    return current, total - current
+
+
+def balance_sheet(*, cooperative: Cooperative, period: ReportPeriod) -> BalanceSheet:
+    """Assets by liquidity, liabilities by maturity, equity with the year's unclosed result
+    (SHU tahun berjalan), at the period's end and at the previous period's end."""
+    chart = chart_of(cooperative)
+    previous = period.previous()
+    dates = (period.end, previous.end)
+    rolled = [_rolled(chart, _net(movements(cooperative, None, day))) for day in dates]
+    results = [_result_split(cooperative, chart, day) for day in dates]
+
+    def lines(kind: str, groups: set[str] | None, exclude: frozenset = frozenset()) -> list[Amount]:
+        out = []
+        for account in chart.ordered:
+            if account.depth != 1 or account.kind != kind:
+                continue
+            if groups is not None and account.group not in groups:
+                continue
+            if groups is None and account.group in exclude:
+                continue
+            current, earlier = (_section_sign(kind, r.get(account.id, 0)) for r in rolled)
+            out.append(Amount(account.code, account.name, current, earlier))
+        return out
+
+    equity = lines(Account.Kind.EQUITY, None)
+    equity.append(Amount("", "SHU tahun berjalan", results[0][0], results[1][0]))
+    equity.append(Amount("", "SHU tahun lalu belum ditutup", results[0][1], results[1][1]))
+    return BalanceSheet(
+        cooperative=cooperative,
+        period=period,
+        as_of=dates[0],
+        previous_as_of=dates[1],
+        current_assets=_section("Aset lancar", lines(Account.Kind.ASSET, {"1"})),
+        non_current_assets=_section(
+            "Aset tidak lancar", lines(Account.Kind.ASSET, None, exclude={"1"})
+        ),
+        short_term_liabilities=_section(
+            "Kewajiban jangka pendek", lines(Account.Kind.LIABILITY, {"1"})
+        ),
+        long_term_liabilities=_section(
+            "Kewajiban jangka panjang", lines(Account.Kind.LIABILITY, None, exclude={"1"})
+        ),
+        equity=_section("Ekuitas", equity),
+    )
+
+
+# -- 4. Laporan Perhitungan Hasil Usaha ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    """A business unit's own figures for the period (accounts that belong to the unit)."""
+
+    name: str
+    member_income: int
+    non_member_income: int
+    cost_of_sales: int
+    expenses: int
+
+    @property
+    def gross(self) -> int:
+        return self.member_income + self.non_member_income - self.cost_of_sales
+
+    @property
+    def result(self) -> int:
+        return self.gross - self.expenses
+
+
+@dataclass(frozen=True)
+class IncomeStatement:
+    cooperative: Cooperative
+    period: ReportPeriod
+    previous_period: ReportPeriod
+    member_income: Section  # partisipasi anggota
+    non_member_income: Section  # pendapatan dari non-anggota
+    other_income: Section  # income accounts with no participation set
+    cost_of_sales: Section  # HPP per unit (5-1xx)
+    operating_expenses: Section  # beban usaha (5-2xx)
+    cooperative_expenses: Section  # beban perkoperasian (5-3xx)
+    other_expenses: Section  # the rest of class 5
+    units: list[UnitResult]
+
+    def _both(self, *sections: Section) -> tuple[int, int]:
+        return sum(s.total for s in sections), sum(s.previous_total for s in sections)
+
+    @property
+    def total_income(self) -> tuple[int, int]:
+        return self._both(self.member_income, self.non_member_income, self.other_income)
+
+    @property
+    def gross_result(self) -> tuple[int, int]:
+        income, cost = self.total_income, self._both(self.cost_of_sales)
+        return income[0] - cost[0], income[1] - cost[1]
+
+    @property
+    def total_expenses(self) -> tuple[int, int]:
+        return self._both(self.operating_expenses, self.cooperative_expenses, self.other_expenses)
+
+    @property
+    def shu(self) -> tuple[int, int]:
+        gross, expenses = self.gross_result, self.total_expenses
+        return gross[0] - expenses[0], gross[1] - expenses[1]
+
+
+def _result_movements(cooperative: Cooperative, period: ReportPeriod) -> dict[int, int]:
+    """The period's nets without the year-end closing entry, which would zero income and expense."""
+    return _net(
+        _minus(
+            movements(cooperative, period.start, period.end),
+            closing_movements(cooperative, period.start, period.end),
+        )
+    )
+
+
+def income_statement(*, cooperative: Cooperative, period: ReportPeriod) -> IncomeStatement:
+    """Partisipasi anggota and pendapatan non-anggota, less HPP per unit, less expenses, = SHU;
+    with each business unit's own figures."""
+    chart = chart_of(cooperative)
+    previous = period.previous()
+    nets = [_result_movements(cooperative, p) for p in (period, previous)]
+
+    def lines(test) -> list[Amount]:
+        return [
+            Amount(
+                a.code,
+                a.name,
+                _section_sign(a.kind, nets[0].get(a.id, 0)),
+                _section_sign(a.kind, nets[1].get(a.id, 0)),
+            )
+            for a in chart.leaves()
+            if test(a)
+        ]
+
+    income, expense = Account.Kind.INCOME, Account.Kind.EXPENSE
+    member = Account.Participation.MEMBER
+    non_member = Account.Participation.NON_MEMBER
+    units: dict[int, list[int]] = {}
+    names: dict[int, str] = {}
+    for account in chart.leaves():
+        value = nets[0].get(account.id, 0)
+        if account.unit_id is None or account.kind not in (income, expense):
+            continue
+        cell = units.setdefault(account.unit_id, [0, 0, 0, 0])
+        names[account.unit_id] = account.unit_name
+        shown = _section_sign(account.kind, value)
+        if account.kind == income:
+            cell[0 if account.participation == member else 1] += shown
+        elif account.group == "1":
+            cell[2] += shown
+        else:
+            cell[3] += shown
+    return IncomeStatement(
+        cooperative=cooperative,
+        period=period,
+        previous_period=previous,
+        member_income=_section(
+            "Partisipasi anggota",
+            lines(lambda a: a.kind == income and a.participation == member),
+        ),
+        non_member_income=_section(
+            "Pendapatan dari non-anggota",
+            lines(lambda a: a.kind == income and a.participation == non_member),
+        ),
+        other_income=_section(
+            "Pendapatan lain-lain",
+            lines(lambda a: a.kind == income and a.participation not in (member, non_member)),
+        ),
+        cost_of_sales=_section(
+            "Harga pokok penjualan", lines(lambda a: a.kind == expense and a.group == "1")
+        ),
+        operating_expenses=_section(
+            "Beban usaha", lines(lambda a: a.kind == expense and a.group == "2")
+        ),
+        cooperative_expenses=_section(
+            "Beban perkoperasian", lines(lambda a: a.kind == expense and a.group == "3")
+        ),
+        other_expenses=_section(
+            "Beban lain-lain",
+            lines(lambda a: a.kind == expense and a.group not in ("1", "2", "3")),
+        ),
+        units=[
+            UnitResult(names[uid], *values)
+            for uid, values in sorted(units.items(), key=lambda kv: names[kv[0]])
+            if any(values)
+        ],
+    )
+
+
+# -- 5. Laporan Perubahan Ekuitas ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EquityRow:
+    code: str
+    label: str
+    opening: int
+    additions: int
+    deductions: int
+    result: int  # the period's SHU (only on the unclosed-result row)
+    closing: int
+
+
+@dataclass(frozen=True)
+class EquityChanges:
+    cooperative: Cooperative
+    period: ReportPeriod
+    rows: list[EquityRow]
+    previous: EquityChanges | None = None
+
+    def total(self, name: str) -> int:
+        return sum(getattr(r, name) for r in self.rows)
+
+    @property
+    def consistent(self) -> bool:
+        return all(
+            r.opening + r.additions - r.deductions + r.result == r.closing for r in self.rows
+        )
+
+
+def equity_changes(
+    *, cooperative: Cooperative, period: ReportPeriod, compare: bool = True
+) -> EquityChanges:
+    """Each equity account's opening balance, additions, deductions and closing balance, and the
+    unclosed result (SHU) with the period's SHU and what the year-end close moved out of it.
+    The closing total equals the equity of the Laporan Posisi Keuangan at the period's end."""
+    chart = chart_of(cooperative)
+    opening = _net(movements(cooperative, None, _yesterday(period.start)))
+    moved = movements(cooperative, period.start, period.end)
+    closing_entry = closing_movements(cooperative, period.start, period.end)
+    rows: list[EquityRow] = []
+    equity_ids: dict[int, list[int]] = defaultdict(list)
+    for account in chart.leaves():
+        if account.kind == Account.Kind.EQUITY:
+            equity_ids[account.rollup_id].append(account.id)
+    for rollup_id in sorted(equity_ids, key=lambda k: chart.accounts[k].code):
+        ids = equity_ids[rollup_id]
+        head = chart.accounts[rollup_id]
+        start = -sum(opening.get(i, 0) for i in ids)
+        credits = sum(moved.get(i, (0, 0))[1] for i in ids)
+        debits = sum(moved.get(i, (0, 0))[0] for i in ids)
+        rows.append(
+            EquityRow(head.code, head.name, start, credits, debits, 0, start + credits - debits)
+        )
+    result_kinds = (Account.Kind.INCOME, Account.Kind.EXPENSE)
+    result_ids = [a.id for a in chart.leaves() if a.kind in result_kinds]
+    unclosed_start = -sum(opening.get(i, 0) for i in result_ids)
+    all_moves = -sum(d - c for i, (d, c) in moved.items() if i in set(result_ids))
+    closed = -sum(d - c for i, (d, c) in closing_entry.items() if i in set(result_ids))
+    result = all_moves - closed
+    rows.append(
+        EquityRow(
+            "",
+            "SHU belum ditutup (tahun berjalan)",
+            unclosed_start,
+            max(closed, 0),
+            max(-closed, 0),
+            result,
+            unclosed_start + all_moves,
+        )
+    )
+    return EquityChanges(
+        cooperative=cooperative,
+        period=period,
+        rows=rows,
+        previous=equity_changes(cooperative=cooperative, period=period.previous(), compare=False)
+        if compare
+        else None,
+    )
+
+
+# -- 6. Laporan Arus Kas (direct method) --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CashFlowSection:
+    kind: str
+    title: str
+    lines: list[Amount]  # receipts positive, payments negative
+    total: int
+    previous_total: int
+
+
+@dataclass(frozen=True)
+class CashFlow:
+    cooperative: Cooperative
+    period: ReportPeriod
+    previous_period: ReportPeriod
+    sections: list[CashFlowSection]
+    opening: tuple[int, int]  # cash at the start (this period, previous period)
+    closing: tuple[int, int]  # cash at the end, from the snapshots
+
+    @property
+    def net_change(self) -> tuple[int, int]:
+        return (
+            sum(s.total for s in self.sections),
+            sum(s.previous_total for s in self.sections),
+        )
+
+    @property
+    def balanced(self) -> bool:
+        net = self.net_change
+        return (
+            self.opening[0] + net[0] == self.closing[0]
+            and self.opening[1] + net[1] == self.closing[1]
+        )
+
+
+def _split_over(amount: int, weights: dict[int, int]) -> dict[int, int]:
+    keys = [k for k, w in weights.items() if w > 0]
+    return dict(zip(keys, allocate(amount, [weights[k] for k in keys]), strict=True))
+
+
+def cash_flows(
+    cooperative: Cooperative, chart: Chart, start: date, end: date
+) -> dict[tuple[str, int], int]:
+    """Cash moved in the days `start`..`end`, per (cash-flow class, counter-account rolled up);
+    receipts positive, payments negative.
+
+    Each entry that touches cash: its net cash movement is split over the classes of the
+    counter-accounts on the other side in proportion to their amounts, then within a class over
+    its accounts (allocate(): the parts add up exactly). Inside a class, amounts on the cash's
+    own side first cancel balance-sheet amounts on the other side, so a sale's stock-to-HPP pair
+    does not dilute the receipt from the income. Transfers between cash accounts net to zero
+    and are not flows.
+    """
+    cash = {a.id for a in chart.leaves() if a.is_cash}
+    if not cash:
+        return {}
+    touching = JournalLine.objects.filter(
+        cooperative=cooperative, account_id__in=list(cash), date__range=(start, end)
+    ).values("entry_id")
+    per_entry: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for entry_id, account_id, debit, credit in JournalLine.objects.filter(
+        cooperative=cooperative, entry_id__in=touching, date__range=(start, end)
+    ).values_list("entry_id", "account_id", "debit", "credit"):
+        per_entry[entry_id][account_id] += debit - credit
+    flows: dict[tuple[str, int], int] = defaultdict(int)
+    result_kinds = (Account.Kind.INCOME, Account.Kind.EXPENSE)
+    for nets in per_entry.values():
+        cash_net = sum(v for k, v in nets.items() if k in cash)
+        if cash_net == 0:
+            continue
+        by_class: dict[str, dict[int, int]] = defaultdict(dict)
+        for account_id, value in nets.items():
+            if account_id not in cash and value:
+                by_class[chart.accounts[account_id].cash_flow][account_id] = value
+        class_nets = {c: sum(v.values()) for c, v in sorted(by_class.items())}
+        class_parts = _split_over(
+            cash_net, {c: -v if cash_net > 0 else v for c, v in class_nets.items()}
+        )
+        for kind, part in class_parts.items():
+            accounts = by_class[kind]
+            other_side = sorted(
+                (k for k, v in accounts.items() if v * cash_net < 0),
+                key=lambda k: (chart.accounts[k].kind in result_kinds, chart.accounts[k].code),
+            )
+            same_side = sum(abs(v) for v in accounts.values() if v * cash_net > 0)
+            weights = {}
+            for account_id in other_side:
+                take = min(abs(accounts[account_id]), same_side)
+                same_side -= take
+                weights[account_id] = abs(accounts[account_id]) - take
+            for account_id, share in _split_over(part, weights).items():
+                flows[(kind, chart.accounts[account_id].rollup_id)] += share
+    return dict(flows)
+
+
+def cash_flow(*, cooperative: Cooperative, period: ReportPeriod) -> CashFlow:
+    """Laporan Arus Kas by the direct method: receipts and payments by activity; opening cash
+    plus the net flows equals the closing cash of the snapshots."""
+    chart = chart_of(cooperative)
+    previous = period.previous()
+    cash_ids = {a.id for a in chart.leaves() if a.is_cash}
+
+    def cash_at(day: date) -> int:
+        return sum(v for k, v in _net(movements(cooperative, None, day)).items() if k in cash_ids)
+
+    flows = [cash_flows(cooperative, chart, p.start, p.end) for p in (period, previous)]
+    sections = []
+    for kind, title in CASH_FLOW_TITLES.items():
+        keys = sorted(
+            {k for f in flows for k in f if k[0] == kind},
+            key=lambda k: chart.accounts[k[1]].code,
+        )
+        lines = [
+            Amount(
+                chart.accounts[k[1]].code,
+                chart.accounts[k[1]].name,
+                flows[0].get(k, 0),
+                flows[1].get(k, 0),
+            )
+            for k in keys
+            if flows[0].get(k, 0) or flows[1].get(k, 0)
+        ]
+        sections.append(
+            CashFlowSection(
+                kind=kind,
+                title=title,
+                lines=lines,
+                total=sum(ln.current for ln in lines),
+                previous_total=sum(ln.previous for ln in lines),
+            )
+        )
+    return CashFlow(
+        cooperative=cooperative,
+        period=period,
+        previous_period=previous,
+        sections=sections,
+        opening=(cash_at(_yesterday(period.start)), cash_at(_yesterday(previous.start))),
+        closing=(cash_at(period.end), cash_at(previous.end)),
+    )
