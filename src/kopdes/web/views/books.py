@@ -1,3 +1,729 @@
-"""Placeholder: filled in by the ledger work."""
+"""The books (buku): chart of accounts, journal, manual journals (maker-checker), periods and
+posting rules. Each view parses, authorises (tenant first, through `cooperative_page`), calls one
+ledger service and renders; reads go through `kopdes.ledger.selectors`."""
 
-urlpatterns: list = []
+import json
+import re
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from kopdes.accounts.access import Capability
+from kopdes.cooperatives.models import Cooperative
+from kopdes.core.errors import DomainError, NotFound
+from kopdes.core.money import parse_rupiah
+from kopdes.ledger import selectors
+from kopdes.ledger import services as ledger
+from kopdes.ledger.models import Account
+from kopdes.web.errors import form_add_domain_error
+from kopdes.web.views.cooperatives import cooperative_page
+
+PAGE_SIZE = 50
+MAX_LINES = 60  # a manual journal with more lines than this is a data import, not a form
+
+
+def _found(read, **kwargs):
+    """A selector's object, or the same 404 for absent and not ours."""
+    try:
+        return read(**kwargs)
+    except NotFound:
+        raise Http404 from None
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"})
+
+
+# -- chart of accounts ------------------------------------------------------------------------
+
+
+class AccountForm(forms.Form):
+    parent_code = forms.ChoiceField(label=gettext_lazy("Under the header"))
+    code = forms.CharField(label=gettext_lazy("Code"), max_length=20)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=150)
+    cash_flow = forms.ChoiceField(
+        label=gettext_lazy("Cash flow class"),
+        choices=Account.CashFlow.choices,
+        initial=Account.CashFlow.OPERATING,
+    )
+    participation = forms.ChoiceField(
+        label=gettext_lazy("Participation (income accounts)"),
+        choices=Account.Participation.choices,
+        required=False,
+    )
+
+    def __init__(self, *args, cooperative: Cooperative, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent_code"].choices = [
+            (a.code, f"{a.code} {a.name}")
+            for a in selectors.header_accounts(cooperative=cooperative)
+        ]
+
+
+def _chart_page(request, cooperative, *, form=None, error: str = "", status: int = 200):
+    can_keep = Capability.KEEP_BOOKS in request.capabilities
+    if can_keep and form is None:
+        form = AccountForm(cooperative=cooperative)
+    return render(
+        request,
+        "web/books/accounts.html",
+        {
+            "cooperative": cooperative,
+            "rows": selectors.account_tree(cooperative=cooperative),
+            "form": form if can_keep else None,
+            "can_keep": can_keep,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@cooperative_page(Capability.VIEW_BOOKS)
+def accounts(request, cooperative: Cooperative):
+    if request.method != "POST":
+        return _chart_page(request, cooperative)
+    if Capability.KEEP_BOOKS not in request.capabilities:
+        raise Http404
+    form = AccountForm(request.POST, cooperative=cooperative)
+    if form.is_valid():
+        try:
+            account = ledger.account_add(
+                actor=request.user, cooperative=cooperative, **form.cleaned_data
+            )
+        except DomainError as error:
+            form_add_domain_error(form, error)
+        else:
+            messages.success(
+                request, _("Account %(account)s was added.") % {"account": str(account)}
+            )
+            return redirect("web:accounts", cooperative.public_id)
+    return _chart_page(request, cooperative, form=form, status=400)
+
+
+@cooperative_page(Capability.KEEP_BOOKS)
+@require_POST
+def account_close(request, cooperative: Cooperative, account_id):
+    account = _found(selectors.account, cooperative=cooperative, public_id=account_id)
+    ledger.account_close(actor=request.user, account=account)
+    messages.success(request, _("Account %(account)s was closed.") % {"account": str(account)})
+    return redirect("web:accounts", cooperative.public_id)
+
+
+@cooperative_page(Capability.KEEP_BOOKS)
+@require_POST
+def account_remove(request, cooperative: Cooperative, account_id):
+    account = _found(selectors.account, cooperative=cooperative, public_id=account_id)
+    label = str(account)
+    try:
+        ledger.account_remove(actor=request.user, account=account)
+    except DomainError as error:
+        return _chart_page(request, cooperative, error=error.render(), status=400)
+    messages.success(request, _("Account %(account)s was removed.") % {"account": label})
+    return redirect("web:accounts", cooperative.public_id)
+
+
+# -- journal ----------------------------------------------------------------------------------
+
+
+class JournalFilterForm(forms.Form):
+    date_from = forms.DateField(label=gettext_lazy("From"), required=False, widget=_date_input())
+    date_to = forms.DateField(label=gettext_lazy("Until"), required=False, widget=_date_input())
+    source = forms.CharField(label=gettext_lazy("Source"), max_length=50, required=False)
+    account = forms.CharField(label=gettext_lazy("Account code"), max_length=20, required=False)
+    q = forms.CharField(label=gettext_lazy("Memo contains"), max_length=100, required=False)
+
+
+@cooperative_page(Capability.VIEW_BOOKS)
+def journal(request, cooperative: Cooperative):
+    form = JournalFilterForm(request.GET)
+    form.is_valid()  # invalid filters are shown and ignored; the valid ones still apply
+    data = {k: v for k, v in getattr(form, "cleaned_data", {}).items() if v}
+    entries = selectors.journal_entries(
+        cooperative=cooperative,
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+        source_kind=data.get("source", "").strip(),
+        account_code=data.get("account", "").strip(),
+        text=data.get("q", "").strip(),
+    )
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/books/journal.html",
+        {
+            "cooperative": cooperative,
+            "form": form,
+            "page": page,
+            "source_kinds": selectors.journal_source_kinds(cooperative=cooperative),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+class ReverseForm(forms.Form):
+    date = forms.DateField(label=gettext_lazy("Date of the reversal"), widget=_date_input())
+    memo = forms.CharField(
+        label=gettext_lazy("Memo (optional)"),
+        max_length=300,
+        required=False,
+        help_text=gettext_lazy("Why the entry is reversed."),
+    )
+
+
+def _entry_page(request, cooperative, entry_id, *, form=None, status: int = 200):
+    entry = _found(selectors.journal_entry, cooperative=cooperative, public_id=entry_id)
+    can_reverse = (
+        Capability.KEEP_BOOKS in request.capabilities
+        and entry.reversed_by is None
+        and entry.reverses_id is None
+    )
+    if can_reverse and form is None:
+        form = ReverseForm(initial={"date": timezone.localdate()})
+    return render(
+        request,
+        "web/books/entry.html",
+        {
+            "cooperative": cooperative,
+            "entry": entry,
+            "lines": entry.line_rows,
+            "total_debit": sum(ln.debit for ln in entry.line_rows),
+            "total_credit": sum(ln.credit for ln in entry.line_rows),
+            # a refused reversal shows its form and error even when the entry can no longer be
+            # reversed (someone else was quicker)
+            "form": form if (can_reverse or form is not None) else None,
+        },
+        status=status,
+    )
+
+
+@cooperative_page(Capability.VIEW_BOOKS)
+def journal_entry(request, cooperative: Cooperative, entry_id):
+    return _entry_page(request, cooperative, entry_id)
+
+
+@cooperative_page(Capability.KEEP_BOOKS)
+@require_POST
+def journal_reverse(request, cooperative: Cooperative, entry_id):
+    entry = _found(selectors.journal_entry, cooperative=cooperative, public_id=entry_id)
+    form = ReverseForm(request.POST)
+    if form.is_valid():
+        try:
+            reversal = ledger.journal_entry_reverse(
+                entry=entry,
+                date=form.cleaned_data["date"],
+                memo=form.cleaned_data["memo"].strip(),
+                actor=request.user,
+            )
+        except DomainError as error:
+            form_add_domain_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Entry %(entry)s was reversed by %(reversal)s.")
+                % {"entry": str(entry), "reversal": str(reversal)},
+            )
+            return redirect("web:journal_entry", cooperative.public_id, reversal.public_id)
+    return _entry_page(request, cooperative, entry_id, form=form, status=400)
+
+
+# -- manual journals (maker-checker) ----------------------------------------------------------
+
+
+class ManualJournalForm(forms.Form):
+    date = forms.DateField(label=gettext_lazy("Date"), widget=_date_input())
+    memo = forms.CharField(label=gettext_lazy("Memo"), max_length=300)
+
+
+class JournalLineForm(forms.Form):
+    """One line: an account and an amount on one side. A row left wholly blank is skipped."""
+
+    account = forms.ChoiceField(label=gettext_lazy("Account"), required=False)
+    debit = forms.CharField(
+        label=gettext_lazy("Debit"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "0"}),
+    )
+    credit = forms.CharField(
+        label=gettext_lazy("Credit"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "0"}),
+    )
+
+    def __init__(self, *args, account_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].choices = account_choices
+
+    def _amount(self, name: str) -> int:
+        text = self.cleaned_data.get(name, "").strip()
+        if not text:
+            return 0
+        try:
+            value = parse_rupiah(text)
+        except ValueError:
+            raise forms.ValidationError(
+                _("Write a whole rupiah amount, e.g. 1.500.000."), code="amount"
+            ) from None
+        if value < 0:
+            raise forms.ValidationError(_("Amounts cannot be negative."), code="negative")
+        return value
+
+    def clean_debit(self) -> int:
+        return self._amount("debit")
+
+    def clean_credit(self) -> int:
+        return self._amount("credit")
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        account, debit, credit = data.get("account"), data.get("debit"), data.get("credit")
+        if not account and not debit and not credit:
+            data["blank"] = True
+            return data
+        if not account:
+            self.add_error("account", _("Choose an account."))
+        if (debit > 0) == (credit > 0):
+            raise forms.ValidationError(
+                _("Enter an amount on the debit side or on the credit side, not both."),
+                code="one_side",
+            )
+        return data
+
+    @property
+    def is_blank(self) -> bool:
+        return bool(getattr(self, "cleaned_data", {}).get("blank"))
+
+
+_LINE_KEY = re.compile(r"^line-(\d+)-")
+
+
+def _line_count(data) -> int:
+    indexes = [int(m.group(1)) for key in data if (m := _LINE_KEY.match(key))]
+    return min(max(indexes) + 1, MAX_LINES) if indexes else 0
+
+
+def _account_choices(cooperative) -> list[tuple[str, str]]:
+    return [("", "—")] + [
+        (a.code, f"{a.code} {a.name}") for a in selectors.postable_accounts(cooperative=cooperative)
+    ]
+
+
+def _line_forms(cooperative, data=None, count: int = 4) -> list[JournalLineForm]:
+    choices = _account_choices(cooperative)
+    return [
+        JournalLineForm(data, prefix=f"line-{i}", account_choices=choices) for i in range(count)
+    ]
+
+
+class DecideForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", gettext_lazy("Approve")), ("reject", gettext_lazy("Reject"))]
+    )
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=500, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "reject" and not data.get("reason", "").strip():
+            self.add_error("reason", _("Give the reason for rejecting."))
+        return data
+
+
+def _manual_page(
+    request,
+    cooperative,
+    *,
+    form=None,
+    lines=None,
+    decide_form=None,
+    decide_id=None,
+    status: int = 200,
+):
+    can_keep = Capability.KEEP_BOOKS in request.capabilities
+    can_approve = Capability.APPROVE_JOURNAL in request.capabilities
+    if can_keep and form is None:
+        form = ManualJournalForm(initial={"date": timezone.localdate()})
+        lines = _line_forms(cooperative)
+    names = dict(selectors.accounts(cooperative=cooperative).values_list("code", "name"))
+    pending = list(selectors.manual_journals(cooperative=cooperative, pending=True))
+    for journal in pending:
+        journal.rows = [{**ln, "name": names.get(ln["account"], "")} for ln in journal.lines]
+        journal.total = sum(ln["debit"] for ln in journal.lines)
+        journal.may_decide = can_approve and journal.maker_id != request.user.pk
+        journal.decide_form = decide_form if journal.pk == decide_id else DecideForm()
+    decided = Paginator(
+        selectors.manual_journals(cooperative=cooperative, pending=False), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/books/manual_journals.html",
+        {
+            "cooperative": cooperative,
+            "form": form if can_keep else None,
+            "lines": lines,
+            "next_line": len(lines or []),
+            "pending": pending,
+            "page": decided,
+            "line_errors": any(ln.errors for ln in lines or []),
+        },
+        status=status,
+    )
+
+
+@cooperative_page(Capability.VIEW_BOOKS)
+def manual_journals(request, cooperative: Cooperative):
+    if request.method != "POST":
+        return _manual_page(request, cooperative)
+    if Capability.KEEP_BOOKS not in request.capabilities:
+        raise Http404
+    form = ManualJournalForm(request.POST)
+    count = _line_count(request.POST)
+    if "add_line" in request.POST:  # without JavaScript: the same form with one more row
+        lines = _line_forms(cooperative, request.POST, count + 1 if count < MAX_LINES else count)
+        for line in lines:
+            line._errors = {}  # nothing is checked yet: no errors on a half-filled form
+        form._errors = {}
+        return _manual_page(request, cooperative, form=form, lines=lines)
+    lines = _line_forms(cooperative, request.POST, count)
+    valid = form.is_valid() & all([line.is_valid() for line in lines])
+    filled = [line.cleaned_data for line in lines if line.is_valid() and not line.is_blank]
+    if valid and len(filled) < 2:
+        form.add_error(None, _("A journal needs at least two lines."))
+        valid = False
+    if valid:
+        try:
+            ledger.manual_journal_draft(
+                actor=request.user,
+                cooperative=cooperative,
+                date=form.cleaned_data["date"],
+                memo=form.cleaned_data["memo"],
+                lines=[
+                    {"account": ln["account"], "debit": ln["debit"], "credit": ln["credit"]}
+                    for ln in filled
+                ],
+            )
+        except DomainError as error:
+            form_add_domain_error(form, error)
+        else:
+            messages.success(
+                request, _("The journal was drafted; a second officer must approve it.")
+            )
+            return redirect("web:manual_journals", cooperative.public_id)
+    return _manual_page(request, cooperative, form=form, lines=lines, status=400)
+
+
+@cooperative_page(Capability.KEEP_BOOKS)
+def manual_journal_line(request, cooperative: Cooperative):
+    """htmx: one more empty line row (and the "add a line" button pointing at the next index)."""
+    try:
+        index = min(max(int(request.GET.get("n", "0")), 0), MAX_LINES - 1)
+    except ValueError:
+        index = 0
+    line = JournalLineForm(prefix=f"line-{index}", account_choices=_account_choices(cooperative))
+    return render(
+        request,
+        "web/books/_journal_line.html",
+        {"cooperative": cooperative, "line": line, "next_line": index + 1, "oob": True},
+    )
+
+
+@cooperative_page(Capability.APPROVE_JOURNAL)
+@require_POST
+def manual_journal_decide(request, cooperative: Cooperative, journal_id):
+    journal = _found(selectors.manual_journal, cooperative=cooperative, public_id=journal_id)
+    form = DecideForm(request.POST)
+    if form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            decided = ledger.manual_journal_decide(
+                actor=request.user,
+                journal=journal,
+                approve=approve,
+                reason=form.cleaned_data["reason"].strip(),
+            )
+        except DomainError as error:
+            form_add_domain_error(form, error)
+        else:
+            if approve:
+                messages.success(
+                    request,
+                    _("The journal was approved and posted as %(entry)s.")
+                    % {"entry": str(decided.entry)},
+                )
+            else:
+                messages.success(request, _("The journal was rejected."))
+            return redirect("web:manual_journals", cooperative.public_id)
+    return _manual_page(request, cooperative, decide_form=form, decide_id=journal.pk, status=400)
+
+
+# -- periods ----------------------------------------------------------------------------------
+
+
+class PeriodForm(forms.Form):
+    year = forms.IntegerField(min_value=2000, max_value=2100, widget=forms.HiddenInput)
+    month = forms.IntegerField(min_value=1, max_value=12, widget=forms.HiddenInput)
+
+
+class ReopenForm(PeriodForm):
+    reason = forms.CharField(label=gettext_lazy("Reason for reopening"), max_length=500)
+
+
+class YearEndForm(forms.Form):
+    year = forms.IntegerField(min_value=2000, max_value=2100, widget=forms.HiddenInput)
+    confirm = forms.BooleanField(
+        label=gettext_lazy(
+            "I understand: the year's result moves to SHU tahun berjalan and every month of the "
+            "year is closed."
+        )
+    )
+
+
+def _year(request) -> int:
+    try:
+        year = int(request.GET.get("tahun", "") or request.POST.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
+
+
+def _periods_page(request, cooperative, *, failed=None, status: int = 200):
+    year = _year(request)
+    caps = request.capabilities
+    return render(
+        request,
+        "web/books/periods.html",
+        {
+            "cooperative": cooperative,
+            "year": year,
+            "years": [year - 1, year + 1],
+            "rows": selectors.periods(cooperative=cooperative, year=year),
+            "can_close": Capability.KEEP_BOOKS in caps,
+            "can_reopen": Capability.REOPEN_PERIOD in caps,
+            "year_end_form": YearEndForm(initial={"year": year})
+            if Capability.KEEP_BOOKS in caps
+            else None,
+            "failed": failed,
+            "history": selectors.reopen_history(cooperative=cooperative)[:100],
+        },
+        status=status,
+    )
+
+
+@cooperative_page(Capability.VIEW_BOOKS)
+def periods(request, cooperative: Cooperative):
+    return _periods_page(request, cooperative)
+
+
+def _back_to_periods(cooperative, year: int):
+    return redirect(reverse("web:periods", args=[cooperative.public_id]) + f"?tahun={year}")
+
+
+@cooperative_page(Capability.KEEP_BOOKS)
+@require_POST
+def period_close(request, cooperative: Cooperative):
+    form = PeriodForm(request.POST)
+    if form.is_valid():
+        year, month = form.cleaned_data["year"], form.cleaned_data["month"]
+        try:
+            ledger.period_close(actor=request.user, cooperative=cooperative, year=year, month=month)
+        except DomainError as error:
+            form_add_domain_error(form, error)
+        else:
+            messages.success(
+                request, _("%(year)s-%(month)02d was closed.") % {"year": year, "month": month}
+            )
+            return _back_to_periods(cooperative, year)
+    return _periods_page(request, cooperative, failed=form, status=400)
+
+
+@cooperative_page(Capability.REOPEN_PERIOD)
+@require_POST
+def period_reopen(request, cooperative: Cooperative):
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        year, month = form.cleaned_data["year"], form.cleaned_data["month"]
+        try:
+            # REOPEN_PERIOD is the ketua's alone (accounts.access), checked by the decorator.
+            ledger.period_reopen(
+                actor=request.user,
+                cooperative=cooperative,
+                year=year,
+                month=month,
+                reason=form.cleaned_data["reason"],
+                actor_is_ketua=True,
+            )
+        except DomainError as error:
+            form_add_domain_error(form, error)
+        else:
+            messages.success(
+                request, _("%(year)s-%(month)02d was reopened.") % {"year": year, "month": month}
+            )
+            return _back_to_periods(cooperative, year)
+    return _periods_page(request, cooperative, failed=form, status=400)
+
+
+@cooperative_page(Capability.KEEP_BOOKS)
+@require_POST
+def year_end_close(request, cooperative: Cooperative):
+    form = YearEndForm(request.POST)
+    if form.is_valid():
+        year = form.cleaned_data["year"]
+        try:
+            entry = ledger.year_end_close(actor=request.user, cooperative=cooperative, year=year)
+        except DomainError as error:
+            form_add_domain_error(form, error)
+        else:
+            if entry is not None:
+                messages.success(
+                    request,
+                    _("The year %(year)s was closed; its result was posted as %(entry)s.")
+                    % {"year": year, "entry": str(entry)},
+                )
+            else:
+                messages.success(request, _("The year %(year)s was closed.") % {"year": year})
+            return _back_to_periods(cooperative, year)
+    return _periods_page(request, cooperative, failed=form, status=400)
+
+
+# -- posting rules ----------------------------------------------------------------------------
+
+
+class PostingRuleForm(forms.Form):
+    event = forms.CharField(
+        label=gettext_lazy("Event"),
+        max_length=50,
+        widget=forms.TextInput(attrs={"list": "posting-events"}),
+    )
+    key = forms.CharField(
+        label=gettext_lazy("Product or business unit key"), max_length=50, required=False
+    )
+    effective_from = forms.DateField(label=gettext_lazy("Effective from"), widget=_date_input())
+    description = forms.CharField(label=gettext_lazy("Description"), max_length=200, required=False)
+    lines = forms.CharField(
+        label=gettext_lazy("Lines (JSON)"),
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+        help_text=gettext_lazy(
+            'A list like [{"amount": "amount", "debit": "1-102", "credit": "3-103"}].'
+        ),
+    )
+
+    def clean_lines(self) -> list[dict]:
+        try:
+            value = json.loads(self.cleaned_data["lines"])
+        except json.JSONDecodeError:
+            raise forms.ValidationError(_("This is not valid JSON."), code="json") from None
+        keys = {"amount", "debit", "credit"}
+        if (
+            not isinstance(value, list)
+            or not value
+            or not all(
+                isinstance(spec, dict)
+                and set(spec) == keys
+                and all(isinstance(spec[k], str) and spec[k].strip() for k in keys)
+                for spec in value
+            )
+        ):
+            raise forms.ValidationError(
+                _('Give a list of lines, each with "amount", "debit" and "credit".'),
+                code="shape",
+            )
+        return [{k: spec[k].strip() for k in ("amount", "debit", "credit")} for spec in value]
+
+
+def _rules_page(request, cooperative, *, form=None, status: int = 200):
+    can_keep = Capability.KEEP_BOOKS in request.capabilities
+    if can_keep and form is None:
+        initial = {"effective_from": timezone.localdate()}
+        event, key = request.GET.get("event", "")[:50], request.GET.get("key", "")[:50]
+        current = next(
+            (
+                r
+                for r in selectors.posting_rules_in_force(cooperative=cooperative)
+                if (r.event, r.key) == (event, key)
+            ),
+            None,
+        )
+        if current is not None:
+            initial.update(
+                event=current.event,
+                key=current.key,
+                description=current.description,
+                lines=json.dumps(current.lines, indent=1),
+            )
+        form = PostingRuleForm(initial=initial)
+    return render(
+        request,
+        "web/books/posting_rules.html",
+        {
+            "cooperative": cooperative,
+            "in_force": selectors.posting_rules_in_force(cooperative=cooperative),
+            "history": selectors.posting_rule_history(cooperative=cooperative),
+            "events": selectors.posting_rule_events(cooperative=cooperative),
+            "form": form if can_keep else None,
+        },
+        status=status,
+    )
+
+
+@cooperative_page(Capability.VIEW_BOOKS)
+def posting_rules(request, cooperative: Cooperative):
+    if request.method != "POST":
+        return _rules_page(request, cooperative)
+    if Capability.KEEP_BOOKS not in request.capabilities:
+        raise Http404
+    form = PostingRuleForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            rule = ledger.posting_rule_change(
+                actor=request.user,
+                cooperative=cooperative,
+                event=data["event"].strip(),
+                key=data["key"].strip(),
+                lines=data["lines"],
+                effective_from=data["effective_from"],
+                description=data["description"].strip(),
+            )
+        except DomainError as error:
+            form_add_domain_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Version %(version)s of the rule was recorded.") % {"version": rule.version},
+            )
+            return redirect("web:posting_rules", cooperative.public_id)
+    return _rules_page(request, cooperative, form=form, status=400)
+
+
+BOOKS = "app/<uuid:cooperative_id>/buku/"
+
+urlpatterns = [
+    path(BOOKS + "akun/", accounts, name="accounts"),
+    path(BOOKS + "akun/<uuid:account_id>/tutup/", account_close, name="account_close"),
+    path(BOOKS + "akun/<uuid:account_id>/hapus/", account_remove, name="account_remove"),
+    path(BOOKS + "jurnal/", journal, name="journal"),
+    path(BOOKS + "jurnal/<uuid:entry_id>/", journal_entry, name="journal_entry"),
+    path(BOOKS + "jurnal/<uuid:entry_id>/balik/", journal_reverse, name="journal_reverse"),
+    path(BOOKS + "jurnal-manual/", manual_journals, name="manual_journals"),
+    path(BOOKS + "jurnal-manual/baris/", manual_journal_line, name="manual_journal_line"),
+    path(
+        BOOKS + "jurnal-manual/<uuid:journal_id>/putuskan/",
+        manual_journal_decide,
+        name="manual_journal_decide",
+    ),
+    path(BOOKS + "periode/", periods, name="periods"),
+    path(BOOKS + "periode/tutup/", period_close, name="period_close"),
+    path(BOOKS + "periode/buka/", period_reopen, name="period_reopen"),
+    path(BOOKS + "periode/tutup-tahun/", year_end_close, name="year_end_close"),
+    path(BOOKS + "aturan-posting/", posting_rules, name="posting_rules"),
+]

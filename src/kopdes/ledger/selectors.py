@@ -1,0 +1,305 @@
+"""Reads of one cooperative's books: chart with balances, journal, periods, manual journals,
+posting rules and the reopen history.
+
+Every function takes the cooperative first and filters by it before anything else; who may see
+which cooperative is decided in accounts.access. Balances come from the monthly snapshots
+(AccountMonth), never from a scan of the journal (design.md invariant 9).
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+
+from kopdes.cooperatives.models import Cooperative
+from kopdes.core.errors import NotFound
+from kopdes.core.models import AuditEvent
+from kopdes.ledger.models import (
+    Account,
+    AccountMonth,
+    JournalEntry,
+    JournalLine,
+    ManualJournal,
+    Period,
+    PostingRule,
+)
+
+REOPEN_ACTION = "ledger.period_reopen"
+
+
+def _uuid(value: uuid.UUID | str) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise NotFound() from None
+
+
+# -- chart of accounts ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    """One account of the chart in tree order. `balance` is on the account's normal side
+    (a debit-normal account with more debits than credits is positive); a header's figures
+    include every account below it."""
+
+    account: Account
+    depth: int
+    debit: int
+    credit: int
+    balance: int
+    has_children: bool
+
+
+def accounts(*, cooperative: Cooperative) -> QuerySet[Account]:
+    return Account.objects.filter(cooperative=cooperative).order_by("code")
+
+
+def postable_accounts(*, cooperative: Cooperative) -> QuerySet[Account]:
+    """Accounts that take postings: open, not headers."""
+    return accounts(cooperative=cooperative).filter(is_header=False, is_closed=False)
+
+
+def header_accounts(*, cooperative: Cooperative) -> QuerySet[Account]:
+    return accounts(cooperative=cooperative).filter(is_header=True, is_closed=False)
+
+
+def account(*, cooperative: Cooperative, public_id: uuid.UUID | str) -> Account:
+    found = Account.objects.filter(cooperative=cooperative, public_id=_uuid(public_id)).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def account_movements(
+    *, cooperative: Cooperative, through: tuple[int, int] | None = None
+) -> dict[int, tuple[int, int]]:
+    """account id -> (debit, credit) summed over the monthly snapshots, up to `through` (year,
+    month) inclusive when given."""
+    months = AccountMonth.objects.filter(cooperative=cooperative)
+    if through is not None:
+        year, month = through
+        months = months.filter(Q(year__lt=year) | Q(year=year, month__lte=month))
+    rows = months.values("account_id").annotate(d=Sum("debit"), c=Sum("credit"))
+    return {r["account_id"]: (r["d"] or 0, r["c"] or 0) for r in rows}
+
+
+def account_tree(
+    *, cooperative: Cooperative, through: tuple[int, int] | None = None
+) -> list[AccountRow]:
+    """The chart as a tree (parents before children, siblings in code order) with balances."""
+    every = list(accounts(cooperative=cooperative))
+    movements = account_movements(cooperative=cooperative, through=through)
+    children: dict[int | None, list[Account]] = {}
+    ids = {a.pk for a in every}
+    for item in every:
+        parent = item.parent_id if item.parent_id in ids else None
+        children.setdefault(parent, []).append(item)
+
+    totals: dict[int, tuple[int, int]] = {}
+
+    def total(item: Account) -> tuple[int, int]:
+        debit, credit = movements.get(item.pk, (0, 0))
+        for child in children.get(item.pk, []):
+            d, c = total(child)
+            debit, credit = debit + d, credit + c
+        totals[item.pk] = (debit, credit)
+        return debit, credit
+
+    rows: list[AccountRow] = []
+
+    def walk(item: Account, depth: int) -> None:
+        debit, credit = totals[item.pk]
+        rows.append(
+            AccountRow(
+                account=item,
+                depth=depth,
+                debit=debit,
+                credit=credit,
+                balance=debit - credit if item.debit_normal else credit - debit,
+                has_children=bool(children.get(item.pk)),
+            )
+        )
+        for child in children.get(item.pk, []):
+            walk(child, depth + 1)
+
+    for root in children.get(None, []):
+        total(root)
+        walk(root, 0)
+    return rows
+
+
+# -- journal ----------------------------------------------------------------------------------
+
+
+def journal_entries(
+    *,
+    cooperative: Cooperative,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    source_kind: str = "",
+    account_code: str = "",
+    text: str = "",
+) -> QuerySet[JournalEntry]:
+    """Posted entries, newest first, filtered; the caller paginates.
+
+    `account_code` matches the account and the accounts below it in the numbering (1-101 also
+    finds 1-101-01).
+    """
+    entries = JournalEntry.objects.filter(cooperative=cooperative)
+    if date_from:
+        entries = entries.filter(date__gte=date_from)
+    if date_to:
+        entries = entries.filter(date__lte=date_to)
+    if source_kind:
+        entries = entries.filter(source_kind=source_kind)
+    if account_code:
+        lines = JournalLine.objects.filter(cooperative=cooperative).filter(
+            Q(account__code=account_code) | Q(account__code__startswith=account_code + "-")
+        )
+        entries = entries.filter(pk__in=lines.values("entry_id"))
+    if text:
+        entries = entries.filter(memo__icontains=text)
+    return entries.order_by("-number")
+
+
+def journal_source_kinds(*, cooperative: Cooperative) -> list[str]:
+    """The sources that have posted in this cooperative, for the journal filter."""
+    return sorted(
+        JournalEntry.objects.filter(cooperative=cooperative)
+        .values_list("source_kind", flat=True)
+        .distinct()
+    )
+
+
+def journal_entry(*, cooperative: Cooperative, public_id: uuid.UUID | str) -> JournalEntry:
+    """One entry of the cooperative with its lines (accounts and units loaded), or NotFound."""
+    entry = (
+        JournalEntry.objects.filter(cooperative=cooperative, public_id=_uuid(public_id))
+        .select_related("reverses")
+        .first()
+    )
+    if entry is None:
+        raise NotFound()
+    entry.line_rows = list(
+        JournalLine.objects.filter(cooperative=cooperative, entry=entry)
+        .select_related("account", "business_unit")
+        .order_by("line_no")
+    )
+    entry.reversed_by = JournalEntry.objects.filter(cooperative=cooperative, reverses=entry).first()
+    return entry
+
+
+# -- periods ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeriodRow:
+    year: int
+    month: int
+    status: str
+    closed_at: object = None
+    closed_by_label: str = ""
+    reopen_count: int = 0
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == Period.Status.CLOSED
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def has_ended(self) -> bool:
+        today = timezone.localdate()
+        return (self.year, self.month) < (today.year, today.month)
+
+
+def periods(*, cooperative: Cooperative, year: int) -> list[PeriodRow]:
+    """The twelve months of `year`; a month with no Period row is open."""
+    known = {p.month: p for p in Period.objects.filter(cooperative=cooperative, year=year)}
+    rows = []
+    for month in range(1, 13):
+        period = known.get(month)
+        if period is None:
+            rows.append(PeriodRow(year=year, month=month, status=Period.Status.OPEN))
+        else:
+            rows.append(
+                PeriodRow(
+                    year=year,
+                    month=month,
+                    status=period.status,
+                    closed_at=period.closed_at,
+                    closed_by_label=period.closed_by_label,
+                    reopen_count=period.reopen_count,
+                )
+            )
+    return rows
+
+
+def reopen_history(*, cooperative: Cooperative) -> QuerySet[AuditEvent]:
+    """Every reopening of a closed month, newest first: who, when, why (shown to supervisors)."""
+    return AuditEvent.objects.filter(cooperative_id=cooperative.pk, action=REOPEN_ACTION).order_by(
+        "-at", "-id"
+    )
+
+
+# -- manual journals --------------------------------------------------------------------------
+
+
+def manual_journals(*, cooperative: Cooperative, pending: bool) -> QuerySet[ManualJournal]:
+    """Pending journals (oldest first, the checker's queue) or decided ones (newest first)."""
+    journals = ManualJournal.objects.filter(cooperative=cooperative).select_related("entry")
+    if pending:
+        return journals.filter(status=ManualJournal.Status.PENDING).order_by("created_at", "pk")
+    return journals.exclude(status=ManualJournal.Status.PENDING).order_by("-decided_at", "-pk")
+
+
+def manual_journal(*, cooperative: Cooperative, public_id: uuid.UUID | str) -> ManualJournal:
+    found = ManualJournal.objects.filter(
+        cooperative=cooperative, public_id=_uuid(public_id)
+    ).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+# -- posting rules ----------------------------------------------------------------------------
+
+
+def posting_rules_in_force(
+    *, cooperative: Cooperative, on: date | None = None
+) -> list[PostingRule]:
+    """For each event and key, the version in force on `on` (today by default): the highest
+    version effective by then. Ordered by event, key."""
+    on = on or timezone.localdate()
+    rules = PostingRule.objects.filter(cooperative=cooperative, effective_from__lte=on).order_by(
+        "event", "key", "-version"
+    )
+    in_force: dict[tuple[str, str], PostingRule] = {}
+    for rule in rules:
+        in_force.setdefault((rule.event, rule.key), rule)
+    return list(in_force.values())
+
+
+def posting_rule_history(
+    *, cooperative: Cooperative, event: str = "", key: str | None = None
+) -> QuerySet[PostingRule]:
+    """Every version of the cooperative's rules (or of one event / key), newest version first."""
+    rules = PostingRule.objects.filter(cooperative=cooperative)
+    if event:
+        rules = rules.filter(event=event)
+    if key is not None:
+        rules = rules.filter(key=key)
+    return rules.order_by("event", "key", "-version")
+
+
+def posting_rule_events(*, cooperative: Cooperative) -> list[str]:
+    return sorted(
+        PostingRule.objects.filter(cooperative=cooperative)
+        .values_list("event", flat=True)
+        .distinct()
+    )
