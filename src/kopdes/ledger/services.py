@@ -229,7 +229,12 @@ def _check_lines(draft: EntryDraft) -> int:
 
 def _accounts_for(cooperative: Cooperative, drafts: Seq[EntryDraft]) -> dict[str, Account]:
     codes = {ln.account for d in drafts for ln in d.lines}
-    accounts = {a.code: a for a in Account.objects.filter(cooperative=cooperative, code__in=codes)}
+    accounts = {
+        a.code: a
+        for a in Account.objects.filter(cooperative=cooperative, code__in=codes).select_related(
+            "business_unit"
+        )
+    }
     missing = codes - set(accounts)
     if missing:
         raise UnknownAccount(codes=", ".join(sorted(missing)))
@@ -360,7 +365,11 @@ def _post(
                     "subledger": f"{ln.subledger_kind}:{ln.subledger_id}"
                     if ln.subledger_kind
                     else "",
-                    "unit": ln.unit or "",
+                    # The unit the line is booked to (given, or the account's own), as stored,
+                    # so the document can be rebuilt from the rows (checkpoints.py).
+                    "unit": unit.code
+                    if unit
+                    else (account.business_unit.code if account.business_unit_id else ""),
                 }
             )
             cell = movements[(account.pk, draft.date.year, draft.date.month)]

@@ -1,0 +1,202 @@
+"""`kopdes ledger verify|checkpoint|key`, and tampering: the triggers refuse it, and when someone
+drops them, verify names the first broken entry or checkpoint."""
+
+import json
+from datetime import date, datetime, time
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, transaction
+
+from kopdes.ledger import chain, checkpoints, services, signing
+from kopdes.ledger.models import Checkpoint, JournalEntry, JournalLine
+from kopdes.ledger.services import Line
+
+pytestmark = pytest.mark.django_db
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+D1, D2, D3 = date(2026, 3, 9), date(2026, 3, 10), date(2026, 3, 11)
+
+
+def at(day: date, hour: int = 10):
+    return time_machine.travel(datetime.combine(day, time(hour), tzinfo=JAKARTA), tick=False)
+
+
+def post(coop, amount, memo="Setoran", day=D1):
+    return services.journal_entry_post(
+        cooperative=coop,
+        date=day,
+        memo=memo,
+        lines=[Line("1-102", debit=amount), Line("3-103", credit=amount)],
+        source_kind="test",
+    )
+
+
+@pytest.fixture
+def books(coop_a, coop_b):
+    """Three entries in A over two days, one in B, and the checkpoints of both days."""
+    with at(D1):
+        post(coop_a, 1_000)
+        post(coop_a, 2_000)
+        post(coop_b, 5_000)
+    with at(D2):
+        post(coop_a, 3_000, day=D2)
+    with at(D3):
+        call_command("ledger", "checkpoint", stdout=StringIO())
+    return coop_a
+
+
+def verify(*args) -> str:
+    out = StringIO()
+    call_command("ledger", "verify", *args, stdout=out)
+    return out.getvalue()
+
+
+def break_triggers(table: str) -> None:
+    """What an attacker with database access would do first."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"DROP TRIGGER {table}_no_update")
+            cursor.execute(f"DROP TRIGGER {table}_no_delete")
+        else:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending trigger events
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {table}_immutable")
+
+
+def raw(sql: str, params: list) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def entry(coop, number):
+    return JournalEntry.objects.get(cooperative=coop, number=number)
+
+
+def test_an_untouched_ledger_verifies(books):
+    output = verify()
+    assert "Verified 4 entries and 4 checkpoints of 2 cooperatives" in output
+    assert "entries/s" in output and "hold" in output
+    assert "Verified 3 entries and 2 checkpoints of 1 " in verify("--cooperative", "36.03.01.2003")
+
+
+def test_checkpoint_command_defaults_to_yesterday(books):
+    assert Checkpoint.objects.filter(cooperative=books).count() == 2
+    with at(D3):
+        assert set(Checkpoint.objects.values_list("date", flat=True)) == {D1, D2}
+    assert Checkpoint.objects.filter(date=D2, tree_size=3, cooperative=books).exists()
+
+
+def test_checkpoint_command_refuses_a_running_day(books):
+    with at(D3), pytest.raises(CommandError, match="not ended"):
+        call_command("ledger", "checkpoint", "--date", D3.isoformat(), stdout=StringIO())
+
+
+def test_key_command_prints_the_verifier_key():
+    out = StringIO()
+    call_command("ledger", "key", stdout=out)
+    assert out.getvalue().startswith(signing.platform_key().verifier_key + "\n")
+    assert "BEGIN PUBLIC KEY" in out.getvalue()
+
+
+def test_unknown_cooperative():
+    with pytest.raises(CommandError, match=r"99\.99"):
+        verify("--cooperative", "99.99.99.9999")
+
+
+@pytest.mark.parametrize("table", ["ledger_journalentry", "ledger_journalline"])
+def test_raw_updates_are_refused_by_the_triggers(books, table):
+    with pytest.raises(DatabaseError), transaction.atomic():
+        raw(f"UPDATE {table} SET cooperative_id = cooperative_id", [])  # noqa: S608
+
+
+def test_a_changed_amount_is_named(books):
+    break_triggers("ledger_journalline")
+    target = entry(books, 2)
+    raw(
+        "UPDATE ledger_journalline SET debit = 20000 WHERE entry_id = %s AND debit > 0",
+        [target.pk],
+    )
+    with pytest.raises(CommandError) as caught:
+        verify()
+    message = str(caught.value)
+    assert "36.03.01.2003 JU-000002 (entry 2)" in message
+    assert "no longer matches its hash" in message
+
+
+def test_a_changed_memo_is_named_and_the_other_cooperative_still_verifies(books, coop_b):
+    break_triggers("ledger_journalentry")
+    raw("UPDATE ledger_journalentry SET memo = %s WHERE id = %s", ["Setoran?", entry(books, 1).pk])
+    out = StringIO()
+    with pytest.raises(CommandError, match=r"JU-000001 \(entry 1\)"):
+        call_command("ledger", "verify", stdout=out)
+    assert "36.03.13.2001" not in out.getvalue()  # B is intact
+    assert "Verified 1 entries" in verify("--cooperative", coop_b.village_id)
+
+
+def test_a_rewritten_chain_is_caught_by_the_signed_checkpoint(books):
+    """Someone changes entry 2 and recomputes every hash after it: the chain looks whole, but the
+    signed checkpoints commit to the old entries."""
+    break_triggers("ledger_journalentry")
+    break_triggers("ledger_journalline")
+    target = entry(books, 2)
+    raw(
+        "UPDATE ledger_journalline SET debit = 1, credit = 0 WHERE entry_id = %s AND debit > 0",
+        [target.pk],
+    )
+    raw("UPDATE ledger_journalline SET credit = 1 WHERE entry_id = %s AND credit > 0", [target.pk])
+    raw("UPDATE ledger_journalentry SET total = 1 WHERE id = %s", [target.pk])
+    prev = entry(books, 1).entry_hash
+    for number in (2, 3):
+        row = next(r for r in checkpoints.journal_rows(books) if r.number == number)
+        document = json.loads(row.canonical)
+        document["prev"] = prev
+        digest = chain.entry_hash(document)
+        raw(
+            "UPDATE ledger_journalentry SET prev_hash = %s, entry_hash = %s WHERE cooperative_id = %s AND number = %s",
+            [prev, digest, books.pk, number],
+        )
+        prev = digest
+    raw("UPDATE ledger_sequence SET last_hash = %s WHERE cooperative_id = %s", [prev, books.pk])
+    with pytest.raises(CommandError) as caught:
+        verify("--cooperative", books.village_id)
+    message = str(caught.value)
+    assert "checkpoint 2026-03-09" in message and "root" in message
+
+
+def test_a_deleted_entry_is_named(books):
+    break_triggers("ledger_journalentry")
+    break_triggers("ledger_journalline")
+    target = entry(books, 2)
+    raw("DELETE FROM ledger_journalline WHERE entry_id = %s", [target.pk])
+    raw("DELETE FROM ledger_journalentry WHERE id = %s", [target.pk])
+    with pytest.raises(CommandError, match=r"JU-000003 \(entry 3\): numbers jump from 1 to 3"):
+        verify()
+
+
+def test_a_forged_checkpoint_is_named(books):
+    checkpoint = Checkpoint.objects.get(cooperative=books, date=D1)
+    forged = checkpoint.note.replace("totals 2026-03-09 2 3000", "totals 2026-03-09 2 2000")
+    assert forged != checkpoint.note
+    Checkpoint.objects.filter(pk=checkpoint.pk).update(note=forged)
+    with pytest.raises(CommandError, match="checkpoint 2026-03-09: the signature does not verify"):
+        verify()
+
+
+def test_a_checkpoint_signed_by_another_key_is_named(books, settings, tmp_path):
+    settings.KOPDES_LEDGER_KEY_PATH = str(tmp_path / "other.pem")
+    with pytest.raises(CommandError, match="signature does not verify"):
+        verify()
+
+
+def test_lines_changed_under_an_intact_hash_are_named(books):
+    """A line moved to another account without touching amounts still breaks the hash."""
+    break_triggers("ledger_journalline")
+    target = entry(books, 3)
+    line = JournalLine.objects.filter(entry=target, debit__gt=0).get()
+    other = line.account.__class__.objects.get(cooperative=books, code="1-101-01")
+    raw("UPDATE ledger_journalline SET account_id = %s WHERE id = %s", [other.pk, line.pk])
+    with pytest.raises(CommandError, match=r"JU-000003"):
+        verify()
