@@ -1,1 +1,83 @@
-"""The ledger API (proofs); filled in by the ledger work."""
+"""The verifiable ledger over the API: an entry's inclusion proof in its cooperative's latest
+signed checkpoint, with everything needed to check it offline (design.md invariant 3)."""
+
+import base64
+import json
+from datetime import date
+from uuid import UUID
+
+from ninja import Router, Schema
+from pydantic import Field
+
+from kopdes.api.base import api, errors
+from kopdes.ledger import checkpoints
+
+router = Router(tags=["ledger"])
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode()
+
+
+class CheckpointOut(Schema):
+    date: date
+    origin: str
+    tree_size: int
+    root_hash: str = Field(description="Hex SHA-256 Merkle root (the note carries it in base64)")
+    note: str = Field(description="The C2SP signed note (tlog-checkpoint form), as published")
+
+
+class ProofOut(Schema):
+    entry_id: UUID
+    number: int
+    cooperative: str = Field(description="The cooperative's village code")
+    document: dict = Field(description="The entry's canonical document (chain.py, version 1)")
+    canonical: str = Field(
+        description="The exact UTF-8 text hashed: entry_hash = SHA-256(canonical), "
+        "leaf_hash = SHA-256(0x00 || canonical)"
+    )
+    entry_hash: str = Field(description="Hex SHA-256 of the canonical text")
+    leaf_index: int = Field(description="0-based: entry number - 1")
+    leaf_hash: str = Field(description="Base64 RFC 9162 leaf hash")
+    checkpoint: CheckpointOut
+    inclusion_proof: list[str] = Field(
+        description="Base64 audit path, RFC 9162 section 2.1.3 (verify with 2.1.3.2)"
+    )
+    verifier_key: str = Field(
+        description="The platform's key, <name>+<key id>+<base64(0x01 || Ed25519 key)>"
+    )
+
+
+@router.get("/entries/{entry_id}/proof", response={200: ProofOut, **errors(401, 404, 409)})
+def entry_proof(request, entry_id: str):
+    """Prove that a journal entry is in its cooperative's published ledger.
+
+    Hash `canonical` to get the leaf, walk `inclusion_proof` to the root, and check that root
+    and the signature of `checkpoint.note` with `verifier_key`. 409 `ledger.not_checkpointed`
+    until the day the entry was posted has been closed by a checkpoint.
+    """
+    entry = checkpoints.entry_for_proof(request.user, entry_id)
+    proof = checkpoints.entry_proof(entry=entry)
+    checkpoint = proof.checkpoint
+    return {
+        "entry_id": entry.public_id,
+        "number": entry.number,
+        "cooperative": entry.cooperative.village_id,
+        "document": json.loads(proof.canonical),
+        "canonical": proof.canonical,
+        "entry_hash": entry.entry_hash,
+        "leaf_index": proof.leaf_index,
+        "leaf_hash": _b64(proof.leaf_hash),
+        "checkpoint": {
+            "date": checkpoint.date,
+            "origin": checkpoints.origin(entry.cooperative),
+            "tree_size": checkpoint.tree_size,
+            "root_hash": checkpoint.root_hash,
+            "note": checkpoint.note,
+        },
+        "inclusion_proof": [_b64(h) for h in proof.proof],
+        "verifier_key": proof.verifier_key,
+    }
+
+
+api.add_router("/ledger", router)

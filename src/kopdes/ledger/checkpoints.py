@@ -30,6 +30,7 @@ like a journal entry.
 import base64
 import hashlib
 import time
+import uuid
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -42,8 +43,9 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kopdes.accounts.access import Capability, capabilities
 from kopdes.cooperatives.models import BusinessUnit, Cooperative
-from kopdes.core.errors import Conflict
+from kopdes.core.errors import Conflict, NotFound
 from kopdes.ledger import chain, merkle, signing
 from kopdes.ledger.models import (
     Account,
@@ -717,3 +719,23 @@ def latest_checkpoints(cooperatives: QuerySet[Cooperative]) -> dict[int, Checkpo
     )
     ids = cooperatives.order_by().annotate(checkpoint=Subquery(last)).values("checkpoint")
     return {c.cooperative_id: c for c in Checkpoint.objects.filter(pk__in=ids)}
+
+
+def entry_for_proof(user: Any, entry_id: Any) -> JournalEntry:
+    """The entry `entry_id` (public id) if `user` may see its proof; NotFound otherwise, the same
+    for absent and forbidden.
+
+    Today that is whoever may read the cooperative's books (VIEW_BOOKS). Hook: when members can
+    check their own transactions, also allow a member whose sub-ledger the entry touches
+    (JournalLine.subledger_kind/subledger_id) here, and only here.
+    """
+    try:
+        key = uuid.UUID(str(entry_id))
+    except ValueError:
+        raise NotFound() from None
+    entry = (
+        JournalEntry.objects.select_related("cooperative__village").filter(public_id=key).first()
+    )
+    if entry is None or Capability.VIEW_BOOKS not in capabilities(user, entry.cooperative):
+        raise NotFound()
+    return entry
