@@ -18,6 +18,7 @@ from kopdes.accounts import services as account_services
 from kopdes.accounts.models import User
 from kopdes.cooperatives import services as cooperative_services
 from kopdes.cooperatives.models import Cooperative
+from kopdes.demo.ledger_seed import ledger_seed
 from kopdes.regions.models import Village
 
 DEMO_PASSWORD = "Kopdes-Demo-2026"  # noqa: S105 - documented in the README; demo only
@@ -242,6 +243,8 @@ def seed(*, limit: int | None = None, progress=None) -> SeedResult:
     )
     for phone, name, agency, organisation, prefix in SUPERVISORS:
         _supervisor(phone, name, agency, organisation, prefix)
+    # A year of books (chart of accounts, postings, closed months) for those that have none yet.
+    ledger_seed(cooperatives, progress=progress)
     phone, name, agency, organisation = CSR_PARTNER
     _supervisor(phone, name, agency, organisation, cooperatives=cooperatives[:CSR_FUNDED])
     created_people = list(User.objects.exclude(pk__in=before).values_list("pk", flat=True))

@@ -1,0 +1,441 @@
+"""The demo cooperatives' books: a year of postings, from the CSR capital to last week's sales.
+
+For each cooperative, from the day its Rp100 juta of CSR capital reached the bank (the first 60
+villages by code in October 2025, the other 214 on 6 December 2025, domain.md section 1) to
+LAST_DAY: cash drawn for the office, working capital handed to the sembako and LPG 3 kg gerai,
+weekly stock purchases, weekly recaps of cash sales to members and non-members with their cost of
+goods (margins of 8-15%), takings handed back to the office, monthly honor, listrik and transport,
+surplus cash deposited in the bank, the 2025 year-end closing, and a few duplicated entries
+corrected by reversal. Every month through LAST_CLOSED is closed; the current month stays open.
+
+Everything posts through `kopdes.ledger.services` and the cooperative's posting rules: one
+`journal_entries_post_bulk` call per cooperative (a year of entries in one run), then the
+reversals and the period closes. The generator simulates the balances as it goes and never spends
+money a cash box, the bank or a stock room does not hold, so no cash or stock account is ever
+negative at any day's end.
+
+Deterministic: each cooperative draws from its own `random.Random` seeded by its village code, so
+its books do not depend on the order or on what was seeded before (the posting time, `posted_at`,
+is the real time, so the hashes differ between runs; the data do not). Idempotent: a cooperative
+that already has journal entries is left alone.
+"""
+
+import random
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import Any
+
+from kopdes.accounts.models import Role, User
+from kopdes.cooperatives import services as cooperative_services
+from kopdes.cooperatives.models import BusinessUnit, Cooperative
+from kopdes.ledger import services as ledger
+from kopdes.ledger.models import JournalEntry, PostingRule
+from kopdes.ledger.services import EntryDraft, Line
+from kopdes.regions.models import Village
+
+REGENCY = "36.03"
+CSR_AMOUNT = 100_000_000
+FIRST_ROUND = 60  # villages (by code) whose cooperatives received the CSR capital in October 2025
+SECOND_ROUND_DAY = date(2025, 12, 6)
+LAST_DAY = date(2026, 11, 28)  # the demo's "yesterday": today is 2026-11-29
+LAST_CLOSED = (2026, 10)
+LPG_UNIT = ("lpg", "LPG 3 kg")
+LPG_COST = 16_500  # per 3 kg cylinder, bought from the agen
+LPG_PRICE = 18_000  # sold at the pangkalan (9% margin)
+RAMADAN_2026 = (date(2026, 2, 16), date(2026, 3, 21))  # sembako sells more before Lebaran
+YEAR_END_MEMO = "Penutupan tahun buku {year}: hasil ke SHU tahun berjalan"
+
+
+@dataclass
+class LedgerSeedResult:
+    cooperatives: int = 0
+    entries: int = 0
+    reversals: int = 0
+    periods_closed: int = 0
+    checkpoints: int = 0
+
+
+@dataclass
+class Plan:
+    """The drafts of one cooperative's year, in posting order, and which of them to reverse."""
+
+    drafts: list[EntryDraft] = field(default_factory=list)
+    reversals: list[tuple[int, date, str]] = field(default_factory=list)  # (draft index, day, memo)
+
+
+def _round_down(amount: int, step: int = 1_000) -> int:
+    return amount // step * step
+
+
+def _merge(lines: Iterable[Line]) -> list[Line]:
+    """Sum lines on the same account and side, keeping the order of first appearance."""
+    totals: dict[tuple[str, str], list[int]] = {}
+    for ln in lines:
+        side = "debit" if ln.debit else "credit"
+        cell = totals.setdefault((ln.account, side), [0])
+        cell[0] += ln.debit or ln.credit
+    return [
+        Line(account=account, debit=amount[0])
+        if side == "debit"
+        else Line(account, credit=amount[0])
+        for (account, side), amount in totals.items()
+    ]
+
+
+class Books:
+    """Plans one cooperative's year against its posting rules, simulating every balance."""
+
+    def __init__(self, *, rules: dict[tuple[str, str], PostingRule], rng: random.Random) -> None:
+        self.rules = rules
+        self.rng = rng
+        self.plan = Plan()
+        self.balance: dict[str, int] = defaultdict(int)  # debit-positive balance per account code
+        self.office = self._account("cash.bank_withdrawal", "", "debit")
+        self.bank = self._account("capital.csr_received", "", "debit")
+        self.lpg_stock = 0  # cylinders
+
+    def _account(self, event: str, key: str, side: str, line: int = 0) -> str:
+        return self.rules[(event, key)].lines[line][side]
+
+    def cash(self, unit: str) -> str:
+        return self._account("cash.transfer_to_unit", unit, "debit")
+
+    def stock(self, unit: str) -> str:
+        return self._account("purchase.cash", unit, "debit")
+
+    def lines(self, event: str, key: str = "", **amounts: int) -> list[Line]:
+        return ledger.event_lines(rule=self.rules[(event, key)], amounts=amounts)
+
+    def add(
+        self, day: date, memo: str, lines: list[Line], *, source_kind: str, apply: bool = True
+    ) -> int:
+        self.plan.drafts.append(
+            EntryDraft(
+                date=day,
+                memo=memo,
+                lines=lines,
+                source_kind=source_kind,
+                source_id=f"demo-{len(self.plan.drafts) + 1}",
+            )
+        )
+        if apply:
+            for ln in lines:
+                self.balance[ln.account] += ln.debit - ln.credit
+                if ln.account[0] == "1":  # the generator never lets an asset go below zero
+                    assert self.balance[ln.account] >= 0, (day, memo, ln)
+        return len(self.plan.drafts) - 1
+
+    def event(self, day: date, memo: str, event: str, key: str = "", **amounts: int) -> int:
+        return self.add(day, memo, self.lines(event, key, **amounts), source_kind=event)
+
+    # -- moving cash where it is needed, never below zero --------------------------------------
+
+    def ensure_office(self, day: date, amount: int) -> bool:
+        """Draw cash from the bank if the office box holds less than `amount`; False if it cannot."""
+        short = amount - self.balance[self.office]
+        if short <= 0:
+            return True
+        draw = _round_down(short + 2_000_000, 500_000) + 500_000
+        draw = min(draw, _round_down(self.balance[self.bank], 1_000))
+        if draw > 0:
+            self.event(
+                day,
+                "Penarikan tunai dari bank untuk kas kantor",
+                "cash.bank_withdrawal",
+                amount=draw,
+            )
+        return self.balance[self.office] >= amount
+
+    def ensure_unit(self, day: date, unit: str, name: str, amount: int) -> int:
+        """Top up the gerai's cash box from the office; returns what the gerai can spend."""
+        short = amount - self.balance[self.cash(unit)]
+        if short > 0 and self.ensure_office(day, short):
+            self.event(
+                day,
+                f"Kas kantor diserahkan ke gerai {name}",
+                "cash.transfer_to_unit",
+                unit,
+                amount=short,
+            )
+        return min(amount, self.balance[self.cash(unit)])
+
+    def hand_over(self, day: date, unit: str, name: str, keep: int) -> None:
+        surplus = _round_down(self.balance[self.cash(unit)] - keep, 100_000)
+        if surplus > 0:
+            self.event(
+                day,
+                f"Setoran hasil penjualan gerai {name} ke kas kantor",
+                "cash.transfer_from_unit",
+                unit,
+                amount=surplus,
+            )
+
+    def sale_recap(self, day: date, unit: str, name: str, cost: int, margin_bp: int) -> None:
+        """One week's cash sales of a gerai, members and non-members, with their cost of goods."""
+        member_share = self.rng.randint(55, 80)
+        cost_member = _round_down(cost * member_share // 100, 500)
+        parts = []
+        for who, part in (("member", cost_member), ("non_member", cost - cost_member)):
+            if part > 0:
+                revenue = part + part * margin_bp // 10_000
+                parts += self.lines("sale.cash", f"{unit}:{who}", revenue=revenue, cost=part)
+        week = day.isocalendar()
+        self.add(
+            day,
+            f"Rekap penjualan tunai gerai {name} minggu {week.week}/{week.year}",
+            _merge(parts),
+            source_kind="sale.cash",
+        )
+
+
+def _months(first: date, last: tuple[int, int]) -> list[tuple[int, int]]:
+    year, month, out = first.year, first.month, []
+    while (year, month) <= last:
+        out.append((year, month))
+        year, month = (year, month + 1) if month < 12 else (year + 1, 1)
+    return out
+
+
+def plan_year(*, rules: dict[tuple[str, str], PostingRule], seed: str, first_round: bool) -> Plan:
+    """The whole year of one cooperative (pure: no database). See the module docstring."""
+    rng = random.Random(f"kopdes-ledger-{seed}")
+    books = Books(rules=rules, rng=rng)
+    start = date(2025, 10, rng.randint(6, 24)) if first_round else SECOND_ROUND_DAY
+    scale = rng.randint(70, 140)  # percent: villages differ in size
+    sembako_target = _round_down(9_000_000 * scale // 100, 100_000)  # stock kept on the shelves
+    lpg_target = 120 * scale // 100  # cylinders
+    honor = rng.choice([2_000_000, 2_500_000, 3_000_000, 3_500_000])
+    sembako, lpg = "Sembako", "LPG 3 kg"
+
+    books.event(
+        start,
+        "Penerimaan modal CSR pengembang (Rp100 juta) ke rekening koperasi",
+        "capital.csr_received",
+        amount=CSR_AMOUNT,
+    )
+    opening = start + timedelta(days=3)
+    books.ensure_office(opening, rng.choice([25_000_000, 30_000_000, 35_000_000]))
+    books.ensure_unit(opening, "sembako", sembako, sembako_target + 3_000_000)
+    books.ensure_unit(opening, "lpg", lpg, lpg_target * LPG_COST + 1_000_000)
+
+    # Duplicated transport payments, corrected by reversal the same day (2026, closed months).
+    mistakes = {
+        date(2026, month, rng.randint(10, 14))
+        for month in rng.sample(range(1, 11), rng.choice([1, 1, 2]))
+    }
+    year_end_done = False
+    day = opening + timedelta(days=1)
+    while day <= LAST_DAY:
+        if day.year == 2026 and not year_end_done:
+            _year_end(books, 2025)
+            year_end_done = True
+        weekday = day.weekday()
+        if weekday == 0:  # Monday: restock
+            need = _round_down(sembako_target - books.balance[books.stock("sembako")], 10_000)
+            if need > 500_000:
+                spend = books.ensure_unit(day, "sembako", sembako, need)
+                spend = _round_down(spend, 10_000)
+                if spend > 0:
+                    books.event(
+                        day,
+                        "Pembelian beras, telur, minyak goreng dan gula dari distributor",
+                        "purchase.cash",
+                        "sembako",
+                        amount=spend,
+                    )
+            cylinders = lpg_target - books.lpg_stock
+            if cylinders > 10:
+                spend = books.ensure_unit(day, "lpg", lpg, cylinders * LPG_COST)
+                cylinders = spend // LPG_COST
+                if cylinders > 0:
+                    books.event(
+                        day,
+                        f"Pembelian {cylinders} tabung LPG 3 kg dari agen",
+                        "purchase.cash",
+                        "lpg",
+                        amount=cylinders * LPG_COST,
+                    )
+                    books.lpg_stock += cylinders
+        elif weekday == 5:  # Saturday: the week's sales recaps and the takings
+            boost = 150 if RAMADAN_2026[0] <= day <= RAMADAN_2026[1] else 100
+            sell = rng.randint(55, 90) * boost // 100
+            cost = _round_down(books.balance[books.stock("sembako")] * min(sell, 95) // 100, 500)
+            if cost > 0:
+                books.sale_recap(day, "sembako", sembako, cost, rng.randint(800, 1500))
+            sold = books.lpg_stock * rng.randint(70, 95) // 100
+            if sold > 0:
+                margin_bp = (LPG_PRICE - LPG_COST) * 10_000 // LPG_COST
+                books.sale_recap(day, "lpg", lpg, sold * LPG_COST, margin_bp)
+                books.lpg_stock -= sold
+            if day.isocalendar().week % 2 == 0:
+                books.hand_over(day, "sembako", sembako, keep=sembako_target // 2)
+                books.hand_over(day, "lpg", lpg, keep=lpg_target * LPG_COST // 2)
+        if day.day == 15:
+            amount = _round_down(rng.randint(150_000, 450_000), 5_000)
+            if books.ensure_office(day, amount):
+                books.event(
+                    day,
+                    "Biaya transportasi belanja dan distribusi",
+                    "expense.cash",
+                    "5-204",
+                    amount=amount,
+                )
+        if day in mistakes:
+            amount = _round_down(rng.randint(100_000, 300_000), 5_000)
+            if books.ensure_office(day, amount):
+                memo = "Biaya transportasi pengiriman LPG"
+                books.event(day, memo, "expense.cash", "5-204", amount=amount)
+                index = books.add(
+                    day,
+                    memo,
+                    books.lines("expense.cash", "5-204", amount=amount),
+                    source_kind="expense.cash",
+                    apply=False,
+                )
+                books.plan.reversals.append((index, day, "Pembalikan: bukti tercatat dua kali"))
+        if day.day == 20:
+            amount = _round_down(rng.randint(250_000, 650_000), 1_000)
+            if books.ensure_office(day, amount):
+                books.event(
+                    day,
+                    "Tagihan listrik kantor dan gerai (PLN)",
+                    "expense.cash",
+                    "5-203",
+                    amount=amount,
+                )
+        if day.day == 25 and books.ensure_office(day, honor):
+            books.event(
+                day, "Honor pengurus dan pengelola gerai", "expense.cash", "5-201", amount=honor
+            )
+        if (day + timedelta(days=1)).day == 1:  # month end: surplus office cash to the bank
+            surplus = _round_down(books.balance[books.office] - 5_000_000, 500_000)
+            if surplus > 0:
+                books.event(
+                    day, "Setoran kas kantor ke rekening bank", "cash.bank_deposit", amount=surplus
+                )
+        day += timedelta(days=1)
+    return books.plan
+
+
+def _year_end(books: Books, year: int) -> None:
+    """Carry the year's result to SHU tahun berjalan, as `ledger.services.year_end_close` does."""
+    net: dict[str, int] = defaultdict(int)  # credit-positive
+    reversed_ = {index for index, _day, _memo in books.plan.reversals}
+    for index, draft in enumerate(books.plan.drafts):
+        if draft.date.year != year or index in reversed_:
+            continue
+        for ln in draft.lines:
+            if ln.account[0] in "45":
+                net[ln.account] += ln.credit - ln.debit
+    lines = []
+    for code in sorted(net):
+        if net[code] > 0:
+            lines.append(Line(account=code, debit=net[code]))
+        elif net[code] < 0:
+            lines.append(Line(account=code, credit=-net[code]))
+    result = sum(net.values())
+    if result:
+        lines.append(Line("3-106", credit=result) if result > 0 else Line("3-106", debit=-result))
+    if len(lines) >= 2:
+        books.add(
+            date(year, 12, 31), YEAR_END_MEMO.format(year=year), lines, source_kind="year_end"
+        )
+        books.plan.drafts[-1] = replace(
+            books.plan.drafts[-1], source_id=str(year), idempotency_key=f"year-end-{year}"
+        )
+
+
+def _rules(cooperative: Cooperative) -> dict[tuple[str, str], PostingRule]:
+    rules: dict[tuple[str, str], PostingRule] = {}
+    for rule in PostingRule.objects.filter(
+        cooperative=cooperative, effective_from__lte=SECOND_ROUND_DAY
+    ).order_by("event", "key", "version"):
+        rules[(rule.event, rule.key)] = rule  # the latest version wins
+    return rules
+
+
+def first_round_villages() -> set[str]:
+    return set(
+        Village.objects.filter(code__startswith=REGENCY + ".")
+        .order_by("code")
+        .values_list("code", flat=True)[:FIRST_ROUND]
+    )
+
+
+def books_checkpoint(*, cooperative: Cooperative) -> int:
+    """The place where the demo would sign its daily checkpoints (design.md invariant 3).
+
+    It signs none, on purpose: a checkpoint (`kopdes.ledger.checkpoints.checkpoint_create`)
+    covers the entries *posted* by the end of a day that is over, and every demo entry is posted
+    now (its `posted_at` is the real time, its `date` the business date). So the first
+    checkpoint that can cover the demo's books is today's, made by the daily close after
+    midnight. Returns the number of checkpoints signed (0).
+    """
+    return 0
+
+
+def books_seed_cooperative(
+    *, cooperative: Cooperative, first_round: bool, actor: Any = None
+) -> LedgerSeedResult:
+    """Give one cooperative its LPG gerai, chart of accounts and year of books (no checks for
+    existing entries: `ledger_seed` decides)."""
+    result = LedgerSeedResult(cooperatives=1)
+    if not BusinessUnit.objects.filter(cooperative=cooperative, code=LPG_UNIT[0]).exists():
+        cooperative_services.business_unit_add(
+            actor=actor,
+            cooperative=cooperative,
+            kind=LPG_UNIT[0],
+            name=LPG_UNIT[1],
+            code=LPG_UNIT[0],
+        )
+    ledger.chart_create(cooperative=cooperative, actor=actor)
+    plan = plan_year(
+        rules=_rules(cooperative), seed=cooperative.village_id, first_round=first_round
+    )
+    entries = ledger.journal_entries_post_bulk(
+        cooperative=cooperative, drafts=plan.drafts, actor=actor
+    )
+    result.entries = len(entries)
+    for index, day, memo in plan.reversals:
+        ledger.journal_entry_reverse(entry=entries[index], date=day, actor=actor, memo=memo)
+        result.reversals += 1
+    for year, month in _months(plan.drafts[0].date, LAST_CLOSED):
+        ledger.period_close(actor=actor, cooperative=cooperative, year=year, month=month)
+        result.periods_closed += 1
+    result.checkpoints = books_checkpoint(cooperative=cooperative)
+    return result
+
+
+def ledger_seed(
+    cooperatives: Iterable[Cooperative], *, progress: Callable[[int, int], None] | None = None
+) -> LedgerSeedResult:
+    """Seed the books of `cooperatives` that have none yet. Safe to run again: nothing changes.
+    The caller holds the transaction (`kopdes.demo.seed.seed`)."""
+    cooperatives = list(cooperatives)
+    total = LedgerSeedResult()
+    first = first_round_villages()
+    with_books = set(
+        JournalEntry.objects.filter(cooperative__in=cooperatives)
+        .values_list("cooperative_id", flat=True)
+        .distinct()
+    )
+    bendahara = dict(
+        Role.objects.filter(
+            cooperative__in=cooperatives, kind="bendahara", ended_on__isnull=True
+        ).values_list("cooperative_id", "user")
+    )
+    users = User.objects.in_bulk(list(bendahara.values()))
+    for done, cooperative in enumerate(cooperatives, start=1):
+        if cooperative.pk not in with_books:
+            one = books_seed_cooperative(
+                cooperative=cooperative,
+                first_round=cooperative.village_id in first,
+                actor=users.get(bendahara.get(cooperative.pk)),
+            )
+            for name in ("cooperatives", "entries", "reversals", "periods_closed", "checkpoints"):
+                setattr(total, name, getattr(total, name) + getattr(one, name))
+        if progress:
+            progress(done, len(cooperatives))
+    return total

@@ -1,0 +1,152 @@
+"""The demo's year of books: balanced, never short of cash, closed through October, idempotent
+and deterministic. coop_a (Balaraja) is among the first 60 villages (CSR in October 2025),
+coop_b (Teluknaga) received its CSR capital on 6 December 2025."""
+
+from collections import defaultdict
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import transaction
+from django.db.models import Sum
+
+from kopdes.demo.ledger_seed import (
+    CSR_AMOUNT,
+    LAST_CLOSED,
+    LAST_DAY,
+    first_round_villages,
+    ledger_seed,
+)
+from kopdes.ledger.models import Account, AccountMonth, JournalEntry, JournalLine, Period
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime(2026, 11, 29, 10, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+def months(first: tuple[int, int], last: tuple[int, int]) -> list[tuple[int, int]]:
+    out, (year, month) = [], first
+    while (year, month) <= last:
+        out.append((year, month))
+        year, month = (year, month + 1) if month < 12 else (year + 1, 1)
+    return out
+
+
+def test_rounds_of_csr_capital(coop_a, coop_b):
+    first = first_round_villages()
+    assert len(first) == 60
+    assert coop_a.village_id in first and coop_b.village_id not in first
+    result = ledger_seed([coop_a, coop_b])
+    assert result.cooperatives == 2 and result.entries > 500 and result.reversals >= 2
+    for coop, when in ((coop_a, (2025, 10)), (coop_b, (2025, 12))):
+        csr = JournalEntry.objects.get(cooperative=coop, number=1)
+        assert csr.source_kind == "capital.csr_received" and csr.total == CSR_AMOUNT
+        assert (csr.date.year, csr.date.month) == when
+        if coop == coop_b:
+            assert csr.date == date(2025, 12, 6)
+        assert JournalEntry.objects.filter(cooperative=coop).latest("date").date <= LAST_DAY
+
+
+def test_books_balance_never_run_short_and_are_closed(coop_a, coop_b):
+    ledger_seed([coop_a, coop_b])
+    for coop in (coop_a, coop_b):
+        totals = AccountMonth.objects.filter(cooperative=coop).aggregate(
+            d=Sum("debit"), c=Sum("credit")
+        )
+        assert totals["d"] == totals["c"] > CSR_AMOUNT
+        lines = JournalLine.objects.filter(cooperative=coop).aggregate(
+            d=Sum("debit"), c=Sum("credit")
+        )
+        assert (lines["d"], lines["c"]) == (totals["d"], totals["c"])
+
+        # Month-end balances of every cash, bank and stock account are never negative.
+        watched = {
+            a.pk: a.code
+            for a in Account.objects.filter(cooperative=coop, kind="asset", is_header=False)
+            if a.is_cash or a.code.startswith("1-107")
+        }
+        movement = defaultdict(int)
+        for row in AccountMonth.objects.filter(cooperative=coop, account_id__in=watched):
+            movement[(row.account_id, row.year, row.month)] += row.debit - row.credit
+        first = min((y, m) for _a, y, m in movement)
+        for account_id, code in watched.items():
+            balance = 0
+            for year, month in months(first, (2026, 11)):
+                balance += movement.get((account_id, year, month), 0)
+                assert balance >= 0, (coop.village_id, code, year, month, balance)
+        office_cash = sum(v for (a, _y, _m), v in movement.items() if watched[a] == "1-101-01")
+        assert office_cash > 0
+
+        # Sales to members and to others, cost of goods, expenses, reversals, the 2025 closing.
+        kinds = set(JournalEntry.objects.filter(cooperative=coop).values_list("source_kind"))
+        assert {
+            ("capital.csr_received",),
+            ("cash.bank_withdrawal",),
+            ("purchase.cash",),
+            ("sale.cash",),
+            ("expense.cash",),
+            ("reversal",),
+            ("year_end",),
+        } <= kinds
+        codes = set(
+            JournalLine.objects.filter(cooperative=coop).values_list("account__code", flat=True)
+        )
+        assert {"4-101-02", "4-201-02", "5-101-02", "1-107-08", "5-201", "5-203"} <= codes
+
+        closed = set(
+            Period.objects.filter(cooperative=coop, status=Period.Status.CLOSED).values_list(
+                "year", "month"
+            )
+        )
+        first_entry = JournalEntry.objects.filter(cooperative=coop).earliest("date").date
+        assert closed == set(months((first_entry.year, first_entry.month), LAST_CLOSED))
+        assert not Period.objects.filter(
+            cooperative=coop, year=2026, month=11, status=Period.Status.CLOSED
+        ).exists()
+
+
+def test_second_run_changes_nothing(coop_a):
+    ledger_seed([coop_a])
+    counts = (JournalEntry.objects.count(), JournalLine.objects.count(), Period.objects.count())
+    again = ledger_seed([coop_a])
+    assert again.cooperatives == 0 and again.entries == 0
+    assert (
+        JournalEntry.objects.count(),
+        JournalLine.objects.count(),
+        Period.objects.count(),
+    ) == counts
+
+
+def test_same_village_same_books(coop_a, coop_b):
+    def books():
+        return (
+            list(
+                JournalEntry.objects.order_by("cooperative_id", "number").values_list(
+                    "cooperative__village_id", "number", "date", "memo", "source_kind", "total"
+                )
+            ),
+            list(
+                JournalLine.objects.order_by(
+                    "entry__cooperative_id", "entry__number", "line_no"
+                ).values_list("account__code", "debit", "credit")
+            ),
+        )
+
+    class Rollback(Exception):
+        pass
+
+    with pytest.raises(Rollback), transaction.atomic():
+        ledger_seed([coop_a, coop_b])
+        first = books()
+        raise Rollback
+    assert not JournalEntry.objects.exists()
+    ledger_seed([coop_b, coop_a])  # the order does not matter either
+    assert sorted(books()[0]) == sorted(first[0])
+    assert books()[1] != [] and sorted(books()[1]) == sorted(first[1])
