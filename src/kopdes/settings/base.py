@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "kopdes.accounts",
     "kopdes.ledger",
     "kopdes.members",
+    "kopdes.savings",
     "kopdes.api",
     "kopdes.web",
     "kopdes.demo",

@@ -1,0 +1,357 @@
+"""Reads of one cooperative's savings: a member's accounts and statement, bills and arrears, the
+position by kind, and the reconciliation of the sub-ledgers with the GL control accounts.
+
+Every function takes the cooperative (or a member, which belongs to one) first and filters by it.
+"""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Case, Count, F, Min, Q, QuerySet, Sum, When
+
+from kopdes.cooperatives.models import Cooperative
+from kopdes.core.errors import NotFound
+from kopdes.ledger.models import AccountMonth, JournalLine
+from kopdes.members.models import Member
+from kopdes.savings import rules
+from kopdes.savings.models import (
+    Bill,
+    Kind,
+    MonthRun,
+    SavingsAccount,
+    SavingsProduct,
+    SavingsTransaction,
+)
+
+Txn = SavingsTransaction
+OPEN_BILLS = (Bill.Status.UNPAID, Bill.Status.PARTIAL)
+
+
+def member_has_outstanding_loan(*, member: Member) -> bool:
+    """Whether the member owes the cooperative a loan, which blocks resignation.
+
+    Loans are not built yet (they come with the loans capability), so no member can owe one and
+    this answers False. It is the one place the resignation asks; when loans exist, this function
+    must ask them (through a layer both apps may use, since savings and loans are siblings).
+    """
+    return False
+
+
+def _uuid(value) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise NotFound() from None
+
+
+def member(*, cooperative: Cooperative, public_id) -> Member:
+    found = Member.objects.filter(cooperative=cooperative, public_id=_uuid(public_id)).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def member_by_number(*, cooperative: Cooperative, number: int) -> Member | None:
+    return Member.objects.filter(cooperative=cooperative, number=number).first()
+
+
+def products(*, cooperative: Cooperative) -> dict[str, SavingsProduct]:
+    return {p.kind: p for p in SavingsProduct.objects.filter(cooperative=cooperative)}
+
+
+def member_accounts(*, member: Member) -> dict[str, SavingsAccount | None]:
+    """The member's account of each kind (None where none was opened yet)."""
+    found = {
+        a.kind: a
+        for a in SavingsAccount.objects.filter(cooperative_id=member.cooperative_id, member=member)
+    }
+    return {kind: found.get(kind) for kind in Kind.values}
+
+
+def member_bills(*, member: Member, open_only: bool = False) -> QuerySet[Bill]:
+    bills = Bill.objects.filter(cooperative_id=member.cooperative_id, member=member)
+    if open_only:
+        bills = bills.filter(status__in=OPEN_BILLS)
+    return bills.order_by("-period", "kind")
+
+
+def member_transactions(*, member: Member) -> QuerySet[Txn]:
+    return (
+        Txn.objects.filter(cooperative_id=member.cooperative_id, account__member=member)
+        .select_related("account", "entry")
+        .order_by("-date", "-id")
+    )
+
+
+def transaction(*, cooperative: Cooperative, public_id) -> Txn:
+    found = (
+        Txn.objects.filter(cooperative=cooperative, public_id=_uuid(public_id))
+        .select_related("account__member", "entry", "counterpart__account__member")
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def _signed():
+    return Sum(Case(When(kind__in=Txn.CREDITS, then=F("amount")), default=-F("amount")))
+
+
+@dataclass
+class StatementRow:
+    txn: Txn
+    credit: int
+    debit: int
+    balance: int
+
+
+@dataclass
+class Statement:
+    kind: str
+    account: SavingsAccount | None
+    opening: int
+    closing: int
+    credits: int
+    debits: int
+    rows: list[StatementRow] = field(default_factory=list)
+
+
+def member_statement(*, member: Member, date_from: date, date_to: date) -> list[Statement]:
+    """The mutasi of each of the member's accounts between two dates, with running balances.
+
+    Opening balances come from the stored balance less everything since, so they do not depend
+    on the order in which back-dated rows were written."""
+    out = []
+    for kind, account in member_accounts(member=member).items():
+        if account is None:
+            out.append(Statement(kind, None, 0, 0, 0, 0))
+            continue
+        txns = Txn.objects.filter(cooperative_id=member.cooperative_id, account=account)
+        since = txns.filter(date__gte=date_from).aggregate(s=_signed())["s"] or 0
+        opening = account.balance - since
+        balance, credits, debits, rows = opening, 0, 0, []
+        for txn in (
+            txns.filter(date__gte=date_from, date__lte=date_to)
+            .select_related("entry")
+            .order_by("date", "id")
+        ):
+            amount = txn.signed_amount
+            balance += amount
+            credits += max(amount, 0)
+            debits += max(-amount, 0)
+            rows.append(StatementRow(txn, max(amount, 0), max(-amount, 0), balance))
+        out.append(Statement(kind, account, opening, balance, credits, debits, rows))
+    return out
+
+
+@dataclass(frozen=True)
+class PositionRow:
+    kind: str
+    accounts: int
+    open_accounts: int
+    balance: int
+
+
+def position(*, cooperative: Cooperative) -> list[PositionRow]:
+    """The cooperative's savings by kind: number of accounts and total balance."""
+    rows = {
+        r["kind"]: r
+        for r in SavingsAccount.objects.filter(cooperative=cooperative)
+        .values("kind")
+        .annotate(
+            n=Count("id"),
+            open=Count("id", filter=Q(status=SavingsAccount.Status.OPEN)),
+            total=Sum("balance"),
+        )
+    }
+    return [
+        PositionRow(
+            kind,
+            rows.get(kind, {}).get("n", 0),
+            rows.get(kind, {}).get("open", 0),
+            rows.get(kind, {}).get("total") or 0,
+        )
+        for kind in Kind.values
+    ]
+
+
+@dataclass(frozen=True)
+class ReconciliationRow:
+    kind: str
+    accounts: tuple[str, ...]
+    subledger: int  # sum of the members' account balances
+    ledger: int  # the control accounts' credit balance from the monthly snapshots
+
+    @property
+    def difference(self) -> int:
+        return self.subledger - self.ledger
+
+
+def reconciliation(*, cooperative: Cooperative) -> list[ReconciliationRow]:
+    """Sum of the members' balances per kind against the GL balance of its control accounts
+    (3-101/2-111 pokok, 3-102/2-112 wajib, 2-101 sukarela), read from the AccountMonth
+    snapshots. The difference must be zero."""
+    balances = {p.kind: p.balance for p in position(cooperative=cooperative)}
+    gl = {
+        r["account__code"]: (r["c"] or 0) - (r["d"] or 0)
+        for r in AccountMonth.objects.filter(
+            cooperative=cooperative,
+            account__code__in=[c for codes in rules.CONTROL_ACCOUNTS.values() for c in codes],
+        )
+        .values("account__code")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+    }
+    return [
+        ReconciliationRow(kind, codes, balances[kind], sum(gl.get(c, 0) for c in codes))
+        for kind, codes in rules.CONTROL_ACCOUNTS.items()
+    ]
+
+
+def subledger_mismatches(*, cooperative: Cooperative) -> list[tuple[SavingsAccount, int]]:
+    """Accounts whose balance differs from the sum of the journal lines carrying their id on the
+    control accounts (a scan of those lines: for the report page, not for every request)."""
+    codes = [c for codes in rules.CONTROL_ACCOUNTS.values() for c in codes]
+    posted = {
+        r["subledger_id"]: (r["c"] or 0) - (r["d"] or 0)
+        for r in JournalLine.objects.filter(
+            cooperative=cooperative, subledger_kind="savings", account__code__in=codes
+        )
+        .values("subledger_id")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+    }
+    out = []
+    for account in SavingsAccount.objects.filter(cooperative=cooperative).select_related("member"):
+        booked = posted.get(str(account.public_id), 0)
+        if booked != account.balance:
+            out.append((account, booked))
+    return out
+
+
+# -- bills and arrears ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Collection:
+    billed: int
+    paid: int
+    outstanding: int
+    bills: int
+    open_bills: int
+    members_in_arrears: int
+
+    @property
+    def rate(self) -> Decimal | None:
+        return rules.collection_rate(billed=self.billed, paid=self.paid)
+
+
+def _live_bills(cooperative: Cooperative, period: str = "") -> QuerySet[Bill]:
+    bills = Bill.objects.filter(cooperative=cooperative).exclude(status=Bill.Status.CANCELLED)
+    return bills.filter(period=period) if period else bills
+
+
+def collection(*, cooperative: Cooperative, period: str = "") -> Collection:
+    """Billed, paid and outstanding (all periods, or one), with the collection rate."""
+    bills = _live_bills(cooperative, period)
+    totals = bills.aggregate(
+        billed=Sum("amount"),
+        paid=Sum("paid_amount"),
+        n=Count("id"),
+        open=Count("id", filter=Q(status__in=OPEN_BILLS)),
+        members=Count("member", filter=Q(status__in=OPEN_BILLS), distinct=True),
+    )
+    billed, paid = totals["billed"] or 0, totals["paid"] or 0
+    return Collection(billed, paid, billed - paid, totals["n"], totals["open"], totals["members"])
+
+
+@dataclass(frozen=True)
+class Arrears:
+    member_id: int
+    public_id: uuid.UUID
+    number: int | None
+    full_name: str
+    bills: int
+    outstanding: int
+    oldest: str
+
+
+def arrears(*, cooperative: Cooperative, limit: int | None = None) -> list[Arrears]:
+    """Members with open bills, largest arrears first."""
+    rows = (
+        Bill.objects.filter(cooperative=cooperative, status__in=OPEN_BILLS)
+        .values("member_id", "member__public_id", "member__number", "member__full_name")
+        .annotate(
+            n=Count("id"),
+            due=Sum(F("amount") - F("paid_amount")),
+            oldest=Min("period"),
+        )
+        .order_by("-due", "member__number")
+    )
+    if limit:
+        rows = rows[:limit]
+    return [
+        Arrears(
+            r["member_id"],
+            r["member__public_id"],
+            r["member__number"],
+            r["member__full_name"],
+            r["n"],
+            r["due"] or 0,
+            r["oldest"],
+        )
+        for r in rows
+    ]
+
+
+def bill_periods(*, cooperative: Cooperative) -> list[dict]:
+    """Per period: bills, billed, paid and the collection rate, newest first."""
+    rows = (
+        _live_bills(cooperative)
+        .values("period")
+        .annotate(n=Count("id"), billed=Sum("amount"), paid=Sum("paid_amount"))
+        .order_by("-period")
+    )
+    return [
+        {**r, "rate": rules.collection_rate(billed=r["billed"] or 0, paid=r["paid"] or 0)}
+        for r in rows
+    ]
+
+
+def month_runs(*, cooperative: Cooperative) -> QuerySet[MonthRun]:
+    return MonthRun.objects.filter(cooperative=cooperative).order_by("-period", "kind")
+
+
+# -- the member app -------------------------------------------------------------------------
+
+
+def memberships(*, user) -> QuerySet[Member]:
+    """The caller's active memberships (matched by Member.user)."""
+    return Member.objects.filter(user=user, status=Member.Status.ACTIVE).select_related(
+        "cooperative"
+    )
+
+
+def my_accounts(*, user) -> QuerySet[SavingsAccount]:
+    return (
+        SavingsAccount.objects.filter(member__in=memberships(user=user))
+        .select_related("member__cooperative")
+        .order_by("member__cooperative_id", "kind")
+    )
+
+
+def my_transactions(*, user) -> QuerySet[Txn]:
+    return (
+        Txn.objects.filter(account__member__in=memberships(user=user))
+        .select_related("account__member__cooperative", "entry")
+        .order_by("-date", "-id")
+    )
+
+
+def my_bills(*, user) -> QuerySet[Bill]:
+    return (
+        Bill.objects.filter(member__in=memberships(user=user))
+        .select_related("member__cooperative")
+        .order_by("-period", "kind")
+    )
