@@ -1,0 +1,66 @@
+"""Errors of the membership services: stable codes for machines, translated messages for people."""
+
+from django.utils.translation import gettext_lazy as _
+
+from kopdes.core.errors import Conflict, DomainError, ValidationFailed
+
+
+class InvalidMember(ValidationFailed):
+    """One or more fields of a registration or change are not valid (`fields` says which)."""
+
+    code = "member.invalid"
+
+
+class OutsideVillage(DomainError):
+    """The membership rule: a Koperasi Desa/Kelurahan serves the people of its own desa/kelurahan."""
+
+    code = "member.outside_village"
+    status = 422
+    message = _(
+        "Only residents of %(village)s can join this cooperative: the domicile given is "
+        "%(domicile)s. Ask the person to join the cooperative of their own desa/kelurahan."
+    )
+
+
+class UnknownVillage(ValidationFailed):
+    code = "member.unknown_village"
+    message = _("There is no desa/kelurahan with the code %(code)s.")
+
+
+class NikTaken(Conflict):
+    code = "member.nik_taken"
+    message = _("A person with this NIK is already registered in this cooperative (%(name)s).")
+
+
+class AlreadyRequested(Conflict):
+    code = "member.already_requested"
+    message = _("You already have a membership or a pending request in this cooperative.")
+
+
+class StatusChangeNotAllowed(Conflict):
+    code = "member.status_change_not_allowed"
+    message = _("A member whose status is %(current)s cannot become %(target)s.")
+
+
+class InvalidKtpPhoto(ValidationFailed):
+    code = "member.invalid_ktp_photo"
+
+
+class NoCooperativeHere(DomainError):
+    code = "member.no_cooperative"
+    status = 404
+    message = _("There is no cooperative for the desa/kelurahan %(code)s yet.")
+
+
+class InvalidImportFile(ValidationFailed):
+    """The file itself cannot be read (not a row's problem: those go in the dry-run report)."""
+
+    code = "member.import_file_invalid"
+
+
+class ImportHasBadRows(Conflict):
+    code = "member.import_has_bad_rows"
+    message = _(
+        "%(count)s rows have problems, so nothing was imported. Fix them, or choose to import "
+        "only the good rows."
+    )
