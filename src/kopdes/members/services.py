@@ -115,6 +115,7 @@ def _clean_person(
     phone: str,
     occupation: str,
     kk_number: str,
+    known: rules.KnownRegions | None = None,
 ) -> tuple[dict[str, Any], list[dict]]:
     """Check and normalise a person's data. Returns (clean values, NIK warnings); raises
     InvalidMember with every field's problems at once."""
@@ -143,6 +144,7 @@ def _clean_person(
         nik=nik,
         sex=sex,
         birth_date=birth_date if "birth_date" not in errors else None,
+        known=known,
     )
     if check.errors:
         errors["nik"] = [issue.message for issue in check.errors]
