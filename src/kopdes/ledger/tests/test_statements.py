@@ -425,7 +425,7 @@ def test_cash_flow_splits_mixed_entries_exactly(coop_a):
         source_kind="manual",
     )
     report = statements.cash_flow(cooperative=coop_a, period=MARCH)
-    operating, investing, financing = report.sections
+    operating, _investing, financing = report.sections
     assert flows(operating) == {"4-901": (333_333, 0)}
     assert flows(financing) == {"2-201": (333_334, 0), "3-101": (333_334, 0)}
     assert report.net_change[0] == 1_000_001 and report.balanced
