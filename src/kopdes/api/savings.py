@@ -1,1 +1,170 @@
-"""Filled in by the members and savings work."""
+"""The member app's savings: balances by kind, transactions, bills, for the caller's own active
+memberships (matched by Member.user). Nobody sees anyone else's savings here: the reads are
+scoped by the token's person, not by an id in the URL."""
+
+from datetime import date
+from uuid import UUID
+
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from kopdes.api.base import api, errors
+from kopdes.savings import selectors
+
+router = Router(tags=["savings"])
+
+
+class CooperativeRef(Schema):
+    id: UUID
+    name: str
+    village_code: str
+
+
+class Balances(Schema):
+    pokok: int
+    wajib: int
+    sukarela: int
+
+
+class MembershipSavings(Schema):
+    cooperative: CooperativeRef
+    member_id: UUID
+    niak: str
+    balances: Balances
+    total: int
+    arrears: int = Field(description="Open simpanan bills (pokok, wajib), in rupiah")
+
+
+class MySavingsOut(Schema):
+    memberships: list[MembershipSavings]
+
+
+class TransactionOut(Schema):
+    id: UUID
+    cooperative_id: UUID
+    savings: str = Field(description="pokok, wajib or sukarela")
+    type: str = Field(
+        description="deposit, withdrawal, transfer_in, transfer_out, interest, refund, bill_payment"
+    )
+    amount: int = Field(description="Rupiah; always positive, the type says the direction")
+    balance_after: int
+    date: date
+    receipt: str
+    journal: str = Field(description="The journal entry, e.g. JU-000123")
+    journal_hash: str = Field(description="The entry's short hash, to check in the public ledger")
+
+
+class TransactionPage(Schema):
+    count: int
+    items: list[TransactionOut]
+
+
+class BillOut(Schema):
+    id: UUID
+    cooperative_id: UUID
+    savings: str
+    period: str
+    amount: int
+    paid_amount: int
+    outstanding: int
+    status: str
+
+
+class BillPage(Schema):
+    count: int
+    items: list[BillOut]
+
+
+class Paging(Schema):
+    offset: int = Field(0, ge=0, le=1_000_000)
+    limit: int = Field(50, ge=1, le=200)
+
+
+class BillFilter(Paging):
+    open_only: bool = Field(False, description="Only unpaid and partly paid bills")
+
+
+@router.get("/savings", response={200: MySavingsOut, **errors(401)})
+def my_savings(request):
+    """Balances of simpanan pokok, wajib and sukarela in each cooperative where the caller is an
+    active member."""
+    memberships = list(selectors.memberships(user=request.user))
+    accounts = {}
+    for account in selectors.my_accounts(user=request.user):
+        accounts.setdefault(account.member_id, {})[account.kind] = account.balance
+    arrears = {}
+    for bill in selectors.my_bills(user=request.user).filter(status__in=selectors.OPEN_BILLS):
+        arrears[bill.member_id] = arrears.get(bill.member_id, 0) + bill.outstanding
+    out = []
+    for member in memberships:
+        balances = {
+            k: accounts.get(member.pk, {}).get(k, 0) for k in ("pokok", "wajib", "sukarela")
+        }
+        out.append(
+            {
+                "cooperative": {
+                    "id": member.cooperative.public_id,
+                    "name": member.cooperative.name,
+                    "village_code": member.cooperative.village_id,
+                },
+                "member_id": member.public_id,
+                "niak": member.niak,
+                "balances": balances,
+                "total": sum(balances.values()),
+                "arrears": arrears.get(member.pk, 0),
+            }
+        )
+    return {"memberships": out}
+
+
+@router.get("/savings/transactions", response={200: TransactionPage, **errors(401)})
+def my_transactions(request, paging: Query[Paging]):
+    """The caller's savings transactions, newest first, `offset`/`limit` paginated."""
+    rows = selectors.my_transactions(user=request.user)
+    page = rows[paging.offset : paging.offset + paging.limit]
+    return {
+        "count": rows.count(),
+        "items": [
+            {
+                "id": t.public_id,
+                "cooperative_id": t.account.member.cooperative.public_id,
+                "savings": t.account.kind,
+                "type": t.kind,
+                "amount": t.amount,
+                "balance_after": t.balance_after,
+                "date": t.date,
+                "receipt": t.receipt_label,
+                "journal": str(t.entry),
+                "journal_hash": t.entry.short_hash,
+            }
+            for t in page
+        ],
+    }
+
+
+@router.get("/bills", response={200: BillPage, **errors(401)})
+def my_bills(request, filters: Query[BillFilter]):
+    """The caller's simpanan bills (wajib monthly, pokok once), newest period first."""
+    rows = selectors.my_bills(user=request.user)
+    if filters.open_only:
+        rows = rows.filter(status__in=selectors.OPEN_BILLS)
+    page = rows[filters.offset : filters.offset + filters.limit]
+    return {
+        "count": rows.count(),
+        "items": [
+            {
+                "id": b.public_id,
+                "cooperative_id": b.member.cooperative.public_id,
+                "savings": b.kind,
+                "period": b.period,
+                "amount": b.amount,
+                "paid_amount": b.paid_amount,
+                "outstanding": b.outstanding,
+                "status": b.status,
+            }
+            for b in page
+        ],
+    }
+
+
+api.add_router("/me", router)

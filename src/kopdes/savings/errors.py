@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from kopdes.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from kopdes.core.money import format_rupiah
 
 
 class InvalidAmount(ValidationFailed):
@@ -16,6 +17,11 @@ class InsufficientBalance(DomainError):
     message = _(
         "The balance is %(balance)s and at least %(minimum)s must stay; %(amount)s cannot be withdrawn."
     )
+
+    def render(self) -> str:
+        # Amounts stay integers in `details` (for the API); people read them as Rupiah.
+        amounts = {k: format_rupiah(v) if isinstance(v, int) else v for k, v in self.params.items()}
+        return str(self.message) % amounts
 
 
 class NotWithdrawable(DomainError):

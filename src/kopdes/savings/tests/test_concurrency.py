@@ -14,12 +14,16 @@ from kopdes.savings.errors import InsufficientBalance
 from kopdes.savings.models import SavingsAccount, SavingsTransaction
 from kopdes.savings.tests.factories import make_member
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="row locks are a PostgreSQL matter; SQLite serialises writers",
+    ),
+]
 
 
 def test_parallel_withdrawals_never_overdraw(place_a):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks are a PostgreSQL matter; SQLite serialises writers")
     coop = place_a.cooperative
     member = make_member(coop)
     day = date(2026, 4, 2)
