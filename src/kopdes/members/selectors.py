@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core.errors import NotFound
@@ -83,7 +83,7 @@ def member_list(
         rows = rows.filter(sex=sex)
     if joined_year:
         rows = rows.filter(joined_on__year=joined_year)
-    return rows.order_by("number", "full_name", "id")
+    return rows.order_by(F("number").asc(nulls_last=True), "full_name", "id")
 
 
 def status_counts(*, cooperative: Cooperative) -> dict[str, int]:
