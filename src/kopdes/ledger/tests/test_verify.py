@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
+from django.utils import translation
 
 from kopdes.ledger import chain, checkpoints, services, signing
 from kopdes.ledger.models import Checkpoint, JournalEntry, JournalLine
@@ -33,6 +34,13 @@ def post(coop, amount, memo="Setoran", day=D1):
         lines=[Line("1-102", debit=amount), Line("3-103", credit=amount)],
         source_kind="test",
     )
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The assertions read the English messages, whatever translations exist."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
