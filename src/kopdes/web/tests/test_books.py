@@ -83,6 +83,25 @@ def test_cross_tenant_pages_are_404(
         cross_tenant(client, person, url(name, coop_b))
 
 
+def test_entry_page_by_role(client, place_a, dinas):
+    coop = place_a.cooperative
+    entry = post_entry(coop)
+    target = url("journal_entry", coop, entry.public_id)
+    for person, status in [
+        (place_a.ketua, 200),
+        (place_a.pengawas, 200),
+        (dinas, 200),
+        (place_a.kasir, 404),
+        (place_a.anggota, 404),
+    ]:
+        client.force_login(person)
+        assert client.get(target).status_code == status
+    client.force_login(place_a.kasir)
+    reverse_url = url("journal_reverse", coop, entry.public_id)
+    assert client.post(reverse_url, {"date": "2026-05-01"}).status_code == 404
+    assert not JournalEntry.objects.filter(reverses=entry).exists()
+
+
 def test_anonymous_is_sent_to_login(client, coop_a):
     response = client.get(url("journal", coop_a))
     assert response.status_code == 302 and "/masuk/" in response["Location"]
