@@ -42,6 +42,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kopdes.accounts.access import Capability, capabilities
@@ -498,9 +499,12 @@ class Problem:
     def __str__(self) -> str:
         where = self.cooperative
         if self.number is not None:
-            where += f" JU-{self.number:06d} (entry {self.number})"
+            where += " " + gettext("JU-%(padded)s (entry %(number)s)") % {
+                "padded": f"{self.number:06d}",
+                "number": self.number,
+            }
         if self.checkpoint is not None:
-            where += f" checkpoint {self.checkpoint.isoformat()}"
+            where += " " + gettext("checkpoint %(day)s") % {"day": self.checkpoint.isoformat()}
         return f"{where}: {self.what}"
 
 
@@ -542,26 +546,39 @@ def ledger_verify(*, cooperative: Cooperative, verifier: signing.Verifier | None
         n = row.number
         if n != expected_number:
             problem(
-                f"numbers jump from {expected_number - 1} to {n}: entries are missing", number=n
+                gettext("numbers jump from %(last)s to %(number)s: entries are missing")
+                % {"last": expected_number - 1, "number": n},
+                number=n,
             )
         if row.prev_hash != prev:
             problem(
-                f"prev_hash {row.prev_hash[:16]}… does not link to the entry before it "
-                f"({prev[:16]}…)",
+                gettext("prev_hash %(stored)s… does not link to the entry before it (%(wanted)s…)")
+                % {"stored": row.prev_hash[:16], "wanted": prev[:16]},
                 number=n,
             )
         recomputed = hashlib.sha256(row.canonical).hexdigest()
         if recomputed != row.entry_hash:
             problem(
-                "the stored row no longer matches its hash (stored "
-                f"{row.entry_hash[:16]}…, recomputed {recomputed[:16]}…): date, memo, source, "
-                "actor, accounts, amounts or units were changed after posting",
+                gettext(
+                    "the stored row no longer matches its hash (stored %(stored)s…, "
+                    "recomputed %(recomputed)s…): date, memo, source, actor, accounts, amounts "
+                    "or units were changed after posting"
+                )
+                % {"stored": row.entry_hash[:16], "recomputed": recomputed[:16]},
                 number=n,
             )
         if row.line_count < 2 or row.debit != row.credit or row.total != row.debit:
             problem(
-                f"lines do not balance to the total: {row.line_count} lines, debit "
-                f"{row.debit}, credit {row.credit}, total {row.total}",
+                gettext(
+                    "lines do not balance to the total: %(lines)s lines, debit %(debit)s, "
+                    "credit %(credit)s, total %(total)s"
+                )
+                % {
+                    "lines": row.line_count,
+                    "debit": row.debit,
+                    "credit": row.credit,
+                    "total": row.total,
+                },
                 number=n,
             )
         expected_number, prev = n + 1, row.entry_hash
@@ -569,11 +586,14 @@ def ledger_verify(*, cooperative: Cooperative, verifier: signing.Verifier | None
     sequence = Sequence.objects.filter(cooperative=cooperative, name=JOURNAL_SEQUENCE).first()
     if rows and (sequence is None or sequence.last_value != rows[-1].number):
         problem(
-            f"the journal sequence stands at {sequence.last_value if sequence else 0} but the "
-            f"last entry is {rows[-1].number}: entries were deleted or added outside posting"
+            gettext(
+                "the journal sequence stands at %(sequence)s but the last entry is %(last)s: "
+                "entries were deleted or added outside posting"
+            )
+            % {"sequence": sequence.last_value if sequence else 0, "last": rows[-1].number}
         )
     elif rows and sequence.last_hash != rows[-1].entry_hash:
-        problem("the journal sequence's last hash is not the last entry's hash")
+        problem(gettext("the journal sequence's last hash is not the last entry's hash"))
     journal = Journal(rows)
     del rows
     _verify_checkpoints(cooperative, journal, verifier or signing.platform_key().verifier, report)
@@ -597,36 +617,51 @@ def _verify_checkpoints(
             text = signing.open_note(checkpoint.note, verifier)
             body = parse_checkpoint_text(text)
         except signing.NoteError as exc:
-            found.append(f"the signature does not verify with the platform key ({exc})")
+            found.append(
+                gettext("the signature does not verify with the platform key (%(why)s)")
+                % {"why": exc}
+            )
             body = None
         except ValueError as exc:
-            found.append(f"the note is not a checkpoint ({exc})")
+            found.append(gettext("the note is not a checkpoint (%(why)s)") % {"why": exc})
             body = None
         root = roots.get(checkpoint.tree_size)
         if checkpoint.tree_size != plan.tree_size:
             found.append(
-                f"tree size {checkpoint.tree_size}, but {plan.tree_size} entries were posted by "
-                "the end of the day"
+                gettext(
+                    "tree size %(stored)s, but %(posted)s entries were posted by the end of the day"
+                )
+                % {"stored": checkpoint.tree_size, "posted": plan.tree_size}
             )
         if root is None:
-            found.append(f"the journal has fewer than {checkpoint.tree_size} entries")
+            found.append(
+                gettext("the journal has fewer than %(size)s entries")
+                % {"size": checkpoint.tree_size}
+            )
         elif checkpoint.root_hash != root.hex():
             found.append(
-                f"root {checkpoint.root_hash[:16]}… is not the root recomputed from the entries "
-                f"({root.hex()[:16]}…)"
+                gettext(
+                    "root %(stored)s… is not the root recomputed from the entries (%(recomputed)s…)"
+                )
+                % {"stored": checkpoint.root_hash[:16], "recomputed": root.hex()[:16]}
             )
         prev_hash = bytes.fromhex(previous.note_hash) if previous else GENESIS_NOTE_HASH
         if checkpoint.previous_id != (previous.pk if previous else None):
-            found.append("it does not point to the checkpoint of the day before it")
+            found.append(gettext("it does not point to the checkpoint of the day before it"))
         if note_hash(checkpoint.note) != checkpoint.note_hash:
-            found.append("note_hash is not the hash of the note")
+            found.append(gettext("note_hash is not the hash of the note"))
         if (checkpoint.day_count, checkpoint.day_debit_total) != (
             plan.day_count,
             plan.day_debit_total,
         ):
             found.append(
-                f"totals {checkpoint.day_count} / {checkpoint.day_debit_total}, recomputed "
-                f"{plan.day_count} / {plan.day_debit_total}"
+                gettext("totals %(count)s / %(debit)s, recomputed %(real_count)s / %(real_debit)s")
+                % {
+                    "count": checkpoint.day_count,
+                    "debit": checkpoint.day_debit_total,
+                    "real_count": plan.day_count,
+                    "real_debit": plan.day_debit_total,
+                }
             )
         if body is not None:
             expected = ParsedCheckpoint(
@@ -644,7 +679,10 @@ def _verify_checkpoints(
                 if getattr(body, name) != getattr(expected, name)
             ]
             if differs:
-                found.append("the signed note disagrees on " + ", ".join(differs))
+                found.append(
+                    gettext("the signed note disagrees on %(fields)s")
+                    % {"fields": ", ".join(differs)}
+                )
         if found:
             report.problems.append(
                 Problem(
