@@ -1,1 +1,93 @@
-"""Filled in by the members and savings work."""
+"""Membership for the member app: ask to join the cooperative of one's village, and one's
+memberships with their status and member number (NIAK)."""
+
+from datetime import date
+from uuid import UUID
+
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from kopdes.api.base import api, errors
+from kopdes.members import selectors, services
+
+router = Router(tags=["members"])
+
+
+class MembershipRequestIn(Schema):
+    village_code: str = Field(
+        ..., max_length=13, description="The desa/kelurahan code, e.g. 36.03.01.2003"
+    )
+    full_name: str = Field(..., max_length=150)
+    nik: str = Field(..., max_length=20, description="16 digits, as on the KTP")
+    sex: str = Field(..., pattern="^[FM]$", description="F (female) or M (male)")
+    birth_date: date
+    birth_place: str = Field("", max_length=100)
+    address: str = Field(..., max_length=300)
+    phone: str = Field("", max_length=20, description="Defaults to the account's number")
+    occupation: str = Field("", max_length=100)
+    kk_number: str = Field("", max_length=20)
+
+
+class CooperativeRef(Schema):
+    id: UUID
+    name: str
+    village_code: str
+
+
+class MembershipOut(Schema):
+    id: UUID
+    cooperative: CooperativeRef
+    status: str
+    status_label: str
+    niak: str
+    full_name: str
+    requested_on: date
+    joined_on: date | None
+    ended_on: date | None
+    card_id: UUID | None = Field(None, description="Only once a member number is given")
+    warnings: list[str]
+
+
+def _out(member) -> dict:
+    cooperative = member.cooperative
+    return {
+        "id": member.public_id,
+        "cooperative": {
+            "id": cooperative.public_id,
+            "name": cooperative.name,
+            "village_code": cooperative.village_id,
+        },
+        "status": member.status,
+        "status_label": str(member.get_status_display()),
+        "niak": member.niak,
+        "full_name": member.full_name,
+        "requested_on": member.requested_on,
+        "joined_on": member.joined_on,
+        "ended_on": member.ended_on,
+        "card_id": member.card_id if member.number else None,
+        "warnings": selectors.warning_messages(member.nik_warnings),
+    }
+
+
+@router.post("/members/requests", response={201: MembershipOut, **errors(401, 404, 409)})
+def membership_request(request, payload: MembershipRequestIn):
+    """Ask to join the cooperative of a desa/kelurahan. Only its residents can join (422
+    `member.outside_village` otherwise); the request waits for an officer's approval.
+
+    409 `member.already_requested` when the caller already has a membership or a pending
+    request there, `member.nik_taken` when the NIK is already registered there; 404
+    `member.no_cooperative` when the village has no cooperative; 422 for invalid fields (the NIK
+    is checked against the sex and date of birth).
+    """
+    member = services.member_request(actor=request.user, **payload.dict())
+    member = selectors.memberships_of(user=request.user).get(pk=member.pk)
+    return Status(201, _out(member))
+
+
+@router.get("/me/memberships", response={200: list[MembershipOut], **errors(401)})
+def my_memberships(request):
+    """The caller's memberships and requests, in every cooperative, oldest first."""
+    return [_out(m) for m in selectors.memberships_of(user=request.user)]
+
+
+api.add_router("/", router)
