@@ -8,13 +8,77 @@ from kopdes.accounts.models import Role
 from kopdes.accounts.selectors import roles_of
 
 
+def _cooperative_menu() -> list[tuple[str, str, Capability, set[str]]]:
+    """(landing URL name, label, capability needed, URL names that mark the item active)."""
+    return [
+        (
+            "cooperative",
+            _("Profile"),
+            Capability.VIEW,
+            {"cooperative", "cooperative_edit", "business_unit_add"},
+        ),
+        ("officers", _("Officers"), Capability.VIEW, {"officers", "role_end", "employee_add"}),
+        (
+            "members",
+            _("Members"),
+            Capability.VIEW_MEMBERS,
+            {"members", "member", "member_new", "member_requests", "member_import", "member_card"},
+        ),
+        (
+            "savings_bills",
+            _("Savings"),
+            Capability.VIEW_MEMBERS,
+            {
+                "savings_bills",
+                "savings_deposit",
+                "savings_withdraw",
+                "savings_transfer",
+                "savings_receipt",
+                "member_savings",
+                "savings_statement",
+            },
+        ),
+        (
+            "journal",
+            _("Books"),
+            Capability.VIEW_BOOKS,
+            {
+                "journal",
+                "journal_entry",
+                "accounts",
+                "manual_journals",
+                "periods",
+                "posting_rules",
+                "savings_reconciliation",
+                "savings_position",
+            },
+        ),
+        (
+            "statements",
+            _("Reports"),
+            Capability.VIEW_BOOKS,
+            {
+                "statements",
+                "trial_balance",
+                "general_ledger",
+                "balance_sheet",
+                "income_statement",
+                "equity_changes",
+                "cash_flow",
+            },
+        ),
+        ("policy", _("Policy (AD/ART)"), Capability.VIEW, {"policy"}),
+        ("audit", _("Audit log"), Capability.VIEW_AUDIT, {"audit"}),
+    ]
+
+
 def build_navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     match = getattr(request, "resolver_match", None)
     kwargs = match.kwargs if match else {}
-    url_name = match.url_name if match else ""
+    url_name = (match.url_name if match else "") or ""
     current_id = str(kwargs.get("cooperative_id", ""))
 
     places, seen = [], set()
@@ -49,19 +113,13 @@ def build_navigation(request) -> dict:
         current_place = cooperative.name
         role_labels = [Role.Kind(r.kind).label for r in roles if r.cooperative_id == cooperative.pk]
         allowed = capabilities(user, cooperative)
-        pages = [
-            ("cooperative", _("Profile"), Capability.VIEW),
-            ("officers", _("Officers"), Capability.VIEW),
-            ("policy", _("Policy (AD/ART)"), Capability.VIEW),
-            ("audit", _("Audit log"), Capability.VIEW_AUDIT),
-        ]
         items = [
             {
                 "label": label,
                 "url": reverse(f"web:{name}", args=[cooperative.public_id]),
-                "active": url_name == name,
+                "active": url_name in group,
             }
-            for name, label, need in pages
+            for name, label, need, group in _cooperative_menu()
             if need in allowed
         ]
     elif in_supervision:

@@ -172,8 +172,13 @@ def test_navigation_and_place_switcher(client, place_a, coop_b):
     response = client.get(url("cooperative", place_a.cooperative))
     places = response.context["nav_places"]
     assert [p["current"] for p in places] == [True, False]
-    labels = [item["label"] for item in response.context["nav_items"]]
-    assert len(labels) == 3  # profile, officers, policy; no audit log for a kasir
+    urls = [item["url"] for item in response.context["nav_items"]]
+    # A kasir: profile, officers, members, savings, policy; no books, reports or audit log.
+    assert len(urls) == 5
+    assert (
+        url("audit", place_a.cooperative) not in urls
+        and url("journal", place_a.cooperative) not in urls
+    )
 
 
 def test_employee_role_end_and_units(client, place_a, coop_b):
