@@ -9,6 +9,7 @@ shapes. NIAKs are gapless because they come from the ledger's `Sequence` row "ni
 a row lock only at the moment a member becomes active.
 """
 
+import unicodedata
 import uuid
 from datetime import date
 from typing import Any
@@ -120,8 +121,20 @@ def _clean_person(
     """Check and normalise a person's data. Returns (clean values, NIK warnings); raises
     InvalidMember with every field's problems at once."""
     errors: dict[str, list[str]] = {}
+    for key, value in (
+        ("full_name", full_name),
+        ("birth_place", birth_place),
+        ("address", address),
+        ("occupation", occupation),
+    ):
+        if value and any(
+            unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\t\n\r" for ch in str(value)
+        ):
+            errors[key] = [_("Remove the control characters from this text.")]
     full_name = " ".join((full_name or "").split())
-    if not full_name:
+    if "full_name" in errors:
+        pass
+    elif not full_name:
         errors["full_name"] = [_("Enter the full name as on the KTP.")]
     elif len(full_name) > 150:
         errors["full_name"] = [_("The name is too long (at most 150 characters).")]
@@ -134,7 +147,9 @@ def _clean_person(
     elif birth_date.year < 1900:
         errors["birth_date"] = [_("The date of birth is too far in the past.")]
     address = " ".join((address or "").split())
-    if not address:
+    if "address" in errors:
+        pass
+    elif not address:
         errors["address"] = [_("Enter the address (street, RT/RW).")]
     elif len(address) > 300:
         errors["address"] = [_("The address is too long (at most 300 characters).")]
