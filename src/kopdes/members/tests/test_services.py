@@ -137,6 +137,7 @@ def test_approving_twice_is_refused(place_a):
         ({"nik": "3603014713850001"}, InvalidMember, "nik"),
         ({"nik": "3603014703850000"}, InvalidMember, "nik"),
         ({"full_name": "  "}, InvalidMember, "full_name"),
+        ({"full_name": "Budi\x00"}, InvalidMember, "full_name"),  # PostgreSQL refuses NUL
         ({"address": ""}, InvalidMember, "address"),
         ({"sex": "X"}, InvalidMember, "sex"),
         ({"birth_date": date(2027, 1, 1)}, InvalidMember, "birth_date"),
