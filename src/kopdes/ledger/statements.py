@@ -336,17 +336,22 @@ def movements(cooperative: Cooperative, start: date | None, end: date) -> Moveme
 
 def closing_movements(cooperative: Cooperative, start: date, end: date) -> Movements:
     """The year-end closing entries' lines dated `start`..`end` (one entry a year at most)."""
-    entries = JournalEntry.objects.filter(
-        cooperative=cooperative, source_kind=YEAR_END_SOURCE, date__range=(start, end)
-    ).values("pk")
-    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    _add(
-        totals,
-        JournalLine.objects.filter(cooperative=cooperative, entry_id__in=entries)
-        .values("account_id")
-        .annotate(d=Sum("debit"), c=Sum("credit"))
-        .values_list("account_id", "d", "c"),
+    entries = list(
+        JournalEntry.objects.filter(
+            cooperative=cooperative, source_kind=YEAR_END_SOURCE, date__range=(start, end)
+        ).values_list("pk", flat=True)
     )
+    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    if entries:
+        # By the entries' own ids (already this cooperative's): the database reads their lines
+        # by the entry index, not every line of the cooperative.
+        _add(
+            totals,
+            JournalLine.objects.filter(entry_id__in=entries)
+            .values("account_id")
+            .annotate(d=Sum("debit"), c=Sum("credit"))
+            .values_list("account_id", "d", "c"),
+        )
     return {k: (v[0], v[1]) for k, v in totals.items()}
 
 
@@ -970,6 +975,8 @@ class CashFlow:
 
 def _split_over(amount: int, weights: dict[int, int]) -> dict[int, int]:
     keys = [k for k, w in weights.items() if w > 0]
+    if len(keys) == 1:  # the common case, without allocate()'s Decimal arithmetic
+        return {keys[0]: amount}
     return dict(zip(keys, allocate(amount, [weights[k] for k in keys]), strict=True))
 
 
@@ -993,9 +1000,13 @@ def cash_flows(
         cooperative=cooperative, account_id__in=list(cash), date__range=(start, end)
     ).values("entry_id")
     per_entry: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for entry_id, account_id, debit, credit in JournalLine.objects.filter(
-        cooperative=cooperative, entry_id__in=touching, date__range=(start, end)
-    ).values_list("entry_id", "account_id", "debit", "credit"):
+    for entry_id, account_id, debit, credit in (
+        JournalLine.objects.filter(
+            cooperative=cooperative, entry_id__in=touching, date__range=(start, end)
+        )
+        .order_by()
+        .values_list("entry_id", "account_id", "debit", "credit")
+    ):  # no sort needed
         per_entry[entry_id][account_id] += debit - credit
     flows: dict[tuple[str, int], int] = defaultdict(int)
     result_kinds = (Account.Kind.INCOME, Account.Kind.EXPENSE)
