@@ -3,8 +3,8 @@
 For each cooperative, from the day its Rp100 juta of CSR capital reached the bank (the first 60
 villages by code in October 2025, the other 214 on 6 December 2025, domain.md section 1) to
 LAST_DAY: cash drawn for the office, working capital handed to the sembako and LPG 3 kg gerai,
-weekly stock purchases, weekly recaps of cash sales to members and non-members with their cost of
-goods (margins of 8-15%), takings handed back to the office, monthly honor, listrik and transport,
+fortnightly stock purchases, weekly (LPG: fortnightly) recaps of cash sales to members and
+non-members with their cost of goods (margins of 8-15%), takings handed back to the office, monthly honor, listrik and transport,
 surplus cash deposited in the bank, the 2025 year-end closing, and a few duplicated entries
 corrected by reversal. Every month through LAST_CLOSED is closed; the current month stays open.
 
@@ -204,8 +204,9 @@ def plan_year(*, rules: dict[tuple[str, str], PostingRule], seed: str, first_rou
     books = Books(rules=rules, rng=rng)
     start = date(2025, 10, rng.randint(6, 24)) if first_round else SECOND_ROUND_DAY
     scale = rng.randint(70, 140)  # percent: villages differ in size
-    sembako_target = _round_down(9_000_000 * scale // 100, 100_000)  # stock kept on the shelves
-    lpg_target = 120 * scale // 100  # cylinders
+    # Stock bought every other Monday: two weeks of sales.
+    sembako_target = _round_down(16_000_000 * scale // 100, 100_000)
+    lpg_target = 240 * scale // 100  # cylinders
     honor = rng.choice([2_000_000, 2_500_000, 3_000_000, 3_500_000])
     sembako, lpg = "Sembako", "LPG 3 kg"
 
@@ -232,7 +233,8 @@ def plan_year(*, rules: dict[tuple[str, str], PostingRule], seed: str, first_rou
             _year_end(books, 2025)
             year_end_done = True
         weekday = day.weekday()
-        if weekday == 0:  # Monday: restock
+        fortnight = day.isocalendar().week % 2 == 0
+        if weekday == 0 and fortnight:  # every other Monday: restock
             need = _round_down(sembako_target - books.balance[books.stock("sembako")], 10_000)
             if need > 500_000:
                 spend = books.ensure_unit(day, "sembako", sembako, need)
@@ -258,20 +260,17 @@ def plan_year(*, rules: dict[tuple[str, str], PostingRule], seed: str, first_rou
                         amount=cylinders * LPG_COST,
                     )
                     books.lpg_stock += cylinders
-        elif weekday == 5:  # Saturday: the week's sales recaps and the takings
+        elif weekday == 5:  # Saturday: the sales recaps (sembako weekly, LPG fortnightly)
             boost = 150 if RAMADAN_2026[0] <= day <= RAMADAN_2026[1] else 100
-            sell = rng.randint(55, 90) * boost // 100
-            cost = _round_down(books.balance[books.stock("sembako")] * min(sell, 95) // 100, 500)
+            sell = rng.randint(35, 50) * boost // 100
+            cost = _round_down(books.balance[books.stock("sembako")] * sell // 100, 500)
             if cost > 0:
                 books.sale_recap(day, "sembako", sembako, cost, rng.randint(800, 1500))
-            sold = books.lpg_stock * rng.randint(70, 95) // 100
+            sold = books.lpg_stock * rng.randint(70, 95) // 100 if not fortnight else 0
             if sold > 0:
                 margin_bp = (LPG_PRICE - LPG_COST) * 10_000 // LPG_COST
                 books.sale_recap(day, "lpg", lpg, sold * LPG_COST, margin_bp)
                 books.lpg_stock -= sold
-            if day.isocalendar().week % 2 == 0:
-                books.hand_over(day, "sembako", sembako, keep=sembako_target // 2)
-                books.hand_over(day, "lpg", lpg, keep=lpg_target * LPG_COST // 2)
         if day.day == 15:
             amount = _round_down(rng.randint(150_000, 450_000), 5_000)
             if books.ensure_office(day, amount):
@@ -309,7 +308,9 @@ def plan_year(*, rules: dict[tuple[str, str], PostingRule], seed: str, first_rou
             books.event(
                 day, "Honor pengurus dan pengelola gerai", "expense.cash", "5-201", amount=honor
             )
-        if (day + timedelta(days=1)).day == 1:  # month end: surplus office cash to the bank
+        if (day + timedelta(days=1)).day == 1:  # month end: takings and surplus to the bank
+            books.hand_over(day, "sembako", sembako, keep=sembako_target)
+            books.hand_over(day, "lpg", lpg, keep=lpg_target * LPG_COST)
             surplus = _round_down(books.balance[books.office] - 5_000_000, 500_000)
             if surplus > 0:
                 books.event(

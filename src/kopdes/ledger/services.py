@@ -309,6 +309,11 @@ def _add_to_snapshots(
         cursor.executemany(sql, params)
 
 
+_ENTRY_COLUMNS = (
+    "public_id, cooperative_id, number, date, memo, source_kind, source_id, idempotency_key, "
+    "request_hash, reverses_id, actor_id, actor_label, posted_at, posted_at_text, prev_hash, "
+    "entry_hash, total"
+)
 _LINE_COLUMNS = (
     "public_id, cooperative_id, entry_id, line_no, account_id, debit, credit, "
     "subledger_kind, subledger_id, business_unit_id, date"
@@ -326,17 +331,32 @@ def _insert_rows(
         return
     ops = connection.ops
     sqlite = connection.vendor == "sqlite"
-    fields = [f for f in JournalEntry._meta.concrete_fields if not f.primary_key]
     table = JournalEntry._meta.db_table
-    sql = (
-        f"INSERT INTO {table} ({', '.join(f.column for f in fields)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
+    posted_at = ops.adapt_datetimefield_value(entries[0].posted_at)  # one instant per run
     with connection.cursor() as cursor:
         cursor.executemany(
-            sql,
+            f"INSERT INTO {table} ({_ENTRY_COLUMNS}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * 17)})",
             [
-                tuple(f.get_db_prep_save(getattr(e, f.attname), connection) for f in fields)
+                (
+                    e.public_id.hex if sqlite else e.public_id,
+                    cooperative_id,
+                    e.number,
+                    ops.adapt_datefield_value(e.date),
+                    e.memo,
+                    e.source_kind,
+                    e.source_id,
+                    e.idempotency_key,
+                    e.request_hash,
+                    e.reverses_id,
+                    e.actor_id,
+                    e.actor_label,
+                    posted_at,
+                    e.posted_at_text,
+                    e.prev_hash,
+                    e.entry_hash,
+                    e.total,
+                )
                 for e in entries
             ],
         )
