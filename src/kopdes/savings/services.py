@@ -11,6 +11,7 @@ the receipt sequence, then the ledger's journal sequence (inside ledger.services
 means two services never wait for each other in a cycle.
 """
 
+import uuid
 from collections import defaultdict
 from collections.abc import Sequence as Seq
 from dataclasses import dataclass
@@ -56,7 +57,11 @@ from kopdes.savings.selectors import member_has_outstanding_loan
 RECEIPT_SEQUENCE = "savings_receipt"
 SUBLEDGER = "savings"
 CHANNELS = ("cash", "bank")
-INTEREST_LINES_PER_ENTRY = 2000  # journal line numbers are small integers; keep entries readable
+# Interest is posted in entries of at most this many member lines. Small entries on purpose: on
+# PostgreSQL the ledger's deferred balance trigger runs once per inserted line and sums all the
+# lines of its entry, so an entry of n lines costs n^2 at commit (2,000-line entries made a
+# 10,000-member run several times slower than 200-line ones).
+INTEREST_LINES_PER_ENTRY = 200
 Txn = SavingsTransaction
 
 
@@ -333,17 +338,78 @@ def _with_replay(cooperative: Cooperative, key: str | None, expect: dict, run) -
         return found
 
 
-def _store_balances(accounts: Seq[tuple[int, int]]) -> None:
-    """Write (account id, new balance) pairs computed under the accounts' row locks, in one
-    executemany (Django's bulk_update builds a CASE per row, which is slow for month-end runs)."""
-    if not accounts:
+def _insert(model, columns: Seq[str], rows: list[tuple], *, on_conflict: str = "") -> None:
+    """Plain INSERTs for month-end volumes (bills, interest credits, imports): Django's bulk_create
+    spends most of such a run building model instances and compiling SQL. SQLite takes one
+    executemany (in-process, no round trips); PostgreSQL multi-row statements of 1,000 rows.
+    `rows` hold database-ready values (see `_db_uuid`, `_db_date`, `_db_now`)."""
+    if not rows:
         return
+    table = model._meta.db_table
+    names = ", ".join(columns)
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.executemany(
+                f"INSERT INTO {table} ({names}) VALUES {one} {on_conflict}",  # noqa: S608
+                rows,
+            )
+            return
+        for start in range(0, len(rows), 1000):
+            batch = rows[start : start + 1000]
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(batch))} "  # noqa: S608
+                f"{on_conflict}",
+                [value for row in batch for value in row],
+            )
+
+
+def _db_uuid():
+    value = uuid.uuid4()
+    return value.hex if connection.vendor == "sqlite" else value
+
+
+def _db_date(day: date):
+    return connection.ops.adapt_datefield_value(day)
+
+
+def _db_now():
+    return connection.ops.adapt_datetimefield_value(timezone.now())
+
+
+TXN_COLUMNS = (
+    "public_id",
+    "cooperative_id",
+    "account_id",
+    "kind",
+    "channel",
+    "amount",
+    "balance_after",
+    "date",
+    "memo",
+    "entry_id",
+    "receipt_number",
+    "idempotency_key",
+    "actor_label",
+    "created_at",
+)
+
+
+def _store_balances(accounts: Seq[tuple[int, int]]) -> None:
+    """Write (account id, new balance) pairs computed under the accounts' row locks: one UPDATE
+    per few hundred accounts, joined to a VALUES list (both SQLite and PostgreSQL take it).
+    Django's bulk_update builds a CASE per row and executemany one statement per row; both are
+    several times slower for a month-end run over thousands of accounts."""
     table = SavingsAccount._meta.db_table
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {table} SET balance = %s WHERE id = %s",  # noqa: S608 - our table name
-            [(balance, pk) for pk, balance in accounts],
-        )
+        for start in range(0, len(accounts), 400):  # 800 parameters: under SQLite's old limit
+            batch = accounts[start : start + 400]
+            values = ", ".join(["(CAST(%s AS BIGINT), CAST(%s AS BIGINT))"] * len(batch))
+            cursor.execute(
+                f"WITH v(id, balance) AS (VALUES {values}) "  # noqa: S608 - our table name
+                f"UPDATE {table} SET balance = v.balance FROM v WHERE {table}.id = v.id",
+                [x for pk, balance in batch for x in (pk, balance)],
+            )
 
 
 def _store_bills(bills: Seq[Bill]) -> None:
@@ -869,9 +935,30 @@ def savings_movements_post_bulk(
             )
         )
     entries = ledger.journal_entries_post_bulk(cooperative=cooperative, drafts=drafts, actor=actor)
-    for row, entry in zip(rows, entries, strict=True):
-        row.entry = entry
-    Txn.objects.bulk_create(rows, batch_size=2000)
+    now = _db_now()
+    _insert(
+        Txn,
+        TXN_COLUMNS,
+        [
+            (
+                _db_uuid(),
+                cooperative.pk,
+                r.account.pk,
+                r.kind,
+                r.channel,
+                r.amount,
+                r.balance_after,
+                _db_date(r.date),
+                r.memo,
+                entry.pk,
+                r.receipt_number,
+                r.idempotency_key,
+                r.actor_label,
+                now,
+            )
+            for r, entry in zip(rows, entries, strict=True)
+        ],
+    )
     _store_balances([(a.pk, a.balance) for a in accounts.values()])
     _store_bills(list(touched.values()))
     audit_record(
@@ -886,7 +973,15 @@ def savings_movements_post_bulk(
             "bills_paid_on": len(touched),
         },
     )
-    return rows
+    return list(
+        Txn.objects.filter(
+            cooperative=cooperative,
+            receipt_number__gte=first_receipt,
+            receipt_number__lt=first_receipt + len(rows),
+        )
+        .select_related("entry", "account")
+        .order_by("receipt_number")
+    )
 
 
 # -- bills ------------------------------------------------------------------------------------
@@ -925,16 +1020,10 @@ def savings_bills_create(*, actor: Any, cooperative: Cooperative, month: str) ->
             "member_id", flat=True
         )
     )
-    new: list[Bill] = []
+    new: list[tuple[int, str, str, int]] = []  # (member, kind, period, amount)
     if policy.simpanan_wajib_amount > 0:
         new += [
-            Bill(
-                cooperative=cooperative,
-                member_id=pk,
-                kind=Kind.WAJIB,
-                period=period,
-                amount=policy.simpanan_wajib_amount,
-            )
+            (pk, Kind.WAJIB, period, policy.simpanan_wajib_amount)
             for pk, _joined in active
             if pk not in billed
         ]
@@ -953,16 +1042,28 @@ def savings_bills_create(*, actor: Any, cooperative: Cooperative, month: str) ->
             due = policy.simpanan_pokok_amount - paid.get(pk, 0)
             if pk not in has_pokok_bill and due > 0:
                 when = joined or first
-                new.append(
-                    Bill(
-                        cooperative=cooperative,
-                        member_id=pk,
-                        kind=Kind.POKOK,
-                        period=rules.month_text(when.year, when.month),
-                        amount=due,
-                    )
-                )
-    Bill.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+                new.append((pk, Kind.POKOK, rules.month_text(when.year, when.month), due))
+    now = _db_now()
+    # ON CONFLICT DO NOTHING: a concurrent run's bills stand (the unique constraints decide).
+    _insert(
+        Bill,
+        (
+            "public_id",
+            "cooperative_id",
+            "member_id",
+            "kind",
+            "period",
+            "amount",
+            "paid_amount",
+            "status",
+            "created_at",
+        ),
+        [
+            (_db_uuid(), cooperative.pk, pk, kind, when, amount, 0, Bill.Status.UNPAID, now)
+            for pk, kind, when, amount in new
+        ],
+        on_conflict="ON CONFLICT DO NOTHING",
+    )
     run, _created = MonthRun.objects.get_or_create(
         cooperative=cooperative,
         kind=MonthRun.Kind.BILLS,
@@ -970,7 +1071,7 @@ def savings_bills_create(*, actor: Any, cooperative: Cooperative, month: str) ->
         defaults={"actor_label": str(actor) if actor is not None else "system"},
     )
     MonthRun.objects.filter(pk=run.pk).update(
-        count=F("count") + len(new), total=F("total") + sum(b.amount for b in new)
+        count=F("count") + len(new), total=F("total") + sum(b[3] for b in new)
     )
     run.refresh_from_db()
     audit_record(
@@ -996,7 +1097,7 @@ def savings_interest_post(*, actor: Any, cooperative: Cooperative, month: str) -
     end-of-day balance earns rate/365. The cooperative's exact total is rounded once (half up)
     and allocated across the accounts by their exact shares (`core.money.allocate`), so the
     amount posted equals the sum of the members' interest. Posted on the month's last day as
-    entries of at most 2,000 lines (debit 5-501, credit 2-101 per member). Idempotent: a month
+    entries of at most 200 member lines (debit 5-501, credit 2-101 per member). Idempotent: a month
     already run returns its run. Raises InvalidMonth (a month that has not ended), PeriodClosed.
     """
     year, mon = _month(month, ended=True)
@@ -1109,23 +1210,29 @@ def _credit_interest(
     entries = ledger.journal_entries_post_bulk(cooperative=cooperative, drafts=drafts, actor=actor)
     label = str(actor) if actor is not None else "system"
     rows, accounts = [], []
+    when, now = _db_date(day), _db_now()
     for entry, chunk in zip(entries, chunks, strict=True):
         for pk, _pid, balance, part in chunk:
             rows.append(
-                Txn(
-                    cooperative=cooperative,
-                    account_id=pk,
-                    kind=Txn.Type.INTEREST,
-                    amount=part,
-                    balance_after=balance + part,
-                    date=day,
-                    memo=f"Bunga {period}",
-                    entry=entry,
-                    actor_label=label,
+                (
+                    _db_uuid(),
+                    cooperative.pk,
+                    pk,
+                    Txn.Type.INTEREST,
+                    "",
+                    part,
+                    balance + part,
+                    when,
+                    f"Bunga {period}",
+                    entry.pk,
+                    None,
+                    None,
+                    label,
+                    now,
                 )
             )
             accounts.append((pk, balance + part))
-    Txn.objects.bulk_create(rows, batch_size=2000)
+    _insert(Txn, TXN_COLUMNS, rows)
     _store_balances(accounts)
 
 
