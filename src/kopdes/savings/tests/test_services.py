@@ -442,3 +442,19 @@ def test_payment_settles_only_bills_due_by_its_month(place_a, member):
         Bill.objects.filter(member=member, kind="wajib").values_list("period", "status")
     ) == {"2026-03": "paid", "2026-04": "unpaid"}
     assert SavingsAccount.objects.get(member=member, kind="wajib").balance == 40_000
+
+
+def test_idempotent_withdraw_and_transfer(place_a, member, other):
+    coop = place_a.cooperative
+    deposit(place_a, member, amount=100_000)
+    kw = {"actor": None, "cooperative": coop, "member": member, "on": D}
+    first = services.savings_withdraw(**kw, amount=10_000, idempotency_key="w")
+    assert services.savings_withdraw(**kw, amount=10_000, idempotency_key="w").pk == first.pk
+    moved = services.savings_transfer(**kw, to_member=other, amount=5_000, idempotency_key="t")
+    again = services.savings_transfer(**kw, to_member=other, amount=5_000, idempotency_key="t")
+    assert again.pk == moved.pk
+    with pytest.raises(IdempotencyConflict):
+        services.savings_withdraw(**kw, amount=5_000, idempotency_key="t")  # key of the transfer
+    assert SavingsAccount.objects.get(member=member, kind="sukarela").balance == 85_000
+    assert JournalEntry.objects.count() == 3
+    assert_reconciled(coop)
