@@ -1,6 +1,12 @@
-"""The smallest end-to-end check: a real browser loads the API docs from the live server."""
+"""The smallest end-to-end checks: a real browser loads the API docs from the live server, and
+the database is what every browser test expects."""
 
+import pytest
+from django.db import DatabaseError, transaction
 from playwright.sync_api import expect
+
+from kopdes.core.models import AuditEvent
+from kopdes.regions.models import Village
 
 
 def test_api_docs_render(page):
@@ -14,6 +20,17 @@ def test_api_docs_render(page):
 
 def test_regions_survive_the_live_server_flush(page):
     """Data-migration rows are restored for every browser test (serialized rollback)."""
-    from kopdes.regions.models import Village
-
     assert Village.objects.filter(code__startswith="36.03.").count() == 274
+
+
+def test_audit_rows_do_not_stop_the_flush(page):
+    """The flush after this test passes the audit log's append-only triggers..."""
+    AuditEvent.objects.create(action="browser.smoke", object_type="smoke")
+
+
+def test_append_only_triggers_are_back_after_the_flush(page):
+    """...which are back afterwards, and the rows are gone."""
+    assert not AuditEvent.objects.filter(action="browser.smoke").exists()
+    event = AuditEvent.objects.create(action="browser.smoke", object_type="smoke")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(action="changed")
