@@ -307,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'baseline: GROUP BY over ledger_journalline':<52} {group * 1000:>10.1f}")
         print(
             f"{'snapshot path: sum of AccountMonth rows':<52} {snap * 1000:>10.1f} "
-            f"{group / snap:>10.0f}x  must be > 1"
+            f"{group / snap:>10.1f}x  must be > 1"
         )
         print(f"(built with journal_entries_post_bulk at {build_rate:,.0f} entries/s)")
         print()
