@@ -24,10 +24,12 @@ GENESIS = "0" * 64
 FORMAT_VERSION = 1
 
 
+# One encoder for every entry: json.dumps with non-default options builds a new one per call.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical_bytes(entry: dict[str, Any]) -> bytes:
-    return json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
-        "utf-8"
-    )
+    return _ENCODER.encode(entry).encode("utf-8")
 
 
 def entry_document(

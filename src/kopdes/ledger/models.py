@@ -89,6 +89,10 @@ class Sequence(TenantModel):
     name = models.CharField(max_length=50)
     last_value = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, blank=True, default="")
+    # The journal sequence only: the last day of the last closed month. Months close in order
+    # and reopen with every later month, so the closed months are always everything up to here;
+    # keeping it on the row posting locks anyway makes the period check cost no query.
+    closed_through = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -304,7 +308,9 @@ class ManualJournal(TenantModel):
         ordering = ["cooperative_id", "-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["cooperative", "entry"], condition=Q(entry__isnull=False), name="ledger_manualjournal_entry_once"
+                fields=["cooperative", "entry"],
+                condition=Q(entry__isnull=False),
+                name="ledger_manualjournal_entry_once",
             ),
         ]
 

@@ -8,12 +8,16 @@ to the monthly snapshots in the same transaction. The journal row itself records
 from what (actor, posted_at, source), so postings write no separate audit row.
 """
 
+import calendar
+import functools
 import hashlib
 import json
+import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from collections.abc import Sequence as Seq
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -227,32 +231,87 @@ def _check_lines(draft: EntryDraft) -> int:
     return debit
 
 
-def _accounts_for(cooperative: Cooperative, drafts: Seq[EntryDraft]) -> dict[str, Account]:
-    codes = {ln.account for d in drafts for ln in d.lines}
-    accounts = {
-        a.code: a
-        for a in Account.objects.filter(cooperative=cooperative, code__in=codes).select_related(
-            "business_unit"
+@dataclass(frozen=True, slots=True)
+class _Postable:
+    pk: int
+    code: str
+    unit_id: int | None
+    unit_code: str
+
+
+def _accounts_for(cooperative: Cooperative, drafts: Seq[EntryDraft]) -> dict[str, _Postable]:
+    """The accounts the drafts name, all of this cooperative, open and not headers.
+
+    One plain query: on the posting hot path the ORM's query compilation cost more than the
+    query itself (bench/bench_ledger.py).
+    """
+    codes = sorted({ln.account for d in drafts for ln in d.lines})
+    marks = ", ".join(["%s"] * len(codes))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT a.id, a.code, a.is_closed, a.is_header, a.business_unit_id, u.code "  # noqa: S608
+            f"FROM {Account._meta.db_table} a LEFT JOIN {BusinessUnit._meta.db_table} u "
+            f"ON u.id = a.business_unit_id WHERE a.cooperative_id = %s AND a.code IN ({marks})",
+            [cooperative.pk, *codes],
         )
-    }
-    missing = codes - set(accounts)
+        rows = cursor.fetchall()
+    accounts: dict[str, _Postable] = {}
+    for pk, code, is_closed, is_header, unit_id, unit_code in rows:
+        if is_closed or is_header:
+            raise AccountNotPostable(code=code)
+        accounts[code] = _Postable(pk, code, unit_id, unit_code or "")
+    missing = set(codes) - set(accounts)
     if missing:
         raise UnknownAccount(codes=", ".join(sorted(missing)))
-    for account in accounts.values():
-        if account.is_closed or account.is_header:
-            raise AccountNotPostable(code=account.code)
     return accounts
 
 
-def _closed_months(cooperative: Cooperative, days: set[date]) -> set[tuple[int, int]]:
-    months = {rules.month_of(d) for d in days}
-    years = {y for y, _m in months}
-    closed = set(
-        Period.objects.filter(
-            cooperative=cooperative, year__in=years, status=Period.Status.CLOSED
-        ).values_list("year", "month")
+@dataclass(slots=True)
+class _JournalHead:
+    """The journal sequence row as posting reads it under its lock."""
+
+    pk: int
+    last_value: int
+    last_hash: str
+    closed_through: date | None
+
+
+def _journal_head_locked(cooperative: Cooperative) -> _JournalHead:
+    """Lock the cooperative's journal sequence row (FOR UPDATE on PostgreSQL; SQLite's
+    BEGIN IMMEDIATE already serialises writers) and read it, creating it on first use."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    sql = (
+        "SELECT id, last_value, last_hash, closed_through "  # noqa: S608
+        f"FROM {Sequence._meta.db_table} WHERE cooperative_id = %s AND name = %s{lock}"
     )
-    return months & closed
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [cooperative.pk, JOURNAL_SEQUENCE])
+        row = cursor.fetchone()
+    if row is None:
+        sequence = _journal_sequence(cooperative, lock=True)
+        row = (sequence.pk, sequence.last_value, sequence.last_hash, sequence.closed_through)
+    pk, last_value, last_hash, through = row
+    if isinstance(through, str):
+        through = date.fromisoformat(through)
+    return _JournalHead(pk, last_value, last_hash or chain.GENESIS, through)
+
+
+def _journal_sequence(cooperative: Cooperative, *, lock: bool) -> Sequence:
+    rows = Sequence.objects.select_for_update() if lock else Sequence.objects
+    sequence = rows.filter(cooperative=cooperative, name=JOURNAL_SEQUENCE).first()
+    if sequence is None:
+        sequence, _created = Sequence.objects.select_for_update().get_or_create(
+            cooperative=cooperative, name=JOURNAL_SEQUENCE, defaults={"last_hash": chain.GENESIS}
+        )
+    return sequence
+
+
+def _refuse_closed(sequence: Sequence | _JournalHead, days: Iterable[date]) -> None:
+    if sequence.closed_through is None:
+        return
+    earliest = min(days)
+    if earliest <= sequence.closed_through:
+        raise PeriodClosed(period=f"{earliest.year}-{earliest.month:02d}")
 
 
 def _units_for(cooperative: Cooperative, drafts: Seq[EntryDraft]) -> dict[str, BusinessUnit]:
@@ -291,8 +350,6 @@ def _add_to_snapshots(
         "ON CONFLICT (cooperative_id, account_id, year, month) DO UPDATE SET "
         f"debit = {table}.debit + excluded.debit, credit = {table}.credit + excluded.credit"
     )
-    import uuid
-
     params = [
         (
             uuid.uuid4().hex if connection.vendor == "sqlite" else uuid.uuid4(),
@@ -325,8 +382,6 @@ def _insert_rows(
 ) -> None:
     """Insert the entries and their lines with plain executemany: Django's bulk_create spends
     most of a posting run compiling SQL and building model instances. Sets each entry's pk."""
-    import uuid
-
     if not entries:
         return
     ops = connection.ops
@@ -395,6 +450,11 @@ def _insert_rows(
         )
 
 
+@functools.cache
+def _entry_attnames() -> tuple[str, ...]:
+    return tuple(field.attname for field in JournalEntry._meta.concrete_fields)
+
+
 def _post(
     *,
     cooperative: Cooperative,
@@ -406,18 +466,16 @@ def _post(
     totals = [_check_lines(d) for d in drafts]
     accounts = _accounts_for(cooperative, drafts)
     units = _units_for(cooperative, drafts)
-    closed = _closed_months(cooperative, {d.date for d in drafts})
-    if closed:
-        year, month = sorted(closed)[0]
-        raise PeriodClosed(period=f"{year}-{month:02d}")
-    # The sequence row lock serialises posting per cooperative: gapless numbers, one hash chain.
-    sequence, _created = Sequence.objects.select_for_update().get_or_create(
-        cooperative=cooperative, name=JOURNAL_SEQUENCE, defaults={"last_hash": chain.GENESIS}
-    )
-    number, prev = sequence.last_value, sequence.last_hash or chain.GENESIS
+    # The sequence row lock serialises posting per cooperative: gapless numbers, one hash chain,
+    # and a period check that a concurrent close cannot slip past.
+    head = _journal_head_locked(cooperative)
+    _refuse_closed(head, (d.date for d in drafts))
+    number, prev = head.last_value, head.last_hash
     now = timezone.now()
     posted_text = _posted_at_text(now)
     actor_label = str(actor) if actor is not None else "system"
+    actor_id = getattr(actor, "pk", None)
+    cache_cooperative = JournalEntry._meta.get_field("cooperative").set_cached_value
     entries: list[JournalEntry] = []
     line_rows: list[tuple[int, list[tuple]]] = []
     movements: dict[tuple[int, int, int], list[int]] = defaultdict(lambda: [0, 0])
@@ -428,7 +486,7 @@ def _post(
         for i, ln in enumerate(draft.lines, start=1):
             account = accounts[ln.account]
             unit = units.get(ln.unit) if ln.unit else None
-            unit_id = unit.pk if unit else account.business_unit_id
+            unit_id = unit.pk if unit else account.unit_id
             lines.append(
                 (i, account.pk, ln.debit, ln.credit, ln.subledger_kind, ln.subledger_id, unit_id)
             )
@@ -443,9 +501,7 @@ def _post(
                     else "",
                     # The unit the line is booked to (given, or the account's own), as stored,
                     # so the document can be rebuilt from the rows (checkpoints.py).
-                    "unit": unit.code
-                    if unit
-                    else (account.business_unit.code if account.business_unit_id else ""),
+                    "unit": unit.code if unit else account.unit_code,
                 }
             )
             cell = movements[(account.pk, draft.date.year, draft.date.month)]
@@ -464,30 +520,40 @@ def _post(
             prev=prev,
         )
         digest = chain.entry_hash(document)
-        entries.append(
-            JournalEntry(
-                cooperative=cooperative,
-                number=number,
-                date=draft.date,
-                memo=draft.memo,
-                source_kind=draft.source_kind,
-                source_id=draft.source_id,
-                idempotency_key=draft.idempotency_key,
-                request_hash=_request_hash(draft),
-                reverses=reverses,
-                actor_id=getattr(actor, "pk", None),
-                actor_label=actor_label,
-                posted_at=now,
-                posted_at_text=posted_text,
-                prev_hash=prev,
-                entry_hash=digest,
-                total=total,
-            )
-        )
+        values = {
+            "id": None,
+            "public_id": uuid.uuid4(),
+            "cooperative_id": cooperative.pk,
+            "number": number,
+            "date": draft.date,
+            "memo": draft.memo,
+            "source_kind": draft.source_kind,
+            "source_id": draft.source_id,
+            "idempotency_key": draft.idempotency_key,
+            # Only a keyed request can be replayed, so only its content needs a fingerprint.
+            "request_hash": _request_hash(draft) if draft.idempotency_key else "",
+            "reverses_id": reverses.pk if reverses else None,
+            "actor_id": actor_id,
+            "actor_label": actor_label,
+            "posted_at": now,
+            "posted_at_text": posted_text,
+            "prev_hash": prev,
+            "entry_hash": digest,
+            "total": total,
+        }
+        # Positional construction: a month-end run builds thousands of these, and the keyword
+        # path of Model.__init__ was a quarter of the bulk posting time.
+        entry = JournalEntry(*[values[name] for name in _entry_attnames()])
+        cache_cooperative(entry, cooperative)
+        entries.append(entry)
         line_rows.append((len(entries) - 1, lines))
         prev = digest
     _insert_rows(cooperative.pk, entries, line_rows)
-    Sequence.objects.filter(pk=sequence.pk).update(last_value=number, last_hash=prev)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Sequence._meta.db_table} SET last_value = %s, last_hash = %s WHERE id = %s",  # noqa: S608
+            [number, prev, head.pk],
+        )
     _add_to_snapshots(cooperative.pk, movements)
     return entries
 
@@ -740,42 +806,56 @@ def posting_rule_change(
 # -- periods ----------------------------------------------------------------------------------
 
 
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
 @transaction.atomic
 def period_close(*, actor: Any, cooperative: Cooperative, year: int, month: int) -> Period:
-    """Close a month: no entry may be dated in it afterwards. Months close in order."""
+    """Close a month: afterwards no entry may be dated in it or before it.
+
+    Months close in order: the next one after the last closed month, or, when none is closed
+    yet, the month of the first entry or any month before it. Raises PeriodNotClosable.
+    """
     if not 1 <= month <= 12:
         raise PeriodNotClosable(reason=_("Months run from 1 to 12."))
     today = timezone.localdate()
     if (year, month) >= (today.year, today.month):
         raise PeriodNotClosable(reason=_("Only a month that has ended can be closed."))
-    earlier_open = (
-        Period.objects.filter(cooperative=cooperative, status=Period.Status.OPEN)
-        .filter(year__lte=year)
-        .exclude(year=year, month__gte=month)
-    )
-    first_entry = (
-        JournalEntry.objects.filter(cooperative=cooperative)
-        .order_by("date")
-        .values_list("date", flat=True)
-        .first()
-    )
-    if earlier_open.exists():
-        raise PeriodNotClosable(reason=_("Close the earlier months first."))
-    if first_entry and (first_entry.year, first_entry.month) < (year, month):
-        prior = (year, month - 1) if month > 1 else (year - 1, 12)
-        if not Period.objects.filter(
-            cooperative=cooperative, year=prior[0], month=prior[1], status=Period.Status.CLOSED
-        ).exists():
+    sequence = _journal_sequence(cooperative, lock=True)
+    last_day = _month_end(year, month)
+    through = sequence.closed_through
+    if through is not None and last_day <= through:
+        return Period.objects.get_or_create(
+            cooperative=cooperative,
+            year=year,
+            month=month,
+            defaults={"status": Period.Status.CLOSED},
+        )[0]
+    if through is not None:
+        following = through + timedelta(days=1)
+        if (following.year, following.month) != (year, month):
             raise PeriodNotClosable(reason=_("Close the earlier months first."))
-    period, _created = Period.objects.select_for_update().get_or_create(
-        cooperative=cooperative, year=year, month=month
+    else:
+        first_entry = (
+            JournalEntry.objects.filter(cooperative=cooperative)
+            .order_by("date")
+            .values_list("date", flat=True)
+            .first()
+        )
+        if first_entry is not None and first_entry < date(year, month, 1):
+            raise PeriodNotClosable(reason=_("Close the earlier months first."))
+    period, _created = Period.objects.update_or_create(
+        cooperative=cooperative,
+        year=year,
+        month=month,
+        defaults={
+            "status": Period.Status.CLOSED,
+            "closed_at": timezone.now(),
+            "closed_by_label": str(actor) if actor is not None else "system",
+        },
     )
-    if period.status == Period.Status.CLOSED:
-        return period
-    period.status = Period.Status.CLOSED
-    period.closed_at = timezone.now()
-    period.closed_by_label = str(actor) if actor is not None else "system"
-    period.save()
+    Sequence.objects.filter(pk=sequence.pk).update(closed_through=last_day)
     audit_record(
         actor=actor, action="ledger.period_close", obj=period, after={"period": str(period)}
     )
@@ -798,6 +878,8 @@ def period_reopen(
         raise PermissionDenied(_("Only the ketua may reopen a period."))
     if not reason.strip():
         raise PeriodNotClosable(reason=_("Give the reason for reopening."))
+    sequence = _journal_sequence(cooperative, lock=True)
+    first_day = date(year, month, 1)
     periods = list(
         Period.objects.select_for_update()
         .filter(cooperative=cooperative, status=Period.Status.CLOSED)
@@ -805,12 +887,18 @@ def period_reopen(
         .exclude(year=year, month__lt=month)
     )
     target = next((p for p in periods if (p.year, p.month) == (year, month)), None)
-    if target is None:
+    if target is None or sequence.closed_through is None or first_day > sequence.closed_through:
         raise PeriodNotClosable(reason=_("That period is not closed."))
     for period in periods:
         period.status = Period.Status.OPEN
         period.reopen_count += 1
         period.save(update_fields=["status", "reopen_count"])
+    still_closed = Period.objects.filter(
+        cooperative=cooperative, status=Period.Status.CLOSED
+    ).exists()
+    Sequence.objects.filter(pk=sequence.pk).update(
+        closed_through=first_day - timedelta(days=1) if still_closed else None
+    )
     audit_record(
         actor=actor,
         action="ledger.period_reopen",
@@ -885,8 +973,7 @@ def manual_journal_draft(
     draft = EntryDraft(date=date, memo=memo, lines=draft_lines, source_kind="manual")
     _check_lines(draft)
     _accounts_for(cooperative, [draft])
-    if _closed_months(cooperative, {date}):
-        raise PeriodClosed(period=f"{date.year}-{date.month:02d}")
+    _refuse_closed(_journal_sequence(cooperative, lock=False), [date])
     journal = ManualJournal.objects.create(
         cooperative=cooperative,
         date=date,
