@@ -1,6 +1,15 @@
 """Staff pages. Each views module owns its `urlpatterns`; this file only strings them together."""
 
-from kopdes.web.views import account, books, cooperatives, members, regions, savings, statements, transparency
+from kopdes.web.views import (
+    account,
+    books,
+    cooperatives,
+    members,
+    regions,
+    savings,
+    statements,
+    transparency,
+)
 
 app_name = "web"
 
