@@ -48,7 +48,7 @@ api = NinjaAPI(
     version="1",
     description=(
         "JSON API of Kopdes, the platform of the Koperasi Desa/Kelurahan Merah Putih. "
-        "Errors have one shape: {\"error\": {\"code\", \"message\", \"details\", \"fields\"}}; "
+        'Errors have one shape: {"error": {"code", "message", "details", "fields"}}; '
         "messages follow the person's language (Accept-Language or their profile)."
     ),
     auth=TokenAuth(),
@@ -66,8 +66,14 @@ def _error(request, status: int, code: str, message: str, *, details=None, field
 @api.exception_handler(DomainError)
 def domain_error(request, exc: DomainError):
     data = exc.as_dict()
-    return _error(request, exc.status, data["code"], data["message"], details=data["details"],
-                  fields=data.get("fields"))
+    return _error(
+        request,
+        exc.status,
+        data["code"],
+        data["message"],
+        details=data["details"],
+        fields=data.get("fields"),
+    )
 
 
 @api.exception_handler(NinjaValidationError)
@@ -81,7 +87,9 @@ def validation_error(request, exc: NinjaValidationError):
 
 @api.exception_handler(AuthenticationError)
 def authentication_error(request, exc):
-    return _error(request, 401, "not_authenticated", _("Log in first: a valid, unexpired token is required."))
+    return _error(
+        request, 401, "not_authenticated", _("Log in first: a valid, unexpired token is required.")
+    )
 
 
 @api.exception_handler(Http404)
