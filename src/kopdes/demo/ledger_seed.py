@@ -402,9 +402,9 @@ def books_seed_cooperative(
     for index, day, memo in plan.reversals:
         ledger.journal_entry_reverse(entry=entries[index], date=day, actor=actor, memo=memo)
         result.reversals += 1
-    for year, month in _months(plan.drafts[0].date, LAST_CLOSED):
-        ledger.period_close(actor=actor, cooperative=cooperative, year=year, month=month)
-        result.periods_closed += 1
+    result.periods_closed = ledger.period_close_through(
+        actor=actor, cooperative=cooperative, year=LAST_CLOSED[0], month=LAST_CLOSED[1]
+    )
     result.checkpoints = books_checkpoint(cooperative=cooperative)
     return result
 
