@@ -190,14 +190,6 @@ class Books:
         )
 
 
-def _months(first: date, last: tuple[int, int]) -> list[tuple[int, int]]:
-    year, month, out = first.year, first.month, []
-    while (year, month) <= last:
-        out.append((year, month))
-        year, month = (year, month + 1) if month < 12 else (year + 1, 1)
-    return out
-
-
 def plan_year(*, rules: dict[tuple[str, str], PostingRule], seed: str, first_round: bool) -> Plan:
     """The whole year of one cooperative (pure: no database). See the module docstring."""
     rng = random.Random(f"kopdes-ledger-{seed}")
