@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kopdes.cooperatives.models import BusinessUnit, Cooperative
+from kopdes.core import clock
 from kopdes.core.audit import audit_record, snapshot
 from kopdes.core.errors import IdempotencyConflict, PermissionDenied
 from kopdes.ledger import chain, rules
@@ -480,7 +481,7 @@ def _post(
     head = _journal_head_locked(cooperative)
     _refuse_closed(head, (d.date for d in drafts))
     number, prev = head.last_value, head.last_hash
-    now = timezone.now()
+    now = clock.now()  # the real time; see core.clock for the one exception
     posted_text = _posted_at_text(now)
     actor_label = str(actor) if actor is not None else "system"
     actor_id = getattr(actor, "pk", None)
