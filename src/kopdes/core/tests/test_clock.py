@@ -16,6 +16,5 @@ def test_real_time_unless_fixed():
 
 
 def test_naive_moment_refused():
-    with pytest.raises(ValueError):
-        with clock.as_of(datetime(2026, 11, 28)):
-            pass
+    with pytest.raises(ValueError), clock.as_of(datetime(2026, 11, 28)):
+        pass
