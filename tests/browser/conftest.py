@@ -7,7 +7,7 @@ transactional database restored from the serialized test database: the live serv
 committed rows, and the flush after each transactional test would otherwise take the rows that
 data migrations load (Kabupaten Tangerang's regions) away from the tests after it.
 
-The flush after each test steps past the append-only triggers (tests/flush_append_only.py).
+The flush after each test steps past the append-only triggers (tests/transactional_tests.py).
 
 Fixtures: `browser` (one Chromium per test module), `context` (a fresh profile whose relative
 URLs go to the live server) and `page` (with `page.console_errors`, every console error and
