@@ -337,20 +337,9 @@ def test_self_registration_needs_a_cooperative_there(place_a):
         services.member_request(actor=person_user, village_code="nonsense", **person(4))
 
 
-@pytest.fixture
-def flushable_after(transactional_db):
-    """Committed data for threads: after the test, Django empties the tables with TRUNCATE,
-    which the append-only triggers (audit log, journal) refuse. Disable triggers for this one
-    session: Django closes the connection right after the flush, so the next test gets a
-    fresh session with every trigger in force."""
-    yield
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
-def test_concurrent_approvals_take_distinct_consecutive_numbers(flushable_after):
+def test_concurrent_approvals_take_distinct_consecutive_numbers():
     place = testing.make_place("36.03.01.2003", "A")
     waiting = [register(place, n) for n in range(1, 9)]
     barrier = threading.Barrier(len(waiting))
