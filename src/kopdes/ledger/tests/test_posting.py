@@ -296,7 +296,9 @@ def test_close_through_closes_every_open_month_in_one_go(coop_a):
     post(coop_a, [Line("1-102", debit=10), Line("3-103", credit=10)], day=date(2025, 11, 5))
     services.period_close(actor=None, cooperative=coop_a, year=2025, month=11)
     assert services.period_close_through(actor=None, cooperative=coop_a, year=2026, month=3) == 4
-    closed = set(Period.objects.filter(cooperative=coop_a, status="closed").values_list("year", "month"))
+    closed = set(
+        Period.objects.filter(cooperative=coop_a, status="closed").values_list("year", "month")
+    )
     assert closed == {(2025, 11), (2025, 12), (2026, 1), (2026, 2), (2026, 3)}
     assert services.period_close_through(actor=None, cooperative=coop_a, year=2026, month=3) == 0
     with pytest.raises(PeriodClosed):
