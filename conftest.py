@@ -18,6 +18,18 @@ def _seeded_faker():
     Faker.seed(20251206)
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the product's language: a request by an English-reading person
+    leaves English active in the thread, which must not leak into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def place_a(db) -> testing.Place:
     return testing.make_place("36.03.01.2003", "A")

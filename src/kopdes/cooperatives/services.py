@@ -8,7 +8,9 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kopdes.cooperatives import rules
@@ -77,13 +79,19 @@ def cooperative_found(
         )
     except IntegrityError:  # a concurrent founding for the same village won
         raise VillageTaken(village=str(village)) from None
+    # Stored names are written in the books' language (Bahasa Indonesia), whoever founds it.
+    with translation.override(settings.LANGUAGE_CODE):
+        unit_names = {
+            kind: str(BusinessUnit.Kind(kind).label) for kind in BusinessUnit.STANDARD_KINDS
+        }
+        founding_reason = _("Founding AD/ART")
     BusinessUnit.objects.bulk_create(
         [
             BusinessUnit(
                 cooperative=cooperative,
                 code=kind,
                 kind=kind,
-                name=str(BusinessUnit.Kind(kind).label),
+                name=unit_names[kind],
             )
             for kind in BusinessUnit.STANDARD_KINDS
         ]
@@ -97,7 +105,7 @@ def cooperative_found(
         cooperative=cooperative,
         values={**rules.DEFAULT_POLICY, **(policy or {})},
         effective_from=policy_effective_from or founded_on or date.today(),
-        reason=_("Founding AD/ART"),
+        reason=founding_reason,
     )
     return cooperative
 
