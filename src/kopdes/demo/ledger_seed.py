@@ -8,9 +8,14 @@ non-members with their cost of goods (margins of 8-15%), takings handed back to 
 surplus cash deposited in the bank, the 2025 year-end closing, and a few duplicated entries
 corrected by reversal. Every month through LAST_CLOSED is closed; the current month stays open.
 
+Other capabilities' years go into the same books (`ledger_seed(..., extra=...)`: the members'
+simpanan, `savings_seed`): their drafts are booked on their days among the cooperative's own, so
+the simulated cash includes them and the journal stays in date order (a cooperative with members
+starts with the simpanan pokok of its founding meeting, 1 August 2025).
+
 Everything posts through `kopdes.ledger.services` and the cooperative's posting rules: one
 `journal_entries_post_bulk` call per cooperative (a year of entries in one run), then the
-reversals and the period closes. The generator simulates the balances as it goes and never spends
+reversals and the period closes (from the month of the first entry through LAST_CLOSED). The generator simulates the balances as it goes and never spends
 money a cash box, the bank or a stock room does not hold, so no cash or stock account is ever
 negative at any day's end.
 
@@ -21,11 +26,11 @@ that already has journal entries is left alone.
 """
 
 import random
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from kopdes.accounts.models import Role, User
 from kopdes.cooperatives import services as cooperative_services
@@ -55,6 +60,7 @@ class LedgerSeedResult:
     reversals: int = 0
     periods_closed: int = 0
     checkpoints: int = 0
+    extras: list[Any] = field(default_factory=list)  # what each Extra.write returned
 
 
 @dataclass
@@ -63,6 +69,7 @@ class Plan:
 
     drafts: list[EntryDraft] = field(default_factory=list)
     reversals: list[tuple[int, date, str]] = field(default_factory=list)  # (draft index, day, memo)
+    extra_at: list[int] = field(default_factory=list)  # where the extra drafts went, in order
 
 
 def _round_down(amount: int, step: int = 1_000) -> int:
@@ -87,10 +94,17 @@ def _merge(lines: Iterable[Line]) -> list[Line]:
 class Books:
     """Plans one cooperative's year against its posting rules, simulating every balance."""
 
-    def __init__(self, *, rules: dict[tuple[str, str], PostingRule], rng: random.Random) -> None:
+    def __init__(
+        self,
+        *,
+        rules: dict[tuple[str, str], PostingRule],
+        rng: random.Random,
+        extra: Iterable[EntryDraft] = (),
+    ) -> None:
         self.rules = rules
         self.rng = rng
         self.plan = Plan()
+        self.pending = deque(extra)  # other capabilities' drafts (savings), in date order
         self.balance: dict[str, int] = defaultdict(int)  # debit-positive balance per account code
         self.office = self._account("cash.bank_withdrawal", "", "debit")
         self.bank = self._account("capital.csr_received", "", "debit")
@@ -126,6 +140,21 @@ class Books:
                 if ln.account[0] == "1":  # the generator never lets an asset go below zero
                     assert self.balance[ln.account] >= 0, (day, memo, ln)
         return len(self.plan.drafts) - 1
+
+    def take_extra(self, through: date) -> None:
+        """Book the extra drafts dated up to `through`, drawing office cash from the bank first
+        when a draft pays cash out (a savings withdrawal or refund)."""
+        while self.pending and self.pending[0].date <= through:
+            draft = self.pending.popleft()
+            paid_out = sum(ln.credit for ln in draft.lines if ln.account == self.office)
+            if paid_out:
+                self.ensure_office(draft.date, paid_out)
+            self.plan.drafts.append(draft)
+            self.plan.extra_at.append(len(self.plan.drafts) - 1)
+            for ln in draft.lines:
+                self.balance[ln.account] += ln.debit - ln.credit
+                if ln.account[0] == "1":
+                    assert self.balance[ln.account] >= 0, (draft.date, draft.memo, ln)
 
     def event(self, day: date, memo: str, event: str, key: str = "", **amounts: int) -> int:
         return self.add(day, memo, self.lines(event, key, **amounts), source_kind=event)
@@ -190,10 +219,21 @@ class Books:
         )
 
 
-def plan_year(*, rules: dict[tuple[str, str], PostingRule], seed: str, first_round: bool) -> Plan:
-    """The whole year of one cooperative (pure: no database). See the module docstring."""
+def plan_year(
+    *,
+    rules: dict[tuple[str, str], PostingRule],
+    seed: str,
+    first_round: bool,
+    extra: Iterable[EntryDraft] = (),
+) -> Plan:
+    """The whole year of one cooperative (pure: no database). See the module docstring.
+
+    `extra` are other capabilities' drafts (the members' savings), in date order: they are
+    booked on their days among the cooperative's own, so the simulated cash and bank include
+    them (the month-end surplus goes to the bank with the rest, and no cash box runs short).
+    `Plan.extra_at` says where each went."""
     rng = random.Random(f"kopdes-ledger-{seed}")
-    books = Books(rules=rules, rng=rng)
+    books = Books(rules=rules, rng=rng, extra=extra)
     start = date(2025, 10, rng.randint(6, 24)) if first_round else SECOND_ROUND_DAY
     scale = rng.randint(70, 140)  # percent: villages differ in size
     # Stock bought every other Monday: two weeks of sales.
@@ -202,6 +242,7 @@ def plan_year(*, rules: dict[tuple[str, str], PostingRule], seed: str, first_rou
     honor = rng.choice([2_000_000, 2_500_000, 3_000_000, 3_500_000])
     sembako, lpg = "Sembako", "LPG 3 kg"
 
+    books.take_extra(start - timedelta(days=1))  # the members' simpanan pokok come first
     books.event(
         start,
         "Penerimaan modal CSR pengembang (Rp100 juta) ke rekening koperasi",
@@ -209,6 +250,7 @@ def plan_year(*, rules: dict[tuple[str, str], PostingRule], seed: str, first_rou
         amount=CSR_AMOUNT,
     )
     opening = start + timedelta(days=3)
+    books.take_extra(opening)
     books.ensure_office(opening, rng.choice([25_000_000, 30_000_000, 35_000_000]))
     books.ensure_unit(opening, "sembako", sembako, sembako_target + 3_000_000)
     books.ensure_unit(opening, "lpg", lpg, lpg_target * LPG_COST + 1_000_000)
@@ -224,6 +266,7 @@ def plan_year(*, rules: dict[tuple[str, str], PostingRule], seed: str, first_rou
         if day.year == 2026 and not year_end_done:
             _year_end(books, 2025)
             year_end_done = True
+        books.take_extra(day)
         weekday = day.weekday()
         fortnight = day.isocalendar().week % 2 == 0
         if weekday == 0 and fortnight:  # every other Monday: restock
@@ -309,6 +352,8 @@ def plan_year(*, rules: dict[tuple[str, str], PostingRule], seed: str, first_rou
                     day, "Setoran kas kantor ke rekening bank", "cash.bank_deposit", amount=surplus
                 )
         day += timedelta(days=1)
+    if books.pending:
+        raise ValueError(f"Extra drafts after the demo's last day: {books.pending[0].date}")
     return books.plan
 
 
@@ -369,11 +414,28 @@ def books_checkpoint(*, cooperative: Cooperative) -> int:
     return 0
 
 
+class Extra(Protocol):
+    """Another capability's year for the same books (the members' savings): its drafts, in date
+    order, and what to write once they are posted."""
+
+    drafts: list[EntryDraft]
+
+    def write(self, entries: list[JournalEntry], *, actor_label: str) -> Any: ...
+
+
+# Called with the cooperative and the actor, after its chart exists; None when it has nothing.
+ExtraFactory = Callable[[Cooperative, Any], Extra | None]
+
+
 def books_seed_cooperative(
-    *, cooperative: Cooperative, first_round: bool, actor: Any = None
+    *,
+    cooperative: Cooperative,
+    first_round: bool,
+    actor: Any = None,
+    extra: ExtraFactory | None = None,
 ) -> LedgerSeedResult:
     """Give one cooperative its LPG gerai, chart of accounts and year of books (no checks for
-    existing entries: `ledger_seed` decides)."""
+    existing entries: `ledger_seed` decides), with the `extra` year posted among them."""
     result = LedgerSeedResult(cooperatives=1)
     if not BusinessUnit.objects.filter(cooperative=cooperative, code=LPG_UNIT[0]).exists():
         cooperative_services.business_unit_add(
@@ -384,13 +446,24 @@ def books_seed_cooperative(
             code=LPG_UNIT[0],
         )
     ledger.chart_create(cooperative=cooperative, actor=actor)
+    year = extra(cooperative, actor) if extra is not None else None
     plan = plan_year(
-        rules=_rules(cooperative), seed=cooperative.village_id, first_round=first_round
+        rules=_rules(cooperative),
+        seed=cooperative.village_id,
+        first_round=first_round,
+        extra=year.drafts if year is not None else (),
     )
     entries = ledger.journal_entries_post_bulk(
         cooperative=cooperative, drafts=plan.drafts, actor=actor
     )
     result.entries = len(entries)
+    if year is not None:
+        result.extras.append(
+            year.write(
+                [entries[i] for i in plan.extra_at],
+                actor_label=str(actor) if actor is not None else "system",
+            )
+        )
     for index, day, memo in plan.reversals:
         ledger.journal_entry_reverse(entry=entries[index], date=day, actor=actor, memo=memo)
         result.reversals += 1
@@ -402,10 +475,14 @@ def books_seed_cooperative(
 
 
 def ledger_seed(
-    cooperatives: Iterable[Cooperative], *, progress: Callable[[int, int], None] | None = None
+    cooperatives: Iterable[Cooperative],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    extra: ExtraFactory | None = None,
 ) -> LedgerSeedResult:
-    """Seed the books of `cooperatives` that have none yet. Safe to run again: nothing changes.
-    The caller holds the transaction (`kopdes.demo.seed.seed`)."""
+    """Seed the books of `cooperatives` that have none yet, with each one's `extra` year (the
+    members' savings) among them. Safe to run again: nothing changes. The caller holds the
+    transaction (`kopdes.demo.seed.seed`)."""
     cooperatives = list(cooperatives)
     total = LedgerSeedResult()
     first = first_round_villages()
@@ -426,9 +503,11 @@ def ledger_seed(
                 cooperative=cooperative,
                 first_round=cooperative.village_id in first,
                 actor=users.get(bendahara.get(cooperative.pk)),
+                extra=extra,
             )
             for name in ("cooperatives", "entries", "reversals", "periods_closed", "checkpoints"):
                 setattr(total, name, getattr(total, name) + getattr(one, name))
+            total.extras += one.extras
         if progress:
             progress(done, len(cooperatives))
     return total

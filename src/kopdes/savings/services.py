@@ -29,6 +29,7 @@ from kopdes.cooperatives.selectors import policy_in_force
 from kopdes.core.audit import audit_record
 from kopdes.core.errors import IdempotencyConflict
 from kopdes.ledger import services as ledger
+from kopdes.ledger.errors import InvalidLine
 from kopdes.ledger.models import Account, PostingRule, Sequence
 from kopdes.members.models import Member
 from kopdes.savings import rules
@@ -127,21 +128,30 @@ def _rule_specs(*, as_equity: bool) -> list[tuple[str, str, list[dict], str]]:
 def savings_rules_ensure(*, cooperative: Cooperative, actor: Any = None) -> None:
     """Create what savings needs in the cooperative's books, once: the products (from the policy
     in force), the liability accounts for pokok/wajib when the policy does not count them as
-    equity, and the savings posting rules (through `ledger.posting_rule_change`, version 1,
-    effective from 2000-01-01 so that back-dated demo data posts too). Idempotent and cheap when
-    everything exists."""
+    equity, and the savings posting rules (version 1, effective from 2000-01-01 so that
+    back-dated demo data posts too). Idempotent and cheap when everything exists.
+
+    The missing rules are checked as `ledger.posting_rule_change` checks one (every account named
+    exists and is postable) and created in one statement with one audit row, as
+    `ledger.chart_create` creates the default rules: one call per rule cost seeding the demo's
+    274 cooperatives several seconds. Raises InvalidLine if an account is missing."""
     policy = _policy(cooperative)
     have_products = set(
         SavingsProduct.objects.filter(cooperative=cooperative).values_list("kind", flat=True)
     )
-    for kind in Kind.values:
-        if kind not in have_products:
-            rate = policy.savings_rate_max if kind == Kind.SUKARELA else Decimal(0)
-            SavingsProduct.objects.get_or_create(
-                cooperative=cooperative,
-                kind=kind,
-                defaults={"interest_rate": min(rate, rules.MAX_RATE)},
-            )
+    new_products = [
+        SavingsProduct(
+            cooperative=cooperative,
+            kind=kind,
+            interest_rate=min(
+                policy.savings_rate_max if kind == Kind.SUKARELA else Decimal(0), rules.MAX_RATE
+            ),
+        )
+        for kind in Kind.values
+        if kind not in have_products
+    ]
+    if new_products:
+        SavingsProduct.objects.bulk_create(new_products, ignore_conflicts=True)
     specs = _rule_specs(as_equity=policy.pokok_wajib_as_equity)
     have_rules = set(
         PostingRule.objects.filter(cooperative=cooperative, event__startswith="savings.")
@@ -167,16 +177,46 @@ def savings_rules_ensure(*, cooperative: Cooperative, actor: Any = None) -> None
                     parent_code="2",
                     cash_flow="financing",
                 )
-    for event, key, lines, description in missing:
-        ledger.posting_rule_change(
-            actor=actor,
-            cooperative=cooperative,
-            event=event,
-            key=key,
-            lines=lines,
-            effective_from=date(2000, 1, 1),
-            description=description,
+    named = {
+        spec[side]
+        for _e, _k, lines, _d in missing
+        for spec in lines
+        for side in ("debit", "credit")
+    }
+    postable = set(
+        Account.objects.filter(
+            cooperative=cooperative, code__in=named, is_header=False
+        ).values_list("code", flat=True)
+    )
+    if named - postable:
+        raise InvalidLine(
+            fields={"lines": [_("Each line names an amount and two postable accounts.")]}
         )
+    # (event, key) pairs without any version: each new rule is version 1.
+    PostingRule.objects.bulk_create(
+        [
+            PostingRule(
+                cooperative=cooperative,
+                event=event,
+                key=key,
+                version=1,
+                effective_from=date(2000, 1, 1),
+                lines=lines,
+                description=description,
+            )
+            for event, key, lines, description in missing
+        ]
+    )
+    audit_record(
+        actor=actor,
+        action="savings.rules_ensure",
+        object_type="ledger.postingrule",
+        cooperative_id=cooperative.pk,
+        after={
+            "rules": [f"{event}/{key or '*'} v1" for event, key, _l, _d in missing],
+            "effective_from": "2000-01-01",
+        },
+    )
 
 
 @transaction.atomic

@@ -1,5 +1,5 @@
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from kopdes.accounts.access import visible_cooperatives
@@ -7,17 +7,60 @@ from kopdes.accounts.models import Role, User
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core.models import AuditEvent
 from kopdes.demo.seed import DEMO_PASSWORD, seed
+from kopdes.ledger.models import JournalEntry, JournalLine
+from kopdes.members.models import Member
+from kopdes.members.rules import nik_check
+from kopdes.members.selectors import known_regions
+from kopdes.savings.models import Bill, SavingsAccount, SavingsTransaction
+from kopdes.savings.selectors import reconciliation, subledger_mismatches
 
 pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return tuple(
+        model.objects.count()
+        for model in (
+            Cooperative,
+            User,
+            AuditEvent,
+            Member,
+            JournalEntry,
+            JournalLine,
+            SavingsAccount,
+            SavingsTransaction,
+            Bill,
+        )
+    )
 
 
 def test_demo_is_deterministic_idempotent_and_scoped(client):
     first = seed(limit=12)
     assert first.cooperatives_created == 12
-    counts = (Cooperative.objects.count(), User.objects.count(), AuditEvent.objects.count())
+    assert first.members_created == 12 * 40
+    assert first.savings.cooperatives == 12 and first.savings.movements > 12 * 200
+    assert first.entries_posted == JournalEntry.objects.count()
+    before = counts()
     again = seed(limit=12)
-    assert again.cooperatives_created == 0
-    assert (Cooperative.objects.count(), User.objects.count(), AuditEvent.objects.count()) == counts
+    assert again.cooperatives_created == again.members_created == again.entries_posted == 0
+    assert again.savings.cooperatives == 0
+    assert counts() == before
+
+    # Every cooperative's members are valid and its savings reconcile with its books.
+    known = known_regions()
+    for coop in Cooperative.objects.order_by("village_id")[::4]:
+        district = coop.village.district_id.replace(".", "")
+        members = Member.objects.filter(cooperative=coop)
+        assert members.count() == 40
+        for m in members:
+            assert m.nik.startswith(district) and m.domicile_id == coop.village_id
+            assert nik_check(m.nik, sex=m.sex, birth_date=m.birth_date, known=known).ok
+        for row in reconciliation(cooperative=coop):
+            assert row.difference == 0 and row.subledger > 0, (coop, row)
+        assert subledger_mismatches(cooperative=coop) == []
+        wajib = Bill.objects.filter(cooperative=coop, kind="wajib").exclude(status="cancelled")
+        unpaid = wajib.exclude(status="paid").count() / wajib.count()
+        assert 0.1 <= unpaid <= 0.6, (coop, unpaid)
 
     coop = Cooperative.objects.order_by("village_id").first()
     assert coop.name == "Koperasi Kelurahan Merah Putih Balaraja"
@@ -54,10 +97,34 @@ def test_demo_is_deterministic_idempotent_and_scoped(client):
     assert response.status_code == 200
 
 
-def test_same_seed_same_people():
+def test_same_seed_same_people_and_savings():
     def people():
-        return list(
-            User.objects.order_by("phone").values_list("phone", "full_name", "nik", "kk_number")
+        return (
+            list(
+                User.objects.order_by("phone").values_list("phone", "full_name", "nik", "kk_number")
+            ),
+            list(
+                Member.objects.order_by("phone", "nik").values_list(
+                    "phone", "full_name", "nik", "number", "status", "joined_on"
+                )
+            ),
+            sorted(
+                SavingsTransaction.objects.values_list(
+                    "cooperative__village_id",
+                    "account__member__number",
+                    "account__kind",
+                    "kind",
+                    "amount",
+                    "balance_after",
+                    "date",
+                    "receipt_number",
+                )
+            ),
+            sorted(
+                JournalEntry.objects.values_list(
+                    "cooperative__village_id", "number", "date", "memo", "total"
+                )
+            ),
         )
 
     class Rollback(Exception):
@@ -72,8 +139,25 @@ def test_same_seed_same_people():
     assert people() == first
 
 
+def test_scale():
+    result = seed(limit=2, scale=0.5)
+    assert result.members_created == 2 * 20
+    assert Member.objects.filter(status="active").count() == 2 * 16  # 3 requests, 1 leaver
+    assert seed(limit=3, scale=0).members_created == 0  # the third cooperative: books only
+    third = Cooperative.objects.order_by("village_id")[2]
+    assert JournalEntry.objects.filter(cooperative=third).exists()
+    assert not SavingsTransaction.objects.filter(cooperative=third).exists()
+    with pytest.raises(ValueError):
+        seed(limit=1, scale=-1)
+
+
 def test_command_seeds_without_serving(capsys):
-    call_command("demo", "--no-serve", "--limit", "2")
+    call_command("demo", "--no-serve", "--limit", "2", "--scale", "0.25")
     out = capsys.readouterr().out
     assert "Kopdes-Demo-2026" in out and "+6281100000001" in out
     assert Cooperative.objects.count() == 2
+    assert Member.objects.count() == 2 * 10
+    for what in ("cooperatives", "officers", "members", "journal entries", "Seeded in"):
+        assert what in out, what
+    with pytest.raises(CommandError):
+        call_command("demo", "--no-serve", "--scale", "-1")

@@ -18,7 +18,10 @@ from kopdes.demo.ledger_seed import (
     first_round_villages,
     ledger_seed,
 )
+from kopdes.demo.members_seed import seed_members
+from kopdes.demo.savings_seed import SavingsYear
 from kopdes.ledger.models import Account, AccountMonth, JournalEntry, JournalLine, Period
+from kopdes.savings.selectors import reconciliation, subledger_mismatches
 
 pytestmark = pytest.mark.django_db
 
@@ -54,35 +57,37 @@ def test_rounds_of_csr_capital(coop_a, coop_b):
         assert JournalEntry.objects.filter(cooperative=coop).latest("date").date <= LAST_DAY
 
 
+def assert_balanced_and_never_short(coop) -> None:
+    totals = AccountMonth.objects.filter(cooperative=coop).aggregate(
+        d=Sum("debit"), c=Sum("credit")
+    )
+    assert totals["d"] == totals["c"] > CSR_AMOUNT
+    lines = JournalLine.objects.filter(cooperative=coop).aggregate(d=Sum("debit"), c=Sum("credit"))
+    assert (lines["d"], lines["c"]) == (totals["d"], totals["c"])
+
+    # Month-end balances of every cash, bank and stock account are never negative.
+    watched = {
+        a.pk: a.code
+        for a in Account.objects.filter(cooperative=coop, kind="asset", is_header=False)
+        if a.is_cash or a.code.startswith("1-107")
+    }
+    movement = defaultdict(int)
+    for row in AccountMonth.objects.filter(cooperative=coop, account_id__in=watched):
+        movement[(row.account_id, row.year, row.month)] += row.debit - row.credit
+    first = min((y, m) for _a, y, m in movement)
+    for account_id, code in watched.items():
+        balance = 0
+        for year, month in months(first, (2026, 11)):
+            balance += movement.get((account_id, year, month), 0)
+            assert balance >= 0, (coop.village_id, code, year, month, balance)
+    office_cash = sum(v for (a, _y, _m), v in movement.items() if watched[a] == "1-101-01")
+    assert office_cash > 0
+
+
 def test_books_balance_never_run_short_and_are_closed(coop_a, coop_b):
     ledger_seed([coop_a, coop_b])
     for coop in (coop_a, coop_b):
-        totals = AccountMonth.objects.filter(cooperative=coop).aggregate(
-            d=Sum("debit"), c=Sum("credit")
-        )
-        assert totals["d"] == totals["c"] > CSR_AMOUNT
-        lines = JournalLine.objects.filter(cooperative=coop).aggregate(
-            d=Sum("debit"), c=Sum("credit")
-        )
-        assert (lines["d"], lines["c"]) == (totals["d"], totals["c"])
-
-        # Month-end balances of every cash, bank and stock account are never negative.
-        watched = {
-            a.pk: a.code
-            for a in Account.objects.filter(cooperative=coop, kind="asset", is_header=False)
-            if a.is_cash or a.code.startswith("1-107")
-        }
-        movement = defaultdict(int)
-        for row in AccountMonth.objects.filter(cooperative=coop, account_id__in=watched):
-            movement[(row.account_id, row.year, row.month)] += row.debit - row.credit
-        first = min((y, m) for _a, y, m in movement)
-        for account_id, code in watched.items():
-            balance = 0
-            for year, month in months(first, (2026, 11)):
-                balance += movement.get((account_id, year, month), 0)
-                assert balance >= 0, (coop.village_id, code, year, month, balance)
-        office_cash = sum(v for (a, _y, _m), v in movement.items() if watched[a] == "1-101-01")
-        assert office_cash > 0
+        assert_balanced_and_never_short(coop)
 
         # Sales to members and to others, cost of goods, expenses, reversals, the 2025 closing.
         kinds = set(JournalEntry.objects.filter(cooperative=coop).values_list("source_kind"))
@@ -150,3 +155,38 @@ def test_same_village_same_books(coop_a, coop_b):
     ledger_seed([coop_b, coop_a])  # the order does not matter either
     assert sorted(books()[0]) == sorted(first[0])
     assert books()[1] != [] and sorted(books()[1]) == sorted(first[1])
+
+
+def test_books_with_the_members_savings(coop_a, coop_b):
+    """The members' year of simpanan posted among the cooperative's own books: in date order,
+    reconciled, never short of cash, and closed with the rest."""
+    for coop in (coop_a, coop_b):
+        seed_members(coop)
+    result = ledger_seed(
+        [coop_a, coop_b], extra=lambda coop, actor: SavingsYear.prepare(coop, actor=actor)
+    )
+    assert len(result.extras) == 2 and all(r.movements > 200 for r in result.extras)
+    for coop in (coop_a, coop_b):
+        assert_balanced_and_never_short(coop)
+        for row in reconciliation(cooperative=coop):
+            assert row.difference == 0 and row.subledger > 0, row
+        assert subledger_mismatches(cooperative=coop) == []
+        entries = JournalEntry.objects.filter(cooperative=coop).order_by("number")
+        first = entries.first()
+        assert (first.source_kind, first.date) == ("savings.recap", date(2025, 8, 1))
+        dates = [e.date for e in entries.exclude(source_kind="reversal")]
+        assert dates == sorted(dates)  # one chronological journal
+        closed = set(
+            Period.objects.filter(cooperative=coop, status=Period.Status.CLOSED).values_list(
+                "year", "month"
+            )
+        )
+        assert closed == set(months((2025, 8), LAST_CLOSED))
+        # The savings cash went to the bank with the month-end surplus: the office box keeps
+        # its float (at most Rp5.5 juta at a month's end), not a year of simpanan.
+        office = AccountMonth.objects.filter(
+            cooperative=coop, account__code="1-101-01", year__lte=2026
+        ).exclude(year=2026, month__gt=10)
+        held = sum(r.debit - r.credit for r in office)
+        assert 0 < held <= 5_500_000 < sum(r.subledger for r in reconciliation(cooperative=coop))
+    assert ledger_seed([coop_a, coop_b], extra=lambda coop, actor: None).cooperatives == 0

@@ -3,7 +3,7 @@
 import time
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
@@ -21,24 +21,47 @@ class Command(BaseCommand):
         parser.add_argument(
             "--limit", type=int, default=None, help="Seed only the first N villages (tests)."
         )
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=1.0,
+            help="Multiply the members per cooperative (40 at 1.0), for benchmarks.",
+        )
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
 
     def handle(self, *args, **options):
         console = Console(file=self.stdout, highlight=False)
+        if options["scale"] < 0:
+            raise CommandError("--scale cannot be negative.")
+        if options["limit"] is not None and options["limit"] < 0:
+            raise CommandError("--limit cannot be negative.")
         started = time.perf_counter()
         call_command("migrate", interactive=False, verbosity=0)
         with Progress(console=console, transient=True) as bar:
-            task = bar.add_task("Seeding cooperatives", total=None)
-            result = seed(
-                limit=options["limit"],
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-            )
+            task = bar.add_task("Seeding", total=None)
+
+            def progress(done: int, total: int, stage: str = "") -> None:
+                bar.update(task, completed=done, total=total, description=stage or "Seeding")
+
+            result = seed(limit=options["limit"], scale=options["scale"], progress=progress)
         elapsed = time.perf_counter() - started
-        console.print(
-            f"Seeded {result.cooperatives_created} new cooperatives and {result.people_created} officers "
-            f"in {elapsed:.1f} s (a second run changes nothing)."
-        )
+        savings = result.savings
+        summary = Table(title="Demo data created by this run", show_header=False)
+        summary.add_column("what")
+        summary.add_column("count", justify="right")
+        for what, count in (
+            ("cooperatives", result.cooperatives_created),
+            ("officers and staff", result.people_created),
+            ("members", result.members_created),
+            ("journal entries", result.entries_posted),
+            ("savings deposits, withdrawals and refunds", savings.movements),
+            ("sukarela interest credits", savings.interest_credits),
+            ("simpanan bills (open)", f"{savings.bills} ({savings.bills_open})"),
+        ):
+            summary.add_row(what, str(count))
+        console.print(summary)
+        console.print(f"Seeded in {elapsed:.1f} s (a second run changes nothing).")
         table = Table(title=f"Demo accounts: every one logs in with the password {DEMO_PASSWORD}")
         for column in ("who", "phone", "scope"):
             table.add_column(column)
