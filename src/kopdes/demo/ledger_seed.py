@@ -59,7 +59,6 @@ class LedgerSeedResult:
     entries: int = 0
     reversals: int = 0
     periods_closed: int = 0
-    checkpoints: int = 0
     extras: list[Any] = field(default_factory=list)  # what each Extra.write returned
 
 
@@ -402,18 +401,6 @@ def first_round_villages() -> set[str]:
     )
 
 
-def books_checkpoint(*, cooperative: Cooperative) -> int:
-    """The place where the demo would sign its daily checkpoints (design.md invariant 3).
-
-    It signs none, on purpose: a checkpoint (`kopdes.ledger.checkpoints.checkpoint_create`)
-    covers the entries *posted* by the end of a day that is over, and every demo entry is posted
-    now (its `posted_at` is the real time, its `date` the business date). So the first
-    checkpoint that can cover the demo's books is today's, made by the daily close after
-    midnight. Returns the number of checkpoints signed (0).
-    """
-    return 0
-
-
 class Extra(Protocol):
     """Another capability's year for the same books (the members' savings): its drafts, in date
     order, and what to write once they are posted."""
@@ -470,7 +457,6 @@ def books_seed_cooperative(
     result.periods_closed = ledger.period_close_through(
         actor=actor, cooperative=cooperative, year=LAST_CLOSED[0], month=LAST_CLOSED[1]
     )
-    result.checkpoints = books_checkpoint(cooperative=cooperative)
     return result
 
 
@@ -505,7 +491,7 @@ def ledger_seed(
                 actor=users.get(bendahara.get(cooperative.pk)),
                 extra=extra,
             )
-            for name in ("cooperatives", "entries", "reversals", "periods_closed", "checkpoints"):
+            for name in ("cooperatives", "entries", "reversals", "periods_closed"):
                 setattr(total, name, getattr(total, name) + getattr(one, name))
             total.extras += one.extras
         if progress:

@@ -19,19 +19,23 @@ about a second.
 
 import gc
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
+from django.utils import timezone
 from faker import Faker
 
 from kopdes.accounts import services as account_services
 from kopdes.accounts.models import User
 from kopdes.cooperatives import services as cooperative_services
 from kopdes.cooperatives.models import Cooperative
+from kopdes.core import clock
 from kopdes.demo.ledger_seed import ledger_seed
 from kopdes.demo.members_seed import seed_members
 from kopdes.demo.savings_seed import SavingsSeedResult, SavingsYear
+from kopdes.ledger.checkpoints import checkpoint_create
+from kopdes.ledger.models import Checkpoint
 from kopdes.members.models import Member
 from kopdes.regions.models import Village
 
@@ -121,6 +125,7 @@ class SeedResult:
     people_created: int = 0  # officers and staff who log in
     members_created: int = 0
     entries_posted: int = 0  # journal entries, reversals included
+    checkpoints: int = 0  # signed checkpoints (one per new cooperative, yesterday's)
     savings: SavingsSeedResult = field(default_factory=SavingsSeedResult)
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # (who, phone, place)
 
@@ -311,12 +316,25 @@ def _seed(*, limit: int | None, scale: float, progress) -> SeedResult:
             progress(done, len(cooperatives), "Anggota")
     # A year of books (chart of accounts, postings, closed months) for those that have none yet,
     # with the members' year of simpanan among them.
-    books = ledger_seed(
-        cooperatives,
-        progress=(lambda done, total: progress(done, total, "Buku dan simpanan"))
-        if progress
-        else None,
-        extra=_savings_year,
+    # The year of books comes in as an opening import, posted as of yesterday evening, so that
+    # yesterday's signed checkpoint covers it and the transparency portal and the inclusion
+    # proofs work at once; from today on the daily close checkpoints each day (core.clock).
+    yesterday = timezone.localdate() - timedelta(days=1)
+    opening = timezone.make_aware(datetime.combine(yesterday, time(18, 0)))
+    with clock.as_of(opening):
+        books = ledger_seed(
+            cooperatives,
+            progress=(lambda done, total: progress(done, total, "Buku dan simpanan"))
+            if progress
+            else None,
+            extra=_savings_year,
+        )
+    result.checkpoints = len(
+        [
+            checkpoint_create(cooperative=cooperative, day=yesterday)
+            for cooperative in cooperatives
+            if not Checkpoint.objects.filter(cooperative=cooperative).exists()
+        ]
     )
     result.entries_posted = books.entries + books.reversals
     for one in books.extras:

@@ -161,3 +161,36 @@ def test_command_seeds_without_serving(capsys):
         assert what in out, what
     with pytest.raises(CommandError):
         call_command("demo", "--no-serve", "--scale", "-1")
+
+
+def test_books_are_signed_and_verifiable_after_the_demo(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kopdes.ledger.checkpoints import ledger_verify
+    from kopdes.ledger.models import Checkpoint
+
+    seed(limit=2)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    checkpoints = list(Checkpoint.objects.order_by("cooperative_id"))
+    assert [c.date for c in checkpoints] == [yesterday, yesterday]
+    for checkpoint in checkpoints:
+        entries = JournalEntry.objects.filter(cooperative_id=checkpoint.cooperative_id).count()
+        assert checkpoint.tree_size == entries > 0
+    for cooperative in Cooperative.objects.all():
+        assert ledger_verify(cooperative=cooperative).ok
+    # A member of the public sees the signed checkpoints; an officer gets an inclusion proof.
+    assert client.get("/transparansi/").status_code == 200
+    bendahara = Role.objects.filter(kind="bendahara").select_related("user").first().user
+    client.force_login(bendahara)
+    entry = JournalEntry.objects.filter(cooperative=bendahara.roles.first().cooperative).first()
+    token = client.post(
+        "/api/v1/auth/login",
+        {"phone": bendahara.phone, "password": DEMO_PASSWORD},
+        content_type="application/json",
+    ).json()["token"]
+    proof = client.get(
+        f"/api/v1/ledger/entries/{entry.public_id}/proof", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert proof.status_code == 200, proof.content

@@ -55,6 +55,7 @@ class Command(BaseCommand):
             ("officers and staff", result.people_created),
             ("members", result.members_created),
             ("journal entries", result.entries_posted),
+            ("signed ledger checkpoints", result.checkpoints),
             ("savings deposits, withdrawals and refunds", savings.movements),
             ("sukarela interest credits", savings.interest_credits),
             ("simpanan bills (open)", f"{savings.bills} ({savings.bills_open})"),
