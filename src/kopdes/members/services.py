@@ -19,7 +19,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kopdes.accounts.models import Role
 from kopdes.accounts.rules import InvalidPhone, normalize_phone
+from kopdes.accounts.services import role_assign
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core.audit import audit_record, snapshot
 from kopdes.ledger.models import Sequence
@@ -476,6 +478,23 @@ def member_approve(*, actor: Any, member: Member, on: date | None = None) -> Mem
         before=before,
         after=snapshot(locked, MEMBER_FIELDS),
     )
+    if locked.user_id is not None:
+        # A member who asked from the app gets the anggota role, so the app and /me show the
+        # cooperative to them.
+        held = Role.objects.filter(
+            cooperative=locked.cooperative,
+            user_id=locked.user_id,
+            kind=Role.Kind.ANGGOTA,
+            ended_on__isnull=True,
+        ).exists()
+        if not held:
+            role_assign(
+                actor=actor,
+                cooperative=locked.cooperative,
+                user=locked.user,
+                kind=Role.Kind.ANGGOTA,
+                started_on=on,
+            )
     return locked
 
 

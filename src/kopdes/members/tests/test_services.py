@@ -327,6 +327,9 @@ def test_self_registration(place_a):
     with pytest.raises(AlreadyRequested):
         services.member_request(actor=person_user, village_code="36.03.01.2003", **person(5))
     assert AuditEvent.objects.filter(action="member.request").count() == 1
+    # Once approved, the person holds the anggota role: the app and /me show the cooperative.
+    services.member_approve(actor=place_a.sekretaris, member=member)
+    assert person_user.roles.filter(cooperative=place_a.cooperative, kind="anggota").exists()
 
 
 def test_self_registration_needs_a_cooperative_there(place_a):
