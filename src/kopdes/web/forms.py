@@ -9,6 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from kopdes.accounts.rules import InvalidPhone, normalize_phone
 
 
+def date_input() -> forms.DateInput:
+    """The browser's own date picker."""
+    return forms.DateInput(attrs={"type": "date"})
+
+
 class LoginForm(forms.Form):
     """Phone number and password. Shaped like Django's AuthenticationForm (a `request` first
     argument and `get_user()`) so that LoginView can drive it.

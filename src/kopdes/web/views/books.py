@@ -18,28 +18,17 @@ from django.views.decorators.http import require_POST
 
 from kopdes.accounts.access import Capability
 from kopdes.cooperatives.models import Cooperative
-from kopdes.core.errors import DomainError, NotFound
+from kopdes.core.errors import DomainError
 from kopdes.core.money import parse_rupiah
 from kopdes.ledger import selectors
 from kopdes.ledger import services as ledger
 from kopdes.ledger.models import Account
-from kopdes.web.errors import form_add_domain_error
+from kopdes.web.errors import form_add_domain_error, found_or_404
+from kopdes.web.forms import date_input
 from kopdes.web.views.cooperatives import cooperative_page
 
 PAGE_SIZE = 50
 MAX_LINES = 60  # a manual journal with more lines than this is a data import, not a form
-
-
-def _found(read, **kwargs):
-    """A selector's object, or the same 404 for absent and not ours."""
-    try:
-        return read(**kwargs)
-    except NotFound:
-        raise Http404 from None
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"})
 
 
 # -- chart of accounts ------------------------------------------------------------------------
@@ -111,7 +100,7 @@ def accounts(request, cooperative: Cooperative):
 @cooperative_page(Capability.KEEP_BOOKS)
 @require_POST
 def account_close(request, cooperative: Cooperative, account_id):
-    account = _found(selectors.account, cooperative=cooperative, public_id=account_id)
+    account = found_or_404(selectors.account, cooperative=cooperative, public_id=account_id)
     ledger.account_close(actor=request.user, account=account)
     messages.success(request, _("Account %(account)s was closed.") % {"account": str(account)})
     return redirect("web:accounts", cooperative.public_id)
@@ -120,7 +109,7 @@ def account_close(request, cooperative: Cooperative, account_id):
 @cooperative_page(Capability.KEEP_BOOKS)
 @require_POST
 def account_remove(request, cooperative: Cooperative, account_id):
-    account = _found(selectors.account, cooperative=cooperative, public_id=account_id)
+    account = found_or_404(selectors.account, cooperative=cooperative, public_id=account_id)
     label = str(account)
     try:
         ledger.account_remove(actor=request.user, account=account)
@@ -134,8 +123,8 @@ def account_remove(request, cooperative: Cooperative, account_id):
 
 
 class JournalFilterForm(forms.Form):
-    date_from = forms.DateField(label=gettext_lazy("From"), required=False, widget=_date_input())
-    date_to = forms.DateField(label=gettext_lazy("Until"), required=False, widget=_date_input())
+    date_from = forms.DateField(label=gettext_lazy("From"), required=False, widget=date_input())
+    date_to = forms.DateField(label=gettext_lazy("Until"), required=False, widget=date_input())
     source = forms.CharField(label=gettext_lazy("Source"), max_length=50, required=False)
     account = forms.CharField(label=gettext_lazy("Account code"), max_length=20, required=False)
     q = forms.CharField(label=gettext_lazy("Memo contains"), max_length=100, required=False)
@@ -169,7 +158,7 @@ def journal(request, cooperative: Cooperative):
 
 
 class ReverseForm(forms.Form):
-    date = forms.DateField(label=gettext_lazy("Date of the reversal"), widget=_date_input())
+    date = forms.DateField(label=gettext_lazy("Date of the reversal"), widget=date_input())
     memo = forms.CharField(
         label=gettext_lazy("Memo (optional)"),
         max_length=300,
@@ -179,7 +168,7 @@ class ReverseForm(forms.Form):
 
 
 def _entry_page(request, cooperative, entry_id, *, form=None, status: int = 200):
-    entry = _found(selectors.journal_entry, cooperative=cooperative, public_id=entry_id)
+    entry = found_or_404(selectors.journal_entry, cooperative=cooperative, public_id=entry_id)
     can_reverse = (
         Capability.KEEP_BOOKS in request.capabilities
         and entry.reversed_by is None
@@ -212,7 +201,7 @@ def journal_entry(request, cooperative: Cooperative, entry_id):
 @cooperative_page(Capability.KEEP_BOOKS)
 @require_POST
 def journal_reverse(request, cooperative: Cooperative, entry_id):
-    entry = _found(selectors.journal_entry, cooperative=cooperative, public_id=entry_id)
+    entry = found_or_404(selectors.journal_entry, cooperative=cooperative, public_id=entry_id)
     form = ReverseForm(request.POST)
     if form.is_valid():
         try:
@@ -238,7 +227,7 @@ def journal_reverse(request, cooperative: Cooperative, entry_id):
 
 
 class ManualJournalForm(forms.Form):
-    date = forms.DateField(label=gettext_lazy("Date"), widget=_date_input())
+    date = forms.DateField(label=gettext_lazy("Date"), widget=date_input())
     memo = forms.CharField(label=gettext_lazy("Memo"), max_length=300)
 
 
@@ -440,7 +429,7 @@ def manual_journal_line(request, cooperative: Cooperative):
 @cooperative_page(Capability.APPROVE_JOURNAL)
 @require_POST
 def manual_journal_decide(request, cooperative: Cooperative, journal_id):
-    journal = _found(selectors.manual_journal, cooperative=cooperative, public_id=journal_id)
+    journal = found_or_404(selectors.manual_journal, cooperative=cooperative, public_id=journal_id)
     form = DecideForm(request.POST)
     if form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
@@ -607,7 +596,7 @@ class PostingRuleForm(forms.Form):
     key = forms.CharField(
         label=gettext_lazy("Product or business unit key"), max_length=50, required=False
     )
-    effective_from = forms.DateField(label=gettext_lazy("Effective from"), widget=_date_input())
+    effective_from = forms.DateField(label=gettext_lazy("Effective from"), widget=date_input())
     description = forms.CharField(label=gettext_lazy("Description"), max_length=200, required=False)
     lines = forms.CharField(
         label=gettext_lazy("Lines (JSON)"),

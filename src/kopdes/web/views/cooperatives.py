@@ -39,6 +39,7 @@ from kopdes.core.errors import DomainError, NotFound
 from kopdes.core.models import AuditEvent
 from kopdes.regions.models import District
 from kopdes.web.errors import form_add_domain_error
+from kopdes.web.forms import date_input
 
 
 def cooperative_page(need: Capability = Capability.VIEW):
@@ -103,7 +104,7 @@ class CooperativeForm(forms.Form):
     founded_on = forms.DateField(
         label=gettext_lazy("Founding date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=date_input(),
     )
     address = forms.CharField(
         label=gettext_lazy("Address"), widget=forms.Textarea(attrs={"rows": 2}), required=False
@@ -188,17 +189,13 @@ class RoleForm(forms.Form):
         choices=[("", "—"), *VillageOffice.choices],
         required=False,
     )
-    started_on = forms.DateField(
-        label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    started_on = forms.DateField(label=gettext_lazy("From"), widget=date_input())
 
 
 class EmployeeForm(forms.Form):
     full_name = forms.CharField(label=gettext_lazy("Full name"), max_length=150)
     job_title = forms.CharField(label=gettext_lazy("Job title"), max_length=100)
-    started_on = forms.DateField(
-        label=gettext_lazy("Start date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    started_on = forms.DateField(label=gettext_lazy("Start date"), widget=date_input())
     phone = forms.CharField(
         label=gettext_lazy("Phone number (optional)"), max_length=20, required=False
     )
@@ -206,9 +203,7 @@ class EmployeeForm(forms.Form):
 
 class EndRoleForm(forms.Form):
     role = forms.UUIDField(widget=forms.HiddenInput)
-    ended_on = forms.DateField(
-        label=gettext_lazy("Until"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    ended_on = forms.DateField(label=gettext_lazy("Until"), widget=date_input())
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=500)
 
 
@@ -368,9 +363,7 @@ def _assign_role(actor: User, cooperative: Cooperative, data: dict) -> Role:
 
 
 class PolicyForm(forms.Form):
-    effective_from = forms.DateField(
-        label=gettext_lazy("Effective from"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    effective_from = forms.DateField(label=gettext_lazy("Effective from"), widget=date_input())
     simpanan_pokok_amount = forms.IntegerField(
         label=gettext_lazy("Simpanan pokok (Rp)"), min_value=0
     )

@@ -24,10 +24,11 @@ from kopdes.members import imports, selectors, services
 from kopdes.members.models import Member
 from kopdes.members.rules import IMAGE_CONTENT_TYPES, image_type
 from kopdes.web.errors import form_add_domain_error
+from kopdes.web.forms import date_input
 from kopdes.web.views.cooperatives import cooperative_page
 
 PAGE_SIZE = 25
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+DATE_INPUT = date_input()
 
 
 def _member(cooperative: Cooperative, member_id) -> Member:

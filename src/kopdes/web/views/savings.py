@@ -23,22 +23,12 @@ from kopdes.core.errors import DomainError, NotFound
 from kopdes.core.money import format_rupiah, parse_rupiah
 from kopdes.savings import rules, selectors, services
 from kopdes.savings.models import Kind, SavingsTransaction
-from kopdes.web.errors import form_add_domain_error
+from kopdes.web.errors import form_add_domain_error, found_or_404
+from kopdes.web.forms import date_input
 from kopdes.web.views.cooperatives import cooperative_page
 
 SAVINGS = "app/<uuid:cooperative_id>/simpanan/"
 MEMBER = "app/<uuid:cooperative_id>/anggota/<uuid:member_id>/simpanan/"
-
-
-def _found(read, **kwargs):
-    try:
-        return read(**kwargs)
-    except NotFound:
-        raise Http404 from None
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"})
 
 
 class RupiahInput(forms.Field):
@@ -66,7 +56,7 @@ class CounterForm(forms.Form):
 
     member = forms.IntegerField(label=gettext_lazy("Member number (NIAK)"), min_value=1)
     amount = RupiahInput(label=gettext_lazy("Amount (Rp)"))
-    on = forms.DateField(label=gettext_lazy("Date"), widget=_date_input())
+    on = forms.DateField(label=gettext_lazy("Date"), widget=date_input())
     memo = forms.CharField(label=gettext_lazy("Note (optional)"), max_length=200, required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
 
@@ -238,7 +228,7 @@ def _type_label(txn: SavingsTransaction) -> str:
 
 @cooperative_page(Capability.VIEW_MEMBERS)
 def savings_receipt(request, cooperative: Cooperative, transaction_id):
-    txn = _found(selectors.transaction, cooperative=cooperative, public_id=transaction_id)
+    txn = found_or_404(selectors.transaction, cooperative=cooperative, public_id=transaction_id)
     member = txn.account.member
     # The receipt is written in Indonesian whatever the officer's language: it is handed over.
     text = rules.receipt_text(
@@ -274,7 +264,7 @@ def savings_receipt(request, cooperative: Cooperative, transaction_id):
 @cooperative_page(Capability.VIEW_MEMBERS)
 def member_savings(request, cooperative: Cooperative, member_id):
     """A member's savings: the panel the member page loads with htmx, or a page of its own."""
-    member = _found(selectors.member, cooperative=cooperative, public_id=member_id)
+    member = found_or_404(selectors.member, cooperative=cooperative, public_id=member_id)
     accounts = selectors.member_accounts(member=member)
     context = {
         "cooperative": cooperative,
@@ -295,8 +285,8 @@ def member_savings(request, cooperative: Cooperative, member_id):
 
 
 class PeriodForm(forms.Form):
-    date_from = forms.DateField(label=gettext_lazy("From"), widget=_date_input())
-    date_to = forms.DateField(label=gettext_lazy("Until"), widget=_date_input())
+    date_from = forms.DateField(label=gettext_lazy("From"), widget=date_input())
+    date_to = forms.DateField(label=gettext_lazy("Until"), widget=date_input())
 
     def clean(self):
         data = super().clean()
@@ -308,7 +298,7 @@ class PeriodForm(forms.Form):
 @cooperative_page(Capability.VIEW_MEMBERS)
 def savings_statement(request, cooperative: Cooperative, member_id):
     """The member's mutasi for any period, as a page or (?format=pdf) a PDF."""
-    member = _found(selectors.member, cooperative=cooperative, public_id=member_id)
+    member = found_or_404(selectors.member, cooperative=cooperative, public_id=member_id)
     today = timezone.localdate()
     form = PeriodForm(
         request.GET or None, initial={"date_from": date(today.year, 1, 1), "date_to": today}
@@ -444,7 +434,7 @@ def savings_position(request, cooperative: Cooperative):
 
 
 class ResignForm(forms.Form):
-    on = forms.DateField(label=gettext_lazy("Leaves on"), widget=_date_input())
+    on = forms.DateField(label=gettext_lazy("Leaves on"), widget=date_input())
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=500)
     channel = forms.ChoiceField(
         label=gettext_lazy("Refund by"),
@@ -455,7 +445,7 @@ class ResignForm(forms.Form):
 @cooperative_page(Capability.MANAGE_SAVINGS)
 def savings_resign(request, cooperative: Cooperative, member_id):
     """A member leaves: savings refunded, accounts closed, status resigned."""
-    member = _found(selectors.member, cooperative=cooperative, public_id=member_id)
+    member = found_or_404(selectors.member, cooperative=cooperative, public_id=member_id)
     form = ResignForm(request.POST or None, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
