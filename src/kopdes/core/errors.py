@@ -79,5 +79,5 @@ class Conflict(DomainError):
 
 
 class IdempotencyConflict(Conflict):
-    code = "idempotency_key_reused"
+    code = "idempotency.key_reused"
     message = _("This idempotency key was already used for a different request.")

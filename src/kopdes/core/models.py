@@ -60,24 +60,3 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}:{self.object_id}"
-
-
-class IdempotencyKey(models.Model):
-    """A money-moving request's key: a retry with the same key and content gets the first result."""
-
-    scope = models.CharField(max_length=100)
-    actor_id = models.BigIntegerField()
-    key = models.CharField(max_length=100)
-    request_hash = models.CharField(max_length=64)
-    result = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["actor_id", "scope", "key"], name="core_idempotencykey_unique_per_actor"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.scope}:{self.key}"

@@ -10,8 +10,6 @@ from what (actor, posted_at, source), so postings write no separate audit row.
 
 import calendar
 import functools
-import hashlib
-import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -25,9 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kopdes.cooperatives.models import BusinessUnit, Cooperative
-from kopdes.core import clock
+from kopdes.core import clock, idempotency
 from kopdes.core.audit import audit_record, snapshot
-from kopdes.core.errors import IdempotencyConflict, PermissionDenied
+from kopdes.core.errors import PermissionDenied
+from kopdes.core.idempotency import request_fingerprint
 from kopdes.ledger import chain, rules
 from kopdes.ledger.errors import (
     AccountInUse,
@@ -215,8 +214,9 @@ def account_remove(*, actor: Any, account: Account) -> None:
 # -- posting ----------------------------------------------------------------------------------
 
 
-def _request_hash(draft: EntryDraft) -> str:
-    payload = {
+def _request(draft: EntryDraft) -> dict:
+    """What makes a keyed entry the same request (core.idempotency)."""
+    return {
         "date": draft.date.isoformat(),
         "memo": draft.memo,
         "source": f"{draft.source_kind}:{draft.source_id}",
@@ -225,7 +225,6 @@ def _request_hash(draft: EntryDraft) -> str:
             for ln in draft.lines
         ],
     }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
 def _check_lines(draft: EntryDraft) -> int:
@@ -541,7 +540,7 @@ def _post(
             "source_id": draft.source_id,
             "idempotency_key": draft.idempotency_key,
             # Only a keyed request can be replayed, so only its content needs a fingerprint.
-            "request_hash": _request_hash(draft) if draft.idempotency_key else "",
+            "request_hash": request_fingerprint(_request(draft)) if draft.idempotency_key else "",
             "reverses_id": reverses.pk if reverses else None,
             "actor_id": actor_id,
             "actor_label": actor_label,
@@ -592,28 +591,12 @@ def journal_entry_post(
         source_id=source_id,
         idempotency_key=idempotency_key,
     )
-    if idempotency_key is not None:
-        existing = JournalEntry.objects.filter(
-            cooperative=cooperative, idempotency_key=idempotency_key
-        ).first()
-        if existing is not None:
-            if existing.request_hash != _request_hash(draft):
-                raise IdempotencyConflict(key=idempotency_key)
-            return existing
-    try:
-        with transaction.atomic():
-            return _post(cooperative=cooperative, drafts=[draft], actor=actor)[0]
-    except IntegrityError:
-        if idempotency_key is None:
-            raise
-        existing = JournalEntry.objects.filter(
-            cooperative=cooperative, idempotency_key=idempotency_key
-        ).first()
-        if existing is None:
-            raise
-        if existing.request_hash != _request_hash(draft):
-            raise IdempotencyConflict(key=idempotency_key) from None
-        return existing
+    return idempotency.once(
+        JournalEntry.objects.filter(cooperative=cooperative),
+        key=idempotency_key,
+        request=_request(draft),
+        run=lambda _fingerprint: _post(cooperative=cooperative, drafts=[draft], actor=actor)[0],
+    )
 
 
 @transaction.atomic
@@ -624,23 +607,15 @@ def journal_entries_post_bulk(
 
     Drafts with an idempotency key already posted with the same content are skipped.
     """
-    keys = [d.idempotency_key for d in drafts if d.idempotency_key]
-    done = (
-        dict(
-            JournalEntry.objects.filter(
-                cooperative=cooperative, idempotency_key__in=keys
-            ).values_list("idempotency_key", "request_hash")
+    todo = [
+        draft
+        for draft, _fingerprint in idempotency.pending(
+            JournalEntry.objects.filter(cooperative=cooperative),
+            drafts,
+            key=lambda d: d.idempotency_key,
+            request=_request,
         )
-        if keys
-        else {}
-    )
-    todo = []
-    for draft in drafts:
-        if draft.idempotency_key in done:
-            if done[draft.idempotency_key] != _request_hash(draft):
-                raise IdempotencyConflict(key=draft.idempotency_key)
-            continue
-        todo.append(draft)
+    ]
     return _post(cooperative=cooperative, drafts=todo, actor=actor) if todo else []
 
 

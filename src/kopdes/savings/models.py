@@ -132,6 +132,7 @@ class SavingsTransaction(TenantModel):
     entry = models.ForeignKey("ledger.JournalEntry", on_delete=models.PROTECT, related_name="+")
     receipt_number = models.BigIntegerField(_("receipt number"), null=True, blank=True)
     idempotency_key = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001 - NULL means "no key"; unique when present
+    request_hash = models.CharField(max_length=64, blank=True, db_default="")  # core.idempotency
     counterpart = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -19,15 +19,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Case, F, Q, Sum, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kopdes.cooperatives.models import Cooperative
 from kopdes.cooperatives.selectors import policy_in_force
+from kopdes.core import idempotency
 from kopdes.core.audit import audit_record
-from kopdes.core.errors import IdempotencyConflict
 from kopdes.ledger import services as ledger
 from kopdes.ledger.errors import InvalidLine
 from kopdes.ledger.models import Account, PostingRule, Sequence
@@ -341,41 +341,15 @@ def _rule(cooperative: Cooperative, event: str, key: str, on: date) -> PostingRu
     return ledger.posting_rule_in_force(cooperative=cooperative, event=event, key=key, on=on)
 
 
-def _replay(cooperative: Cooperative, key: str | None, *, expect: dict) -> Txn | None:
-    """The transaction posted earlier under `key`, if the request is the same; None if new."""
-    if not key:
-        return None
-    existing = (
-        Txn.objects.filter(cooperative=cooperative, idempotency_key=key)
-        .select_related("account", "entry")
-        .first()
+def _once(cooperative: Cooperative, key: str | None, request: dict, run) -> Txn:
+    """A counter transaction once per idempotency key (core.idempotency): the key and the request's
+    fingerprint are stored on the transaction that carries the receipt."""
+    return idempotency.once(
+        Txn.objects.filter(cooperative=cooperative).select_related("account", "entry"),
+        key=key,
+        request=request,
+        run=run,
     )
-    if existing is None:
-        return None
-    seen = {
-        "member": existing.account.member_id,
-        "account_kind": existing.account.kind,
-        "amount": existing.amount,
-        "kind": existing.kind,
-    }
-    if any(seen[k] != v for k, v in expect.items() if k in seen):
-        raise IdempotencyConflict(key=key)
-    return existing
-
-
-def _with_replay(cooperative: Cooperative, key: str | None, expect: dict, run) -> Txn:
-    found = _replay(cooperative, key, expect=expect)
-    if found is not None:
-        return found
-    try:
-        with transaction.atomic():
-            return run()
-    except IntegrityError:
-        # A concurrent request with the same key committed first: answer with its result.
-        found = _replay(cooperative, key, expect=expect)
-        if found is None:
-            raise
-        return found
 
 
 def _insert(model, columns: Seq[str], rows: list[tuple], *, on_conflict: str = "") -> None:
@@ -524,9 +498,18 @@ def savings_deposit(
     _check_channel(channel)
     if kind not in Kind.values:
         raise InvalidAmount(_("Unknown kind of savings."), fields={"kind": [_("Choose a kind.")]})
+    request = {
+        "operation": "deposit",
+        "member": member.pk,
+        "kind": kind,
+        "amount": amount,
+        "channel": channel,
+        "on": on,
+        "memo": memo,
+    }
     on = on or _today()
 
-    def run() -> Txn:
+    def run(fingerprint: str) -> Txn:
         _active_member(cooperative, member)
         savings_rules_ensure(cooperative=cooperative, actor=actor)
         account = _locked_account(cooperative=cooperative, member=member, kind=kind, on=on)
@@ -565,6 +548,7 @@ def savings_deposit(
             entry=entry,
             receipt_number=receipt,
             idempotency_key=idempotency_key,
+            request_hash=fingerprint,
             actor_label=str(actor) if actor is not None else "system",
         )
         audit_record(
@@ -582,12 +566,7 @@ def savings_deposit(
         )
         return txn
 
-    return _with_replay(
-        cooperative,
-        idempotency_key,
-        {"member": member.pk, "account_kind": kind, "amount": amount},
-        run,
-    )
+    return _once(cooperative, idempotency_key, request, run)
 
 
 def savings_withdraw(
@@ -613,9 +592,18 @@ def savings_withdraw(
     _check_channel(channel)
     if kind != Kind.SUKARELA:
         raise NotWithdrawable()
+    request = {
+        "operation": "withdraw",
+        "member": member.pk,
+        "kind": kind,
+        "amount": amount,
+        "channel": channel,
+        "on": on,
+        "memo": memo,
+    }
     on = on or _today()
 
-    def run() -> Txn:
+    def run(fingerprint: str) -> Txn:
         _active_member(cooperative, member)
         savings_rules_ensure(cooperative=cooperative, actor=actor)
         account = _locked_account(cooperative=cooperative, member=member, kind=kind, on=on)
@@ -651,6 +639,7 @@ def savings_withdraw(
             entry=entry,
             receipt_number=receipt,
             idempotency_key=idempotency_key,
+            request_hash=fingerprint,
             actor_label=str(actor) if actor is not None else "system",
         )
         audit_record(
@@ -666,12 +655,7 @@ def savings_withdraw(
         )
         return txn
 
-    return _with_replay(
-        cooperative,
-        idempotency_key,
-        {"member": member.pk, "account_kind": kind, "amount": amount, "kind": "withdrawal"},
-        run,
-    )
+    return _once(cooperative, idempotency_key, request, run)
 
 
 def savings_transfer(
@@ -694,9 +678,17 @@ def savings_transfer(
     _check_amount(amount)
     if member.pk == to_member.pk:
         raise SameAccount(fields={"to_member": [_("Choose another member.")]})
+    request = {
+        "operation": "transfer",
+        "member": member.pk,
+        "to_member": to_member.pk,
+        "amount": amount,
+        "on": on,
+        "memo": memo,
+    }
     on = on or _today()
 
-    def run() -> Txn:
+    def run(fingerprint: str) -> Txn:
         _active_member(cooperative, member)
         _active_member(cooperative, to_member)
         savings_rules_ensure(cooperative=cooperative, actor=actor)
@@ -764,6 +756,7 @@ def savings_transfer(
             entry=entry,
             receipt_number=receipt,
             idempotency_key=idempotency_key,
+            request_hash=fingerprint,
             counterpart=incoming,
             actor_label=label,
         )
@@ -781,17 +774,7 @@ def savings_transfer(
         )
         return outgoing
 
-    return _with_replay(
-        cooperative,
-        idempotency_key,
-        {
-            "member": member.pk,
-            "account_kind": Kind.SUKARELA,
-            "amount": amount,
-            "kind": "transfer_out",
-        },
-        run,
-    )
+    return _once(cooperative, idempotency_key, request, run)
 
 
 # -- many at once ------------------------------------------------------------------------------

@@ -3,7 +3,6 @@ from django.db import DatabaseError, connection, transaction
 
 from kopdes.core.audit import audit_record
 from kopdes.core.errors import IdempotencyConflict
-from kopdes.core.idempotency import idempotent
 from kopdes.core.masking import mask_identity_number, mask_mapping, mask_phone
 from kopdes.core.models import AuditEvent
 
@@ -37,23 +36,18 @@ def test_audit_masks_personal_data_and_is_append_only():
     assert AuditEvent.objects.get(pk=event.pk).action == "person.register"
 
 
-@pytest.mark.django_db
-def test_idempotent_replays_and_refuses_changed_content():
-    calls = []
+def test_pending_skips_done_items_and_refuses_changed_ones():
+    from kopdes.core.idempotency import pending, request_fingerprint
 
-    def run():
-        calls.append(1)
-        return {"receipt": len(calls)}
+    class Rows:
+        def filter(self, **kw):
+            return self
 
-    first, replayed = idempotent(
-        actor_id=1, scope="test", key="k1", payload={"amount": 10}, run=run
-    )
-    again, replayed_again = idempotent(
-        actor_id=1, scope="test", key="k1", payload={"amount": 10}, run=run
-    )
-    assert (first, replayed, again, replayed_again) == ({"receipt": 1}, False, {"receipt": 1}, True)
-    assert len(calls) == 1
+        def values_list(self, *names):
+            return [("a", request_fingerprint({"n": 1}))]
+
+    items = [("a", 1), ("b", 2), (None, 3)]
+    todo = pending(Rows(), items, key=lambda i: i[0], request=lambda i: {"n": i[1]})
+    assert [item for item, _ in todo] == [("b", 2), (None, 3)]
     with pytest.raises(IdempotencyConflict):
-        idempotent(actor_id=1, scope="test", key="k1", payload={"amount": 11}, run=run)
-    other, _ = idempotent(actor_id=2, scope="test", key="k1", payload={"amount": 11}, run=run)
-    assert other == {"receipt": 2}
+        pending(Rows(), [("a", 5)], key=lambda i: i[0], request=lambda i: {"n": i[1]})

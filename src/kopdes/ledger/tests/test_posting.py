@@ -147,6 +147,38 @@ def test_idempotency(coop_a):
         post(coop_a, [Line("1-102", debit=11), Line("3-103", credit=11)], idempotency_key="k-1")
 
 
+@pytest.mark.parametrize(
+    "change", [{"memo": "Other"}, {"day": date(2026, 3, 11)}, {"source_id": "x"}]
+)
+def test_same_key_another_request_is_a_conflict(coop_a, change):
+    lines = [Line("1-102", debit=10), Line("3-103", credit=10)]
+    first = post(coop_a, lines, idempotency_key="k-1")
+    with pytest.raises(IdempotencyConflict) as raised:
+        post(coop_a, lines, idempotency_key="k-1", **change)
+    assert (raised.value.code, raised.value.status) == ("idempotency.key_reused", 409)
+    assert list(JournalEntry.objects.values_list("pk", flat=True)) == [first.pk]
+
+
+def test_bulk_skips_done_keys_and_refuses_changed_ones(coop_a):
+    def draft(amount, key):
+        return services.EntryDraft(
+            date=D,
+            memo="Bulk",
+            lines=[Line("1-102", debit=amount), Line("3-103", credit=amount)],
+            source_kind="test",
+            idempotency_key=key,
+        )
+
+    services.journal_entries_post_bulk(cooperative=coop_a, drafts=[draft(10, "a")])
+    again = services.journal_entries_post_bulk(
+        cooperative=coop_a, drafts=[draft(10, "a"), draft(20, "b")]
+    )
+    assert len(again) == 1 and JournalEntry.objects.count() == 2
+    with pytest.raises(IdempotencyConflict):
+        services.journal_entries_post_bulk(cooperative=coop_a, drafts=[draft(30, "a")])
+    assert JournalEntry.objects.count() == 2
+
+
 def test_closed_period_refuses_and_reopen(coop_a, place_a):
     post(coop_a, [Line("1-102", debit=10), Line("3-103", credit=10)], day=date(2026, 1, 5))
     for month in (1, 2, 3):

@@ -216,6 +216,42 @@ def test_idempotent_deposit(place_a, member):
         deposit(place_a, member, amount=71_000, idempotency_key="k-1")
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"channel": "bank"},
+        {"on": date(2026, 4, 3)},
+        {"memo": "another memo"},
+        {"kind": "wajib"},
+    ],
+    ids=["channel", "date", "memo", "kind"],
+)
+def test_same_key_another_request_is_a_conflict(place_a, member, change):
+    """The probe's case: a retry with the same key but another channel or date got the first
+    transaction back. Any difference in the request is another request."""
+    first = deposit(place_a, member, amount=70_000, idempotency_key="k-1", memo="")
+    request = {"amount": 70_000, "idempotency_key": "k-1", "memo": "", **change}
+    with pytest.raises(IdempotencyConflict) as raised:
+        deposit(place_a, member, **request)
+    assert raised.value.code == "idempotency.key_reused" and raised.value.status == 409
+    assert list(SavingsTransaction.objects.values_list("pk", flat=True)) == [first.pk]
+
+
+def test_a_deposit_cannot_reuse_a_withdrawals_key(place_a, member):
+    deposit(place_a, member, amount=100_000)
+    services.savings_withdraw(
+        actor=None,
+        cooperative=place_a.cooperative,
+        member=member,
+        amount=10_000,
+        on=D,
+        idempotency_key="w",
+    )
+    with pytest.raises(IdempotencyConflict):
+        deposit(place_a, member, amount=10_000, idempotency_key="w")
+    assert SavingsAccount.objects.get(member=member, kind="sukarela").balance == 90_000
+
+
 def test_bills_oldest_first_and_rapel(place_a, member, other):
     coop = place_a.cooperative
     for month in ("2026-01", "2026-02", "2026-03"):
