@@ -383,7 +383,7 @@ def test_resignation_refused_with_a_loan(place_a, member, monkeypatch):
     from kopdes.savings.errors import LoanOutstanding
 
     deposit(place_a, member, "pokok", 50_000)
-    monkeypatch.setattr(services, "member_has_outstanding_loan", lambda member: True)
+    monkeypatch.setattr(services.resignation, "member_has_outstanding_loan", lambda member: True)
     with pytest.raises(LoanOutstanding):
         services.member_resign(
             actor=None, cooperative=place_a.cooperative, member=member, on=D, reason="x"

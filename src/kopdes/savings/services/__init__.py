@@ -1,0 +1,45 @@
+"""Every write of simpanan, one module per job: `setup` (products and posting rules from the
+policy), `counter` (deposits, withdrawals, transfers), `bulk` (many movements at once),
+`month_end` (wajib bills, sukarela interest) and `resignation` (refund and close).
+
+Each service runs in one database transaction that updates the member's account (the
+sub-ledger) and posts the journal entry that books it through the ledger's posting rules, so the
+accounts always reconcile with the GL control accounts (selectors.reconciliation). Money-moving
+services take an idempotency key (core.idempotency): the same key with the same request returns
+the first transaction; with a different request it raises IdempotencyConflict.
+
+Lock order, everywhere: member row (resignation only), savings accounts by primary key, bills,
+the receipt sequence, then the ledger's journal sequence (inside ledger.services). A fixed order
+means two services never wait for each other in a cycle.
+"""
+
+from kopdes.savings.services._common import (
+    CHANNELS,
+    INTEREST_LINES_PER_ENTRY,
+    RECEIPT_SEQUENCE,
+    SUBLEDGER,
+    TXN_COLUMNS,
+)
+from kopdes.savings.services.bulk import Movement, savings_movements_post_bulk
+from kopdes.savings.services.counter import savings_deposit, savings_transfer, savings_withdraw
+from kopdes.savings.services.month_end import savings_bills_create, savings_interest_post
+from kopdes.savings.services.resignation import member_resign
+from kopdes.savings.services.setup import savings_product_update, savings_rules_ensure
+
+__all__ = [
+    "CHANNELS",
+    "INTEREST_LINES_PER_ENTRY",
+    "RECEIPT_SEQUENCE",
+    "SUBLEDGER",
+    "TXN_COLUMNS",
+    "Movement",
+    "member_resign",
+    "savings_bills_create",
+    "savings_deposit",
+    "savings_interest_post",
+    "savings_movements_post_bulk",
+    "savings_product_update",
+    "savings_rules_ensure",
+    "savings_transfer",
+    "savings_withdraw",
+]

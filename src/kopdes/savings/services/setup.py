@@ -1,0 +1,213 @@
+"""Savings products and their posting rules, provisioned from the policy (AD/ART)."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kopdes.cooperatives.models import Cooperative
+from kopdes.cooperatives.selectors import policy_in_force
+from kopdes.core.audit import audit_record
+from kopdes.ledger import services as ledger
+from kopdes.ledger.errors import InvalidLine
+from kopdes.ledger.models import Account, PostingRule
+from kopdes.savings import rules
+from kopdes.savings.errors import (
+    InvalidAmount,
+    InvalidRate,
+)
+from kopdes.savings.models import (
+    Kind,
+    SavingsProduct,
+)
+
+# -- products and posting rules ---------------------------------------------------------------
+
+
+def _policy(cooperative: Cooperative, on: date | None = None):
+    policy = policy_in_force(cooperative=cooperative, on=on)
+    if policy is None:  # a date before the first policy: the earliest one applies
+        policy = policy_in_force(cooperative=cooperative, on=date(9999, 12, 31))
+    return policy
+
+
+def _rule_specs(*, as_equity: bool) -> list[tuple[str, str, list[dict], str]]:
+    specs: list[tuple[str, str, list[dict], str]] = []
+    for kind in Kind.values:
+        control = rules.control_credit_account(kind, as_equity=as_equity)
+        for channel, money in (("cash", rules.OFFICE_CASH), ("bank", rules.BANK)):
+            specs.append(
+                (
+                    "savings.deposit",
+                    f"{kind}:{channel}",
+                    [{"amount": "amount", "debit": money, "credit": control}],
+                    f"Simpanan {kind} paid in ({channel})",
+                )
+            )
+            specs.append(
+                (
+                    "savings.refund",
+                    f"{kind}:{channel}",
+                    [{"amount": "amount", "debit": control, "credit": money}],
+                    f"Simpanan {kind} refunded on leaving ({channel})",
+                )
+            )
+            if kind == Kind.SUKARELA:
+                specs.append(
+                    (
+                        "savings.withdraw",
+                        f"{kind}:{channel}",
+                        [{"amount": "amount", "debit": control, "credit": money}],
+                        f"Simpanan sukarela withdrawn ({channel})",
+                    )
+                )
+    specs.append(
+        (
+            "savings.transfer",
+            "sukarela",
+            [{"amount": "amount", "debit": "2-101", "credit": "2-101"}],
+            "Simpanan sukarela moved from one member to another",
+        )
+    )
+    specs.append(
+        (
+            "savings.interest",
+            "sukarela",
+            [{"amount": "amount", "debit": rules.INTEREST_EXPENSE, "credit": "2-101"}],
+            "Monthly interest on simpanan sukarela",
+        )
+    )
+    return specs
+
+
+def savings_rules_ensure(*, cooperative: Cooperative, actor: Any = None) -> None:
+    """Create what savings needs in the cooperative's books, once: the products (from the policy
+    in force), the liability accounts for pokok/wajib when the policy does not count them as
+    equity, and the savings posting rules (version 1, effective from 2000-01-01 so that
+    back-dated demo data posts too). Idempotent and cheap when everything exists.
+
+    The missing rules are checked as `ledger.posting_rule_change` checks one (every account named
+    exists and is postable) and created in one statement with one audit row, as
+    `ledger.chart_create` creates the default rules: one call per rule cost seeding the demo's
+    274 cooperatives several seconds. Raises InvalidLine if an account is missing."""
+    policy = _policy(cooperative)
+    have_products = set(
+        SavingsProduct.objects.filter(cooperative=cooperative).values_list("kind", flat=True)
+    )
+    new_products = [
+        SavingsProduct(
+            cooperative=cooperative,
+            kind=kind,
+            interest_rate=min(
+                policy.savings_rate_max if kind == Kind.SUKARELA else Decimal(0), rules.MAX_RATE
+            ),
+        )
+        for kind in Kind.values
+        if kind not in have_products
+    ]
+    if new_products:
+        SavingsProduct.objects.bulk_create(new_products, ignore_conflicts=True)
+    specs = _rule_specs(as_equity=policy.pokok_wajib_as_equity)
+    have_rules = set(
+        PostingRule.objects.filter(cooperative=cooperative, event__startswith="savings.")
+        .values_list("event", "key")
+        .distinct()
+    )
+    missing = [s for s in specs if (s[0], s[1]) not in have_rules]
+    if not missing:
+        return
+    if not policy.pokok_wajib_as_equity:
+        codes = set(
+            Account.objects.filter(
+                cooperative=cooperative, code__in=rules.LIABILITY_ACCOUNTS.values()
+            ).values_list("code", flat=True)
+        )
+        for kind, code in rules.LIABILITY_ACCOUNTS.items():
+            if code not in codes:
+                ledger.account_add(
+                    actor=actor,
+                    cooperative=cooperative,
+                    code=code,
+                    name=f"Simpanan {kind} (kewajiban)",
+                    parent_code="2",
+                    cash_flow="financing",
+                )
+    named = {
+        spec[side]
+        for _e, _k, lines, _d in missing
+        for spec in lines
+        for side in ("debit", "credit")
+    }
+    postable = set(
+        Account.objects.filter(
+            cooperative=cooperative, code__in=named, is_header=False
+        ).values_list("code", flat=True)
+    )
+    if named - postable:
+        raise InvalidLine(
+            fields={"lines": [_("Each line names an amount and two postable accounts.")]}
+        )
+    # (event, key) pairs without any version: each new rule is version 1.
+    PostingRule.objects.bulk_create(
+        [
+            PostingRule(
+                cooperative=cooperative,
+                event=event,
+                key=key,
+                version=1,
+                effective_from=date(2000, 1, 1),
+                lines=lines,
+                description=description,
+            )
+            for event, key, lines, description in missing
+        ]
+    )
+    audit_record(
+        actor=actor,
+        action="savings.rules_ensure",
+        object_type="ledger.postingrule",
+        cooperative_id=cooperative.pk,
+        after={
+            "rules": [f"{event}/{key or '*'} v1" for event, key, _l, _d in missing],
+            "effective_from": "2000-01-01",
+        },
+    )
+
+
+@transaction.atomic
+def savings_product_update(
+    *,
+    actor: Any,
+    cooperative: Cooperative,
+    interest_rate: Decimal,
+    minimum_balance: int,
+) -> SavingsProduct:
+    """Set the sukarela interest rate (within the policy's range, at most 9% a year) and the
+    minimum balance. Raises InvalidRate, InvalidAmount."""
+    savings_rules_ensure(cooperative=cooperative, actor=actor)
+    policy = _policy(cooperative)
+    low, high = policy.savings_rate_min, min(policy.savings_rate_max, rules.MAX_RATE)
+    rate = Decimal(interest_rate)
+    if not low <= rate <= high:
+        raise InvalidRate(low=low, high=high, fields={"interest_rate": [_("Out of range.")]})
+    if not isinstance(minimum_balance, int) or minimum_balance < 0:
+        raise InvalidAmount(fields={"minimum_balance": [_("Zero or more whole rupiah.")]})
+    product = SavingsProduct.objects.select_for_update().get(
+        cooperative=cooperative, kind=Kind.SUKARELA
+    )
+    before = {
+        "interest_rate": str(product.interest_rate),
+        "minimum_balance": product.minimum_balance,
+    }
+    product.interest_rate, product.minimum_balance = rate, minimum_balance
+    product.save(update_fields=["interest_rate", "minimum_balance", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="savings.product_update",
+        obj=product,
+        before=before,
+        after={"interest_rate": str(rate), "minimum_balance": minimum_balance},
+    )
+    return product
