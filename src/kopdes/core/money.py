@@ -10,16 +10,33 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import NewType
 
 from django.db import models
+from django.db.models.functions import Cast
 
 Rupiah = NewType("Rupiah", int)
 
 RUPIAH_MAX = 9_223_372_036_854_775_807  # the BIGINT limit
+# The platform's ceiling for one stored amount (Rp10 triliun): far above anything a village
+# cooperative books, and low enough that SQLite's 64-bit sums over millions of rows never
+# overflow into floating point. Per-operation ceilings (from the policy) are lower.
+AMOUNT_MAX = 10**13
 
 
 class RupiahField(models.BigIntegerField):
     """A whole-rupiah amount (BIGINT). Never a float, never a Decimal with cents."""
 
     description = "Amount in whole rupiah"
+
+
+def money_check(*fields: str, name: str, signed: bool = False) -> models.CheckConstraint:
+    """A CHECK constraint that keeps each money column a whole number within +-AMOUNT_MAX (0 to
+    AMOUNT_MAX unless `signed`), on both databases: SQLite stores whatever it is given, so the
+    CAST comparison refuses a fraction (1.5) and the range refuses an overflowed sum."""
+    condition = models.Q()
+    for field in fields:
+        condition &= models.Q(
+            **{f"{field}__gte": -AMOUNT_MAX if signed else 0, f"{field}__lte": AMOUNT_MAX}
+        ) & models.Q(**{field: Cast(models.F(field), output_field=models.BigIntegerField())})
+    return models.CheckConstraint(condition=condition, name=name)
 
 
 def round_rupiah(value: Decimal | int) -> Rupiah:
