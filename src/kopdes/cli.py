@@ -11,8 +11,15 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kopdes.settings.base")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 - reads the environment, once, here
+    except ImproperlyConfigured as exc:
+        # A bad setting is the operator's mistake, not the program's: one line naming it.
+        sys.exit(f"kopdes: configuration error: {exc}")
     execute_from_command_line(["kopdes", *(sys.argv[1:] if argv is None else argv)])
 
 
