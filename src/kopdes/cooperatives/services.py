@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kopdes.cooperatives import rules
@@ -104,7 +104,7 @@ def cooperative_found(
         actor=actor,
         cooperative=cooperative,
         values={**rules.DEFAULT_POLICY, **(policy or {})},
-        effective_from=policy_effective_from or founded_on or date.today(),
+        effective_from=policy_effective_from or founded_on or timezone.localdate(),
         reason=founding_reason,
     )
     return cooperative

@@ -163,3 +163,15 @@ def test_village_profile(coop_a):
             main_livelihoods=[],
             leading_commodities=[],
         )
+
+
+def test_policy_without_a_date_starts_on_the_cooperatives_local_day():
+    """At 01:00 in Tangerang the server's UTC clock still says yesterday: the policy starts today
+    in Asia/Jakarta, not on the server's date."""
+    import time_machine
+
+    with time_machine.travel("2026-01-01T18:00:00+00:00", tick=False):
+        coop = services.cooperative_found(
+            actor=None, village=Village.objects.get(code="36.03.01.1001")
+        )
+    assert Policy.objects.get(cooperative=coop).effective_from == date(2026, 1, 2)

@@ -16,5 +16,5 @@ def test_real_time_unless_fixed():
 
 
 def test_naive_moment_refused():
-    with pytest.raises(ValueError), clock.as_of(datetime(2026, 11, 28)):
+    with pytest.raises(ValueError), clock.as_of(datetime(2026, 11, 28)):  # noqa: DTZ001 - naive on purpose
         pass

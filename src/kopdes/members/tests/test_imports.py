@@ -194,7 +194,7 @@ def test_importing_the_same_file_twice_creates_no_duplicates(place_a):
 
 def test_xlsx_with_excel_dates_and_numbers(place_a):
     rows = [
-        row(1, **{"Tanggal Lahir": datetime(1980, 5, 4), "No HP": 81300000001}),
+        row(1, **{"Tanggal Lahir": datetime(1980, 5, 4), "No HP": 81300000001}),  # noqa: DTZ001 - Excel dates are naive
         row(2, NIK=3603014405800002),  # a NIK typed as a number has lost digits in Excel
     ]
     _, report = imports.member_import_commit(
