@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db import models
 
+from kopdes.core.actors import Actor, actor_id, actor_label
 from kopdes.core.masking import mask_mapping
 from kopdes.core.middleware import current_client_ip, current_request_id
 from kopdes.core.models import AuditEvent
@@ -24,7 +25,7 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     obj: models.Model | None = None,
     object_type: str | None = None,
@@ -41,10 +42,9 @@ def audit_record(
         object_id = object_id or str(getattr(obj, "public_id", None) or obj.pk)
         if cooperative_id is None:
             cooperative_id = getattr(obj, "cooperative_id", None)
-    actor_id = getattr(actor, "pk", None)
     return AuditEvent.objects.create(
-        actor_id=actor_id,
-        actor_label=str(actor) if actor is not None else "system",
+        actor_id=actor_id(actor),
+        actor_label=actor_label(actor),
         cooperative_id=cooperative_id,
         action=action,
         object_type=object_type or "",
