@@ -90,9 +90,9 @@ def pending(
     """
     items = list(items)
     keys = [k for k in map(key, items) if k]
-    for k in keys:
-        check_key(k)
-    done = (
+    for one in keys:
+        check_key(one)
+    done: dict[str, str] = (
         dict(rows.filter(idempotency_key__in=keys).values_list("idempotency_key", "request_hash"))
         if keys
         else {}

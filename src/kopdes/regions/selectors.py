@@ -79,7 +79,7 @@ def code_parse(*, code: str, field_name: str = "code") -> RegionCode:
     try:
         return rules.parse_code(code)
     except rules.InvalidRegionCode:
-        raise ValidationFailed(CODE_HELP, fields={field_name: [CODE_HELP]}) from None
+        raise ValidationFailed(CODE_HELP, fields={field_name: [str(CODE_HELP)]}) from None
 
 
 # Village counts under a parent, by the relation path from that parent to its villages.
@@ -312,7 +312,7 @@ def village_search(
         default=Value(2),
         output_field=IntegerField(),
     )
-    rows = (
+    hits = (
         rows.annotate(rank=rank)
         .order_by("rank", "name", "code")
         .values_list(
@@ -327,7 +327,7 @@ def village_search(
             "district__regency__province__name",
         )
     )
-    return [VillageHit(*row) for row in rows[: max(0, min(limit, SEARCH_LIMIT))]]
+    return [VillageHit(*row) for row in hits[: max(0, min(limit, SEARCH_LIMIT))]]
 
 
 @dataclass(frozen=True, slots=True)

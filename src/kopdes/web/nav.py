@@ -108,8 +108,9 @@ def build_navigation(request) -> dict:
 
     items: list[dict] = []
     current_place, role_labels = None, []
-    cooperative = getattr(request, "cooperative", None)  # set by the cooperative views
-    if cooperative is not None:
+    here = getattr(request, "cooperative", None)  # set by the cooperative views
+    if here is not None:
+        cooperative = here
         current_place = cooperative.name
         role_labels = [Role.Kind(r.kind).label for r in roles if r.cooperative_id == cooperative.pk]
         allowed = capabilities(user, cooperative)

@@ -32,10 +32,10 @@ CHILD_HEADINGS = {
 def kind_label(region: selectors.Region) -> str:
     """What to call the region: Kabupaten/Kota, Desa/Kelurahan, else its level."""
     if region.level == Level.REGENCY and region.kind in Regency.Kind.values:
-        return Regency.Kind(region.kind).label
+        return str(Regency.Kind(region.kind).label)
     if region.level == Level.VILLAGE and region.kind in Village.Kind.values:
-        return Village.Kind(region.kind).label
-    return LEVEL_LABELS[region.level]
+        return str(Village.Kind(region.kind).label)
+    return str(LEVEL_LABELS[region.level])
 
 
 def _row(region: selectors.Region) -> dict:
