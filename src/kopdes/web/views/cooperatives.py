@@ -22,6 +22,7 @@ from kopdes.accounts.access import (
     active_grants,
     capabilities,
     cooperative_access,
+    role_kinds,
     visible_cooperatives,
 )
 from kopdes.accounts.models import Role, User, VillageOffice
@@ -270,6 +271,39 @@ def role_end(request, cooperative: Cooperative):
     )
 
 
+class ResetPasswordForm(forms.Form):
+    role = forms.UUIDField(widget=forms.HiddenInput)
+
+
+@cooperative_page(Capability.MANAGE_OFFICERS)
+def password_reset(request, cooperative: Cooperative):
+    """The ketua resets an officer's forgotten password: a one-time temporary password, shown
+    here once, that the officer must change at the next login."""
+    key = (request.POST if request.method == "POST" else request.GET).get("role", "")
+    role = _active_role(cooperative, key)
+    if role.kind == Role.Kind.ANGGOTA or not account_services.password_reset_allowed(
+        actor=request.user, cooperative=cooperative, user=role.user
+    ):
+        raise Http404
+    form = ResetPasswordForm(request.POST or None, initial={"role": role.public_id})
+    temporary = None
+    if request.method == "POST" and form.is_valid():
+        temporary = account_services.user_reset_password(
+            actor=request.user, cooperative=cooperative, user=role.user
+        )
+    return render(
+        request,
+        "web/cooperatives/password_reset.html",
+        {
+            "cooperative": cooperative,
+            "form": form,
+            "person": role.user,
+            "temporary": temporary,
+            "back": reverse("web:officers", args=[cooperative.public_id]),
+        },
+    )
+
+
 def _active_role(cooperative: Cooperative, key: str) -> Role:
     """The cooperative's active role `key` (a UUID), or 404: tenant first."""
     try:
@@ -335,6 +369,9 @@ def officer_list(request, cooperative: Cooperative):
             "officers": officers(cooperative=cooperative),
             "employees": employees(cooperative=cooperative),
             "form": form if can_manage else None,
+            "can_manage": can_manage,
+            "can_reset": "ketua" in role_kinds(request.user, cooperative),
+            "today": timezone.localdate(),
         },
         status=400 if form.errors else 200,
     )
@@ -491,6 +528,7 @@ urlpatterns = [
     path("app/<uuid:cooperative_id>/ubah/", cooperative_edit, name="cooperative_edit"),
     path("app/<uuid:cooperative_id>/pengurus/", officer_list, name="officers"),
     path("app/<uuid:cooperative_id>/pengurus/akhiri/", role_end, name="role_end"),
+    path("app/<uuid:cooperative_id>/pengurus/sandi/", password_reset, name="password_reset"),
     path("app/<uuid:cooperative_id>/karyawan/baru/", employee_add, name="employee_add"),
     path("app/<uuid:cooperative_id>/gerai/baru/", business_unit_add, name="business_unit_add"),
     path("app/<uuid:cooperative_id>/kebijakan/", policy, name="policy"),
