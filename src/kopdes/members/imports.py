@@ -36,7 +36,7 @@ from kopdes.members import rules
 from kopdes.members.errors import ImportHasBadRows, InvalidImportFile, NikTaken
 from kopdes.members.models import Member, MemberImport, MemberKK, MemberStatusChange
 from kopdes.members.selectors import known_regions
-from kopdes.members.services import _clean_person, active_elsewhere, niak_take
+from kopdes.members.services import _clean_person, niak_take
 from kopdes.regions.rules import InvalidRegionCode, parse_code
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -409,15 +409,6 @@ def check_rows(*, cooperative: Cooperative, file_name: str, content: bytes) -> R
             )
             continue
         candidates.append(GoodRow(line=line, values=clean, joined_on=joined_on, warnings=warnings))
-    elsewhere = active_elsewhere(
-        cooperative=cooperative, niks=[g.values["nik"] for g in candidates]
-    )
-    for good in candidates:
-        other = elsewhere.get(good.values["nik"])
-        if other:
-            good.warnings.append(
-                rules.Issue("nik.active_elsewhere", {"cooperative": other}).as_dict()
-            )
     report.good = candidates
     return report
 
@@ -555,7 +546,7 @@ def members_bulk_create(
         with transaction.atomic():
             Member.objects.bulk_create(members, batch_size=500)
     except IntegrityError:
-        raise NikTaken(name="") from None
+        raise NikTaken() from None
     if any(m.pk is None for m in members):  # pragma: no cover - backends without RETURNING
         by_number = dict(
             Member.objects.filter(cooperative=cooperative, number__gte=first).values_list(

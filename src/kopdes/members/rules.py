@@ -51,7 +51,8 @@ NIK_MESSAGES: dict[str, Any] = {
         "The NIK's date part %(nik_date)s does not match the stated birth date and sex "
         "(expected %(expected)s): check the KTP."
     ),
-    "nik.active_elsewhere": _("This NIK is an active member of %(cooperative)s."),
+    # Stored by earlier versions only; it no longer names the other cooperative (nor is made).
+    "nik.active_elsewhere": _("This NIK is an active member of another cooperative."),
 }
 
 

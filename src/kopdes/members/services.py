@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kopdes.accounts.access import active_grants
 from kopdes.accounts.models import Role
 from kopdes.accounts.rules import InvalidPhone, normalize_phone
 from kopdes.accounts.services import role_assign
@@ -34,6 +35,7 @@ from kopdes.members.errors import (
     NoCooperativeHere,
     OutsideVillage,
     StatusChangeNotAllowed,
+    SupervisorCannotRequest,
     UnknownVillage,
 )
 from kopdes.members.models import Member, MemberKK, MemberStatusChange
@@ -93,17 +95,6 @@ def _nik_findings(
     *, cooperative: Cooperative, nik: str, sex: str, birth_date: date | None, known=None
 ) -> rules.NikCheck:
     return rules.nik_check(nik, sex=sex, birth_date=birth_date, known=known or known_regions())
-
-
-def active_elsewhere(*, cooperative: Cooperative, niks: list[str]) -> dict[str, str]:
-    """NIK -> name of another cooperative where that NIK is an active member."""
-    rows = (
-        Member.objects.filter(nik__in=niks, status=Member.Status.ACTIVE)
-        .exclude(cooperative=cooperative)
-        .select_related("cooperative")
-        .order_by("id")
-    )
-    return {m.nik: m.cooperative.name for m in rows}
 
 
 def _clean_person(
@@ -201,7 +192,7 @@ def _check_nik_free(*, cooperative: Cooperative, nik: str, exclude: int | None =
         taken = taken.exclude(pk=exclude)
     existing = taken.first()
     if existing is not None:
-        raise NikTaken(name=existing.full_name)
+        raise NikTaken()
 
 
 def _photo_content(photo: Any) -> tuple[bytes, str]:
@@ -303,11 +294,6 @@ def _create(
     photo = _photo_content(ktp_photo) if ktp_photo else None
     domicile = _domicile(cooperative, domicile_code)
     _check_nik_free(cooperative=cooperative, nik=clean["nik"])
-    elsewhere = active_elsewhere(cooperative=cooperative, niks=[clean["nik"]])
-    if clean["nik"] in elsewhere:
-        warnings.append(
-            rules.Issue("nik.active_elsewhere", {"cooperative": elsewhere[clean["nik"]]}).as_dict()
-        )
     on = requested_on or _today()
     member = Member(
         cooperative=cooperative,
@@ -326,7 +312,7 @@ def _create(
     except IntegrityError:  # a concurrent registration of the same NIK won the race
         if member.ktp_photo:
             member.ktp_photo.storage.delete(member.ktp_photo.name)
-        raise NikTaken(name=clean["full_name"]) from None
+        raise NikTaken() from None
     _status_row(member, actor=actor, from_status="", to_status=Member.Status.REQUESTED, on=on)
     if clean["kk_number"]:
         MemberKK.objects.create(
@@ -361,8 +347,9 @@ def member_register(
     """An officer registers a person (status requested, or active at once with `approve=True`).
 
     `domicile_code` defaults to the cooperative's own desa/kelurahan. NIK findings that are only
-    warnings (kecamatan not in today's list, date part vs birth date, active in another
-    cooperative) are stored in `nik_warnings`. Raises InvalidMember (fields), OutsideVillage,
+    warnings (kecamatan not in today's list, date part vs birth date) are stored in
+    `nik_warnings`. Nothing is said about the NIK in other cooperatives (outside the officer's
+    scope), and NikTaken names nobody. Raises InvalidMember (fields), OutsideVillage,
     UnknownVillage, NikTaken, InvalidKtpPhoto; nothing is saved when any is raised.
     """
     member = _create(
@@ -408,9 +395,12 @@ def member_request(
 ) -> Member:
     """A logged-in person (`actor`) asks to join the cooperative of `village_code` (or
     `cooperative`) from the member app: a requested membership linked to their account, pending
-    an officer's approval. `phone` defaults to the account's. Raises NoCooperativeHere,
-    AlreadyRequested, and the errors of member_register.
+    an officer's approval. `phone` defaults to the account's. Raises SupervisorCannotRequest
+    (any account with a live supervision grant, read-only or not), NoCooperativeHere,
+    AlreadyRequested, and the errors of member_register (NikTaken names nobody).
     """
+    if actor is not None and active_grants(actor).exists():
+        raise SupervisorCannotRequest()
     if cooperative is None:
         village = village_by_code(village_code or "")
         cooperative = Cooperative.objects.select_related("village").filter(village=village).first()
