@@ -28,6 +28,11 @@ class MembershipRequestIn(Schema):
     phone: str = Field("", max_length=20, description="Defaults to the account's number")
     occupation: str = Field("", max_length=100)
     kk_number: str = Field("", max_length=20)
+    marital_status: str = Field(
+        "",
+        pattern="^(|belum_kawin|kawin|cerai_hidup|cerai_mati)$",
+        description="As on the KTP; under 17 only a married person can join",
+    )
 
 
 class CooperativeRef(Schema):

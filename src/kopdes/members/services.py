@@ -56,6 +56,7 @@ MEMBER_FIELDS = [
     "phone",
     "occupation",
     "kk_number",
+    "marital_status",
     "status",
     "requested_on",
     "joined_on",
@@ -110,6 +111,8 @@ def _clean_person(
     occupation: str,
     kk_number: str,
     known: rules.KnownRegions | None = None,
+    marital_status: str = "",
+    on: date | None = None,
 ) -> tuple[dict[str, Any], list[dict]]:
     """Check and normalise a person's data. Returns (clean values, NIK warnings); raises
     InvalidMember with every field's problems at once."""
@@ -139,6 +142,17 @@ def _clean_person(
         errors["birth_date"] = [_("The date of birth cannot be in the future.")]
     elif birth_date.year < 1900:
         errors["birth_date"] = [_("The date of birth is too far in the past.")]
+    if marital_status and marital_status not in rules.MARITAL_STATUSES:
+        errors["marital_status"] = [_("Choose a marital status as on the KTP.")]
+    elif "birth_date" not in errors and not rules.capable_of_legal_acts(
+        birth_date=birth_date, marital_status=marital_status, on=on or _today()
+    ):
+        errors["birth_date"] = [
+            _(
+                "A member must be capable of legal acts (UU 25/1992 art. 18): 17 years or "
+                "older, or married."
+            )
+        ]
     address = " ".join((address or "").split())
     if "address" in errors:
         pass
@@ -180,6 +194,7 @@ def _clean_person(
         "phone": e164,
         "occupation": occupation,
         "kk_number": kk_number,
+        "marital_status": marital_status,
     }
     return clean, warnings
 
@@ -278,6 +293,7 @@ def _create(
     ktp_photo: Any,
     requested_on: date | None,
     action: str,
+    marital_status: str = "",
 ) -> Member:
     clean, warnings = _clean_person(
         cooperative=cooperative,
@@ -290,6 +306,8 @@ def _create(
         phone=phone,
         occupation=occupation,
         kk_number=kk_number,
+        marital_status=marital_status,
+        on=requested_on,
     )
     photo = _photo_content(ktp_photo) if ktp_photo else None
     domicile = _domicile(cooperative, domicile_code)
@@ -343,6 +361,7 @@ def member_register(
     ktp_photo: Any = None,
     approve: bool = False,
     on: date | None = None,
+    marital_status: str = "",
 ) -> Member:
     """An officer registers a person (status requested, or active at once with `approve=True`).
 
@@ -369,6 +388,7 @@ def member_register(
         ktp_photo=ktp_photo,
         requested_on=on,
         action="member.register",
+        marital_status=marital_status,
     )
     if approve:
         member = member_approve(actor=actor, member=member, on=on)
@@ -392,6 +412,7 @@ def member_request(
     occupation: str = "",
     kk_number: str = "",
     ktp_photo: Any = None,
+    marital_status: str = "",
 ) -> Member:
     """A logged-in person (`actor`) asks to join the cooperative of `village_code` (or
     `cooperative`) from the member app: a requested membership linked to their account, pending
@@ -429,6 +450,7 @@ def member_request(
         ktp_photo=ktp_photo,
         requested_on=None,
         action="member.request",
+        marital_status=marital_status,
     )
 
 

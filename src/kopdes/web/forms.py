@@ -15,6 +15,29 @@ def date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"})
 
 
+def _refuse_other_digits(value):
+    """Django's number fields accept any Unicode digits (Arabic-Indic, full-width); numbers here are
+    written with 0-9 only."""
+    if isinstance(value, str) and not value.strip().isascii():
+        raise forms.ValidationError(_("Write the number with the digits 0-9."), code="invalid")
+
+
+class AsciiIntegerField(forms.IntegerField):
+    """An IntegerField that takes the digits 0-9 only."""
+
+    def to_python(self, value):
+        _refuse_other_digits(value)
+        return super().to_python(value)
+
+
+class AsciiDecimalField(forms.DecimalField):
+    """A DecimalField that takes the digits 0-9 only."""
+
+    def to_python(self, value):
+        _refuse_other_digits(value)
+        return super().to_python(value)
+
+
 class LoginForm(forms.Form):
     """Phone number and password. Shaped like Django's AuthenticationForm (a `request` first
     argument and `get_user()`) so that LoginView can drive it.

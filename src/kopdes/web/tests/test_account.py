@@ -336,3 +336,33 @@ def test_language_switch_ignores_unsafe_next(client):
 
 def test_language_switch_refuses_other_methods(client):
     assert client.put(reverse("web:language")).status_code == 405
+
+
+def _production_settings(**extra) -> str:
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "KOPDES_ENV": "production",
+        "KOPDES_SECRET_KEY": "x" * 64,
+        "KOPDES_ALLOWED_HOSTS": "kopdes.example.go.id",
+        **extra,
+    }
+    code = (
+        "from kopdes.settings import base as s; "
+        "print(s.LANGUAGE_COOKIE_SECURE, s.SESSION_COOKIE_SECURE, s.KOPDES_TRUSTED_PROXIES)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+    return done.stdout.strip() or done.stderr
+
+
+def test_the_language_cookie_is_secure_in_production():
+    assert _production_settings(KOPDES_TRUSTED_PROXIES="127.0.0.1") == "True True ['127.0.0.1']"
+
+
+def test_a_bad_trusted_proxy_stops_the_start():
+    assert "KOPDES_TRUSTED_PROXIES" in _production_settings(KOPDES_TRUSTED_PROXIES="proxy.local")

@@ -40,7 +40,7 @@ from kopdes.core.errors import DomainError, NotFound
 from kopdes.core.models import AuditEvent
 from kopdes.regions.models import District
 from kopdes.web.errors import form_add_domain_error
-from kopdes.web.forms import date_input
+from kopdes.web.forms import AsciiDecimalField, AsciiIntegerField, date_input
 
 
 def cooperative_page(need: Capability = Capability.VIEW):
@@ -110,8 +110,8 @@ class CooperativeForm(forms.Form):
     address = forms.CharField(
         label=gettext_lazy("Address"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    population = forms.IntegerField(label=gettext_lazy("Population"), min_value=0, required=False)
-    households = forms.IntegerField(label=gettext_lazy("Households"), min_value=0, required=False)
+    population = AsciiIntegerField(label=gettext_lazy("Population"), min_value=0, required=False)
+    households = AsciiIntegerField(label=gettext_lazy("Households"), min_value=0, required=False)
     main_livelihoods = forms.CharField(
         label=gettext_lazy("Main livelihoods (comma-separated)"), required=False
     )
@@ -401,28 +401,28 @@ def _assign_role(actor: User, cooperative: Cooperative, data: dict) -> Role:
 
 class PolicyForm(forms.Form):
     effective_from = forms.DateField(label=gettext_lazy("Effective from"), widget=date_input())
-    simpanan_pokok_amount = forms.IntegerField(
+    simpanan_pokok_amount = AsciiIntegerField(
         label=gettext_lazy("Simpanan pokok (Rp)"), min_value=0
     )
-    simpanan_wajib_amount = forms.IntegerField(
+    simpanan_wajib_amount = AsciiIntegerField(
         label=gettext_lazy("Monthly simpanan wajib (Rp)"), min_value=0
     )
-    savings_rate_min = forms.DecimalField(
+    savings_rate_min = AsciiDecimalField(
         label=gettext_lazy("Sukarela interest, minimum (% a year)"), max_digits=5, decimal_places=2
     )
-    savings_rate_max = forms.DecimalField(
+    savings_rate_max = AsciiDecimalField(
         label=gettext_lazy("Sukarela interest, maximum (% a year)"), max_digits=5, decimal_places=2
     )
-    loan_rate_min = forms.DecimalField(
+    loan_rate_min = AsciiDecimalField(
         label=gettext_lazy("Loan interest, minimum (% a year)"), max_digits=5, decimal_places=2
     )
-    loan_rate_max = forms.DecimalField(
+    loan_rate_max = AsciiDecimalField(
         label=gettext_lazy("Loan interest, maximum (% a year)"), max_digits=5, decimal_places=2
     )
-    loan_approval_threshold = forms.IntegerField(
+    loan_approval_threshold = AsciiIntegerField(
         label=gettext_lazy("Loans above this need the pengawas (Rp)"), min_value=0
     )
-    rat_quorum_percent = forms.DecimalField(
+    rat_quorum_percent = AsciiDecimalField(
         label=gettext_lazy("RAT quorum (% of members)"), max_digits=5, decimal_places=2
     )
     reason = forms.CharField(
