@@ -54,6 +54,12 @@ class RoleAlreadyHeld(Conflict):
     message = _("%(person)s already holds this role.")
 
 
+class InvalidRole(ValidationFailed):
+    """An unknown role, or an end date before the role's start."""
+
+    code = "role.invalid"
+
+
 class InvalidGrant(ValidationFailed):
     code = "supervision.invalid_grant"
 

@@ -10,7 +10,7 @@ _DIGITS = re.compile(r"[\s\-().]")
 
 
 class InvalidPhone(ValidationFailed):
-    code = "invalid_phone"
+    code = "account.invalid_phone"
     message = _("Enter an Indonesian mobile number such as 0812 3456 7890, 62812... or +62812....")
 
 

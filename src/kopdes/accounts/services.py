@@ -22,6 +22,7 @@ from kopdes.accounts.errors import (
     InvalidCredentials,
     InvalidGrant,
     InvalidPerson,
+    InvalidRole,
     LockedOut,
     PasswordChangeRequired,
     PengawasChairNotVillageHead,
@@ -159,7 +160,7 @@ def role_assign(
     A role dated in the future gives its rights only from `started_on`.
     """
     if kind not in Role.Kind.values:
-        raise InvalidPerson(fields={"kind": [_("Unknown role.")]})
+        raise InvalidRole(fields={"kind": [_("Unknown role.")]})
     if actor is not None and getattr(actor, "pk", None) == user.pk and kind != Role.Kind.ANGGOTA:
         raise SelfAppointment()
     # Lock the cooperative row so two assignments to one cooperative run one after the other.
@@ -231,7 +232,7 @@ def role_end(*, actor: Any, role: Role, ended_on: date | None = None, reason: st
     if role.started_on > today and ended_on <= role.started_on:
         ended_on, action = role.started_on, "role.cancel"
     elif ended_on < role.started_on:
-        raise InvalidPerson(fields={"ended_on": [_("A role cannot end before it started.")]})
+        raise InvalidRole(fields={"ended_on": [_("A role cannot end before it started.")]})
     before = snapshot(role)
     role.ended_on = ended_on
     role.save(update_fields=["ended_on"])

@@ -67,6 +67,17 @@ class InvalidImportFile(ValidationFailed):
     code = "member.import_file_invalid"
 
 
+class ImportTooLarge(ValidationFailed):
+    """The file is over the size or row limit (split it)."""
+
+    code = "member.import_too_large"
+
+
+class ImportFileGone(Conflict):
+    code = "member.import_file_gone"
+    message = _("The checked file is no longer kept: upload it again.")
+
+
 class ImportHasBadRows(Conflict):
     code = "member.import_has_bad_rows"
     message = _(

@@ -33,7 +33,13 @@ from kopdes.core.audit import audit_record
 from kopdes.core.errors import ValidationFailed
 from kopdes.core.masking import mask_identity_number
 from kopdes.members import rules
-from kopdes.members.errors import ImportHasBadRows, InvalidImportFile, NikTaken
+from kopdes.members.errors import (
+    ImportFileGone,
+    ImportHasBadRows,
+    ImportTooLarge,
+    InvalidImportFile,
+    NikTaken,
+)
 from kopdes.members.models import Member, MemberImport, MemberKK, MemberStatusChange
 from kopdes.members.selectors import known_regions
 from kopdes.members.services import _clean_person, niak_take
@@ -159,7 +165,7 @@ FORMULA_START = ("=", "+", "-", "@")  # a spreadsheet would run such a cell as a
 
 
 def _too_many_rows():
-    raise InvalidImportFile(
+    raise ImportTooLarge(
         fields={"file": [_("The file has more than %(max)s rows: split it.") % {"max": MAX_ROWS}]}
     )
 
@@ -214,7 +220,7 @@ def read_table(*, file_name: str, content: bytes) -> tuple[dict[str, int], list[
     if not content:
         raise InvalidImportFile(fields={"file": [_("The file is empty.")]})
     if len(content) > MAX_BYTES:
-        raise InvalidImportFile(
+        raise ImportTooLarge(
             fields={"file": [_("The file is larger than 5 MB: split it into several files.")]}
         )
     name = (file_name or "").lower()
@@ -498,9 +504,7 @@ def stored_content(*, member_import: MemberImport) -> bytes:
         with default_storage.open(name, "rb") as handle:
             return handle.read()
     except FileNotFoundError:
-        raise InvalidImportFile(
-            fields={"file": [_("The checked file is no longer kept: upload it again.")]}
-        ) from None
+        raise ImportFileGone() from None
 
 
 @transaction.atomic

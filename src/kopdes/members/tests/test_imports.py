@@ -9,7 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from kopdes.core.models import AuditEvent
 from kopdes.members import imports, services
-from kopdes.members.errors import ImportHasBadRows, InvalidImportFile
+from kopdes.members.errors import ImportHasBadRows, ImportTooLarge, InvalidImportFile
 from kopdes.members.models import Member, MemberImport, MemberKK, MemberStatusChange
 from kopdes.members.rules import nik_make
 
@@ -310,11 +310,12 @@ def test_the_row_limit_is_checked_while_reading(place_a, monkeypatch):
 
     monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: Book())
     monkeypatch.setattr(imports, "MAX_ROWS", 50)
-    with pytest.raises(InvalidImportFile):
+    with pytest.raises(ImportTooLarge) as caught:
         imports.check_rows(
             cooperative=place_a.cooperative, file_name="big.xlsx", content=b"PK\x03\x04"
         )
     assert len(read) <= 50 + imports.HEADER_SEARCH + 1
+    assert caught.value.code == "member.import_too_large"
 
 
 def test_a_married_sixteen_year_old_imports_with_the_marital_status(place_a):

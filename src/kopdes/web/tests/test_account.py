@@ -103,7 +103,7 @@ def test_login_remembers_the_persons_language_on_the_device(client, person):
 def test_login_with_a_malformed_phone_gets_a_field_error(client, person, typed):
     response = login(client, typed)
     assert response.status_code == 200
-    assert field_codes(response, "phone") == ["invalid_phone"]
+    assert field_codes(response, "phone") == ["account.invalid_phone"]
     assert "_auth_user_id" not in client.session
 
 
