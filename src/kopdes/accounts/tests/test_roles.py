@@ -123,3 +123,20 @@ def test_the_reset_page_shows_the_temporary_password_once(client, place_a):
     assert place_a.kasir.must_change_password
     client.force_login(place_a.sekretaris)  # manages officers, but is not the ketua
     assert client.post(url, {"role": role.public_id}).status_code == 404
+
+
+def test_the_role_page_does_not_tell_whose_phone_number_it_is(client, place_a, place_b):
+    """An officer who types a stranger's phone number learns no name and gives no role."""
+    client.force_login(place_a.ketua)
+    url = reverse("web:officers", args=[place_a.cooperative.public_id])
+    stranger = place_b.bendahara
+    data = {"phone": stranger.phone, "kind": "kasir", "started_on": timezone.localdate()}
+    for name in ("", "Siapa Saja"):
+        response = client.post(url, {**data, "full_name": name})
+        assert response.status_code == 400
+        assert stranger.full_name not in response.content.decode()
+    assert not stranger.roles.filter(cooperative=place_a.cooperative).exists()
+    # With the right name the known person gets the role.
+    ok = client.post(url, {**data, "full_name": stranger.full_name.upper()})
+    assert ok.status_code == 302
+    assert stranger.roles.filter(cooperative=place_a.cooperative, kind="kasir").exists()

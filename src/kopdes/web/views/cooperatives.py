@@ -25,6 +25,7 @@ from kopdes.accounts.access import (
     role_kinds,
     visible_cooperatives,
 )
+from kopdes.accounts.errors import InvalidPerson
 from kopdes.accounts.models import Role, User, VillageOffice
 from kopdes.accounts.rules import normalize_phone
 from kopdes.accounts.selectors import employees, officers, roles_of
@@ -377,18 +378,35 @@ def officer_list(request, cooperative: Cooperative):
     )
 
 
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
 def _assign_role(actor: User, cooperative: Cooperative, data: dict) -> Role:
-    """Find the person by phone, registering them (without a password) if new, then assign the role."""
+    """Find the person by phone, registering them (without a password) if new, then assign the
+    role. The full name is always asked for: a person who already has an account is taken only
+    when the name matches it, so the page never tells an officer who a phone number belongs to."""
     with transaction.atomic():
         phone = normalize_phone(data["phone"])
+        full_name = data["full_name"] or ""
+        if not full_name.strip():
+            raise InvalidPerson(fields={"full_name": [_("Enter the full name.")]})
         person = User.objects.filter(phone=phone).first()
         if person is None:
             person = account_services.user_register(
                 actor=actor,
                 phone=phone,
                 password=None,
-                full_name=data["full_name"],
+                full_name=full_name,
                 village_office=data["village_office"],
+            )
+        elif not _same_name(person.full_name, full_name):
+            raise InvalidPerson(
+                fields={
+                    "full_name": [
+                        _("The name does not match this phone number's account: check both.")
+                    ]
+                }
             )
         return account_services.role_assign(
             actor=actor,
