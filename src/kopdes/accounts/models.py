@@ -258,6 +258,7 @@ class ThrottleCounter(models.Model):
                 fields=["scope", "key_hash"], name="accounts_throttlecounter_unique"
             )
         ]
+        indexes = [models.Index(fields=["last_at"], name="accounts_throttle_last_at_idx")]
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key_hash[:8]}"

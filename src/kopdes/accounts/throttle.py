@@ -130,6 +130,7 @@ def hit(limit: Limit, key: str | None) -> int:
             .first()
         )
         if row is None:
+            _prune(now)
             try:
                 with transaction.atomic():
                     row = ThrottleCounter.objects.create(
@@ -147,6 +148,15 @@ def hit(limit: Limit, key: str | None) -> int:
         row.blocked_until = now + wait if wait else None
         row.save(update_fields=["count", "last_at", "blocked_until"])
     return math.ceil(wait.total_seconds())
+
+
+STALE_AFTER = timedelta(days=2)  # longer than every window and every wait
+
+
+def _prune(now) -> None:
+    """Forget counters nobody has touched for a while (run when a new key first shows up, so
+    the table holds only recent keys)."""
+    ThrottleCounter.objects.filter(last_at__lt=now - STALE_AFTER).delete()
 
 
 def clear(limit: Limit, key: str | None) -> None:

@@ -234,3 +234,10 @@ def test_the_ketua_cannot_reset_a_supervisors_password(place_a, dinas):
         services.user_reset_password(
             actor=place_a.ketua, cooperative=place_a.cooperative, user=dinas
         )
+
+
+def test_old_counters_are_forgotten(place_a):
+    _fail(place_a.ketua.phone, address="198.51.100.1")
+    ThrottleCounter.objects.update(last_at=timezone.now() - timedelta(days=3))
+    _fail(place_a.kasir.phone, address="198.51.100.2")  # new keys: the stale ones go
+    assert ThrottleCounter.objects.count() == 2
