@@ -37,3 +37,17 @@ def test_staff_pages_are_not_cached(client, place_a):
 def test_public_pages_keep_their_caching(client):
     response = client.get("/masuk/")
     assert response.get("Cache-Control", "") != "no-store"
+
+
+def test_api_numbers_take_the_digits_0_9_only(client, place_a):
+    login = client.post(
+        "/api/v1/auth/login",
+        {"phone": place_a.ketua.phone, "password": testing.PASSWORD},
+        content_type="application/json",
+    )
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {login.json()['token']}"}
+    assert client.get("/api/v1/cooperatives", {"limit": "10"}, **auth).status_code == 200
+    for text in ("\u0661\u0660", "\uff11\uff10"):  # Arabic-Indic and full-width 10
+        response = client.get("/api/v1/cooperatives", {"limit": text}, **auth)
+        assert response.status_code == 422
+        assert response.json()["error"]["code"] == "validation_failed"
