@@ -13,6 +13,7 @@ from kopdes.regions.models import Village
 
 PASSWORD = "Uji-Sandi-2026"  # noqa: S105 - test personas only
 _phones = itertools.count(1)
+FOUNDED_ON = date(2025, 7, 21)
 
 
 def make_person(
@@ -36,7 +37,7 @@ def make_cooperative(village_code: str) -> Cooperative:
     from kopdes.ledger.services import chart_create
 
     cooperative = cooperative_services.cooperative_found(
-        actor=None, village=Village.objects.get(code=village_code), founded_on=date(2025, 7, 21)
+        actor=None, village=Village.objects.get(code=village_code), founded_on=FOUNDED_ON
     )
     chart_create(cooperative=cooperative)
     return cooperative
@@ -71,7 +72,11 @@ def make_place(village_code: str, label: str) -> Place:
     ]
     for name, kind, office in plan:
         person = make_person(full_name=f"{name.title()} {label}", village_office=office)
-        account_services.role_assign(actor=None, cooperative=cooperative, user=person, kind=kind)
+        # Held since the founding, so tests that travel back in time still find the roles in
+        # force (a role gives rights only from its start date).
+        account_services.role_assign(
+            actor=None, cooperative=cooperative, user=person, kind=kind, started_on=FOUNDED_ON
+        )
         place.people[name] = person
     return place
 

@@ -9,6 +9,7 @@ import uuid
 from enum import StrEnum
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from kopdes.accounts.models import Role, SupervisionGrant, User
 from kopdes.cooperatives.models import Cooperative
@@ -76,7 +77,11 @@ SUPERVISOR_CAPABILITIES = frozenset({Capability.VIEW, Capability.VIEW_AUDIT, Cap
 
 
 def active_roles(user: User) -> QuerySet[Role]:
-    return Role.objects.filter(user=user, ended_on__isnull=True)
+    """Roles that give rights today: started (a role dated in the future gives nothing yet) and
+    not ended."""
+    return Role.objects.filter(
+        user=user, ended_on__isnull=True, started_on__lte=timezone.localdate()
+    )
 
 
 def active_grants(user: User) -> QuerySet[SupervisionGrant]:

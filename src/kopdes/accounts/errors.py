@@ -54,5 +54,47 @@ class RoleAlreadyHeld(Conflict):
     message = _("%(person)s already holds this role.")
 
 
+class InvalidRole(ValidationFailed):
+    """An unknown role, or an end date before the role's start."""
+
+    code = "role.invalid"
+
+
 class InvalidGrant(ValidationFailed):
     code = "supervision.invalid_grant"
+
+
+class Throttled(DomainError):
+    """Too many attempts of something other than a login (self-registration, the old password,
+    a reset code) from one account or one address."""
+
+    code = "throttle.too_many_attempts"
+    status = 429
+    message = _("Too many attempts. Try again in %(minutes)s minutes.")
+
+
+class PasswordChangeRequired(DomainError):
+    code = "auth.password_change_required"
+    status = 403
+    message = _("Your password was reset: change it on the website before you log in from the app.")
+
+
+class CannotResetPassword(DomainError):
+    code = "auth.reset_not_allowed"
+    status = 403
+    message = _("Only the ketua resets the password of an officer of their own cooperative.")
+
+
+class SelfAppointment(DomainError):
+    code = "organ.self_appointment"
+    status = 422
+    message = _("Nobody appoints themselves: another officer must give you this role.")
+
+
+class PengawasHandlesMoney(DomainError):
+    code = "organ.pengawas_handles_money"
+    status = 422
+    message = _(
+        "%(person)s is pengawas and may not handle cash or keep the books (%(role)s): the "
+        "pengawas supervises those who do."
+    )

@@ -57,6 +57,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
+    must_change_password = models.BooleanField(
+        _("must change the password"),
+        default=False,
+        help_text=_("Set by a password reset: the next login leads to the password change."),
+    )
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()
@@ -234,3 +239,26 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}…"
+
+
+class ThrottleCounter(models.Model):
+    """Attempts counted for one throttle (`scope`) and one key (an account, an address), for
+    `kopdes.accounts.throttle`. The key is stored as a keyed hash: no phone number or address
+    in clear."""
+
+    scope = models.CharField(max_length=40)
+    key_hash = models.CharField(max_length=64)
+    count = models.PositiveIntegerField(default=0)
+    last_at = models.DateTimeField()
+    blocked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "key_hash"], name="accounts_throttlecounter_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["last_at"], name="accounts_throttle_last_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key_hash[:8]}"

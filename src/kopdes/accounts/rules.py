@@ -10,7 +10,7 @@ _DIGITS = re.compile(r"[\s\-().]")
 
 
 class InvalidPhone(ValidationFailed):
-    code = "invalid_phone"
+    code = "account.invalid_phone"
     message = _("Enter an Indonesian mobile number such as 0812 3456 7890, 62812... or +62812....")
 
 
@@ -19,6 +19,7 @@ def normalize_phone(raw: str) -> str:
 
     Accepts 08..., 628... and +628... with spaces, dashes, dots or brackets. Indonesian mobile
     numbers have 9 to 12 digits after the 0 (so 10-13 in national form) and start with 8.
+    Only the digits 0-9 count (not full-width or other scripts' digits).
     Raises InvalidPhone for anything else.
     """
     text = _DIGITS.sub("", str(raw or ""))
@@ -30,6 +31,11 @@ def normalize_phone(raw: str) -> str:
         national = text[1:]
     else:
         raise InvalidPhone(fields={"phone": [str(InvalidPhone.message)]})
-    if not (national.isdigit() and national.startswith("8") and 9 <= len(national) <= 12):
+    if not (
+        national.isascii()
+        and national.isdigit()
+        and national.startswith("8")
+        and 9 <= len(national) <= 12
+    ):
         raise InvalidPhone(fields={"phone": [str(InvalidPhone.message)]})
     return "+62" + national

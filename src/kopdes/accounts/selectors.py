@@ -1,6 +1,7 @@
 """Reads about people, scoped to one cooperative or to the person asking."""
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from kopdes.accounts.models import Employee, Role, SupervisionGrant, User
 from kopdes.cooperatives.models import Cooperative
@@ -24,8 +25,9 @@ def employees(*, cooperative: Cooperative) -> QuerySet[Employee]:
 
 
 def roles_of(*, user: User) -> QuerySet[Role]:
+    """The person's roles in force today (a role dated in the future is not yet theirs)."""
     return (
-        Role.objects.filter(user=user, ended_on__isnull=True)
+        Role.objects.filter(user=user, ended_on__isnull=True, started_on__lte=timezone.localdate())
         .select_related("cooperative__village")
         .order_by("cooperative__village_id", "kind")
     )

@@ -5,26 +5,36 @@ in the audit log.
 """
 
 import re
+import secrets
 from datetime import date
 from typing import Any
 
+from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kopdes.accounts import throttle
 from kopdes.accounts.errors import (
+    CannotResetPassword,
+    InvalidCredentials,
     InvalidGrant,
     InvalidPerson,
+    InvalidRole,
+    LockedOut,
+    PasswordChangeRequired,
     PengawasChairNotVillageHead,
+    PengawasHandlesMoney,
     PengurusAndPengawas,
     PhoneTaken,
     RoleAlreadyHeld,
     SeatTaken,
+    SelfAppointment,
     VillageOfficialAsPengurus,
 )
-from kopdes.accounts.models import Employee, Role, SupervisionGrant, User, VillageOffice
+from kopdes.accounts.models import ApiToken, Employee, Role, SupervisionGrant, User, VillageOffice
 from kopdes.accounts.rules import normalize_phone
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core.audit import audit_record, snapshot
@@ -48,6 +58,8 @@ SINGLE_SEATS = {
     "wakil_anggota",
     "ketua_pengawas",
 }
+# Roles that handle cash or keep the books: never held by a pengawas (separation of duties).
+MONEY_ROLES = frozenset({"bendahara", "kasir", "manajer"})
 
 
 def _person_errors(
@@ -141,11 +153,16 @@ def role_assign(
 
     Refuses: a village official or BPD member as pengurus (VillageOfficialAsPengurus); one person
     as both pengurus and pengawas (PengurusAndPengawas); a pengawas chair who is not the Kepala
-    Desa/Lurah (PengawasChairNotVillageHead); a taken single seat (SeatTaken); a role already held.
+    Desa/Lurah (PengawasChairNotVillageHead); a taken single seat (SeatTaken); a role already held;
+    a pengawas in a cash or bookkeeping role, or the reverse (PengawasHandlesMoney); anyone giving
+    themselves a role (SelfAppointment; only the system, `actor=None`, seeds founders).
     Flags, without refusing, a pengurus and a pengawas on the same KK (related parties).
+    A role dated in the future gives its rights only from `started_on`.
     """
     if kind not in Role.Kind.values:
-        raise InvalidPerson(fields={"kind": [_("Unknown role.")]})
+        raise InvalidRole(fields={"kind": [_("Unknown role.")]})
+    if actor is not None and getattr(actor, "pk", None) == user.pk and kind != Role.Kind.ANGGOTA:
+        raise SelfAppointment()
     # Lock the cooperative row so two assignments to one cooperative run one after the other.
     Cooperative.objects.select_for_update().filter(pk=cooperative.pk).first()
     current = list(
@@ -164,6 +181,11 @@ def role_assign(
         is_pengawas and held & set(Role.PENGURUS)
     ):
         raise PengurusAndPengawas(person=person)
+    if (kind in MONEY_ROLES and held & set(Role.PENGAWAS_KINDS)) or (
+        is_pengawas and held & MONEY_ROLES
+    ):
+        money_role = kind if kind in MONEY_ROLES else sorted(held & MONEY_ROLES)[0]
+        raise PengawasHandlesMoney(person=person, role=Role.Kind(money_role).label)
     if kind in SINGLE_SEATS:
         holder = next((r for r in current if r.kind == kind), None)
         if holder is not None:
@@ -199,16 +221,23 @@ def role_assign(
 
 @transaction.atomic
 def role_end(*, actor: Any, role: Role, ended_on: date | None = None, reason: str = "") -> Role:
-    ended_on = ended_on or timezone.localdate()
+    """End a role on `ended_on` (default today). A role that has not started yet (dated in the
+    future) is cancelled instead: it ends on its own start date and never gave any right.
+    Ending a role that started before `ended_on` on a date before its start is refused."""
+    today = timezone.localdate()
+    ended_on = ended_on or today
     if role.ended_on is not None:
         return role
-    if ended_on < role.started_on:
-        raise InvalidPerson(fields={"ended_on": [_("A role cannot end before it started.")]})
+    action = "role.end"
+    if role.started_on > today and ended_on <= role.started_on:
+        ended_on, action = role.started_on, "role.cancel"
+    elif ended_on < role.started_on:
+        raise InvalidRole(fields={"ended_on": [_("A role cannot end before it started.")]})
     before = snapshot(role)
     role.ended_on = ended_on
     role.save(update_fields=["ended_on"])
     audit_record(
-        actor=actor, action="role.end", obj=role, before=before, after=snapshot(role), reason=reason
+        actor=actor, action=action, obj=role, before=before, after=snapshot(role), reason=reason
     )
     return role
 
@@ -325,15 +354,109 @@ def supervision_revoke(
     return grant
 
 
+def _revoke_tokens(user: User) -> int:
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
 @transaction.atomic
 def user_change_password(*, actor: Any, user: User, new_password: str) -> User:
-    """Set a new password (validated by Django's password validators). The audit row records the
-    change, never the password or its hash."""
+    """Set a new password (validated by Django's password validators). Every API token of the
+    person is revoked (a stolen token dies with the old password), and a reset's duty to change
+    the password is fulfilled. The audit row records the change, never the password or its hash."""
     try:
         validate_password(new_password, user)
     except ValidationError as exc:
         raise InvalidPerson(fields={"new_password1": list(exc.messages)}) from None
     user.set_password(new_password)
-    user.save(update_fields=["password"])
-    audit_record(actor=actor, action="person.change_password", obj=user)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    revoked = _revoke_tokens(user)
+    audit_record(
+        actor=actor, action="person.change_password", obj=user, after={"tokens_revoked": revoked}
+    )
     return user
+
+
+def password_reset_allowed(*, actor: Any, cooperative: Cooperative, user: User) -> bool:
+    """Whether `actor` may reset `user`'s password: the ketua of `cooperative`, for an officer
+    (pengurus, pengawas, manajer, kasir) of that cooperative, never for themselves, a supervisor
+    or an administrator."""
+    if actor is None or getattr(actor, "pk", None) == user.pk or user.is_superuser:
+        return False
+    today = timezone.localdate()
+    roles = Role.objects.filter(cooperative=cooperative, ended_on__isnull=True)
+    is_ketua = roles.filter(user=actor, kind=Role.Kind.KETUA, started_on__lte=today).exists()
+    is_officer = roles.filter(user=user).exclude(kind=Role.Kind.ANGGOTA).exists()
+    supervisor = SupervisionGrant.objects.filter(user=user, revoked_at__isnull=True).exists()
+    return is_ketua and is_officer and not supervisor
+
+
+@transaction.atomic
+def user_reset_password(*, actor: Any, cooperative: Cooperative, user: User) -> str:
+    """The ketua resets an officer's forgotten password: returns a one-time temporary password
+    (shown once to the ketua, never stored in clear or logged); the officer must change it at
+    the next login, and their API tokens are revoked. Raises CannotResetPassword."""
+    if not password_reset_allowed(actor=actor, cooperative=cooperative, user=user):
+        raise CannotResetPassword()
+    temporary = "-".join(secrets.token_hex(2).upper() for _part in range(4))
+    user.set_password(temporary)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    revoked = _revoke_tokens(user)
+    throttle.clear(throttle.login_account(), user.phone)
+    audit_record(
+        actor=actor,
+        action="person.reset_password",
+        obj=user,
+        cooperative_id=cooperative.pk,
+        after={"tokens_revoked": revoked, "must_change_password": True},
+    )
+    return temporary
+
+
+def user_authenticate(*, phone: str, password: str, address: str | None) -> User:
+    """Log in with a phone number and password, for the pages and the API alike.
+
+    Two throttles, counted separately (kopdes.accounts.throttle): failures for the phone number
+    from anywhere (a growing delay) and failures from the address for any number (password
+    spraying). Raises InvalidPhone, LockedOut (429, also for the right password while the wait
+    lasts) or InvalidCredentials (401: wrong password, unknown number and inactive account look
+    the same).
+    """
+    e164 = normalize_phone(phone)
+    by_account, by_address = throttle.login_account(), throttle.login_address()
+    wait = max(throttle.wait_seconds(by_account, e164), throttle.wait_seconds(by_address, address))
+    if wait:
+        raise LockedOut(minutes=max(1, -(-wait // 60)))
+    user = authenticate(None, phone=e164, password=password)
+    if user is None:
+        wait = max(throttle.hit(by_account, e164), throttle.hit(by_address, address))
+        if wait:
+            raise LockedOut(minutes=max(1, -(-wait // 60)))
+        raise InvalidCredentials()
+    throttle.clear(by_account, e164)
+    return user
+
+
+def api_login_allowed(user: User) -> None:
+    """A person whose password was reset changes it on the website before the app gets a token."""
+    if user.must_change_password:
+        raise PasswordChangeRequired()
+
+
+def password_check(*, user: User, password: str) -> bool:
+    """Check `user`'s current password (the password change's old password), throttled like a
+    login for the account. Raises LockedOut while the wait lasts; False for a wrong password."""
+    limit = throttle.password_check()
+    wait = throttle.wait_seconds(limit, str(user.pk))
+    if wait:
+        raise LockedOut(minutes=max(1, -(-wait // 60)))
+    if user.check_password(password):
+        throttle.clear(limit, str(user.pk))
+        return True
+    wait = throttle.hit(limit, str(user.pk))
+    if wait:
+        raise LockedOut(minutes=max(1, -(-wait // 60)))
+    return False

@@ -3,14 +3,11 @@
 from datetime import date, datetime
 from uuid import UUID
 
-from django.conf import settings
-from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from kopdes.accounts.errors import InvalidCredentials, LockedOut
-from kopdes.accounts.rules import normalize_phone
 from kopdes.accounts.selectors import grants_of, roles_of
+from kopdes.accounts.services import api_login_allowed, user_authenticate
 from kopdes.accounts.tokens import token_issue, token_revoke
 from kopdes.api.base import api, errors
 from kopdes.core.audit import audit_record
@@ -68,18 +65,19 @@ def _ref(cooperative) -> dict:
     }
 
 
-@router.post("/auth/login", auth=None, response={200: TokenOut, **errors(401, 429)})
+@router.post("/auth/login", auth=None, response={200: TokenOut, **errors(401, 403, 429)})
 def login(request, payload: LoginIn):
     """Exchange a phone number (08…, 628… or +628…) and password for a bearer token.
 
-    Five failures for one number from one address lock it for 15 minutes (429).
+    Throttled (429 `auth.locked_out`): after five failures for one number, from anywhere, each
+    attempt waits longer (a minute, doubling, at most 15 minutes); many failures from one
+    address block it for 15 minutes. 403 `auth.password_change_required` after a password reset
+    until the person has changed the temporary password on the website.
     """
-    phone = normalize_phone(payload.phone)
-    user = authenticate(request, phone=phone, password=payload.password)
-    if getattr(request, "axes_locked_out", False):
-        raise LockedOut(minutes=int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
-    if user is None:
-        raise InvalidCredentials()
+    user = user_authenticate(
+        phone=payload.phone, password=payload.password, address=getattr(request, "client_ip", None)
+    )
+    api_login_allowed(user)
     token, row = token_issue(user=user, label=payload.device or _("member app"))
     audit_record(
         actor=user, action="auth.token_issue", obj=user, after={"token_prefix": row.prefix}

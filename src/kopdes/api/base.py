@@ -5,6 +5,8 @@ Every error, from a service's DomainError to a malformed body, is answered as
 statuses it can return (`errors(...)`), so the OpenAPI schema documents all of them.
 """
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -95,6 +97,18 @@ def authentication_error(request, exc):
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return _error(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_large(request, exc):
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return _error(
+        request,
+        413,
+        "request.too_large",
+        _("The request body is too large (at most %(bytes)s bytes).") % {"bytes": limit},
+        details={"max_bytes": limit},
+    )
 
 
 @api.exception_handler(HttpError)

@@ -7,6 +7,8 @@ from uuid import UUID
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from kopdes.accounts import throttle
+from kopdes.accounts.errors import Throttled
 from kopdes.api.base import api, errors
 from kopdes.members import selectors, services
 
@@ -26,6 +28,11 @@ class MembershipRequestIn(Schema):
     phone: str = Field("", max_length=20, description="Defaults to the account's number")
     occupation: str = Field("", max_length=100)
     kk_number: str = Field("", max_length=20)
+    marital_status: str = Field(
+        "",
+        pattern="^(|belum_kawin|kawin|cerai_hidup|cerai_mati)$",
+        description="As on the KTP; under 17 only a married person can join",
+    )
 
 
 class CooperativeRef(Schema):
@@ -69,16 +76,28 @@ def _out(member) -> dict:
     }
 
 
-@router.post("/members/requests", response={201: MembershipOut, **errors(401, 404, 409)})
+@router.post("/members/requests", response={201: MembershipOut, **errors(401, 403, 404, 409, 429)})
 def membership_request(request, payload: MembershipRequestIn):
     """Ask to join the cooperative of a desa/kelurahan. Only its residents can join (422
     `member.outside_village` otherwise); the request waits for an officer's approval.
 
     409 `member.already_requested` when the caller already has a membership or a pending
-    request there, `member.nik_taken` when the NIK is already registered there; 404
-    `member.no_cooperative` when the village has no cooperative; 422 for invalid fields (the NIK
-    is checked against the sex and date of birth).
+    request there, `member.nik_taken` when the NIK is already registered there (naming nobody);
+    404 `member.no_cooperative` when the village has no cooperative; 422 for invalid fields (the
+    NIK is checked against the sex and date of birth); 403 `member.supervisor_cannot_request`
+    for a supervisor's account; 429 `throttle.too_many_attempts` after too many requests from
+    the account or the address (every attempt counts, accepted or not). Nothing in the answer
+    is about another person or another cooperative.
     """
+    limits = (
+        (throttle.member_request_account(), str(request.user.pk)),
+        (throttle.member_request_address(), getattr(request, "client_ip", None)),
+    )
+    wait = max(throttle.wait_seconds(limit, key) for limit, key in limits)
+    if wait:
+        raise Throttled(minutes=max(1, -(-wait // 60)))
+    for limit, key in limits:
+        throttle.hit(limit, key)
     member = services.member_request(actor=request.user, **payload.dict())
     member = selectors.memberships_of(user=request.user).get(pk=member.pk)
     return Status(201, _out(member))

@@ -63,7 +63,8 @@ def format_rupiah(amount: int, *, sign: bool = True) -> str:
 def parse_rupiah(text: str) -> Rupiah:
     """Read an amount as people type it: `1500000`, `1.500.000`, `Rp1.500.000`, `Rp 1.500.000,00`.
 
-    Raises ValueError for anything else (a fractional rupiah, letters, an empty string).
+    Raises ValueError for anything else (a fractional rupiah, letters, an empty string, digits
+    of other scripts (Arabic-Indic, full-width), which Python's int() would accept).
     """
     cleaned = text.strip().replace(" ", "")
     negative = cleaned.startswith("-")
@@ -79,7 +80,7 @@ def parse_rupiah(text: str) -> Rupiah:
     if len(parts) > 1 and not (1 <= len(parts[0]) <= 3 and all(len(p) == 3 for p in parts[1:])):
         raise ValueError("Use '.' only to group thousands.")
     digits = "".join(parts)
-    if not digits.isdigit():
+    if not (digits.isascii() and digits.isdigit()):
         raise ValueError("Not an amount.")
     value = int(digits)
     if value > RUPIAH_MAX:

@@ -29,7 +29,16 @@ class UnknownVillage(ValidationFailed):
 
 class NikTaken(Conflict):
     code = "member.nik_taken"
-    message = _("A person with this NIK is already registered in this cooperative (%(name)s).")
+    message = _("This NIK is already registered in this cooperative.")
+
+
+class SupervisorCannotRequest(DomainError):
+    """Supervisors (Dinas, province, ministry, Kejaksaan, CSR partners) watch cooperatives; their
+    accounts do not ask to join one."""
+
+    code = "member.supervisor_cannot_request"
+    status = 403
+    message = _("A supervisor's account cannot ask to join a cooperative.")
 
 
 class AlreadyRequested(Conflict):
@@ -56,6 +65,17 @@ class InvalidImportFile(ValidationFailed):
     """The file itself cannot be read (not a row's problem: those go in the dry-run report)."""
 
     code = "member.import_file_invalid"
+
+
+class ImportTooLarge(ValidationFailed):
+    """The file is over the size or row limit (split it)."""
+
+    code = "member.import_too_large"
+
+
+class ImportFileGone(Conflict):
+    code = "member.import_file_gone"
+    message = _("The checked file is no longer kept: upload it again.")
 
 
 class ImportHasBadRows(Conflict):

@@ -33,10 +33,16 @@ from kopdes.core.audit import audit_record
 from kopdes.core.errors import ValidationFailed
 from kopdes.core.masking import mask_identity_number
 from kopdes.members import rules
-from kopdes.members.errors import ImportHasBadRows, InvalidImportFile, NikTaken
+from kopdes.members.errors import (
+    ImportFileGone,
+    ImportHasBadRows,
+    ImportTooLarge,
+    InvalidImportFile,
+    NikTaken,
+)
 from kopdes.members.models import Member, MemberImport, MemberKK, MemberStatusChange
 from kopdes.members.selectors import known_regions
-from kopdes.members.services import _clean_person, active_elsewhere, niak_take
+from kopdes.members.services import _clean_person, niak_take
 from kopdes.regions.rules import InvalidRegionCode, parse_code
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -59,6 +65,14 @@ COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "occupation": ("Pekerjaan", ()),
     "kk_number": ("No KK", ("no. kk", "nomor kk", "kk")),
     "joined_on": ("Tanggal Masuk", ("tgl masuk", "tanggal daftar", "tanggal bergabung")),
+    "marital_status": ("Status Perkawinan", ("status kawin", "perkawinan", "status perkawinan")),
+}
+MARITAL = {
+    "": "",
+    "belum kawin": "belum_kawin",
+    "kawin": "kawin",
+    "cerai hidup": "cerai_hidup",
+    "cerai mati": "cerai_mati",
 }
 REQUIRED = ("full_name", "nik", "sex", "birth_date", "address")
 SEXES = {
@@ -74,8 +88,8 @@ SEXES = {
     "wanita": rules.FEMALE,
     "f": rules.FEMALE,
 }
-_DATE_TEXT = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
-_ISO_TEXT = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_DATE_TEXT = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", re.ASCII)
+_ISO_TEXT = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 
@@ -146,6 +160,16 @@ def _header_map(header: list[Any]) -> dict[str, int]:
     return found
 
 
+HEADER_SEARCH = 10  # the header is looked for in the first rows (title rows above it)
+FORMULA_START = ("=", "+", "-", "@")  # a spreadsheet would run such a cell as a formula
+
+
+def _too_many_rows():
+    raise ImportTooLarge(
+        fields={"file": [_("The file has more than %(max)s rows: split it.") % {"max": MAX_ROWS}]}
+    )
+
+
 def _rows_xlsx(content: bytes) -> list[list[Any]]:
     from openpyxl import load_workbook
 
@@ -157,7 +181,14 @@ def _rows_xlsx(content: bytes) -> list[list[Any]]:
         ) from exc
     try:
         sheet = book.worksheets[0]
-        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        rows: list[list[Any]] = []
+        filled = 0
+        for r in sheet.iter_rows(values_only=True):
+            rows.append(list(r))
+            if any(c not in (None, "") for c in r):
+                filled += 1
+                if filled > MAX_ROWS + HEADER_SEARCH:  # stop reading: the file is too long
+                    _too_many_rows()
     finally:
         book.close()
     return rows
@@ -176,7 +207,12 @@ def _rows_csv(content: bytes) -> list[list[Any]]:
         raise InvalidImportFile(fields={"file": [_("The file is not a CSV text file.")]})
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count)  # Indonesian Excel exports use ";"
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    rows: list[list[Any]] = []
+    for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+        rows.append(row)
+        if len(rows) > MAX_ROWS + HEADER_SEARCH + 1000:  # blank lines aside, far too long
+            _too_many_rows()
+    return rows
 
 
 def read_table(*, file_name: str, content: bytes) -> tuple[dict[str, int], list[tuple[int, list]]]:
@@ -184,7 +220,7 @@ def read_table(*, file_name: str, content: bytes) -> tuple[dict[str, int], list[
     if not content:
         raise InvalidImportFile(fields={"file": [_("The file is empty.")]})
     if len(content) > MAX_BYTES:
-        raise InvalidImportFile(
+        raise ImportTooLarge(
             fields={"file": [_("The file is larger than 5 MB: split it into several files.")]}
         )
     name = (file_name or "").lower()
@@ -198,7 +234,7 @@ def read_table(*, file_name: str, content: bytes) -> tuple[dict[str, int], list[
         )
     # The header is the first row that names the required columns (files often have a title
     # row or two above it).
-    for index, row in enumerate(rows[:10]):
+    for index, row in enumerate(rows[:HEADER_SEARCH]):
         keys = {_header_key(c) for c in row}
         if "nik" in keys or "no nik" in keys or "nama" in keys:
             columns = _header_map(list(row))
@@ -208,13 +244,7 @@ def read_table(*, file_name: str, content: bytes) -> tuple[dict[str, int], list[
                 if any(c not in (None, "") and str(c).strip() for c in r)
             ]
             if len(body) > MAX_ROWS:
-                raise InvalidImportFile(
-                    fields={
-                        "file": [
-                            _("The file has more than %(max)s rows: split it.") % {"max": MAX_ROWS}
-                        ]
-                    }
-                )
+                _too_many_rows()
             return columns, body
     return _header_map(list(rows[0]) if rows else []), []
 
@@ -360,6 +390,24 @@ def check_rows(*, cooperative: Cooperative, file_name: str, content: bytes) -> R
                         "village": str(cooperative.village),
                     }
                 )
+        for key in ("full_name", "birth_place", "address", "occupation"):
+            if _text(_cell(cells, columns, key)).startswith(FORMULA_START):
+                reported.add(key)
+                problems.append(
+                    _(
+                        "%(column)s: the text starts with =, +, - or @, which a spreadsheet runs "
+                        "as a formula. Remove that sign."
+                    )
+                    % {"column": header[key]}
+                )
+        marital_text = " ".join(_text(_cell(cells, columns, "marital_status")).lower().split())
+        marital = MARITAL.get(marital_text.replace("_", " "))
+        if marital is None:
+            reported.add("marital_status")
+            problems.append(
+                _("%(column)s: write Belum Kawin, Kawin, Cerai Hidup or Cerai Mati.")
+                % {"column": header["marital_status"]}
+            )
         clean: dict[str, Any] = {}
         warnings: list[dict] = []
         try:
@@ -375,6 +423,8 @@ def check_rows(*, cooperative: Cooperative, file_name: str, content: bytes) -> R
                 occupation=_text(_cell(cells, columns, "occupation")),
                 kk_number=kk,
                 known=known,
+                marital_status=marital or "",
+                on=joined_on,
             )
         except ValidationFailed as error:
             for key, messages in error.fields.items():
@@ -409,15 +459,6 @@ def check_rows(*, cooperative: Cooperative, file_name: str, content: bytes) -> R
             )
             continue
         candidates.append(GoodRow(line=line, values=clean, joined_on=joined_on, warnings=warnings))
-    elsewhere = active_elsewhere(
-        cooperative=cooperative, niks=[g.values["nik"] for g in candidates]
-    )
-    for good in candidates:
-        other = elsewhere.get(good.values["nik"])
-        if other:
-            good.warnings.append(
-                rules.Issue("nik.active_elsewhere", {"cooperative": other}).as_dict()
-            )
     report.good = candidates
     return report
 
@@ -463,9 +504,7 @@ def stored_content(*, member_import: MemberImport) -> bytes:
         with default_storage.open(name, "rb") as handle:
             return handle.read()
     except FileNotFoundError:
-        raise InvalidImportFile(
-            fields={"file": [_("The checked file is no longer kept: upload it again.")]}
-        ) from None
+        raise ImportFileGone() from None
 
 
 @transaction.atomic
@@ -555,7 +594,7 @@ def members_bulk_create(
         with transaction.atomic():
             Member.objects.bulk_create(members, batch_size=500)
     except IntegrityError:
-        raise NikTaken(name="") from None
+        raise NikTaken() from None
     if any(m.pk is None for m in members):  # pragma: no cover - backends without RETURNING
         by_number = dict(
             Member.objects.filter(cooperative=cooperative, number__gte=first).values_list(
@@ -621,6 +660,7 @@ def import_template(*, cooperative: Cooperative | None = None) -> bytes:
         "Pedagang",
         f"{district}0101230001",
         "01-01-2026",
+        "Kawin",
     ]
     sheet.append(example)
     for index, name in enumerate(COLUMNS):

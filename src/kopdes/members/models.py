@@ -15,6 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from kopdes.core.models import TenantModel
 
 
+class MaritalStatus(models.TextChoices):
+    """Status perkawinan as on the KTP."""
+
+    SINGLE = "belum_kawin", _("Not married (belum kawin)")
+    MARRIED = "kawin", _("Married (kawin)")
+    DIVORCED = "cerai_hidup", _("Divorced (cerai hidup)")
+    WIDOWED = "cerai_mati", _("Widowed (cerai mati)")
+
+
 class Member(TenantModel):
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Requested")
@@ -47,6 +56,14 @@ class Member(TenantModel):
     )
     phone = models.CharField(_("phone number"), max_length=16, blank=True)
     occupation = models.CharField(_("occupation"), max_length=100, blank=True)
+    marital_status = models.CharField(
+        _("marital status"),
+        max_length=12,
+        choices=MaritalStatus.choices,
+        blank=True,
+        default="",
+        db_default="",  # rows written with plain INSERTs (the demo) get "" too
+    )
     kk_number = models.CharField(_("KK number"), max_length=16, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -41,6 +41,7 @@ NIK_MESSAGES: dict[str, Any] = {
         "(men have 01-31)."
     ),
     "nik.month_invalid": _("The NIK's birth month %(month)s is not between 01 and 12."),
+    "nik.date_invalid": _("The NIK's birth date (day %(day)s, month %(month)s) does not exist."),
     "nik.serial_zero": _("The NIK's last four digits (the serial) cannot be 0000."),
     # warnings
     "nik.district_unknown": _(
@@ -51,8 +52,28 @@ NIK_MESSAGES: dict[str, Any] = {
         "The NIK's date part %(nik_date)s does not match the stated birth date and sex "
         "(expected %(expected)s): check the KTP."
     ),
-    "nik.active_elsewhere": _("This NIK is an active member of %(cooperative)s."),
+    # Stored by earlier versions only; it no longer names the other cooperative (nor is made).
+    "nik.active_elsewhere": _("This NIK is an active member of another cooperative."),
 }
+
+
+_DAYS_IN_MONTH = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+# UU 25/1992 art. 18: a member is capable of legal acts, in practice 17 or older, or married
+# (as the KTP's "status perkawinan" says; a divorced or widowed person has been married).
+ADULT_AGE = 17
+MARITAL_STATUSES = ("belum_kawin", "kawin", "cerai_hidup", "cerai_mati")
+EVER_MARRIED = frozenset({"kawin", "cerai_hidup", "cerai_mati"})
+
+
+def age_on(birth_date: date, on: date) -> int:
+    """Whole years of age on `on` (someone born on 29 February turns a year older on 1 March)."""
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+
+
+def capable_of_legal_acts(*, birth_date: date, marital_status: str, on: date) -> bool:
+    """May this person be a member on `on`: 17 or older, or (ever) married."""
+    return age_on(birth_date, on) >= ADULT_AGE or marital_status in EVER_MARRIED
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +149,8 @@ def nik_check(nik: str, *, sex: str, birth_date: date | None, known: KnownRegion
     """Check a NIK against the person's stated sex and birth date.
 
     Refusals (errors): not 16 digits; a province or regency code that does not exist; a day that
-    is neither 01-31 nor 41-71, or that contradicts the sex; a month outside 01-12; serial 0000.
+    is neither 01-31 nor 41-71, or that contradicts the sex; a month outside 01-12; a date that
+    does not exist (30 February); serial 0000.
     Warnings: a kecamatan code not in today's list; a date part that disagrees with the birth
     date (only looked at when the structure is otherwise sound).
     """
@@ -154,6 +176,9 @@ def nik_check(nik: str, *, sex: str, birth_date: date | None, known: KnownRegion
         errors.append(Issue("nik.day_female_but_male", {"day": nik[6:8]}))
     if not 1 <= month <= 12:
         errors.append(Issue("nik.month_invalid", {"month": nik[8:10]}))
+    elif not errors and (day - 40 if day > 40 else day) > _DAYS_IN_MONTH[month]:
+        # 30 February, 31 April: the century is unknown, so 29 February is always possible.
+        errors.append(Issue("nik.date_invalid", {"day": nik[6:8], "month": nik[8:10]}))
     if serial == "0000":
         errors.append(Issue("nik.serial_zero"))
     if not errors and birth_date is not None:

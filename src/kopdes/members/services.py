@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kopdes.accounts.access import active_grants
 from kopdes.accounts.models import Role
 from kopdes.accounts.rules import InvalidPhone, normalize_phone
 from kopdes.accounts.services import role_assign
@@ -34,6 +35,7 @@ from kopdes.members.errors import (
     NoCooperativeHere,
     OutsideVillage,
     StatusChangeNotAllowed,
+    SupervisorCannotRequest,
     UnknownVillage,
 )
 from kopdes.members.models import Member, MemberKK, MemberStatusChange
@@ -54,6 +56,7 @@ MEMBER_FIELDS = [
     "phone",
     "occupation",
     "kk_number",
+    "marital_status",
     "status",
     "requested_on",
     "joined_on",
@@ -95,17 +98,6 @@ def _nik_findings(
     return rules.nik_check(nik, sex=sex, birth_date=birth_date, known=known or known_regions())
 
 
-def active_elsewhere(*, cooperative: Cooperative, niks: list[str]) -> dict[str, str]:
-    """NIK -> name of another cooperative where that NIK is an active member."""
-    rows = (
-        Member.objects.filter(nik__in=niks, status=Member.Status.ACTIVE)
-        .exclude(cooperative=cooperative)
-        .select_related("cooperative")
-        .order_by("id")
-    )
-    return {m.nik: m.cooperative.name for m in rows}
-
-
 def _clean_person(
     *,
     cooperative: Cooperative,
@@ -119,6 +111,8 @@ def _clean_person(
     occupation: str,
     kk_number: str,
     known: rules.KnownRegions | None = None,
+    marital_status: str = "",
+    on: date | None = None,
 ) -> tuple[dict[str, Any], list[dict]]:
     """Check and normalise a person's data. Returns (clean values, NIK warnings); raises
     InvalidMember with every field's problems at once."""
@@ -148,6 +142,17 @@ def _clean_person(
         errors["birth_date"] = [_("The date of birth cannot be in the future.")]
     elif birth_date.year < 1900:
         errors["birth_date"] = [_("The date of birth is too far in the past.")]
+    if marital_status and marital_status not in rules.MARITAL_STATUSES:
+        errors["marital_status"] = [_("Choose a marital status as on the KTP.")]
+    elif "birth_date" not in errors and not rules.capable_of_legal_acts(
+        birth_date=birth_date, marital_status=marital_status, on=on or _today()
+    ):
+        errors["birth_date"] = [
+            _(
+                "A member must be capable of legal acts (UU 25/1992 art. 18): 17 years or "
+                "older, or married."
+            )
+        ]
     address = " ".join((address or "").split())
     if "address" in errors:
         pass
@@ -189,6 +194,7 @@ def _clean_person(
         "phone": e164,
         "occupation": occupation,
         "kk_number": kk_number,
+        "marital_status": marital_status,
     }
     return clean, warnings
 
@@ -201,7 +207,7 @@ def _check_nik_free(*, cooperative: Cooperative, nik: str, exclude: int | None =
         taken = taken.exclude(pk=exclude)
     existing = taken.first()
     if existing is not None:
-        raise NikTaken(name=existing.full_name)
+        raise NikTaken()
 
 
 def _photo_content(photo: Any) -> tuple[bytes, str]:
@@ -287,6 +293,7 @@ def _create(
     ktp_photo: Any,
     requested_on: date | None,
     action: str,
+    marital_status: str = "",
 ) -> Member:
     clean, warnings = _clean_person(
         cooperative=cooperative,
@@ -299,15 +306,12 @@ def _create(
         phone=phone,
         occupation=occupation,
         kk_number=kk_number,
+        marital_status=marital_status,
+        on=requested_on,
     )
     photo = _photo_content(ktp_photo) if ktp_photo else None
     domicile = _domicile(cooperative, domicile_code)
     _check_nik_free(cooperative=cooperative, nik=clean["nik"])
-    elsewhere = active_elsewhere(cooperative=cooperative, niks=[clean["nik"]])
-    if clean["nik"] in elsewhere:
-        warnings.append(
-            rules.Issue("nik.active_elsewhere", {"cooperative": elsewhere[clean["nik"]]}).as_dict()
-        )
     on = requested_on or _today()
     member = Member(
         cooperative=cooperative,
@@ -326,7 +330,7 @@ def _create(
     except IntegrityError:  # a concurrent registration of the same NIK won the race
         if member.ktp_photo:
             member.ktp_photo.storage.delete(member.ktp_photo.name)
-        raise NikTaken(name=clean["full_name"]) from None
+        raise NikTaken() from None
     _status_row(member, actor=actor, from_status="", to_status=Member.Status.REQUESTED, on=on)
     if clean["kk_number"]:
         MemberKK.objects.create(
@@ -357,12 +361,14 @@ def member_register(
     ktp_photo: Any = None,
     approve: bool = False,
     on: date | None = None,
+    marital_status: str = "",
 ) -> Member:
     """An officer registers a person (status requested, or active at once with `approve=True`).
 
     `domicile_code` defaults to the cooperative's own desa/kelurahan. NIK findings that are only
-    warnings (kecamatan not in today's list, date part vs birth date, active in another
-    cooperative) are stored in `nik_warnings`. Raises InvalidMember (fields), OutsideVillage,
+    warnings (kecamatan not in today's list, date part vs birth date) are stored in
+    `nik_warnings`. Nothing is said about the NIK in other cooperatives (outside the officer's
+    scope), and NikTaken names nobody. Raises InvalidMember (fields), OutsideVillage,
     UnknownVillage, NikTaken, InvalidKtpPhoto; nothing is saved when any is raised.
     """
     member = _create(
@@ -382,6 +388,7 @@ def member_register(
         ktp_photo=ktp_photo,
         requested_on=on,
         action="member.register",
+        marital_status=marital_status,
     )
     if approve:
         member = member_approve(actor=actor, member=member, on=on)
@@ -405,12 +412,16 @@ def member_request(
     occupation: str = "",
     kk_number: str = "",
     ktp_photo: Any = None,
+    marital_status: str = "",
 ) -> Member:
     """A logged-in person (`actor`) asks to join the cooperative of `village_code` (or
     `cooperative`) from the member app: a requested membership linked to their account, pending
-    an officer's approval. `phone` defaults to the account's. Raises NoCooperativeHere,
-    AlreadyRequested, and the errors of member_register.
+    an officer's approval. `phone` defaults to the account's. Raises SupervisorCannotRequest
+    (any account with a live supervision grant, read-only or not), NoCooperativeHere,
+    AlreadyRequested, and the errors of member_register (NikTaken names nobody).
     """
+    if actor is not None and active_grants(actor).exists():
+        raise SupervisorCannotRequest()
     if cooperative is None:
         village = village_by_code(village_code or "")
         cooperative = Cooperative.objects.select_related("village").filter(village=village).first()
@@ -439,6 +450,7 @@ def member_request(
         ktp_photo=ktp_photo,
         requested_on=None,
         action="member.request",
+        marital_status=marital_status,
     )
 
 

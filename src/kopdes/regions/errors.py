@@ -4,7 +4,7 @@ from kopdes.core.errors import DomainError
 
 
 class RegionFileMissing(DomainError):
-    code = "region_file_missing"
+    code = "regions.file_missing"
     status = 500
     message = _("The region data file %(path)s does not exist.")
 
@@ -12,6 +12,6 @@ class RegionFileMissing(DomainError):
 class RegionFileMalformed(DomainError):
     """The region data file cannot be read as the expected CSV; nothing was written."""
 
-    code = "region_file_malformed"
+    code = "regions.file_malformed"
     status = 500
     message = _("The region data file %(path)s is malformed at line %(line)s: %(reason)s")

@@ -12,6 +12,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from kopdes.core.middleware import parse_trusted_proxies
 from kopdes.settings.env import env_bool, env_choice, env_int, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -50,7 +51,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "axes",
     "csp",
     "ninja",
     "kopdes.core",
@@ -69,16 +69,17 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kopdes.core.middleware.RequestIdMiddleware",
+    "kopdes.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kopdes.accounts.middleware.UserLanguageMiddleware",
+    "kopdes.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kopdes.urls"
@@ -125,10 +126,7 @@ DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -147,14 +145,32 @@ CSRF_FAILURE_VIEW = "kopdes.web.views.errors.csrf_failure"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
 
-# Login throttling: five failures for one phone number from one address lock it for 15 minutes.
-AXES_FAILURE_LIMIT = env_int("KOPDES_LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_USERNAME_FORM_FIELD = "phone"
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "kopdes.accounts.lockout.lockout_response"
-AXES_VERBOSE = False
+# Throttling (kopdes.accounts.throttle, ADR 0004): failed logins per phone number get a growing
+# delay (30 s after the limit, doubling up to KOPDES_LOGIN_MAX_DELAY_MINUTES), failed logins per
+# address a 15-minute block; the old password on the password change counts like a login.
+KOPDES_LOGIN_FAILURE_LIMIT = env_int("KOPDES_LOGIN_FAILURE_LIMIT", 5)
+KOPDES_LOGIN_ADDRESS_LIMIT = env_int("KOPDES_LOGIN_ADDRESS_LIMIT", 30)
+KOPDES_LOGIN_MAX_DELAY_MINUTES = env_int("KOPDES_LOGIN_MAX_DELAY_MINUTES", 15)
+# Self-registrations from the member app: per account a day, per address an hour.
+KOPDES_MEMBER_REQUEST_LIMIT = env_int("KOPDES_MEMBER_REQUEST_LIMIT", 10)
+KOPDES_MEMBER_REQUEST_ADDRESS_LIMIT = env_int("KOPDES_MEMBER_REQUEST_ADDRESS_LIMIT", 30)
+for _name in (
+    "KOPDES_LOGIN_FAILURE_LIMIT",
+    "KOPDES_LOGIN_ADDRESS_LIMIT",
+    "KOPDES_LOGIN_MAX_DELAY_MINUTES",
+    "KOPDES_MEMBER_REQUEST_LIMIT",
+    "KOPDES_MEMBER_REQUEST_ADDRESS_LIMIT",
+):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1.")
+
+# The reverse proxies in front of the app (addresses or networks, comma-separated). Only when the
+# peer is one of them is the client's address taken from X-Forwarded-For (throttles, audit log).
+KOPDES_TRUSTED_PROXIES = env_list("KOPDES_TRUSTED_PROXIES", [])
+try:
+    parse_trusted_proxies(KOPDES_TRUSTED_PROXIES)
+except ValueError as _exc:
+    raise ImproperlyConfigured(f"KOPDES_TRUSTED_PROXIES has a bad entry: {_exc}") from None
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
@@ -190,6 +206,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("KOPDES_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("KOPDES_HSTS_SECONDS", 60 * 60 * 24 * 365)
@@ -231,5 +248,4 @@ LOGGING = {
         },
     },
     "root": {"handlers": ["console"], "level": env_str("KOPDES_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
 }

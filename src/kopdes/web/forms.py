@@ -2,16 +2,40 @@
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import authenticate
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from kopdes.accounts.errors import InvalidCredentials, LockedOut
 from kopdes.accounts.rules import InvalidPhone, normalize_phone
+from kopdes.accounts.services import user_authenticate
 
 
 def date_input() -> forms.DateInput:
     """The browser's own date picker."""
     return forms.DateInput(attrs={"type": "date"})
+
+
+def _refuse_other_digits(value):
+    """Django's number fields accept any Unicode digits (Arabic-Indic, full-width); numbers here are
+    written with 0-9 only."""
+    if isinstance(value, str) and not value.strip().isascii():
+        raise forms.ValidationError(_("Write the number with the digits 0-9."), code="invalid")
+
+
+class AsciiIntegerField(forms.IntegerField):
+    """An IntegerField that takes the digits 0-9 only."""
+
+    def to_python(self, value):
+        _refuse_other_digits(value)
+        return super().to_python(value)
+
+
+class AsciiDecimalField(forms.DecimalField):
+    """A DecimalField that takes the digits 0-9 only."""
+
+    def to_python(self, value):
+        _refuse_other_digits(value)
+        return super().to_python(value)
 
 
 class LoginForm(forms.Form):
@@ -49,6 +73,7 @@ class LoginForm(forms.Form):
     def __init__(self, request=None, *args, **kwargs):
         self.request = request
         self.user_cache = None
+        self.locked_out = None  # the LockedOut error when a throttle refused the attempt
         super().__init__(*args, **kwargs)
 
     def clean_phone(self) -> str:
@@ -61,12 +86,17 @@ class LoginForm(forms.Form):
         phone = self.cleaned_data.get("phone")
         password = self.cleaned_data.get("password")
         if phone and password:
-            # The request goes along so that django-axes can count failures and lock out.
-            self.user_cache = authenticate(self.request, phone=phone, password=password)
-            if self.user_cache is None:
+            # The throttles count failures per phone number and per client address.
+            address = getattr(self.request, "client_ip", None)
+            try:
+                self.user_cache = user_authenticate(phone=phone, password=password, address=address)
+            except LockedOut as exc:
+                self.locked_out = exc
+                raise forms.ValidationError(exc.render(), code=exc.code) from None
+            except InvalidCredentials:
                 raise forms.ValidationError(
                     self.error_messages["invalid_login"], code="invalid_login"
-                )
+                ) from None
         return self.cleaned_data
 
     def get_user(self):

@@ -54,7 +54,7 @@ def test_token_expires(client, place_a):
 @pytest.mark.parametrize(
     ("body", "status", "code"),
     [
-        ({"phone": "12345", "password": "x"}, 422, "invalid_phone"),
+        ({"phone": "12345", "password": "x"}, 422, "account.invalid_phone"),
         ({"phone": "081200000000", "password": "x"}, 401, "auth.invalid_credentials"),
         ({"password": "x"}, 422, "validation_failed"),
     ],

@@ -100,6 +100,57 @@ def test_a_nik_already_registered_is_a_conflict(client, place_a):
     response = post(client, auth, body(1))
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "member.nik_taken"
+    # The answer names nobody: not the registered person, not the cooperative.
+    text = response.content.decode()
+    assert "Calon 1" not in text and place_a.cooperative.name not in text
+
+
+def test_a_nik_active_elsewhere_answers_as_a_new_one(client, place_a, place_b):
+    """The caller may not know who is a member of another cooperative: a NIK active in B gets
+    the same answer in A as a NIK nobody has."""
+    nik = body(5)["nik"]
+    services.member_register(
+        actor=place_b.sekretaris,
+        cooperative=place_b.cooperative,
+        approve=True,
+        full_name="Orang Lain",
+        nik=nik,
+        sex="F",
+        birth_date=date(1990, 2, 3),
+        address="Kp. Teluknaga",
+    )
+    known = post(client, token_for(client, testing.make_person(full_name="X")), body(5)).json()
+    fresh = post(client, token_for(client, testing.make_person(full_name="Y")), body(6)).json()
+    assert known["warnings"] == fresh["warnings"] == []
+    assert place_b.cooperative.name not in str(known)
+
+
+@pytest.mark.parametrize("who", ["dinas", "kejaksaan", "csr_a"])
+def test_supervisors_cannot_make_member_requests(client, request, who):
+    supervisor = request.getfixturevalue(who)
+    response = post(client, token_for(client, supervisor), body(3))
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "member.supervisor_cannot_request"
+    assert not Member.objects.exists()
+
+
+def test_self_registration_is_throttled_per_account(client, place_a, settings):
+    settings.KOPDES_MEMBER_REQUEST_LIMIT = 3
+    auth = token_for(client, testing.make_person(full_name="Penebak"))
+    statuses = [post(client, auth, body(n)).status_code for n in range(10, 14)]
+    assert statuses[:3] != [429, 429, 429] and statuses[3] == 429
+    other = token_for(client, testing.make_person(full_name="Orang lain"))
+    assert post(client, other, body(20)).status_code == 201
+
+
+def test_self_registration_is_throttled_per_address(client, place_a, settings):
+    settings.KOPDES_MEMBER_REQUEST_ADDRESS_LIMIT = 2
+    answers = [
+        post(client, token_for(client, testing.make_person(full_name=f"P{n}")), body(n))
+        for n in range(30, 33)
+    ]
+    assert [a.status_code for a in answers] == [201, 201, 429]
+    assert answers[2].json()["error"]["code"] == "throttle.too_many_attempts"
 
 
 def test_memberships_are_only_ones_own(client, place_a, place_b):

@@ -43,7 +43,17 @@ def test_parse_rupiah(text, amount):
 
 
 @pytest.mark.parametrize(
-    "text", ["", "abc", "1.50", "1.500,50", "1,5", "12.34.567", "Rp", "9" * 30]
+    "text",
+    [
+        *["", "abc", "1.50", "1.500,50", "1,5", "12.34.567", "Rp", "9" * 30],
+        *[
+            "\u0661\u0660\u0660\u0660",
+            "\uff11\uff10\uff10\uff10",
+            "Rp\uff11.\uff10\uff10\uff10",
+            "1.\u09e6\u09e6\u09e6",
+            "\u07c1\u07c0\u07c0",
+        ],  # other scripts' digits
+    ],
 )
 def test_parse_rupiah_refuses(text):
     with pytest.raises(ValueError):

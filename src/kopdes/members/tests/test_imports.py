@@ -9,7 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from kopdes.core.models import AuditEvent
 from kopdes.members import imports, services
-from kopdes.members.errors import ImportHasBadRows, InvalidImportFile
+from kopdes.members.errors import ImportHasBadRows, ImportTooLarge, InvalidImportFile
 from kopdes.members.models import Member, MemberImport, MemberKK, MemberStatusChange
 from kopdes.members.rules import nik_make
 
@@ -254,7 +254,7 @@ def test_unreadable_files(place_a, name, content):
 def test_the_template_imports_cleanly(place_a):
     content = imports.import_template(cooperative=place_a.cooperative)
     sheet = load_workbook(io.BytesIO(content)).active
-    assert [c.value for c in sheet[1]] == HEADER
+    assert [c.value for c in sheet[1]] == [*HEADER, "Status Perkawinan"]
     _, report = imports.member_import_commit(
         actor=place_a.sekretaris,
         cooperative=place_a.cooperative,
@@ -276,3 +276,57 @@ def test_a_few_thousand_rows_in_few_queries(place_a, django_assert_max_num_queri
         )
     assert record.rows_imported == 2000
     assert Member.objects.filter(number=2000).exists()
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://x")', "+62 Siti", "-1+1", "@SUM(A1)"])
+def test_a_name_that_a_spreadsheet_would_run_is_refused(place_a, name):
+    content = csv_file([row(1), row(2, Nama=name)])
+    report = imports.check_rows(cooperative=place_a.cooperative, file_name="f.csv", content=content)
+    assert [b["row"] for b in report.bad] == [3]
+    assert "=, +, - " in " ".join(report.bad[0]["problems"])
+    assert len(report.good) == 1
+
+
+def test_the_row_limit_is_checked_while_reading(place_a, monkeypatch):
+    """A huge workbook is refused after MAX_ROWS rows have been read, not after all of them."""
+    import openpyxl
+
+    read = []
+
+    class Sheet:
+        def iter_rows(self, values_only=True):
+            yield tuple(HEADER)
+            n = 0
+            while True:
+                n += 1
+                read.append(n)
+                yield tuple(row(n % 9000 + 1)[h] for h in HEADER)
+
+    class Book:
+        worksheets = [Sheet()]
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: Book())
+    monkeypatch.setattr(imports, "MAX_ROWS", 50)
+    with pytest.raises(ImportTooLarge) as caught:
+        imports.check_rows(
+            cooperative=place_a.cooperative, file_name="big.xlsx", content=b"PK\x03\x04"
+        )
+    assert len(read) <= 50 + imports.HEADER_SEARCH + 1
+    assert caught.value.code == "member.import_too_large"
+
+
+def test_a_married_sixteen_year_old_imports_with_the_marital_status(place_a):
+    born = date(2010, 1, 5)
+    content = csv_file([row(1, born=born), row(2, born=born)]).decode()
+    lines = content.splitlines()
+    lines[0] += ";Status Perkawinan"
+    lines[1] += ";Belum Kawin"
+    lines[2] += ";Kawin"
+    report = imports.check_rows(
+        cooperative=place_a.cooperative, file_name="f.csv", content="\n".join(lines).encode()
+    )
+    assert [b["row"] for b in report.bad] == [2]
+    assert [g.values["marital_status"] for g in report.good] == ["kawin"]

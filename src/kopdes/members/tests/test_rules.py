@@ -162,6 +162,31 @@ def test_image_type_by_magic_bytes(head, kind):
 
 
 def test_stored_warnings_render_with_their_parameters():
-    text = rules.render_issue("nik.active_elsewhere", {"cooperative": "Koperasi X"})
-    assert "Koperasi X" in text
+    text = rules.render_issue("nik.district_unknown", {"code": "36.03.99"})
+    assert "36.03.99" in text
+    # A warning stored by an earlier version never shows the other cooperative's name.
+    old = rules.render_issue("nik.active_elsewhere", {"cooperative": "Koperasi X"})
+    assert "Koperasi X" not in old
     assert rules.render_issue("no.such.code") == "no.such.code"
+
+
+@pytest.mark.parametrize(
+    ("day", "month"), [("30", "02"), ("70", "02"), ("31", "04"), ("71", "11"), ("31", "06")]
+)
+def test_a_nik_date_that_does_not_exist_is_refused(day, month):
+    nik = f"360301{day}{month}850001"
+    sex = rules.FEMALE if int(day) > 40 else rules.MALE
+    check = rules.nik_check(nik, sex=sex, birth_date=None, known=KNOWN_FOR_DATES)
+    assert [e.code for e in check.errors] == ["nik.date_invalid"]
+
+
+def test_29_february_is_possible_in_a_nik():
+    check = rules.nik_check(
+        "3603012902000001", sex=rules.MALE, birth_date=None, known=KNOWN_FOR_DATES
+    )
+    assert check.ok
+
+
+KNOWN_FOR_DATES = rules.KnownRegions(
+    provinces=frozenset({"36"}), regencies=frozenset({"3603"}), districts=frozenset({"360301"})
+)

@@ -162,8 +162,9 @@ def test_small_file_creates_then_updates_only_names(tmp_path):
 
 
 def test_missing_file(tmp_path):
-    with pytest.raises(RegionFileMissing):
+    with pytest.raises(RegionFileMissing) as caught:
         services.regions_load_national(path=tmp_path / "absent.csv.gz")
+    assert caught.value.code == "regions.file_missing"
 
 
 def _row(**changes) -> list[str]:
@@ -199,6 +200,7 @@ def test_malformed_file_writes_nothing(tmp_path, rows, header, line, reason):
         services.regions_load_national(path=path)
     assert reason in caught.value.params["reason"]
     assert caught.value.params["line"] == line
+    assert caught.value.code == "regions.file_malformed"
     assert region_rows() == before
 
 

@@ -1,9 +1,11 @@
 """Logging in and out, changing one's password and language."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.urls import path, reverse
@@ -13,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from kopdes.accounts import services as account_services
+from kopdes.accounts.errors import LockedOut
+from kopdes.accounts.lockout import lockout_response
 from kopdes.web.forms import LanguageForm, LoginForm
 
 
@@ -44,6 +48,11 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "web/account/login.html"
 
+    def form_invalid(self, form):
+        if form.locked_out is not None:
+            return lockout_response(self.request, form.locked_out)
+        return super().form_invalid(form)
+
     def form_valid(self, form):
         response = super().form_valid(form)
         # Keep the person's language on this device after they log out again.
@@ -60,11 +69,39 @@ class LogoutView(auth_views.LogoutView):
         return response
 
 
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """Django's form, with the old password checked through the account's throttle (a stolen
+    session cannot try passwords one after another)."""
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.locked_out = None
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        try:
+            correct = account_services.password_check(user=self.user, password=old_password)
+        except LockedOut as exc:
+            self.locked_out = exc
+            raise forms.ValidationError(exc.render(), code=exc.code) from None
+        if not correct:
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
-    """Django's view: checks the old password, runs the password validators and keeps the
-    session alive (update_session_auth_hash)."""
+    """Django's view: checks the old password (throttled), runs the password validators and keeps
+    the session alive (update_session_auth_hash); the person's API tokens are revoked."""
 
     template_name = "web/account/password_change.html"
+    form_class = ThrottledPasswordChangeForm
+
+    def form_invalid(self, form):
+        if form.locked_out is not None:
+            return lockout_response(self.request, form.locked_out)
+        return super().form_invalid(form)
 
     def get_success_url(self) -> str:
         return resolve_url(settings.LOGIN_REDIRECT_URL)

@@ -22,8 +22,10 @@ from kopdes.accounts.access import (
     active_grants,
     capabilities,
     cooperative_access,
+    role_kinds,
     visible_cooperatives,
 )
+from kopdes.accounts.errors import InvalidPerson
 from kopdes.accounts.models import Role, User, VillageOffice
 from kopdes.accounts.rules import normalize_phone
 from kopdes.accounts.selectors import employees, officers, roles_of
@@ -39,7 +41,7 @@ from kopdes.core.errors import DomainError, NotFound
 from kopdes.core.models import AuditEvent
 from kopdes.regions.models import District
 from kopdes.web.errors import form_add_domain_error
-from kopdes.web.forms import date_input
+from kopdes.web.forms import AsciiDecimalField, AsciiIntegerField, date_input
 
 
 def cooperative_page(need: Capability = Capability.VIEW):
@@ -109,8 +111,8 @@ class CooperativeForm(forms.Form):
     address = forms.CharField(
         label=gettext_lazy("Address"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    population = forms.IntegerField(label=gettext_lazy("Population"), min_value=0, required=False)
-    households = forms.IntegerField(label=gettext_lazy("Households"), min_value=0, required=False)
+    population = AsciiIntegerField(label=gettext_lazy("Population"), min_value=0, required=False)
+    households = AsciiIntegerField(label=gettext_lazy("Households"), min_value=0, required=False)
     main_livelihoods = forms.CharField(
         label=gettext_lazy("Main livelihoods (comma-separated)"), required=False
     )
@@ -270,6 +272,39 @@ def role_end(request, cooperative: Cooperative):
     )
 
 
+class ResetPasswordForm(forms.Form):
+    role = forms.UUIDField(widget=forms.HiddenInput)
+
+
+@cooperative_page(Capability.MANAGE_OFFICERS)
+def password_reset(request, cooperative: Cooperative):
+    """The ketua resets an officer's forgotten password: a one-time temporary password, shown
+    here once, that the officer must change at the next login."""
+    key = (request.POST if request.method == "POST" else request.GET).get("role", "")
+    role = _active_role(cooperative, key)
+    if role.kind == Role.Kind.ANGGOTA or not account_services.password_reset_allowed(
+        actor=request.user, cooperative=cooperative, user=role.user
+    ):
+        raise Http404
+    form = ResetPasswordForm(request.POST or None, initial={"role": role.public_id})
+    temporary = None
+    if request.method == "POST" and form.is_valid():
+        temporary = account_services.user_reset_password(
+            actor=request.user, cooperative=cooperative, user=role.user
+        )
+    return render(
+        request,
+        "web/cooperatives/password_reset.html",
+        {
+            "cooperative": cooperative,
+            "form": form,
+            "person": role.user,
+            "temporary": temporary,
+            "back": reverse("web:officers", args=[cooperative.public_id]),
+        },
+    )
+
+
 def _active_role(cooperative: Cooperative, key: str) -> Role:
     """The cooperative's active role `key` (a UUID), or 404: tenant first."""
     try:
@@ -335,23 +370,43 @@ def officer_list(request, cooperative: Cooperative):
             "officers": officers(cooperative=cooperative),
             "employees": employees(cooperative=cooperative),
             "form": form if can_manage else None,
+            "can_manage": can_manage,
+            "can_reset": "ketua" in role_kinds(request.user, cooperative),
+            "today": timezone.localdate(),
         },
         status=400 if form.errors else 200,
     )
 
 
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
 def _assign_role(actor: User, cooperative: Cooperative, data: dict) -> Role:
-    """Find the person by phone, registering them (without a password) if new, then assign the role."""
+    """Find the person by phone, registering them (without a password) if new, then assign the
+    role. The full name is always asked for: a person who already has an account is taken only
+    when the name matches it, so the page never tells an officer who a phone number belongs to."""
     with transaction.atomic():
         phone = normalize_phone(data["phone"])
+        full_name = data["full_name"] or ""
+        if not full_name.strip():
+            raise InvalidPerson(fields={"full_name": [_("Enter the full name.")]})
         person = User.objects.filter(phone=phone).first()
         if person is None:
             person = account_services.user_register(
                 actor=actor,
                 phone=phone,
                 password=None,
-                full_name=data["full_name"],
+                full_name=full_name,
                 village_office=data["village_office"],
+            )
+        elif not _same_name(person.full_name, full_name):
+            raise InvalidPerson(
+                fields={
+                    "full_name": [
+                        _("The name does not match this phone number's account: check both.")
+                    ]
+                }
             )
         return account_services.role_assign(
             actor=actor,
@@ -364,28 +419,28 @@ def _assign_role(actor: User, cooperative: Cooperative, data: dict) -> Role:
 
 class PolicyForm(forms.Form):
     effective_from = forms.DateField(label=gettext_lazy("Effective from"), widget=date_input())
-    simpanan_pokok_amount = forms.IntegerField(
+    simpanan_pokok_amount = AsciiIntegerField(
         label=gettext_lazy("Simpanan pokok (Rp)"), min_value=0
     )
-    simpanan_wajib_amount = forms.IntegerField(
+    simpanan_wajib_amount = AsciiIntegerField(
         label=gettext_lazy("Monthly simpanan wajib (Rp)"), min_value=0
     )
-    savings_rate_min = forms.DecimalField(
+    savings_rate_min = AsciiDecimalField(
         label=gettext_lazy("Sukarela interest, minimum (% a year)"), max_digits=5, decimal_places=2
     )
-    savings_rate_max = forms.DecimalField(
+    savings_rate_max = AsciiDecimalField(
         label=gettext_lazy("Sukarela interest, maximum (% a year)"), max_digits=5, decimal_places=2
     )
-    loan_rate_min = forms.DecimalField(
+    loan_rate_min = AsciiDecimalField(
         label=gettext_lazy("Loan interest, minimum (% a year)"), max_digits=5, decimal_places=2
     )
-    loan_rate_max = forms.DecimalField(
+    loan_rate_max = AsciiDecimalField(
         label=gettext_lazy("Loan interest, maximum (% a year)"), max_digits=5, decimal_places=2
     )
-    loan_approval_threshold = forms.IntegerField(
+    loan_approval_threshold = AsciiIntegerField(
         label=gettext_lazy("Loans above this need the pengawas (Rp)"), min_value=0
     )
-    rat_quorum_percent = forms.DecimalField(
+    rat_quorum_percent = AsciiDecimalField(
         label=gettext_lazy("RAT quorum (% of members)"), max_digits=5, decimal_places=2
     )
     reason = forms.CharField(
@@ -491,6 +546,7 @@ urlpatterns = [
     path("app/<uuid:cooperative_id>/ubah/", cooperative_edit, name="cooperative_edit"),
     path("app/<uuid:cooperative_id>/pengurus/", officer_list, name="officers"),
     path("app/<uuid:cooperative_id>/pengurus/akhiri/", role_end, name="role_end"),
+    path("app/<uuid:cooperative_id>/pengurus/sandi/", password_reset, name="password_reset"),
     path("app/<uuid:cooperative_id>/karyawan/baru/", employee_add, name="employee_add"),
     path("app/<uuid:cooperative_id>/gerai/baru/", business_unit_add, name="business_unit_add"),
     path("app/<uuid:cooperative_id>/kebijakan/", policy, name="policy"),

@@ -21,10 +21,10 @@ from kopdes.cooperatives.models import Cooperative
 from kopdes.core.errors import DomainError, NotFound
 from kopdes.core.masking import mask_identity_number
 from kopdes.members import imports, selectors, services
-from kopdes.members.models import Member
+from kopdes.members.models import MaritalStatus, Member
 from kopdes.members.rules import IMAGE_CONTENT_TYPES, image_type
 from kopdes.web.errors import form_add_domain_error
-from kopdes.web.forms import date_input
+from kopdes.web.forms import AsciiIntegerField, date_input
 from kopdes.web.views.cooperatives import cooperative_page
 
 PAGE_SIZE = 25
@@ -46,6 +46,12 @@ class MemberForm(forms.Form):
         label=gettext_lazy("Place of birth"), max_length=100, required=False
     )
     birth_date = forms.DateField(label=gettext_lazy("Date of birth"), widget=DATE_INPUT)
+    marital_status = forms.ChoiceField(
+        label=gettext_lazy("Marital status (as on the KTP)"),
+        choices=[("", "—"), *MaritalStatus.choices],
+        required=False,
+        help_text=gettext_lazy("Under 17, only a married person can be a member."),
+    )
     address = forms.CharField(
         label=gettext_lazy("Address (street, RT/RW)"),
         max_length=300,
@@ -121,7 +127,7 @@ class FilterForm(forms.Form):
         choices=[("", gettext_lazy("Both")), *Member.Sex.choices],
         required=False,
     )
-    year = forms.IntegerField(
+    year = AsciiIntegerField(
         label=gettext_lazy("Joined in"), min_value=1900, max_value=2200, required=False
     )
 
@@ -180,6 +186,7 @@ def member_new(request, cooperative: Cooperative):
                 kk_number=data["kk_number"],
                 ktp_photo=data["ktp_photo"],
                 approve=data["approve"],
+                marital_status=data["marital_status"],
             )
         except DomainError as error:
             form_add_domain_error(form, error)
