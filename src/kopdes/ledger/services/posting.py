@@ -1,5 +1,5 @@
-"""The only way money enters the books: `journal_entry_post` (and its bulk form for month-end
-runs), `post_event` through the posting rules, and `journal_entry_reverse` for corrections.
+"""The posting hot path: `journal_entry_post` (and its bulk form for month-end runs), `post_event`
+through the posting rules, and `journal_entry_reverse` for corrections.
 
 Every entry: balanced, positive whole-rupiah lines on exactly one side, accounts of the same
 cooperative that are open and not headers, dated in an open period, numbered without gaps under
@@ -8,35 +8,28 @@ to the monthly snapshots in the same transaction. The journal row itself records
 from what (actor, posted_at, source), so postings write no separate audit row.
 """
 
-import calendar
 import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from collections.abc import Sequence as Seq
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kopdes.cooperatives.models import BusinessUnit, Cooperative
 from kopdes.core import clock, idempotency
-from kopdes.core.audit import audit_record, snapshot
-from kopdes.core.errors import PermissionDenied
 from kopdes.core.idempotency import request_fingerprint
 from kopdes.ledger import chain, rules
 from kopdes.ledger.errors import (
-    AccountInUse,
     AccountNotPostable,
     AlreadyReversed,
-    ApprovalRefused,
     InvalidLine,
     NoPostingRule,
     PeriodClosed,
-    PeriodNotClosable,
     UnbalancedEntry,
     UnknownAccount,
 )
@@ -45,8 +38,6 @@ from kopdes.ledger.models import (
     AccountMonth,
     JournalEntry,
     JournalLine,
-    ManualJournal,
-    Period,
     PostingRule,
     Sequence,
 )
@@ -74,141 +65,6 @@ class EntryDraft:
     source_kind: str
     source_id: str = ""
     idempotency_key: str | None = None
-
-
-# -- chart of accounts -------------------------------------------------------------------------
-
-
-@transaction.atomic
-def chart_create(*, cooperative: Cooperative, actor: Any = None) -> int:
-    """Create the template chart and default posting rules for `cooperative` (idempotent).
-
-    Returns the number of accounts created. Run again after adding a business unit to give it
-    its per-gerai accounts and rules.
-    """
-    existing = dict(Account.objects.filter(cooperative=cooperative).values_list("code", "pk"))
-    units = list(BusinessUnit.objects.filter(cooperative=cooperative).order_by("pk"))
-    specs = list(rules.FIXED_ACCOUNTS)
-    numbered = [(u.code, u.kind, i + 1, u) for i, u in enumerate(units)]
-    for code, kind, number, unit in numbered:
-        specs += rules.unit_accounts(
-            unit_code=code, unit_kind=kind, unit_name=unit.name, number=number
-        )
-    unit_ids = {u.code: u.pk for u in units}
-    created = 0
-    # One insert per level of the tree (class, group, per-gerai account): parents get their ids
-    # before their children are built. Seeding 274 cooperatives made this worth it.
-    for depth in range(3):
-        level = [
-            Account(
-                cooperative=cooperative,
-                code=spec.code,
-                name=spec.name,
-                kind=spec.kind,
-                contra=spec.contra,
-                parent_id=existing.get(spec.parent),
-                business_unit_id=unit_ids.get(spec.unit),
-                is_header=spec.is_header,
-                is_cash=spec.is_cash,
-                cash_flow=spec.cash_flow,
-                participation=spec.participation,
-            )
-            for spec in specs
-            if spec.code.count("-") == depth and spec.code not in existing
-        ]
-        for account in Account.objects.bulk_create(level):
-            existing[account.code] = account.pk
-        created += len(level)
-    if not Sequence.objects.filter(cooperative=cooperative, name=JOURNAL_SEQUENCE).exists():
-        Sequence.objects.create(
-            cooperative=cooperative, name=JOURNAL_SEQUENCE, last_hash=chain.GENESIS
-        )
-    have = set(PostingRule.objects.filter(cooperative=cooperative).values_list("event", "key"))
-    PostingRule.objects.bulk_create(
-        [
-            PostingRule(
-                cooperative=cooperative,
-                event=event,
-                key=key,
-                version=1,
-                effective_from=date(2000, 1, 1),
-                lines=lines,
-                description=description,
-            )
-            for event, key, lines, description in rules.default_posting_rules(
-                [(c, k, n) for c, k, n, _u in numbered]
-            )
-            if (event, key) not in have
-        ]
-    )
-    if created:
-        audit_record(
-            actor=actor,
-            action="ledger.chart_create",
-            object_type="ledger.account",
-            cooperative_id=cooperative.pk,
-            after={"accounts_created": created},
-        )
-    return created
-
-
-@transaction.atomic
-def account_add(
-    *,
-    actor: Any,
-    cooperative: Cooperative,
-    code: str,
-    name: str,
-    parent_code: str,
-    cash_flow: str = "operating",
-    participation: str = "",
-) -> Account:
-    """Officers may add accounts under an existing header; the kind follows the parent."""
-    parent = Account.objects.filter(cooperative=cooperative, code=parent_code).first()
-    errors: dict[str, list[str]] = {}
-    if parent is None:
-        errors["parent_code"] = [_("No such parent account.")]
-    if (
-        not code
-        or len(code) > 20
-        or Account.objects.filter(cooperative=cooperative, code=code).exists()
-    ):
-        errors["code"] = [_("Give a new, unused account code.")]
-    if parent is not None and not code.startswith(parent.code.split("-")[0]):
-        errors["code"] = [_("The code must start with the parent's class digit.")]
-    if not name.strip():
-        errors["name"] = [_("Give the account a name.")]
-    if errors:
-        raise InvalidLine(fields=errors)
-    account = Account.objects.create(
-        cooperative=cooperative,
-        code=code,
-        name=name.strip(),
-        kind=parent.kind,
-        parent=parent,
-        cash_flow=cash_flow,
-        participation=participation if parent.kind == Account.Kind.INCOME else "",
-    )
-    audit_record(actor=actor, action="ledger.account_add", obj=account, after=snapshot(account))
-    return account
-
-
-@transaction.atomic
-def account_close(*, actor: Any, account: Account) -> Account:
-    """Closed accounts keep their history and take no new postings."""
-    account.is_closed = True
-    account.save(update_fields=["is_closed"])
-    audit_record(actor=actor, action="ledger.account_close", obj=account)
-    return account
-
-
-@transaction.atomic
-def account_remove(*, actor: Any, account: Account) -> None:
-    """Only an account that was never used may be removed; a used one can only be closed."""
-    if JournalLine.objects.filter(account=account).exists() or account.children.exists():
-        raise AccountInUse(code=account.code)
-    audit_record(actor=actor, action="ledger.account_remove", obj=account, before=snapshot(account))
-    account.delete()
 
 
 # -- posting ----------------------------------------------------------------------------------
@@ -746,332 +602,3 @@ def post_event(
         idempotency_key=idempotency_key,
         actor=actor,
     )
-
-
-@transaction.atomic
-def posting_rule_change(
-    *,
-    actor: Any,
-    cooperative: Cooperative,
-    event: str,
-    key: str,
-    lines: list[dict],
-    effective_from: date,
-    description: str = "",
-) -> PostingRule:
-    """A new version of a rule, effective from a date; earlier postings keep the rule they used."""
-    codes = {spec.get(side) for spec in lines for side in ("debit", "credit")}
-    known = set(
-        Account.objects.filter(
-            cooperative=cooperative, code__in=codes, is_header=False
-        ).values_list("code", flat=True)
-    )
-    if not lines or codes - known or any(not spec.get("amount") for spec in lines):
-        raise InvalidLine(
-            fields={"lines": [_("Each line names an amount and two postable accounts.")]}
-        )
-    latest = (
-        PostingRule.objects.filter(cooperative=cooperative, event=event, key=key)
-        .order_by("-version")
-        .first()
-    )
-    rule = PostingRule.objects.create(
-        cooperative=cooperative,
-        event=event,
-        key=key,
-        lines=lines,
-        version=(latest.version + 1) if latest else 1,
-        effective_from=effective_from,
-        description=description,
-    )
-    audit_record(actor=actor, action="ledger.posting_rule_change", obj=rule, after=snapshot(rule))
-    return rule
-
-
-# -- periods ----------------------------------------------------------------------------------
-
-
-def _month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
-@transaction.atomic
-def period_close(*, actor: Any, cooperative: Cooperative, year: int, month: int) -> Period:
-    """Close a month: afterwards no entry may be dated in it or before it.
-
-    Months close in order: the next one after the last closed month, or, when none is closed
-    yet, the month of the first entry or any month before it. Raises PeriodNotClosable.
-    """
-    if not 1 <= month <= 12:
-        raise PeriodNotClosable(reason=_("Months run from 1 to 12."))
-    today = timezone.localdate()
-    if (year, month) >= (today.year, today.month):
-        raise PeriodNotClosable(reason=_("Only a month that has ended can be closed."))
-    sequence = _journal_sequence(cooperative, lock=True)
-    last_day = _month_end(year, month)
-    through = sequence.closed_through
-    if through is not None and last_day <= through:
-        return Period.objects.get_or_create(
-            cooperative=cooperative,
-            year=year,
-            month=month,
-            defaults={"status": Period.Status.CLOSED},
-        )[0]
-    if through is not None:
-        following = through + timedelta(days=1)
-        if (following.year, following.month) != (year, month):
-            raise PeriodNotClosable(reason=_("Close the earlier months first."))
-    else:
-        first_entry = (
-            JournalEntry.objects.filter(cooperative=cooperative)
-            .order_by("date")
-            .values_list("date", flat=True)
-            .first()
-        )
-        if first_entry is not None and first_entry < date(year, month, 1):
-            raise PeriodNotClosable(reason=_("Close the earlier months first."))
-    period, _created = Period.objects.update_or_create(
-        cooperative=cooperative,
-        year=year,
-        month=month,
-        defaults={
-            "status": Period.Status.CLOSED,
-            "closed_at": timezone.now(),
-            "closed_by_label": str(actor) if actor is not None else "system",
-        },
-    )
-    Sequence.objects.filter(pk=sequence.pk).update(closed_through=last_day)
-    audit_record(
-        actor=actor, action="ledger.period_close", obj=period, after={"period": str(period)}
-    )
-    return period
-
-
-@transaction.atomic
-def period_close_through(*, actor: Any, cooperative: Cooperative, year: int, month: int) -> int:
-    """Close every open month up to and including `year`-`month` at once (a catch-up after
-    months without a close, and the demo), with the rules of `period_close`: only ended months,
-    from the first open one on. Returns how many months it closed."""
-    today = timezone.localdate()
-    if not 1 <= month <= 12 or (year, month) >= (today.year, today.month):
-        raise PeriodNotClosable(reason=_("Only a month that has ended can be closed."))
-    sequence = _journal_sequence(cooperative, lock=True)
-    if sequence.closed_through is not None:
-        start = sequence.closed_through + timedelta(days=1)
-    else:
-        first = (
-            JournalEntry.objects.filter(cooperative=cooperative)
-            .order_by("date")
-            .values_list("date", flat=True)
-            .first()
-        )
-        start = first or date(year, month, 1)
-    months = []
-    current = (start.year, start.month)
-    while current <= (year, month):
-        months.append(current)
-        current = (current[0] + 1, 1) if current[1] == 12 else (current[0], current[1] + 1)
-    if not months:
-        return 0
-    now, label = timezone.now(), str(actor) if actor is not None else "system"
-    existing = set(
-        Period.objects.filter(cooperative=cooperative, year__gte=months[0][0]).values_list(
-            "year", "month"
-        )
-    )
-    Period.objects.filter(
-        cooperative=cooperative, status=Period.Status.OPEN, year__gte=months[0][0], year__lte=year
-    ).exclude(year=months[0][0], month__lt=months[0][1]).exclude(year=year, month__gt=month).update(
-        status=Period.Status.CLOSED, closed_at=now, closed_by_label=label
-    )
-    Period.objects.bulk_create(
-        [
-            Period(
-                cooperative=cooperative,
-                year=y,
-                month=m,
-                status=Period.Status.CLOSED,
-                closed_at=now,
-                closed_by_label=label,
-            )
-            for y, m in months
-            if (y, m) not in existing
-        ]
-    )
-    Sequence.objects.filter(pk=sequence.pk).update(closed_through=_month_end(year, month))
-    audit_record(
-        actor=actor,
-        action="ledger.period_close",
-        object_type="ledger.period",
-        cooperative_id=cooperative.pk,
-        after={"periods": [f"{y}-{m:02d}" for y, m in months]},
-    )
-    return len(months)
-
-
-@transaction.atomic
-def period_reopen(
-    *,
-    actor: Any,
-    cooperative: Cooperative,
-    year: int,
-    month: int,
-    reason: str,
-    actor_is_ketua: bool,
-) -> Period:
-    """Reopen a closed month: only the ketua, only with a reason; audited and shown to supervisors.
-    Later closed months reopen with it, since balances carry forward."""
-    if not actor_is_ketua:
-        raise PermissionDenied(_("Only the ketua may reopen a period."))
-    if not reason.strip():
-        raise PeriodNotClosable(reason=_("Give the reason for reopening."))
-    sequence = _journal_sequence(cooperative, lock=True)
-    first_day = date(year, month, 1)
-    periods = list(
-        Period.objects.select_for_update()
-        .filter(cooperative=cooperative, status=Period.Status.CLOSED)
-        .filter(year__gte=year)
-        .exclude(year=year, month__lt=month)
-    )
-    target = next((p for p in periods if (p.year, p.month) == (year, month)), None)
-    if target is None or sequence.closed_through is None or first_day > sequence.closed_through:
-        raise PeriodNotClosable(reason=_("That period is not closed."))
-    for period in periods:
-        period.status = Period.Status.OPEN
-        period.reopen_count += 1
-        period.save(update_fields=["status", "reopen_count"])
-    still_closed = Period.objects.filter(
-        cooperative=cooperative, status=Period.Status.CLOSED
-    ).exists()
-    Sequence.objects.filter(pk=sequence.pk).update(
-        closed_through=first_day - timedelta(days=1) if still_closed else None
-    )
-    audit_record(
-        actor=actor,
-        action="ledger.period_reopen",
-        obj=target,
-        reason=reason,
-        after={"reopened": [str(p) for p in periods]},
-    )
-    return target
-
-
-@transaction.atomic
-def year_end_close(*, actor: Any, cooperative: Cooperative, year: int) -> JournalEntry | None:
-    """Carry the year's result (income less expenses) to SHU tahun berjalan, dated 31 December,
-    then close December. Income and expense accounts start the next year at zero."""
-    from django.db.models import Sum
-
-    balances = (
-        AccountMonth.objects.filter(
-            cooperative=cooperative,
-            year=year,
-            account__kind__in=[Account.Kind.INCOME, Account.Kind.EXPENSE],
-        )
-        .values("account__code")
-        .annotate(d=Sum("debit"), c=Sum("credit"))
-    )
-    lines: list[Line] = []
-    result = 0
-    for row in balances:
-        net = (row["c"] or 0) - (row["d"] or 0)  # credit balance positive
-        if net > 0:
-            lines.append(Line(account=row["account__code"], debit=net))
-        elif net < 0:
-            lines.append(Line(account=row["account__code"], credit=-net))
-        result += net
-    entry = None
-    if result > 0:
-        lines.append(Line(account="3-106", credit=result))
-    elif result < 0:
-        lines.append(Line(account="3-106", debit=-result))
-    if len(lines) >= 2:
-        entry = journal_entry_post(
-            cooperative=cooperative,
-            date=date(year, 12, 31),
-            memo=f"Penutupan tahun buku {year}: hasil ke SHU tahun berjalan",
-            lines=lines,
-            source_kind="year_end",
-            source_id=str(year),
-            idempotency_key=f"year-end-{year}",
-            actor=actor,
-        )
-    for month in range(1, 13):
-        if not Period.objects.filter(
-            cooperative=cooperative, year=year, month=month, status=Period.Status.CLOSED
-        ).exists():
-            period_close(actor=actor, cooperative=cooperative, year=year, month=month)
-    return entry
-
-
-# -- manual journals (maker-checker) ---------------------------------------------------------
-
-
-@transaction.atomic
-def manual_journal_draft(
-    *, actor: Any, cooperative: Cooperative, date: date, memo: str, lines: list[dict]
-) -> ManualJournal:
-    """The bendahara drafts a journal; nothing posts until a second officer approves it.
-    The draft is checked now (balance, accounts, open period) so errors show at once."""
-    draft_lines = [
-        Line(account=ln["account"], debit=ln.get("debit", 0), credit=ln.get("credit", 0))
-        for ln in lines
-    ]
-    draft = EntryDraft(date=date, memo=memo, lines=draft_lines, source_kind="manual")
-    _check_lines(draft)
-    _accounts_for(cooperative, [draft])
-    _refuse_closed(_journal_sequence(cooperative, lock=False), [date])
-    journal = ManualJournal.objects.create(
-        cooperative=cooperative,
-        date=date,
-        memo=memo.strip(),
-        lines=[
-            {"account": ln.account, "debit": ln.debit, "credit": ln.credit} for ln in draft_lines
-        ],
-        maker_id=actor.pk,
-        maker_label=str(actor),
-    )
-    audit_record(
-        actor=actor,
-        action="ledger.manual_journal_draft",
-        obj=journal,
-        after={"memo": memo, "lines": journal.lines},
-    )
-    return journal
-
-
-@transaction.atomic
-def manual_journal_decide(
-    *, actor: Any, journal: ManualJournal, approve: bool, reason: str = ""
-) -> ManualJournal:
-    """A second officer approves (the entry posts) or rejects. The maker cannot approve their own."""
-    journal = ManualJournal.objects.select_for_update().get(pk=journal.pk)
-    if journal.status != ManualJournal.Status.PENDING:
-        raise PeriodNotClosable(reason=_("This journal was already decided."))
-    if journal.maker_id == actor.pk:
-        raise ApprovalRefused()
-    if approve:
-        journal.entry = journal_entry_post(
-            cooperative=journal.cooperative,
-            date=journal.date,
-            memo=journal.memo,
-            lines=[
-                Line(account=ln["account"], debit=ln["debit"], credit=ln["credit"])
-                for ln in journal.lines
-            ],
-            source_kind="manual",
-            source_id=str(journal.public_id),
-            idempotency_key=f"manual-{journal.public_id}",
-            actor=actor,
-        )
-    journal.status = ManualJournal.Status.POSTED if approve else ManualJournal.Status.REJECTED
-    journal.checker_id, journal.checker_label = actor.pk, str(actor)
-    journal.decided_at, journal.reason = timezone.now(), reason
-    journal.save()
-    audit_record(
-        actor=actor,
-        action="ledger.manual_journal_" + ("approve" if approve else "reject"),
-        obj=journal,
-        reason=reason,
-    )
-    return journal
