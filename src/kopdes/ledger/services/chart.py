@@ -12,7 +12,8 @@ from kopdes.core.audit import audit_record, snapshot
 from kopdes.ledger import chain, rules
 from kopdes.ledger.errors import (
     AccountInUse,
-    InvalidLine,
+    InvalidAccount,
+    InvalidPostingRule,
 )
 from kopdes.ledger.models import (
     Account,
@@ -56,6 +57,7 @@ def chart_create(*, cooperative: Cooperative, actor: Any = None) -> int:
                 business_unit_id=unit_ids.get(spec.unit),
                 is_header=spec.is_header,
                 is_cash=spec.is_cash,
+                is_control=spec.code in rules.SUBLEDGER_CONTROL_ACCOUNTS,
                 cash_flow=spec.cash_flow,
                 participation=spec.participation,
             )
@@ -125,13 +127,14 @@ def account_add(
     if not name.strip():
         errors["name"] = [_("Give the account a name.")]
     if errors:
-        raise InvalidLine(fields=errors)
+        raise InvalidAccount(fields=errors)
     account = Account.objects.create(
         cooperative=cooperative,
         code=code,
         name=name.strip(),
         kind=parent.kind,
         parent=parent,
+        is_control=code in rules.SUBLEDGER_CONTROL_ACCOUNTS,
         cash_flow=cash_flow,
         participation=participation if parent.kind == Account.Kind.INCOME else "",
     )
@@ -176,7 +179,7 @@ def posting_rule_change(
         ).values_list("code", flat=True)
     )
     if not lines or codes - known or any(not spec.get("amount") for spec in lines):
-        raise InvalidLine(
+        raise InvalidPostingRule(
             fields={"lines": [_("Each line names an amount and two postable accounts.")]}
         )
     latest = (

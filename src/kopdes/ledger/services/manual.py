@@ -5,17 +5,18 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core.audit import audit_record
+from kopdes.ledger import rules
 from kopdes.ledger.errors import (
     ApprovalRefused,
-    PeriodNotClosable,
+    ControlAccount,
+    FutureDate,
+    JournalAlreadyDecided,
+    TooManyLines,
 )
-from kopdes.ledger.models import (
-    ManualJournal,
-)
+from kopdes.ledger.models import Account, ManualJournal
 from kopdes.ledger.services.posting import (
     EntryDraft,
     Line,
@@ -26,7 +27,23 @@ from kopdes.ledger.services.posting import (
     journal_entry_post,
 )
 
-# -- manual journals (maker-checker) ---------------------------------------------------------
+
+def _check_manual(cooperative: Cooperative, day: date, lines: list[Line]) -> None:
+    """What a manual journal may not do that a sub-ledger service may: more lines than the form
+    takes, a date after today (Asia/Jakarta, the platform's time zone), a sub-ledger's control
+    account (the members' accounts would stop reconciling with the GL)."""
+    if len(lines) > rules.MANUAL_JOURNAL_MAX_LINES:
+        raise TooManyLines(limit=rules.MANUAL_JOURNAL_MAX_LINES, count=len(lines))
+    today = timezone.localdate()
+    if day > today:
+        raise FutureDate(today=today.isoformat())
+    control = sorted(
+        Account.objects.filter(
+            cooperative=cooperative, code__in={ln.account for ln in lines}, is_control=True
+        ).values_list("code", flat=True)
+    )
+    if control:
+        raise ControlAccount(codes=", ".join(control))
 
 
 @transaction.atomic
@@ -34,12 +51,15 @@ def manual_journal_draft(
     *, actor: Any, cooperative: Cooperative, date: date, memo: str, lines: list[dict]
 ) -> ManualJournal:
     """The bendahara drafts a journal; nothing posts until a second officer approves it.
-    The draft is checked now (balance, accounts, open period) so errors show at once."""
+    The draft is checked now (balance, accounts, open period, at most MANUAL_JOURNAL_MAX_LINES
+    lines, not dated after today, no sub-ledger control account) so errors show at once; the
+    approval checks it again."""
     draft_lines = [
         Line(account=ln["account"], debit=ln.get("debit", 0), credit=ln.get("credit", 0))
         for ln in lines
     ]
     draft = EntryDraft(date=date, memo=memo, lines=draft_lines, source_kind="manual")
+    _check_manual(cooperative, date, draft_lines)
     _check_lines(draft)
     _accounts_for(cooperative, [draft])
     _refuse_closed(_journal_sequence(cooperative, lock=False), [date])
@@ -69,18 +89,22 @@ def manual_journal_decide(
     """A second officer approves (the entry posts) or rejects. The maker cannot approve their own."""
     journal = ManualJournal.objects.select_for_update().get(pk=journal.pk)
     if journal.status != ManualJournal.Status.PENDING:
-        raise PeriodNotClosable(reason=_("This journal was already decided."))
+        raise JournalAlreadyDecided()
     if journal.maker_id == actor.pk:
         raise ApprovalRefused()
     if approve:
+        lines = [
+            Line(account=ln["account"], debit=ln["debit"], credit=ln["credit"])
+            for ln in journal.lines
+        ]
+        # Checked again at approval: a draft made before an account became a control account,
+        # or one dated ahead and approved early, must not post.
+        _check_manual(journal.cooperative, journal.date, lines)
         journal.entry = journal_entry_post(
             cooperative=journal.cooperative,
             date=journal.date,
             memo=journal.memo,
-            lines=[
-                Line(account=ln["account"], debit=ln["debit"], credit=ln["credit"])
-                for ln in journal.lines
-            ],
+            lines=lines,
             source_kind="manual",
             source_id=str(journal.public_id),
             idempotency_key=f"manual-{journal.public_id}",

@@ -7,13 +7,17 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from kopdes.accounts.access import Capability, capabilities
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core.audit import audit_record
-from kopdes.core.errors import PermissionDenied
 from kopdes.ledger.errors import (
-    PeriodNotClosable,
+    InvalidMonth,
+    PeriodNotClosed,
+    PeriodNotEnded,
+    PeriodOutOfOrder,
+    ReopenNotAllowed,
+    ReopenReasonMissing,
 )
 from kopdes.ledger.models import (
     Account,
@@ -36,13 +40,14 @@ def period_close(*, actor: Any, cooperative: Cooperative, year: int, month: int)
     """Close a month: afterwards no entry may be dated in it or before it.
 
     Months close in order: the next one after the last closed month, or, when none is closed
-    yet, the month of the first entry or any month before it. Raises PeriodNotClosable.
+    yet, the month of the first entry or any month before it. Raises InvalidMonth, PeriodNotEnded,
+    PeriodOutOfOrder.
     """
     if not 1 <= month <= 12:
-        raise PeriodNotClosable(reason=_("Months run from 1 to 12."))
+        raise InvalidMonth()
     today = timezone.localdate()
     if (year, month) >= (today.year, today.month):
-        raise PeriodNotClosable(reason=_("Only a month that has ended can be closed."))
+        raise PeriodNotEnded()
     sequence = _journal_sequence(cooperative, lock=True)
     last_day = _month_end(year, month)
     through = sequence.closed_through
@@ -56,7 +61,7 @@ def period_close(*, actor: Any, cooperative: Cooperative, year: int, month: int)
     if through is not None:
         following = through + timedelta(days=1)
         if (following.year, following.month) != (year, month):
-            raise PeriodNotClosable(reason=_("Close the earlier months first."))
+            raise PeriodOutOfOrder()
     else:
         first_entry = (
             JournalEntry.objects.filter(cooperative=cooperative)
@@ -65,7 +70,7 @@ def period_close(*, actor: Any, cooperative: Cooperative, year: int, month: int)
             .first()
         )
         if first_entry is not None and first_entry < date(year, month, 1):
-            raise PeriodNotClosable(reason=_("Close the earlier months first."))
+            raise PeriodOutOfOrder()
     period, _created = Period.objects.update_or_create(
         cooperative=cooperative,
         year=year,
@@ -89,8 +94,10 @@ def period_close_through(*, actor: Any, cooperative: Cooperative, year: int, mon
     months without a close, and the demo), with the rules of `period_close`: only ended months,
     from the first open one on. Returns how many months it closed."""
     today = timezone.localdate()
-    if not 1 <= month <= 12 or (year, month) >= (today.year, today.month):
-        raise PeriodNotClosable(reason=_("Only a month that has ended can be closed."))
+    if not 1 <= month <= 12:
+        raise InvalidMonth()
+    if (year, month) >= (today.year, today.month):
+        raise PeriodNotEnded()
     sequence = _journal_sequence(cooperative, lock=True)
     if sequence.closed_through is not None:
         start = sequence.closed_through + timedelta(days=1)
@@ -153,14 +160,19 @@ def period_reopen(
     year: int,
     month: int,
     reason: str,
-    actor_is_ketua: bool,
 ) -> Period:
     """Reopen a closed month: only the ketua, only with a reason; audited and shown to supervisors.
-    Later closed months reopen with it, since balances carry forward."""
-    if not actor_is_ketua:
-        raise PermissionDenied(_("Only the ketua may reopen a period."))
+    Later closed months reopen with it, since balances carry forward.
+
+    The service checks the actor's role itself (accounts.access: REOPEN_PERIOD, the ketua's
+    alone); raises ReopenNotAllowed for anyone else, ReopenReasonMissing, InvalidMonth,
+    PeriodNotClosed."""
+    if actor is None or Capability.REOPEN_PERIOD not in capabilities(actor, cooperative):
+        raise ReopenNotAllowed()
+    if not 1 <= month <= 12:
+        raise InvalidMonth()
     if not reason.strip():
-        raise PeriodNotClosable(reason=_("Give the reason for reopening."))
+        raise ReopenReasonMissing()
     sequence = _journal_sequence(cooperative, lock=True)
     first_day = date(year, month, 1)
     periods = list(
@@ -171,7 +183,7 @@ def period_reopen(
     )
     target = next((p for p in periods if (p.year, p.month) == (year, month)), None)
     if target is None or sequence.closed_through is None or first_day > sequence.closed_through:
-        raise PeriodNotClosable(reason=_("That period is not closed."))
+        raise PeriodNotClosed()
     for period in periods:
         period.status = Period.Status.OPEN
         period.reopen_count += 1

@@ -23,15 +23,22 @@ from django.utils.translation import gettext as _
 from kopdes.cooperatives.models import BusinessUnit, Cooperative
 from kopdes.core import clock, idempotency
 from kopdes.core.idempotency import request_fingerprint
+from kopdes.core.money import AMOUNT_MAX, group_thousands
 from kopdes.ledger import chain, rules
 from kopdes.ledger.errors import (
     AccountNotPostable,
     AlreadyReversed,
+    AmountTooLarge,
     InvalidLine,
+    InvalidMemo,
     NoPostingRule,
     PeriodClosed,
+    ReversalBeforeEntry,
+    SubledgerEntry,
+    SubledgerMismatch,
     UnbalancedEntry,
     UnknownAccount,
+    UnknownUnit,
 )
 from kopdes.ledger.models import (
     Account,
@@ -91,8 +98,10 @@ def _check_lines(draft: EntryDraft) -> int:
     credit = sum(ln.credit for ln in draft.lines)
     if debit != credit:
         raise UnbalancedEntry(debit=debit, credit=credit)
+    if debit > AMOUNT_MAX:  # every line is at most its side's total
+        raise AmountTooLarge(limit=group_thousands(AMOUNT_MAX))
     if not draft.memo.strip() or len(draft.memo) > 300:
-        raise InvalidLine(fields={"memo": [_("Describe the entry in at most 300 characters.")]})
+        raise InvalidMemo(fields={"memo": [_("Describe the entry in at most 300 characters.")]})
     return debit
 
 
@@ -187,13 +196,14 @@ def _units_for(cooperative: Cooperative, drafts: Seq[EntryDraft]) -> dict[str, B
         u.code: u for u in BusinessUnit.objects.filter(cooperative=cooperative, code__in=codes)
     }
     if codes - set(units):
-        raise InvalidLine(
+        raise UnknownUnit(
+            codes=", ".join(sorted(codes - set(units))),
             fields={
                 "unit": [
                     _("Unknown business unit %(codes)s.")
                     % {"codes": ", ".join(sorted(codes - set(units)))}
                 ]
-            }
+            },
         )
     return units
 
@@ -483,13 +493,38 @@ def journal_entry_reverse(
     actor: Any,
     memo: str = "",
     idempotency_key: str | None = None,
+    subledger: str = "",
 ) -> JournalEntry:
-    """Correct a posted entry with its mirror image, dated in an open period. Raises AlreadyReversed."""
+    """Correct a posted entry with its mirror image, dated in an open period, on or after the
+    entry's own date.
+
+    An entry whose lines carry a sub-ledger reference (`JournalLine.subledger_kind`, e.g. a
+    savings deposit) is the GL half of a member's movement: reversing it alone would leave the
+    member's account out of step with the GL. So the GL-only correction (the journal page, no
+    `subledger`) refuses it with SubledgerEntry; the owning sub-ledger's own correction service,
+    which also corrects the member's account in the same transaction, passes its kind:
+
+        journal_entry_reverse(entry=..., date=..., actor=..., memo=..., idempotency_key=...,
+                              subledger="savings")
+
+    `subledger` must be the kind on every sub-ledger line of the entry (SubledgerMismatch
+    otherwise, also for an entry with no sub-ledger lines). Raises AlreadyReversed,
+    ReversalBeforeEntry, PeriodClosed and the checks of `journal_entry_post`.
+    """
     entry = JournalEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.reversals.exists():
         raise AlreadyReversed(number=str(entry))
     if entry.reverses_id is not None:
         raise AlreadyReversed(number=str(entry))
+    if date < entry.date:
+        raise ReversalBeforeEntry(date=entry.date.isoformat())
+    kinds = set(
+        entry.lines.exclude(subledger_kind="").values_list("subledger_kind", flat=True).distinct()
+    )
+    if kinds and not subledger:
+        raise SubledgerEntry(number=str(entry), kind=", ".join(sorted(kinds)))
+    if subledger and kinds != {subledger}:
+        raise SubledgerMismatch(number=str(entry), kind=subledger)
     lines = [
         Line(
             account=ln.account.code,

@@ -143,7 +143,9 @@ def test_documents_rebuilt_from_rows_reproduce_every_hash(coop_a, place_a):
         memo="Biaya kecil",
         idempotency_key="k-1",
     )
-    reversal = services.journal_entry_reverse(entry=sale, date=D1, actor=place_a.bendahara)
+    reversal = services.journal_entry_reverse(
+        entry=sale, date=D1, actor=place_a.bendahara, subledger="member"
+    )
     journal = services.manual_journal_draft(
         actor=place_a.bendahara,
         cooperative=coop_a,
