@@ -13,12 +13,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kopdes.ledger import chain, checkpoints, merkle, services, signing
 from kopdes.ledger.checkpoints import (
-    CheckpointOutOfOrder,
-    DayNotOver,
     checkpoint_create,
     checkpoints_close_day,
     entry_document_from_rows,
 )
+from kopdes.ledger.errors import CheckpointOutOfOrder, DayNotOver
 from kopdes.ledger.models import Checkpoint, JournalEntry
 from kopdes.ledger.services import Line
 
