@@ -21,7 +21,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from kopdes.cooperatives.models import BusinessUnit, Cooperative
-from kopdes.core import clock, idempotency
+from kopdes.core import bulk, clock, idempotency
 from kopdes.core.idempotency import request_fingerprint
 from kopdes.core.money import AMOUNT_MAX, group_thousands
 from kopdes.ledger import chain, rules
@@ -215,114 +215,91 @@ def _posted_at_text(moment: datetime) -> str:
 def _add_to_snapshots(
     cooperative_id: int, movements: dict[tuple[int, int, int], list[int]]
 ) -> None:
-    """Add (account, year, month) -> [debit, credit] to the monthly snapshots in one statement."""
+    """Add (account, year, month) -> [debit, credit] to the monthly snapshots: one upsert."""
     if not movements:
         return
     table = AccountMonth._meta.db_table
-    sql = (
-        f"INSERT INTO {table} (public_id, cooperative_id, account_id, year, month, debit, credit) "  # noqa: S608
-        "VALUES (%s, %s, %s, %s, %s, %s, %s) "
-        "ON CONFLICT (cooperative_id, account_id, year, month) DO UPDATE SET "
-        f"debit = {table}.debit + excluded.debit, credit = {table}.credit + excluded.credit"
+    new_uuid = bulk.adapters().uuid
+    bulk.insert(
+        AccountMonth,
+        [
+            (new_uuid(), cooperative_id, account_id, year, month, debit, credit)
+            for (account_id, year, month), (debit, credit) in sorted(movements.items())
+        ],
+        names=_SNAPSHOT_COLUMNS,
+        on_conflict="ON CONFLICT (cooperative_id, account_id, year, month) DO UPDATE SET "
+        f"debit = {table}.debit + excluded.debit, credit = {table}.credit + excluded.credit",
     )
-    params = [
-        (
-            uuid.uuid4().hex if connection.vendor == "sqlite" else uuid.uuid4(),
-            cooperative_id,
-            account_id,
-            year,
-            month,
-            debit,
-            credit,
-        )
-        for (account_id, year, month), (debit, credit) in sorted(movements.items())
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
 
 
-_ENTRY_COLUMNS = (
-    "public_id, cooperative_id, number, date, memo, source_kind, source_id, idempotency_key, "
-    "request_hash, reverses_id, actor_id, actor_label, posted_at, posted_at_text, prev_hash, "
-    "entry_hash, total"
+# The columns of the rows posting builds, in the order it builds them; core.bulk.insert checks
+# each list against its model (test_posting also ties them to the models' fields).
+_SNAPSHOT_COLUMNS = (
+    "public_id",
+    "cooperative_id",
+    "account_id",
+    "year",
+    "month",
+    "debit",
+    "credit",
 )
 _LINE_COLUMNS = (
-    "public_id, cooperative_id, entry_id, line_no, account_id, debit, credit, "
-    "subledger_kind, subledger_id, business_unit_id, date"
+    "public_id",
+    "cooperative_id",
+    "entry_id",
+    "line_no",
+    "account_id",
+    "debit",
+    "credit",
+    "subledger_kind",
+    "subledger_id",
+    "business_unit_id",
+    "date",
 )
 
 
 def _insert_rows(
     cooperative_id: int, entries: list[JournalEntry], line_rows: list[tuple[int, list[tuple]]]
 ) -> None:
-    """Insert the entries and their lines with plain executemany: Django's bulk_create spends
-    most of a posting run compiling SQL and building model instances. Sets each entry's pk."""
+    """Insert the entries and their lines through core.bulk: Django's bulk_create spends most of
+    a posting run compiling SQL and building model instances. Sets each entry's pk."""
     if not entries:
         return
-    ops = connection.ops
-    sqlite = connection.vendor == "sqlite"
-    table = JournalEntry._meta.db_table
-    posted_at = ops.adapt_datetimefield_value(entries[0].posted_at)  # one instant per run
+    adapt = bulk.adapters()
+    as_row = bulk.row_maker(JournalEntry)
+    rows = [as_row(e) for e in entries]
+    bulk.insert(JournalEntry, rows)
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} ({_ENTRY_COLUMNS}) "  # noqa: S608
-            f"VALUES ({', '.join(['%s'] * 17)})",
-            [
-                (
-                    e.public_id.hex if sqlite else e.public_id,
-                    cooperative_id,
-                    e.number,
-                    ops.adapt_datefield_value(e.date),
-                    e.memo,
-                    e.source_kind,
-                    e.source_id,
-                    e.idempotency_key,
-                    e.request_hash,
-                    e.reverses_id,
-                    e.actor_id,
-                    e.actor_label,
-                    posted_at,
-                    e.posted_at_text,
-                    e.prev_hash,
-                    e.entry_hash,
-                    e.total,
-                )
-                for e in entries
-            ],
-        )
         cursor.execute(
-            f"SELECT number, id FROM {table} WHERE cooperative_id = %s AND number BETWEEN %s AND %s",  # noqa: S608
+            f"SELECT number, id FROM {JournalEntry._meta.db_table} "  # noqa: S608
+            "WHERE cooperative_id = %s AND number BETWEEN %s AND %s",
             [cooperative_id, entries[0].number, entries[-1].number],
         )
         ids = dict(cursor.fetchall())
-        params = []
-        for index, lines in line_rows:
-            entry = entries[index]
-            entry.pk = ids[entry.number]
-            entry._state.adding = False
-            entry._state.db = connection.alias
-            day = ops.adapt_datefield_value(entry.date)
-            for line_no, account_id, debit, credit, kind, sub_id, unit_id in lines:
-                params.append(
-                    (
-                        uuid.uuid4().hex if sqlite else uuid.uuid4(),
-                        cooperative_id,
-                        entry.pk,
-                        line_no,
-                        account_id,
-                        debit,
-                        credit,
-                        kind,
-                        sub_id,
-                        unit_id,
-                        day,
-                    )
+    params = []
+    for index, lines in line_rows:
+        entry = entries[index]
+        entry.pk = ids[entry.number]
+        entry._state.adding = False
+        entry._state.db = connection.alias
+        day = adapt.date(entry.date)
+        for line_no, account_id, debit, credit, kind, sub_id, unit_id in lines:
+            params.append(
+                (
+                    adapt.uuid(),
+                    cooperative_id,
+                    entry.pk,
+                    line_no,
+                    account_id,
+                    debit,
+                    credit,
+                    kind,
+                    sub_id,
+                    unit_id,
+                    day,
                 )
-        cursor.executemany(
-            f"INSERT INTO {JournalLine._meta.db_table} ({_LINE_COLUMNS}) "  # noqa: S608
-            f"VALUES ({', '.join(['%s'] * 11)})",
-            params,
-        )
+            )
+    bulk.insert(JournalLine, params, names=_LINE_COLUMNS)
 
 
 @functools.cache
@@ -424,11 +401,7 @@ def _post(
         line_rows.append((len(entries) - 1, lines))
         prev = digest
     _insert_rows(cooperative.pk, entries, line_rows)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {Sequence._meta.db_table} SET last_value = %s, last_hash = %s WHERE id = %s",  # noqa: S608
-            [number, prev, head.pk],
-        )
+    Sequence.objects.filter(pk=head.pk).update(last_value=number, last_hash=prev)
     _add_to_snapshots(cooperative.pk, movements)
     return entries
 
