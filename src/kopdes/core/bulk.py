@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from django.db import connection, models
+from django.db import connection, connections, models
 from django.db.models.fields import NOT_PROVIDED
 from django.utils import timezone
 
@@ -89,8 +89,9 @@ def insert(
     listed = ", ".join(quote(c) for c in names)
     one = "(" + ", ".join(["%s"] * len(names)) + ")"
     tail = f" {on_conflict}" if on_conflict else ""
+    sqlite = connection.vendor == "sqlite"
     with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
+        if sqlite:
             cursor.executemany(f"INSERT INTO {table} ({listed}) VALUES {one}{tail}", rows)  # noqa: S608
             return
         for start in range(0, len(rows), POSTGRES_BATCH):
@@ -143,9 +144,10 @@ class Adapters(NamedTuple):
     datetime: Callable[[datetime], Any]
 
 
-def adapters() -> Adapters:
-    ops = connection.ops
-    if connection.vendor == "sqlite":  # Django stores UUIDs as 32 hex characters there
+def adapters(db: Any = None) -> Adapters:
+    db = db if db is not None else connection
+    ops = db.ops
+    if db.vendor == "sqlite":  # Django stores UUIDs as 32 hex characters there
 
         def new_uuid() -> Any:
             return uuid.uuid4().hex
@@ -157,10 +159,16 @@ def adapters() -> Adapters:
 def row_maker(model: type[models.Model]) -> Callable[[models.Model], tuple]:
     """A function turning an instance of `model` into the database-ready tuple of its
     `columns(model)`: attributes read in one C call, UUIDs, dates and datetimes adapted."""
+    return _row_maker(model, connection.alias)
+
+
+@functools.cache
+def _row_maker(model: type[models.Model], alias: str) -> Callable[[models.Model], tuple]:
     fields = [f for f in model._meta.concrete_fields if not isinstance(f, models.AutoField)]
     read = operator.attrgetter(*(f.attname for f in fields))
-    adapt = adapters()
-    sqlite = connection.vendor == "sqlite"
+    db = connections[alias]
+    adapt = adapters(db)
+    sqlite = db.vendor == "sqlite"
     conversions: list[tuple[int, Callable[[Any], Any]]] = []
     for index, field in enumerate(fields):
         if isinstance(field, models.UUIDField) and sqlite:

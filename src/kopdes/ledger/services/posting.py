@@ -401,7 +401,13 @@ def _post(
         line_rows.append((len(entries) - 1, lines))
         prev = digest
     _insert_rows(cooperative.pk, entries, line_rows)
-    Sequence.objects.filter(pk=head.pk).update(last_value=number, last_hash=prev)
+    # Raw, like the locked read above: the ORM's query compilation cost more than the update on
+    # the per-entry path (bench/bench_ledger.py; docs/adr/0003-posting-hot-path.md).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Sequence._meta.db_table} SET last_value = %s, last_hash = %s WHERE id = %s",  # noqa: S608
+            [number, prev, head.pk],
+        )
     _add_to_snapshots(cooperative.pk, movements)
     return entries
 
