@@ -83,6 +83,15 @@ class ReopenNotAllowed(DomainError):
     message = _("Only the ketua may reopen a period.")
 
 
+class JournalNotAllowed(DomainError):
+    code = "ledger.journal_not_allowed"
+    status = 403
+    message = _(
+        "Only the bendahara or manajer drafts a manual journal, and only the ketua, bendahara or "
+        "manajer approves one."
+    )
+
+
 class JournalAlreadyDecided(Conflict):
     code = "ledger.journal_already_decided"
     message = _("This journal was already decided.")

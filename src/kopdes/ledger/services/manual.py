@@ -6,6 +6,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from kopdes.accounts.access import Capability, capabilities
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core.audit import audit_record
 from kopdes.ledger import rules
@@ -14,6 +15,7 @@ from kopdes.ledger.errors import (
     ControlAccount,
     FutureDate,
     JournalAlreadyDecided,
+    JournalNotAllowed,
     TooManyLines,
 )
 from kopdes.ledger.models import Account, ManualJournal
@@ -26,6 +28,12 @@ from kopdes.ledger.services.posting import (
     _refuse_closed,
     journal_entry_post,
 )
+
+
+def _require(actor: Any, cooperative: Cooperative, capability: Capability) -> None:
+    """The service checks the actor's role itself (accounts.access), whatever page calls it."""
+    if actor is None or capability not in capabilities(actor, cooperative):
+        raise JournalNotAllowed()
 
 
 def _check_manual(cooperative: Cooperative, day: date, lines: list[Line]) -> None:
@@ -54,6 +62,7 @@ def manual_journal_draft(
     The draft is checked now (balance, accounts, open period, at most MANUAL_JOURNAL_MAX_LINES
     lines, not dated after today, no sub-ledger control account) so errors show at once; the
     approval checks it again."""
+    _require(actor, cooperative, Capability.KEEP_BOOKS)
     draft_lines = [
         Line(account=ln["account"], debit=ln.get("debit", 0), credit=ln.get("credit", 0))
         for ln in lines
@@ -90,6 +99,7 @@ def manual_journal_decide(
     journal = ManualJournal.objects.select_for_update().get(pk=journal.pk)
     if journal.status != ManualJournal.Status.PENDING:
         raise JournalAlreadyDecided()
+    _require(actor, journal.cooperative, Capability.APPROVE_JOURNAL)
     if journal.maker_id == actor.pk:
         raise ApprovalRefused()
     if approve:

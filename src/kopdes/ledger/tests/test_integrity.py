@@ -16,6 +16,7 @@ from kopdes.ledger.errors import (
     InvalidMemo,
     InvalidMonth,
     JournalAlreadyDecided,
+    JournalNotAllowed,
     PeriodNotClosed,
     PeriodNotEnded,
     PeriodOutOfOrder,
@@ -157,6 +158,22 @@ def test_a_ketua_of_another_cooperative_cannot_reopen(coop_a, place_a, coop_b, p
         services.period_reopen(
             actor=place_b.ketua, cooperative=coop_a, year=2026, month=1, reason="x"
         )
+
+
+def test_manual_journal_services_check_the_role_themselves(coop_a, place_a, place_b):
+    lines = [{"account": "5-209", "debit": 5}, {"account": "1-102", "credit": 5}]
+    for actor in (place_a.kasir, place_a.pengawas, place_b.bendahara, None):
+        with pytest.raises(JournalNotAllowed) as raised:
+            services.manual_journal_draft(
+                actor=actor, cooperative=coop_a, date=D, memo="x", lines=lines
+            )
+        assert (raised.value.code, raised.value.status) == ("ledger.journal_not_allowed", 403)
+    journal = draft(place_a, coop_a, lines)
+    for actor in (place_a.kasir, place_a.pengawas, place_b.ketua):
+        with pytest.raises(JournalNotAllowed):
+            services.manual_journal_decide(actor=actor, journal=journal, approve=True)
+    assert not JournalEntry.objects.exists()
+    services.manual_journal_decide(actor=place_a.manajer, journal=journal, approve=True)
 
 
 # -- sub-ledger entries ------------------------------------------------------------------------
