@@ -83,23 +83,33 @@ def insert(
     if not rows:
         return
     names = tuple(names) if names is not None else columns(model)
-    check_columns(model, names)
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    listed = ", ".join(quote(c) for c in names)
-    one = "(" + ", ".join(["%s"] * len(names)) + ")"
-    tail = f" {on_conflict}" if on_conflict else ""
-    sqlite = connection.vendor == "sqlite"
-    with connection.cursor() as cursor:
+    db = connection  # the proxy resolves the thread's connection on each attribute access
+    head, one, tail, sqlite = _insert_sql(model, names, on_conflict, db.alias)
+    with db.cursor() as cursor:
         if sqlite:
-            cursor.executemany(f"INSERT INTO {table} ({listed}) VALUES {one}{tail}", rows)  # noqa: S608
+            cursor.executemany(f"{head}{one}{tail}", rows)
             return
         for start in range(0, len(rows), POSTGRES_BATCH):
             batch = rows[start : start + POSTGRES_BATCH]
             cursor.execute(
-                f"INSERT INTO {table} ({listed}) VALUES {', '.join([one] * len(batch))}{tail}",  # noqa: S608
+                f"{head}{', '.join([one] * len(batch))}{tail}",
                 [value for row in batch for value in row],
             )
+
+
+@functools.cache
+def _insert_sql(
+    model: type[models.Model], names: tuple[str, ...], on_conflict: str, alias: str
+) -> tuple[str, str, str, bool]:
+    """The statement's parts, built (and the columns checked) once per model, list and database:
+    the per-entry posting path calls `insert` three times per entry."""
+    check_columns(model, names)
+    db = connections[alias]
+    quote = db.ops.quote_name
+    listed = ", ".join(quote(c) for c in names)
+    head = f"INSERT INTO {quote(model._meta.db_table)} ({listed}) VALUES "  # noqa: S608
+    one = "(" + ", ".join(["%s"] * len(names)) + ")"
+    return head, one, f" {on_conflict}" if on_conflict else "", db.vendor == "sqlite"
 
 
 def update_column(model: type[models.Model], column: str, pairs: Sequence[tuple[int, int]]) -> None:
@@ -145,7 +155,12 @@ class Adapters(NamedTuple):
 
 
 def adapters(db: Any = None) -> Adapters:
-    db = db if db is not None else connection
+    return _adapters((db if db is not None else connection).alias)
+
+
+@functools.cache
+def _adapters(alias: str) -> Adapters:
+    db = connections[alias]
     ops = db.ops
     if db.vendor == "sqlite":  # Django stores UUIDs as 32 hex characters there
 
@@ -167,7 +182,7 @@ def _row_maker(model: type[models.Model], alias: str) -> Callable[[models.Model]
     fields = [f for f in model._meta.concrete_fields if not isinstance(f, models.AutoField)]
     read = operator.attrgetter(*(f.attname for f in fields))
     db = connections[alias]
-    adapt = adapters(db)
+    adapt = _adapters(alias)
     sqlite = db.vendor == "sqlite"
     conversions: list[tuple[int, Callable[[Any], Any]]] = []
     for index, field in enumerate(fields):
