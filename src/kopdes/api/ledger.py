@@ -10,7 +10,7 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from kopdes.api.base import api, errors
-from kopdes.ledger import checkpoints
+from kopdes.ledger import access, checkpoints
 
 router = Router(tags=["ledger"])
 
@@ -56,7 +56,7 @@ def entry_proof(request, entry_id: str):
     and the signature of `checkpoint.note` with `verifier_key`. 409 `ledger.not_checkpointed`
     until the day the entry was posted has been closed by a checkpoint.
     """
-    entry = checkpoints.entry_for_proof(request.user, entry_id)
+    entry = access.entry_for_proof(request.user, entry_id)
     proof = checkpoints.entry_proof(entry=entry)
     checkpoint = proof.checkpoint
     return {

@@ -46,12 +46,135 @@ class AccountInUse(Conflict):
     message = _("Account %(code)s has postings: it can be closed, not removed.")
 
 
-class PeriodNotClosable(Conflict):
-    code = "ledger.period_not_closable"
-    message = _("%(reason)s")
-
-
 class ApprovalRefused(DomainError):
     code = "ledger.same_maker_checker"
     status = 403
     message = _("A second officer must approve: the maker cannot approve their own journal.")
+
+
+class InvalidMonth(ValidationFailed):
+    code = "ledger.invalid_month"
+    message = _("Months run from 1 to 12.")
+
+
+class PeriodNotEnded(Conflict):
+    code = "ledger.period_not_ended"
+    message = _("Only a month that has ended can be closed.")
+
+
+class PeriodOutOfOrder(Conflict):
+    code = "ledger.period_out_of_order"
+    message = _("Close the earlier months first.")
+
+
+class PeriodNotClosed(Conflict):
+    code = "ledger.period_not_closed"
+    message = _("That period is not closed.")
+
+
+class ReopenReasonMissing(ValidationFailed):
+    code = "ledger.reopen_reason_missing"
+    message = _("Give the reason for reopening.")
+
+
+class ReopenNotAllowed(DomainError):
+    code = "ledger.reopen_not_ketua"
+    status = 403
+    message = _("Only the ketua may reopen a period.")
+
+
+class JournalNotAllowed(DomainError):
+    code = "ledger.journal_not_allowed"
+    status = 403
+    message = _(
+        "Only the bendahara or manajer drafts a manual journal, and only the ketua, bendahara or "
+        "manajer approves one."
+    )
+
+
+class JournalAlreadyDecided(Conflict):
+    code = "ledger.journal_already_decided"
+    message = _("This journal was already decided.")
+
+
+class InvalidAccount(ValidationFailed):
+    code = "ledger.invalid_account"
+    message = _("The account cannot be added as given.")
+
+
+class InvalidMemo(ValidationFailed):
+    code = "ledger.invalid_memo"
+    message = _("Describe the entry in at most 300 characters.")
+
+
+class UnknownUnit(ValidationFailed):
+    code = "ledger.unknown_unit"
+    message = _("Unknown business unit %(codes)s.")
+
+
+class InvalidPostingRule(ValidationFailed):
+    code = "ledger.invalid_posting_rule"
+    message = _("Each line names an amount and two postable accounts.")
+
+
+class AmountTooLarge(ValidationFailed):
+    code = "ledger.amount_too_large"
+    message = _("An amount may be at most %(limit)s rupiah.")
+
+
+class SubledgerEntry(Conflict):
+    code = "ledger.subledger_entry"
+    message = _(
+        "Entry %(number)s belongs to the %(kind)s sub-ledger: correct it there, so the member's "
+        "account is corrected with it."
+    )
+
+
+class SubledgerMismatch(Conflict):
+    code = "ledger.subledger_mismatch"
+    message = _("Entry %(number)s does not belong (only) to the %(kind)s sub-ledger.")
+
+
+class ControlAccount(ValidationFailed):
+    code = "ledger.control_account"
+    message = _(
+        "Account %(codes)s is the control account of a sub-ledger: only its sub-ledger posts to "
+        "it, not a manual journal."
+    )
+
+
+class ReversalBeforeEntry(ValidationFailed):
+    code = "ledger.reversal_before_entry"
+    message = _("A reversal cannot be dated before the entry it reverses (%(date)s).")
+
+
+class FutureDate(ValidationFailed):
+    code = "ledger.future_date"
+    message = _("A manual journal cannot be dated after today (%(today)s).")
+
+
+class TooManyLines(ValidationFailed):
+    code = "ledger.too_many_lines"
+    message = _("A manual journal has at most %(limit)s lines; this one has %(count)s.")
+
+
+# -- checkpoints ---------------------------------------------------------------------------------
+
+
+class DayNotOver(Conflict):
+    code = "ledger.day_not_over"
+    message = _("The day %(day)s has not ended yet; checkpoints close days that are over.")
+
+
+class CheckpointOutOfOrder(Conflict):
+    code = "ledger.checkpoint_out_of_order"
+    message = _(
+        "Checkpoints are made in date order: the last one is for %(last)s, so %(day)s cannot be added."
+    )
+
+
+class NotCheckpointed(Conflict):
+    code = "ledger.not_checkpointed"
+    message = _(
+        "Entry %(number)s is not in a signed checkpoint yet; checkpoints are made after each day ends."
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from io import BytesIO
 
+from kopdes.core.spreadsheet import append_row
 from kopdes.ledger.statements import (
     Amount,
     BalanceSheet,
@@ -320,11 +321,12 @@ def xlsx_bytes(table: Table, *, heading: list[str]) -> bytes:
     sheet = book.active
     sheet.title = table.title[:31]
     bold = Font(bold=True)
+    # Every row goes through core.spreadsheet.append_row: text is written as text, so a memo or
+    # an account name starting with "=" is never a live formula.
     for text in heading:
-        sheet.append([text])
-        sheet.cell(row=sheet.max_row, column=1).font = bold
+        append_row(sheet, [text])[0].font = bold
     sheet.append([])
-    sheet.append(list(table.columns))
+    append_row(sheet, table.columns)
     header_row = sheet.max_row
     for column in range(1, len(table.columns) + 1):
         cell = sheet.cell(row=header_row, column=column)
@@ -333,7 +335,7 @@ def xlsx_bytes(table: Table, *, heading: list[str]) -> bytes:
     widths = [len(c) for c in table.columns]
     for row in table.rows:
         values = list(row.cells)
-        sheet.append(values)
+        append_row(sheet, values)
         if row.indent:
             sheet.cell(row=sheet.max_row, column=1).alignment = Alignment(indent=row.indent)
         emphasis = row.style in ("heading", "subtotal", "total", "group")
@@ -346,7 +348,7 @@ def xlsx_bytes(table: Table, *, heading: list[str]) -> bytes:
             width = len(f"{value:,}") if isinstance(value, int) else len(str(value or ""))
             widths[column - 1] = max(widths[column - 1], width)
     for check, holds in table.checks:
-        sheet.append([check, "Ya" if holds else "TIDAK"])
+        append_row(sheet, [check, "Ya" if holds else "TIDAK"])
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 10), 60)
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kopdes.core.models import TenantModel
-from kopdes.core.money import RupiahField
+from kopdes.core.money import RupiahField, money_check
 
 
 class Account(TenantModel):
@@ -62,6 +62,10 @@ class Account(TenantModel):
         _("participation"), max_length=10, choices=Participation.choices, blank=True, default=""
     )
     is_closed = models.BooleanField(_("closed"), default=False)
+    # The GL side of a sub-ledger (member savings, member loans): only the sub-ledger's own
+    # services post to it, with the member's reference on the line; a manual journal may not,
+    # or the GL and the members' accounts would stop reconciling.
+    is_control = models.BooleanField(_("sub-ledger control account"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -145,6 +149,7 @@ class JournalEntry(TenantModel):
             models.CheckConstraint(
                 condition=Q(number__gt=0) & Q(total__gt=0), name="ledger_journalentry_positive"
             ),
+            money_check("total", name="ledger_journalentry_total_money"),
         ]
         indexes = [models.Index(fields=["cooperative", "date"], name="ledger_entry_coop_date_idx")]
 
@@ -180,6 +185,7 @@ class JournalLine(TenantModel):
                 condition=(Q(debit__gt=0) & Q(credit=0)) | (Q(debit=0) & Q(credit__gt=0)),
                 name="ledger_journalline_one_side_positive",
             ),
+            money_check("debit", "credit", name="ledger_journalline_money"),
             models.UniqueConstraint(
                 fields=["cooperative", "entry", "line_no"], name="ledger_journalline_number_unique"
             ),
@@ -246,6 +252,7 @@ class AccountMonth(TenantModel):
                 fields=["cooperative", "account", "year", "month"],
                 name="ledger_accountmonth_unique",
             ),
+            money_check("debit", "credit", name="ledger_accountmonth_money"),
         ]
 
     def __str__(self) -> str:

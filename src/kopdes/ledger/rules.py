@@ -28,6 +28,16 @@ class AccountSpec:
     unit: str = ""  # business unit code for per-gerai accounts
 
 
+# The GL control accounts of the sub-ledgers: member savings (simpanan sukarela 2-101; pokok and
+# wajib as equity 3-101/3-102 or, under a policy that treats them as debt, 2-111/2-112: see
+# kopdes.savings.rules.CONTROL_ACCOUNTS) and member loans (piutang pinjaman anggota 1-103). Only
+# the owning sub-ledger posts to them (with the member's reference on the line); manual
+# journals are refused (ledger.control_account).
+SUBLEDGER_CONTROL_ACCOUNTS = frozenset({"1-103", "2-101", "2-111", "2-112", "3-101", "3-102"})
+
+# A manual journal with more lines than this is a data import, not a form (ledger.too_many_lines).
+MANUAL_JOURNAL_MAX_LINES = 60
+
 FIXED_ACCOUNTS: list[AccountSpec] = [
     AccountSpec("1", "Aset", "asset", is_header=True),
     AccountSpec("1-101", "Kas", "asset", "1", is_header=True),

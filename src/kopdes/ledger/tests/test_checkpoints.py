@@ -13,12 +13,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kopdes.ledger import chain, checkpoints, merkle, services, signing
 from kopdes.ledger.checkpoints import (
-    CheckpointOutOfOrder,
-    DayNotOver,
     checkpoint_create,
     checkpoints_close_day,
     entry_document_from_rows,
 )
+from kopdes.ledger.errors import CheckpointOutOfOrder, DayNotOver
 from kopdes.ledger.models import Checkpoint, JournalEntry
 from kopdes.ledger.services import Line
 
@@ -143,7 +142,9 @@ def test_documents_rebuilt_from_rows_reproduce_every_hash(coop_a, place_a):
         memo="Biaya kecil",
         idempotency_key="k-1",
     )
-    reversal = services.journal_entry_reverse(entry=sale, date=D1, actor=place_a.bendahara)
+    reversal = services.journal_entry_reverse(
+        entry=sale, date=D1, actor=place_a.bendahara, subledger="member"
+    )
     journal = services.manual_journal_draft(
         actor=place_a.bendahara,
         cooperative=coop_a,

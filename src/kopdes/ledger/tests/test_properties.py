@@ -88,6 +88,7 @@ def test_postings_and_reversals_keep_the_books_balanced_and_verifiable(coop_a, o
                     )
                 elif posted:
                     target = posted[spec % len(posted)]
+                    on = max(on, target.date)  # a reversal is never dated before its entry
                     if target.reverses_id or target.reversals.exists():
                         with pytest.raises(AlreadyReversed):
                             services.journal_entry_reverse(entry=target, date=on, actor=None)

@@ -117,7 +117,6 @@ def test_periods_without_rows_are_open_and_reopen_history(place_a, coop_b):
         year=2026,
         month=3,
         reason="Koreksi stok",
-        actor_is_ketua=True,
     )
     history = list(selectors.reopen_history(cooperative=coop))
     assert [(e.reason, e.actor_label) for e in history] == [("Koreksi stok", str(place_a.ketua))]

@@ -168,10 +168,13 @@ def test_a_rewritten_chain_is_caught_by_the_signed_checkpoint(books):
         )
         prev = digest
     raw("UPDATE ledger_sequence SET last_hash = %s WHERE cooperative_id = %s", [prev, books.pk])
-    with pytest.raises(CommandError) as caught:
-        verify("--cooperative", books.village_id)
-    message = str(caught.value)
-    assert "checkpoint 2026-03-09" in message and "root" in message
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("ledger", "verify", "--cooperative", books.village_id, stdout=out)
+    listing = out.getvalue()
+    assert "checkpoint 2026-03-09: root" in listing  # the signed checkpoint catches it
+    assert "snapshot of account 1-102" in listing  # and so do the snapshots left unchanged
+    assert "JU-0000" not in listing  # the rewritten chain itself looks whole
 
 
 def test_a_deleted_entry_is_named(books):
@@ -208,3 +211,20 @@ def test_lines_changed_under_an_intact_hash_are_named(books):
     raw("UPDATE ledger_journalline SET account_id = %s WHERE id = %s", [other.pk, line.pk])
     with pytest.raises(CommandError, match=r"JU-000003"):
         verify()
+
+
+def test_a_changed_snapshot_is_named(books):
+    """The statements read the monthly snapshots: verify checks they are the journal's sums."""
+    raw(
+        "UPDATE ledger_accountmonth SET debit = debit + 1 WHERE cooperative_id = %s AND debit > 0",
+        [books.pk],
+    )
+    with pytest.raises(CommandError, match=r"snapshot of account 1-102 for 2026-03 says debit"):
+        verify()
+
+
+def test_verify_runs_one_check_per_promise():
+    names = [check.__name__ for check in checkpoints.CHECKS]
+    assert len(names) == len(set(names)) >= 10
+    assert {"chain_is_intact", "hashes_match_the_rows", "checkpoints_are_signed"} <= set(names)
+    assert {"checkpoint_roots_match", "snapshots_equal_the_journal"} <= set(names)

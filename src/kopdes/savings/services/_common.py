@@ -1,17 +1,15 @@
 """Shared pieces of the savings services: checks, locks, receipts, posting lines, bulk rows."""
 
-import uuid
 from collections.abc import Sequence as Seq
 from datetime import date
 from typing import Any
 
-from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kopdes.cooperatives.models import Cooperative
-from kopdes.core import idempotency
+from kopdes.core import bulk, idempotency
 from kopdes.ledger import services as ledger
 from kopdes.ledger.models import PostingRule, Sequence
 from kopdes.members.models import Member
@@ -135,45 +133,23 @@ def _once(cooperative: Cooperative, key: str | None, request: dict, run) -> Txn:
     )
 
 
+# -- bulk rows: through core.bulk, the one place for raw multi-row SQL --------------------------
+# (these names stay for the savings services that call them)
+
+
 def _insert(model, columns: Seq[str], rows: list[tuple], *, on_conflict: str = "") -> None:
-    """Plain INSERTs for month-end volumes (bills, interest credits, imports): Django's bulk_create
-    spends most of such a run building model instances and compiling SQL. SQLite takes one
-    executemany (in-process, no round trips); PostgreSQL multi-row statements of 1,000 rows.
-    `rows` hold database-ready values (see `_db_uuid`, `_db_date`, `_db_now`)."""
-    if not rows:
-        return
-    table = model._meta.db_table
-    names = ", ".join(columns)
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.executemany(
-                f"INSERT INTO {table} ({names}) VALUES {one} {on_conflict}",  # noqa: S608
-                rows,
-            )
-            return
-        for start in range(0, len(rows), 1000):
-            batch = rows[start : start + 1000]
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(batch))} "  # noqa: S608
-                f"{on_conflict}",
-                [value for row in batch for value in row],
-            )
+    """Plain INSERTs for month-end volumes (bills, interest credits, imports): `core.bulk.insert`,
+    which checks `columns` against the model. `rows` hold database-ready values (see `_db_uuid`,
+    `_db_date`, `_db_now`)."""
+    bulk.insert(model, rows, names=columns, on_conflict=on_conflict)
 
 
-def _db_uuid():
-    value = uuid.uuid4()
-    return value.hex if connection.vendor == "sqlite" else value
+_db_uuid = bulk.db_uuid
+_db_date = bulk.db_date
+_db_now = bulk.db_now
 
-
-def _db_date(day: date):
-    return connection.ops.adapt_datefield_value(day)
-
-
-def _db_now():
-    return connection.ops.adapt_datetimefield_value(timezone.now())
-
-
+# The columns the savings bulk writers fill, in the order their rows are built; core.bulk checks
+# them against SavingsTransaction (the columns left out are nullable or have a database default).
 TXN_COLUMNS = (
     "public_id",
     "cooperative_id",
@@ -193,31 +169,14 @@ TXN_COLUMNS = (
 
 
 def _store_balances(accounts: Seq[tuple[int, int]]) -> None:
-    """Write (account id, new balance) pairs computed under the accounts' row locks: one UPDATE
-    per few hundred accounts, joined to a VALUES list (both SQLite and PostgreSQL take it).
-    Django's bulk_update builds a CASE per row and executemany one statement per row; both are
-    several times slower for a month-end run over thousands of accounts."""
-    table = SavingsAccount._meta.db_table
-    with connection.cursor() as cursor:
-        for start in range(0, len(accounts), 400):  # 800 parameters: under SQLite's old limit
-            batch = accounts[start : start + 400]
-            values = ", ".join(["(CAST(%s AS BIGINT), CAST(%s AS BIGINT))"] * len(batch))
-            cursor.execute(
-                f"WITH v(id, balance) AS (VALUES {values}) "  # noqa: S608 - our table name
-                f"UPDATE {table} SET balance = v.balance FROM v WHERE {table}.id = v.id",
-                [x for pk, balance in batch for x in (pk, balance)],
-            )
+    """Write (account id, new balance) pairs computed under the accounts' row locks."""
+    bulk.update_column(SavingsAccount, "balance", accounts)
 
 
 def _store_bills(bills: Seq[Bill]) -> None:
-    if not bills:
-        return
-    table = Bill._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {table} SET paid_amount = %s, status = %s WHERE id = %s",  # noqa: S608
-            [(b.paid_amount, b.status, b.pk) for b in bills],
-        )
+    bulk.update_rows(
+        Bill, ("paid_amount", "status"), [(b.paid_amount, b.status, b.pk) for b in bills]
+    )
 
 
 def _today() -> date:

@@ -6,10 +6,20 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from kopdes.ledger import services
-from kopdes.ledger.errors import AccountInUse, AlreadyReversed, ApprovalRefused, PeriodClosed
+from kopdes.ledger.errors import (
+    AccountInUse,
+    AlreadyReversed,
+    ApprovalRefused,
+    ControlAccount,
+    FutureDate,
+    PeriodClosed,
+    SubledgerEntry,
+    TooManyLines,
+)
 from kopdes.ledger.models import Account, JournalEntry, ManualJournal, Period, PostingRule
 from kopdes.ledger.services import EntryDraft, Line
 
@@ -406,6 +416,51 @@ def test_manual_journal_in_a_closed_period_is_refused(client, place_a):
     )
     assert response.status_code == 400 and shows(response, PeriodClosed(period="2026-03"))
     assert not ManualJournal.objects.filter(cooperative=coop).exists()
+
+
+def test_a_61st_line_is_refused_not_dropped(client, place_a):
+    coop = place_a.cooperative
+    client.force_login(place_a.bendahara)
+    rows = [("5-202", "1.000", "")] * 60 + [("1-102", "", "60.000")]
+    response = client.post(url("manual_journals", coop), journal_form(*rows))
+    assert response.status_code == 400
+    assert shows(response, TooManyLines(limit=60, count=61))
+    assert not ManualJournal.objects.filter(cooperative=coop).exists()
+
+
+def test_manual_journal_to_a_control_account_or_the_future_is_refused(client, place_a):
+    coop = place_a.cooperative
+    client.force_login(place_a.bendahara)
+    response = client.post(
+        url("manual_journals", coop), journal_form(("1-102", "1.000", ""), ("2-101", "", "1.000"))
+    )
+    assert response.status_code == 400 and shows(response, ControlAccount(codes="2-101"))
+    response = client.post(
+        url("manual_journals", coop),
+        journal_form(("5-202", "1.000", ""), ("1-102", "", "1.000"), day="2099-01-01"),
+    )
+    assert response.status_code == 400
+    assert shows(response, FutureDate(today=timezone.localdate().isoformat()))
+    assert not ManualJournal.objects.filter(cooperative=coop).exists()
+
+
+def test_the_journal_page_refuses_to_reverse_a_savings_entry(client, place_a):
+    coop = place_a.cooperative
+    entry = services.journal_entry_post(
+        cooperative=coop,
+        date=date(2026, 3, 10),
+        memo="Setoran sukarela",
+        lines=[
+            Line("1-101-01", debit=50_000),
+            Line("2-101", credit=50_000, subledger_kind="savings", subledger_id="acc-1"),
+        ],
+        source_kind="savings.deposit",
+    )
+    client.force_login(place_a.bendahara)
+    response = client.post(url("journal_reverse", coop, entry.public_id), {"date": "2026-03-31"})
+    assert response.status_code == 400
+    assert shows(response, SubledgerEntry(number=str(entry), kind="savings"))
+    assert JournalEntry.objects.filter(cooperative=coop).count() == 1
 
 
 def test_reject_needs_a_reason(client, place_a):

@@ -20,15 +20,17 @@ from kopdes.accounts.access import Capability
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core.errors import DomainError
 from kopdes.core.money import parse_rupiah
+from kopdes.ledger import rules as ledger_rules
 from kopdes.ledger import selectors
 from kopdes.ledger import services as ledger
+from kopdes.ledger.errors import TooManyLines
 from kopdes.ledger.models import Account
 from kopdes.web.errors import form_add_domain_error, found_or_404
 from kopdes.web.forms import date_input
 from kopdes.web.views.cooperatives import cooperative_page
 
 PAGE_SIZE = 50
-MAX_LINES = 60  # a manual journal with more lines than this is a data import, not a form
+MAX_LINES = ledger_rules.MANUAL_JOURNAL_MAX_LINES  # more is a data import, not a form
 
 
 # -- chart of accounts ------------------------------------------------------------------------
@@ -299,7 +301,7 @@ _LINE_KEY = re.compile(r"^line-(\d+)-")
 
 def _line_count(data) -> int:
     indexes = [int(m.group(1)) for key in data if (m := _LINE_KEY.match(key))]
-    return min(max(indexes) + 1, MAX_LINES) if indexes else 0
+    return max(indexes) + 1 if indexes else 0
 
 
 def _account_choices(cooperative) -> list[tuple[str, str]]:
@@ -376,7 +378,8 @@ def manual_journals(request, cooperative: Cooperative):
     if Capability.KEEP_BOOKS not in request.capabilities:
         raise Http404
     form = ManualJournalForm(request.POST)
-    count = _line_count(request.POST)
+    given = _line_count(request.POST)
+    count = min(given, MAX_LINES)  # the rows shown again; more than MAX_LINES is refused below
     if "add_line" in request.POST:  # without JavaScript: the same form with one more row
         lines = _line_forms(cooperative, request.POST, count + 1 if count < MAX_LINES else count)
         for line in lines:
@@ -385,6 +388,9 @@ def manual_journals(request, cooperative: Cooperative):
         return _manual_page(request, cooperative, form=form, lines=lines)
     lines = _line_forms(cooperative, request.POST, count)
     valid = form.is_valid() & all([line.is_valid() for line in lines])
+    if given > MAX_LINES:  # refused, never cut: a dropped line would change the journal
+        form.add_error(None, TooManyLines(limit=MAX_LINES, count=given).render())
+        valid = False
     filled = [line.cleaned_data for line in lines if line.is_valid() and not line.is_blank]
     if valid and len(filled) < 2:
         form.add_error(None, _("A journal needs at least two lines."))
@@ -542,14 +548,14 @@ def period_reopen(request, cooperative: Cooperative):
     if form.is_valid():
         year, month = form.cleaned_data["year"], form.cleaned_data["month"]
         try:
-            # REOPEN_PERIOD is the ketua's alone (accounts.access), checked by the decorator.
+            # REOPEN_PERIOD is the ketua's alone (accounts.access): checked by the decorator
+            # for the page, and by the service itself.
             ledger.period_reopen(
                 actor=request.user,
                 cooperative=cooperative,
                 year=year,
                 month=month,
                 reason=form.cleaned_data["reason"],
-                actor_is_ketua=True,
             )
         except DomainError as error:
             form_add_domain_error(form, error)

@@ -1,5 +1,6 @@
-"""The verifiable ledger (design.md invariant 3): daily signed checkpoints, inclusion proofs, and
-`ledger_verify`, which recomputes everything from the stored rows.
+"""Building the verifiable ledger (design.md invariant 3): the canonical documents rebuilt from
+the stored rows, the checkpoint notes, and the daily signed checkpoints. `verifying` checks them,
+`proving` answers inclusion proofs.
 
 Each cooperative's entries, in number order, are the leaves of an RFC 9162 Merkle tree; leaf i
 (0-based) is entry number i + 1 and its leaf hash is SHA-256(0x00 || canonical bytes), the
@@ -30,25 +31,20 @@ like a journal entry.
 import base64
 import hashlib
 import json
-import time
-import uuid
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
-from kopdes.accounts.access import Capability, capabilities
 from kopdes.cooperatives.models import BusinessUnit, Cooperative
-from kopdes.core.errors import Conflict, NotFound
 from kopdes.ledger import chain, merkle, signing
+from kopdes.ledger.errors import CheckpointOutOfOrder, DayNotOver
 from kopdes.ledger.models import (
     Account,
     Checkpoint,
@@ -64,25 +60,6 @@ BATCH = 2000
 # The encoder chain.canonical_bytes builds on each call, built once (the same options, so the
 # same bytes; test_checkpoints checks the hashes).
 _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-class DayNotOver(Conflict):
-    code = "ledger.day_not_over"
-    message = _("The day %(day)s has not ended yet; checkpoints close days that are over.")
-
-
-class CheckpointOutOfOrder(Conflict):
-    code = "ledger.checkpoint_out_of_order"
-    message = _(
-        "Checkpoints are made in date order: the last one is for %(last)s, so %(day)s cannot be added."
-    )
-
-
-class NotCheckpointed(Conflict):
-    code = "ledger.not_checkpointed"
-    message = _(
-        "Entry %(number)s is not in a signed checkpoint yet; checkpoints are made after each day ends."
-    )
 
 
 def origin(cooperative: Cooperative) -> str:
@@ -484,288 +461,3 @@ def checkpoints_close_day(*, day: date) -> list[Checkpoint]:
         if checkpoint is not None:
             made.append(checkpoint)
     return made
-
-
-# -- verification ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Problem:
-    cooperative: str
-    what: str
-    number: int | None = None
-    checkpoint: date | None = None
-
-    def __str__(self) -> str:
-        where = self.cooperative
-        if self.number is not None:
-            where += " " + gettext("JU-%(padded)s (entry %(number)s)") % {
-                "padded": f"{self.number:06d}",
-                "number": self.number,
-            }
-        if self.checkpoint is not None:
-            where += " " + gettext("checkpoint %(day)s") % {"day": self.checkpoint.isoformat()}
-        return f"{where}: {self.what}"
-
-
-@dataclass
-class Report:
-    cooperative: str
-    entries: int = 0
-    checkpoints: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-MAX_PROBLEMS = 20  # per cooperative: the first one matters, the rest show how far it goes
-
-
-def ledger_verify(*, cooperative: Cooperative, verifier: signing.Verifier | None = None) -> Report:
-    """Recompute the cooperative's ledger from its rows and check everything that was promised:
-    gapless numbers, each entry's hash over its rebuilt document, the chain of prev hashes, lines
-    that balance to the total, the journal sequence, and each checkpoint (signature by the
-    platform key, note fields, root recomputed from the entries, link to the previous
-    checkpoint, totals). Problems come in the order found, entries before checkpoints."""
-    started = time.perf_counter()
-    code = cooperative.village_id
-    report = Report(cooperative=code)
-    problems = report.problems
-
-    def problem(what: str, **where: Any) -> None:
-        if len(problems) < MAX_PROBLEMS:
-            problems.append(Problem(cooperative=code, what=what, **where))
-
-    expected_number, prev = 1, chain.GENESIS
-    rows = []
-    for row in journal_rows(cooperative):
-        rows.append(row)
-        n = row.number
-        if n != expected_number:
-            problem(
-                gettext("numbers jump from %(last)s to %(number)s: entries are missing")
-                % {"last": expected_number - 1, "number": n},
-                number=n,
-            )
-        if row.prev_hash != prev:
-            problem(
-                gettext("prev_hash %(stored)s… does not link to the entry before it (%(wanted)s…)")
-                % {"stored": row.prev_hash[:16], "wanted": prev[:16]},
-                number=n,
-            )
-        recomputed = hashlib.sha256(row.canonical).hexdigest()
-        if recomputed != row.entry_hash:
-            problem(
-                gettext(
-                    "the stored row no longer matches its hash (stored %(stored)s…, "
-                    "recomputed %(recomputed)s…): date, memo, source, actor, accounts, amounts "
-                    "or units were changed after posting"
-                )
-                % {"stored": row.entry_hash[:16], "recomputed": recomputed[:16]},
-                number=n,
-            )
-        if row.line_count < 2 or row.debit != row.credit or row.total != row.debit:
-            problem(
-                gettext(
-                    "lines do not balance to the total: %(lines)s lines, debit %(debit)s, "
-                    "credit %(credit)s, total %(total)s"
-                )
-                % {
-                    "lines": row.line_count,
-                    "debit": row.debit,
-                    "credit": row.credit,
-                    "total": row.total,
-                },
-                number=n,
-            )
-        expected_number, prev = n + 1, row.entry_hash
-    report.entries = len(rows)
-    sequence = Sequence.objects.filter(cooperative=cooperative, name=JOURNAL_SEQUENCE).first()
-    if rows and (sequence is None or sequence.last_value != rows[-1].number):
-        problem(
-            gettext(
-                "the journal sequence stands at %(sequence)s but the last entry is %(last)s: "
-                "entries were deleted or added outside posting"
-            )
-            % {"sequence": sequence.last_value if sequence else 0, "last": rows[-1].number}
-        )
-    elif rows and sequence.last_hash != rows[-1].entry_hash:
-        problem(gettext("the journal sequence's last hash is not the last entry's hash"))
-    journal = Journal(rows)
-    del rows
-    _verify_checkpoints(cooperative, journal, verifier or signing.platform_key().verifier, report)
-    report.seconds = time.perf_counter() - started
-    return report
-
-
-def _verify_checkpoints(
-    cooperative: Cooperative, journal: Journal, verifier: signing.Verifier, report: Report
-) -> None:
-    checkpoints = list(Checkpoint.objects.filter(cooperative=cooperative).order_by("date"))
-    report.checkpoints = len(checkpoints)
-    roots = journal.roots(c.tree_size for c in checkpoints)
-    previous: Checkpoint | None = None
-    prev_size = 0
-    for checkpoint in checkpoints:
-        found: list[str] = []
-        # Planned from the stored chain of sizes, as checkpoint_create did.
-        plan = _plan(journal, [checkpoint.date], prev_size)[0]
-        try:
-            text = signing.open_note(checkpoint.note, verifier)
-            body = parse_checkpoint_text(text)
-        except signing.NoteError as exc:
-            found.append(
-                gettext("the signature does not verify with the platform key (%(why)s)")
-                % {"why": exc}
-            )
-            body = None
-        except ValueError as exc:
-            found.append(gettext("the note is not a checkpoint (%(why)s)") % {"why": exc})
-            body = None
-        root = roots.get(checkpoint.tree_size)
-        if checkpoint.tree_size != plan.tree_size:
-            found.append(
-                gettext(
-                    "tree size %(stored)s, but %(posted)s entries were posted by the end of the day"
-                )
-                % {"stored": checkpoint.tree_size, "posted": plan.tree_size}
-            )
-        if root is None:
-            found.append(
-                gettext("the journal has fewer than %(size)s entries")
-                % {"size": checkpoint.tree_size}
-            )
-        elif checkpoint.root_hash != root.hex():
-            found.append(
-                gettext(
-                    "root %(stored)s… is not the root recomputed from the entries (%(recomputed)s…)"
-                )
-                % {"stored": checkpoint.root_hash[:16], "recomputed": root.hex()[:16]}
-            )
-        prev_hash = bytes.fromhex(previous.note_hash) if previous else GENESIS_NOTE_HASH
-        if checkpoint.previous_id != (previous.pk if previous else None):
-            found.append(gettext("it does not point to the checkpoint of the day before it"))
-        if note_hash(checkpoint.note) != checkpoint.note_hash:
-            found.append(gettext("note_hash is not the hash of the note"))
-        if (checkpoint.day_count, checkpoint.day_debit_total) != (
-            plan.day_count,
-            plan.day_debit_total,
-        ):
-            found.append(
-                gettext("totals %(count)s / %(debit)s, recomputed %(real_count)s / %(real_debit)s")
-                % {
-                    "count": checkpoint.day_count,
-                    "debit": checkpoint.day_debit_total,
-                    "real_count": plan.day_count,
-                    "real_debit": plan.day_debit_total,
-                }
-            )
-        if body is not None:
-            expected = ParsedCheckpoint(
-                origin=origin(cooperative),
-                tree_size=checkpoint.tree_size,
-                root=bytes.fromhex(checkpoint.root_hash),
-                prev_note_hash=prev_hash,
-                day=checkpoint.date,
-                day_count=checkpoint.day_count,
-                day_debit_total=checkpoint.day_debit_total,
-            )
-            differs = [
-                name
-                for name in ParsedCheckpoint.__dataclass_fields__
-                if getattr(body, name) != getattr(expected, name)
-            ]
-            if differs:
-                found.append(
-                    gettext("the signed note disagrees on %(fields)s")
-                    % {"fields": ", ".join(differs)}
-                )
-        if found:
-            report.problems.append(
-                Problem(
-                    cooperative=report.cooperative,
-                    what="; ".join(found),
-                    checkpoint=checkpoint.date,
-                )
-            )
-        previous, prev_size = checkpoint, checkpoint.tree_size
-
-
-# -- reads -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EntryProof:
-    """Everything a member needs to check an entry against a signed checkpoint."""
-
-    entry: JournalEntry
-    canonical: str  # the exact UTF-8 text whose SHA-256 is the entry hash
-    leaf_index: int
-    leaf_hash: bytes
-    checkpoint: Checkpoint
-    proof: list[bytes]
-    verifier_key: str
-
-
-def entry_proof(*, entry: JournalEntry) -> EntryProof:
-    """The inclusion proof of `entry` in the latest checkpoint of its cooperative.
-
-    Raises NotCheckpointed when no checkpoint covers it yet. Costs one pass over the entries up
-    to the checkpoint's size (nothing derived is stored).
-    """
-    checkpoint = (
-        Checkpoint.objects.filter(cooperative_id=entry.cooperative_id, tree_size__gte=entry.number)
-        .order_by("-date")
-        .first()
-    )
-    if checkpoint is None:
-        raise NotCheckpointed(number=str(entry))
-    leaves: list[bytes] = []
-    canonical = b""
-    for row in journal_rows(entry.cooperative, upto=checkpoint.tree_size):
-        leaves.append(row.leaf)
-        if row.number == entry.number:
-            canonical = row.canonical
-    index = entry.number - 1
-    return EntryProof(
-        entry=entry,
-        canonical=canonical.decode("utf-8"),
-        leaf_index=index,
-        leaf_hash=leaves[index],
-        checkpoint=checkpoint,
-        proof=merkle.inclusion_proof(index, leaves),
-        verifier_key=signing.platform_key().verifier_key,
-    )
-
-
-def latest_checkpoints(cooperatives: QuerySet[Cooperative]) -> dict[int, Checkpoint]:
-    """The latest checkpoint of each of `cooperatives`, by cooperative pk, in one query (an index
-    lookup per cooperative on the (cooperative, date) unique index)."""
-    last = (
-        Checkpoint.objects.filter(cooperative_id=OuterRef("pk")).order_by("-date").values("pk")[:1]
-    )
-    ids = cooperatives.order_by().annotate(checkpoint=Subquery(last)).values("checkpoint")
-    return {c.cooperative_id: c for c in Checkpoint.objects.filter(pk__in=ids)}
-
-
-def entry_for_proof(user: Any, entry_id: Any) -> JournalEntry:
-    """The entry `entry_id` (public id) if `user` may see its proof; NotFound otherwise, the same
-    for absent and forbidden.
-
-    Today that is whoever may read the cooperative's books (VIEW_BOOKS). Hook: when members can
-    check their own transactions, also allow a member whose sub-ledger the entry touches
-    (JournalLine.subledger_kind/subledger_id) here, and only here.
-    """
-    try:
-        key = uuid.UUID(str(entry_id))
-    except ValueError:
-        raise NotFound() from None
-    entry = (
-        JournalEntry.objects.select_related("cooperative__village").filter(public_id=key).first()
-    )
-    if entry is None or Capability.VIEW_BOOKS not in capabilities(user, entry.cooperative):
-        raise NotFound()
-    return entry

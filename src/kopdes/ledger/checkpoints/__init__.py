@@ -1,0 +1,58 @@
+"""The verifiable ledger (design.md invariant 3), one module per job: `building` (the canonical
+documents rebuilt from the rows, the signed notes, the daily checkpoints), `verifying`
+(`ledger_verify`: one check per promise) and `proving` (inclusion proofs, the latest
+checkpoints). Who may see a proof is in ledger.access; the errors in ledger.errors.
+
+Callers keep using `from kopdes.ledger import checkpoints; checkpoints.ledger_verify(...)`:
+this package re-exports the public API.
+"""
+
+from kopdes.ledger.checkpoints.building import (
+    BATCH,
+    GENESIS_NOTE_HASH,
+    ORIGIN_PREFIX,
+    Journal,
+    ParsedCheckpoint,
+    Row,
+    checkpoint_create,
+    checkpoint_text,
+    checkpoints_close_day,
+    entry_document_from_rows,
+    journal_rows,
+    note_hash,
+    origin,
+    parse_checkpoint_text,
+)
+from kopdes.ledger.checkpoints.proving import EntryProof, entry_proof, latest_checkpoints
+from kopdes.ledger.checkpoints.verifying import (
+    CHECKS,
+    MAX_PROBLEMS,
+    Problem,
+    Report,
+    ledger_verify,
+)
+
+__all__ = [
+    "BATCH",
+    "CHECKS",
+    "GENESIS_NOTE_HASH",
+    "MAX_PROBLEMS",
+    "ORIGIN_PREFIX",
+    "EntryProof",
+    "Journal",
+    "ParsedCheckpoint",
+    "Problem",
+    "Report",
+    "Row",
+    "checkpoint_create",
+    "checkpoint_text",
+    "checkpoints_close_day",
+    "entry_document_from_rows",
+    "entry_proof",
+    "journal_rows",
+    "latest_checkpoints",
+    "ledger_verify",
+    "note_hash",
+    "origin",
+    "parse_checkpoint_text",
+]

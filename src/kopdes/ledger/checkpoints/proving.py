@@ -1,0 +1,69 @@
+"""Proving: an entry's inclusion proof in its cooperative's latest signed checkpoint, and the
+latest checkpoints the transparency page publishes."""
+
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from kopdes.cooperatives.models import Cooperative
+from kopdes.ledger import merkle, signing
+from kopdes.ledger.checkpoints.building import journal_rows
+from kopdes.ledger.errors import NotCheckpointed
+from kopdes.ledger.models import (
+    Checkpoint,
+    JournalEntry,
+)
+
+
+@dataclass(frozen=True)
+class EntryProof:
+    """Everything a member needs to check an entry against a signed checkpoint."""
+
+    entry: JournalEntry
+    canonical: str  # the exact UTF-8 text whose SHA-256 is the entry hash
+    leaf_index: int
+    leaf_hash: bytes
+    checkpoint: Checkpoint
+    proof: list[bytes]
+    verifier_key: str
+
+
+def entry_proof(*, entry: JournalEntry) -> EntryProof:
+    """The inclusion proof of `entry` in the latest checkpoint of its cooperative.
+
+    Raises NotCheckpointed when no checkpoint covers it yet. Costs one pass over the entries up
+    to the checkpoint's size (nothing derived is stored).
+    """
+    checkpoint = (
+        Checkpoint.objects.filter(cooperative_id=entry.cooperative_id, tree_size__gte=entry.number)
+        .order_by("-date")
+        .first()
+    )
+    if checkpoint is None:
+        raise NotCheckpointed(number=str(entry))
+    leaves: list[bytes] = []
+    canonical = b""
+    for row in journal_rows(entry.cooperative, upto=checkpoint.tree_size):
+        leaves.append(row.leaf)
+        if row.number == entry.number:
+            canonical = row.canonical
+    index = entry.number - 1
+    return EntryProof(
+        entry=entry,
+        canonical=canonical.decode("utf-8"),
+        leaf_index=index,
+        leaf_hash=leaves[index],
+        checkpoint=checkpoint,
+        proof=merkle.inclusion_proof(index, leaves),
+        verifier_key=signing.platform_key().verifier_key,
+    )
+
+
+def latest_checkpoints(cooperatives: QuerySet[Cooperative]) -> dict[int, Checkpoint]:
+    """The latest checkpoint of each of `cooperatives`, by cooperative pk, in one query (an index
+    lookup per cooperative on the (cooperative, date) unique index)."""
+    last = (
+        Checkpoint.objects.filter(cooperative_id=OuterRef("pk")).order_by("-date").values("pk")[:1]
+    )
+    ids = cooperatives.order_by().annotate(checkpoint=Subquery(last)).values("checkpoint")
+    return {c.cooperative_id: c for c in Checkpoint.objects.filter(pk__in=ids)}
