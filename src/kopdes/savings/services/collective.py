@@ -23,8 +23,9 @@ from kopdes.core.audit import audit_record
 from kopdes.ledger import services as ledger
 from kopdes.ledger.models import JournalEntry
 from kopdes.members.models import Member
+from kopdes.savings import rules
 from kopdes.savings.errors import CollectiveHasBadLines
-from kopdes.savings.models import Kind, SavingsAccount, SavingsProduct
+from kopdes.savings.models import Bill, Kind, SavingsAccount, SavingsProduct
 from kopdes.savings.services._common import (
     Txn,
     _check_channel,
@@ -180,18 +181,28 @@ def savings_collective_deposit(
                 if accounts[(m.pk, kind)].status != SavingsAccount.Status.OPEN
             ]
         )
+        # Only members with a bill due are settled (one query for the whole sheet, not one per
+        # line); `_settle_bills` locks and pays them, oldest first, as at the counter.
+        owing = set(
+            Bill.objects.filter(
+                cooperative=cooperative,
+                member_id__in={m.pk for m, kind, _a in lines if kind != Kind.SUKARELA},
+                status__in=[Bill.Status.UNPAID, Bill.Status.PARTIAL],
+                period__lte=rules.month_text(on.year, on.month),
+            ).values_list("member_id", "kind")
+        )
         settled = [
             _settle_bills(cooperative=cooperative, member=m, kind=kind, amount=amount, on=on)
-            if kind != Kind.SUKARELA
+            if (m.pk, kind) in owing
             else 0
             for m, kind, amount in lines
         ]
         first_receipt = _receipt_numbers(cooperative, len(lines))
         money: dict[str, int] = defaultdict(int)  # debit side: cash or bank, summed
         member_lines: list[ledger.Line] = []
-        rules = {}
+        posting: dict[str, Any] = {}
         for m, kind, amount in lines:
-            rule = rules.get(kind) or rules.setdefault(
+            rule = posting.get(kind) or posting.setdefault(
                 kind, _rule(cooperative, "savings.deposit", f"{kind}:{channel}", on)
             )
             sub = str(accounts[(m.pk, kind)].public_id)
