@@ -33,7 +33,7 @@ from kopdes.cooperatives.models import Cooperative
 from kopdes.core import clock
 from kopdes.demo.ledger_seed import ledger_seed
 from kopdes.demo.members_seed import seed_members
-from kopdes.demo.savings_seed import SavingsSeedResult, SavingsYear
+from kopdes.demo.savings_seed import FULL_YEAR, SavingsSeedResult, SavingsYear
 from kopdes.ledger.checkpoints import checkpoint_create
 from kopdes.ledger.models import Checkpoint
 from kopdes.members.models import Member
@@ -245,8 +245,11 @@ def _supervisor(
     return person
 
 
-def _savings_year(cooperative: Cooperative, actor) -> SavingsYear | None:
-    return SavingsYear.prepare(cooperative, actor=actor)
+def _savings_year(full_year: set[str]):
+    def run(cooperative: Cooperative, actor) -> SavingsYear | None:
+        return SavingsYear.run(cooperative, actor=actor, full=cooperative.village_id in full_year)
+
+    return run
 
 
 def seed(*, limit: int | None = None, scale: float = 1.0, progress=None) -> SeedResult:
@@ -327,7 +330,7 @@ def _seed(*, limit: int | None, scale: float, progress) -> SeedResult:
             progress=(lambda done, total: progress(done, total, "Buku dan simpanan"))
             if progress
             else None,
-            extra=_savings_year,
+            extra=_savings_year({c.village_id for c in cooperatives[:FULL_YEAR]}),
         )
     result.checkpoints = len(
         [
