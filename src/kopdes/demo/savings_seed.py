@@ -3,15 +3,16 @@ savings services, month by month, as the kasir and the bendahara would.
 
 The demo only decides who pays what and when (the scenario); every row is written by a service:
 
-- the founding meeting of 1 August 2025 (and each later joiner's first service day): simpanan
+- the founding meeting of 1 August 2025 (and each later joiner on the day of joining): simpanan
   pokok, taken together as one collective deposit (`savings_collective_deposit`, the setoran
   kolektif); the few who do not pay keep an open pokok bill;
 - each month from November 2025 through October 2026: the month-end run's bills first
-  (`savings_bills_create`), then the office's service days (Monday, SERVICE_WEEKDAYS): the day's
-  simpanan wajib and sukarela in cash as one collective deposit (bills settled oldest first by the
-  service), a few sukarela transfers from the bank one by one (`savings_deposit`), and the
-  month's sukarela withdrawals at the counter (`savings_withdraw`); then the month's interest
-  (`savings_interest_post`, daily-balance method);
+  (`savings_bills_create`), then the collector's two rounds (the first and third Monday, ROUNDS
+  of SERVICE_WEEKDAYS): each round's simpanan wajib and sukarela in cash as one collective
+  deposit (bills settled oldest first by the service), a few sukarela transfers from the bank one
+  by one (`savings_deposit`), and the month's sukarela withdrawals at the counter
+  (`savings_withdraw`); then the month's interest (`savings_interest_post`, daily-balance
+  method);
 - the member who moves away leaves on his day (`member_resign`: refund, accounts closed, open
   bills cancelled, status resigned).
 
@@ -21,6 +22,10 @@ at all, PAYERS), so that more than a quarter of the bills stay unpaid (the natio
 simpanan sukarela (SAVERS, SAVING_MONTHS, WITHDRAWING). The twelve months are all closed by the
 books (`ledger_seed`); the current month has no savings yet, so its bills and month-end are the
 newcomer's to run.
+
+`full=False` books only the founders' simpanan pokok (one collective deposit): the demo gives the
+whole year to its first FULL_YEAR cooperatives only, because through the services a year costs
+about 2.5 s of CPU per cooperative (docs/benchmarks.md).
 
     year = SavingsYear.run(cooperative, actor=...)   # None when there is nothing to seed
     year.drafts          # the posted savings entries, for the books' cash simulation
