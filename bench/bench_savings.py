@@ -120,29 +120,34 @@ def setup_cooperative(village_code: str, members: int):
         .order_by("number")
         .values_list("pk", flat=True)
     )
-    moves = []
+    moves: list[tuple[date, int, int]] = []  # (day, member, amount)
     for pk in ids:
         if rng.random() < 0.6:
             moves.append(
-                services.Movement(
-                    pk,
-                    "sukarela",
-                    "deposit",
-                    rng.randrange(10_000, 2_000_000, 5_000),
-                    date(2025, 1, rng.randint(1, 28)),
-                )
+                (date(2025, 1, rng.randint(1, 28)), pk, rng.randrange(10_000, 2_000_000, 5_000))
             )
             if rng.random() < 0.3:
                 moves.append(
-                    services.Movement(
-                        pk,
-                        "sukarela",
-                        "deposit",
-                        rng.randrange(10_000, 500_000, 5_000),
-                        date(2025, 1, rng.randint(1, 28)),
-                    )
+                    (date(2025, 1, rng.randint(1, 28)), pk, rng.randrange(10_000, 500_000, 5_000))
                 )
-    services.savings_movements_post_bulk(actor=None, cooperative=cooperative, movements=moves)
+    # Each day's deposits as the kasir books them: collective deposits (setoran kolektif) of at
+    # most 200 lines, a member at most once in each.
+    by_pk = Member.objects.in_bulk(ids)
+    by_day: dict[date, list[list[tuple]]] = defaultdict(list)
+    for day, pk, amount in moves:
+        sheets = by_day[day]
+        sheet = next(
+            (s for s in sheets if len(s) < 200 and all(m.pk != pk for m, _k, _a in s)), None
+        )
+        if sheet is None:
+            sheet = []
+            sheets.append(sheet)
+        sheet.append((by_pk[pk], "sukarela", amount))
+    for day in sorted(by_day):
+        for sheet in by_day[day]:
+            services.savings_collective_deposit(
+                actor=None, cooperative=cooperative, on=day, lines=sheet
+            )
     return cooperative
 
 

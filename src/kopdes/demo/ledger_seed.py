@@ -8,9 +8,10 @@ non-members with their cost of goods (margins of 8-15%), takings handed back to 
 surplus cash deposited in the bank, the 2025 year-end closing, and a few duplicated entries
 corrected by reversal. Every month through LAST_CLOSED is closed; the current month stays open.
 
-Other capabilities' years go into the same books (`ledger_seed(..., extra=...)`: the members'
-simpanan, `savings_seed`): their drafts are booked on their days among the cooperative's own, so
-the simulated cash includes them and the journal stays in date order (a cooperative with members
+Other capabilities' years come first (`ledger_seed(..., extra=...)`: the members' simpanan,
+`savings_seed`, booked by the savings services once the chart exists); the generator reads their
+entries back and simulates their cash among the cooperative's own days, so the savings cash goes
+to the bank with the month-end surplus and no cash box runs short (a cooperative with members
 starts with the simpanan pokok of its founding meeting, 1 August 2025).
 
 Everything posts through `kopdes.ledger.services` and the cooperative's posting rules: one
@@ -59,7 +60,7 @@ class LedgerSeedResult:
     entries: int = 0
     reversals: int = 0
     periods_closed: int = 0
-    extras: list[Any] = field(default_factory=list)  # what each Extra.write returned
+    extras: list[Any] = field(default_factory=list)  # each Extra's result
 
 
 @dataclass
@@ -68,7 +69,6 @@ class Plan:
 
     drafts: list[EntryDraft] = field(default_factory=list)
     reversals: list[tuple[int, date, str]] = field(default_factory=list)  # (draft index, day, memo)
-    extra_at: list[int] = field(default_factory=list)  # where the extra drafts went, in order
 
 
 def _round_down(amount: int, step: int = 1_000) -> int:
@@ -103,7 +103,7 @@ class Books:
         self.rules = rules
         self.rng = rng
         self.plan = Plan()
-        self.pending = deque(extra)  # other capabilities' drafts (savings), in date order
+        self.pending = deque(extra)  # other capabilities' posted entries (savings), by date
         self.balance: dict[str, int] = defaultdict(int)  # debit-positive balance per account code
         self.office = self._account("cash.bank_withdrawal", "", "debit")
         self.bank = self._account("capital.csr_received", "", "debit")
@@ -141,15 +141,14 @@ class Books:
         return len(self.plan.drafts) - 1
 
     def take_extra(self, through: date) -> None:
-        """Book the extra drafts dated up to `through`, drawing office cash from the bank first
-        when a draft pays cash out (a savings withdrawal or refund)."""
+        """Count the other capabilities' entries dated up to `through` (already posted by their
+        services) in the simulated balances, drawing office cash from the bank first when one
+        pays cash out (a savings withdrawal or refund)."""
         while self.pending and self.pending[0].date <= through:
             draft = self.pending.popleft()
             paid_out = sum(ln.credit for ln in draft.lines if ln.account == self.office)
             if paid_out:
                 self.ensure_office(draft.date, paid_out)
-            self.plan.drafts.append(draft)
-            self.plan.extra_at.append(len(self.plan.drafts) - 1)
             for ln in draft.lines:
                 self.balance[ln.account] += ln.debit - ln.credit
                 if ln.account[0] == "1":
@@ -227,10 +226,9 @@ def plan_year(
 ) -> Plan:
     """The whole year of one cooperative (pure: no database). See the module docstring.
 
-    `extra` are other capabilities' drafts (the members' savings), in date order: they are
-    booked on their days among the cooperative's own, so the simulated cash and bank include
-    them (the month-end surplus goes to the bank with the rest, and no cash box runs short).
-    `Plan.extra_at` says where each went."""
+    `extra` are other capabilities' entries, already posted (the members' savings), in date
+    order: the simulated cash and bank include them on their days (the month-end surplus goes to
+    the bank with the rest, and no cash box runs short); the plan does not repeat them."""
     rng = random.Random(f"kopdes-ledger-{seed}")
     books = Books(rules=rules, rng=rng, extra=extra)
     start = date(2025, 10, rng.randint(6, 24)) if first_round else SECOND_ROUND_DAY
@@ -402,12 +400,12 @@ def first_round_villages() -> set[str]:
 
 
 class Extra(Protocol):
-    """Another capability's year for the same books (the members' savings): its drafts, in date
-    order, and what to write once they are posted."""
+    """Another capability's year in the same books (the members' savings), booked by its own
+    services: its posted entries as drafts (date and lines, for the cash simulation), in date
+    order, and its summary."""
 
     drafts: list[EntryDraft]
-
-    def write(self, entries: list[JournalEntry], *, actor_label: str) -> Any: ...
+    result: Any
 
 
 # Called with the cooperative and the actor, after its chart exists; None when it has nothing.
@@ -422,7 +420,7 @@ def books_seed_cooperative(
     extra: ExtraFactory | None = None,
 ) -> LedgerSeedResult:
     """Give one cooperative its LPG gerai, chart of accounts and year of books (no checks for
-    existing entries: `ledger_seed` decides), with the `extra` year posted among them."""
+    existing entries: `ledger_seed` decides), after the `extra` year (booked by its services)."""
     result = LedgerSeedResult(cooperatives=1)
     if not BusinessUnit.objects.filter(cooperative=cooperative, code=LPG_UNIT[0]).exists():
         cooperative_services.business_unit_add(
@@ -445,12 +443,8 @@ def books_seed_cooperative(
     )
     result.entries = len(entries)
     if year is not None:
-        result.extras.append(
-            year.write(
-                [entries[i] for i in plan.extra_at],
-                actor_label=str(actor) if actor is not None else "system",
-            )
-        )
+        result.entries += len(year.drafts)
+        result.extras.append(year.result)
     for index, day, memo in plan.reversals:
         ledger.journal_entry_reverse(entry=entries[index], date=day, actor=actor, memo=memo)
         result.reversals += 1

@@ -1,32 +1,36 @@
-"""Demo members: about 40 per cooperative, deterministic, fast.
+"""Demo members: about 40 per cooperative, deterministic, through the members' own services.
 
 Each cooperative seeds its own Faker from its village code (or `rng_seed`), so the members do not
 depend on the order of seeding. NIKs are valid: they start with the cooperative's kecamatan code
 and match each person's sex and birth date (one member has a date part one day off, to show a
 NIK warning). Phone numbers are `+62813 CC TSSS nnn` (kecamatan, village, member number): unique
-in the regency and apart from the officers' `+62812...` and the supervisors' `+62811...`. Most
-members are active with NIAKs in order (the NIAK sequence advanced once), three are pending
-requests and one has resigned (his savings are refunded by `savings_seed`). The rows are those of
-`members.imports.members_bulk_create` (a status row and a KK row per member), written with plain
-INSERTs (`demo.rows`): 40 members take about 5 ms. One audit row per cooperative.
+in the regency and apart from the officers' `+62812...` and the supervisors' `+62811...`.
+
+The cooperative brings its members in as a treasurer would: the founders and the early joiners
+as one spreadsheet (`members.imports.member_import_commit`, the Excel/CSV import: every row
+checked like a registration, NIAKs in file order, which is joining order), then two people ask
+at the office (`members.services.member_register`): the latest joiner is approved
+(`member_approve`, the next NIAK) and one request stays pending. The member who moves away is
+still active here; his resignation (`savings.services.member_resign`) comes with his savings
+(`savings_seed`), on `leaving_date`.
 """
 
+import csv
+import io
 from datetime import date, timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from faker import Faker
 
 from kopdes.cooperatives.models import Cooperative
-from kopdes.core.audit import audit_record
-from kopdes.demo import rows as fast
-from kopdes.members import rules
-from kopdes.members.models import Member, MemberKK, MemberStatusChange
-from kopdes.members.services import niak_take
+from kopdes.members import imports, rules
+from kopdes.members import services as member_services
+from kopdes.members.models import Member
 
 FOUNDED_ON = date(2025, 7, 21)
 FIRST_MEETING = date(2025, 8, 1)  # the founding members join together
-PENDING = 3
-LEAVER = 7  # the index (in NIAK order) of the member who has resigned
+PENDING = 1  # a request waiting for the pengurus (a second one was approved)
+LEAVER = 7  # the index (in NIAK order) of the member who moves away
 LEAVING = "Pindah domisili"
 OCCUPATIONS = [
     "Petani",
@@ -69,31 +73,42 @@ def _person(fake: Faker, cooperative: Cooperative, n: int, serial_base: int) -> 
     }
 
 
-MEMBER_COLUMNS = (
-    "public_id",
-    "cooperative_id",
-    "number",
-    "full_name",
-    "nik",
-    "sex",
-    "birth_place",
-    "birth_date",
-    "address",
-    "domicile_id",
-    "phone",
-    "occupation",
-    "kk_number",
-    "user_id",
-    "status",
-    "requested_on",
-    "joined_on",
-    "ended_on",
-    "ktp_photo",
-    "card_id",
-    "nik_warnings",
-    "created_at",
-    "updated_at",
-)
+def leaving_date(member: Member) -> date:
+    """When the demo's leaver moves away: four months after joining, not before mid-January."""
+    return max(member.joined_on + timedelta(days=120), date(2026, 1, 15))
+
+
+def leaver(cooperative: Cooperative) -> Member | None:
+    """The member who moves away (the LEAVER-th by NIAK), if the cooperative has enough."""
+    active = Member.objects.filter(cooperative=cooperative, number__isnull=False).order_by("number")
+    if active.count() <= 10:
+        return None
+    return active[LEAVER]
+
+
+def _sheet(cooperative: Cooperative, rows: list[tuple[dict, date]]) -> bytes:
+    """The treasurer's spreadsheet, as the CSV an Excel export gives (";"-separated)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow([title for title, _aliases in imports.COLUMNS.values()])
+    for n, (values, joined) in enumerate(rows, start=1):
+        writer.writerow(
+            [
+                n,
+                values["full_name"],
+                values["nik"],
+                "P" if values["sex"] == rules.FEMALE else "L",
+                values["birth_place"],
+                values["birth_date"].strftime("%d-%m-%Y"),
+                values["address"],
+                cooperative.village_id,
+                values["phone"],
+                values["occupation"],
+                values["kk_number"],
+                joined.strftime("%d-%m-%Y"),
+            ]
+        )
+    return out.getvalue().encode()
 
 
 @transaction.atomic
@@ -103,6 +118,7 @@ def seed_members(
     count: int = 40,
     rng_seed: int | None = None,
     fake: Faker | None = None,
+    actor=None,
 ) -> int:
     """Seed `count` members of `cooperative`; returns how many were created. A cooperative that
     already has members is left alone (idempotent). `fake` reuses a caller's Faker("id_ID")
@@ -120,14 +136,6 @@ def seed_members(
     for index in range(1, len(people)):  # some households: a spouse shares the KK
         if fake.random.random() < 0.15:
             people[index]["kk_number"] = people[index - 1]["kk_number"]
-    # The NIKs are built from the cooperative's own kecamatan, which exists: no need to load
-    # the national code list for the check that finds the one planted date warning.
-    district = village.district_id.replace(".", "")
-    known = rules.KnownRegions(
-        provinces=frozenset({district[:2]}),
-        regencies=frozenset({district[:4]}),
-        districts=frozenset({district}),
-    )
     pending = min(PENDING, max(count - 1, 0))
     active = people[: count - pending]
     if len(active) > 5:  # one KTP whose date part is a day off: shown as a warning
@@ -142,109 +150,48 @@ def seed_members(
     joining = []
     span = max((date(2026, 2, 1) - FIRST_MEETING).days, 1)
     for index, values in enumerate(active):
-        check = rules.nik_check(
-            values["nik"], sex=values["sex"], birth_date=values["birth_date"], known=known
-        )
         joined = (
             FIRST_MEETING
             if index < len(active) * 0.7
             else FIRST_MEETING + timedelta(days=fake.random.randint(1, span))
         )
-        joining.append((values, joined, [w.as_dict() for w in check.warnings]))
+        joining.append((values, joined))
     joining.sort(key=lambda row: row[1])  # NIAKs follow the joining dates
-    # What `members.imports.members_bulk_create` does (NIAKs taken once under the sequence lock,
-    # a status row and a KK row per member), with plain INSERTs: bulk_create's SQL compilation
-    # was most of the members' share of seeding 274 cooperatives.
-    first = niak_take(cooperative=cooperative, count=len(joining))
-    ad = fast.Adapt()
-    now = ad.now()
-    to_json = Member._meta.get_field("nik_warnings").get_db_prep_save
-    public_ids = iter(ad.uuids(5 * count + 1))  # members, cards, statuses, KKs
-    rows: list[tuple] = []
-    history: list[tuple] = []  # (nik, from status, to status, on, reason)
-    kks: list[tuple[str, str, date]] = []  # (nik, KK number, valid from)
-
-    def add(values, number, status, requested_on, joined_on, ended_on, warnings) -> None:
-        rows.append(
-            (
-                next(public_ids),
-                cooperative.pk,
-                number,
-                values["full_name"],
-                values["nik"],
-                values["sex"],
-                values["birth_place"],
-                ad.date(values["birth_date"]),
-                values["address"],
-                cooperative.village_id,
-                values["phone"],
-                values["occupation"],
-                values["kk_number"],
-                None,  # user
-                status,
-                ad.date(requested_on),
-                ad.date(joined_on) if joined_on else None,
-                ad.date(ended_on) if ended_on else None,
-                "",  # ktp_photo
-                next(public_ids),  # card_id
-                to_json(warnings, connection),
-                now,
-                now,
-            )
+    # The last joiner came to the office and was approved; the others are in the spreadsheet.
+    walk_in = joining.pop() if len(joining) > 1 else None
+    if joining:
+        imports.member_import_commit(
+            actor=actor,
+            cooperative=cooperative,
+            file_name=f"anggota-{cooperative.village_id}.csv",
+            content=_sheet(cooperative, joining),
         )
-        if values["kk_number"]:
-            kks.append((values["nik"], values["kk_number"], joined_on or requested_on))
-
-    for index, (values, joined, warnings) in enumerate(joining):
-        status, ended_on = Member.Status.ACTIVE, None
-        if index == LEAVER and len(joining) > 10:  # one member has since moved away
-            status = Member.Status.RESIGNED
-            ended_on = max(joined + timedelta(days=120), date(2026, 1, 15))
-        add(values, first + index, status, joined, joined, ended_on, warnings)
-        history.append((values["nik"], "", Member.Status.ACTIVE, joined, "Data demo"))
-        if ended_on:
-            history.append((values["nik"], Member.Status.ACTIVE, status, ended_on, LEAVING))
-    requested = people[count - pending :]
-    for i, values in enumerate(requested):
-        on = date(2026, 2, 10) + timedelta(days=i)
-        add(values, None, Member.Status.REQUESTED, on, None, None, [])
-        history.append((values["nik"], "", Member.Status.REQUESTED, on, ""))
-    fast.insert(Member, MEMBER_COLUMNS, rows)
-    ids = dict(Member.objects.filter(cooperative=cooperative).order_by().values_list("nik", "pk"))
-    fast.insert(
-        MemberStatusChange,
-        (
-            "public_id",
-            "cooperative_id",
-            "member_id",
-            "from_status",
-            "to_status",
-            "on",
-            "reason",
-            "actor_label",
-            "created_at",
-        ),
-        [
-            (next(public_ids), cooperative.pk, ids[nik], old, new, ad.date(on), why, "demo", now)
-            for nik, old, new, on, why in history
-        ],
-    )
-    fast.insert(
-        MemberKK,
-        ("public_id", "cooperative_id", "member_id", "kk_number", "valid_from", "created_at"),
-        [
-            (next(public_ids), cooperative.pk, ids[nik], kk, ad.date(since), now)
-            for nik, kk, since in kks
-        ],
-    )
-    audit_record(
-        actor=None,
-        action="member.seed",
-        object_type="members.member",
-        cooperative_id=cooperative.pk,
-        after={"members": len(rows), "requested": len(requested)},
-    )
-    return len(rows)
+    requests = [
+        (values, date(2026, 2, 10) + timedelta(days=i))
+        for i, values in enumerate(people[count - pending :])
+    ]
+    if walk_in is not None:
+        values, joined = walk_in
+        requests.insert(0, (values, joined - timedelta(days=3), joined))
+    for item in requests:
+        values, on = item[0], item[1]
+        member = member_services.member_register(
+            actor=actor,
+            cooperative=cooperative,
+            full_name=values["full_name"],
+            nik=values["nik"],
+            sex=values["sex"],
+            birth_date=values["birth_date"],
+            birth_place=values["birth_place"],
+            address=values["address"],
+            phone=values["phone"],
+            occupation=values["occupation"],
+            kk_number=values["kk_number"],
+            on=on,
+        )
+        if len(item) == 3:
+            member_services.member_approve(actor=actor, member=member, on=item[2])
+    return count
 
 
-__all__ = ["member_phone", "seed_members"]
+__all__ = ["leaver", "leaving_date", "member_phone", "seed_members"]

@@ -1,20 +1,20 @@
 """The deterministic demo data set: every cooperative of Kabupaten Tangerang and the people around it.
 
-The cooperatives, their officers and the supervisors go through the services (so the organ
-rules, the audit log and the policy history are exercised exactly as in production); only the
-password hash is shared: every demo account has the one documented demo password, hashed once
-with argon2, so seeding stays fast. Then about MEMBERS members per cooperative
-(`members_seed`), and a year of books (`ledger_seed`) with the members' simpanan among them
-(`savings_seed`): their rows are written in bulk, every journal entry through the ledger's
-posting service. `kopdes demo --scale F` multiplies the members per cooperative.
+Everything goes through the product's services, so the demo shows only what the product does
+(the organ rules, the audit log, the policy history, the members import, the savings services and
+the ledger's posting, exactly as in production); only the password hash is shared: every demo
+account has the one documented demo password, hashed once with argon2, so seeding stays fast.
+Then MEMBERS members per cooperative (`members_seed`: the members import and the office's
+registration and approval), and a year of books (`ledger_seed`) after the members' simpanan
+(`savings_seed`: collective deposits, the counter, the month-end run, a resignation; the whole
+year for the first FULL_YEAR cooperatives, the founders' simpanan pokok for the others).
+`kopdes demo --scale F` multiplies the members per cooperative.
 
 Deterministic: each village seeds its own Faker and random generators from its code, so the data
 do not depend on the order or on what was seeded before. Idempotent: each stage leaves alone a
 cooperative that has what it would seed (the cooperative, its members, its books).
 
-Timing (all 274 cooperatives, fresh SQLite, two cores): about 37 s for `kopdes demo --no-serve`,
-of which about 25 s are the cooperatives, officers and the ledger's year; a second run takes
-about a second.
+Timing: see docs/benchmarks.md ("The demo through the services").
 """
 
 import gc
@@ -33,7 +33,7 @@ from kopdes.cooperatives.models import Cooperative
 from kopdes.core import clock
 from kopdes.demo.ledger_seed import ledger_seed
 from kopdes.demo.members_seed import seed_members
-from kopdes.demo.savings_seed import SavingsSeedResult, SavingsYear
+from kopdes.demo.savings_seed import FULL_YEAR, SavingsSeedResult, SavingsYear
 from kopdes.ledger.checkpoints import checkpoint_create
 from kopdes.ledger.models import Checkpoint
 from kopdes.members.models import Member
@@ -245,8 +245,11 @@ def _supervisor(
     return person
 
 
-def _savings_year(cooperative: Cooperative, actor) -> SavingsYear | None:
-    return SavingsYear.prepare(cooperative, actor=actor)
+def _savings_year(full_year: set[str]):
+    def run(cooperative: Cooperative, actor) -> SavingsYear | None:
+        return SavingsYear.run(cooperative, actor=actor, full=cooperative.village_id in full_year)
+
+    return run
 
 
 def seed(*, limit: int | None = None, scale: float = 1.0, progress=None) -> SeedResult:
@@ -327,7 +330,7 @@ def _seed(*, limit: int | None, scale: float, progress) -> SeedResult:
             progress=(lambda done, total: progress(done, total, "Buku dan simpanan"))
             if progress
             else None,
-            extra=_savings_year,
+            extra=_savings_year({c.village_id for c in cooperatives[:FULL_YEAR]}),
         )
     result.checkpoints = len(
         [

@@ -69,3 +69,11 @@ class LoanOutstanding(Conflict):
 class MemberNotFound(NotFound):
     code = "savings_member_not_found"
     message = _("No such member in this cooperative.")
+
+
+class CollectiveHasBadLines(ValidationFailed):
+    """A collective deposit (setoran kolektif) with lines that cannot be booked; `fields["lines"]`
+    names each bad line by its number. Nothing is saved."""
+
+    code = "savings.collective_bad_lines"
+    message = _("%(count)s line(s) of the collective deposit cannot be booked; nothing was saved.")

@@ -7,6 +7,7 @@ from kopdes.web.views import (
     members,
     regions,
     savings,
+    savings_collective,
     statements,
     transparency,
 )
@@ -22,4 +23,5 @@ urlpatterns = [
     *transparency.urlpatterns,
     *members.urlpatterns,
     *savings.urlpatterns,
+    *savings_collective.urlpatterns,
 ]

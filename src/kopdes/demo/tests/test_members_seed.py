@@ -1,13 +1,15 @@
-"""Demo members: valid, deterministic, idempotent, with pending requests and a resignation."""
+"""Demo members: brought in through the members import and the office's registration and
+approval; valid, deterministic, idempotent, with a pending request."""
 
 from collections import Counter
 
 import pytest
 
 from kopdes.accounts.rules import normalize_phone
+from kopdes.core.models import AuditEvent
 from kopdes.demo.members_seed import seed_members
 from kopdes.ledger.models import Sequence
-from kopdes.members.models import Member, MemberKK, MemberStatusChange
+from kopdes.members.models import Member, MemberImport, MemberKK, MemberStatusChange
 from kopdes.members.rules import nik_check, nik_date_part
 from kopdes.members.selectors import known_regions
 from kopdes.members.services import NIAK_SEQUENCE
@@ -19,19 +21,29 @@ def snapshot(coop):
     return list(
         Member.objects.filter(cooperative=coop)
         .order_by("full_name", "nik")
-        .values_list("full_name", "nik", "sex", "birth_date", "phone", "number", "status")
+        .values_list(
+            "full_name", "nik", "sex", "birth_date", "phone", "number", "status", "joined_on"
+        )
     )
 
 
-def test_forty_valid_members(coop_a, coop_b, django_assert_max_num_queries):
-    with django_assert_max_num_queries(40):
-        assert seed_members(coop_a) == 40
+def test_forty_valid_members_through_the_import_and_the_office(coop_a, coop_b):
+    assert seed_members(coop_a) == 40
     seed_members(coop_b)
     members = list(Member.objects.filter(cooperative=coop_a))
-    assert Counter(m.status for m in members) == {"active": 36, "requested": 3, "resigned": 1}
-    numbers = sorted(m.number for m in members if m.number)
-    assert numbers == list(range(1, 38))
-    assert Sequence.objects.get(cooperative=coop_a, name=NIAK_SEQUENCE).last_value == 37
+    assert Counter(m.status for m in members) == {"active": 39, "requested": 1}
+    # 38 from the treasurer's spreadsheet (one import, one audit row), one approved at the office.
+    record = MemberImport.objects.get(cooperative=coop_a)
+    assert (record.status, record.rows_total, record.rows_imported) == ("imported", 38, 38)
+    assert AuditEvent.objects.filter(action="member.import", cooperative_id=coop_a.pk).count() == 1
+    approved = MemberStatusChange.objects.get(
+        cooperative=coop_a, from_status="requested", to_status="active"
+    ).member
+    active = sorted((m for m in members if m.number), key=lambda m: m.number)
+    assert [m.number for m in active] == list(range(1, 40)) and active[-1] == approved
+    joined = [m.joined_on for m in active]
+    assert joined == sorted(joined)  # NIAKs follow the joining dates
+    assert Sequence.objects.get(cooperative=coop_a, name=NIAK_SEQUENCE).last_value == 39
     known = known_regions()
     warned = 0
     for m in members:
@@ -42,6 +54,7 @@ def test_forty_valid_members(coop_a, coop_b, django_assert_max_num_queries):
             warned += 1
             assert [w["code"] for w in m.nik_warnings] == ["nik.date_mismatch"]
         assert normalize_phone(m.phone) == m.phone and m.phone.startswith("+62813")
+        assert MemberKK.objects.filter(member=m, kk_number=m.kk_number).exists()
     assert warned == 1
     phones = list(Member.objects.values_list("phone", flat=True))
     assert len(phones) == len(set(phones)) == 80
@@ -58,6 +71,7 @@ def test_deterministic_and_idempotent(coop_a):
     MemberStatusChange.objects.all().delete()
     MemberKK.objects.all().delete()
     Member.objects.all().delete()
+    MemberImport.objects.all().delete()
     Sequence.objects.filter(name=NIAK_SEQUENCE).delete()
     seed_members(coop_a)
     assert snapshot(coop_a) == first
@@ -65,3 +79,4 @@ def test_deterministic_and_idempotent(coop_a):
 
 def test_scalable(coop_a):
     assert seed_members(coop_a, count=300, rng_seed=7) == 300
+    assert Member.objects.filter(cooperative=coop_a, status="active").count() == 299

@@ -1,6 +1,7 @@
 """Every write of simpanan, one module per job: `setup` (products and posting rules from the
-policy), `counter` (deposits, withdrawals, transfers), `bulk` (many movements at once),
-`month_end` (wajib bills, sukarela interest) and `resignation` (refund and close).
+policy), `counter` (deposits, withdrawals, transfers), `collective` (a day's collected simpanan
+as one entry, the setoran kolektif), `month_end` (wajib bills, sukarela interest) and
+`resignation` (refund and close).
 
 Each service runs in one database transaction that updates the member's account (the
 sub-ledger) and posts the journal entry that books it through the ledger's posting rules, so the
@@ -20,7 +21,11 @@ from kopdes.savings.services._common import (
     SUBLEDGER,
     TXN_COLUMNS,
 )
-from kopdes.savings.services.bulk import Movement, savings_movements_post_bulk
+from kopdes.savings.services.collective import (
+    COLLECTIVE_MAX_LINES,
+    CollectiveDeposit,
+    savings_collective_deposit,
+)
 from kopdes.savings.services.counter import savings_deposit, savings_transfer, savings_withdraw
 from kopdes.savings.services.month_end import savings_bills_create, savings_interest_post
 from kopdes.savings.services.resignation import member_resign
@@ -28,16 +33,17 @@ from kopdes.savings.services.setup import savings_product_update, savings_rules_
 
 __all__ = [
     "CHANNELS",
+    "COLLECTIVE_MAX_LINES",
     "INTEREST_LINES_PER_ENTRY",
     "RECEIPT_SEQUENCE",
     "SUBLEDGER",
     "TXN_COLUMNS",
-    "Movement",
+    "CollectiveDeposit",
     "member_resign",
     "savings_bills_create",
+    "savings_collective_deposit",
     "savings_deposit",
     "savings_interest_post",
-    "savings_movements_post_bulk",
     "savings_product_update",
     "savings_rules_ensure",
     "savings_transfer",

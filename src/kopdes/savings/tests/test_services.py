@@ -420,55 +420,6 @@ def test_products_created_from_policy(place_a, member):
     assert products["sukarela"].interest_rate == Decimal("4")
 
 
-def test_movements_post_bulk(place_a, member, other):
-    coop = place_a.cooperative
-    services.savings_bills_create(actor=None, cooperative=coop, month="2026-03")
-    services.savings_bills_create(actor=None, cooperative=coop, month="2026-04")
-    M = services.Movement
-    rows = services.savings_movements_post_bulk(
-        actor=place_a.bendahara,
-        cooperative=coop,
-        movements=[
-            M(member.pk, "sukarela", "withdrawal", 30_000, date(2026, 4, 9), idempotency_key="b3"),
-            M(member.pk, "sukarela", "deposit", 100_000, date(2026, 3, 1), idempotency_key="b1"),
-            M(member.pk, "wajib", "deposit", 40_000, date(2026, 4, 1), idempotency_key="b2"),
-            M(other.pk, "pokok", "deposit", 50_000, date(2026, 3, 1), channel="bank"),
-        ],
-    )
-    assert [r.receipt_number for r in rows] == [1, 2, 3, 4]
-    assert [r.date for r in rows] == sorted(r.date for r in rows)  # posted in date order
-    balances = dict(SavingsAccount.objects.filter(member=member).values_list("kind", "balance"))
-    assert balances == {"sukarela": 70_000, "wajib": 40_000}
-    assert set(
-        Bill.objects.filter(member=member, kind="wajib").values_list("period", "status")
-    ) == {("2026-03", "paid"), ("2026-04", "paid")}
-    assert Bill.objects.get(member=other, kind="pokok").status == "paid"
-    bank = [ln for ln in lines_of(rows[1].entry)]
-    assert bank[0][0] == "1-102"
-    assert_reconciled(coop)
-    # the same keys again: nothing new
-    again = services.savings_movements_post_bulk(
-        actor=None,
-        cooperative=coop,
-        movements=[
-            M(member.pk, "sukarela", "deposit", 100_000, date(2026, 3, 1), idempotency_key="b1")
-        ],
-    )
-    assert again == []
-    entries = JournalEntry.objects.count()
-    with pytest.raises(InsufficientBalance):
-        services.savings_movements_post_bulk(
-            actor=None,
-            cooperative=coop,
-            movements=[
-                M(other.pk, "sukarela", "deposit", 10_000, date(2026, 4, 2)),
-                M(other.pk, "sukarela", "withdrawal", 10_001, date(2026, 4, 3)),
-            ],
-        )
-    assert JournalEntry.objects.count() == entries
-    assert not SavingsAccount.objects.filter(member=other, kind="sukarela", balance__gt=0).exists()
-
-
 def test_payment_settles_only_bills_due_by_its_month(place_a, member):
     coop = place_a.cooperative
     for month in ("2026-03", "2026-04"):
