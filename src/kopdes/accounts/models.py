@@ -28,7 +28,7 @@ class UserManager(BaseUserManager):
 
 
 class VillageOffice(models.TextChoices):
-    """Offices that bar a person from the pengurus (domain.md section 1)."""
+    """Offices that bar a person from the pengurus (docs/domain.md §1)."""
 
     HEAD = "kepala_desa", _("Kepala Desa / Lurah")
     OFFICIAL = "perangkat_desa", _("Village official (perangkat desa/kelurahan)")

@@ -149,7 +149,7 @@ def user_set_language(*, actor: Any, user: User, language: str) -> User:
 def role_assign(
     *, actor: Any, cooperative: Cooperative, user: User, kind: str, started_on: date | None = None
 ) -> Role:
-    """Give `user` a role in `cooperative`, enforcing the organ rules of domain.md section 1.
+    """Give `user` a role in `cooperative`, enforcing the organ rules of docs/domain.md §1.
 
     Refuses: a village official or BPD member as pengurus (VillageOfficialAsPengurus); one person
     as both pengurus and pengawas (PengurusAndPengawas); a pengawas chair who is not the Kepala

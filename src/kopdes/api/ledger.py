@@ -1,5 +1,5 @@
 """The verifiable ledger over the API: an entry's inclusion proof in its cooperative's latest
-signed checkpoint, with everything needed to check it offline (design.md invariant 3)."""
+signed checkpoint, with everything needed to check it offline (docs/invariants.md, principle 3)."""
 
 import base64
 import json

@@ -131,7 +131,7 @@ class Policy(TenantModel):
     """The AD/ART parameters, one row per version: a change adds a row effective from a date.
 
     Rows are never edited; the version in force on a date is the latest with
-    effective_from <= that date. Values that are [PRACTICE] or [OPEN] in domain.md live here.
+    effective_from <= that date. Values that are [practice] or [open] in docs/domain.md live here.
     """
 
     effective_from = models.DateField(_("effective from"))

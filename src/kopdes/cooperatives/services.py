@@ -53,7 +53,7 @@ def cooperative_found(
     policy_effective_from: date | None = None,
 ) -> Cooperative:
     """Found the cooperative of `village`: its legal identity, the seven standard business units,
-    an empty village profile and policy version 1 (the defaults of domain.md unless given).
+    an empty village profile and policy version 1 (the defaults of docs/domain.md unless given).
 
     Raises VillageTaken (one cooperative per desa/kelurahan), InvalidCooperativeData, InvalidPolicy.
     """

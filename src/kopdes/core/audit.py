@@ -1,4 +1,4 @@
-"""The audit log: every service writes one row for each change it makes (design.md invariant 8)."""
+"""The audit log: every service writes one row for each change it makes (docs/invariants.md, principle 8)."""
 
 from typing import Any
 

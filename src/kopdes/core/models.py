@@ -14,7 +14,7 @@ class PublicIdModel(models.Model):
 
 
 class TenantModel(PublicIdModel):
-    """A row that belongs to one cooperative (design.md invariant 4).
+    """A row that belongs to one cooperative (docs/invariants.md, principle 4).
 
     Every tenant row, child rows too, carries a non-null `cooperative`, so reads can be scoped and
     the data can later be distributed by cooperative. Subclasses lead their indexes and unique

@@ -1,7 +1,7 @@
 """The demo cooperatives' books: a year of postings, from the CSR capital to last week's sales.
 
 For each cooperative, from the day its Rp100 juta of CSR capital reached the bank (the first 60
-villages by code in October 2025, the other 214 on 6 December 2025, domain.md section 1) to
+villages by code in October 2025, the other 214 on 6 December 2025, docs/domain.md §1) to
 LAST_DAY: cash drawn for the office, working capital handed to the sembako and LPG 3 kg gerai,
 fortnightly stock purchases, weekly (LPG: fortnightly) recaps of cash sales to members and
 non-members with their cost of goods (margins of 8-15%), takings handed back to the office, monthly honor, listrik and transport,

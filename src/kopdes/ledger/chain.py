@@ -1,4 +1,4 @@
-"""The canonical serialisation of a journal entry and its hash chain (design.md invariant 3).
+"""The canonical serialisation of a journal entry and its hash chain (docs/invariants.md, principle 3).
 
 Canonical form (version 1), written down so anyone can recompute it:
 UTF-8 JSON with keys sorted, no whitespace (separators "," and ":"), non-ASCII characters kept

@@ -16,7 +16,7 @@ from kopdes.core.money import RupiahField, money_check
 
 
 class Account(TenantModel):
-    """One account of the cooperative's chart (domain.md section 3)."""
+    """One account of the cooperative's chart (docs/domain.md §3)."""
 
     class Kind(models.TextChoices):
         ASSET = "asset", _("Asset")

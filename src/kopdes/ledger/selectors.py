@@ -3,7 +3,7 @@ posting rules and the reopen history.
 
 Every function takes the cooperative first and filters by it before anything else; who may see
 which cooperative is decided in accounts.access. Balances come from the monthly snapshots
-(AccountMonth), never from a scan of the journal (design.md invariant 9).
+(AccountMonth), never from a scan of the journal (docs/invariants.md, principle 9).
 """
 
 import uuid

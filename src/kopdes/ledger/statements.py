@@ -1,4 +1,4 @@
-"""The financial statements (Permenkop 2/2024; domain.md section 3), built from the snapshots.
+"""The financial statements (Permenkop 2/2024; docs/domain.md §3), built from the snapshots.
 
 Invariant 9, reports read snapshots: every balance is the sum of the monthly snapshots
 (`AccountMonth`) of the months a report covers whole, plus the journal lines of at most the two

@@ -1,4 +1,4 @@
-"""Pure membership rules: the NIK check (domain.md section 6), KK numbers, KTP photo types.
+"""Pure membership rules: the NIK check (docs/domain.md §6), KK numbers, KTP photo types.
 
 No ORM here: the region codes that exist are passed in (`KnownRegions`), so the rules can be
 tested without a database.

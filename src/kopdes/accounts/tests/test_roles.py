@@ -1,5 +1,5 @@
 """Roles: rights only from the start date, cancelling a future role, separation of duties and no
-self-appointment (domain.md section 2)."""
+self-appointment (docs/domain.md §2)."""
 
 from datetime import timedelta
 

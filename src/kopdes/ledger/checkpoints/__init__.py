@@ -1,4 +1,4 @@
-"""The verifiable ledger (design.md invariant 3), one module per job: `building` (the canonical
+"""The verifiable ledger (docs/invariants.md, principle 3), one module per job: `building` (the canonical
 documents rebuilt from the rows, the signed notes, the daily checkpoints), `verifying`
 (`ledger_verify`: one check per promise) and `proving` (inclusion proofs, the latest
 checkpoints). Who may see a proof is in ledger.access; the errors in ledger.errors.

@@ -1,4 +1,4 @@
-"""Building the verifiable ledger (design.md invariant 3): the canonical documents rebuilt from
+"""Building the verifiable ledger (docs/invariants.md, principle 3): the canonical documents rebuilt from
 the stored rows, the checkpoint notes, and the daily signed checkpoints. `verifying` checks them,
 `proving` answers inclusion proofs.
 

@@ -1,4 +1,4 @@
-"""Posted journal rows never change (design.md invariant 2).
+"""Posted journal rows never change (docs/invariants.md, principle 2).
 
 SQLite and PostgreSQL refuse UPDATE and DELETE of journal entries and lines. PostgreSQL also
 checks, in a constraint trigger deferred to commit, that each entry's lines balance and add up
