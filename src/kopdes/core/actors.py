@@ -5,7 +5,7 @@ a migration, the demo's opening import). The lower layers never import the user 
 need only its id and a printable label, which this Protocol names.
 """
 
-from typing import Protocol, TypeAlias, runtime_checkable
+from typing import Any, Protocol, TypeAlias, runtime_checkable
 
 SYSTEM = "system"
 
@@ -14,7 +14,8 @@ SYSTEM = "system"
 class Person(Protocol):
     """What a service needs of the person acting: a primary key and a label (`str()`)."""
 
-    pk: int | None
+    @property
+    def pk(self) -> Any: ...
 
     def __str__(self) -> str: ...
 

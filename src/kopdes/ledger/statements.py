@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TypeVar
 
 from django.db.models import Q, Sum
 
@@ -51,6 +53,8 @@ CASH_FLOW_TITLES = {
     Account.CashFlow.INVESTING: "Arus kas dari aktivitas investasi",
     Account.CashFlow.FINANCING: "Arus kas dari aktivitas pendanaan",
 }
+
+K = TypeVar("K")
 
 
 def date_id(day: date) -> str:
@@ -233,9 +237,10 @@ def chart_of(cooperative: Cooperative) -> Chart:
         return level
 
     def rollup(pk: int) -> int:
-        chain = [pk]
-        while parents[chain[-1]] is not None:
-            chain.append(parents[chain[-1]])
+        chain, parent = [pk], parents[pk]
+        while parent is not None:
+            chain.append(parent)
+            parent = parents[parent]
         return chain[-2] if len(chain) >= 2 else chain[-1]
 
     return Chart(
@@ -252,7 +257,7 @@ def chart_of(cooperative: Cooperative) -> Chart:
                 participation=a.participation,
                 parent_id=a.parent_id,
                 unit_id=a.business_unit_id,
-                unit_name=a.business_unit.name if a.business_unit_id else "",
+                unit_name=a.business_unit.name if a.business_unit is not None else "",
                 depth=depth(a.pk),
                 rollup_id=rollup(a.pk),
             )
@@ -436,7 +441,7 @@ def trial_balance(
                 cell[i] += values[i]
             target = chart.accounts[target].parent_id
     rows = []
-    sums = defaultdict(int)
+    sums: dict[str, int] = defaultdict(int)
     for account in chart.ordered:
         opening_net, debit, credit = raw[account.id]
         closing_net = opening_net + debit - credit
@@ -677,7 +682,9 @@ def balance_sheet(*, cooperative: Cooperative, period: ReportPeriod) -> BalanceS
     rolled = [_rolled(chart, _net(movements(cooperative, None, day))) for day in dates]
     results = [_result_split(cooperative, chart, day) for day in dates]
 
-    def lines(kind: str, groups: set[str] | None, exclude: frozenset = frozenset()) -> list[Amount]:
+    def lines(
+        kind: str, groups: set[str] | None, exclude: frozenset | set = frozenset()
+    ) -> list[Amount]:
         out = []
         for account in chart.ordered:
             if account.depth != 1 or account.kind != kind:
@@ -973,7 +980,7 @@ class CashFlow:
         )
 
 
-def _split_over(amount: int, weights: dict[int, int]) -> dict[int, int]:
+def _split_over(amount: int, weights: Mapping[K, int]) -> dict[K, int]:
     keys = [k for k, w in weights.items() if w > 0]
     if len(keys) == 1:  # the common case, without allocate()'s Decimal arithmetic
         return {keys[0]: amount}

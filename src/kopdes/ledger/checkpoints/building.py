@@ -127,7 +127,7 @@ def entry_document_from_rows(entry: JournalEntry, lines: Iterable[JournalLine]) 
         memo=entry.memo,
         source_kind=entry.source_kind,
         source_id=entry.source_id,
-        reverses=entry.reverses.number if entry.reverses_id else 0,
+        reverses=entry.reverses.number if entry.reverses is not None else 0,
         posted_at_text=entry.posted_at_text,
         actor_label=entry.actor_label,
         prev_hash=entry.prev_hash,
@@ -139,7 +139,7 @@ def entry_document_from_rows(entry: JournalEntry, lines: Iterable[JournalLine]) 
                 ln.credit,
                 ln.subledger_kind,
                 ln.subledger_id,
-                ln.business_unit.code if ln.business_unit_id else "",
+                ln.business_unit.code if ln.business_unit is not None else "",
             )
             for ln in lines
         ],

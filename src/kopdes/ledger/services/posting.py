@@ -395,7 +395,7 @@ def _post(
         }
         # Positional construction: a month-end run builds thousands of these, and the keyword
         # path of Model.__init__ was a quarter of the bulk posting time.
-        entry = JournalEntry(*[values[name] for name in _entry_attnames()])
+        entry = JournalEntry(*[values[name] for name in _entry_attnames()])  # type: ignore[misc]  # positional, as Model.__init__ allows
         cache_cooperative(entry, cooperative)
         entries.append(entry)
         line_rows.append((len(entries) - 1, lines))
@@ -511,7 +511,7 @@ def journal_entry_reverse(
             credit=ln.debit,
             subledger_kind=ln.subledger_kind,
             subledger_id=ln.subledger_id,
-            unit=ln.business_unit.code if ln.business_unit_id else "",
+            unit=ln.business_unit.code if ln.business_unit is not None else "",
         )
         for ln in entry.lines.select_related("account", "business_unit").order_by("line_no")
     ]
