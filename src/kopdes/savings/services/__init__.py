@@ -24,7 +24,12 @@ from kopdes.savings.services.bulk import Movement, savings_movements_post_bulk
 from kopdes.savings.services.counter import savings_deposit, savings_transfer, savings_withdraw
 from kopdes.savings.services.month_end import savings_bills_create, savings_interest_post
 from kopdes.savings.services.resignation import member_resign
-from kopdes.savings.services.setup import savings_product_update, savings_rules_ensure
+from kopdes.savings.services.setup import (
+    savings_policy_follow,
+    savings_product_update,
+    savings_rules_ensure,
+    savings_setup,
+)
 
 __all__ = [
     "CHANNELS",
@@ -38,8 +43,10 @@ __all__ = [
     "savings_deposit",
     "savings_interest_post",
     "savings_movements_post_bulk",
+    "savings_policy_follow",
     "savings_product_update",
     "savings_rules_ensure",
+    "savings_setup",
     "savings_transfer",
     "savings_withdraw",
 ]

@@ -18,8 +18,10 @@ from kopdes.members.models import Member
 from kopdes.savings import rules
 from kopdes.savings.errors import (
     InvalidAmount,
+    InvalidChannel,
     MemberNotActive,
     MemberNotFound,
+    NotSetUp,
 )
 from kopdes.savings.models import (
     Bill,
@@ -50,9 +52,7 @@ def _check_amount(amount: Any) -> int:
 
 def _check_channel(channel: str) -> str:
     if channel not in CHANNELS:
-        raise InvalidAmount(
-            _("Choose cash or bank transfer."), fields={"channel": [_("Choose cash or bank.")]}
-        )
+        raise InvalidChannel(fields={"channel": [_("Choose cash or bank.")]})
     return channel
 
 
@@ -64,10 +64,18 @@ def _active_member(cooperative: Cooperative, member: Member) -> Member:
     return member
 
 
+def _product(cooperative: Cooperative, kind: str) -> SavingsProduct:
+    """The cooperative's product of `kind`, made by `savings_setup`; NotSetUp without it."""
+    product = SavingsProduct.objects.filter(cooperative=cooperative, kind=kind).first()
+    if product is None:
+        raise NotSetUp()
+    return product
+
+
 def _locked_account(
     *, cooperative: Cooperative, member: Member, kind: str, on: date
 ) -> SavingsAccount:
-    product = SavingsProduct.objects.get(cooperative=cooperative, kind=kind)
+    product = _product(cooperative, kind)
     account, _created = SavingsAccount.objects.get_or_create(
         cooperative=cooperative,
         member=member,

@@ -12,14 +12,13 @@ from kopdes.members.models import Member
 from kopdes.savings.errors import (
     AccountClosed,
     InsufficientBalance,
-    InvalidAmount,
+    InvalidKind,
     NotWithdrawable,
     SameAccount,
 )
 from kopdes.savings.models import (
     Kind,
     SavingsAccount,
-    SavingsProduct,
 )
 from kopdes.savings.services._common import (
     Txn,
@@ -30,12 +29,12 @@ from kopdes.savings.services._common import (
     _lock,
     _locked_account,
     _once,
+    _product,
     _receipt_numbers,
     _rule,
     _settle_bills,
     _today,
 )
-from kopdes.savings.services.setup import savings_rules_ensure
 
 # -- counter transactions ---------------------------------------------------------------------
 
@@ -63,7 +62,7 @@ def savings_deposit(
     _check_amount(amount)
     _check_channel(channel)
     if kind not in Kind.values:
-        raise InvalidAmount(_("Unknown kind of savings."), fields={"kind": [_("Choose a kind.")]})
+        raise InvalidKind(fields={"kind": [_("Choose a kind.")]})
     request = {
         "operation": "deposit",
         "member": member.pk,
@@ -77,7 +76,6 @@ def savings_deposit(
 
     def run(fingerprint: str) -> Txn:
         _active_member(cooperative, member)
-        savings_rules_ensure(cooperative=cooperative, actor=actor)
         account = _locked_account(cooperative=cooperative, member=member, kind=kind, on=on)
         if account.status != SavingsAccount.Status.OPEN:
             raise AccountClosed()
@@ -171,7 +169,6 @@ def savings_withdraw(
 
     def run(fingerprint: str) -> Txn:
         _active_member(cooperative, member)
-        savings_rules_ensure(cooperative=cooperative, actor=actor)
         account = _locked_account(cooperative=cooperative, member=member, kind=kind, on=on)
         if account.status != SavingsAccount.Status.OPEN:
             raise AccountClosed()
@@ -257,9 +254,8 @@ def savings_transfer(
     def run(fingerprint: str) -> Txn:
         _active_member(cooperative, member)
         _active_member(cooperative, to_member)
-        savings_rules_ensure(cooperative=cooperative, actor=actor)
         kind = Kind.SUKARELA
-        product = SavingsProduct.objects.get(cooperative=cooperative, kind=kind)
+        product = _product(cooperative, kind)
         ids = []
         for who in (member, to_member):
             account, _c = SavingsAccount.objects.get_or_create(

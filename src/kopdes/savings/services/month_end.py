@@ -22,7 +22,6 @@ from kopdes.savings.models import (
     Kind,
     MonthRun,
     SavingsAccount,
-    SavingsProduct,
 )
 from kopdes.savings.services._common import (
     INTEREST_LINES_PER_ENTRY,
@@ -33,11 +32,12 @@ from kopdes.savings.services._common import (
     _db_now,
     _db_uuid,
     _insert,
+    _product,
     _rule,
     _store_balances,
     _today,
 )
-from kopdes.savings.services.setup import _policy, savings_rules_ensure
+from kopdes.savings.services.setup import _policy
 
 # -- bills ------------------------------------------------------------------------------------
 
@@ -64,7 +64,6 @@ def savings_bills_create(*, actor: Any, cooperative: Cooperative, month: str) ->
     period = rules.month_text(year, mon)
     first, last = rules.month_bounds(year, mon)
     policy = _policy(cooperative, first)
-    savings_rules_ensure(cooperative=cooperative, actor=actor)
     active = list(
         Member.objects.filter(cooperative=cooperative, status=Member.Status.ACTIVE)
         .filter(Q(joined_on__isnull=True) | Q(joined_on__lte=last))
@@ -163,9 +162,8 @@ def savings_interest_post(*, actor: Any, cooperative: Cooperative, month: str) -
     if done is not None:
         done.created_now = 0
         return done
-    savings_rules_ensure(cooperative=cooperative, actor=actor)
     first, last = rules.month_bounds(year, mon)
-    product = SavingsProduct.objects.get(cooperative=cooperative, kind=Kind.SUKARELA)
+    product = _product(cooperative, Kind.SUKARELA)
     # Lock every sukarela account (in key order) so no deposit changes a balance between the
     # computation and the credit.
     accounts = list(
