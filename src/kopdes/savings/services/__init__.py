@@ -21,6 +21,11 @@ from kopdes.savings.services._common import (
     TXN_COLUMNS,
 )
 from kopdes.savings.services.bulk import Movement, savings_movements_post_bulk
+from kopdes.savings.services.correction import (
+    savings_correction_approve,
+    savings_correction_reject,
+    savings_correction_request,
+)
 from kopdes.savings.services.counter import savings_deposit, savings_transfer, savings_withdraw
 from kopdes.savings.services.month_end import savings_bills_create, savings_interest_post
 from kopdes.savings.services.resignation import member_resign
@@ -40,6 +45,9 @@ __all__ = [
     "Movement",
     "member_resign",
     "savings_bills_create",
+    "savings_correction_approve",
+    "savings_correction_reject",
+    "savings_correction_request",
     "savings_deposit",
     "savings_interest_post",
     "savings_movements_post_bulk",

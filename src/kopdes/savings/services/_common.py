@@ -234,9 +234,10 @@ def _today() -> date:
 
 def _settle_bills(
     *, cooperative: Cooperative, member: Member, kind: str, amount: int, on: date
-) -> int:
+) -> list[list[int]]:
     """Pay the member's open bills of `kind` due by the payment's month, oldest period first.
-    Returns the number of bills paid on. What is left stays on the account."""
+    Returns [bill id, rupiah paid on it] for each bill paid on (kept on the transaction, so a
+    correction can reopen them). What is left stays on the account."""
     bills = list(
         Bill.objects.select_for_update()
         .filter(
@@ -259,4 +260,4 @@ def _settle_bills(
         bill.status = Bill.Status.PAID if item.settled else Bill.Status.PARTIAL
         touched.append(bill)
     _store_bills(touched)
-    return len(touched)
+    return [[item.bill_id, item.paid] for item in settlements]

@@ -81,7 +81,7 @@ def savings_deposit(
             raise AccountClosed()
         sub = str(account.public_id)
         rule = _rule(cooperative, "savings.deposit", f"{kind}:{channel}", on)
-        settled = 0
+        settled: list[list[int]] = []
         if kind != Kind.SUKARELA:
             settled = _settle_bills(
                 cooperative=cooperative, member=member, kind=kind, amount=amount, on=on
@@ -114,6 +114,7 @@ def savings_deposit(
             idempotency_key=idempotency_key,
             request_hash=fingerprint,
             actor_label=str(actor) if actor is not None else "system",
+            bills_settled=settled or None,
         )
         audit_record(
             actor=actor,
@@ -123,7 +124,7 @@ def savings_deposit(
                 "kind": kind,
                 "amount": amount,
                 "channel": channel,
-                "bills_settled": settled,
+                "bills_settled": len(settled),
                 "entry": str(entry),
                 "receipt": txn.receipt_label,
             },
