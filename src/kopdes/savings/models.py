@@ -172,7 +172,7 @@ class SavingsTransaction(TenantModel):
                 name="savings_savingstransaction_idempotency_unique",
             ),
             models.UniqueConstraint(
-                fields=["reverses"],
+                fields=["cooperative", "reverses"],
                 condition=Q(reverses__isnull=False),
                 name="savings_savingstransaction_reversed_once",
             ),
@@ -230,7 +230,7 @@ class Correction(TenantModel):
         constraints = [
             # One live correction per transaction: waiting, or done.
             models.UniqueConstraint(
-                fields=["transaction"],
+                fields=["cooperative", "transaction"],
                 condition=Q(status__in=["pending", "approved"]),
                 name="savings_correction_once",
             ),
