@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kopdes.core.models import TenantModel
-from kopdes.core.money import RupiahField
+from kopdes.core.money import RupiahField, money_check
 
 
 class Kind(models.TextChoices):
@@ -54,6 +54,7 @@ class SavingsProduct(TenantModel):
             models.CheckConstraint(
                 condition=Q(minimum_balance__gte=0), name="savings_savingsproduct_minimum_positive"
             ),
+            money_check("minimum_balance", name="savings_savingsproduct_money"),
         ]
 
     def __str__(self) -> str:
@@ -91,6 +92,8 @@ class SavingsAccount(TenantModel):
             models.CheckConstraint(
                 condition=Q(balance__gte=0), name="savings_savingsaccount_balance_not_negative"
             ),
+            # Whole rupiah within the platform's AMOUNT_MAX, also against raw SQL on SQLite.
+            money_check("balance", name="savings_savingsaccount_money"),
         ]
         indexes = [
             models.Index(fields=["cooperative", "kind", "status"], name="savings_account_kind_idx")
@@ -161,6 +164,7 @@ class SavingsTransaction(TenantModel):
                 condition=Q(amount__gt=0) & Q(balance_after__gte=0),
                 name="savings_savingstransaction_amount_positive",
             ),
+            money_check("amount", "balance_after", name="savings_savingstransaction_money"),
             models.UniqueConstraint(
                 fields=["cooperative", "receipt_number"],
                 condition=Q(receipt_number__isnull=False),
@@ -286,6 +290,7 @@ class Bill(TenantModel):
                 & Q(paid_amount__lte=models.F("amount")),
                 name="savings_bill_paid_within_amount",
             ),
+            money_check("amount", "paid_amount", name="savings_bill_money"),
             models.CheckConstraint(
                 condition=Q(period__regex=r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
                 name="savings_bill_period_format",
@@ -322,7 +327,8 @@ class MonthRun(TenantModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["cooperative", "kind", "period"], name="savings_monthrun_once"
-            )
+            ),
+            money_check("total", name="savings_monthrun_money"),
         ]
 
     def __str__(self) -> str:

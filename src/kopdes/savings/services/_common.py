@@ -11,12 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kopdes.cooperatives.models import Cooperative
+from kopdes.cooperatives.selectors import policy_in_force
 from kopdes.core import idempotency
+from kopdes.core.money import AMOUNT_MAX, format_rupiah
 from kopdes.ledger import services as ledger
 from kopdes.ledger.models import PostingRule, Sequence
 from kopdes.members.models import Member
 from kopdes.savings import rules
 from kopdes.savings.errors import (
+    AmountAboveLimit,
     InvalidAmount,
     InvalidChannel,
     MemberNotActive,
@@ -48,6 +51,23 @@ def _check_amount(amount: Any) -> int:
     if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
         raise InvalidAmount(fields={"amount": [_("Enter a whole number of rupiah above zero.")]})
     return amount
+
+
+def _check_limit(cooperative: Cooperative, operation: str, amount: int, on: date) -> None:
+    """The policy's ceiling for one `operation` (deposit, withdrawal, transfer) on `on`; never
+    above the platform's AMOUNT_MAX (the policy is validated against it)."""
+    policy = policy_in_force(cooperative=cooperative, on=on) or policy_in_force(
+        cooperative=cooperative, on=date(9999, 12, 31)
+    )
+    limit = min(getattr(policy, f"savings_{operation}_max"), AMOUNT_MAX)
+    if amount > limit:
+        label = {"deposit": _("deposit"), "withdrawal": _("withdrawal"), "transfer": _("transfer")}
+        raise AmountAboveLimit(
+            amount=amount,
+            limit=limit,
+            operation=label[operation],
+            fields={"amount": [_("At most %(max)s.") % {"max": format_rupiah(limit)}]},
+        )
 
 
 def _check_channel(channel: str) -> str:

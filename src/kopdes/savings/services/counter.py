@@ -25,6 +25,7 @@ from kopdes.savings.services._common import (
     _active_member,
     _check_amount,
     _check_channel,
+    _check_limit,
     _lines,
     _lock,
     _locked_account,
@@ -76,6 +77,7 @@ def savings_deposit(
 
     def run(fingerprint: str) -> Txn:
         _active_member(cooperative, member)
+        _check_limit(cooperative, "deposit", amount, on)
         account = _locked_account(cooperative=cooperative, member=member, kind=kind, on=on)
         if account.status != SavingsAccount.Status.OPEN:
             raise AccountClosed()
@@ -170,6 +172,7 @@ def savings_withdraw(
 
     def run(fingerprint: str) -> Txn:
         _active_member(cooperative, member)
+        _check_limit(cooperative, "withdrawal", amount, on)
         account = _locked_account(cooperative=cooperative, member=member, kind=kind, on=on)
         if account.status != SavingsAccount.Status.OPEN:
             raise AccountClosed()
@@ -255,6 +258,7 @@ def savings_transfer(
     def run(fingerprint: str) -> Txn:
         _active_member(cooperative, member)
         _active_member(cooperative, to_member)
+        _check_limit(cooperative, "transfer", amount, on)
         kind = Kind.SUKARELA
         product = _product(cooperative, kind)
         ids = []

@@ -295,3 +295,26 @@ def test_correction_pages_cross_tenant_and_roles(client, cross_tenant, place_a, 
         "koreksi" not in client.get(url("savings_receipt", coop, wrong.public_id)).content.decode()
     )
     assert client.get(url("savings_correction_request", coop, wrong.public_id)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "amount",
+    ["9.000.000.000.000.000.000", "99.999.999.999.999.999.999", "10000000000001", "2000000000"],
+)
+def test_too_large_deposit_is_a_clear_400(client, place_a, member, amount):
+    coop = place_a.cooperative
+    client.force_login(place_a.kasir)
+    response = client.post(
+        url("savings_deposit", coop),
+        {
+            "member": member.number,
+            "kind": "sukarela",
+            "amount": amount,
+            "channel": "cash",
+            "on": "2026-03-02",
+            "idempotency_key": f"big-{amount}",
+        },
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors
+    assert not SavingsTransaction.objects.exists()
