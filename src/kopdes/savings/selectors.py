@@ -109,6 +109,14 @@ def corrections(*, cooperative: Cooperative, pending: bool = True) -> QuerySet[C
     return rows.exclude(status=Correction.Status.PENDING).order_by("-decided_at", "-pk")
 
 
+def correction_pending(*, transaction: Txn) -> bool:
+    """Whether a correction of the transaction (or of its transfer's other side) is waiting."""
+    ids = [transaction.pk] + ([transaction.counterpart_id] if transaction.counterpart_id else [])
+    return Correction.objects.filter(
+        transaction_id__in=ids, status=Correction.Status.PENDING
+    ).exists()
+
+
 def correction(*, cooperative: Cooperative, public_id) -> Correction:
     found = (
         Correction.objects.filter(cooperative=cooperative, public_id=_uuid(public_id))

@@ -58,6 +58,9 @@ def _check_correctable(original: Txn) -> None:
         raise AlreadyCorrected()
     if original.kind == Txn.Type.BILL_PAYMENT and not original.bills_settled:
         raise NotCorrectable(why=_("the bills it paid were not recorded"))
+    if JournalEntry.objects.filter(reverses_id=original.entry_id).exists():
+        # Reversed in the GL alone (before the ledger refused that): the account never moved.
+        raise NotCorrectable(why=_("its journal entry was already reversed in the journal"))
 
 
 def _check_balances(sides: list[Txn]) -> None:

@@ -267,3 +267,13 @@ def test_reversal_lives_in_one_place(place_a, member, monkeypatch):
     assert calls == [wrong.entry_id]
     assert correction._reverse_entry.__doc__
     assert selectors.reconciliation(cooperative=place_a.cooperative)
+
+
+def test_an_entry_reversed_in_the_journal_alone_is_refused(place_a, member):
+    """The probe's state: the GL entry reversed from the journal page, the account untouched. A
+    correction would reverse the GL twice; it is refused with its own reason."""
+    wrong = deposit(place_a, member, amount=5_000)
+    ledger.journal_entry_reverse(entry=wrong.entry, date=D, actor=place_a.bendahara)
+    with pytest.raises(NotCorrectable) as refused:
+        services.savings_correction_request(actor=place_a.kasir, transaction=wrong, reason="x")
+    assert "sudah dibalik" in refused.value.render()

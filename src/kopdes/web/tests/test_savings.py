@@ -289,12 +289,19 @@ def test_correction_pages_cross_tenant_and_roles(client, cross_tenant, place_a, 
         method="post",
         data={"decision": "approve"},
     )
-    # A pengawas sees the receipt but has no Koreksi action.
+
+
+def test_pengawas_has_no_correction_action(client, place_a, member):
+    coop = place_a.cooperative
+    txn = deposit(coop, member)
+    ask = url("savings_correction_request", coop, txn.public_id)
     client.force_login(place_a.pengawas)
-    assert (
-        "koreksi" not in client.get(url("savings_receipt", coop, wrong.public_id)).content.decode()
-    )
-    assert client.get(url("savings_correction_request", coop, wrong.public_id)).status_code == 404
+    receipt = client.get(url("savings_receipt", coop, txn.public_id))
+    assert receipt.status_code == 200 and ask not in receipt.content.decode()
+    assert client.get(ask).status_code == 404
+    assert client.post(ask, {"reason": "Salah"}).status_code == 404
+    client.force_login(place_a.kasir)
+    assert ask in client.get(url("savings_receipt", coop, txn.public_id)).content.decode()
 
 
 @pytest.mark.parametrize(
@@ -318,3 +325,17 @@ def test_too_large_deposit_is_a_clear_400(client, place_a, member, amount):
     assert response.status_code == 400
     assert response.context["form"].errors
     assert not SavingsTransaction.objects.exists()
+
+
+def test_receipt_shows_a_waiting_correction(client, place_a, member):
+    from kopdes.savings import services as savings_services
+
+    coop = place_a.cooperative
+    wrong = deposit(coop, member)
+    savings_services.savings_correction_request(
+        actor=place_a.kasir, transaction=wrong, reason="Salah"
+    )
+    client.force_login(place_a.bendahara)
+    page = client.get(url("savings_receipt", coop, wrong.public_id)).content.decode()
+    assert "menunggu persetujuan" in page
+    assert url("savings_correction_request", coop, wrong.public_id) not in page

@@ -250,6 +250,7 @@ def savings_receipt(request, cooperative: Cooperative, transaction_id):
         journal=str(txn.entry),
         short_hash=txn.entry.short_hash,
     )
+    pending = selectors.correction_pending(transaction=txn)
     whatsapp = ""
     if member.phone:
         whatsapp = f"https://wa.me/{member.phone.lstrip('+')}?text={quote(text)}"
@@ -265,7 +266,9 @@ def savings_receipt(request, cooperative: Cooperative, transaction_id):
             "whatsapp": whatsapp,
             "can_correct": _can_correct(request)
             and txn.kind in SavingsTransaction.CORRECTABLE
-            and not txn.corrected,
+            and not txn.corrected
+            and not pending,
+            "pending": pending,
         },
     )
 
