@@ -5,7 +5,7 @@ from collections.abc import Sequence as Seq
 from datetime import date
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -154,13 +154,16 @@ def _rule(cooperative: Cooperative, event: str, key: str, on: date) -> PostingRu
 
 def _once(cooperative: Cooperative, key: str | None, request: dict, run) -> Txn:
     """A counter transaction once per idempotency key (core.idempotency): the key and the request's
-    fingerprint are stored on the transaction that carries the receipt."""
-    return idempotency.once(
-        Txn.objects.filter(cooperative=cooperative).select_related("account", "entry"),
-        key=key,
-        request=request,
-        run=run,
-    )
+    fingerprint are stored on the transaction that carries the receipt. Always one database
+    transaction, with a key or without (`once` runs a keyless request as it comes: the row locks
+    and the all-or-nothing of a deposit must not depend on the caller passing a key)."""
+    with transaction.atomic():
+        return idempotency.once(
+            Txn.objects.filter(cooperative=cooperative).select_related("account", "entry"),
+            key=key,
+            request=request,
+            run=run,
+        )
 
 
 def _insert(model, columns: Seq[str], rows: list[tuple], *, on_conflict: str = "") -> None:
