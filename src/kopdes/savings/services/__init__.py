@@ -1,6 +1,7 @@
 """Every write of simpanan, one module per job: `setup` (products and posting rules from the
 policy), `counter` (deposits, withdrawals, transfers), `bulk` (many movements at once),
-`month_end` (wajib bills, sukarela interest) and `resignation` (refund and close).
+`month_end` (wajib bills, sukarela interest), `resignation` (refund and close) and `correction`
+(maker-checker reversal of a counter transaction: the only place savings reverses an entry).
 
 Each service runs in one database transaction that updates the member's account (the
 sub-ledger) and posts the journal entry that books it through the ledger's posting rules, so the
@@ -8,9 +9,9 @@ accounts always reconcile with the GL control accounts (selectors.reconciliation
 services take an idempotency key (core.idempotency): the same key with the same request returns
 the first transaction; with a different request it raises IdempotencyConflict.
 
-Lock order, everywhere: member row (resignation only), savings accounts by primary key, bills,
-the receipt sequence, then the ledger's journal sequence (inside ledger.services). A fixed order
-means two services never wait for each other in a cycle.
+Lock order, everywhere: the correction row (corrections only), member row (resignation only),
+savings accounts by primary key, bills, the receipt sequence, then the ledger's journal sequence
+(inside ledger.services). A fixed order means two services never wait for each other in a cycle.
 """
 
 from kopdes.savings.services._common import (

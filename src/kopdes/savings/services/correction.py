@@ -163,9 +163,11 @@ def savings_correction_approve(
     for side in sides:
         side.account = accounts[side.account_id]
     _check_balances(sides)
+    # The services' lock order: accounts, bills, the receipt sequence, the journal sequence.
+    reopened = _reopen_bills(original.bills_settled) if original.bills_settled else []
+    receipt = _receipt_numbers(original.cooperative)
     memo = f"Koreksi {original.receipt_label or original.kind}: {locked.reason}"[:300]
     entry = _reverse_entry(entry=original.entry, on=on, actor=actor, memo=memo)
-    receipt = _receipt_numbers(original.cooperative)
     label = str(actor)
     reversals: list[Txn] = []
     for side in sides:  # the original first: it carries the receipt
@@ -193,7 +195,6 @@ def savings_correction_approve(
         Txn.objects.filter(pk=reversals[0].pk).update(counterpart=reversals[1])
         Txn.objects.filter(pk=reversals[1].pk).update(counterpart=reversals[0])
         reversals[0].counterpart, reversals[1].counterpart = reversals[1], reversals[0]
-    reopened = _reopen_bills(original.bills_settled) if original.bills_settled else []
     locked.status = Correction.Status.APPROVED
     locked.decided_by = actor
     locked.decided_at = timezone.now()
