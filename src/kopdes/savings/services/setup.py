@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from kopdes.cooperatives.models import Cooperative
 from kopdes.cooperatives.selectors import policy_in_force
 from kopdes.core.audit import audit_record
+from kopdes.core.money import AMOUNT_MAX
 from kopdes.ledger import services as ledger
 from kopdes.ledger.errors import InvalidLine
 from kopdes.ledger.models import Account, PostingRule
@@ -264,7 +265,11 @@ def savings_product_update(
     rate = Decimal(interest_rate)
     if not low <= rate <= high:
         raise InvalidRate(low=low, high=high, fields={"interest_rate": [_("Out of range.")]})
-    if not isinstance(minimum_balance, int) or minimum_balance < 0:
+    if (
+        not isinstance(minimum_balance, int)
+        or isinstance(minimum_balance, bool)
+        or not 0 <= minimum_balance <= AMOUNT_MAX
+    ):
         raise InvalidAmount(fields={"minimum_balance": [_("Zero or more whole rupiah.")]})
     product = (
         SavingsProduct.objects.select_for_update()

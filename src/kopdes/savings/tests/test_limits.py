@@ -121,3 +121,17 @@ def test_database_refuses_fractional_and_out_of_range_money(place_a, member, tab
     # Raw SQL, as SQLite would take it without the CHECK constraints (REAL into an INTEGER column).
     with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, [coop.pk])
+
+
+def test_minimum_balance_above_the_platform_maximum_is_a_clear_error(place_a):
+    from decimal import Decimal
+
+    from kopdes.savings.errors import InvalidAmount
+
+    with pytest.raises(InvalidAmount):
+        services.savings_product_update(
+            actor=place_a.bendahara,
+            cooperative=place_a.cooperative,
+            interest_rate=Decimal(3),
+            minimum_balance=AMOUNT_MAX + 1,
+        )
