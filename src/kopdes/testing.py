@@ -32,14 +32,18 @@ def make_person(
     )
 
 
-def make_cooperative(village_code: str) -> Cooperative:
-    """A founded cooperative with its chart of accounts and default posting rules."""
+def make_cooperative(village_code: str, *, savings: bool = True) -> Cooperative:
+    """A founded cooperative with its chart of accounts and default posting rules, and (unless
+    `savings=False`) its savings products and posting rules, as a cooperative is set up."""
     from kopdes.ledger.services import chart_create
+    from kopdes.savings.services import savings_setup
 
     cooperative = cooperative_services.cooperative_found(
         actor=None, village=Village.objects.get(code=village_code), founded_on=FOUNDED_ON
     )
     chart_create(cooperative=cooperative)
+    if savings:
+        savings_setup(actor=None, cooperative=cooperative)
     return cooperative
 
 

@@ -44,7 +44,8 @@ class TransactionOut(Schema):
     cooperative_id: UUID
     savings: str = Field(description="pokok, wajib or sukarela")
     type: str = Field(
-        description="deposit, withdrawal, transfer_in, transfer_out, interest, refund, bill_payment"
+        description="deposit, withdrawal, transfer_in, transfer_out, interest, refund, bill_payment,"
+        " reversal_in, reversal_out (a correction: `corrected` marks the transaction it reverses)"
     )
     amount: int = Field(description="Rupiah; always positive, the type says the direction")
     balance_after: int
@@ -52,6 +53,7 @@ class TransactionOut(Schema):
     receipt: str
     journal: str = Field(description="The journal entry, e.g. JU-000123")
     journal_hash: str = Field(description="The entry's short hash, to check in the public ledger")
+    corrected: bool = Field(description="Reversed by a later correction")
 
 
 class TransactionPage(Schema):
@@ -136,6 +138,7 @@ def my_transactions(request, paging: Query[Paging]):
                 "receipt": t.receipt_label,
                 "journal": str(t.entry),
                 "journal_hash": t.entry.short_hash,
+                "corrected": t.corrected,
             }
             for t in page
         ],

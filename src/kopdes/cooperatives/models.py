@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kopdes.core.models import PublicIdModel, TenantModel
-from kopdes.core.money import RupiahField
+from kopdes.core.money import AMOUNT_MAX, RupiahField
 
 
 class Cooperative(PublicIdModel):
@@ -166,6 +166,15 @@ class Policy(TenantModel):
     )
     csr_capital_as_equity = models.BooleanField(_("CSR capital is equity (hibah)"), default=True)
     shu_allocation = models.JSONField(_("SHU allocation lines"))
+    savings_deposit_max = RupiahField(
+        _("largest savings deposit in one transaction"), default=1_000_000_000
+    )
+    savings_withdrawal_max = RupiahField(
+        _("largest savings withdrawal in one transaction"), default=1_000_000_000
+    )
+    savings_transfer_max = RupiahField(
+        _("largest savings transfer in one transaction"), default=1_000_000_000
+    )
     changed_by_id = models.BigIntegerField(null=True, blank=True)
     changed_by_label = models.CharField(max_length=200, blank=True)
     reason = models.TextField(_("reason"), blank=True)
@@ -200,6 +209,15 @@ class Policy(TenantModel):
             models.CheckConstraint(
                 condition=Q(rat_quorum_percent__gt=0) & Q(rat_quorum_percent__lte=100),
                 name="cooperatives_policy_quorum_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(savings_deposit_max__gt=0)
+                & Q(savings_deposit_max__lte=AMOUNT_MAX)
+                & Q(savings_withdrawal_max__gt=0)
+                & Q(savings_withdrawal_max__lte=AMOUNT_MAX)
+                & Q(savings_transfer_max__gt=0)
+                & Q(savings_transfer_max__lte=AMOUNT_MAX),
+                name="cooperatives_policy_savings_limits_range",
             ),
         ]
 

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from kopdes.core.money import AMOUNT_MAX, format_rupiah
+
 # Legal caps (Permenkop 8/2023): savings interest at most 9% a year, loans at most 24%.
 SAVINGS_RATE_CAP = Decimal("9")
 LOAN_RATE_CAP = Decimal("24")
@@ -33,7 +35,13 @@ DEFAULT_POLICY = {
     "pokok_wajib_as_equity": True,
     "csr_capital_as_equity": True,
     "shu_allocation": DEFAULT_SHU_ALLOCATION,
+    # The largest single savings operation at the counter (Rp1 miliar each by default); the
+    # platform's AMOUNT_MAX bounds them.
+    "savings_deposit_max": 1_000_000_000,
+    "savings_withdrawal_max": 1_000_000_000,
+    "savings_transfer_max": 1_000_000_000,
 }
+SAVINGS_LIMIT_FIELDS = ("savings_deposit_max", "savings_withdrawal_max", "savings_transfer_max")
 
 
 def cooperative_name(*, village_kind: str, village_name: str) -> str:
@@ -67,6 +75,16 @@ def policy_errors(values: dict) -> dict[str, list[str]]:
         value = values.get(field)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             add(field, _("Enter a whole rupiah amount of zero or more."))
+        elif value > AMOUNT_MAX:
+            add(field, _("At most %(max)s.") % {"max": format_rupiah(AMOUNT_MAX)})
+    for field in SAVINGS_LIMIT_FIELDS:
+        value = values.get(field)
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= AMOUNT_MAX:
+            add(
+                field,
+                _("Enter a whole rupiah amount above zero and at most %(max)s.")
+                % {"max": format_rupiah(AMOUNT_MAX)},
+            )
     for low, high, cap in (
         ("savings_rate_min", "savings_rate_max", SAVINGS_RATE_CAP),
         ("loan_rate_min", "loan_rate_max", LOAN_RATE_CAP),

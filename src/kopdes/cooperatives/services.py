@@ -23,6 +23,7 @@ from kopdes.cooperatives.errors import (
 )
 from kopdes.cooperatives.models import BusinessUnit, Cooperative, Policy, VillageProfile
 from kopdes.cooperatives.selectors import policy_history
+from kopdes.cooperatives.signals import policy_changed
 from kopdes.core.audit import audit_record, snapshot
 from kopdes.regions.models import Village
 
@@ -319,4 +320,5 @@ def _policy_add(*, actor, cooperative, values, effective_from, reason, previous=
         after=snapshot(policy, list(POLICY_FIELDS)),
         reason=reason,
     )
+    policy_changed.send(sender=Policy, policy=policy, actor=actor)
     return policy

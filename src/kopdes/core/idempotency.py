@@ -54,12 +54,13 @@ def once(
 ) -> T:
     """Run `run(fingerprint)` once per key among `rows` (one cooperative's rows of one model).
 
-    Without a key, `run("")` simply runs. `request` names everything that makes the request what
-    it is (operation, accounts, amount, channel, date, memo): two requests that differ in any of
-    them are different requests.
+    Without a key, `run("")` simply runs, in its own transaction. `request` names everything
+    that makes the request what it is (operation, accounts, amount, channel, date, memo): two
+    requests that differ in any of them are different requests.
     """
     if key is None:
-        return run("")
+        with transaction.atomic():  # all or nothing, with or without a key
+            return run("")
     check_key(key)
     fingerprint = request_fingerprint(request)
     found = _replay(rows, key, fingerprint)

@@ -40,6 +40,7 @@ from kopdes.ledger import services as ledger
 from kopdes.ledger.models import JournalEntry, PostingRule
 from kopdes.ledger.services import EntryDraft, Line
 from kopdes.regions.models import Village
+from kopdes.savings.services import savings_setup
 
 REGENCY = "36.03"
 CSR_AMOUNT = 100_000_000
@@ -431,6 +432,7 @@ def books_seed_cooperative(
             code=LPG_UNIT[0],
         )
     ledger.chart_create(cooperative=cooperative, actor=actor)
+    savings_setup(actor=actor, cooperative=cooperative)
     year = extra(cooperative, actor) if extra is not None else None
     plan = plan_year(
         rules=_rules(cooperative),

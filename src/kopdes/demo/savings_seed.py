@@ -188,7 +188,6 @@ class SavingsYear:
 
     def _book(self) -> None:
         rng, cooperative, actor = self.rng, self.cooperative, self.actor
-        services.savings_rules_ensure(cooperative=cooperative, actor=actor)
         minimum = SavingsProduct.objects.get(
             cooperative=cooperative, kind=Kind.SUKARELA
         ).minimum_balance

@@ -6,3 +6,14 @@ class SavingsConfig(AppConfig):
     name = "kopdes.savings"
     label = "savings"
     verbose_name = "Simpanan"
+
+    def ready(self) -> None:
+        from kopdes.cooperatives.signals import policy_changed
+
+        policy_changed.connect(_policy_changed, dispatch_uid="savings.policy_follow")
+
+
+def _policy_changed(sender, *, policy, actor, **kwargs) -> None:
+    from kopdes.savings.services.setup import savings_policy_follow
+
+    savings_policy_follow(actor=actor, policy=policy)

@@ -6,12 +6,13 @@ the same transaction as the journal entry that books it; the daily balances that
 are computed from the transactions (no per-day rows).
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kopdes.core.models import TenantModel
-from kopdes.core.money import RupiahField
+from kopdes.core.money import RupiahField, money_check
 
 
 class Kind(models.TextChoices):
@@ -53,6 +54,7 @@ class SavingsProduct(TenantModel):
             models.CheckConstraint(
                 condition=Q(minimum_balance__gte=0), name="savings_savingsproduct_minimum_positive"
             ),
+            money_check("minimum_balance", name="savings_savingsproduct_money"),
         ]
 
     def __str__(self) -> str:
@@ -90,6 +92,8 @@ class SavingsAccount(TenantModel):
             models.CheckConstraint(
                 condition=Q(balance__gte=0), name="savings_savingsaccount_balance_not_negative"
             ),
+            # Whole rupiah within the platform's AMOUNT_MAX, also against raw SQL on SQLite.
+            money_check("balance", name="savings_savingsaccount_money"),
         ]
         indexes = [
             models.Index(fields=["cooperative", "kind", "status"], name="savings_account_kind_idx")
@@ -110,8 +114,13 @@ class SavingsTransaction(TenantModel):
         INTEREST = "interest", _("Interest")
         REFUND = "refund", _("Refund on leaving")
         BILL_PAYMENT = "bill_payment", _("Bill payment")
+        REVERSAL_IN = "reversal_in", _("Correction (credited back)")
+        REVERSAL_OUT = "reversal_out", _("Correction (taken back)")
 
-    CREDITS = ("deposit", "transfer_in", "interest", "bill_payment")  # raise the balance
+    # raise the balance
+    CREDITS = ("deposit", "transfer_in", "interest", "bill_payment", "reversal_in")
+    # what a counter correction may reverse (the incoming side of a transfer goes with its outgoing)
+    CORRECTABLE = ("deposit", "bill_payment", "withdrawal", "transfer_out", "transfer_in")
 
     class Channel(models.TextChoices):
         NONE = "", _("None")
@@ -138,6 +147,14 @@ class SavingsTransaction(TenantModel):
     )
     actor_label = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A payment's settlement of bills, [[bill id, rupiah], ...], so a correction can reopen them.
+    # NULL for every other transaction (the month-end runs insert rows without this column).
+    bills_settled = models.JSONField(null=True, blank=True)
+    # A correction: the reversing transaction names the one it reverses; the original is marked.
+    reverses = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversals"
+    )
+    corrected = models.BooleanField(_("corrected"), default=False, db_default=False)
 
     class Meta:
         ordering = ["cooperative_id", "date", "id"]
@@ -147,6 +164,7 @@ class SavingsTransaction(TenantModel):
                 condition=Q(amount__gt=0) & Q(balance_after__gte=0),
                 name="savings_savingstransaction_amount_positive",
             ),
+            money_check("amount", "balance_after", name="savings_savingstransaction_money"),
             models.UniqueConstraint(
                 fields=["cooperative", "receipt_number"],
                 condition=Q(receipt_number__isnull=False),
@@ -156,6 +174,11 @@ class SavingsTransaction(TenantModel):
                 fields=["cooperative", "idempotency_key"],
                 condition=Q(idempotency_key__isnull=False),
                 name="savings_savingstransaction_idempotency_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["cooperative", "reverses"],
+                condition=Q(reverses__isnull=False),
+                name="savings_savingstransaction_reversed_once",
             ),
         ]
         indexes = [
@@ -174,6 +197,55 @@ class SavingsTransaction(TenantModel):
     @property
     def receipt_label(self) -> str:
         return f"KWT-{self.receipt_number:06d}" if self.receipt_number else ""
+
+
+class Correction(TenantModel):
+    """Maker-checker correction of a counter transaction: one officer asks (with the reason),
+    another approves (the journal entry and the sub-ledger are reversed together) or rejects."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    transaction = models.ForeignKey(
+        SavingsTransaction, on_delete=models.PROTECT, related_name="corrections"
+    )
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    reversal = models.ForeignKey(
+        SavingsTransaction, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["cooperative_id", "-requested_at"]
+        verbose_name = _("savings correction")
+        constraints = [
+            # One live correction per transaction: waiting, or done.
+            models.UniqueConstraint(
+                fields=["cooperative", "transaction"],
+                condition=Q(status__in=["pending", "approved"]),
+                name="savings_correction_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(decided_by__isnull=False),
+                name="savings_correction_decided_by_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"correction {self.transaction_id} {self.status}"
 
 
 class Bill(TenantModel):
@@ -218,6 +290,7 @@ class Bill(TenantModel):
                 & Q(paid_amount__lte=models.F("amount")),
                 name="savings_bill_paid_within_amount",
             ),
+            money_check("amount", "paid_amount", name="savings_bill_money"),
             models.CheckConstraint(
                 condition=Q(period__regex=r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
                 name="savings_bill_period_format",
@@ -254,7 +327,8 @@ class MonthRun(TenantModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["cooperative", "kind", "period"], name="savings_monthrun_once"
-            )
+            ),
+            money_check("total", name="savings_monthrun_money"),
         ]
 
     def __str__(self) -> str:

@@ -18,6 +18,7 @@ from kopdes.members.models import Member
 from kopdes.savings import rules
 from kopdes.savings.models import (
     Bill,
+    Correction,
     Kind,
     MonthRun,
     SavingsAccount,
@@ -88,7 +89,38 @@ def member_transactions(*, member: Member) -> QuerySet[Txn]:
 def transaction(*, cooperative: Cooperative, public_id) -> Txn:
     found = (
         Txn.objects.filter(cooperative=cooperative, public_id=_uuid(public_id))
-        .select_related("account__member", "entry", "counterpart__account__member")
+        .select_related(
+            "account__member", "entry", "counterpart__account__member", "reverses__entry"
+        )
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def corrections(*, cooperative: Cooperative, pending: bool = True) -> QuerySet[Correction]:
+    """The cooperative's corrections, newest first: the waiting ones, or the decided ones."""
+    rows = Correction.objects.filter(cooperative=cooperative).select_related(
+        "transaction__account__member", "transaction__entry", "requested_by", "decided_by"
+    )
+    if pending:
+        return rows.filter(status=Correction.Status.PENDING).order_by("requested_at", "pk")
+    return rows.exclude(status=Correction.Status.PENDING).order_by("-decided_at", "-pk")
+
+
+def correction_pending(*, transaction: Txn) -> bool:
+    """Whether a correction of the transaction (or of its transfer's other side) is waiting."""
+    ids = [transaction.pk] + ([transaction.counterpart_id] if transaction.counterpart_id else [])
+    return Correction.objects.filter(
+        transaction_id__in=ids, status=Correction.Status.PENDING
+    ).exists()
+
+
+def correction(*, cooperative: Cooperative, public_id) -> Correction:
+    found = (
+        Correction.objects.filter(cooperative=cooperative, public_id=_uuid(public_id))
+        .select_related("transaction__account__member", "requested_by")
         .first()
     )
     if found is None:

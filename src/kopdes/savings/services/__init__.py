@@ -1,7 +1,8 @@
 """Every write of simpanan, one module per job: `setup` (products and posting rules from the
 policy), `counter` (deposits, withdrawals, transfers), `collective` (a day's collected simpanan
-as one entry, the setoran kolektif), `month_end` (wajib bills, sukarela interest) and
-`resignation` (refund and close).
+as one entry, the setoran kolektif), `month_end` (wajib bills, sukarela interest), `resignation`
+(refund and close) and `correction` (maker-checker reversal of a counter transaction: the only
+place savings reverses an entry).
 
 Each service runs in one database transaction that updates the member's account (the
 sub-ledger) and posts the journal entry that books it through the ledger's posting rules, so the
@@ -9,9 +10,9 @@ accounts always reconcile with the GL control accounts (selectors.reconciliation
 services take an idempotency key (core.idempotency): the same key with the same request returns
 the first transaction; with a different request it raises IdempotencyConflict.
 
-Lock order, everywhere: member row (resignation only), savings accounts by primary key, bills,
-the receipt sequence, then the ledger's journal sequence (inside ledger.services). A fixed order
-means two services never wait for each other in a cycle.
+Lock order, everywhere: the correction row (corrections only), member row (resignation only),
+savings accounts by primary key, bills, the receipt sequence, then the ledger's journal sequence
+(inside ledger.services). A fixed order means two services never wait for each other in a cycle.
 """
 
 from kopdes.savings.services._common import (
@@ -26,10 +27,19 @@ from kopdes.savings.services.collective import (
     CollectiveDeposit,
     savings_collective_deposit,
 )
+from kopdes.savings.services.correction import (
+    savings_correction_approve,
+    savings_correction_reject,
+    savings_correction_request,
+)
 from kopdes.savings.services.counter import savings_deposit, savings_transfer, savings_withdraw
 from kopdes.savings.services.month_end import savings_bills_create, savings_interest_post
 from kopdes.savings.services.resignation import member_resign
-from kopdes.savings.services.setup import savings_product_update, savings_rules_ensure
+from kopdes.savings.services.setup import (
+    savings_policy_follow,
+    savings_product_update,
+    savings_setup,
+)
 
 __all__ = [
     "CHANNELS",
@@ -42,10 +52,14 @@ __all__ = [
     "member_resign",
     "savings_bills_create",
     "savings_collective_deposit",
+    "savings_correction_approve",
+    "savings_correction_reject",
+    "savings_correction_request",
     "savings_deposit",
     "savings_interest_post",
+    "savings_policy_follow",
     "savings_product_update",
-    "savings_rules_ensure",
+    "savings_setup",
     "savings_transfer",
     "savings_withdraw",
 ]

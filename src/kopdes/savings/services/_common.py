@@ -4,20 +4,26 @@ from collections.abc import Sequence as Seq
 from datetime import date
 from typing import Any
 
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kopdes.cooperatives.models import Cooperative
+from kopdes.cooperatives.selectors import policy_in_force
 from kopdes.core import bulk, idempotency
+from kopdes.core.money import AMOUNT_MAX, format_rupiah
 from kopdes.ledger import services as ledger
 from kopdes.ledger.models import PostingRule, Sequence
 from kopdes.members.models import Member
 from kopdes.savings import rules
 from kopdes.savings.errors import (
+    AmountAboveLimit,
     InvalidAmount,
+    InvalidChannel,
     MemberNotActive,
     MemberNotFound,
+    NotSetUp,
 )
 from kopdes.savings.models import (
     Bill,
@@ -46,11 +52,33 @@ def _check_amount(amount: Any) -> int:
     return amount
 
 
+def _limit(cooperative: Cooperative, operation: str, on: date) -> int:
+    """The policy's ceiling for one `operation` (deposit, withdrawal, transfer) on `on`; never
+    above the platform's AMOUNT_MAX (the policy is validated against it)."""
+    policy = policy_in_force(cooperative=cooperative, on=on) or policy_in_force(
+        cooperative=cooperative, on=date(9999, 12, 31)
+    )
+    return min(getattr(policy, f"savings_{operation}_max"), AMOUNT_MAX)
+
+
+def _check_limit(
+    cooperative: Cooperative, operation: str, amount: int, on: date, *, limit: int | None = None
+) -> None:
+    """AmountAboveLimit when `amount` is above the ceiling (`limit`, when the caller read it)."""
+    limit = _limit(cooperative, operation, on) if limit is None else limit
+    if amount > limit:
+        label = {"deposit": _("deposit"), "withdrawal": _("withdrawal"), "transfer": _("transfer")}
+        raise AmountAboveLimit(
+            amount=amount,
+            limit=limit,
+            operation=label[operation],
+            fields={"amount": [_("At most %(max)s.") % {"max": format_rupiah(limit)}]},
+        )
+
+
 def _check_channel(channel: str) -> str:
     if channel not in CHANNELS:
-        raise InvalidAmount(
-            _("Choose cash or bank transfer."), fields={"channel": [_("Choose cash or bank.")]}
-        )
+        raise InvalidChannel(fields={"channel": [_("Choose cash or bank.")]})
     return channel
 
 
@@ -62,10 +90,18 @@ def _active_member(cooperative: Cooperative, member: Member) -> Member:
     return member
 
 
+def _product(cooperative: Cooperative, kind: str) -> SavingsProduct:
+    """The cooperative's product of `kind`, made by `savings_setup`; NotSetUp without it."""
+    product = SavingsProduct.objects.filter(cooperative=cooperative, kind=kind).first()
+    if product is None:
+        raise NotSetUp()
+    return product
+
+
 def _locked_account(
     *, cooperative: Cooperative, member: Member, kind: str, on: date
 ) -> SavingsAccount:
-    product = SavingsProduct.objects.get(cooperative=cooperative, kind=kind)
+    product = _product(cooperative, kind)
     account, _created = SavingsAccount.objects.get_or_create(
         cooperative=cooperative,
         member=member,
@@ -124,13 +160,16 @@ def _rule(cooperative: Cooperative, event: str, key: str, on: date) -> PostingRu
 
 def _once(cooperative: Cooperative, key: str | None, request: dict, run) -> Txn:
     """A counter transaction once per idempotency key (core.idempotency): the key and the request's
-    fingerprint are stored on the transaction that carries the receipt."""
-    return idempotency.once(
-        Txn.objects.filter(cooperative=cooperative).select_related("account", "entry"),
-        key=key,
-        request=request,
-        run=run,
-    )
+    fingerprint are stored on the transaction that carries the receipt. Always one database
+    transaction, with a key or without (`once` runs a keyless request as it comes: the row locks
+    and the all-or-nothing of a deposit must not depend on the caller passing a key)."""
+    with transaction.atomic():
+        return idempotency.once(
+            Txn.objects.filter(cooperative=cooperative).select_related("account", "entry"),
+            key=key,
+            request=request,
+            run=run,
+        )
 
 
 # -- bulk rows: through core.bulk, the one place for raw multi-row SQL --------------------------
@@ -185,9 +224,10 @@ def _today() -> date:
 
 def _settle_bills(
     *, cooperative: Cooperative, member: Member, kind: str, amount: int, on: date
-) -> int:
+) -> list[list[int]]:
     """Pay the member's open bills of `kind` due by the payment's month, oldest period first.
-    Returns the number of bills paid on. What is left stays on the account."""
+    Returns [bill id, rupiah paid on it] for each bill paid on (kept on the transaction, so a
+    correction can reopen them). What is left stays on the account."""
     bills = list(
         Bill.objects.select_for_update()
         .filter(
@@ -210,4 +250,4 @@ def _settle_bills(
         bill.status = Bill.Status.PAID if item.settled else Bill.Status.PARTIAL
         touched.append(bill)
     _store_bills(touched)
-    return len(touched)
+    return [[item.bill_id, item.paid] for item in settlements]

@@ -24,20 +24,22 @@ from kopdes.ledger import services as ledger
 from kopdes.ledger.models import JournalEntry
 from kopdes.members.models import Member
 from kopdes.savings import rules
-from kopdes.savings.errors import CollectiveHasBadLines
-from kopdes.savings.models import Bill, Kind, SavingsAccount, SavingsProduct
+from kopdes.savings.errors import AmountAboveLimit, CollectiveHasBadLines
+from kopdes.savings.models import Bill, Kind, SavingsAccount
 from kopdes.savings.services._common import (
     Txn,
     _check_channel,
+    _check_limit,
+    _limit,
     _lines,
     _once,
+    _product,
     _receipt_numbers,
     _rule,
     _settle_bills,
     _store_balances,
     _today,
 )
-from kopdes.savings.services.setup import savings_rules_ensure
 
 # A collector's day is tens of lines, a large cooperative's a few hundred. Above this the sheet
 # is split: one entry's lines are summed at commit by PostgreSQL's balance trigger (n^2).
@@ -144,9 +146,16 @@ def savings_collective_deposit(
     on = on or _today()
 
     def run(fingerprint: str) -> Txn:
-        savings_rules_ensure(cooperative=cooperative, actor=actor)
-        products = {p.kind: p for p in SavingsProduct.objects.filter(cooperative=cooperative)}
+        limit = _limit(cooperative, "deposit", on)
+        over = []
+        for n, (_m, _kind, amount) in enumerate(lines, start=1):
+            try:
+                _check_limit(cooperative, "deposit", amount, on, limit=limit)
+            except AmountAboveLimit as exc:
+                over.append(_("Line %(line)s: %(problem)s") % {"line": n, "problem": exc.render()})
+        _refuse(over)
         wanted = {(m.pk, kind) for m, kind, _a in lines}
+        products = {kind: _product(cooperative, kind) for _m, kind in wanted}
         SavingsAccount.objects.bulk_create(
             [
                 SavingsAccount(
@@ -194,7 +203,7 @@ def savings_collective_deposit(
         settled = [
             _settle_bills(cooperative=cooperative, member=m, kind=kind, amount=amount, on=on)
             if (m.pk, kind) in owing
-            else 0
+            else []
             for m, kind, amount in lines
         ]
         first_receipt = _receipt_numbers(cooperative, len(lines))
@@ -242,6 +251,7 @@ def savings_collective_deposit(
                     idempotency_key=idempotency_key if n == 0 else None,
                     request_hash=fingerprint if n == 0 else "",
                     actor_label=label,
+                    bills_settled=paid_bills or None,
                 )
             )
         _store_balances([(a.pk, a.balance) for a in accounts.values()])
@@ -255,7 +265,7 @@ def savings_collective_deposit(
                 "channel": channel,
                 "lines": count,
                 "total": sum(amount for _m, _k, amount in lines),
-                "bills_settled": sum(settled),
+                "bills_settled": sum(len(paid) for paid in settled),
                 "entry": str(entry),
                 "receipts": [txns[0].receipt_label, txns[-1].receipt_label],
             },

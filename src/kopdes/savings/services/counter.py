@@ -12,30 +12,30 @@ from kopdes.members.models import Member
 from kopdes.savings.errors import (
     AccountClosed,
     InsufficientBalance,
-    InvalidAmount,
+    InvalidKind,
     NotWithdrawable,
     SameAccount,
 )
 from kopdes.savings.models import (
     Kind,
     SavingsAccount,
-    SavingsProduct,
 )
 from kopdes.savings.services._common import (
     Txn,
     _active_member,
     _check_amount,
     _check_channel,
+    _check_limit,
     _lines,
     _lock,
     _locked_account,
     _once,
+    _product,
     _receipt_numbers,
     _rule,
     _settle_bills,
     _today,
 )
-from kopdes.savings.services.setup import savings_rules_ensure
 
 # -- counter transactions ---------------------------------------------------------------------
 
@@ -63,7 +63,7 @@ def savings_deposit(
     _check_amount(amount)
     _check_channel(channel)
     if kind not in Kind.values:
-        raise InvalidAmount(_("Unknown kind of savings."), fields={"kind": [_("Choose a kind.")]})
+        raise InvalidKind(fields={"kind": [_("Choose a kind.")]})
     request = {
         "operation": "deposit",
         "member": member.pk,
@@ -77,13 +77,13 @@ def savings_deposit(
 
     def run(fingerprint: str) -> Txn:
         _active_member(cooperative, member)
-        savings_rules_ensure(cooperative=cooperative, actor=actor)
+        _check_limit(cooperative, "deposit", amount, on)
         account = _locked_account(cooperative=cooperative, member=member, kind=kind, on=on)
         if account.status != SavingsAccount.Status.OPEN:
             raise AccountClosed()
         sub = str(account.public_id)
         rule = _rule(cooperative, "savings.deposit", f"{kind}:{channel}", on)
-        settled = 0
+        settled: list[list[int]] = []
         if kind != Kind.SUKARELA:
             settled = _settle_bills(
                 cooperative=cooperative, member=member, kind=kind, amount=amount, on=on
@@ -116,6 +116,7 @@ def savings_deposit(
             idempotency_key=idempotency_key,
             request_hash=fingerprint,
             actor_label=str(actor) if actor is not None else "system",
+            bills_settled=settled or None,
         )
         audit_record(
             actor=actor,
@@ -125,7 +126,7 @@ def savings_deposit(
                 "kind": kind,
                 "amount": amount,
                 "channel": channel,
-                "bills_settled": settled,
+                "bills_settled": len(settled),
                 "entry": str(entry),
                 "receipt": txn.receipt_label,
             },
@@ -171,7 +172,7 @@ def savings_withdraw(
 
     def run(fingerprint: str) -> Txn:
         _active_member(cooperative, member)
-        savings_rules_ensure(cooperative=cooperative, actor=actor)
+        _check_limit(cooperative, "withdrawal", amount, on)
         account = _locked_account(cooperative=cooperative, member=member, kind=kind, on=on)
         if account.status != SavingsAccount.Status.OPEN:
             raise AccountClosed()
@@ -257,9 +258,9 @@ def savings_transfer(
     def run(fingerprint: str) -> Txn:
         _active_member(cooperative, member)
         _active_member(cooperative, to_member)
-        savings_rules_ensure(cooperative=cooperative, actor=actor)
+        _check_limit(cooperative, "transfer", amount, on)
         kind = Kind.SUKARELA
-        product = SavingsProduct.objects.get(cooperative=cooperative, kind=kind)
+        product = _product(cooperative, kind)
         ids = []
         for who in (member, to_member):
             account, _c = SavingsAccount.objects.get_or_create(

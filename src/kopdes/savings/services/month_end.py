@@ -22,7 +22,6 @@ from kopdes.savings.models import (
     Kind,
     MonthRun,
     SavingsAccount,
-    SavingsProduct,
 )
 from kopdes.savings.services._common import (
     INTEREST_LINES_PER_ENTRY,
@@ -33,11 +32,12 @@ from kopdes.savings.services._common import (
     _db_now,
     _db_uuid,
     _insert,
+    _product,
     _rule,
     _store_balances,
     _today,
 )
-from kopdes.savings.services.setup import _policy, savings_rules_ensure
+from kopdes.savings.services.setup import _policy
 
 # -- bills ------------------------------------------------------------------------------------
 
@@ -64,7 +64,6 @@ def savings_bills_create(*, actor: Any, cooperative: Cooperative, month: str) ->
     period = rules.month_text(year, mon)
     first, last = rules.month_bounds(year, mon)
     policy = _policy(cooperative, first)
-    savings_rules_ensure(cooperative=cooperative, actor=actor)
     active = list(
         Member.objects.filter(cooperative=cooperative, status=Member.Status.ACTIVE)
         .filter(Q(joined_on__isnull=True) | Q(joined_on__lte=last))
@@ -151,7 +150,8 @@ def savings_interest_post(*, actor: Any, cooperative: Cooperative, month: str) -
     """Credit the month's interest on simpanan sukarela by the daily-balance method: each day's
     end-of-day balance earns rate/365. The cooperative's exact total is rounded once (half up)
     and allocated across the accounts by their exact shares (`core.money.allocate`), so the
-    amount posted equals the sum of the members' interest. Posted on the month's last day as
+    amount posted equals the sum of the members' interest. Accounts closed by the time of the run
+    earn nothing (their balance was refunded on leaving). Posted on the month's last day as
     entries of at most 200 member lines (debit 5-501, credit 2-101 per member). Idempotent: a month
     already run returns its run. Raises InvalidMonth (a month that has not ended), PeriodClosed.
     """
@@ -163,14 +163,15 @@ def savings_interest_post(*, actor: Any, cooperative: Cooperative, month: str) -
     if done is not None:
         done.created_now = 0
         return done
-    savings_rules_ensure(cooperative=cooperative, actor=actor)
     first, last = rules.month_bounds(year, mon)
-    product = SavingsProduct.objects.get(cooperative=cooperative, kind=Kind.SUKARELA)
+    product = _product(cooperative, Kind.SUKARELA)
     # Lock every sukarela account (in key order) so no deposit changes a balance between the
     # computation and the credit.
+    # Only open accounts earn: a closed one was refunded in full on leaving (member_resign), and
+    # crediting its days before closing would leave money on an account nobody can reach.
     accounts = list(
         SavingsAccount.objects.select_for_update()
-        .filter(cooperative=cooperative, kind=Kind.SUKARELA)
+        .filter(cooperative=cooperative, kind=Kind.SUKARELA, status=SavingsAccount.Status.OPEN)
         .order_by("pk")
         .values_list("pk", "public_id", "balance")
     )

@@ -27,7 +27,6 @@ from kopdes.savings.services._common import (
     _receipt_numbers,
     _rule,
 )
-from kopdes.savings.services.setup import savings_rules_ensure
 
 # -- resignation ------------------------------------------------------------------------------
 
@@ -59,7 +58,6 @@ def member_resign(
     _active_member(cooperative, member)
     if member_has_outstanding_loan(member=member):
         raise LoanOutstanding()
-    savings_rules_ensure(cooperative=cooperative, actor=actor)
     ids = list(
         SavingsAccount.objects.filter(
             cooperative=cooperative, member=member, status=SavingsAccount.Status.OPEN

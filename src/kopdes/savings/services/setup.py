@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from kopdes.cooperatives.models import Cooperative
 from kopdes.cooperatives.selectors import policy_in_force
 from kopdes.core.audit import audit_record
+from kopdes.core.money import AMOUNT_MAX
 from kopdes.ledger import services as ledger
 from kopdes.ledger.errors import InvalidLine
 from kopdes.ledger.models import Account, PostingRule
@@ -17,6 +18,7 @@ from kopdes.savings import rules
 from kopdes.savings.errors import (
     InvalidAmount,
     InvalidRate,
+    NotSetUp,
 )
 from kopdes.savings.models import (
     Kind,
@@ -82,11 +84,15 @@ def _rule_specs(*, as_equity: bool) -> list[tuple[str, str, list[dict], str]]:
     return specs
 
 
-def savings_rules_ensure(*, cooperative: Cooperative, actor: Any = None) -> None:
-    """Create what savings needs in the cooperative's books, once: the products (from the policy
-    in force), the liability accounts for pokok/wajib when the policy does not count them as
-    equity, and the savings posting rules (version 1, effective from 2000-01-01 so that
-    back-dated demo data posts too). Idempotent and cheap when everything exists.
+@transaction.atomic
+def savings_setup(*, actor: Any, cooperative: Cooperative) -> bool:
+    """Provision savings in a cooperative whose chart of accounts exists (after
+    `ledger.chart_create`), once: the products (from the policy in force), the liability accounts
+    for pokok/wajib when the policy does not count them as equity, and the savings posting rules
+    (version 1, effective from 2000-01-01 so that back-dated demo data posts too). Called where a
+    cooperative is set up (`kopdes.testing.make_cooperative`, the demo seed, `kopdes savings
+    setup`); the counter and month-end services only read what it made and raise NotSetUp without
+    it. Idempotent and cheap when everything exists; returns whether anything was created.
 
     The missing rules are checked as `ledger.posting_rule_change` checks one (every account named
     exists and is postable) and created in one statement with one audit row, as
@@ -107,8 +113,6 @@ def savings_rules_ensure(*, cooperative: Cooperative, actor: Any = None) -> None
         for kind in Kind.values
         if kind not in have_products
     ]
-    if new_products:
-        SavingsProduct.objects.bulk_create(new_products, ignore_conflicts=True)
     specs = _rule_specs(as_equity=policy.pokok_wajib_as_equity)
     have_rules = set(
         PostingRule.objects.filter(cooperative=cooperative, event__startswith="savings.")
@@ -116,24 +120,47 @@ def savings_rules_ensure(*, cooperative: Cooperative, actor: Any = None) -> None
         .distinct()
     )
     missing = [s for s in specs if (s[0], s[1]) not in have_rules]
-    if not missing:
-        return
+    if not new_products and not missing:
+        return False
+    if new_products:
+        SavingsProduct.objects.bulk_create(new_products, ignore_conflicts=True)
+    if missing:
+        _rules_create(actor=actor, cooperative=cooperative, policy=policy, missing=missing)
+    audit_record(
+        actor=actor,
+        action="savings.setup",
+        object_type="savings.savingsproduct",
+        cooperative_id=cooperative.pk,
+        after={
+            "products": [p.kind for p in new_products],
+            "rules": [f"{event}/{key or '*'} v1" for event, key, _l, _d in missing],
+            "effective_from": "2000-01-01",
+        },
+    )
+    return True
+
+
+def _liability_accounts(*, actor: Any, cooperative: Cooperative) -> None:
+    codes = set(
+        Account.objects.filter(
+            cooperative=cooperative, code__in=rules.LIABILITY_ACCOUNTS.values()
+        ).values_list("code", flat=True)
+    )
+    for kind, code in rules.LIABILITY_ACCOUNTS.items():
+        if code not in codes:
+            ledger.account_add(
+                actor=actor,
+                cooperative=cooperative,
+                code=code,
+                name=f"Simpanan {kind} (kewajiban)",
+                parent_code="2",
+                cash_flow="financing",
+            )
+
+
+def _rules_create(*, actor: Any, cooperative: Cooperative, policy, missing: list) -> None:
     if not policy.pokok_wajib_as_equity:
-        codes = set(
-            Account.objects.filter(
-                cooperative=cooperative, code__in=rules.LIABILITY_ACCOUNTS.values()
-            ).values_list("code", flat=True)
-        )
-        for kind, code in rules.LIABILITY_ACCOUNTS.items():
-            if code not in codes:
-                ledger.account_add(
-                    actor=actor,
-                    cooperative=cooperative,
-                    code=code,
-                    name=f"Simpanan {kind} (kewajiban)",
-                    parent_code="2",
-                    cash_flow="financing",
-                )
+        _liability_accounts(actor=actor, cooperative=cooperative)
     named = {
         spec[side]
         for _e, _k, lines, _d in missing
@@ -164,16 +191,57 @@ def savings_rules_ensure(*, cooperative: Cooperative, actor: Any = None) -> None
             for event, key, lines, description in missing
         ]
     )
-    audit_record(
-        actor=actor,
-        action="savings.rules_ensure",
-        object_type="ledger.postingrule",
-        cooperative_id=cooperative.pk,
-        after={
-            "rules": [f"{event}/{key or '*'} v1" for event, key, _l, _d in missing],
-            "effective_from": "2000-01-01",
-        },
+
+
+def savings_policy_follow(*, actor: Any, policy) -> None:
+    """A new policy version was recorded (`cooperatives.signals.policy_changed`, in the policy's
+    own transaction): the products follow it. The sukarela rate is brought into the new range;
+    when pokok/wajib move between equity and liability, their deposit and refund rules get a new
+    version from the policy's date (the reconciliation reads both control accounts of a kind).
+    Nothing to do for a cooperative whose savings are not set up yet (its founding)."""
+    cooperative = policy.cooperative
+    product = (
+        SavingsProduct.objects.select_for_update()
+        .filter(cooperative=cooperative, kind=Kind.SUKARELA)
+        .first()
     )
+    if product is None:
+        return
+    low, high = policy.savings_rate_min, min(policy.savings_rate_max, rules.MAX_RATE)
+    rate = min(max(product.interest_rate, low), high)
+    changes: dict[str, Any] = {}
+    if rate != product.interest_rate:
+        changes["interest_rate"] = [str(product.interest_rate), str(rate)]
+        product.interest_rate = rate
+        product.save(update_fields=["interest_rate", "updated_at"])
+    previous = (
+        type(policy)
+        .objects.filter(cooperative=cooperative, version__lt=policy.version)
+        .order_by("-version")
+        .first()
+    )
+    if previous is not None and previous.pokok_wajib_as_equity != policy.pokok_wajib_as_equity:
+        if not policy.pokok_wajib_as_equity:
+            _liability_accounts(actor=actor, cooperative=cooperative)
+        for event, key, lines, description in _rule_specs(as_equity=policy.pokok_wajib_as_equity):
+            if event in ("savings.deposit", "savings.refund") and not key.startswith("sukarela"):
+                ledger.posting_rule_change(
+                    actor=actor,
+                    cooperative=cooperative,
+                    event=event,
+                    key=key,
+                    lines=lines,
+                    effective_from=policy.effective_from,
+                    description=description,
+                )
+        changes["pokok_wajib_as_equity"] = policy.pokok_wajib_as_equity
+    if changes:
+        audit_record(
+            actor=actor,
+            action="savings.policy_follow",
+            obj=product,
+            after={"policy_version": policy.version, **changes},
+        )
 
 
 @transaction.atomic
@@ -185,18 +253,25 @@ def savings_product_update(
     minimum_balance: int,
 ) -> SavingsProduct:
     """Set the sukarela interest rate (within the policy's range, at most 9% a year) and the
-    minimum balance. Raises InvalidRate, InvalidAmount."""
-    savings_rules_ensure(cooperative=cooperative, actor=actor)
+    minimum balance. Raises InvalidRate, InvalidAmount, NotSetUp."""
     policy = _policy(cooperative)
     low, high = policy.savings_rate_min, min(policy.savings_rate_max, rules.MAX_RATE)
     rate = Decimal(interest_rate)
     if not low <= rate <= high:
         raise InvalidRate(low=low, high=high, fields={"interest_rate": [_("Out of range.")]})
-    if not isinstance(minimum_balance, int) or minimum_balance < 0:
+    if (
+        not isinstance(minimum_balance, int)
+        or isinstance(minimum_balance, bool)
+        or not 0 <= minimum_balance <= AMOUNT_MAX
+    ):
         raise InvalidAmount(fields={"minimum_balance": [_("Zero or more whole rupiah.")]})
-    product = SavingsProduct.objects.select_for_update().get(
-        cooperative=cooperative, kind=Kind.SUKARELA
+    product = (
+        SavingsProduct.objects.select_for_update()
+        .filter(cooperative=cooperative, kind=Kind.SUKARELA)
+        .first()
     )
+    if product is None:
+        raise NotSetUp()
     before = {
         "interest_rate": str(product.interest_rate),
         "minimum_balance": product.minimum_balance,

@@ -10,7 +10,7 @@ from kopdes.core.models import AuditEvent
 from kopdes.ledger.models import JournalEntry, Sequence
 from kopdes.members.models import Member
 from kopdes.savings import services
-from kopdes.savings.errors import CollectiveHasBadLines, InvalidAmount
+from kopdes.savings.errors import CollectiveHasBadLines, InvalidChannel
 from kopdes.savings.models import Bill, SavingsAccount, SavingsTransaction
 from kopdes.savings.tests.factories import make_member
 from kopdes.savings.tests.test_services import assert_reconciled, lines_of
@@ -189,7 +189,7 @@ def test_bad_lines_are_named_and_nothing_is_saved(place_a, place_b, people):
     assert rows(coop) == before
     with pytest.raises(CollectiveHasBadLines):
         collect(place_a, [])
-    with pytest.raises(InvalidAmount):
+    with pytest.raises(InvalidChannel):
         collect(place_a, [(siti, "sukarela", 10_000)], channel="gopay")
     assert rows(coop) == before
 

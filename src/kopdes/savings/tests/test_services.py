@@ -445,3 +445,24 @@ def test_idempotent_withdraw_and_transfer(place_a, member, other):
     assert SavingsAccount.objects.get(member=member, kind="sukarela").balance == 85_000
     assert JournalEntry.objects.count() == 3
     assert_reconciled(coop)
+
+
+def test_interest_skips_an_account_closed_in_the_month(place_a, member, other):
+    coop = place_a.cooperative
+    deposit(place_a, member, amount=1_000_000, on=date(2026, 2, 1))
+    deposit(place_a, other, amount=1_000_000, on=date(2026, 2, 1))
+    services.member_resign(
+        actor=place_a.bendahara,
+        cooperative=coop,
+        member=member,
+        on=date(2026, 3, 15),
+        reason="Pindah",
+    )
+    run = services.savings_interest_post(actor=None, cooperative=coop, month="2026-03")
+    closed = SavingsAccount.objects.get(member=member, kind="sukarela")
+    assert closed.status == "closed" and closed.balance == 0
+    assert not SavingsTransaction.objects.filter(account=closed, kind="interest").exists()
+    assert run.count == 1
+    credited = SavingsTransaction.objects.get(kind="interest")
+    assert credited.account.member == other and credited.amount == run.total > 0
+    assert_reconciled(coop)

@@ -203,3 +203,139 @@ def test_resign_page(client, place_a, member):
     member.refresh_from_db()
     assert member.status == "resigned"
     assert SavingsTransaction.objects.filter(kind="refund").count() == 1
+
+
+# -- corrections (maker-checker) ----------------------------------------------------------------
+
+
+def test_correction_pages_maker_then_checker(client, place_a, member):
+    from kopdes.savings import selectors
+    from kopdes.savings.models import Correction
+
+    coop = place_a.cooperative
+    wrong = deposit(coop, member, amount=100_000)
+    receipt = url("savings_receipt", coop, wrong.public_id)
+    ask = url("savings_correction_request", coop, wrong.public_id)
+    client.force_login(place_a.kasir)
+    assert ask in client.get(receipt).content.decode()  # the Koreksi action
+    page = client.get(ask)
+    assert page.status_code == 200 and "Koreksi" in page.content.decode()
+    blank = client.post(ask, {"reason": "  "})
+    assert blank.status_code == 400 and not Correction.objects.exists()
+    assert client.post(ask, {"reason": "Salah ketik"}).status_code == 302
+    again = client.post(ask, {"reason": "Lagi"})
+    assert again.status_code == 400 and "sudah dikoreksi" in again.content.decode()
+    # The kasir has no approval rights: the list is not there for them.
+    assert client.get(url("savings_corrections", coop)).status_code == 404
+    correction = Correction.objects.get()
+    decide = url("savings_correction_decide", coop, correction.public_id)
+    assert client.post(decide, {"decision": "approve"}).status_code == 404
+    # The ketua sees it and approves; the account and the GL move together.
+    client.force_login(place_a.ketua)
+    listing = client.get(url("savings_corrections", coop))
+    assert listing.status_code == 200 and "Salah ketik" in listing.content.decode()
+    assert client.post(decide, {"decision": "approve"}).status_code == 302
+    assert SavingsAccount.objects.get(member=member, kind="sukarela").balance == 0
+    assert all(r.difference == 0 for r in selectors.reconciliation(cooperative=coop))
+    wrong.refresh_from_db()
+    assert wrong.corrected
+    assert "Sudah dikoreksi" in client.get(receipt).content.decode()
+    twice = client.post(decide, {"decision": "approve"})
+    assert twice.status_code == 400 and "sudah diputuskan" in twice.content.decode()
+
+
+def test_correction_maker_cannot_approve_own_and_reject_moves_nothing(client, place_a, member):
+    from kopdes.savings.models import Correction
+
+    coop = place_a.cooperative
+    wrong = deposit(coop, member, amount=50_000)
+    client.force_login(place_a.bendahara)
+    client.post(url("savings_correction_request", coop, wrong.public_id), {"reason": "Salah"})
+    correction = Correction.objects.get()
+    decide = url("savings_correction_decide", coop, correction.public_id)
+    own = client.post(decide, {"decision": "approve"})
+    assert own.status_code == 400 and "petugas lain" in own.content.decode()
+    bad = client.post(decide, {"decision": "maybe"})
+    assert bad.status_code == 400
+    client.force_login(place_a.manajer)
+    assert client.post(decide, {"decision": "reject", "note": "Bukti kurang"}).status_code == 302
+    correction.refresh_from_db()
+    assert correction.status == "rejected" and correction.decision_note == "Bukti kurang"
+    assert SavingsAccount.objects.get(member=member, kind="sukarela").balance == 50_000
+
+
+def test_correction_pages_cross_tenant_and_roles(client, cross_tenant, place_a, place_b, member):
+    from kopdes.savings import services as savings_services
+
+    coop = place_a.cooperative
+    wrong = deposit(coop, member)
+    correction = savings_services.savings_correction_request(
+        actor=place_a.kasir, transaction=wrong, reason="Salah"
+    )
+    cross_tenant(client, place_b.ketua, url("savings_corrections", coop))
+    cross_tenant(client, place_b.kasir, url("savings_correction_request", coop, wrong.public_id))
+    cross_tenant(
+        client,
+        place_b.ketua,
+        url("savings_correction_decide", coop, correction.public_id),
+        method="post",
+        data={"decision": "approve"},
+    )
+    # Under one's own cooperative, another cooperative's ids are 404 too.
+    cross_tenant(
+        client,
+        place_b.ketua,
+        url("savings_correction_decide", place_b.cooperative, correction.public_id),
+        method="post",
+        data={"decision": "approve"},
+    )
+
+
+def test_pengawas_has_no_correction_action(client, place_a, member):
+    coop = place_a.cooperative
+    txn = deposit(coop, member)
+    ask = url("savings_correction_request", coop, txn.public_id)
+    client.force_login(place_a.pengawas)
+    receipt = client.get(url("savings_receipt", coop, txn.public_id))
+    assert receipt.status_code == 200 and ask not in receipt.content.decode()
+    assert client.get(ask).status_code == 404
+    assert client.post(ask, {"reason": "Salah"}).status_code == 404
+    client.force_login(place_a.kasir)
+    assert ask in client.get(url("savings_receipt", coop, txn.public_id)).content.decode()
+
+
+@pytest.mark.parametrize(
+    "amount",
+    ["9.000.000.000.000.000.000", "99.999.999.999.999.999.999", "10000000000001", "2000000000"],
+)
+def test_too_large_deposit_is_a_clear_400(client, place_a, member, amount):
+    coop = place_a.cooperative
+    client.force_login(place_a.kasir)
+    response = client.post(
+        url("savings_deposit", coop),
+        {
+            "member": member.number,
+            "kind": "sukarela",
+            "amount": amount,
+            "channel": "cash",
+            "on": "2026-03-02",
+            "idempotency_key": f"big-{amount}",
+        },
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors
+    assert not SavingsTransaction.objects.exists()
+
+
+def test_receipt_shows_a_waiting_correction(client, place_a, member):
+    from kopdes.savings import services as savings_services
+
+    coop = place_a.cooperative
+    wrong = deposit(coop, member)
+    savings_services.savings_correction_request(
+        actor=place_a.kasir, transaction=wrong, reason="Salah"
+    )
+    client.force_login(place_a.bendahara)
+    page = client.get(url("savings_receipt", coop, wrong.public_id)).content.decode()
+    assert "menunggu persetujuan" in page
+    assert url("savings_correction_request", coop, wrong.public_id) not in page

@@ -223,7 +223,13 @@ def _type_label(txn: SavingsTransaction) -> str:
         "transfer_in": "Pindah buku dari anggota lain",
         "interest": "Bunga",
         "refund": "Pengembalian",
+        "reversal_in": "Koreksi (dikembalikan ke rekening)",
+        "reversal_out": "Koreksi (ditarik kembali)",
     }[txn.kind]
+
+
+def _can_correct(request) -> bool:
+    return bool(request.capabilities & {Capability.HANDLE_CASH, Capability.KEEP_BOOKS})
 
 
 @cooperative_page(Capability.VIEW_MEMBERS)
@@ -244,6 +250,7 @@ def savings_receipt(request, cooperative: Cooperative, transaction_id):
         journal=str(txn.entry),
         short_hash=txn.entry.short_hash,
     )
+    pending = selectors.correction_pending(transaction=txn)
     whatsapp = ""
     if member.phone:
         whatsapp = f"https://wa.me/{member.phone.lstrip('+')}?text={quote(text)}"
@@ -257,6 +264,11 @@ def savings_receipt(request, cooperative: Cooperative, transaction_id):
             "type_label": _type_label(txn),
             "text": text,
             "whatsapp": whatsapp,
+            "can_correct": _can_correct(request)
+            and txn.kind in SavingsTransaction.CORRECTABLE
+            and not txn.corrected
+            and not pending,
+            "pending": pending,
         },
     )
 
@@ -473,6 +485,98 @@ def savings_resign(request, cooperative: Cooperative, member_id):
     )
 
 
+class CorrectionRequestForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for the correction"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+@cooperative_page(Capability.VIEW_MEMBERS)
+def savings_correction_request(request, cooperative: Cooperative, transaction_id):
+    """Koreksi: ask for a transaction's correction, with a reason; another officer decides."""
+    if not _can_correct(request):
+        raise Http404
+    txn = found_or_404(selectors.transaction, cooperative=cooperative, public_id=transaction_id)
+    form = CorrectionRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.savings_correction_request(
+                actor=request.user, transaction=txn, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            form_add_domain_error(form, error)
+        else:
+            messages.success(
+                request, _("The correction is waiting for another officer's approval.")
+            )
+            return redirect("web:savings_receipt", cooperative.public_id, txn.public_id)
+    return render(
+        request,
+        "web/savings/correction_request.html",
+        {
+            "cooperative": cooperative,
+            "txn": txn,
+            "member": txn.account.member,
+            "type_label": _type_label(txn),
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+class CorrectionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "approve"), ("reject", "reject")])
+    note = forms.CharField(max_length=2000, required=False)
+
+
+def _corrections_page(request, cooperative, *, error: str = "", status: int = 200):
+    return render(
+        request,
+        "web/savings/corrections.html",
+        {
+            "cooperative": cooperative,
+            "pending": list(selectors.corrections(cooperative=cooperative)[:200]),
+            "decided": list(selectors.corrections(cooperative=cooperative, pending=False)[:20]),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@cooperative_page(Capability.APPROVE_JOURNAL)
+def savings_corrections(request, cooperative: Cooperative):
+    """The corrections waiting for a decision (approvers only)."""
+    return _corrections_page(request, cooperative)
+
+
+@cooperative_page(Capability.APPROVE_JOURNAL)
+def savings_correction_decide(request, cooperative: Cooperative, correction_id):
+    """Approve (reverse entry and account together) or reject a waiting correction."""
+    if request.method != "POST":
+        return redirect("web:savings_corrections", cooperative.public_id)
+    found = found_or_404(selectors.correction, cooperative=cooperative, public_id=correction_id)
+    form = CorrectionDecisionForm(request.POST)
+    if not form.is_valid():
+        return _corrections_page(
+            request, cooperative, error=_("Choose approve or reject."), status=400
+        )
+    try:
+        if form.cleaned_data["decision"] == "approve":
+            services.savings_correction_approve(actor=request.user, correction=found)
+            text = _("Correction approved: the transaction is reversed.")
+        else:
+            services.savings_correction_reject(
+                actor=request.user, correction=found, reason=form.cleaned_data["note"]
+            )
+            text = _("Correction rejected.")
+    except DomainError as error:
+        return _corrections_page(request, cooperative, error=error.render(), status=400)
+    messages.success(request, text)
+    return redirect("web:savings_corrections", cooperative.public_id)
+
+
 urlpatterns = [
     path(SAVINGS + "setor/", savings_deposit, name="savings_deposit"),
     path(SAVINGS + "tarik/", savings_withdraw, name="savings_withdraw"),
@@ -481,6 +585,17 @@ urlpatterns = [
     path(SAVINGS + "tagihan/", savings_bills, name="savings_bills"),
     path(SAVINGS + "rekonsiliasi/", savings_reconciliation, name="savings_reconciliation"),
     path(SAVINGS + "posisi/", savings_position, name="savings_position"),
+    path(
+        SAVINGS + "kuitansi/<uuid:transaction_id>/koreksi/",
+        savings_correction_request,
+        name="savings_correction_request",
+    ),
+    path(SAVINGS + "koreksi/", savings_corrections, name="savings_corrections"),
+    path(
+        SAVINGS + "koreksi/<uuid:correction_id>/",
+        savings_correction_decide,
+        name="savings_correction_decide",
+    ),
     path(MEMBER, member_savings, name="member_savings"),
     path(MEMBER + "mutasi/", savings_statement, name="savings_statement"),
     path(MEMBER + "keluar/", savings_resign, name="savings_resign"),
