@@ -15,6 +15,13 @@ def date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"})
 
 
+def plain_int(text: object) -> int | None:
+    """A whole number written with the digits 0-9 (a query parameter, a cell), else None: Python's
+    int() and str.isdigit() also take Arabic-Indic and full-width digits."""
+    raw = str(text if text is not None else "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() else None
+
+
 def _refuse_other_digits(value):
     """Django's number fields accept any Unicode digits (Arabic-Indic, full-width); numbers here are
     written with 0-9 only."""

@@ -206,3 +206,11 @@ def test_pdf_carries_the_signature_block(client, books, monkeypatch):
     assert "Ketua" in html and "Bendahara" in html
     assert books.ketua.full_name in html and books.bendahara.full_name in html
     assert "Cangkudu" in html
+
+
+@pytest.mark.parametrize("year", ["٢٠٢٦", "２０２６"])
+def test_a_year_in_other_digits_is_a_clear_400(client, books, year):
+    """str.isdigit() takes Arabic-Indic and full-width digits; the query takes 0-9 only."""
+    client.force_login(books.bendahara)
+    response = client.get(url("trial_balance", books.cooperative) + f"?tahun={year}")
+    assert response.status_code == 400

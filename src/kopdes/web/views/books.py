@@ -26,7 +26,7 @@ from kopdes.ledger import services as ledger
 from kopdes.ledger.errors import TooManyLines
 from kopdes.ledger.models import Account
 from kopdes.web.errors import form_add_domain_error, found_or_404
-from kopdes.web.forms import date_input
+from kopdes.web.forms import AsciiIntegerField, date_input, plain_int
 from kopdes.web.views.cooperatives import cooperative_page
 
 PAGE_SIZE = 50
@@ -420,10 +420,7 @@ def manual_journals(request, cooperative: Cooperative):
 @cooperative_page(Capability.KEEP_BOOKS)
 def manual_journal_line(request, cooperative: Cooperative):
     """htmx: one more empty line row (and the "add a line" button pointing at the next index)."""
-    try:
-        index = min(max(int(request.GET.get("n", "0")), 0), MAX_LINES - 1)
-    except ValueError:
-        index = 0
+    index = min(plain_int(request.GET.get("n")) or 0, MAX_LINES - 1)
     line = JournalLineForm(prefix=f"line-{index}", account_choices=_account_choices(cooperative))
     return render(
         request,
@@ -465,8 +462,8 @@ def manual_journal_decide(request, cooperative: Cooperative, journal_id):
 
 
 class PeriodForm(forms.Form):
-    year = forms.IntegerField(min_value=2000, max_value=2100, widget=forms.HiddenInput)
-    month = forms.IntegerField(min_value=1, max_value=12, widget=forms.HiddenInput)
+    year = AsciiIntegerField(min_value=2000, max_value=2100, widget=forms.HiddenInput)
+    month = AsciiIntegerField(min_value=1, max_value=12, widget=forms.HiddenInput)
 
 
 class ReopenForm(PeriodForm):
@@ -474,7 +471,7 @@ class ReopenForm(PeriodForm):
 
 
 class YearEndForm(forms.Form):
-    year = forms.IntegerField(min_value=2000, max_value=2100, widget=forms.HiddenInput)
+    year = AsciiIntegerField(min_value=2000, max_value=2100, widget=forms.HiddenInput)
     confirm = forms.BooleanField(
         label=gettext_lazy(
             "I understand: the year's result moves to SHU tahun berjalan and every month of the "
@@ -484,11 +481,8 @@ class YearEndForm(forms.Form):
 
 
 def _year(request) -> int:
-    try:
-        year = int(request.GET.get("tahun", "") or request.POST.get("year", ""))
-    except ValueError:
-        return timezone.localdate().year
-    return year if 2000 <= year <= 2100 else timezone.localdate().year
+    year = plain_int(request.GET.get("tahun", "") or request.POST.get("year", ""))
+    return year if year is not None and 2000 <= year <= 2100 else timezone.localdate().year
 
 
 def _periods_page(request, cooperative, *, failed=None, status: int = 200):

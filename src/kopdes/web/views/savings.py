@@ -24,7 +24,7 @@ from kopdes.core.money import format_rupiah, parse_rupiah
 from kopdes.savings import rules, selectors, services
 from kopdes.savings.models import Kind, SavingsTransaction
 from kopdes.web.errors import form_add_domain_error, found_or_404
-from kopdes.web.forms import date_input
+from kopdes.web.forms import AsciiIntegerField, date_input
 from kopdes.web.views.cooperatives import cooperative_page
 
 SAVINGS = "app/<uuid:cooperative_id>/simpanan/"
@@ -54,7 +54,7 @@ class RupiahInput(forms.Field):
 class CounterForm(forms.Form):
     """What every counter form has: the member by NIAK, the amount, the date, the request key."""
 
-    member = forms.IntegerField(label=gettext_lazy("Member number (NIAK)"), min_value=1)
+    member = AsciiIntegerField(label=gettext_lazy("Member number (NIAK)"), min_value=1)
     amount = RupiahInput(label=gettext_lazy("Amount (Rp)"))
     on = forms.DateField(label=gettext_lazy("Date"), widget=date_input())
     memo = forms.CharField(label=gettext_lazy("Note (optional)"), max_length=200, required=False)
@@ -100,7 +100,7 @@ class WithdrawForm(CounterForm):
 
 
 class TransferForm(CounterForm):
-    to_member = forms.IntegerField(label=gettext_lazy("To member number (NIAK)"), min_value=1)
+    to_member = AsciiIntegerField(label=gettext_lazy("To member number (NIAK)"), min_value=1)
     field_order = ["member", "to_member", "amount", "on", "memo"]
 
     def clean(self):

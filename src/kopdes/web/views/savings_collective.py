@@ -27,7 +27,7 @@ from kopdes.members.errors import InvalidImportFile
 from kopdes.savings import selectors, services
 from kopdes.savings.models import Kind
 from kopdes.web.errors import form_add_domain_error
-from kopdes.web.forms import date_input
+from kopdes.web.forms import date_input, plain_int
 from kopdes.web.views.cooperatives import cooperative_page
 from kopdes.web.views.savings import SAVINGS
 
@@ -154,9 +154,10 @@ class CollectiveForm(forms.Form):
                     amount = int(parse_rupiah(amount_text))
                 except ValueError:
                     amount = None
+                niak = plain_int(number)
                 member = (
-                    selectors.member_by_number(cooperative=self.cooperative, number=int(number))
-                    if number.isdigit()
+                    selectors.member_by_number(cooperative=self.cooperative, number=niak)
+                    if niak is not None
                     else None
                 )
                 if member is None:

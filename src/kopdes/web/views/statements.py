@@ -22,6 +22,7 @@ from kopdes.accounts.selectors import officers
 from kopdes.cooperatives.models import Cooperative
 from kopdes.ledger import exports, statements
 from kopdes.ledger.statements import MONTHS_ID, QUARTERS_ID, ReportPeriod
+from kopdes.web.forms import plain_int
 from kopdes.web.views.cooperatives import cooperative_page
 
 
@@ -33,12 +34,13 @@ def _int(request, name: str, low: int, high: int) -> int | None:
     raw = request.GET.get(name, "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    value = plain_int(raw)
+    if value is None or not low <= value <= high:
         raise BadQuery(
             _("%(name)s must be a whole number from %(low)s to %(high)s.")
             % {"name": name, "low": low, "high": high}
         )
-    return int(raw)
+    return value
 
 
 def period_from(request) -> ReportPeriod:
