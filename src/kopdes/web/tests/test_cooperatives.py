@@ -116,10 +116,17 @@ def test_policy_change_and_refusal(client, place_a):
         "loan_rate_max": "18",
         "loan_approval_threshold": "10000000",
         "rat_quorum_percent": "50.01",
+        "savings_deposit_max": "50000000",
+        "savings_withdrawal_max": "20000000",
+        "savings_transfer_max": "20000000",
         "reason": "RAT 2026",
     }
     assert client.post(url("policy", coop), form).status_code == 302
     assert Policy.objects.filter(cooperative=coop).count() == 2
+    newest = Policy.objects.filter(cooperative=coop).order_by("-version").first()
+    assert (newest.savings_deposit_max, newest.savings_withdrawal_max) == (50_000_000, 20_000_000)
+    above = client.post(url("policy", coop), {**form, "savings_deposit_max": str(10**14)})
+    assert above.status_code == 400
     refused = client.post(url("policy", coop), {**form, "loan_rate_max": "30"})
     assert refused.status_code == 400
     assert Policy.objects.filter(cooperative=coop).count() == 2

@@ -443,6 +443,15 @@ class PolicyForm(forms.Form):
     rat_quorum_percent = AsciiDecimalField(
         label=gettext_lazy("RAT quorum (% of members)"), max_digits=5, decimal_places=2
     )
+    savings_deposit_max = AsciiIntegerField(
+        label=gettext_lazy("Largest savings deposit at once (Rp)"), min_value=1
+    )
+    savings_withdrawal_max = AsciiIntegerField(
+        label=gettext_lazy("Largest savings withdrawal at once (Rp)"), min_value=1
+    )
+    savings_transfer_max = AsciiIntegerField(
+        label=gettext_lazy("Largest savings transfer at once (Rp)"), min_value=1
+    )
     reason = forms.CharField(
         label=gettext_lazy("Reason (e.g. the RAT decision)"),
         widget=forms.Textarea(attrs={"rows": 2}),
