@@ -1,0 +1,31 @@
+"""CSRF sweep: every staff page (the resolver's list, public pages included) refuses a POST
+without a CSRF token, even from a logged-in person with every capability, and changes nothing."""
+
+import pytest
+from django.test import Client
+from security.probe import db_fingerprint, staff_pages, url_for
+
+pytestmark = pytest.mark.django_db
+
+PAGES = staff_pages()
+
+
+def test_the_sweep_sees_every_page():
+    assert len(PAGES) >= 50
+
+
+@pytest.mark.parametrize("page", PAGES, ids=str)
+def test_post_without_a_csrf_token_is_refused(world, page):
+    failures = []
+    url = url_for(page, world.a)
+    before = db_fingerprint()
+    for person in (world.superuser, None):
+        client = Client(enforce_csrf_checks=True)
+        if person is not None:
+            client.force_login(person)
+        response = client.post(url, {"amount": "1000", "memo": "csrf"})
+        if response.status_code != 403:
+            failures.append(f"{person or 'anonymous'}: {url} answered {response.status_code}")
+    if db_fingerprint() != before:
+        failures.append(f"{url}: the database changed")
+    assert not failures, "\n".join(failures)
