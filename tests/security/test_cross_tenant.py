@@ -20,7 +20,8 @@ from security.probe import (
 from kopdes.accounts.tokens import token_issue
 from kopdes.api.urls import api
 
-pytestmark = pytest.mark.django_db
+# Every test of the module takes `world`, so the module runs in one piece with the places.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("world")]
 
 PAGES = tenant_pages()
 SCHEMA = api.get_openapi_schema()

@@ -5,7 +5,8 @@ import pytest
 from django.test import Client
 from security.probe import db_fingerprint, staff_pages, url_for
 
-pytestmark = pytest.mark.django_db
+# Every test of the module takes `world`, so the module runs in one piece with the places.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("world")]
 
 PAGES = staff_pages()
 

@@ -13,7 +13,8 @@ from security.probe import MONEY_FIELD, db_fingerprint, tenant_pages, url_for
 from kopdes.accounts.tokens import token_issue
 from kopdes.api.urls import api
 
-pytestmark = pytest.mark.django_db
+# Every test of the module takes `world`, so the module runs in one piece with the places.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("world")]
 
 BAD_AMOUNTS = {
     "negative": "-1000",

@@ -10,7 +10,8 @@ from security.probe import db_fingerprint, tenant_pages, url_for
 
 from kopdes.accounts.access import capabilities
 
-pytestmark = pytest.mark.django_db
+# Every test of the module takes `world`, so the module runs in one piece with the places.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("world")]
 
 PAGES = tenant_pages()
 
