@@ -63,7 +63,13 @@ def _flush_past_triggers(original):
     return execute_sql_flush
 
 
-def _is_transactional(item: pytest.Item) -> bool:
+def is_transactional(item: pytest.Item) -> bool:
+    """Whether the test commits (and Django flushes the database after it)."""
+    from django.test import TestCase, TransactionTestCase
+
+    cls = getattr(item, "cls", None)
+    if cls is not None and issubclass(cls, TransactionTestCase):
+        return not issubclass(cls, TestCase)
     marker = item.get_closest_marker("django_db")
     if marker is not None and (
         marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
@@ -83,7 +89,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         marker = item.get_closest_marker("django_db")
         if marker is not None and (marker.args or "serialized_rollback" in marker.kwargs):
             continue
-        if _is_transactional(item):
+        if is_transactional(item):
             kwargs = dict(marker.kwargs) if marker is not None else {}
             kwargs.update(transaction=True, serialized_rollback=True)
             item.add_marker(pytest.mark.django_db(**kwargs))

@@ -17,10 +17,15 @@ FOUNDED_ON = date(2025, 7, 21)
 
 
 def make_person(
-    *, full_name: str, nik: str = "", kk_number: str = "", village_office: str = ""
+    *,
+    full_name: str,
+    nik: str = "",
+    kk_number: str = "",
+    village_office: str = "",
+    phone: str = "",
 ) -> User:
-    """A person with a fresh valid phone number and the test password."""
-    phone = f"+62812{next(_phones):08d}"
+    """A person with a fresh valid phone number (unless given) and the test password."""
+    phone = phone or f"+62812{next(_phones):08d}"
     return account_services.user_register(
         actor=None,
         phone=phone,
@@ -61,21 +66,30 @@ class Place:
             raise AttributeError(name) from None
 
 
-def make_place(village_code: str, label: str) -> Place:
+# The personas of a place: (attribute, role kind, village office).
+PERSONAS = [
+    ("ketua", "ketua", ""),
+    ("sekretaris", "sekretaris", ""),
+    ("bendahara", "bendahara", ""),
+    ("manajer", "manajer", ""),
+    ("kasir", "kasir", ""),
+    ("kepala_desa", "ketua_pengawas", "kepala_desa"),
+    ("pengawas", "pengawas", ""),
+    ("anggota", "anggota", ""),
+]
+
+
+def make_place(village_code: str, label: str, *, phones: str = "") -> Place:
+    """A cooperative with one person per persona. `phones`, a prefix such as "+628199901",
+    numbers the people `<prefix>01`, `<prefix>02`, ... instead of taking fresh numbers."""
     cooperative = make_cooperative(village_code)
     place = Place(cooperative=cooperative)
-    plan = [
-        ("ketua", "ketua", ""),
-        ("sekretaris", "sekretaris", ""),
-        ("bendahara", "bendahara", ""),
-        ("manajer", "manajer", ""),
-        ("kasir", "kasir", ""),
-        ("kepala_desa", "ketua_pengawas", "kepala_desa"),
-        ("pengawas", "pengawas", ""),
-        ("anggota", "anggota", ""),
-    ]
-    for name, kind, office in plan:
-        person = make_person(full_name=f"{name.title()} {label}", village_office=office)
+    for n, (name, kind, office) in enumerate(PERSONAS, start=1):
+        person = make_person(
+            full_name=f"{name.title()} {label}",
+            village_office=office,
+            phone=f"{phones}{n:02d}" if phones else "",
+        )
         # Held since the founding, so tests that travel back in time still find the roles in
         # force (a role gives rights only from its start date).
         account_services.role_assign(
@@ -83,6 +97,38 @@ def make_place(village_code: str, label: str) -> Place:
         )
         place.people[name] = person
     return place
+
+
+# The root conftest's two places, built once per test run (see `persona_place`).
+PLACES = {
+    "A": ("36.03.01.2003", "+628199901"),  # Cangkudu, Balaraja
+    "B": ("36.03.13.2001", "+628199902"),  # Teluknaga, Teluknaga
+}
+_place_ids: dict[str, tuple[int, dict[str, int]]] = {}
+
+
+def build_places() -> None:
+    """Build the root conftest's places A and B and remember their ids."""
+    for label, (village_code, phones) in PLACES.items():
+        place = make_place(village_code, label, phones=phones)
+        _place_ids[label] = (
+            place.cooperative.pk,
+            {name: user.pk for name, user in place.people.items()},
+        )
+
+
+def persona_place(label: str) -> Place:
+    """Place `label` ("A" or "B") fetched fresh from the database by id: a test sees the rows
+    as they are, never another test's objects. Rebuilt (both places) when missing, as after the
+    flush that ends a transactional test."""
+    ids = _place_ids.get(label)
+    cooperative = Cooperative.objects.filter(pk=ids[0]).first() if ids else None
+    if cooperative is None:
+        build_places()
+        ids = _place_ids[label]
+        cooperative = Cooperative.objects.get(pk=ids[0])
+    users = User.objects.in_bulk(ids[1].values())
+    return Place(cooperative=cooperative, people={name: users[pk] for name, pk in ids[1].items()})
 
 
 def make_supervisor(
@@ -113,12 +159,16 @@ def assert_cross_tenant(client, user: User, url: str, method: str = "get", **kwa
 
 __all__ = [
     "PASSWORD",
+    "PERSONAS",
+    "PLACES",
     "Place",
     "Role",
     "SupervisionGrant",
     "assert_cross_tenant",
+    "build_places",
     "make_cooperative",
     "make_person",
     "make_place",
     "make_supervisor",
+    "persona_place",
 ]

@@ -83,6 +83,7 @@ def region_rows() -> tuple:
     )
 
 
+@pytest.mark.slow
 def test_national_file_loads_all_of_indonesia_once():
     """The real file: 38 / 514 / 7,285 / 83,762; a second run changes nothing; Tangerang keeps
     its centroids and outlines (the national file has none)."""

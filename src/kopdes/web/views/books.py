@@ -77,7 +77,7 @@ def _chart_page(request, cooperative, *, form=None, error: str = "", status: int
     )
 
 
-@cooperative_page(Capability.VIEW_BOOKS)
+@cooperative_page(Capability.VIEW_BOOKS, write=Capability.KEEP_BOOKS)
 def accounts(request, cooperative: Cooperative):
     if request.method != "POST":
         return _chart_page(request, cooperative)
@@ -371,7 +371,7 @@ def _manual_page(
     )
 
 
-@cooperative_page(Capability.VIEW_BOOKS)
+@cooperative_page(Capability.VIEW_BOOKS, write=Capability.KEEP_BOOKS)
 def manual_journals(request, cooperative: Cooperative):
     if request.method != "POST":
         return _manual_page(request, cooperative)
@@ -664,7 +664,7 @@ def _rules_page(request, cooperative, *, form=None, status: int = 200):
     )
 
 
-@cooperative_page(Capability.VIEW_BOOKS)
+@cooperative_page(Capability.VIEW_BOOKS, write=Capability.KEEP_BOOKS)
 def posting_rules(request, cooperative: Cooperative):
     if request.method != "POST":
         return _rules_page(request, cooperative)

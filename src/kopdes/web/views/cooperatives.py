@@ -39,13 +39,19 @@ from kopdes.cooperatives.selectors import (
 )
 from kopdes.core.errors import DomainError, NotFound
 from kopdes.core.models import AuditEvent
+from kopdes.core.money import AMOUNT_MAX
 from kopdes.regions.models import District
 from kopdes.web.errors import form_add_domain_error
 from kopdes.web.forms import AsciiDecimalField, AsciiIntegerField, date_input
 
 
-def cooperative_page(need: Capability = Capability.VIEW):
-    """Resolve `cooperative_id` for the logged-in person, tenant first: 404 when absent or not theirs."""
+def cooperative_page(need: Capability = Capability.VIEW, *, write: Capability | None = None):
+    """Resolve `cooperative_id` for the logged-in person, tenant first: 404 when absent or not theirs.
+
+    `need` opens the page; `write`, when a POST needs more than reading the page (a form shown
+    only to some), is checked for every POST, again as a 404. Both stay on the view
+    (`capability`, `write_capability`): the security tests derive their expectations from them.
+    """
 
     def decorate(view):
         @login_required
@@ -56,8 +62,12 @@ def cooperative_page(need: Capability = Capability.VIEW):
             except NotFound:
                 raise Http404 from None
             request.capabilities = capabilities(request.user, request.cooperative)
+            if request.method == "POST" and write is not None and write not in request.capabilities:
+                raise Http404
             return view(request, request.cooperative, *args, **kwargs)
 
+        wrapper.capability = need
+        wrapper.write_capability = write or need
         return wrapper
 
     return decorate
@@ -347,7 +357,7 @@ def business_unit_add(request, cooperative: Cooperative):
     )
 
 
-@cooperative_page()
+@cooperative_page(write=Capability.MANAGE_OFFICERS)
 def officer_list(request, cooperative: Cooperative):
     can_manage = Capability.MANAGE_OFFICERS in request.capabilities
     form = RoleForm(request.POST or None, initial={"started_on": timezone.localdate()})
@@ -420,10 +430,10 @@ def _assign_role(actor: User, cooperative: Cooperative, data: dict) -> Role:
 class PolicyForm(forms.Form):
     effective_from = forms.DateField(label=gettext_lazy("Effective from"), widget=date_input())
     simpanan_pokok_amount = AsciiIntegerField(
-        label=gettext_lazy("Simpanan pokok (Rp)"), min_value=0
+        label=gettext_lazy("Simpanan pokok (Rp)"), min_value=0, max_value=AMOUNT_MAX
     )
     simpanan_wajib_amount = AsciiIntegerField(
-        label=gettext_lazy("Monthly simpanan wajib (Rp)"), min_value=0
+        label=gettext_lazy("Monthly simpanan wajib (Rp)"), min_value=0, max_value=AMOUNT_MAX
     )
     savings_rate_min = AsciiDecimalField(
         label=gettext_lazy("Sukarela interest, minimum (% a year)"), max_digits=5, decimal_places=2
@@ -438,19 +448,27 @@ class PolicyForm(forms.Form):
         label=gettext_lazy("Loan interest, maximum (% a year)"), max_digits=5, decimal_places=2
     )
     loan_approval_threshold = AsciiIntegerField(
-        label=gettext_lazy("Loans above this need the pengawas (Rp)"), min_value=0
+        label=gettext_lazy("Loans above this need the pengawas (Rp)"),
+        min_value=0,
+        max_value=AMOUNT_MAX,
     )
     rat_quorum_percent = AsciiDecimalField(
         label=gettext_lazy("RAT quorum (% of members)"), max_digits=5, decimal_places=2
     )
     savings_deposit_max = AsciiIntegerField(
-        label=gettext_lazy("Largest savings deposit at once (Rp)"), min_value=1
+        label=gettext_lazy("Largest savings deposit at once (Rp)"),
+        min_value=1,
+        max_value=AMOUNT_MAX,
     )
     savings_withdrawal_max = AsciiIntegerField(
-        label=gettext_lazy("Largest savings withdrawal at once (Rp)"), min_value=1
+        label=gettext_lazy("Largest savings withdrawal at once (Rp)"),
+        min_value=1,
+        max_value=AMOUNT_MAX,
     )
     savings_transfer_max = AsciiIntegerField(
-        label=gettext_lazy("Largest savings transfer at once (Rp)"), min_value=1
+        label=gettext_lazy("Largest savings transfer at once (Rp)"),
+        min_value=1,
+        max_value=AMOUNT_MAX,
     )
     reason = forms.CharField(
         label=gettext_lazy("Reason (e.g. the RAT decision)"),
@@ -458,7 +476,7 @@ class PolicyForm(forms.Form):
     )
 
 
-@cooperative_page()
+@cooperative_page(write=Capability.CHANGE_POLICY)
 def policy(request, cooperative: Cooperative):
     can_change = Capability.CHANGE_POLICY in request.capabilities
     current = policy_in_force(cooperative=cooperative)

@@ -379,7 +379,7 @@ def _bills_page(request, cooperative, *, form=None, status=200):
     )
 
 
-@cooperative_page(Capability.VIEW_MEMBERS)
+@cooperative_page(Capability.VIEW_MEMBERS, write=Capability.MANAGE_SAVINGS)
 def savings_bills(request, cooperative: Cooperative):
     """Bills and arrears; MANAGE_SAVINGS runs the month's bills or interest from here."""
     if request.method != "POST":

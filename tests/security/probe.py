@@ -1,0 +1,251 @@
+"""The probe as a test suite: what the matrices share (imported as `security.probe`).
+
+The matrices iterate Django's URL resolver (every staff page) and the API's OpenAPI schema
+(every operation); nothing lists pages by hand. A page or operation whose URL needs an id gets
+one from `ID_MAKERS`, keyed by the URL kwarg's name: a kwarg the registry does not know fails
+`test_every_url_kwarg_is_known` (and the matrices), so a new page cannot slip past them.
+
+`world` builds the data once per test module, inside a savepoint of the session's transaction
+(see the root conftest): in each of places A and B an active member with savings (a deposit, so
+a journal entry and a savings transaction), a pending manual journal; plus the supervisors and a
+superuser (all capabilities everywhere, for the sweeps that need every form to open).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from kopdes import testing
+from kopdes.accounts.access import capabilities
+from kopdes.accounts.models import User
+from kopdes.ledger.models import Account
+
+# --- the registry of ids ---------------------------------------------------------------------
+
+
+@dataclass
+class Side:
+    """One cooperative's objects, one per kind of id a URL can carry."""
+
+    place: testing.Place
+    ids: dict[str, Any] = field(default_factory=dict)
+    secrets: list[str] = field(default_factory=list)  # text that must never reach an outsider
+
+
+# URL kwarg -> how to get a valid value in a cooperative (`Side`). Add an entry with every page
+# that takes a new kind of id.
+ID_MAKERS: dict[str, Callable[[Side], Any]] = {
+    "cooperative_id": lambda side: side.place.cooperative.public_id,
+    "member_id": lambda side: side.ids["member"].public_id,
+    "account_id": lambda side: side.ids["account"].public_id,
+    "entry_id": lambda side: side.ids["entry"].public_id,
+    "journal_id": lambda side: side.ids["manual_journal"].public_id,
+    "transaction_id": lambda side: side.ids["transaction"].public_id,
+    "code": lambda side: side.ids["account"].code,  # an account code (same chart everywhere)
+}
+# Kwargs whose value means the same in every cooperative (not an object of one cooperative):
+# swapping them between cooperatives proves nothing.
+TENANT_NEUTRAL = {"cooperative_id", "code"}
+
+# Pages that are public by design and take ids outside any cooperative's pages, with how to
+# make their kwargs. A page outside /app/<cooperative_id>/ with kwargs must be listed here.
+PUBLIC_PAGES: dict[str, Callable[[Side], dict[str, Any]]] = {
+    "card_check": lambda side: {"card_id": side.ids["member"].card_id},
+    "region_detail": lambda side: {"code": side.place.cooperative.village_id},
+    "transparency_cooperative": lambda side: {"code": side.place.cooperative.village_id},
+}
+
+# OpenAPI path parameter -> a valid value in a cooperative. Public operations (no security)
+# are not tenant-addressed and need no entry.
+API_PARAMS: dict[str, Callable[[Side], Any]] = {
+    "cooperative_id": lambda side: side.place.cooperative.public_id,
+    "entry_id": lambda side: side.ids["entry"].public_id,
+}
+
+# A money field, by name: amounts, debit/credit, simpanan amounts, prices.
+MONEY_FIELD = re.compile(r"amount|debit|credit|nominal|jumlah|price|harga|saldo|balance|threshold")
+
+# --- the URL patterns -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str  # "web:<name>"
+    route: str
+    view: Callable
+    kwargs: tuple[str, ...]
+
+    @property
+    def tenant(self) -> bool:
+        return "cooperative_id" in self.kwargs
+
+    @property
+    def capability(self):
+        return getattr(self.view, "capability", None)
+
+    @property
+    def write_capability(self):
+        return getattr(self.view, "write_capability", None)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _walk(patterns, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str, Any]]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace or namespace
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            yield namespace, prefix + str(pattern.pattern), pattern
+
+
+def staff_pages() -> list[Page]:
+    """Every page of the `web` namespace, in the resolver's order."""
+    pages = []
+    for namespace, route, pattern in _walk(get_resolver().url_patterns):
+        if namespace != "web":
+            continue
+        pages.append(
+            Page(
+                name=f"web:{pattern.name}",
+                route=route,
+                view=pattern.callback,
+                kwargs=tuple(pattern.pattern.converters),
+            )
+        )
+    return pages
+
+
+def tenant_pages() -> list[Page]:
+    return [page for page in staff_pages() if page.tenant]
+
+
+def url_for(page: Page, own: Side, other: Side | None = None) -> str:
+    """The page's URL with the cooperative of `own` and every object id of `other` (of `own`
+    when no `other`): `url_for(page, b)` is all-foreign, `url_for(page, a, b)` is mixed."""
+    from django.urls import reverse
+
+    other = other or own
+    if not page.tenant:
+        kwargs = PUBLIC_PAGES[page.name.removeprefix("web:")](own) if page.kwargs else {}
+    else:
+        kwargs = {}
+        for name in page.kwargs:
+            if name not in ID_MAKERS:
+                pytest.fail(f"{page.name}: no way to make a {name!r}; add it to ID_MAKERS")
+            kwargs[name] = ID_MAKERS[name](own if name in TENANT_NEUTRAL else other)
+    return reverse(page.name, kwargs=kwargs)
+
+
+def has_foreign_object(page: Page) -> bool:
+    return any(name not in TENANT_NEUTRAL for name in page.kwargs)
+
+
+def actor_for(page: Page, place: testing.Place, *, write: bool) -> User | None:
+    """A persona of `place` who may use the page in their own cooperative (so a refusal
+    elsewhere is the tenant's doing, not the role's)."""
+    need = {page.capability, page.write_capability if write else page.capability}
+    for name, *_rest in testing.PERSONAS:
+        person = place.people[name]
+        if need <= capabilities(person, place.cooperative):
+            return person
+    return None
+
+
+# --- the database fingerprint -----------------------------------------------------------------
+
+# Tables a refused request may touch without changing anything of substance: sessions and login
+# bookkeeping (a login writes them), API token use, and reference data.
+_UNWATCHED = ("django_session", "axes_", "accounts_apitoken", "regions_", "django_migrations")
+
+
+def db_fingerprint() -> str:
+    """A hash of every watched table's rows: equal before and after means nothing changed."""
+    digest = hashlib.sha256()
+    with connection.cursor() as cursor:
+        for table in sorted(connection.introspection.table_names(cursor)):
+            if table.startswith(_UNWATCHED):
+                continue
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            rows = sorted(repr(row) for row in cursor.fetchall())
+            digest.update(table.encode())
+            digest.update(repr(rows).encode())
+    return digest.hexdigest()
+
+
+# --- the world --------------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    a: Side
+    b: Side
+    supervisors: dict[str, User]
+    superuser: User
+
+
+def make_side(place: testing.Place) -> Side:
+    from kopdes.ledger.services import manual_journal_draft
+    from kopdes.members.rules import nik_make
+    from kopdes.savings import services as savings
+    from kopdes.savings.tests.factories import make_member
+
+    cooperative = place.cooperative
+    label = place.ketua.full_name.split()[-1]
+    member = make_member(cooperative, name=f"Siti Rahasia {label}{uuid.uuid4().hex[:6]}")
+    # A NIK of the cooperative's own kecamatan, as a real member's would be.
+    member.nik = nik_make(
+        district_digits=cooperative.village_id[:8].replace(".", ""),
+        sex=member.sex,
+        birth_date=member.birth_date,
+        serial=7,
+    )
+    member.save(update_fields=["nik"])
+    txn = savings.savings_deposit(
+        actor=None,
+        cooperative=cooperative,
+        member=member,
+        kind="sukarela",
+        amount=250_000,
+        on=date(2026, 3, 2),
+    )
+    account = (
+        Account.objects.filter(cooperative=cooperative, code="1-101-01", is_header=False).first()
+        or Account.objects.filter(cooperative=cooperative, is_header=False).first()
+    )
+    journal = manual_journal_draft(
+        actor=place.bendahara,
+        cooperative=cooperative,
+        date=date(2026, 3, 3),
+        memo="Probe",
+        lines=[
+            {"account": "1-102", "debit": 1000},
+            {"account": "1-101-01", "credit": 1000},
+        ],
+    )
+    return Side(
+        place=place,
+        ids={
+            "member": member,
+            "account": account,
+            "entry": txn.entry,
+            "transaction": txn,
+            "manual_journal": journal,
+        },
+        secrets=[member.full_name, member.nik, *(p.full_name for p in place.people.values())],
+    )
+
+
+def refreshed(user: User) -> User:
+    return User.objects.get(pk=user.pk)
