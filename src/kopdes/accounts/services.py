@@ -7,7 +7,6 @@ in the audit log.
 import re
 import secrets
 from datetime import date
-from typing import Any
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
@@ -37,6 +36,7 @@ from kopdes.accounts.errors import (
 from kopdes.accounts.models import ApiToken, Employee, Role, SupervisionGrant, User, VillageOffice
 from kopdes.accounts.rules import normalize_phone
 from kopdes.cooperatives.models import Cooperative
+from kopdes.core.actors import Actor
 from kopdes.core.audit import audit_record, snapshot
 from kopdes.core.errors import ValidationFailed
 from kopdes.regions.models import District, Province, Regency, Village
@@ -80,7 +80,7 @@ def _person_errors(
 @transaction.atomic
 def user_register(
     *,
-    actor: Any,
+    actor: Actor,
     phone: str,
     password: str | None,
     full_name: str,
@@ -129,7 +129,7 @@ def user_register(
 
 
 @transaction.atomic
-def user_set_language(*, actor: Any, user: User, language: str) -> User:
+def user_set_language(*, actor: Actor, user: User, language: str) -> User:
     if language not in ("id", "en"):
         raise InvalidPerson(fields={"language": [_("Choose Bahasa Indonesia or English.")]})
     before = snapshot(user, ["language"])
@@ -147,7 +147,7 @@ def user_set_language(*, actor: Any, user: User, language: str) -> User:
 
 @transaction.atomic
 def role_assign(
-    *, actor: Any, cooperative: Cooperative, user: User, kind: str, started_on: date | None = None
+    *, actor: Actor, cooperative: Cooperative, user: User, kind: str, started_on: date | None = None
 ) -> Role:
     """Give `user` a role in `cooperative`, enforcing the organ rules of docs/domain.md §1.
 
@@ -161,7 +161,7 @@ def role_assign(
     """
     if kind not in Role.Kind.values:
         raise InvalidRole(fields={"kind": [_("Unknown role.")]})
-    if actor is not None and getattr(actor, "pk", None) == user.pk and kind != Role.Kind.ANGGOTA:
+    if actor is not None and actor.pk == user.pk and kind != Role.Kind.ANGGOTA:
         raise SelfAppointment()
     # Lock the cooperative row so two assignments to one cooperative run one after the other.
     Cooperative.objects.select_for_update().filter(pk=cooperative.pk).first()
@@ -220,7 +220,7 @@ def role_assign(
 
 
 @transaction.atomic
-def role_end(*, actor: Any, role: Role, ended_on: date | None = None, reason: str = "") -> Role:
+def role_end(*, actor: Actor, role: Role, ended_on: date | None = None, reason: str = "") -> Role:
     """End a role on `ended_on` (default today). A role that has not started yet (dated in the
     future) is cancelled instead: it ends on its own start date and never gave any right.
     Ending a role that started before `ended_on` on a date before its start is refused."""
@@ -245,7 +245,7 @@ def role_end(*, actor: Any, role: Role, ended_on: date | None = None, reason: st
 @transaction.atomic
 def employee_record(
     *,
-    actor: Any,
+    actor: Actor,
     cooperative: Cooperative,
     full_name: str,
     job_title: str,
@@ -290,7 +290,7 @@ def _region_exists(prefix: str) -> bool:
 @transaction.atomic
 def supervision_grant(
     *,
-    actor: Any,
+    actor: Actor,
     user: User,
     agency: str,
     organisation: str,
@@ -345,7 +345,7 @@ def supervision_grant(
 
 @transaction.atomic
 def supervision_revoke(
-    *, actor: Any, grant: SupervisionGrant, reason: str = ""
+    *, actor: Actor, grant: SupervisionGrant, reason: str = ""
 ) -> SupervisionGrant:
     if grant.revoked_at is None:
         grant.revoked_at = timezone.now()
@@ -361,7 +361,7 @@ def _revoke_tokens(user: User) -> int:
 
 
 @transaction.atomic
-def user_change_password(*, actor: Any, user: User, new_password: str) -> User:
+def user_change_password(*, actor: Actor, user: User, new_password: str) -> User:
     """Set a new password (validated by Django's password validators). Every API token of the
     person is revoked (a stolen token dies with the old password), and a reset's duty to change
     the password is fulfilled. The audit row records the change, never the password or its hash."""
@@ -379,11 +379,11 @@ def user_change_password(*, actor: Any, user: User, new_password: str) -> User:
     return user
 
 
-def password_reset_allowed(*, actor: Any, cooperative: Cooperative, user: User) -> bool:
+def password_reset_allowed(*, actor: Actor, cooperative: Cooperative, user: User) -> bool:
     """Whether `actor` may reset `user`'s password: the ketua of `cooperative`, for an officer
     (pengurus, pengawas, manajer, kasir) of that cooperative, never for themselves, a supervisor
     or an administrator."""
-    if actor is None or getattr(actor, "pk", None) == user.pk or user.is_superuser:
+    if actor is None or actor.pk == user.pk or user.is_superuser:
         return False
     today = timezone.localdate()
     roles = Role.objects.filter(cooperative=cooperative, ended_on__isnull=True)
@@ -394,7 +394,7 @@ def password_reset_allowed(*, actor: Any, cooperative: Cooperative, user: User) 
 
 
 @transaction.atomic
-def user_reset_password(*, actor: Any, cooperative: Cooperative, user: User) -> str:
+def user_reset_password(*, actor: Actor, cooperative: Cooperative, user: User) -> str:
     """The ketua resets an officer's forgotten password: returns a one-time temporary password
     (shown once to the ketua, never stored in clear or logged); the officer must change it at
     the next login, and their API tokens are revoked. Raises CannotResetPassword."""

@@ -24,6 +24,7 @@ from kopdes.cooperatives.errors import (
 from kopdes.cooperatives.models import BusinessUnit, Cooperative, Policy, VillageProfile
 from kopdes.cooperatives.selectors import policy_history
 from kopdes.cooperatives.signals import policy_changed
+from kopdes.core.actors import Actor, actor_id, actor_label
 from kopdes.core.audit import audit_record, snapshot
 from kopdes.regions.models import Village
 
@@ -42,7 +43,7 @@ POLICY_FIELDS = tuple(rules.DEFAULT_POLICY)
 @transaction.atomic
 def cooperative_found(
     *,
-    actor: Any,
+    actor: Actor,
     village: Village,
     founded_on: date | None = None,
     address: str = "",
@@ -112,7 +113,7 @@ def cooperative_found(
 
 
 @transaction.atomic
-def cooperative_update(*, actor: Any, cooperative: Cooperative, **changes: Any) -> Cooperative:
+def cooperative_update(*, actor: Actor, cooperative: Cooperative, **changes: Any) -> Cooperative:
     """Update the legal identity (badan hukum, NIK koperasi, NPWP, NIB, founding date, address, status)."""
     unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:
@@ -145,7 +146,7 @@ def cooperative_update(*, actor: Any, cooperative: Cooperative, **changes: Any) 
 @transaction.atomic
 def village_profile_update(
     *,
-    actor: Any,
+    actor: Actor,
     cooperative: Cooperative,
     population: int | None,
     households: int | None,
@@ -193,7 +194,7 @@ def village_profile_update(
 
 @transaction.atomic
 def business_unit_add(
-    *, actor: Any, cooperative: Cooperative, kind: str, name: str, code: str
+    *, actor: Actor, cooperative: Cooperative, kind: str, name: str, code: str
 ) -> BusinessUnit:
     """Add a gerai: a standard kind or a configurable extra (LPG 3 kg, pupuk, farming, ...)."""
     errors: dict[str, list[str]] = {}
@@ -215,7 +216,7 @@ def business_unit_add(
 
 
 @transaction.atomic
-def business_unit_set_active(*, actor: Any, unit: BusinessUnit, is_active: bool) -> BusinessUnit:
+def business_unit_set_active(*, actor: Actor, unit: BusinessUnit, is_active: bool) -> BusinessUnit:
     before = snapshot(unit)
     unit.is_active = is_active
     unit.save(update_fields=["is_active"])
@@ -262,7 +263,7 @@ def parse_policy_values(raw: dict) -> dict:
 
 @transaction.atomic
 def policy_change(
-    *, actor: Any, cooperative: Cooperative, effective_from: date, reason: str, **values: Any
+    *, actor: Actor, cooperative: Cooperative, effective_from: date, reason: str, **values: Any
 ) -> Policy:
     """Record a new version of the AD/ART parameters, effective from a date.
 
@@ -307,8 +308,8 @@ def _policy_add(*, actor, cooperative, values, effective_from, reason, previous=
         cooperative=cooperative,
         version=(previous.version + 1) if previous else 1,
         effective_from=effective_from,
-        changed_by_id=getattr(actor, "pk", None),
-        changed_by_label=str(actor) if actor is not None else "system",
+        changed_by_id=actor_id(actor),
+        changed_by_label=actor_label(actor),
         reason=reason,
         **{**values, "shu_allocation": allocation},
     )

@@ -36,6 +36,7 @@ from typing import Any, Protocol
 from kopdes.accounts.models import Role, User
 from kopdes.cooperatives import services as cooperative_services
 from kopdes.cooperatives.models import BusinessUnit, Cooperative
+from kopdes.core.actors import Actor
 from kopdes.ledger import services as ledger
 from kopdes.ledger.models import JournalEntry, PostingRule
 from kopdes.ledger.services import EntryDraft, Line
@@ -417,7 +418,7 @@ def books_seed_cooperative(
     *,
     cooperative: Cooperative,
     first_round: bool,
-    actor: Any = None,
+    actor: Actor = None,
     extra: ExtraFactory | None = None,
 ) -> LedgerSeedResult:
     """Give one cooperative its LPG gerai, chart of accounts and year of books (no checks for

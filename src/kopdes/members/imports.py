@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kopdes.cooperatives.models import Cooperative
+from kopdes.core.actors import Actor, actor_label
 from kopdes.core.audit import audit_record
 from kopdes.core.errors import ValidationFailed
 from kopdes.core.masking import mask_identity_number
@@ -470,7 +471,7 @@ def _stored_name(cooperative: Cooperative, checksum: str, file_name: str) -> str
 
 @transaction.atomic
 def member_import_check(
-    *, actor: Any, cooperative: Cooperative, file_name: str, content: bytes
+    *, actor: Actor, cooperative: Cooperative, file_name: str, content: bytes
 ) -> tuple[MemberImport, Report]:
     """The dry run: check every row, keep the file privately (under MEDIA_ROOT) and record the
     report, so the officer can then import all rows, or only the good ones, without uploading
@@ -493,7 +494,7 @@ def member_import_check(
         record.file_name = file_name[:200]
         record.rows_total = report.rows_total
         record.report = [report.as_json()]
-        record.actor_label = str(actor) if actor is not None else "system"
+        record.actor_label = actor_label(actor)
         record.save()
     return record, report
 
@@ -510,7 +511,7 @@ def stored_content(*, member_import: MemberImport) -> bytes:
 @transaction.atomic
 def member_import_commit(
     *,
-    actor: Any,
+    actor: Actor,
     cooperative: Cooperative,
     file_name: str,
     content: bytes,
@@ -529,7 +530,7 @@ def member_import_commit(
         return report.already_imported, report
     if report.bad and not good_rows_only:
         raise ImportHasBadRows(count=len(report.bad))
-    label = str(actor) if actor is not None else "system"
+    label = actor_label(actor)
     created = members_bulk_create(
         cooperative=cooperative,
         rows=[(g.values, g.joined_on, g.warnings) for g in report.good],

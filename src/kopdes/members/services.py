@@ -24,6 +24,7 @@ from kopdes.accounts.models import Role
 from kopdes.accounts.rules import InvalidPhone, normalize_phone
 from kopdes.accounts.services import role_assign
 from kopdes.cooperatives.models import Cooperative
+from kopdes.core.actors import Actor, actor_label
 from kopdes.core.audit import audit_record, snapshot
 from kopdes.ledger.models import Sequence
 from kopdes.members import rules
@@ -248,7 +249,7 @@ def _store_photo(member: Member, data: bytes, kind: str) -> None:
 
 
 def _status_row(
-    member: Member, *, actor: Any, from_status: str, to_status: str, on: date, reason: str = ""
+    member: Member, *, actor: Actor, from_status: str, to_status: str, on: date, reason: str = ""
 ) -> MemberStatusChange:
     return MemberStatusChange.objects.create(
         cooperative_id=member.cooperative_id,
@@ -257,7 +258,7 @@ def _status_row(
         to_status=to_status,
         on=on,
         reason=reason,
-        actor_label=str(actor) if actor is not None else "system",
+        actor_label=actor_label(actor),
     )
 
 
@@ -277,7 +278,7 @@ def niak_take(*, cooperative: Cooperative, count: int = 1) -> int:
 
 def _create(
     *,
-    actor: Any,
+    actor: Actor,
     cooperative: Cooperative,
     user: Any,
     full_name: str,
@@ -346,7 +347,7 @@ def _create(
 @transaction.atomic
 def member_register(
     *,
-    actor: Any,
+    actor: Actor,
     cooperative: Cooperative,
     full_name: str,
     nik: str,
@@ -398,7 +399,7 @@ def member_register(
 @transaction.atomic
 def member_request(
     *,
-    actor: Any,
+    actor: Actor,
     village_code: str | None = None,
     cooperative: Cooperative | None = None,
     full_name: str,
@@ -463,7 +464,7 @@ def _locked(member: Member) -> Member:
 
 
 @transaction.atomic
-def member_approve(*, actor: Any, member: Member, on: date | None = None) -> Member:
+def member_approve(*, actor: Actor, member: Member, on: date | None = None) -> Member:
     """Approve a requested membership: the next NIAK (gapless), joined on `on` (default today).
 
     Raises StatusChangeNotAllowed when the member is not in status requested.
@@ -511,7 +512,7 @@ def member_approve(*, actor: Any, member: Member, on: date | None = None) -> Mem
 
 
 @transaction.atomic
-def member_reject(*, actor: Any, member: Member, reason: str, on: date | None = None) -> Member:
+def member_reject(*, actor: Actor, member: Member, reason: str, on: date | None = None) -> Member:
     """Turn down a request, with the reason (told to the person). The NIK becomes free again for
     a later request. Raises InvalidMember (no reason), StatusChangeNotAllowed."""
     reason = (reason or "").strip()
@@ -548,7 +549,7 @@ def member_reject(*, actor: Any, member: Member, reason: str, on: date | None = 
 
 @transaction.atomic
 def member_status_change(
-    *, actor: Any, member: Member, status: str, on: date, reason: str
+    *, actor: Actor, member: Member, status: str, on: date, reason: str
 ) -> Member:
     """End an active membership: resigned, deceased or expelled, on `on`, with the reason.
 
@@ -592,7 +593,7 @@ def member_status_change(
 
 @transaction.atomic
 def member_update_kk(
-    *, actor: Any, member: Member, kk_number: str, valid_from: date | None = None
+    *, actor: Actor, member: Member, kk_number: str, valid_from: date | None = None
 ) -> Member:
     """Record a new KK number (a family moved or split); the old one stays in the history.
     Raises InvalidMember."""
@@ -622,7 +623,7 @@ def member_update_kk(
 @transaction.atomic
 def member_update_contact(
     *,
-    actor: Any,
+    actor: Actor,
     member: Member,
     phone: str | None = None,
     address: str | None = None,
@@ -661,7 +662,7 @@ def member_update_contact(
 
 
 @transaction.atomic
-def member_set_ktp_photo(*, actor: Any, member: Member, photo: Any) -> Member:
+def member_set_ktp_photo(*, actor: Actor, member: Member, photo: Any) -> Member:
     """Store the KTP photo: JPEG, PNG or WebP by its magic bytes, at most 2 MB, kept privately
     under MEDIA_ROOT (never served directly). Raises InvalidKtpPhoto."""
     data, kind = _photo_content(photo)

@@ -2,12 +2,12 @@
 accounts, version a posting rule."""
 
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kopdes.cooperatives.models import BusinessUnit, Cooperative
+from kopdes.core.actors import Actor
 from kopdes.core.audit import audit_record, snapshot
 from kopdes.ledger import chain, rules
 from kopdes.ledger.errors import (
@@ -27,7 +27,7 @@ from kopdes.ledger.services.posting import JOURNAL_SEQUENCE
 
 
 @transaction.atomic
-def chart_create(*, cooperative: Cooperative, actor: Any = None) -> int:
+def chart_create(*, cooperative: Cooperative, actor: Actor = None) -> int:
     """Create the template chart and default posting rules for `cooperative` (idempotent).
 
     Returns the number of accounts created. Run again after adding a business unit to give it
@@ -103,7 +103,7 @@ def chart_create(*, cooperative: Cooperative, actor: Any = None) -> int:
 @transaction.atomic
 def account_add(
     *,
-    actor: Any,
+    actor: Actor,
     cooperative: Cooperative,
     code: str,
     name: str,
@@ -143,7 +143,7 @@ def account_add(
 
 
 @transaction.atomic
-def account_close(*, actor: Any, account: Account) -> Account:
+def account_close(*, actor: Actor, account: Account) -> Account:
     """Closed accounts keep their history and take no new postings."""
     account.is_closed = True
     account.save(update_fields=["is_closed"])
@@ -152,7 +152,7 @@ def account_close(*, actor: Any, account: Account) -> Account:
 
 
 @transaction.atomic
-def account_remove(*, actor: Any, account: Account) -> None:
+def account_remove(*, actor: Actor, account: Account) -> None:
     """Only an account that was never used may be removed; a used one can only be closed."""
     if JournalLine.objects.filter(account=account).exists() or account.children.exists():
         raise AccountInUse(code=account.code)
@@ -163,7 +163,7 @@ def account_remove(*, actor: Any, account: Account) -> None:
 @transaction.atomic
 def posting_rule_change(
     *,
-    actor: Any,
+    actor: Actor,
     cooperative: Cooperative,
     event: str,
     key: str,

@@ -3,13 +3,13 @@ year-end close that carries the result to SHU tahun berjalan."""
 
 import calendar
 from datetime import date, timedelta
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from kopdes.accounts.access import Capability, capabilities
 from kopdes.cooperatives.models import Cooperative
+from kopdes.core.actors import Actor, actor_label
 from kopdes.core.audit import audit_record
 from kopdes.ledger.errors import (
     InvalidMonth,
@@ -36,7 +36,7 @@ def _month_end(year: int, month: int) -> date:
 
 
 @transaction.atomic
-def period_close(*, actor: Any, cooperative: Cooperative, year: int, month: int) -> Period:
+def period_close(*, actor: Actor, cooperative: Cooperative, year: int, month: int) -> Period:
     """Close a month: afterwards no entry may be dated in it or before it.
 
     Months close in order: the next one after the last closed month, or, when none is closed
@@ -78,7 +78,7 @@ def period_close(*, actor: Any, cooperative: Cooperative, year: int, month: int)
         defaults={
             "status": Period.Status.CLOSED,
             "closed_at": timezone.now(),
-            "closed_by_label": str(actor) if actor is not None else "system",
+            "closed_by_label": actor_label(actor),
         },
     )
     Sequence.objects.filter(pk=sequence.pk).update(closed_through=last_day)
@@ -89,7 +89,7 @@ def period_close(*, actor: Any, cooperative: Cooperative, year: int, month: int)
 
 
 @transaction.atomic
-def period_close_through(*, actor: Any, cooperative: Cooperative, year: int, month: int) -> int:
+def period_close_through(*, actor: Actor, cooperative: Cooperative, year: int, month: int) -> int:
     """Close every open month up to and including `year`-`month` at once (a catch-up after
     months without a close, and the demo), with the rules of `period_close`: only ended months,
     from the first open one on. Returns how many months it closed."""
@@ -116,7 +116,7 @@ def period_close_through(*, actor: Any, cooperative: Cooperative, year: int, mon
         current = (current[0] + 1, 1) if current[1] == 12 else (current[0], current[1] + 1)
     if not months:
         return 0
-    now, label = timezone.now(), str(actor) if actor is not None else "system"
+    now, label = timezone.now(), actor_label(actor)
     existing = set(
         Period.objects.filter(cooperative=cooperative, year__gte=months[0][0]).values_list(
             "year", "month"
@@ -155,7 +155,7 @@ def period_close_through(*, actor: Any, cooperative: Cooperative, year: int, mon
 @transaction.atomic
 def period_reopen(
     *,
-    actor: Any,
+    actor: Actor,
     cooperative: Cooperative,
     year: int,
     month: int,
@@ -205,7 +205,7 @@ def period_reopen(
 
 
 @transaction.atomic
-def year_end_close(*, actor: Any, cooperative: Cooperative, year: int) -> JournalEntry | None:
+def year_end_close(*, actor: Actor, cooperative: Cooperative, year: int) -> JournalEntry | None:
     """Carry the year's result (income less expenses) to SHU tahun berjalan, dated 31 December,
     then close December. Income and expense accounts start the next year at zero."""
     from django.db.models import Sum

@@ -15,13 +15,13 @@ from collections.abc import Iterable
 from collections.abc import Sequence as Seq
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from kopdes.cooperatives.models import BusinessUnit, Cooperative
-from kopdes.core import bulk, clock, idempotency
+from kopdes.core import actors, bulk, clock, idempotency
+from kopdes.core.actors import Actor
 from kopdes.core.idempotency import request_fingerprint
 from kopdes.core.money import AMOUNT_MAX, group_thousands
 from kopdes.ledger import chain, rules
@@ -311,7 +311,7 @@ def _post(
     *,
     cooperative: Cooperative,
     drafts: Seq[EntryDraft],
-    actor: Any,
+    actor: Actor,
     reverses: JournalEntry | None = None,
 ) -> list[JournalEntry]:
     """Post `drafts` in order; the caller holds the transaction."""
@@ -325,8 +325,8 @@ def _post(
     number, prev = head.last_value, head.last_hash
     now = clock.now()  # the real time; see core.clock for the one exception
     posted_text = _posted_at_text(now)
-    actor_label = str(actor) if actor is not None else "system"
-    actor_id = getattr(actor, "pk", None)
+    actor_label = actors.actor_label(actor)
+    actor_id = actors.actor_id(actor)
     cache_cooperative = JournalEntry._meta.get_field("cooperative").set_cached_value
     entries: list[JournalEntry] = []
     line_rows: list[tuple[int, list[tuple]]] = []
@@ -421,7 +421,7 @@ def journal_entry_post(
     source_kind: str,
     source_id: str = "",
     idempotency_key: str | None = None,
-    actor: Any = None,
+    actor: Actor = None,
 ) -> JournalEntry:
     """Post one balanced entry. Raises InvalidLine, UnbalancedEntry, UnknownAccount (including
     another cooperative's accounts), AccountNotPostable, PeriodClosed, IdempotencyConflict.
@@ -446,7 +446,7 @@ def journal_entry_post(
 
 @transaction.atomic
 def journal_entries_post_bulk(
-    *, cooperative: Cooperative, drafts: Seq[EntryDraft], actor: Any = None
+    *, cooperative: Cooperative, drafts: Seq[EntryDraft], actor: Actor = None
 ) -> list[JournalEntry]:
     """Post many entries at once (a month-end run): all or none, with the same checks as one by one.
 
@@ -469,7 +469,7 @@ def journal_entry_reverse(
     *,
     entry: JournalEntry,
     date: date,
-    actor: Any,
+    actor: Actor,
     memo: str = "",
     idempotency_key: str | None = None,
     subledger: str = "",
@@ -596,7 +596,7 @@ def post_event(
     memo: str,
     source_id: str = "",
     idempotency_key: str | None = None,
-    actor: Any = None,
+    actor: Actor = None,
     subledger_kind: str = "",
     subledger_id: str = "",
 ) -> JournalEntry:

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kopdes.cooperatives.models import Cooperative
+from kopdes.core.actors import Actor, actor_label
 from kopdes.core.audit import audit_record
 from kopdes.ledger import services as ledger
 from kopdes.ledger.models import JournalEntry
@@ -105,7 +106,7 @@ def _refuse(problems: list[str]) -> None:
 @transaction.atomic
 def savings_collective_deposit(
     *,
-    actor: Any,
+    actor: Actor,
     cooperative: Cooperative,
     on: date | None,
     channel: str = "cash",
@@ -231,7 +232,7 @@ def savings_collective_deposit(
             idempotency_key=f"savings:{idempotency_key}" if idempotency_key else None,
             actor=actor,
         )
-        label = str(actor) if actor is not None else "system"
+        label = actor_label(actor)
         txns = []
         for n, ((m, kind, amount), paid_bills) in enumerate(zip(lines, settled, strict=True)):
             account = accounts[(m.pk, kind)]

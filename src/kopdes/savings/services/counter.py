@@ -1,11 +1,11 @@
 """The counter: deposits, withdrawals and transfers, one keyed request at a time."""
 
 from datetime import date
-from typing import Any
 
 from django.utils.translation import gettext as _
 
 from kopdes.cooperatives.models import Cooperative
+from kopdes.core.actors import Actor, actor_label
 from kopdes.core.audit import audit_record
 from kopdes.ledger import services as ledger
 from kopdes.members.models import Member
@@ -42,7 +42,7 @@ from kopdes.savings.services._common import (
 
 def savings_deposit(
     *,
-    actor: Any,
+    actor: Actor,
     cooperative: Cooperative,
     member: Member,
     kind: str,
@@ -115,7 +115,7 @@ def savings_deposit(
             receipt_number=receipt,
             idempotency_key=idempotency_key,
             request_hash=fingerprint,
-            actor_label=str(actor) if actor is not None else "system",
+            actor_label=actor_label(actor),
             bills_settled=settled or None,
         )
         audit_record(
@@ -138,7 +138,7 @@ def savings_deposit(
 
 def savings_withdraw(
     *,
-    actor: Any,
+    actor: Actor,
     cooperative: Cooperative,
     member: Member,
     amount: int,
@@ -207,7 +207,7 @@ def savings_withdraw(
             receipt_number=receipt,
             idempotency_key=idempotency_key,
             request_hash=fingerprint,
-            actor_label=str(actor) if actor is not None else "system",
+            actor_label=actor_label(actor),
         )
         audit_record(
             actor=actor,
@@ -227,7 +227,7 @@ def savings_withdraw(
 
 def savings_transfer(
     *,
-    actor: Any,
+    actor: Actor,
     cooperative: Cooperative,
     member: Member,
     to_member: Member,
@@ -300,7 +300,7 @@ def savings_transfer(
         source.balance -= amount
         target.balance += amount
         SavingsAccount.objects.bulk_update([source, target], ["balance"])
-        label = str(actor) if actor is not None else "system"
+        label = actor_label(actor)
         incoming = Txn.objects.create(
             cooperative=cooperative,
             account=target,

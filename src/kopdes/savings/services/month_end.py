@@ -10,6 +10,7 @@ from django.db.models import Case, F, Q, Sum, When
 from django.utils.translation import gettext as _
 
 from kopdes.cooperatives.models import Cooperative
+from kopdes.core.actors import Actor, actor_label
 from kopdes.core.audit import audit_record
 from kopdes.ledger import services as ledger
 from kopdes.members.models import Member
@@ -55,7 +56,7 @@ def _month(text: str, *, ended: bool) -> tuple[int, int]:
 
 
 @transaction.atomic
-def savings_bills_create(*, actor: Any, cooperative: Cooperative, month: str) -> MonthRun:
+def savings_bills_create(*, actor: Actor, cooperative: Cooperative, month: str) -> MonthRun:
     """Bill simpanan wajib of `month` (YYYY-MM) to every member active in it, and simpanan pokok
     once to each member who has not paid it in full. Idempotent: a second run adds only the bills
     of members who became active since (the unique constraints hold even against a concurrent
@@ -122,7 +123,7 @@ def savings_bills_create(*, actor: Any, cooperative: Cooperative, month: str) ->
         cooperative=cooperative,
         kind=MonthRun.Kind.BILLS,
         period=period,
-        defaults={"actor_label": str(actor) if actor is not None else "system"},
+        defaults={"actor_label": actor_label(actor)},
     )
     MonthRun.objects.filter(pk=run.pk).update(
         count=F("count") + len(new), total=F("total") + sum(b[3] for b in new)
@@ -146,7 +147,7 @@ def _signed_sum():
 
 
 @transaction.atomic
-def savings_interest_post(*, actor: Any, cooperative: Cooperative, month: str) -> MonthRun:
+def savings_interest_post(*, actor: Actor, cooperative: Cooperative, month: str) -> MonthRun:
     """Credit the month's interest on simpanan sukarela by the daily-balance method: each day's
     end-of-day balance earns rate/365. The cooperative's exact total is rounded once (half up)
     and allocated across the accounts by their exact shares (`core.money.allocate`), so the
@@ -203,7 +204,7 @@ def savings_interest_post(*, actor: Any, cooperative: Cooperative, month: str) -
         period=period,
         count=sum(1 for p in parts if p),
         total=total,
-        actor_label=str(actor) if actor is not None else "system",
+        actor_label=actor_label(actor),
     )
     run.created_now = run.count
     if total:
@@ -233,7 +234,7 @@ def savings_interest_post(*, actor: Any, cooperative: Cooperative, month: str) -
 
 
 def _credit_interest(
-    *, actor: Any, cooperative: Cooperative, period: str, day: date, credits: Seq[tuple]
+    *, actor: Actor, cooperative: Cooperative, period: str, day: date, credits: Seq[tuple]
 ) -> None:
     rule = _rule(cooperative, "savings.interest", Kind.SUKARELA, day)
     spec = rule.lines[0]
@@ -264,7 +265,7 @@ def _credit_interest(
             )
         )
     entries = ledger.journal_entries_post_bulk(cooperative=cooperative, drafts=drafts, actor=actor)
-    label = str(actor) if actor is not None else "system"
+    label = actor_label(actor)
     rows, accounts = [], []
     when, now = _db_date(day), _db_now()
     for entry, chunk in zip(entries, chunks, strict=True):

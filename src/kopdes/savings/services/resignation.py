@@ -1,11 +1,11 @@
 """Resignation: refund every savings account and close it."""
 
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 
 from kopdes.cooperatives.models import Cooperative
+from kopdes.core.actors import Actor, actor_label
 from kopdes.core.audit import audit_record
 from kopdes.ledger import services as ledger
 from kopdes.members.models import Member
@@ -34,7 +34,7 @@ from kopdes.savings.services._common import (
 @transaction.atomic
 def member_resign(
     *,
-    actor: Any,
+    actor: Actor,
     cooperative: Cooperative,
     member: Member,
     on: date,
@@ -98,7 +98,7 @@ def member_resign(
                     memo=reason[:200],
                     entry=entry,
                     receipt_number=first + i,
-                    actor_label=str(actor) if actor is not None else "system",
+                    actor_label=actor_label(actor),
                 )
             )
         Txn.objects.bulk_create(txns)

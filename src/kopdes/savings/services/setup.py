@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from kopdes.cooperatives.models import Cooperative
 from kopdes.cooperatives.selectors import policy_in_force
+from kopdes.core.actors import Actor
 from kopdes.core.audit import audit_record
 from kopdes.core.money import AMOUNT_MAX
 from kopdes.ledger import services as ledger
@@ -85,7 +86,7 @@ def _rule_specs(*, as_equity: bool) -> list[tuple[str, str, list[dict], str]]:
 
 
 @transaction.atomic
-def savings_setup(*, actor: Any, cooperative: Cooperative) -> bool:
+def savings_setup(*, actor: Actor, cooperative: Cooperative) -> bool:
     """Provision savings in a cooperative whose chart of accounts exists (after
     `ledger.chart_create`), once: the products (from the policy in force), the liability accounts
     for pokok/wajib when the policy does not count them as equity, and the savings posting rules
@@ -140,7 +141,7 @@ def savings_setup(*, actor: Any, cooperative: Cooperative) -> bool:
     return True
 
 
-def _liability_accounts(*, actor: Any, cooperative: Cooperative) -> None:
+def _liability_accounts(*, actor: Actor, cooperative: Cooperative) -> None:
     codes = set(
         Account.objects.filter(
             cooperative=cooperative, code__in=rules.LIABILITY_ACCOUNTS.values()
@@ -158,7 +159,7 @@ def _liability_accounts(*, actor: Any, cooperative: Cooperative) -> None:
             )
 
 
-def _rules_create(*, actor: Any, cooperative: Cooperative, policy, missing: list) -> None:
+def _rules_create(*, actor: Actor, cooperative: Cooperative, policy, missing: list) -> None:
     if not policy.pokok_wajib_as_equity:
         _liability_accounts(actor=actor, cooperative=cooperative)
     named = {
@@ -193,7 +194,7 @@ def _rules_create(*, actor: Any, cooperative: Cooperative, policy, missing: list
     )
 
 
-def savings_policy_follow(*, actor: Any, policy) -> None:
+def savings_policy_follow(*, actor: Actor, policy) -> None:
     """A new policy version was recorded (`cooperatives.signals.policy_changed`, in the policy's
     own transaction): the products follow it. The sukarela rate is brought into the new range;
     when pokok/wajib move between equity and liability, their deposit and refund rules get a new
@@ -247,7 +248,7 @@ def savings_policy_follow(*, actor: Any, policy) -> None:
 @transaction.atomic
 def savings_product_update(
     *,
-    actor: Any,
+    actor: Actor,
     cooperative: Cooperative,
     interest_rate: Decimal,
     minimum_balance: int,
