@@ -51,6 +51,7 @@ ID_MAKERS: dict[str, Callable[[Side], Any]] = {
     "entry_id": lambda side: side.ids["entry"].public_id,
     "journal_id": lambda side: side.ids["manual_journal"].public_id,
     "transaction_id": lambda side: side.ids["transaction"].public_id,
+    "correction_id": lambda side: side.ids["correction"].public_id,
     "code": lambda side: side.ids["account"].code,  # an account code (same chart everywhere)
 }
 # Kwargs whose value means the same in every cooperative (not an object of one cooperative):
@@ -166,8 +167,15 @@ def actor_for(page: Page, place: testing.Place, *, write: bool) -> User | None:
 # --- the database fingerprint -----------------------------------------------------------------
 
 # Tables a refused request may touch without changing anything of substance: sessions and login
-# bookkeeping (a login writes them), API token use, and reference data.
-_UNWATCHED = ("django_session", "axes_", "accounts_apitoken", "regions_", "django_migrations")
+# bookkeeping (a login writes them), the throttle's attempt counters (every attempt counts, a
+# refused one too), API token use, and reference data.
+_UNWATCHED = (
+    "django_session",
+    "accounts_throttlecounter",
+    "accounts_apitoken",
+    "regions_",
+    "django_migrations",
+)
 
 
 def db_fingerprint() -> str:
@@ -220,6 +228,17 @@ def make_side(place: testing.Place) -> Side:
         amount=250_000,
         on=date(2026, 3, 2),
     )
+    mistaken = savings.savings_deposit(
+        actor=None,
+        cooperative=cooperative,
+        member=member,
+        kind="sukarela",
+        amount=5_000,
+        on=date(2026, 3, 2),
+    )
+    correction = savings.savings_correction_request(
+        actor=place.kasir, transaction=mistaken, reason="Probe"
+    )
     account = (
         Account.objects.filter(cooperative=cooperative, code="1-101-01", is_header=False).first()
         or Account.objects.filter(cooperative=cooperative, is_header=False).first()
@@ -242,6 +261,7 @@ def make_side(place: testing.Place) -> Side:
             "entry": txn.entry,
             "transaction": txn,
             "manual_journal": journal,
+            "correction": correction,
         },
         secrets=[member.full_name, member.nik, *(p.full_name for p in place.people.values())],
     )

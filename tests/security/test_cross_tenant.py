@@ -47,7 +47,7 @@ def test_every_url_kwarg_is_known():
         for param in operation.get("parameters", []):
             if param["in"] == "path" and param["name"] not in API_PARAMS:
                 unknown.append(f"{method} {path}: {param['name']}")
-    assert unknown == [], "add these to tests/security/conftest.py: " + ", ".join(unknown)
+    assert unknown == [], "add these to ID_MAKERS in tests/security/probe.py: " + ", ".join(unknown)
 
 
 def test_the_matrices_see_the_pages():

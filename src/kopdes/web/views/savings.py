@@ -554,9 +554,9 @@ def savings_corrections(request, cooperative: Cooperative):
 @cooperative_page(Capability.APPROVE_JOURNAL)
 def savings_correction_decide(request, cooperative: Cooperative, correction_id):
     """Approve (reverse entry and account together) or reject a waiting correction."""
+    found = found_or_404(selectors.correction, cooperative=cooperative, public_id=correction_id)
     if request.method != "POST":
         return redirect("web:savings_corrections", cooperative.public_id)
-    found = found_or_404(selectors.correction, cooperative=cooperative, public_id=correction_id)
     form = CorrectionDecisionForm(request.POST)
     if not form.is_valid():
         return _corrections_page(
