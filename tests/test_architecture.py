@@ -284,3 +284,33 @@ def test_error_out_is_the_documented_shape(openapi):
     body = schemas[body_ref["$ref"].rsplit("/", 1)[-1]] if "$ref" in body_ref else body_ref
     assert set(body["properties"]) == {"code", "message", "details", "fields"}
     assert {"code", "message"} <= set(body.get("required", []))
+
+
+def test_every_error_code_is_dotted_and_names_one_kind_of_failure():
+    """The API's codes are a contract: `<area>.<failure>`, and no two kinds of failure share one
+    (a subclass that forgets its own code would inherit its parent's)."""
+    import importlib
+    import pkgutil
+
+    import kopdes
+    from kopdes.core.errors import DomainError
+
+    skip = (".tests", ".migrations", ".management", "kopdes.settings", "kopdes.wsgi", "kopdes.cli")
+    for module in pkgutil.walk_packages(kopdes.__path__, "kopdes."):
+        if not any(part in module.name for part in skip):
+            importlib.import_module(module.name)
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    owners: dict[str, list[str]] = {}
+    for cls in [DomainError, *subclasses(DomainError)]:
+        if cls.__module__.startswith("kopdes.") and ".tests" not in cls.__module__:
+            owners.setdefault(cls.code, []).append(f"{cls.__module__}.{cls.__qualname__}")
+    undotted = sorted(code for code in owners if "." not in code and code != "error")
+    shared = {code: names for code, names in owners.items() if len(names) > 1}
+    assert len(owners) > 80
+    assert undotted == []
+    assert shared == {}

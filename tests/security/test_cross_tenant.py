@@ -120,7 +120,7 @@ def test_api_foreign_ids_are_404(world, client, method, path):
         url = _api_path(path, world.b)
         before = db_fingerprint()
         response = client.generic(method, url, content_type="application/json", **headers)
-        if response.status_code != 404 or response.json()["error"]["code"] != "not_found":
+        if response.status_code != 404 or response.json()["error"]["code"] != "request.not_found":
             failures.append(f"{person.full_name}: {response.status_code} {response.content[:200]}")
         if db_fingerprint() != before:
             failures.append(f"{person.full_name}: the database changed")

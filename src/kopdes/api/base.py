@@ -84,19 +84,22 @@ def validation_error(request, exc: NinjaValidationError):
     for item in exc.errors:
         loc = [str(p) for p in item.get("loc", []) if p not in ("body", "query", "path", "payload")]
         fields.setdefault(".".join(loc) or "__all__", []).append(str(item.get("msg", "")))
-    return _error(request, 422, "validation_failed", _("Some fields are not valid."), fields=fields)
+    return _error(request, 422, "request.invalid", _("Some fields are not valid."), fields=fields)
 
 
 @api.exception_handler(AuthenticationError)
 def authentication_error(request, exc):
     return _error(
-        request, 401, "not_authenticated", _("Log in first: a valid, unexpired token is required.")
+        request,
+        401,
+        "auth.not_authenticated",
+        _("Log in first: a valid, unexpired token is required."),
     )
 
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
-    return _error(request, 404, "not_found", _("Not found."))
+    return _error(request, 404, "request.not_found", _("Not found."))
 
 
 @api.exception_handler(RequestDataTooBig)
@@ -113,4 +116,4 @@ def too_large(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
-    return _error(request, exc.status_code, f"http_{exc.status_code}", str(exc))
+    return _error(request, exc.status_code, f"request.http_{exc.status_code}", str(exc))

@@ -1,6 +1,6 @@
 """Kemendagri region codes: public (region codes are public data), read-only.
 
-A malformed code is 422 `validation_failed`, a well-formed unknown one 404 `not_found`. The
+A malformed code is 422 `request.invalid`, a well-formed unknown one 404 `request.not_found`. The
 code path parameter takes any text (slashes and line breaks included), so that every odd input
 reaches the code parser and gets our error shape rather than the HTML 404 of the URL resolver.
 """

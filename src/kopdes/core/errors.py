@@ -42,7 +42,7 @@ class DomainError(Exception):
 class ValidationFailed(DomainError):
     """Input that does not satisfy a rule; `fields` maps a field name to its messages."""
 
-    code = "validation_failed"
+    code = "request.invalid"
     status = 422
     message = _("Some fields are not valid.")
 
@@ -61,19 +61,19 @@ class ValidationFailed(DomainError):
 class NotFound(DomainError):
     """Absent and forbidden look the same from outside (no probing other tenants)."""
 
-    code = "not_found"
+    code = "request.not_found"
     status = 404
     message = _("Not found.")
 
 
 class PermissionDenied(DomainError):
-    code = "permission_denied"
+    code = "request.forbidden"
     status = 403
     message = _("You are not allowed to do this.")
 
 
 class Conflict(DomainError):
-    code = "conflict"
+    code = "request.conflict"
     status = 409
     message = _("The request conflicts with the current state.")
 

@@ -36,7 +36,7 @@ def test_login_me_logout(client, place_a, dinas):
     assert client.post("/api/v1/auth/logout", **bearer(token)).status_code == 204
     revoked = client.get("/api/v1/me", **bearer(token))
     assert revoked.status_code == 401
-    assert revoked.json()["error"]["code"] == "not_authenticated"
+    assert revoked.json()["error"]["code"] == "auth.not_authenticated"
 
 
 def test_me_shows_supervision_scope(client, dinas):
@@ -56,7 +56,7 @@ def test_token_expires(client, place_a):
     [
         ({"phone": "12345", "password": "x"}, 422, "account.invalid_phone"),
         ({"phone": "081200000000", "password": "x"}, 401, "auth.invalid_credentials"),
-        ({"password": "x"}, 422, "validation_failed"),
+        ({"password": "x"}, 422, "request.invalid"),
     ],
 )
 def test_login_errors(client, body, status, code):

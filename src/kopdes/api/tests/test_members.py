@@ -65,7 +65,7 @@ def test_request_then_see_it_approved(client, place_a):
     [
         ({"nik": "3603010302900001"}, 422, "member.invalid"),  # a man's day, stated female
         ({"nik": "123"}, 422, "member.invalid"),
-        ({"sex": "X"}, 422, "validation_failed"),
+        ({"sex": "X"}, 422, "request.invalid"),
         ({"village_code": "36.03.02.2001"}, 404, "member.no_cooperative"),
         ({"village_code": "nowhere"}, 422, "member.unknown_village"),
         ({"birth_date": "2030-01-01"}, 422, "member.invalid"),

@@ -63,7 +63,7 @@ def test_my_transactions_paginated(client, place_a, saver):
     rest = client.get("/api/v1/me/savings/transactions?offset=2&limit=2", **auth).json()
     assert len(rest["items"]) == 1
     bad = client.get("/api/v1/me/savings/transactions?limit=0", **auth)
-    assert bad.status_code == 422 and bad.json()["error"]["code"] == "validation_failed"
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "request.invalid"
 
 
 def test_my_bills(client, place_a, saver):

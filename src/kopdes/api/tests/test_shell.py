@@ -50,4 +50,4 @@ def test_api_numbers_take_the_digits_0_9_only(client, place_a):
     for text in ("\u0661\u0660", "\uff11\uff10"):  # Arabic-Indic and full-width 10
         response = client.get("/api/v1/cooperatives", {"limit": text}, **auth)
         assert response.status_code == 422
-        assert response.json()["error"]["code"] == "validation_failed"
+        assert response.json()["error"]["code"] == "request.invalid"

@@ -148,7 +148,7 @@ def test_cross_tenant_and_without_the_books_is_404(
     with at(D2):
         response = get(client, user, entries["sale"])
     assert response.status_code == 404
-    assert response.json()["error"]["code"] == "not_found"
+    assert response.json()["error"]["code"] == "request.not_found"
 
 
 @pytest.mark.parametrize("target", [uuid.uuid4(), "not-a-uuid"])

@@ -68,7 +68,7 @@ def test_village_by_digits(client):
 def test_unknown_code_is_404(client, code):
     response = client.get(f"{BASE}/{code}")
     assert response.status_code == 404
-    assert response.json()["error"]["code"] == "not_found"
+    assert response.json()["error"]["code"] == "request.not_found"
 
 
 @pytest.mark.parametrize(
@@ -79,7 +79,7 @@ def test_malformed_code_is_422(client, code):
     response = client.get(f"{BASE}/{code}")
     assert response.status_code == 422
     error = response.json()["error"]
-    assert error["code"] == "validation_failed"
+    assert error["code"] == "request.invalid"
     assert list(error["fields"]) == ["code"]
 
 
@@ -123,7 +123,7 @@ def test_bad_search_is_422(client, params, field):
     response = client.get(f"{BASE}/search", params)
     assert response.status_code == 422
     error = response.json()["error"]
-    assert error["code"] == "validation_failed"
+    assert error["code"] == "request.invalid"
     assert field in error["fields"]
 
 
@@ -153,7 +153,7 @@ def test_random_input_never_fails(client, text):
     if code is not None:
         assert code.status_code in (200, 404, 422), (text, code.status_code)
         if code.status_code != 200:
-            assert code.json()["error"]["code"] in ("not_found", "validation_failed")
+            assert code.json()["error"]["code"] in ("request.not_found", "request.invalid")
     search = client.get(
         f"{BASE}/search", {"q": text, "within": text[:20] or None} if text[:20] else {"q": text}
     )
