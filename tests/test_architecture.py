@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.apps import apps
 from django.conf import settings
@@ -314,3 +316,22 @@ def test_every_error_code_is_dotted_and_names_one_kind_of_failure():
     assert len(owners) > 80
     assert undotted == []
     assert shared == {}
+
+
+def test_spreadsheets_are_written_through_append_row_only():
+    """A text cell written by openpyxl's own `append` or `cell(value=...)` becomes a formula when
+    it starts with "=": every writer goes through core.spreadsheet.append_row (formula injection)."""
+    import re
+
+    src = Path(__file__).resolve().parent.parent / "src" / "kopdes"
+    writers = re.compile(r"\.append\((?!\s*\[\s*\]\s*\))|\.cell\([^)]*value=")
+    offenders = [
+        f"{path.relative_to(src)}:{n}"
+        for path in src.rglob("*.py")
+        if "tests" not in path.parts
+        and path.name != "spreadsheet.py"
+        and "openpyxl" in (text := path.read_text())
+        for n, line in enumerate(text.splitlines(), 1)
+        if re.search(r"\b(sheet|ws|worksheet)\b", line) and writers.search(line)
+    ]
+    assert offenders == []

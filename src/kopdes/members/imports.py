@@ -637,11 +637,13 @@ def import_template(*, cooperative: Cooperative | None = None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from kopdes.core.spreadsheet import append_row
+
     book = Workbook()
     sheet = book.active
     sheet.title = "Anggota"
     titles = [title for title, _aliases in COLUMNS.values()]
-    sheet.append(titles)
+    append_row(sheet, titles)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     village = cooperative.village_id if cooperative is not None else "36.03.01.2003"
@@ -663,7 +665,7 @@ def import_template(*, cooperative: Cooperative | None = None) -> bytes:
         "01-01-2026",
         "Kawin",
     ]
-    sheet.append(example)
+    append_row(sheet, example)
     for index, name in enumerate(COLUMNS):
         letter = sheet.cell(row=1, column=index + 1).column_letter
         sheet.column_dimensions[letter].width = max(12, len(titles[index]) + 4)
