@@ -123,7 +123,7 @@ def persona_place(label: str) -> Place:
     flush that ends a transactional test."""
     ids = _place_ids.get(label)
     cooperative = Cooperative.objects.filter(pk=ids[0]).first() if ids else None
-    if cooperative is None:
+    if ids is None or cooperative is None:
         build_places()
         ids = _place_ids[label]
         cooperative = Cooperative.objects.get(pk=ids[0])

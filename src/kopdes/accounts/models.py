@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from kopdes.core.models import PublicIdModel, TenantModel
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def create_user(self, phone: str, password: str | None = None, **fields):

@@ -283,7 +283,13 @@ def employee_record(
 
 
 def _region_exists(prefix: str) -> bool:
-    model = {1: Province, 2: Regency, 3: District, 4: Village}.get(len(prefix.split(".")))
+    by_depth: dict[int, type[Province] | type[Regency] | type[District] | type[Village]] = {
+        1: Province,
+        2: Regency,
+        3: District,
+        4: Village,
+    }
+    model = by_depth.get(len(prefix.split(".")))
     return model is not None and model.objects.filter(code=prefix).exists()
 
 

@@ -91,10 +91,10 @@ def my_savings(request):
     """Balances of simpanan pokok, wajib and sukarela in each cooperative where the caller is an
     active member."""
     memberships = list(selectors.memberships(user=request.user))
-    accounts = {}
+    accounts: dict[int, dict[str, int]] = {}
     for account in selectors.my_accounts(user=request.user):
         accounts.setdefault(account.member_id, {})[account.kind] = account.balance
-    arrears = {}
+    arrears: dict[int, int] = {}
     for bill in selectors.my_bills(user=request.user).filter(status__in=selectors.OPEN_BILLS):
         arrears[bill.member_id] = arrears.get(bill.member_id, 0) + bill.outstanding
     out = []

@@ -10,10 +10,13 @@ import ipaddress
 import logging
 import re
 import uuid
+from collections.abc import Callable
 from contextvars import ContextVar
 from functools import lru_cache
 
 from django.conf import settings
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 _request_id: ContextVar[str] = ContextVar("request_id", default="-")
 _client_ip: ContextVar[str | None] = ContextVar("client_ip", default=None)
@@ -61,7 +64,7 @@ def client_address(meta: dict, trusted: tuple[Network, ...] | None = None) -> st
     if peer is None:
         return None
 
-    def is_trusted(address) -> bool:
+    def is_trusted(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
         return any(address in network for network in trusted)
 
     if not trusted or not is_trusted(peer):
@@ -77,15 +80,17 @@ def client_address(meta: dict, trusted: tuple[Network, ...] | None = None) -> st
 
 
 class RequestIdMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
-        request.request_id = request_id
-        request.client_ip = client_address(request.META)
-        tokens = (_request_id.set(request_id), _client_ip.set(request.client_ip))
+        client_ip = client_address(request.META)
+        # Attached for views, throttles and the audit trail; HttpRequest does not declare them.
+        request.request_id = request_id  # type: ignore[attr-defined]
+        request.client_ip = client_ip  # type: ignore[attr-defined]
+        tokens = (_request_id.set(request_id), _client_ip.set(client_ip))
         try:
             response = self.get_response(request)
         finally:
@@ -100,10 +105,10 @@ class NoStoreMiddleware:
     personal data, which must not stay in a shared or browser cache. Public pages keep their own
     caching."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         signed_in = user is not None and getattr(user, "is_authenticated", False)

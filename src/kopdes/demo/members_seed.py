@@ -18,6 +18,7 @@ still active here; his resignation (`savings.services.member_resign`) comes with
 import csv
 import io
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import transaction
 from faker import Faker
@@ -75,6 +76,8 @@ def _person(fake: Faker, cooperative: Cooperative, n: int, serial_base: int) -> 
 
 def leaving_date(member: Member) -> date:
     """When the demo's leaver moves away: four months after joining, not before mid-January."""
+    if member.joined_on is None:
+        raise ValueError("the leaver has not joined")
     return max(member.joined_on + timedelta(days=120), date(2026, 1, 15))
 
 
@@ -166,15 +169,15 @@ def seed_members(
             file_name=f"anggota-{cooperative.village_id}.csv",
             content=_sheet(cooperative, joining),
         )
-    requests = [
-        (values, date(2026, 2, 10) + timedelta(days=i))
+    # (values, asked on, approved on or None while pending)
+    requests: list[tuple[dict[str, Any], date, date | None]] = [
+        (values, date(2026, 2, 10) + timedelta(days=i), None)
         for i, values in enumerate(people[count - pending :])
     ]
     if walk_in is not None:
         values, joined = walk_in
         requests.insert(0, (values, joined - timedelta(days=3), joined))
-    for item in requests:
-        values, on = item[0], item[1]
+    for values, on, approved_on in requests:
         member = member_services.member_register(
             actor=actor,
             cooperative=cooperative,
@@ -189,8 +192,8 @@ def seed_members(
             kk_number=values["kk_number"],
             on=on,
         )
-        if len(item) == 3:
-            member_services.member_approve(actor=actor, member=member, on=item[2])
+        if approved_on is not None:
+            member_services.member_approve(actor=actor, member=member, on=approved_on)
     return count
 
 

@@ -47,7 +47,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.db.models import F, Sum
 
-from kopdes.cooperatives.models import Cooperative
+from kopdes.cooperatives.models import Cooperative, Policy
 from kopdes.cooperatives.selectors import policy_in_force
 from kopdes.demo.ledger_seed import LAST_CLOSED
 from kopdes.demo.members_seed import LEAVING, leaver, leaving_date
@@ -129,6 +129,14 @@ class _Day:
     withdrawals: list[tuple[Member, int]] = field(default_factory=list)
 
 
+def _policy(cooperative: Cooperative, on: date) -> Policy:
+    """The policy in force on `on`; every seeded cooperative has one from its founding."""
+    policy = policy_in_force(cooperative=cooperative, on=on)
+    if policy is None:
+        raise ValueError(f"cooperative {cooperative.pk} has no policy in force on {on}")
+    return policy
+
+
 class SavingsYear:
     """One cooperative's year of savings, booked through the savings services."""
 
@@ -145,6 +153,11 @@ class SavingsYear:
             ).order_by("number")
         )
         self.by_pk = {m.pk: m for m in self.members}
+        self.joined: dict[int, date] = {}  # active members have a joining date
+        for m in self.members:
+            if m.joined_on is None:
+                raise ValueError(f"active member {m.pk} has no joining date")
+            self.joined[m.pk] = m.joined_on
         self.leaver = leaver(cooperative)
         self.leaves_on = leaving_date(self.leaver) if self.leaver is not None else None
         self.drafts: list[EntryDraft] = []
@@ -184,7 +197,7 @@ class SavingsYear:
             and self.leaves_on is not None
             and day >= self.leaves_on
         )
-        return member.joined_on <= day and not gone
+        return self.joined[member.pk] <= day and not gone
 
     def _book(self) -> None:
         rng, cooperative, actor = self.rng, self.cooperative, self.actor
@@ -198,12 +211,12 @@ class SavingsYear:
         saver = {m.pk: rng.random() < SAVERS for m in self.members}
         pays_pokok = {m.pk: rng.random() < PAYS_POKOK for m in self.members}
         sukarela: dict[int, int] = defaultdict(int)  # deposits less withdrawals (interest aside)
-        start = min(m.joined_on for m in self.members)
+        start = min(self.joined.values())
         if not self.full:  # the founders' simpanan pokok, taken at their meeting
-            policy = policy_in_force(cooperative=cooperative, on=start)
+            policy = _policy(cooperative, start)
             founders = _Day()
             for m in self.members:
-                if m.joined_on == start and pays_pokok[m.pk] and policy.simpanan_pokok_amount:
+                if self.joined[m.pk] == start and pays_pokok[m.pk] and policy.simpanan_pokok_amount:
                     founders.collective[(m.pk, Kind.POKOK)] = policy.simpanan_pokok_amount
             self._day(start, founders)
             return
@@ -211,25 +224,25 @@ class SavingsYear:
             first, last = rules.month_bounds(year, month)
             period = rules.month_text(year, month)
             billed = (year, month) >= FIRST_MONTH
-            policy = policy_in_force(cooperative=cooperative, on=first)
+            policy = _policy(cooperative, first)
             if billed:
                 services.savings_bills_create(actor=actor, cooperative=cooperative, month=period)
             days: dict[date, _Day] = defaultdict(_Day)
             month_days = service_days(year, month)
             owing = self._owing(period) if billed else {}
             for m in self.members:
-                if m.joined_on > last or (
-                    self.leaves_on is not None and m.pk == self.leaver.pk and self.leaves_on < first
+                joined = self.joined[m.pk]
+                if joined > last or (
+                    self.leaver is not None
+                    and self.leaves_on is not None
+                    and m.pk == self.leaver.pk
+                    and self.leaves_on < first
                 ):
                     continue
                 mine = [d for d in month_days if self._member_in(m, d)]
-                if (
-                    first <= m.joined_on <= last
-                    and pays_pokok[m.pk]
-                    and policy.simpanan_pokok_amount
-                ):
+                if first <= joined <= last and pays_pokok[m.pk] and policy.simpanan_pokok_amount:
                     # pokok on the day of joining (the founders at their meeting)
-                    days[m.joined_on].collective[(m.pk, Kind.POKOK)] = policy.simpanan_pokok_amount
+                    days[joined].collective[(m.pk, Kind.POKOK)] = policy.simpanan_pokok_amount
                 if not billed or not mine:
                     continue
                 kind = payer[m.pk]
@@ -265,7 +278,7 @@ class SavingsYear:
             leaves = self.leaves_on if self.leaves_on and first <= self.leaves_on <= last else None
             for day in sorted(set(days) | ({leaves} if leaves else set())):
                 self._day(day, days.get(day) or _Day())
-                if day == leaves:
+                if day == leaves and self.leaver is not None:
                     services.member_resign(
                         actor=actor,
                         cooperative=cooperative,
@@ -341,17 +354,22 @@ class SavingsYear:
         ).count()
         # The savings entries as the books' cash simulation needs them: date and lines.
         by_entry: dict[int, EntryDraft] = {}
+        lines_of: dict[int, list[Line]] = {}  # each draft's lines, filled in as they come
         for entry_id, day, code, debit, credit in (
             JournalLine.objects.filter(cooperative=coop, entry__source_kind__startswith="savings.")
             .order_by("entry__number", "line_no")
             .values_list("entry_id", "entry__date", "account__code", "debit", "credit")
         ):
-            draft = by_entry.get(entry_id)
-            if draft is None:
-                draft = by_entry[entry_id] = EntryDraft(
-                    date=day, memo="", lines=[], source_kind="savings", source_id=str(entry_id)
+            if entry_id not in by_entry:
+                lines_of[entry_id] = []
+                by_entry[entry_id] = EntryDraft(
+                    date=day,
+                    memo="",
+                    lines=lines_of[entry_id],
+                    source_kind="savings",
+                    source_id=str(entry_id),
                 )
-            draft.lines.append(Line(code, debit=debit, credit=credit))
+            lines_of[entry_id].append(Line(code, debit=debit, credit=credit))
         self.drafts = sorted(by_entry.values(), key=lambda d: d.date)
         result.entries = len(self.drafts)
 

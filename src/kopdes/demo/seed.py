@@ -176,8 +176,8 @@ def _seed_cooperative(
         cooperative=cooperative,
         population=fake.random_int(3_000, 25_000),
         households=fake.random_int(900, 2_900),
-        main_livelihoods=fake.random_elements(LIVELIHOODS, length=3, unique=True),
-        leading_commodities=fake.random_elements(COMMODITIES, length=2, unique=True),
+        main_livelihoods=list(fake.random_elements(LIVELIHOODS, length=3, unique=True)),
+        leading_commodities=list(fake.random_elements(COMMODITIES, length=2, unique=True)),
     )
     for seat, (kind, office) in enumerate(BOARD):
         kk = f"{village.district_id.replace('.', '')}{fake.numerify('##########')}"

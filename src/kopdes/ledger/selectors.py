@@ -183,12 +183,15 @@ def journal_entry(*, cooperative: Cooperative, public_id: uuid.UUID | str) -> Jo
     )
     if entry is None:
         raise NotFound()
-    entry.line_rows = list(
+    # Attached for the entry page (template reads entry.line_rows / entry.reversed_by).
+    entry.line_rows = list(  # type: ignore[attr-defined]
         JournalLine.objects.filter(cooperative=cooperative, entry=entry)
         .select_related("account", "business_unit")
         .order_by("line_no")
     )
-    entry.reversed_by = JournalEntry.objects.filter(cooperative=cooperative, reverses=entry).first()
+    entry.reversed_by = JournalEntry.objects.filter(  # type: ignore[attr-defined]
+        cooperative=cooperative, reverses=entry
+    ).first()
     return entry
 
 

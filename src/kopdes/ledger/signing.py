@@ -144,10 +144,10 @@ def _load_or_create(path: Path) -> Ed25519PrivateKey:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(pem)
             return key
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    if not isinstance(key, Ed25519PrivateKey):
+    loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(loaded, Ed25519PrivateKey):
         raise NoteError(f"{path} does not hold an Ed25519 private key")
-    return key
+    return loaded
 
 
 def platform_key() -> PlatformKey:

@@ -148,9 +148,9 @@ def _header_map(header: list[Any]) -> dict[str, int]:
             lookup[_header_key(spelling)] = name
     found: dict[str, int] = {}
     for index, text in enumerate(header):
-        name = lookup.get(_header_key(text))
-        if name and name not in found:
-            found[name] = index
+        column = lookup.get(_header_key(text))
+        if column and column not in found:
+            found[column] = index
     missing = [COLUMNS[name][0] for name in REQUIRED if name not in found]
     if missing:
         raise InvalidImportFile(
@@ -611,20 +611,18 @@ def members_bulk_create(
                 member=m,
                 from_status="",
                 to_status=Member.Status.ACTIVE,
-                on=m.joined_on,
+                on=joined_on,
                 reason=reason,
                 actor_label=actor_label,
             )
-            for m in members
+            for m, (_, joined_on, _) in zip(members, rows, strict=True)
         ],
         batch_size=1000,
     )
     MemberKK.objects.bulk_create(
         [
-            MemberKK(
-                cooperative=cooperative, member=m, kk_number=m.kk_number, valid_from=m.joined_on
-            )
-            for m in members
+            MemberKK(cooperative=cooperative, member=m, kk_number=m.kk_number, valid_from=joined_on)
+            for m, (_, joined_on, _) in zip(members, rows, strict=True)
             if m.kk_number
         ],
         batch_size=1000,

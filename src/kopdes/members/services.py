@@ -145,8 +145,12 @@ def _clean_person(
         errors["birth_date"] = [_("The date of birth is too far in the past.")]
     if marital_status and marital_status not in rules.MARITAL_STATUSES:
         errors["marital_status"] = [_("Choose a marital status as on the KTP.")]
-    elif "birth_date" not in errors and not rules.capable_of_legal_acts(
-        birth_date=birth_date, marital_status=marital_status, on=on or _today()
+    elif (
+        birth_date is not None
+        and "birth_date" not in errors
+        and not rules.capable_of_legal_acts(
+            birth_date=birth_date, marital_status=marital_status, on=on or _today()
+        )
     ):
         errors["birth_date"] = [
             _(
@@ -491,12 +495,12 @@ def member_approve(*, actor: Actor, member: Member, on: date | None = None) -> M
         before=before,
         after=snapshot(locked, MEMBER_FIELDS),
     )
-    if locked.user_id is not None:
+    if locked.user is not None:
         # A member who asked from the app gets the anggota role, so the app and /me show the
         # cooperative to them.
         held = Role.objects.filter(
             cooperative=locked.cooperative,
-            user_id=locked.user_id,
+            user=locked.user,
             kind=Role.Kind.ANGGOTA,
             ended_on__isnull=True,
         ).exists()

@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from django.db import models, transaction
+from django.db import transaction
 
 from kopdes.core.audit import audit_record
 from kopdes.regions import rules
@@ -299,7 +299,7 @@ def _chunks(items: list, size: int) -> Iterable[list]:
 
 
 def _sync(
-    model: type[models.Model],
+    model: type[Province] | type[Regency] | type[District] | type[Village],
     wanted: dict[str, dict[str, Any]],
     compared: list[str],
     *,

@@ -1,6 +1,8 @@
 """Savings errors: stable dotted codes (`savings.<failure>`, one per kind of failure) for the API,
 translated messages for people."""
 
+from typing import Any, ClassVar
+
 from django.utils.translation import gettext_lazy as _
 
 from kopdes.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
@@ -9,6 +11,11 @@ from kopdes.core.money import format_rupiah
 
 class _RupiahParams:
     """Amounts stay integers in `details` (for the API); people read them as Rupiah."""
+
+    # Provided by the DomainError this mixin is combined with.
+    message: ClassVar[Any]
+    _message: Any
+    params: dict[str, Any]
 
     def render(self) -> str:
         template = self._message if self._message is not None else self.message

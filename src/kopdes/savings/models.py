@@ -321,6 +321,9 @@ class MonthRun(TenantModel):
     total = RupiahField(default=0)
     actor_label = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Not a column: set by savings_bills_create / savings_interest_post on the run they return,
+    # how many bills or interest credits that call made (0 when the month was already run).
+    created_now: int
 
     class Meta:
         ordering = ["cooperative_id", "-period", "kind"]

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import template
 
 from kopdes.core import masking, money
@@ -6,7 +8,7 @@ register = template.Library()
 
 
 @register.filter
-def rupiah(value):
+def rupiah(value: Any) -> str:
     """{{ amount|rupiah }} -> Rp1.500.000"""
     if value is None or value == "":
         return ""
@@ -14,15 +16,15 @@ def rupiah(value):
 
 
 @register.filter
-def terbilang(value):
+def terbilang(value: Any) -> str:
     return money.terbilang(int(value))
 
 
 @register.filter
-def mask_phone(value):
+def mask_phone(value: str | None) -> str:
     return masking.mask_phone(value)
 
 
 @register.filter
-def mask_id(value):
+def mask_id(value: str | None) -> str:
     return masking.mask_identity_number(value)

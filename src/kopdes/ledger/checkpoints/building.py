@@ -203,7 +203,7 @@ def journal_rows(cooperative: Cooperative, *, upto: int | None = None) -> Iterat
         if not batch:
             return
         after = batch[-1][1]
-        lines: dict[int, list[tuple]] = defaultdict(list)
+        lines: dict[int, list[list[Any]]] = defaultdict(list)
         for entry_id, *line in JournalLine.objects.filter(
             cooperative=cooperative, entry_id__in=[b[0] for b in batch]
         ).values_list(

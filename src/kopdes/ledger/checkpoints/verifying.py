@@ -127,7 +127,7 @@ class Ledger:
     @cached_property
     def notes(self) -> list[tuple[ParsedCheckpoint | None, str]]:
         """Each checkpoint's signed note opened with the verifier: (body, "") or (None, why)."""
-        opened = []
+        opened: list[tuple[ParsedCheckpoint | None, str]] = []
         for checkpoint in self.checkpoints:
             try:
                 text = signing.open_note(checkpoint.note, self.verifier)

@@ -126,7 +126,7 @@ def account_add(
         errors["code"] = [_("The code must start with the parent's class digit.")]
     if not name.strip():
         errors["name"] = [_("Give the account a name.")]
-    if errors:
+    if errors or parent is None:
         raise InvalidAccount(fields=errors)
     account = Account.objects.create(
         cooperative=cooperative,

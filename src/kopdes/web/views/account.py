@@ -45,7 +45,8 @@ class LoginView(auth_views.LoginView):
     """Django's LoginView (CSRF, never-cache, sensitive POST parameters, `next` honoured only
     for safe URLs) with the phone-number form."""
 
-    form_class = LoginForm
+    # LoginForm is shaped like AuthenticationForm (request first, get_user()) without subclassing it.
+    form_class = LoginForm  # type: ignore[assignment]
     template_name = "web/account/login.html"
 
     def form_invalid(self, form):

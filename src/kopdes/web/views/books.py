@@ -4,6 +4,7 @@ ledger service and renders; reads go through `kopdes.ledger.selectors`."""
 
 import json
 import re
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -53,7 +54,7 @@ class AccountForm(forms.Form):
 
     def __init__(self, *args, cooperative: Cooperative, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent_code"].choices = [
+        cast(forms.ChoiceField, self.fields["parent_code"]).choices = [
             (a.code, f"{a.code} {a.name}")
             for a in selectors.header_accounts(cooperative=cooperative)
         ]
@@ -252,7 +253,7 @@ class JournalLineForm(forms.Form):
 
     def __init__(self, *args, account_choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["account"].choices = account_choices
+        cast(forms.ChoiceField, self.fields["account"]).choices = account_choices
 
     def _amount(self, name: str) -> int:
         text = self.cleaned_data.get(name, "").strip()
@@ -275,10 +276,12 @@ class JournalLineForm(forms.Form):
         return self._amount("credit")
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
-        account, debit, credit = data.get("account"), data.get("debit"), data.get("credit")
+        # No errors: clean_debit and clean_credit have turned both amounts into ints.
+        account, debit, credit = data.get("account"), data["debit"], data["credit"]
         if not account and not debit and not credit:
             data["blank"] = True
             return data
@@ -324,7 +327,8 @@ class DecideForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=500, required=False)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("decision") == "reject" and not data.get("reason", "").strip():
             self.add_error("reason", _("Give the reason for rejecting."))
         return data
@@ -348,10 +352,17 @@ def _manual_page(
     names = dict(selectors.accounts(cooperative=cooperative).values_list("code", "name"))
     pending = list(selectors.manual_journals(cooperative=cooperative, pending=True))
     for journal in pending:
-        journal.rows = [{**ln, "name": names.get(ln["account"], "")} for ln in journal.lines]
-        journal.total = sum(ln["debit"] for ln in journal.lines)
-        journal.may_decide = can_approve and journal.maker_id != request.user.pk
-        journal.decide_form = decide_form if journal.pk == decide_id else DecideForm()
+        # Attached for the template (j.rows, j.total, j.may_decide, j.decide_form).
+        journal.rows = [  # type: ignore[attr-defined]
+            {**ln, "name": names.get(ln["account"], "")} for ln in journal.lines
+        ]
+        journal.total = sum(ln["debit"] for ln in journal.lines)  # type: ignore[attr-defined]
+        journal.may_decide = (  # type: ignore[attr-defined]
+            can_approve and journal.maker_id != request.user.pk
+        )
+        journal.decide_form = (  # type: ignore[attr-defined]
+            decide_form if journal.pk == decide_id else DecideForm()
+        )
     decided = Paginator(
         selectors.manual_journals(cooperative=cooperative, pending=False), PAGE_SIZE
     ).get_page(request.GET.get("page"))
@@ -382,9 +393,10 @@ def manual_journals(request, cooperative: Cooperative):
     count = min(given, MAX_LINES)  # the rows shown again; more than MAX_LINES is refused below
     if "add_line" in request.POST:  # without JavaScript: the same form with one more row
         lines = _line_forms(cooperative, request.POST, count + 1 if count < MAX_LINES else count)
+        # Nothing is checked yet: no errors on a half-filled form (_errors is Django-internal).
         for line in lines:
-            line._errors = {}  # nothing is checked yet: no errors on a half-filled form
-        form._errors = {}
+            line._errors = {}  # type: ignore[attr-defined]
+        form._errors = {}  # type: ignore[attr-defined]
         return _manual_page(request, cooperative, form=form, lines=lines)
     lines = _line_forms(cooperative, request.POST, count)
     valid = form.is_valid() & all([line.is_valid() for line in lines])
@@ -632,7 +644,7 @@ class PostingRuleForm(forms.Form):
 def _rules_page(request, cooperative, *, form=None, status: int = 200):
     can_keep = Capability.KEEP_BOOKS in request.capabilities
     if can_keep and form is None:
-        initial = {"effective_from": timezone.localdate()}
+        initial: dict[str, Any] = {"effective_from": timezone.localdate()}
         event, key = request.GET.get("event", "")[:50], request.GET.get("key", "")[:50]
         current = next(
             (

@@ -66,8 +66,9 @@ def cooperative_page(need: Capability = Capability.VIEW, *, write: Capability | 
                 raise Http404
             return view(request, request.cooperative, *args, **kwargs)
 
-        wrapper.capability = need
-        wrapper.write_capability = write or need
+        # Markers read by the security tests; functools' _Wrapped type does not declare them.
+        wrapper.capability = need  # type: ignore[attr-defined]
+        wrapper.write_capability = write or need  # type: ignore[attr-defined]
         return wrapper
 
     return decorate

@@ -371,7 +371,8 @@ def member_photo(request, cooperative: Cooperative, member_id: uuid.UUID):
 def member_requests(request, cooperative: Cooperative):
     rows = list(selectors.pending_requests(cooperative=cooperative))
     for row in rows:
-        row.warning_texts = selectors.warning_messages(row.nik_warnings)
+        # Attached for the template (member.warning_texts).
+        row.warning_texts = selectors.warning_messages(row.nik_warnings)  # type: ignore[attr-defined]
     return render(
         request,
         "web/members/requests.html",

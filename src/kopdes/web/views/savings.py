@@ -74,7 +74,8 @@ class CounterForm(forms.Form):
         return found
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         data["member_obj"] = self._member("member")
         on = data.get("on")
         if on and on > timezone.localdate():
@@ -301,7 +302,8 @@ class PeriodForm(forms.Form):
     date_to = forms.DateField(label=gettext_lazy("Until"), widget=date_input())
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("The end comes before the start."))
         return data
@@ -323,7 +325,7 @@ def savings_statement(request, cooperative: Cooperative, member_id):
         date_from, date_to = date(today.year, 1, 1), today
     statements = (
         selectors.member_statement(member=member, date_from=date_from, date_to=date_to)
-        if date_from
+        if date_from is not None and date_to is not None
         else []
     )
     context = {

@@ -91,12 +91,12 @@ def _sheet_rows(upload) -> list[str]:
     return [" ; ".join(cell(row, i) for i in columns) for row in table]
 
 
+CHANNELS = [("cash", gettext_lazy("Cash")), ("bank", gettext_lazy("Bank transfer"))]
+
+
 class CollectiveForm(forms.Form):
     on = forms.DateField(label=gettext_lazy("Date"), widget=date_input())
-    channel = forms.ChoiceField(
-        label=gettext_lazy("Received as"),
-        choices=[("cash", gettext_lazy("Cash")), ("bank", gettext_lazy("Bank transfer"))],
-    )
+    channel = forms.ChoiceField(label=gettext_lazy("Received as"), choices=CHANNELS)
     rows = forms.CharField(
         label=gettext_lazy("Rows: member number, kind, amount (one per line)"),
         widget=forms.Textarea(
@@ -119,7 +119,8 @@ class CollectiveForm(forms.Form):
         self.lines: list[tuple] = []  # (member, kind, amount), in line order
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         on = data.get("on")
         if on and on > timezone.localdate():
             self.add_error("on", _("The date cannot be in the future."))
@@ -233,7 +234,7 @@ def savings_collective(request, cooperative: Cooperative):
                 ],
                 total=sum(amount for _m, _k, amount in form.lines),
                 confirm=_confirm_form(form),
-                channel_label=dict(form.fields["channel"].choices)[data["channel"]],
+                channel_label=dict(CHANNELS)[data["channel"]],
             )
     return render(
         request,

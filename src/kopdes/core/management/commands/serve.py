@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
+
+if TYPE_CHECKING:
+    from django.core.handlers.wsgi import WSGIHandler
 
 MAX_DEFAULT_WORKERS = 4
 
@@ -84,7 +87,7 @@ def gunicorn_options(
     return options
 
 
-def _wsgi_application():
+def _wsgi_application() -> WSGIHandler:
     from kopdes.wsgi import application
 
     return application
@@ -99,7 +102,7 @@ def run_gunicorn(options: dict[str, Any]) -> None:
                 if value is not None:
                     self.cfg.set(key, value)
 
-        def load(self):
+        def load(self) -> WSGIHandler:
             return _wsgi_application()
 
     KopdesApplication(prog="kopdes serve").run()

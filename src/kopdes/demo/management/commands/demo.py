@@ -1,6 +1,7 @@
 """`kopdes demo`: create the database, seed Kabupaten Tangerang, print the demo accounts, serve."""
 
 import time
+from typing import IO, cast
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -31,7 +32,8 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
 
     def handle(self, *args, **options):
-        console = Console(file=self.stdout, highlight=False)
+        # OutputWrapper is a text stream (write, flush) that the stubs do not type as IO[str].
+        console = Console(file=cast(IO[str], self.stdout), highlight=False)
         if options["scale"] < 0:
             raise CommandError("--scale cannot be negative.")
         if options["limit"] is not None and options["limit"] < 0:
