@@ -385,7 +385,7 @@ def user_change_password(*, actor: Actor, user: User, new_password: str) -> User
     return user
 
 
-def password_reset_allowed(*, actor: Actor, cooperative: Cooperative, user: User) -> bool:
+def password_reset_allowed(*, actor: User | None, cooperative: Cooperative, user: User) -> bool:
     """Whether `actor` may reset `user`'s password: the ketua of `cooperative`, for an officer
     (pengurus, pengawas, manajer, kasir) of that cooperative, never for themselves, a supervisor
     or an administrator."""
@@ -400,7 +400,7 @@ def password_reset_allowed(*, actor: Actor, cooperative: Cooperative, user: User
 
 
 @transaction.atomic
-def user_reset_password(*, actor: Actor, cooperative: Cooperative, user: User) -> str:
+def user_reset_password(*, actor: User, cooperative: Cooperative, user: User) -> str:
     """The ketua resets an officer's forgotten password: returns a one-time temporary password
     (shown once to the ketua, never stored in clear or logged); the officer must change it at
     the next login, and their API tokens are revoked. Raises CannotResetPassword."""

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kopdes.accounts.access import active_grants
-from kopdes.accounts.models import Role
+from kopdes.accounts.models import Role, User
 from kopdes.accounts.rules import InvalidPhone, normalize_phone
 from kopdes.accounts.services import role_assign
 from kopdes.cooperatives.models import Cooperative
@@ -403,7 +403,7 @@ def member_register(
 @transaction.atomic
 def member_request(
     *,
-    actor: Actor,
+    actor: User,
     village_code: str | None = None,
     cooperative: Cooperative | None = None,
     full_name: str,

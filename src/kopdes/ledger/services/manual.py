@@ -6,8 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from kopdes.accounts.access import Capability, capabilities
+from kopdes.accounts.models import User
 from kopdes.cooperatives.models import Cooperative
-from kopdes.core.actors import Actor
 from kopdes.core.audit import audit_record
 from kopdes.ledger import rules
 from kopdes.ledger.errors import (
@@ -30,7 +30,7 @@ from kopdes.ledger.services.posting import (
 )
 
 
-def _require(actor: Actor, cooperative: Cooperative, capability: Capability) -> None:
+def _require(actor: User, cooperative: Cooperative, capability: Capability) -> None:
     """The service checks the actor's role itself (accounts.access), whatever page calls it."""
     if actor is None or capability not in capabilities(actor, cooperative):
         raise JournalNotAllowed()
@@ -56,7 +56,7 @@ def _check_manual(cooperative: Cooperative, day: date, lines: list[Line]) -> Non
 
 @transaction.atomic
 def manual_journal_draft(
-    *, actor: Actor, cooperative: Cooperative, date: date, memo: str, lines: list[dict]
+    *, actor: User, cooperative: Cooperative, date: date, memo: str, lines: list[dict]
 ) -> ManualJournal:
     """The bendahara drafts a journal; nothing posts until a second officer approves it.
     The draft is checked now (balance, accounts, open period, at most MANUAL_JOURNAL_MAX_LINES
@@ -93,7 +93,7 @@ def manual_journal_draft(
 
 @transaction.atomic
 def manual_journal_decide(
-    *, actor: Actor, journal: ManualJournal, approve: bool, reason: str = ""
+    *, actor: User, journal: ManualJournal, approve: bool, reason: str = ""
 ) -> ManualJournal:
     """A second officer approves (the entry posts) or rejects. The maker cannot approve their own."""
     journal = ManualJournal.objects.select_for_update().get(pk=journal.pk)

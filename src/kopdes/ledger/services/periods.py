@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kopdes.accounts.access import Capability, capabilities
+from kopdes.accounts.models import User
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core.actors import Actor, actor_label
 from kopdes.core.audit import audit_record
@@ -155,7 +156,7 @@ def period_close_through(*, actor: Actor, cooperative: Cooperative, year: int, m
 @transaction.atomic
 def period_reopen(
     *,
-    actor: Actor,
+    actor: User,
     cooperative: Cooperative,
     year: int,
     month: int,

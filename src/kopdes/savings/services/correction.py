@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kopdes.accounts.access import Capability, capabilities
-from kopdes.core.actors import Actor
+from kopdes.accounts.models import User
 from kopdes.core.audit import audit_record
 from kopdes.ledger import services as ledger
 from kopdes.ledger.models import JournalEntry
@@ -36,7 +36,7 @@ MAKERS = (Capability.HANDLE_CASH, Capability.KEEP_BOOKS)
 CHECKERS = (Capability.APPROVE_JOURNAL,)
 
 
-def _require(actor: Actor, cooperative, needed: tuple[Capability, ...]) -> None:
+def _require(actor: User, cooperative, needed: tuple[Capability, ...]) -> None:
     if actor is None or not getattr(actor, "is_authenticated", False):
         raise CorrectionNotAllowed()
     if not capabilities(actor, cooperative) & set(needed):
@@ -76,7 +76,7 @@ def _check_balances(sides: list[Txn]) -> None:
 
 
 @atomic
-def savings_correction_request(*, actor: Actor, transaction: Txn, reason: str) -> Correction:
+def savings_correction_request(*, actor: User, transaction: Txn, reason: str) -> Correction:
     """Ask for the correction of a deposit, bill payment, withdrawal or transfer (the incoming side
     of a transfer stands for the transfer). By an officer with counter or bookkeeping rights, with
     a reason. Nothing moves until another officer approves.
@@ -121,7 +121,7 @@ def savings_correction_request(*, actor: Actor, transaction: Txn, reason: str) -
     return correction
 
 
-def _decide(actor: Actor, correction: Correction) -> Correction:
+def _decide(actor: User, correction: Correction) -> Correction:
     _require(actor, correction.cooperative, CHECKERS)
     locked = Correction.objects.select_for_update().get(pk=correction.pk)
     if locked.status != Correction.Status.PENDING:
@@ -131,7 +131,7 @@ def _decide(actor: Actor, correction: Correction) -> Correction:
     return locked
 
 
-def _reverse_entry(*, entry: JournalEntry, on: date, actor: Actor, memo: str) -> JournalEntry:
+def _reverse_entry(*, entry: JournalEntry, on: date, actor: User, memo: str) -> JournalEntry:
     """THE one place savings reverses a journal entry: the ledger's `journal_entry_reverse`
     refuses an entry with sub-ledger lines unless its owner names itself."""
     return ledger.journal_entry_reverse(
@@ -152,7 +152,7 @@ def _reopen_bills(settled: list) -> list[str]:
 
 @atomic
 def savings_correction_approve(
-    *, actor: Actor, correction: Correction, on: date | None = None
+    *, actor: User, correction: Correction, on: date | None = None
 ) -> Correction:
     """Approve a correction (another officer than its maker, with approval rights): reverse the
     journal entry and the member's account(s) together, dated `on` (today by default).
@@ -224,7 +224,7 @@ def savings_correction_approve(
 
 @atomic
 def savings_correction_reject(
-    *, actor: Actor, correction: Correction, reason: str = ""
+    *, actor: User, correction: Correction, reason: str = ""
 ) -> Correction:
     """Reject a correction (another officer than its maker, with approval rights); nothing moves.
     Raises CorrectionNotAllowed, CorrectionSameOfficer, CorrectionNotPending."""
