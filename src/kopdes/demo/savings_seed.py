@@ -49,12 +49,13 @@ from django.db.models import F, Sum
 
 from kopdes.cooperatives.models import Cooperative
 from kopdes.cooperatives.selectors import policy_in_force
+from kopdes.core import months
 from kopdes.demo.ledger_seed import LAST_CLOSED
 from kopdes.demo.members_seed import LEAVING, leaver, leaving_date
 from kopdes.ledger.models import JournalLine
 from kopdes.ledger.services import EntryDraft, Line
 from kopdes.members.models import Member
-from kopdes.savings import rules, services
+from kopdes.savings import services
 from kopdes.savings.models import Bill, Kind, SavingsProduct, SavingsTransaction
 
 Txn = SavingsTransaction
@@ -111,7 +112,7 @@ def demo_months() -> list[tuple[int, int]]:
 
 def service_days(year: int, month: int) -> list[date]:
     """The days the collector's round is booked in the month (ROUNDS of the service days)."""
-    first, last = rules.month_bounds(year, month)
+    first, last = months.month_bounds(year, month)
     days = [
         first + timedelta(days=i)
         for i in range((last - first).days + 1)
@@ -208,8 +209,8 @@ class SavingsYear:
             self._day(start, founders)
             return
         for year, month in months_between(min((start.year, start.month), FIRST_MONTH), LAST_MONTH):
-            first, last = rules.month_bounds(year, month)
-            period = rules.month_text(year, month)
+            first, last = months.month_bounds(year, month)
+            period = months.month_text(year, month)
             billed = (year, month) >= FIRST_MONTH
             policy = policy_in_force(cooperative=cooperative, on=first)
             if billed:

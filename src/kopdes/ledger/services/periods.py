@@ -1,7 +1,6 @@
 """Periods: close a month (or every open month up to one), reopen (the ketua only), and the
 year-end close that carries the result to SHU tahun berjalan."""
 
-import calendar
 from datetime import date, timedelta
 from typing import Any
 
@@ -11,6 +10,7 @@ from django.utils import timezone
 from kopdes.accounts.access import Capability, capabilities
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core.audit import audit_record
+from kopdes.core.months import month_end
 from kopdes.ledger.errors import (
     InvalidMonth,
     PeriodNotClosed,
@@ -31,10 +31,6 @@ from kopdes.ledger.services.posting import Line, _journal_sequence, journal_entr
 # -- periods ----------------------------------------------------------------------------------
 
 
-def _month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
 @transaction.atomic
 def period_close(*, actor: Any, cooperative: Cooperative, year: int, month: int) -> Period:
     """Close a month: afterwards no entry may be dated in it or before it.
@@ -49,7 +45,7 @@ def period_close(*, actor: Any, cooperative: Cooperative, year: int, month: int)
     if (year, month) >= (today.year, today.month):
         raise PeriodNotEnded()
     sequence = _journal_sequence(cooperative, lock=True)
-    last_day = _month_end(year, month)
+    last_day = month_end(year, month)
     through = sequence.closed_through
     if through is not None and last_day <= through:
         return Period.objects.get_or_create(
@@ -141,7 +137,7 @@ def period_close_through(*, actor: Any, cooperative: Cooperative, year: int, mon
             if (y, m) not in existing
         ]
     )
-    Sequence.objects.filter(pk=sequence.pk).update(closed_through=_month_end(year, month))
+    Sequence.objects.filter(pk=sequence.pk).update(closed_through=month_end(year, month))
     audit_record(
         actor=actor,
         action="ledger.period_close",

@@ -19,11 +19,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kopdes.cooperatives.models import Cooperative
+from kopdes.core import months
 from kopdes.core.audit import audit_record
 from kopdes.ledger import services as ledger
 from kopdes.ledger.models import JournalEntry
 from kopdes.members.models import Member
-from kopdes.savings import rules
 from kopdes.savings.errors import AmountAboveLimit, CollectiveHasBadLines
 from kopdes.savings.models import Bill, Kind, SavingsAccount
 from kopdes.savings.services._common import (
@@ -197,7 +197,7 @@ def savings_collective_deposit(
                 cooperative=cooperative,
                 member_id__in={m.pk for m, kind, _a in lines if kind != Kind.SUKARELA},
                 status__in=[Bill.Status.UNPAID, Bill.Status.PARTIAL],
-                period__lte=rules.month_text(on.year, on.month),
+                period__lte=months.month_text(on.year, on.month),
             ).values_list("member_id", "kind")
         )
         settled = [
