@@ -63,3 +63,9 @@ def test_one_cooperative_ref_schema_serves_every_router(client):
     for name in ("MembershipOut", "MembershipSavings", "RoleOut"):
         ref = components[name]["properties"]["cooperative"]
         assert ref == {"$ref": "#/components/schemas/CooperativeRef"}, name
+
+
+def test_the_proof_api_writes_base64_with_the_ledgers_function():
+    from kopdes.api import ledger
+
+    assert not hasattr(ledger, "_b64")
