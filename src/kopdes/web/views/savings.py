@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from kopdes.accounts.access import Capability
 from kopdes.cooperatives.models import Cooperative
-from kopdes.core import months
+from kopdes.core import months, pdf
 from kopdes.core.errors import DomainError, NotFound
 from kopdes.core.money import format_rupiah, parse_rupiah
 from kopdes.savings import rules, selectors, services
@@ -337,10 +337,8 @@ def savings_statement(request, cooperative: Cooperative, member_id):
         "printed": timezone.localtime(),
     }
     if request.GET.get("format") == "pdf" and statements:
-        from weasyprint import HTML
-
         html = render_to_string("web/savings/statement_pdf.html", context, request=request)
-        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+        response = HttpResponse(pdf.render_pdf(html), content_type="application/pdf")
         name = f"mutasi-{member.niak or member.public_id}-{date_from}-{date_to}.pdf"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
