@@ -16,7 +16,6 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kopdes.accounts.access import active_grants
@@ -24,6 +23,7 @@ from kopdes.accounts.models import Role
 from kopdes.accounts.rules import InvalidPhone, normalize_phone
 from kopdes.accounts.services import role_assign
 from kopdes.cooperatives.models import Cooperative
+from kopdes.core import clock
 from kopdes.core.audit import audit_record, snapshot
 from kopdes.ledger.models import Sequence
 from kopdes.members import rules
@@ -63,10 +63,6 @@ MEMBER_FIELDS = [
     "ended_on",
     "nik_warnings",
 ]
-
-
-def _today() -> date:
-    return timezone.localdate()
 
 
 def village_by_code(code: str) -> Village:
@@ -138,14 +134,14 @@ def _clean_person(
         errors["sex"] = [_("Choose female or male.")]
     if birth_date is None:
         errors["birth_date"] = [_("Enter the date of birth.")]
-    elif birth_date > _today():
+    elif birth_date > clock.today():
         errors["birth_date"] = [_("The date of birth cannot be in the future.")]
     elif birth_date.year < 1900:
         errors["birth_date"] = [_("The date of birth is too far in the past.")]
     if marital_status and marital_status not in rules.MARITAL_STATUSES:
         errors["marital_status"] = [_("Choose a marital status as on the KTP.")]
     elif "birth_date" not in errors and not rules.capable_of_legal_acts(
-        birth_date=birth_date, marital_status=marital_status, on=on or _today()
+        birth_date=birth_date, marital_status=marital_status, on=on or clock.today()
     ):
         errors["birth_date"] = [
             _(
@@ -312,7 +308,7 @@ def _create(
     photo = _photo_content(ktp_photo) if ktp_photo else None
     domicile = _domicile(cooperative, domicile_code)
     _check_nik_free(cooperative=cooperative, nik=clean["nik"])
-    on = requested_on or _today()
+    on = requested_on or clock.today()
     member = Member(
         cooperative=cooperative,
         user=user,
@@ -474,7 +470,7 @@ def member_approve(*, actor: Any, member: Member, on: date | None = None) -> Mem
         raise StatusChangeNotAllowed(
             current=locked.get_status_display(), target=Member.Status.ACTIVE.label
         )
-    on = on or _today()
+    on = on or clock.today()
     before = snapshot(locked, MEMBER_FIELDS)
     locked.number = niak_take(cooperative=locked.cooperative)
     locked.status = Member.Status.ACTIVE
@@ -522,7 +518,7 @@ def member_reject(*, actor: Any, member: Member, reason: str, on: date | None = 
         raise StatusChangeNotAllowed(
             current=locked.get_status_display(), target=Member.Status.REJECTED.label
         )
-    on = on or _today()
+    on = on or clock.today()
     before = snapshot(locked, MEMBER_FIELDS)
     locked.status = Member.Status.REJECTED
     locked.ended_on = on
@@ -569,7 +565,7 @@ def member_status_change(
         errors["on"] = [_("Enter the date.")]
     elif locked.joined_on and on < locked.joined_on:
         errors["on"] = [_("The date cannot be before the member joined.")]
-    elif on > _today():
+    elif on > clock.today():
         errors["on"] = [_("The date cannot be in the future.")]
     if errors:
         raise InvalidMember(fields=errors)
@@ -599,7 +595,7 @@ def member_update_kk(
     kk = rules.kk_normalize(kk_number)
     if not rules.kk_is_valid(kk):
         raise InvalidMember(fields={"kk_number": [_("A KK number has exactly 16 digits.")]})
-    valid_from = valid_from or _today()
+    valid_from = valid_from or clock.today()
     locked = _locked(member)
     if kk == locked.kk_number:
         return locked

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kopdes.cooperatives.models import Cooperative
@@ -216,10 +215,6 @@ def _store_bills(bills: Seq[Bill]) -> None:
     bulk.update_rows(
         Bill, ("paid_amount", "status"), [(b.paid_amount, b.status, b.pk) for b in bills]
     )
-
-
-def _today() -> date:
-    return timezone.localdate()
 
 
 def _settle_bills(

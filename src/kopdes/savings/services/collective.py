@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kopdes.cooperatives.models import Cooperative
-from kopdes.core import months
+from kopdes.core import clock, months
 from kopdes.core.audit import audit_record
 from kopdes.ledger import services as ledger
 from kopdes.ledger.models import JournalEntry
@@ -38,7 +38,6 @@ from kopdes.savings.services._common import (
     _rule,
     _settle_bills,
     _store_balances,
-    _today,
 )
 
 # A collector's day is tens of lines, a large cooperative's a few hundred. Above this the sheet
@@ -143,7 +142,7 @@ def savings_collective_deposit(
         "memo": memo,
         "lines": [(m.pk, kind, amount) for m, kind, amount in lines],
     }
-    on = on or _today()
+    on = on or clock.today()
 
     def run(fingerprint: str) -> Txn:
         limit = _limit(cooperative, "deposit", on)

@@ -10,7 +10,7 @@ from django.db.models import Case, F, Q, Sum, When
 from django.utils.translation import gettext as _
 
 from kopdes.cooperatives.models import Cooperative
-from kopdes.core import months
+from kopdes.core import clock, months
 from kopdes.core.audit import audit_record
 from kopdes.ledger import services as ledger
 from kopdes.members.models import Member
@@ -36,7 +36,6 @@ from kopdes.savings.services._common import (
     _product,
     _rule,
     _store_balances,
-    _today,
 )
 from kopdes.savings.services.setup import _policy
 
@@ -48,7 +47,7 @@ def _month(text: str, *, ended: bool) -> tuple[int, int]:
         parsed = months.parse_month(text)
     except ValueError:
         parsed = None
-    today = _today()
+    today = clock.today()
     if (
         parsed is None
         or parsed > (today.year, today.month)
