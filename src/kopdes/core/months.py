@@ -46,3 +46,12 @@ def next_month(year: int, month: int) -> Month:
 
 def previous_month(year: int, month: int) -> Month:
     return shift_month(year, month, -1)
+
+
+def months_between(first: Month, last: Month) -> list[Month]:
+    """Every month from `first` through `last`, both included; empty when `last` is earlier."""
+    out, current = [], first
+    while current <= last:
+        out.append(current)
+        current = next_month(*current)
+    return out

@@ -97,17 +97,9 @@ class SavingsSeedResult:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-def months_between(first: tuple[int, int], last: tuple[int, int]) -> list[tuple[int, int]]:
-    out, (year, month) = [], first
-    while (year, month) <= last:
-        out.append((year, month))
-        year, month = (year, month + 1) if month < 12 else (year + 1, 1)
-    return out
-
-
 def demo_months() -> list[tuple[int, int]]:
     """The months billed: November 2025 through October 2026."""
-    return months_between(FIRST_MONTH, LAST_MONTH)
+    return months.months_between(FIRST_MONTH, LAST_MONTH)
 
 
 def service_days(year: int, month: int) -> list[date]:
@@ -208,7 +200,9 @@ class SavingsYear:
                     founders.collective[(m.pk, Kind.POKOK)] = policy.simpanan_pokok_amount
             self._day(start, founders)
             return
-        for year, month in months_between(min((start.year, start.month), FIRST_MONTH), LAST_MONTH):
+        for year, month in months.months_between(
+            min((start.year, start.month), FIRST_MONTH), LAST_MONTH
+        ):
             first, last = months.month_bounds(year, month)
             period = months.month_text(year, month)
             billed = (year, month) >= FIRST_MONTH

@@ -26,3 +26,14 @@ def test_text_and_shifts():
     assert months.previous_month(2026, 1) == (2025, 12)
     assert months.shift_month(2026, 3, -15) == (2024, 12)
     assert months.shift_month(2026, 3, 0) == (2026, 3)
+
+
+def test_months_between():
+    assert months.months_between((2025, 11), (2026, 2)) == [
+        (2025, 11),
+        (2025, 12),
+        (2026, 1),
+        (2026, 2),
+    ]
+    assert months.months_between((2026, 3), (2026, 3)) == [(2026, 3)]
+    assert months.months_between((2026, 4), (2026, 3)) == []
