@@ -14,6 +14,7 @@ from django.utils import timezone
 from kopdes.accounts.models import Role, SupervisionGrant, User
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core.errors import NotFound
+from kopdes.core.ids import parse_public_id
 
 
 class Capability(StrEnum):
@@ -147,10 +148,7 @@ def cooperative_access(
     user: User, public_id: uuid.UUID | str, *, need: Capability = Capability.VIEW
 ) -> Cooperative:
     """The cooperative `public_id` if `user` has `need` there; NotFound otherwise (absent or not theirs)."""
-    try:
-        key = uuid.UUID(str(public_id))
-    except ValueError:
-        raise NotFound() from None
+    key = parse_public_id(public_id)
     cooperative = (
         Cooperative.objects.select_related("village__district__regency__province")
         .filter(public_id=key)

@@ -10,6 +10,7 @@ from kopdes.accounts.selectors import grants_of, roles_of
 from kopdes.accounts.services import api_login_allowed, user_authenticate
 from kopdes.accounts.tokens import token_issue, token_revoke
 from kopdes.api.base import api, errors
+from kopdes.api.schemas import CooperativeRef, cooperative_ref
 from kopdes.core.audit import audit_record
 
 router = Router(tags=["auth"])
@@ -25,12 +26,6 @@ class TokenOut(Schema):
     token: str
     token_type: str = "bearer"  # noqa: S105 - the OAuth token type, not a secret
     expires_at: datetime
-
-
-class CooperativeRef(Schema):
-    id: UUID
-    name: str
-    village_code: str
 
 
 class RoleOut(Schema):
@@ -55,14 +50,6 @@ class MeOut(Schema):
     language: str
     roles: list[RoleOut]
     supervision: list[GrantOut]
-
-
-def _ref(cooperative) -> dict:
-    return {
-        "id": cooperative.public_id,
-        "name": cooperative.name,
-        "village_code": cooperative.village_id,
-    }
 
 
 @router.post("/auth/login", auth=None, response={200: TokenOut, **errors(401, 403, 429)})
@@ -104,7 +91,7 @@ def me(request):
         "language": user.language,
         "roles": [
             {
-                "cooperative": _ref(r.cooperative),
+                "cooperative": cooperative_ref(r.cooperative),
                 "kind": r.kind,
                 "label": r.get_kind_display(),
                 "since": r.started_on,
@@ -117,7 +104,7 @@ def me(request):
                 "organisation": g.organisation,
                 "region_prefix": g.region_prefix,
                 "read_only": g.read_only,
-                "cooperatives": [_ref(c) for c in g.cooperatives.all()],
+                "cooperatives": [cooperative_ref(c) for c in g.cooperatives.all()],
             }
             for g in grants_of(user=user)
         ],

@@ -1,7 +1,6 @@
 """The verifiable ledger over the API: an entry's inclusion proof in its cooperative's latest
 signed checkpoint, with everything needed to check it offline (docs/invariants.md, principle 3)."""
 
-import base64
 import json
 from datetime import date
 from uuid import UUID
@@ -10,13 +9,9 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from kopdes.api.base import api, errors
-from kopdes.ledger import access, checkpoints
+from kopdes.ledger import access, checkpoints, signing
 
 router = Router(tags=["ledger"])
-
-
-def _b64(raw: bytes) -> str:
-    return base64.b64encode(raw).decode()
 
 
 class CheckpointOut(Schema):
@@ -67,7 +62,7 @@ def entry_proof(request, entry_id: str):
         "canonical": proof.canonical,
         "entry_hash": entry.entry_hash,
         "leaf_index": proof.leaf_index,
-        "leaf_hash": _b64(proof.leaf_hash),
+        "leaf_hash": signing.b64(proof.leaf_hash),
         "checkpoint": {
             "date": checkpoint.date,
             "origin": checkpoints.origin(entry.cooperative),
@@ -75,7 +70,7 @@ def entry_proof(request, entry_id: str):
             "root_hash": checkpoint.root_hash,
             "note": checkpoint.note,
         },
-        "inclusion_proof": [_b64(h) for h in proof.proof],
+        "inclusion_proof": [signing.b64(h) for h in proof.proof],
         "verifier_key": proof.verifier_key,
     }
 

@@ -10,6 +10,7 @@ from pydantic import Field
 from kopdes.accounts import throttle
 from kopdes.accounts.errors import Throttled
 from kopdes.api.base import api, errors
+from kopdes.api.schemas import CooperativeRef, cooperative_ref
 from kopdes.members import selectors, services
 
 router = Router(tags=["members"])
@@ -35,12 +36,6 @@ class MembershipRequestIn(Schema):
     )
 
 
-class CooperativeRef(Schema):
-    id: UUID
-    name: str
-    village_code: str
-
-
 class MembershipOut(Schema):
     id: UUID
     cooperative: CooperativeRef
@@ -59,11 +54,7 @@ def _out(member) -> dict:
     cooperative = member.cooperative
     return {
         "id": member.public_id,
-        "cooperative": {
-            "id": cooperative.public_id,
-            "name": cooperative.name,
-            "village_code": cooperative.village_id,
-        },
+        "cooperative": cooperative_ref(cooperative),
         "status": member.status,
         "status_label": str(member.get_status_display()),
         "niak": member.niak,

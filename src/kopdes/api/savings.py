@@ -9,15 +9,10 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from kopdes.api.base import api, errors
+from kopdes.api.schemas import CooperativeRef, cooperative_ref
 from kopdes.savings import selectors
 
 router = Router(tags=["savings"])
-
-
-class CooperativeRef(Schema):
-    id: UUID
-    name: str
-    village_code: str
 
 
 class Balances(Schema):
@@ -104,11 +99,7 @@ def my_savings(request):
         }
         out.append(
             {
-                "cooperative": {
-                    "id": member.cooperative.public_id,
-                    "name": member.cooperative.name,
-                    "village_code": member.cooperative.village_id,
-                },
+                "cooperative": cooperative_ref(member.cooperative),
                 "member_id": member.public_id,
                 "niak": member.niak,
                 "balances": balances,

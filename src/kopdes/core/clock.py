@@ -1,4 +1,4 @@
-"""The time the system records postings at.
+"""The time (and the local day) the system records postings and dates writes at.
 
 Always the real time, except inside `as_of(moment)`, which the demo uses to load a year of
 history as books brought in on one day (an opening import), so that the day's signed checkpoint
@@ -8,7 +8,7 @@ covers them. Nothing reachable from a page or the API sets it.
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import date, datetime
 
 from django.utils import timezone
 
@@ -17,6 +17,11 @@ _fixed: ContextVar[datetime | None] = ContextVar("kopdes_clock", default=None)
 
 def now() -> datetime:
     return _fixed.get() or timezone.now()
+
+
+def today() -> date:
+    """The local day (Asia/Jakarta) of `now()`: today, or the day of the `as_of` moment."""
+    return timezone.localdate(now())
 
 
 @contextmanager

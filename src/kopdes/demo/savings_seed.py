@@ -49,12 +49,13 @@ from django.db.models import F, Sum
 
 from kopdes.cooperatives.models import Cooperative, Policy
 from kopdes.cooperatives.selectors import policy_in_force
+from kopdes.core import months
 from kopdes.demo.ledger_seed import LAST_CLOSED
 from kopdes.demo.members_seed import LEAVING, leaver, leaving_date
 from kopdes.ledger.models import JournalLine
 from kopdes.ledger.services import EntryDraft, Line
 from kopdes.members.models import Member
-from kopdes.savings import rules, services
+from kopdes.savings import services
 from kopdes.savings.models import Bill, Kind, SavingsProduct, SavingsTransaction
 
 Txn = SavingsTransaction
@@ -96,22 +97,14 @@ class SavingsSeedResult:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-def months_between(first: tuple[int, int], last: tuple[int, int]) -> list[tuple[int, int]]:
-    out, (year, month) = [], first
-    while (year, month) <= last:
-        out.append((year, month))
-        year, month = (year, month + 1) if month < 12 else (year + 1, 1)
-    return out
-
-
 def demo_months() -> list[tuple[int, int]]:
     """The months billed: November 2025 through October 2026."""
-    return months_between(FIRST_MONTH, LAST_MONTH)
+    return months.months_between(FIRST_MONTH, LAST_MONTH)
 
 
 def service_days(year: int, month: int) -> list[date]:
     """The days the collector's round is booked in the month (ROUNDS of the service days)."""
-    first, last = rules.month_bounds(year, month)
+    first, last = months.month_bounds(year, month)
     days = [
         first + timedelta(days=i)
         for i in range((last - first).days + 1)
@@ -220,9 +213,11 @@ class SavingsYear:
                     founders.collective[(m.pk, Kind.POKOK)] = policy.simpanan_pokok_amount
             self._day(start, founders)
             return
-        for year, month in months_between(min((start.year, start.month), FIRST_MONTH), LAST_MONTH):
-            first, last = rules.month_bounds(year, month)
-            period = rules.month_text(year, month)
+        for year, month in months.months_between(
+            min((start.year, start.month), FIRST_MONTH), LAST_MONTH
+        ):
+            first, last = months.month_bounds(year, month)
+            period = months.month_text(year, month)
             billed = (year, month) >= FIRST_MONTH
             policy = _policy(cooperative, first)
             if billed:

@@ -2,11 +2,11 @@
 of accounts.access). Absent and forbidden give the same NotFound, so nobody can probe for other
 cooperatives' entries."""
 
-import uuid
 from typing import Any
 
 from kopdes.accounts.access import Capability, capabilities
 from kopdes.core.errors import NotFound
+from kopdes.core.ids import parse_public_id
 from kopdes.ledger.models import JournalEntry
 
 
@@ -18,10 +18,7 @@ def entry_for_proof(user: Any, entry_id: Any) -> JournalEntry:
     check their own transactions, also allow a member whose sub-ledger the entry touches
     (JournalLine.subledger_kind/subledger_id) here, and only here.
     """
-    try:
-        key = uuid.UUID(str(entry_id))
-    except ValueError:
-        raise NotFound() from None
+    key = parse_public_id(entry_id)
     entry = (
         JournalEntry.objects.select_related("cooperative__village").filter(public_id=key).first()
     )

@@ -355,10 +355,3 @@ def xlsx_bytes(table: Table, *, heading: list[str]) -> bytes:
     out = BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def pdf_bytes(html: str) -> bytes:
-    """Render a self-contained HTML document (inline CSS, system fonts, no external resources)."""
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url=None).write_pdf()

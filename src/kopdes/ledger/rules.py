@@ -6,7 +6,6 @@ persediaan, partisipasi, HPP) get one sub-account per gerai, suffixed with the u
 """
 
 from dataclasses import dataclass
-from datetime import date
 
 # Units that sell goods have stock and cost of goods sold; every unit but the office and the
 # savings-and-loan unit earns participation income.
@@ -236,7 +235,3 @@ def line_errors(lines: list[tuple[int, int]]) -> str | None:
         if (debit > 0) == (credit > 0):
             return "one_side"
     return None
-
-
-def month_of(day: date) -> tuple[int, int]:
-    return day.year, day.month

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core.errors import NotFound
+from kopdes.core.ids import parse_public_id
 from kopdes.core.models import AuditEvent
 from kopdes.ledger.models import (
     Account,
@@ -27,13 +28,6 @@ from kopdes.ledger.models import (
 )
 
 REOPEN_ACTION = "ledger.period_reopen"
-
-
-def _uuid(value: uuid.UUID | str) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise NotFound() from None
 
 
 # -- chart of accounts ------------------------------------------------------------------------
@@ -67,7 +61,9 @@ def header_accounts(*, cooperative: Cooperative) -> QuerySet[Account]:
 
 
 def account(*, cooperative: Cooperative, public_id: uuid.UUID | str) -> Account:
-    found = Account.objects.filter(cooperative=cooperative, public_id=_uuid(public_id)).first()
+    found = Account.objects.filter(
+        cooperative=cooperative, public_id=parse_public_id(public_id)
+    ).first()
     if found is None:
         raise NotFound()
     return found
@@ -177,7 +173,7 @@ def journal_source_kinds(*, cooperative: Cooperative) -> list[str]:
 def journal_entry(*, cooperative: Cooperative, public_id: uuid.UUID | str) -> JournalEntry:
     """One entry of the cooperative with its lines (accounts and units loaded), or NotFound."""
     entry = (
-        JournalEntry.objects.filter(cooperative=cooperative, public_id=_uuid(public_id))
+        JournalEntry.objects.filter(cooperative=cooperative, public_id=parse_public_id(public_id))
         .select_related("reverses")
         .first()
     )
@@ -263,7 +259,7 @@ def manual_journals(*, cooperative: Cooperative, pending: bool) -> QuerySet[Manu
 
 def manual_journal(*, cooperative: Cooperative, public_id: uuid.UUID | str) -> ManualJournal:
     found = ManualJournal.objects.filter(
-        cooperative=cooperative, public_id=_uuid(public_id)
+        cooperative=cooperative, public_id=parse_public_id(public_id)
     ).first()
     if found is None:
         raise NotFound()

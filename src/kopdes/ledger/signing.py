@@ -42,6 +42,11 @@ class NoteError(ValueError):
     """A note that is malformed or carries no valid signature by the expected key."""
 
 
+def b64(raw: bytes) -> str:
+    """Standard base64 with padding, the form signed notes and proofs write bytes in."""
+    return base64.b64encode(raw).decode()
+
+
 def key_path() -> Path:
     configured = getattr(settings, "KOPDES_LEDGER_KEY_PATH", None) or os.environ.get(
         "KOPDES_LEDGER_KEY_PATH"
@@ -56,7 +61,7 @@ def key_id(name: str, public_key: bytes) -> bytes:
 
 
 def verifier_key(name: str, public_key: bytes) -> str:
-    material = base64.b64encode(bytes([ALG_ED25519]) + public_key).decode()
+    material = b64(bytes([ALG_ED25519]) + public_key)
     return f"{name}+{key_id(name, public_key).hex()}+{material}"
 
 
@@ -168,7 +173,7 @@ def sign_note(text: str, key: PlatformKey | None = None) -> str:
         raise NoteError("a note's text ends in a newline and has no blank line")
     key = key or platform_key()
     signature = key.private_key.sign(text.encode("utf-8"))
-    blob = base64.b64encode(key.key_id + signature).decode()
+    blob = b64(key.key_id + signature)
     return f"{text}\n{SIGNATURE_PREFIX}{key.name} {blob}\n"
 
 

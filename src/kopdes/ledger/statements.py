@@ -17,7 +17,6 @@ length (`previous`); the builders only read.
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from django.db.models import Q, Sum
 
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core.money import allocate
+from kopdes.core.months import month_end, shift_month
 from kopdes.ledger.models import Account, AccountMonth, JournalEntry, JournalLine
 
 MONTHS_ID = (
@@ -60,15 +60,6 @@ K = TypeVar("K")
 def date_id(day: date) -> str:
     """`31 Maret 2026`: dates in the statements are written the Indonesian way."""
     return f"{day.day} {MONTHS_ID[day.month]} {day.year}"
-
-
-def _month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
-def _shift_months(year: int, month: int, delta: int) -> tuple[int, int]:
-    index = year * 12 + (month - 1) + delta
-    return index // 12, index % 12 + 1
 
 
 # -- periods ------------------------------------------------------------------------------------
@@ -125,8 +116,8 @@ class ReportPeriod:
 
     @property
     def full_end(self) -> date:
-        year, month = _shift_months(self.year, self.first_month, self.months - 1)
-        return _month_end(year, month)
+        year, month = shift_month(self.year, self.first_month, self.months - 1)
+        return month_end(year, month)
 
     @property
     def end(self) -> date:
@@ -152,7 +143,7 @@ class ReportPeriod:
 
     def previous(self) -> ReportPeriod:
         """The period of the same length just before; cut short by as many days if this one is."""
-        year, first = _shift_months(self.year, self.first_month, -self.months)
+        year, first = shift_month(self.year, self.first_month, -self.months)
         number = {"month": first, "quarter": (first + 2) // 3, "year": 0}[self.kind]
         earlier = ReportPeriod(self.kind, year, number)
         if not self.is_cut_short:
@@ -294,11 +285,9 @@ def movements(cooperative: Cooperative, start: date | None, end: date) -> Moveme
     elif start.day == 1:
         first_full = (start.year, start.month)
     else:
-        first_full = _shift_months(start.year, start.month, 1)
-    end_is_month_end = end == _month_end(end.year, end.month)
-    last_full = (
-        (end.year, end.month) if end_is_month_end else _shift_months(end.year, end.month, -1)
-    )
+        first_full = shift_month(start.year, start.month, 1)
+    end_is_month_end = end == month_end(end.year, end.month)
+    last_full = (end.year, end.month) if end_is_month_end else shift_month(end.year, end.month, -1)
     if first_full is None or first_full <= last_full:
         condition = Q(year__lt=last_full[0]) | Q(year=last_full[0], month__lte=last_full[1])
         if first_full is not None:
@@ -313,7 +302,7 @@ def movements(cooperative: Cooperative, start: date | None, end: date) -> Moveme
         )
     partial: list[tuple[date, date]] = []
     if start is not None and start.day != 1:
-        partial.append((start, min(end, _month_end(start.year, start.month))))
+        partial.append((start, min(end, month_end(start.year, start.month))))
     if not end_is_month_end and (
         start is None or start.day == 1 or (start.year, start.month) != (end.year, end.month)
     ):

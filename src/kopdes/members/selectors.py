@@ -11,6 +11,7 @@ from django.db.models import Count, F, Q, QuerySet
 
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core.errors import NotFound
+from kopdes.core.ids import parse_public_id
 from kopdes.members.models import Member, MemberImport
 from kopdes.members.rules import KnownRegions, render_issue
 from kopdes.regions.models import District, Province, Regency
@@ -110,10 +111,7 @@ def pending_requests(*, cooperative: Cooperative) -> QuerySet[Member]:
 
 def member_get(*, cooperative: Cooperative, public_id: uuid.UUID | str) -> Member:
     """One member of `cooperative`; NotFound when absent or another cooperative's."""
-    try:
-        key = uuid.UUID(str(public_id))
-    except ValueError:
-        raise NotFound() from None
+    key = parse_public_id(public_id)
     member = (
         members(cooperative)
         .select_related("domicile__district", "user")
@@ -151,10 +149,7 @@ def imports(*, cooperative: Cooperative) -> QuerySet[MemberImport]:
 
 
 def import_get(*, cooperative: Cooperative, public_id: uuid.UUID | str) -> MemberImport:
-    try:
-        key = uuid.UUID(str(public_id))
-    except ValueError:
-        raise NotFound() from None
+    key = parse_public_id(public_id)
     row = imports(cooperative=cooperative).filter(public_id=key).first()
     if row is None:
         raise NotFound()
@@ -179,10 +174,7 @@ class CardCheck:
 def card_check(*, card_id: uuid.UUID | str) -> CardCheck:
     """The public check of a member card by the id in its QR code. NotFound for an unknown id or
     a person who never became a member (no card was ever issued)."""
-    try:
-        key = uuid.UUID(str(card_id))
-    except ValueError:
-        raise NotFound() from None
+    key = parse_public_id(card_id)
     member = (
         Member.objects.select_related("cooperative")
         .filter(card_id=key, number__isnull=False)

@@ -16,7 +16,6 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kopdes.accounts.access import active_grants
@@ -24,6 +23,7 @@ from kopdes.accounts.models import Role, User
 from kopdes.accounts.rules import InvalidPhone, normalize_phone
 from kopdes.accounts.services import role_assign
 from kopdes.cooperatives.models import Cooperative
+from kopdes.core import clock
 from kopdes.core.actors import Actor, actor_label
 from kopdes.core.audit import audit_record, snapshot
 from kopdes.ledger.models import Sequence
@@ -64,10 +64,6 @@ MEMBER_FIELDS = [
     "ended_on",
     "nik_warnings",
 ]
-
-
-def _today() -> date:
-    return timezone.localdate()
 
 
 def village_by_code(code: str) -> Village:
@@ -139,7 +135,7 @@ def _clean_person(
         errors["sex"] = [_("Choose female or male.")]
     if birth_date is None:
         errors["birth_date"] = [_("Enter the date of birth.")]
-    elif birth_date > _today():
+    elif birth_date > clock.today():
         errors["birth_date"] = [_("The date of birth cannot be in the future.")]
     elif birth_date.year < 1900:
         errors["birth_date"] = [_("The date of birth is too far in the past.")]
@@ -149,7 +145,7 @@ def _clean_person(
         birth_date is not None
         and "birth_date" not in errors
         and not rules.capable_of_legal_acts(
-            birth_date=birth_date, marital_status=marital_status, on=on or _today()
+            birth_date=birth_date, marital_status=marital_status, on=on or clock.today()
         )
     ):
         errors["birth_date"] = [
@@ -317,7 +313,7 @@ def _create(
     photo = _photo_content(ktp_photo) if ktp_photo else None
     domicile = _domicile(cooperative, domicile_code)
     _check_nik_free(cooperative=cooperative, nik=clean["nik"])
-    on = requested_on or _today()
+    on = requested_on or clock.today()
     member = Member(
         cooperative=cooperative,
         user=user,
@@ -479,7 +475,7 @@ def member_approve(*, actor: Actor, member: Member, on: date | None = None) -> M
         raise StatusChangeNotAllowed(
             current=locked.get_status_display(), target=Member.Status.ACTIVE.label
         )
-    on = on or _today()
+    on = on or clock.today()
     before = snapshot(locked, MEMBER_FIELDS)
     locked.number = niak_take(cooperative=locked.cooperative)
     locked.status = Member.Status.ACTIVE
@@ -527,7 +523,7 @@ def member_reject(*, actor: Actor, member: Member, reason: str, on: date | None 
         raise StatusChangeNotAllowed(
             current=locked.get_status_display(), target=Member.Status.REJECTED.label
         )
-    on = on or _today()
+    on = on or clock.today()
     before = snapshot(locked, MEMBER_FIELDS)
     locked.status = Member.Status.REJECTED
     locked.ended_on = on
@@ -574,7 +570,7 @@ def member_status_change(
         errors["on"] = [_("Enter the date.")]
     elif locked.joined_on and on < locked.joined_on:
         errors["on"] = [_("The date cannot be before the member joined.")]
-    elif on > _today():
+    elif on > clock.today():
         errors["on"] = [_("The date cannot be in the future.")]
     if errors:
         raise InvalidMember(fields=errors)
@@ -604,7 +600,7 @@ def member_update_kk(
     kk = rules.kk_normalize(kk_number)
     if not rules.kk_is_valid(kk):
         raise InvalidMember(fields={"kk_number": [_("A KK number has exactly 16 digits.")]})
-    valid_from = valid_from or _today()
+    valid_from = valid_from or clock.today()
     locked = _locked(member)
     if kk == locked.kk_number:
         return locked

@@ -1,8 +1,6 @@
-"""Pure savings rules: months, daily-balance interest, settling bills oldest first, the receipt
+"""Pure savings rules: daily-balance interest, settling bills oldest first, the receipt
 text. No ORM here, so they are tested without a database."""
 
-import calendar
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -10,7 +8,6 @@ from decimal import Decimal
 
 from kopdes.core.money import allocate, format_rupiah, round_rupiah, terbilang
 
-MONTH_RE = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
 DAYS_IN_YEAR = 365  # the daily-balance convention: rate / 365 per day, leap years included
 MAX_RATE = Decimal("9")  # Permenkop 8/2023: savings interest at most 9% a year
 
@@ -25,19 +22,6 @@ LIABILITY_ACCOUNTS = {"pokok": "2-111", "wajib": "2-112"}
 OFFICE_CASH = "1-101-01"
 BANK = "1-102"
 INTEREST_EXPENSE = "5-501"
-
-
-def parse_month(text: str) -> tuple[int, int] | None:
-    match = MONTH_RE.match(text.strip())
-    return (int(match.group(1)), int(match.group(2))) if match else None
-
-
-def month_text(year: int, month: int) -> str:
-    return f"{year:04d}-{month:02d}"
-
-
-def month_bounds(year: int, month: int) -> tuple[date, date]:
-    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
 
 
 def control_credit_account(kind: str, *, as_equity: bool) -> str:

@@ -13,6 +13,7 @@ from django.db.models import Case, Count, F, Min, Q, QuerySet, Sum, When
 
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core.errors import NotFound
+from kopdes.core.ids import parse_public_id
 from kopdes.ledger.models import AccountMonth, JournalLine
 from kopdes.members.models import Member
 from kopdes.savings import rules
@@ -40,15 +41,10 @@ def member_has_outstanding_loan(*, member: Member) -> bool:
     return False
 
 
-def _uuid(value) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise NotFound() from None
-
-
 def member(*, cooperative: Cooperative, public_id) -> Member:
-    found = Member.objects.filter(cooperative=cooperative, public_id=_uuid(public_id)).first()
+    found = Member.objects.filter(
+        cooperative=cooperative, public_id=parse_public_id(public_id)
+    ).first()
     if found is None:
         raise NotFound()
     return found
@@ -88,7 +84,7 @@ def member_transactions(*, member: Member) -> QuerySet[Txn]:
 
 def transaction(*, cooperative: Cooperative, public_id) -> Txn:
     found = (
-        Txn.objects.filter(cooperative=cooperative, public_id=_uuid(public_id))
+        Txn.objects.filter(cooperative=cooperative, public_id=parse_public_id(public_id))
         .select_related(
             "account__member", "entry", "counterpart__account__member", "reverses__entry"
         )
@@ -119,7 +115,7 @@ def correction_pending(*, transaction: Txn) -> bool:
 
 def correction(*, cooperative: Cooperative, public_id) -> Correction:
     found = (
-        Correction.objects.filter(cooperative=cooperative, public_id=_uuid(public_id))
+        Correction.objects.filter(cooperative=cooperative, public_id=parse_public_id(public_id))
         .select_related("transaction__account__member", "requested_by")
         .first()
     )

@@ -51,3 +51,21 @@ def test_api_numbers_take_the_digits_0_9_only(client, place_a):
         response = client.get("/api/v1/cooperatives", {"limit": text}, **auth)
         assert response.status_code == 422
         assert response.json()["error"]["code"] == "request.invalid"
+
+
+def test_one_cooperative_ref_schema_serves_every_router(client):
+    from kopdes.api import auth, members, savings, schemas
+
+    assert auth.CooperativeRef is members.CooperativeRef is savings.CooperativeRef
+    assert auth.CooperativeRef is schemas.CooperativeRef
+    components = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert set(components["CooperativeRef"]["properties"]) == {"id", "name", "village_code"}
+    for name in ("MembershipOut", "MembershipSavings", "RoleOut"):
+        ref = components[name]["properties"]["cooperative"]
+        assert ref == {"$ref": "#/components/schemas/CooperativeRef"}, name
+
+
+def test_the_proof_api_writes_base64_with_the_ledgers_function():
+    from kopdes.api import ledger
+
+    assert not hasattr(ledger, "_b64")

@@ -1,4 +1,4 @@
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from django.utils import timezone
@@ -18,3 +18,10 @@ def test_real_time_unless_fixed():
 def test_naive_moment_refused():
     with pytest.raises(ValueError), clock.as_of(datetime(2026, 11, 28)):  # noqa: DTZ001 - naive on purpose
         pass
+
+
+def test_today_is_the_local_day_of_now():
+    assert clock.today() == timezone.localdate()
+    # 18:00 UTC on 28 November is already 29 November in Jakarta (UTC+7).
+    with clock.as_of(datetime(2026, 11, 28, 18, 0, tzinfo=UTC)):
+        assert clock.today() == date(2026, 11, 29)

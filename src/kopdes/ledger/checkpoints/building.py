@@ -66,10 +66,6 @@ def origin(cooperative: Cooperative) -> str:
     return ORIGIN_PREFIX + cooperative.village_id
 
 
-def _b64(raw: bytes) -> str:
-    return base64.b64encode(raw).decode()
-
-
 # -- rebuilding the canonical documents from the rows ------------------------------------------
 
 
@@ -272,8 +268,8 @@ def checkpoint_text(
     day_debit_total: int,
 ) -> str:
     return (
-        f"{origin_line}\n{tree_size}\n{_b64(root)}\n"
-        f"prev {_b64(prev_note_hash)}\n"
+        f"{origin_line}\n{tree_size}\n{signing.b64(root)}\n"
+        f"prev {signing.b64(prev_note_hash)}\n"
         f"totals {day.isoformat()} {day_count} {day_debit_total}\n"
     )
 

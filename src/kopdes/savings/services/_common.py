@@ -6,12 +6,11 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kopdes.cooperatives.models import Cooperative
 from kopdes.cooperatives.selectors import policy_in_force
-from kopdes.core import bulk, idempotency
+from kopdes.core import bulk, idempotency, months
 from kopdes.core.money import AMOUNT_MAX, format_rupiah
 from kopdes.ledger import services as ledger
 from kopdes.ledger.models import PostingRule, Sequence
@@ -218,10 +217,6 @@ def _store_bills(bills: Seq[Bill]) -> None:
     )
 
 
-def _today() -> date:
-    return timezone.localdate()
-
-
 def _settle_bills(
     *, cooperative: Cooperative, member: Member, kind: str, amount: int, on: date
 ) -> list[list[int]]:
@@ -235,7 +230,7 @@ def _settle_bills(
             member=member,
             kind=kind,
             status__in=[Bill.Status.UNPAID, Bill.Status.PARTIAL],
-            period__lte=rules.month_text(on.year, on.month),
+            period__lte=months.month_text(on.year, on.month),
         )
         .order_by("period", "pk")
     )

@@ -19,12 +19,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kopdes.cooperatives.models import Cooperative
+from kopdes.core import clock, months
 from kopdes.core.actors import Actor, actor_label
 from kopdes.core.audit import audit_record
 from kopdes.ledger import services as ledger
 from kopdes.ledger.models import JournalEntry
 from kopdes.members.models import Member
-from kopdes.savings import rules
 from kopdes.savings.errors import AmountAboveLimit, CollectiveHasBadLines
 from kopdes.savings.models import Bill, Kind, SavingsAccount
 from kopdes.savings.services._common import (
@@ -39,7 +39,6 @@ from kopdes.savings.services._common import (
     _rule,
     _settle_bills,
     _store_balances,
-    _today,
 )
 
 # A collector's day is tens of lines, a large cooperative's a few hundred. Above this the sheet
@@ -144,7 +143,7 @@ def savings_collective_deposit(
         "memo": memo,
         "lines": [(m.pk, kind, amount) for m, kind, amount in lines],
     }
-    on = on or _today()
+    on = on or clock.today()
 
     def run(fingerprint: str) -> Txn:
         limit = _limit(cooperative, "deposit", on)
@@ -198,7 +197,7 @@ def savings_collective_deposit(
                 cooperative=cooperative,
                 member_id__in={m.pk for m, kind, _a in lines if kind != Kind.SUKARELA},
                 status__in=[Bill.Status.UNPAID, Bill.Status.PARTIAL],
-                period__lte=rules.month_text(on.year, on.month),
+                period__lte=months.month_text(on.year, on.month),
             ).values_list("member_id", "kind")
         )
         settled = [

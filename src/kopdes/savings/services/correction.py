@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from kopdes.accounts.access import Capability, capabilities
 from kopdes.accounts.models import User
+from kopdes.core import clock
 from kopdes.core.audit import audit_record
 from kopdes.ledger import services as ledger
 from kopdes.ledger.models import JournalEntry
@@ -29,7 +30,7 @@ from kopdes.savings.errors import (
     NotCorrectable,
 )
 from kopdes.savings.models import Bill, Correction, SavingsAccount
-from kopdes.savings.services._common import SUBLEDGER, Txn, _lock, _receipt_numbers, _today
+from kopdes.savings.services._common import SUBLEDGER, Txn, _lock, _receipt_numbers
 
 # Who may ask for a correction (the counter and the bookkeeping) and who may decide it.
 MAKERS = (Capability.HANDLE_CASH, Capability.KEEP_BOOKS)
@@ -160,7 +161,7 @@ def savings_correction_approve(
     Raises CorrectionNotAllowed, CorrectionSameOfficer, CorrectionNotPending, NotCorrectable,
     AlreadyCorrected, CorrectionWouldOverdraw, PeriodClosed and AlreadyReversed (ledger)."""
     locked = _decide(actor, correction)
-    on = on or _today()
+    on = on or clock.today()
     original = Txn.objects.select_related("entry").get(pk=locked.transaction_id)
     _check_correctable(original)
     sides = _sides(original)

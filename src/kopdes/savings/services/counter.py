@@ -5,6 +5,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from kopdes.cooperatives.models import Cooperative
+from kopdes.core import clock
 from kopdes.core.actors import Actor, actor_label
 from kopdes.core.audit import audit_record
 from kopdes.ledger import services as ledger
@@ -34,7 +35,6 @@ from kopdes.savings.services._common import (
     _receipt_numbers,
     _rule,
     _settle_bills,
-    _today,
 )
 
 # -- counter transactions ---------------------------------------------------------------------
@@ -73,7 +73,7 @@ def savings_deposit(
         "on": on,
         "memo": memo,
     }
-    on = on or _today()
+    on = on or clock.today()
 
     def run(fingerprint: str) -> Txn:
         _active_member(cooperative, member)
@@ -168,7 +168,7 @@ def savings_withdraw(
         "on": on,
         "memo": memo,
     }
-    on = on or _today()
+    on = on or clock.today()
 
     def run(fingerprint: str) -> Txn:
         _active_member(cooperative, member)
@@ -253,7 +253,7 @@ def savings_transfer(
         "on": on,
         "memo": memo,
     }
-    on = on or _today()
+    on = on or clock.today()
 
     def run(fingerprint: str) -> Txn:
         _active_member(cooperative, member)

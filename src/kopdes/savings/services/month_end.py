@@ -10,6 +10,7 @@ from django.db.models import Case, F, Q, Sum, When
 from django.utils.translation import gettext as _
 
 from kopdes.cooperatives.models import Cooperative
+from kopdes.core import clock, months
 from kopdes.core.actors import Actor, actor_label
 from kopdes.core.audit import audit_record
 from kopdes.ledger import services as ledger
@@ -36,7 +37,6 @@ from kopdes.savings.services._common import (
     _product,
     _rule,
     _store_balances,
-    _today,
 )
 from kopdes.savings.services.setup import _policy
 
@@ -44,8 +44,11 @@ from kopdes.savings.services.setup import _policy
 
 
 def _month(text: str, *, ended: bool) -> tuple[int, int]:
-    parsed = rules.parse_month(text or "")
-    today = _today()
+    try:
+        parsed = months.parse_month(text)
+    except ValueError:
+        parsed = None
+    today = clock.today()
     if (
         parsed is None
         or parsed > (today.year, today.month)
@@ -62,8 +65,8 @@ def savings_bills_create(*, actor: Actor, cooperative: Cooperative, month: str) 
     of members who became active since (the unique constraints hold even against a concurrent
     run). Raises InvalidMonth."""
     year, mon = _month(month, ended=False)
-    period = rules.month_text(year, mon)
-    first, last = rules.month_bounds(year, mon)
+    period = months.month_text(year, mon)
+    first, last = months.month_bounds(year, mon)
     policy = _policy(cooperative, first)
     active = list(
         Member.objects.filter(cooperative=cooperative, status=Member.Status.ACTIVE)
@@ -97,7 +100,7 @@ def savings_bills_create(*, actor: Actor, cooperative: Cooperative, month: str) 
             due = policy.simpanan_pokok_amount - paid.get(pk, 0)
             if pk not in has_pokok_bill and due > 0:
                 when = joined or first
-                new.append((pk, Kind.POKOK, rules.month_text(when.year, when.month), due))
+                new.append((pk, Kind.POKOK, months.month_text(when.year, when.month), due))
     now = _db_now()
     # ON CONFLICT DO NOTHING: a concurrent run's bills stand (the unique constraints decide).
     _insert(
@@ -157,14 +160,14 @@ def savings_interest_post(*, actor: Actor, cooperative: Cooperative, month: str)
     already run returns its run. Raises InvalidMonth (a month that has not ended), PeriodClosed.
     """
     year, mon = _month(month, ended=True)
-    period = rules.month_text(year, mon)
+    period = months.month_text(year, mon)
     done = MonthRun.objects.filter(
         cooperative=cooperative, kind=MonthRun.Kind.INTEREST, period=period
     ).first()
     if done is not None:
         done.created_now = 0
         return done
-    first, last = rules.month_bounds(year, mon)
+    first, last = months.month_bounds(year, mon)
     product = _product(cooperative, Kind.SUKARELA)
     # Lock every sukarela account (in key order) so no deposit changes a balance between the
     # computation and the credit.

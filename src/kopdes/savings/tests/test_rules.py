@@ -7,12 +7,6 @@ from hypothesis import strategies as st
 from kopdes.savings import rules
 
 
-def test_parse_month():
-    assert rules.parse_month("2026-03") == (2026, 3)
-    assert rules.parse_month("2026-13") is None
-    assert rules.parse_month("26-03") is None
-
-
 def test_balance_days_counts_end_of_day_balances():
     # 1,000,000 all April (30 days), +300,000 on the 21st (10 days), -100,000 on the 30th (1 day)
     days = rules.balance_days(

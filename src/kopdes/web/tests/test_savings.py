@@ -146,7 +146,14 @@ def test_member_panel_partial_and_page(client, place_a, member):
     assert "Rp75.000" in part.content.decode()
 
 
-def test_statement_page_and_pdf(client, place_a, member):
+def test_statement_page_and_pdf(client, place_a, member, monkeypatch):
+    from kopdes.core import pdf as core_pdf
+
+    rendered = []
+    original = core_pdf.render_pdf
+    monkeypatch.setattr(
+        core_pdf, "render_pdf", lambda html: rendered.append(html) or original(html)
+    )
     coop = place_a.cooperative
     deposit(coop, member, 75_000)
     client.force_login(place_a.bendahara)
@@ -166,6 +173,7 @@ def test_statement_page_and_pdf(client, place_a, member):
     )
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
+    assert len(rendered) == 1 and "Rp75.000" in rendered[0]  # through core.pdf, the one renderer
 
 
 def test_bill_run_button_and_arrears(client, place_a, member):

@@ -189,16 +189,16 @@ def test_downloads(client, books, name):
 
 
 def test_pdf_carries_the_signature_block(client, books, monkeypatch):
-    from kopdes.ledger import exports
+    from kopdes.core import pdf
 
     captured = {}
-    original = exports.pdf_bytes
+    original = pdf.render_pdf
 
     def spy(html):
         captured["html"] = html
         return original(html)
 
-    monkeypatch.setattr(exports, "pdf_bytes", spy)
+    monkeypatch.setattr(pdf, "render_pdf", spy)
     client.force_login(books.ketua)
     client.get(url("balance_sheet", books.cooperative) + MARCH + "&format=pdf")
     html = captured["html"]

@@ -1,6 +1,5 @@
 """The cooperative's pages (profile, officers, policy, audit log), the home page and supervision."""
 
-import uuid
 from functools import wraps
 
 from django import forms
@@ -38,10 +37,11 @@ from kopdes.cooperatives.selectors import (
     village_profile,
 )
 from kopdes.core.errors import DomainError, NotFound
+from kopdes.core.ids import parse_public_id
 from kopdes.core.models import AuditEvent
 from kopdes.core.money import AMOUNT_MAX
 from kopdes.regions.models import District
-from kopdes.web.errors import form_add_domain_error
+from kopdes.web.errors import form_add_domain_error, found_or_404
 from kopdes.web.forms import AsciiDecimalField, AsciiIntegerField, date_input
 
 
@@ -318,10 +318,7 @@ def password_reset(request, cooperative: Cooperative):
 
 def _active_role(cooperative: Cooperative, key: str) -> Role:
     """The cooperative's active role `key` (a UUID), or 404: tenant first."""
-    try:
-        public_id = uuid.UUID(str(key))
-    except ValueError:
-        raise Http404 from None
+    public_id = found_or_404(parse_public_id, value=key)
     role = Role.objects.filter(cooperative=cooperative, public_id=public_id, ended_on__isnull=True)
     return get_object_or_404(role.select_related("user"))
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from kopdes.accounts.access import Capability
 from kopdes.cooperatives.models import Cooperative
+from kopdes.core import months, pdf
 from kopdes.core.errors import DomainError, NotFound
 from kopdes.core.money import format_rupiah, parse_rupiah
 from kopdes.savings import rules, selectors, services
@@ -338,10 +339,8 @@ def savings_statement(request, cooperative: Cooperative, member_id):
         "printed": timezone.localtime(),
     }
     if request.GET.get("format") == "pdf" and statements:
-        from weasyprint import HTML
-
         html = render_to_string("web/savings/statement_pdf.html", context, request=request)
-        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+        response = HttpResponse(pdf.render_pdf(html), content_type="application/pdf")
         name = f"mutasi-{member.niak or member.public_id}-{date_from}-{date_to}.pdf"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
@@ -356,14 +355,15 @@ class RunForm(forms.Form):
     )
     month = forms.RegexField(
         label=gettext_lazy("Month (YYYY-MM)"),
-        regex=rules.MONTH_RE,
+        regex=months.MONTH_RE,
         max_length=7,
         error_messages={"invalid": gettext_lazy("Give the month as YYYY-MM.")},
     )
 
 
 def _bills_page(request, cooperative, *, form=None, status=200):
-    month = timezone.localdate().strftime("%Y-%m")
+    today = timezone.localdate()
+    month = months.month_text(today.year, today.month)
     return render(
         request,
         "web/savings/bills.html",

@@ -20,6 +20,7 @@ from kopdes.accounts.access import Capability
 from kopdes.accounts.models import Role
 from kopdes.accounts.selectors import officers
 from kopdes.cooperatives.models import Cooperative
+from kopdes.core import pdf
 from kopdes.ledger import exports, statements
 from kopdes.ledger.statements import MONTHS_ID, QUARTERS_ID, ReportPeriod
 from kopdes.web.forms import plain_int
@@ -160,7 +161,7 @@ def _respond(
                 "today": statements.date_id(timezone.localdate()),
             },
         )
-        response = HttpResponse(exports.pdf_bytes(html), content_type="application/pdf")
+        response = HttpResponse(pdf.render_pdf(html), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
         return response
     if kind != "html":

@@ -1,0 +1,16 @@
+import uuid
+
+import pytest
+
+from kopdes.core.errors import NotFound
+from kopdes.core.ids import parse_public_id
+
+
+def test_parse_public_id():
+    key = uuid.uuid4()
+    assert parse_public_id(key) is key
+    assert parse_public_id(str(key)) == key
+    assert parse_public_id(key.hex.upper()) == key
+    for bad in ("", "x", "1234", str(key) + "0", "../etc"):
+        with pytest.raises(NotFound):
+            parse_public_id(bad)
