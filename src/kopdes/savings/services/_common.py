@@ -1,5 +1,6 @@
 """Shared pieces of the savings services: checks, locks, receipts, posting lines, bulk rows."""
 
+from collections import defaultdict
 from collections.abc import Sequence as Seq
 from datetime import date
 from typing import Any
@@ -223,26 +224,46 @@ def _settle_bills(
     """Pay the member's open bills of `kind` due by the payment's month, oldest period first.
     Returns [bill id, rupiah paid on it] for each bill paid on (kept on the transaction, so a
     correction can reopen them). What is left stays on the account."""
-    bills = list(
-        Bill.objects.select_for_update()
-        .filter(
-            cooperative=cooperative,
-            member=member,
-            kind=kind,
-            status__in=[Bill.Status.UNPAID, Bill.Status.PARTIAL],
-            period__lte=months.month_text(on.year, on.month),
+    return _settle_bills_many(cooperative=cooperative, payments=[(member.pk, kind, amount)], on=on)[
+        0
+    ]
+
+
+def _settle_bills_many(
+    *, cooperative: Cooperative, payments: Seq[tuple[int, str, int]], on: date
+) -> list[list[list[int]]]:
+    """`_settle_bills` for many payments at once (a collective deposit's sheet): each payment is
+    (member id, kind, amount), at most one per member and kind; one locked read of all their
+    open bills and one write of the touched ones. Returns each payment's settlements, in order."""
+    wanted = {(member_id, kind) for member_id, kind, _amount in payments}
+    open_bills: dict[tuple[int, str], list[Bill]] = defaultdict(list)
+    if wanted:
+        for bill in (
+            Bill.objects.select_for_update()
+            .filter(
+                cooperative=cooperative,
+                member_id__in={member_id for member_id, _kind in wanted},
+                kind__in={kind for _member_id, kind in wanted},
+                status__in=[Bill.Status.UNPAID, Bill.Status.PARTIAL],
+                period__lte=months.month_text(on.year, on.month),
+            )
+            .order_by("period", "pk")
+        ):
+            if (bill.member_id, bill.kind) in wanted:
+                open_bills[(bill.member_id, bill.kind)].append(bill)
+    touched: list[Bill] = []
+    out: list[list[list[int]]] = []
+    for member_id, kind, amount in payments:
+        bills = open_bills.get((member_id, kind), [])
+        settlements, _left = rules.settle_oldest_first(
+            amount, [(b.pk, b.amount, b.paid_amount) for b in bills]
         )
-        .order_by("period", "pk")
-    )
-    settlements, _left = rules.settle_oldest_first(
-        amount, [(b.pk, b.amount, b.paid_amount) for b in bills]
-    )
-    by_id = {b.pk: b for b in bills}
-    touched = []
-    for item in settlements:
-        bill = by_id[item.bill_id]
-        bill.paid_amount = item.paid_total
-        bill.status = Bill.Status.PAID if item.settled else Bill.Status.PARTIAL
-        touched.append(bill)
+        by_id = {b.pk: b for b in bills}
+        for item in settlements:
+            bill = by_id[item.bill_id]
+            bill.paid_amount = item.paid_total
+            bill.status = Bill.Status.PAID if item.settled else Bill.Status.PARTIAL
+            touched.append(bill)
+        out.append([[item.bill_id, item.paid] for item in settlements])
     _store_bills(touched)
-    return [[item.bill_id, item.paid] for item in settlements]
+    return out

@@ -19,14 +19,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kopdes.cooperatives.models import Cooperative
-from kopdes.core import clock, months
+from kopdes.core import clock
 from kopdes.core.actors import Actor, actor_label
 from kopdes.core.audit import audit_record
 from kopdes.ledger import services as ledger
 from kopdes.ledger.models import JournalEntry
 from kopdes.members.models import Member
 from kopdes.savings.errors import AmountAboveLimit, CollectiveHasBadLines
-from kopdes.savings.models import Bill, Kind, SavingsAccount
+from kopdes.savings.models import Kind, SavingsAccount
 from kopdes.savings.services._common import (
     Txn,
     _check_channel,
@@ -37,7 +37,7 @@ from kopdes.savings.services._common import (
     _product,
     _receipt_numbers,
     _rule,
-    _settle_bills,
+    _settle_bills_many,
     _store_balances,
 )
 
@@ -155,7 +155,7 @@ def savings_collective_deposit(
                 over.append(_("Line %(line)s: %(problem)s") % {"line": n, "problem": exc.render()})
         _refuse(over)
         wanted = {(m.pk, kind) for m, kind, _a in lines}
-        products = {kind: _product(cooperative, kind) for _m, kind in wanted}
+        products = {kind: _product(cooperative, kind) for kind in {k for _m, k in wanted}}
         SavingsAccount.objects.bulk_create(
             [
                 SavingsAccount(
@@ -192,20 +192,13 @@ def savings_collective_deposit(
         )
         # Only members with a bill due are settled (one query for the whole sheet, not one per
         # line); `_settle_bills` locks and pays them, oldest first, as at the counter.
-        owing = set(
-            Bill.objects.filter(
-                cooperative=cooperative,
-                member_id__in={m.pk for m, kind, _a in lines if kind != Kind.SUKARELA},
-                status__in=[Bill.Status.UNPAID, Bill.Status.PARTIAL],
-                period__lte=months.month_text(on.year, on.month),
-            ).values_list("member_id", "kind")
+        # One locked read of the whole sheet's open bills, settled oldest first per line exactly
+        # as at the counter (`_settle_bills` is the one-line case of the same function).
+        settled = _settle_bills_many(
+            cooperative=cooperative,
+            payments=[(m.pk, kind, amount) for m, kind, amount in lines],
+            on=on,
         )
-        settled = [
-            _settle_bills(cooperative=cooperative, member=m, kind=kind, amount=amount, on=on)
-            if (m.pk, kind) in owing
-            else []
-            for m, kind, amount in lines
-        ]
         first_receipt = _receipt_numbers(cooperative, len(lines))
         money: dict[str, int] = defaultdict(int)  # debit side: cash or bank, summed
         member_lines: list[ledger.Line] = []
