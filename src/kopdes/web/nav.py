@@ -113,7 +113,10 @@ def build_navigation(request) -> dict:
         cooperative = here
         current_place = cooperative.name
         role_labels = [Role.Kind(r.kind).label for r in roles if r.cooperative_id == cooperative.pk]
-        allowed = capabilities(user, cooperative)
+        # computed once per request by kopdes.web.access.cooperative_page
+        allowed = getattr(request, "capabilities", None)
+        if allowed is None:
+            allowed = capabilities(user, cooperative)
         items = [
             {
                 "label": label,

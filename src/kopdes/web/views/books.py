@@ -26,9 +26,9 @@ from kopdes.ledger import selectors
 from kopdes.ledger import services as ledger
 from kopdes.ledger.errors import TooManyLines
 from kopdes.ledger.models import Account
+from kopdes.web.access import cooperative_page
 from kopdes.web.errors import form_add_domain_error, found_or_404
 from kopdes.web.forms import AsciiIntegerField, date_input, plain_int
-from kopdes.web.views.cooperatives import cooperative_page
 
 PAGE_SIZE = 50
 MAX_LINES = ledger_rules.MANUAL_JOURNAL_MAX_LINES  # more is a data import, not a form

@@ -1,7 +1,5 @@
 """The cooperative's pages (profile, officers, policy, audit log), the home page and supervision."""
 
-from functools import wraps
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,8 +17,6 @@ from kopdes.accounts import services as account_services
 from kopdes.accounts.access import (
     Capability,
     active_grants,
-    capabilities,
-    cooperative_access,
     role_kinds,
     visible_cooperatives,
 )
@@ -36,42 +32,14 @@ from kopdes.cooperatives.selectors import (
     policy_in_force,
     village_profile,
 )
-from kopdes.core.errors import DomainError, NotFound
+from kopdes.core.errors import DomainError
 from kopdes.core.ids import parse_public_id
 from kopdes.core.models import AuditEvent
 from kopdes.core.money import AMOUNT_MAX
 from kopdes.regions.models import District
+from kopdes.web.access import cooperative_page
 from kopdes.web.errors import form_add_domain_error, found_or_404
 from kopdes.web.forms import AsciiDecimalField, AsciiIntegerField, date_input
-
-
-def cooperative_page(need: Capability = Capability.VIEW, *, write: Capability | None = None):
-    """Resolve `cooperative_id` for the logged-in person, tenant first: 404 when absent or not theirs.
-
-    `need` opens the page; `write`, when a POST needs more than reading the page (a form shown
-    only to some), is checked for every POST, again as a 404. Both stay on the view
-    (`capability`, `write_capability`): the security tests derive their expectations from them.
-    """
-
-    def decorate(view):
-        @login_required
-        @wraps(view)
-        def wrapper(request, cooperative_id, *args, **kwargs):
-            try:
-                request.cooperative = cooperative_access(request.user, cooperative_id, need=need)
-            except NotFound:
-                raise Http404 from None
-            request.capabilities = capabilities(request.user, request.cooperative)
-            if request.method == "POST" and write is not None and write not in request.capabilities:
-                raise Http404
-            return view(request, request.cooperative, *args, **kwargs)
-
-        # Markers read by the security tests; functools' _Wrapped type does not declare them.
-        wrapper.capability = need  # type: ignore[attr-defined]
-        wrapper.write_capability = write or need  # type: ignore[attr-defined]
-        return wrapper
-
-    return decorate
 
 
 @login_required

@@ -23,9 +23,9 @@ from kopdes.core.masking import mask_identity_number
 from kopdes.members import imports, selectors, services
 from kopdes.members.models import MaritalStatus, Member
 from kopdes.members.rules import IMAGE_CONTENT_TYPES, image_type
+from kopdes.web.access import cooperative_page
 from kopdes.web.errors import form_add_domain_error
 from kopdes.web.forms import AsciiIntegerField, date_input
-from kopdes.web.views.cooperatives import cooperative_page
 
 PAGE_SIZE = 25
 DATE_INPUT = date_input()

@@ -24,9 +24,9 @@ from kopdes.core.errors import DomainError, NotFound
 from kopdes.core.money import format_rupiah, parse_rupiah
 from kopdes.savings import rules, selectors, services
 from kopdes.savings.models import Kind, SavingsTransaction
+from kopdes.web.access import cooperative_page
 from kopdes.web.errors import form_add_domain_error, found_or_404
 from kopdes.web.forms import AsciiIntegerField, date_input
-from kopdes.web.views.cooperatives import cooperative_page
 
 SAVINGS = "app/<uuid:cooperative_id>/simpanan/"
 MEMBER = "app/<uuid:cooperative_id>/anggota/<uuid:member_id>/simpanan/"

@@ -26,9 +26,9 @@ from kopdes.members import imports
 from kopdes.members.errors import InvalidImportFile
 from kopdes.savings import selectors, services
 from kopdes.savings.models import Kind
+from kopdes.web.access import cooperative_page
 from kopdes.web.errors import form_add_domain_error
 from kopdes.web.forms import date_input, plain_int
-from kopdes.web.views.cooperatives import cooperative_page
 from kopdes.web.views.savings import SAVINGS
 
 KINDS = {

@@ -23,8 +23,8 @@ from kopdes.cooperatives.models import Cooperative
 from kopdes.core import pdf
 from kopdes.ledger import exports, statements
 from kopdes.ledger.statements import MONTHS_ID, QUARTERS_ID, ReportPeriod
+from kopdes.web.access import cooperative_page
 from kopdes.web.forms import plain_int
-from kopdes.web.views.cooperatives import cooperative_page
 
 
 class BadQuery(Exception):
