@@ -173,6 +173,27 @@ class CheckpointOutOfOrder(Conflict):
     )
 
 
+class CheckpointInconsistent(Conflict):
+    """The journal no longer extends the last signed checkpoint: entries were altered or removed
+    behind the application's back. A log never signs a history inconsistent with one it signed."""
+
+    code = "ledger.checkpoint_inconsistent"
+    message = _(
+        "The journal no longer matches the checkpoint signed for %(last)s (tree size %(size)s): "
+        "nothing was signed. Supervisors now see this cooperative's ledger as failing verification."
+    )
+
+
+class CheckpointsRefused(Conflict):
+    """`checkpoints_close_day` signed the other cooperatives but refused these."""
+
+    code = "ledger.checkpoints_refused"
+    message = _(
+        "Checkpoints refused for %(cooperatives)s: their journal no longer matches a checkpoint "
+        "signed before. %(made)s other cooperatives were checkpointed."
+    )
+
+
 class NotCheckpointed(Conflict):
     code = "ledger.not_checkpointed"
     message = _(

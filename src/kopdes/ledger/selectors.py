@@ -7,19 +7,22 @@ which cooperative is decided in accounts.access. Balances come from the monthly 
 """
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core.errors import NotFound
 from kopdes.core.ids import parse_public_id
 from kopdes.core.models import AuditEvent
+from kopdes.ledger.checkpoints.building import REFUSED as CHECKPOINT_REFUSED
 from kopdes.ledger.models import (
     Account,
     AccountMonth,
+    Checkpoint,
     JournalEntry,
     JournalLine,
     ManualJournal,
@@ -302,3 +305,28 @@ def posting_rule_events(*, cooperative: Cooperative) -> list[str]:
         .values_list("event", flat=True)
         .distinct()
     )
+
+
+# -- verification status ------------------------------------------------------------------------
+
+
+def failing_verification(*, cooperative_ids: Iterable[int]) -> set[int]:
+    """The cooperatives among `cooperative_ids` whose last checkpoint attempt was refused because
+    the journal no longer matches a checkpoint signed before (an audit row
+    `ledger.checkpoint_refused` newer than their last signed checkpoint). Two queries."""
+    ids = list(cooperative_ids)
+    refused = dict(
+        AuditEvent.objects.filter(action=CHECKPOINT_REFUSED, cooperative_id__in=ids)
+        .values_list("cooperative_id")
+        .annotate(last=Max("at"))
+        .values_list("cooperative_id", "last")
+    )
+    if not refused:
+        return set()
+    signed = dict(
+        Checkpoint.objects.filter(cooperative_id__in=list(refused))
+        .values_list("cooperative_id")
+        .annotate(last=Max("created_at"))
+        .values_list("cooperative_id", "last")
+    )
+    return {pk for pk, at in refused.items() if signed.get(pk) is None or signed[pk] < at}

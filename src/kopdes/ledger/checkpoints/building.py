@@ -25,7 +25,11 @@ after missed ones catches up the missed days in the same pass. Days without entr
 checkpoint (tree unchanged, totals 0), so the published chain has no holes.
 
 A checkpoint is a system record (who: the platform; when: `created_at`) and writes no audit row,
-like a journal entry.
+like a journal entry. Before signing, the new tree is proved consistent with the last signed
+checkpoint (RFC 9162 consistency proof, checked): a log must not sign a checkpoint inconsistent
+with one it signed before (C2SP tlog-checkpoint). When the journal was altered behind the
+application's back, nothing is signed, an audit row `ledger.checkpoint_refused` is left and the
+cooperative shows as failing verification to its supervisors (`selectors.failing_verification`).
 """
 
 import base64
@@ -43,8 +47,14 @@ from django.db.models import Max
 from django.utils import timezone
 
 from kopdes.cooperatives.models import BusinessUnit, Cooperative
+from kopdes.core.audit import audit_record
 from kopdes.ledger import chain, merkle, signing
-from kopdes.ledger.errors import CheckpointOutOfOrder, DayNotOver
+from kopdes.ledger.errors import (
+    CheckpointInconsistent,
+    CheckpointOutOfOrder,
+    CheckpointsRefused,
+    DayNotOver,
+)
 from kopdes.ledger.models import (
     Account,
     Checkpoint,
@@ -386,7 +396,9 @@ def _plan(journal: Journal, days: Iterable[date], prev_size: int) -> list[_Plann
     return planned
 
 
-@transaction.atomic
+REFUSED = "ledger.checkpoint_refused"  # the audit action of a refused checkpoint
+
+
 def checkpoint_create(*, cooperative: Cooperative, day: date) -> Checkpoint | None:
     """Sign the checkpoint closing `day` for `cooperative` (idempotent per cooperative and date).
 
@@ -394,8 +406,25 @@ def checkpoint_create(*, cooperative: Cooperative, day: date) -> Checkpoint | No
     first, in the same pass over the journal. Returns None when nothing was posted by the end of
     `day`. The totals are those of the entries the checkpoint adds to the previous one: the
     entries posted that day. Raises DayNotOver for today or later, CheckpointOutOfOrder for a day
-    before the last checkpoint that has none.
+    before the last checkpoint that has none, CheckpointInconsistent (after leaving its audit row)
+    when the journal no longer extends the last signed checkpoint.
     """
+    try:
+        return _checkpoint_create(cooperative=cooperative, day=day)
+    except CheckpointInconsistent as refused:
+        audit_record(
+            actor=None,
+            action=REFUSED,
+            object_type="ledger.checkpoint",
+            cooperative_id=cooperative.pk,
+            after={"day": day.isoformat(), **refused.params},
+            reason=str(refused.render()),
+        )
+        raise
+
+
+@transaction.atomic
+def _checkpoint_create(*, cooperative: Cooperative, day: date) -> Checkpoint | None:
     if day >= timezone.localdate():
         raise DayNotOver(day=day.isoformat())
     # Lock the journal sequence as posting does: entries numbered before midnight have committed
@@ -413,12 +442,16 @@ def checkpoint_create(*, cooperative: Cooperative, day: date) -> Checkpoint | No
         cooperative=cooperative, posted_at__lt=_end_of(day)
     ).aggregate(n=Max("number"))["n"]
     journal = Journal(journal_rows(cooperative, upto=upto) if upto else [])
+    if last is not None and len(journal.leaves) < last.tree_size:  # entries were removed
+        raise CheckpointInconsistent(last=last.date.isoformat(), size=last.tree_size)
     if journal.first_day is None:
         return None
     start = last.date + timedelta(days=1) if last else journal.first_day
     days = [start + timedelta(days=i) for i in range((day - start).days + 1)]
     planned = _plan(journal, days, last.tree_size if last else 0)
     roots = journal.roots(p.tree_size for p in planned)
+    if last is not None:
+        _prove_consistent(journal, last, planned[-1].tree_size, roots[planned[-1].tree_size])
     key = signing.platform_key()
     previous = last
     for p in planned:
@@ -447,13 +480,36 @@ def checkpoint_create(*, cooperative: Cooperative, day: date) -> Checkpoint | No
     return previous
 
 
+def _prove_consistent(journal: Journal, last: Checkpoint, size: int, root: bytes) -> None:
+    """Raise CheckpointInconsistent unless the tree (`size`, `root`) extends the last signed
+    checkpoint's tree: the RFC 9162 consistency proof, built from the leaves and checked against
+    the root the last checkpoint signed."""
+    proof = merkle.consistency_proof(last.tree_size, journal.leaves[:size])
+    if not merkle.verify_consistency(
+        old_size=last.tree_size,
+        new_size=size,
+        old_root=bytes.fromhex(last.root_hash),
+        new_root=root,
+        proof=proof,
+    ):
+        raise CheckpointInconsistent(last=last.date.isoformat(), size=last.tree_size)
+
+
 def checkpoints_close_day(*, day: date) -> list[Checkpoint]:
     """Checkpoint `day` for every cooperative that has posted anything by its end (catching up
-    missed days). Each cooperative commits on its own, so one failure does not hold up the rest."""
+    missed days). Each cooperative commits on its own, so one failure does not hold up the rest:
+    a cooperative whose journal no longer matches its last checkpoint is refused (and audited) and
+    the others are signed; then CheckpointsRefused names the refused ones."""
     posted = JournalEntry.objects.filter(posted_at__lt=_end_of(day)).values("cooperative_id")
-    made = []
+    made, refused = [], []
     for cooperative in Cooperative.objects.filter(pk__in=posted).select_related("village"):
-        checkpoint = checkpoint_create(cooperative=cooperative, day=day)
+        try:
+            checkpoint = checkpoint_create(cooperative=cooperative, day=day)
+        except CheckpointInconsistent:
+            refused.append(f"{cooperative.name} ({cooperative.village_id})")
+            continue
         if checkpoint is not None:
             made.append(checkpoint)
+    if refused:
+        raise CheckpointsRefused(cooperatives=", ".join(refused), made=len(made))
     return made

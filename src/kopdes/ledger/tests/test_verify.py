@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.utils import translation
 
-from kopdes.ledger import chain, checkpoints, services, signing
+from kopdes.ledger import chain, checkpoints, errors, selectors, services, signing
 from kopdes.ledger.models import Checkpoint, JournalEntry, JournalLine
 from kopdes.ledger.services import Line
 
@@ -228,3 +228,67 @@ def test_verify_runs_one_check_per_promise():
     assert len(names) == len(set(names)) >= 10
     assert {"chain_is_intact", "hashes_match_the_rows", "checkpoints_are_signed"} <= set(names)
     assert {"checkpoint_roots_match", "snapshots_equal_the_journal"} <= set(names)
+
+
+# -- a rewritten history is never signed (tlog-checkpoint: no inconsistent checkpoint) ---------
+
+
+def _refusals(coop):
+    from kopdes.core.models import AuditEvent
+
+    return AuditEvent.objects.filter(action="ledger.checkpoint_refused", cooperative_id=coop.pk)
+
+
+def test_a_memo_altered_behind_the_apps_back_is_never_signed(books, coop_b):
+    """The audit's attack: alter one memo with SQL, then ask for the next day's checkpoint. The
+    tree has the same size but another root; signing it would give two valid checkpoints of one
+    size with different roots. It is refused and audited, the other cooperative is still signed,
+    the command exits non-zero, and supervisors see the cooperative as failing verification."""
+    signed = Checkpoint.objects.filter(cooperative=books).count()
+    break_triggers("ledger_journalentry")
+    raw("UPDATE ledger_journalentry SET memo = %s WHERE id = %s", ["Diubah", entry(books, 2).pk])
+    with at(D3 + (D3 - D2)), pytest.raises(CommandError, match="refused") as refused:
+        call_command("ledger", "checkpoint", stdout=StringIO())
+    assert books.name in str(refused.value)
+    assert Checkpoint.objects.filter(cooperative=books).count() == signed  # nothing signed
+    assert Checkpoint.objects.filter(cooperative=coop_b, date=D3).exists()  # the others are
+    (event,) = _refusals(books)
+    assert event.after["last"] == D2.isoformat() and event.after["size"] == 3
+    assert selectors.failing_verification(cooperative_ids=[books.pk, coop_b.pk]) == {books.pk}
+    with at(D3 + (D3 - D2)), pytest.raises(errors.CheckpointInconsistent):
+        checkpoints.checkpoint_create(cooperative=books, day=D3)
+    assert _refusals(books).count() == 2
+
+
+def test_a_removed_entry_is_never_signed(books):
+    break_triggers("ledger_journalline")
+    break_triggers("ledger_journalentry")
+    last = entry(books, 3)
+    raw("DELETE FROM ledger_journalline WHERE entry_id = %s", [last.pk])
+    raw("DELETE FROM ledger_journalentry WHERE id = %s", [last.pk])
+    with at(D3 + (D3 - D2)), pytest.raises(errors.CheckpointInconsistent):
+        checkpoints.checkpoint_create(cooperative=books, day=D3)
+    assert not Checkpoint.objects.filter(cooperative=books, date=D3).exists()
+
+
+def test_an_honest_journal_keeps_being_signed_and_does_not_fail(books):
+    with at(D3):
+        post(books, 700, day=D3)
+    with at(D3 + (D3 - D2)):
+        made = checkpoints.checkpoint_create(cooperative=books, day=D3)
+    assert made.tree_size == 4
+    assert selectors.failing_verification(cooperative_ids=[books.pk]) == set()
+
+
+def test_supervisors_and_the_public_see_the_failed_verification(books, coop_b, dinas, client):
+    break_triggers("ledger_journalentry")
+    raw("UPDATE ledger_journalentry SET memo = %s WHERE id = %s", ["Diubah", entry(books, 1).pk])
+    with at(D3 + (D3 - D2)), pytest.raises(CommandError):
+        call_command("ledger", "checkpoint", stdout=StringIO())
+    public = client.get(f"/transparansi/{books.village_id}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Verification failed" in public.content.decode()
+    honest = client.get(f"/transparansi/{coop_b.village_id}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Verification failed" not in honest.content.decode()
+    client.force_login(dinas)
+    listing = client.get("/pantau/", {"q": books.name}).content.decode()
+    assert listing.count("badge-danger") == 1

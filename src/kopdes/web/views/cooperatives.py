@@ -36,6 +36,7 @@ from kopdes.core.errors import DomainError
 from kopdes.core.ids import parse_public_id
 from kopdes.core.models import AuditEvent
 from kopdes.core.money import AMOUNT_MAX
+from kopdes.ledger.selectors import failing_verification
 from kopdes.regions.models import District
 from kopdes.web.access import cooperative_page
 from kopdes.web.errors import form_add_domain_error, found_or_404
@@ -525,6 +526,7 @@ def supervision(request):
         "web/supervision/list.html",
         {
             "page": page,
+            "failing": failing_verification(cooperative_ids=[c.pk for c in page]),
             "query": query,
             "district": district,
             "districts": districts,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 from kopdes.cooperatives.models import Cooperative
 from kopdes.ledger import checkpoints, signing
 from kopdes.ledger.models import Checkpoint
+from kopdes.ledger.selectors import failing_verification
 
 PAGE_SIZE = 50
 
@@ -36,7 +37,10 @@ def transparency(request):
         request.GET.get("page")
     )
     latest = checkpoints.latest_checkpoints(Cooperative.objects.filter(pk__in=[c.pk for c in page]))
-    rows = [{"cooperative": c, "checkpoint": latest.get(c.pk)} for c in page]
+    failing = failing_verification(cooperative_ids=[c.pk for c in page])
+    rows = [
+        {"cooperative": c, "checkpoint": latest.get(c.pk), "failing": c.pk in failing} for c in page
+    ]
     return render(
         request,
         "web/transparency/index.html",
@@ -65,6 +69,7 @@ def transparency_cooperative(request, code: str):
             "cooperative": cooperative,
             "page": page,
             "origin": checkpoints.origin(cooperative),
+            "failing": bool(failing_verification(cooperative_ids=[cooperative.pk])),
             "key": _key(),
         },
     )
