@@ -43,6 +43,7 @@ NIK_MESSAGES: dict[str, Any] = {
     "nik.month_invalid": _("The NIK's birth month %(month)s is not between 01 and 12."),
     "nik.date_invalid": _("The NIK's birth date (day %(day)s, month %(month)s) does not exist."),
     "nik.serial_zero": _("The NIK's last four digits (the serial) cannot be 0000."),
+    "nik.sex_invalid": _("The sex must be female (P) or male (L) to check a NIK."),
     # warnings
     "nik.district_unknown": _(
         "The NIK's kecamatan code %(code)s is not in today's list (it may have been split or "
@@ -145,12 +146,22 @@ def nik_normalize(raw: Any) -> str:
     return text
 
 
+def _day_exists(day: int, month: int, yy: int) -> bool:
+    """Whether day/month/yy is a date in 19yy or 20yy (the NIK does not say the century): 30
+    February never is, 29 February only when yy is a multiple of 4 (00 included: 2000 was a leap
+    year)."""
+    if month == 2 and day == 29:
+        return yy % 4 == 0
+    return day <= _DAYS_IN_MONTH[month]
+
+
 def nik_check(nik: str, *, sex: str, birth_date: date | None, known: KnownRegions) -> NikCheck:
     """Check a NIK against the person's stated sex and birth date.
 
     Refusals (errors): not 16 digits; a province or regency code that does not exist; a day that
     is neither 01-31 nor 41-71, or that contradicts the sex; a month outside 01-12; a date that
-    does not exist (30 February); serial 0000.
+    does not exist (30 February; 29 February of a year that is not a leap year in either century);
+    serial 0000; a sex other than female or male.
     Warnings: a kecamatan code not in today's list; a date part that disagrees with the birth
     date (only looked at when the structure is otherwise sound).
     """
@@ -167,8 +178,10 @@ def nik_check(nik: str, *, sex: str, birth_date: date | None, known: KnownRegion
         warnings.append(
             Issue("nik.district_unknown", {"code": f"{province}.{nik[2:4]}.{nik[4:6]}"})
         )
-    day, month, serial = int(nik[6:8]), int(nik[8:10]), nik[12:16]
-    if not (1 <= day <= 31 or 41 <= day <= 71):
+    day, month, year, serial = int(nik[6:8]), int(nik[8:10]), int(nik[10:12]), nik[12:16]
+    if sex not in (FEMALE, MALE):
+        errors.append(Issue("nik.sex_invalid"))
+    elif not (1 <= day <= 31 or 41 <= day <= 71):
         errors.append(Issue("nik.day_invalid", {"day": nik[6:8]}))
     elif day <= 31 and sex == FEMALE:
         errors.append(Issue("nik.day_male_but_female", {"day": nik[6:8]}))
@@ -176,8 +189,7 @@ def nik_check(nik: str, *, sex: str, birth_date: date | None, known: KnownRegion
         errors.append(Issue("nik.day_female_but_male", {"day": nik[6:8]}))
     if not 1 <= month <= 12:
         errors.append(Issue("nik.month_invalid", {"month": nik[8:10]}))
-    elif not errors and (day - 40 if day > 40 else day) > _DAYS_IN_MONTH[month]:
-        # 30 February, 31 April: the century is unknown, so 29 February is always possible.
+    elif not errors and not _day_exists(day - 40 if day > 40 else day, month, year):
         errors.append(Issue("nik.date_invalid", {"day": nik[6:8], "month": nik[8:10]}))
     if serial == "0000":
         errors.append(Issue("nik.serial_zero"))

@@ -180,11 +180,25 @@ def test_a_nik_date_that_does_not_exist_is_refused(day, month):
     assert [e.code for e in check.errors] == ["nik.date_invalid"]
 
 
-def test_29_february_is_possible_in_a_nik():
-    check = rules.nik_check(
-        "3603012902000001", sex=rules.MALE, birth_date=None, known=KNOWN_FOR_DATES
-    )
-    assert check.ok
+@pytest.mark.parametrize("nik", ["3603012902000001", "3603012902840001", "3603016902960001"])
+def test_29_february_of_a_leap_year_is_possible_in_a_nik(nik):
+    sex = rules.FEMALE if nik[6] == "6" else rules.MALE
+    assert rules.nik_check(nik, sex=sex, birth_date=None, known=KNOWN_FOR_DATES).ok
+
+
+@pytest.mark.parametrize("nik", ["3603012902250001", "3603012902850001", "3603016902230001"])
+def test_29_february_of_a_year_that_is_never_leap_is_refused(nik):
+    """yy = 25 is 1925 or 2025, neither a leap year; only yy divisible by 4 can be one."""
+    sex = rules.FEMALE if nik[6] == "6" else rules.MALE
+    check = rules.nik_check(nik, sex=sex, birth_date=None, known=KNOWN_FOR_DATES)
+    assert [e.code for e in check.errors] == ["nik.date_invalid"]
+
+
+@pytest.mark.parametrize("sex", ["X", "", "L", "male"])
+def test_a_sex_other_than_female_or_male_is_refused(sex):
+    check = rules.nik_check("3603011005850001", sex=sex, birth_date=None, known=KNOWN_FOR_DATES)
+    assert [e.code for e in check.errors] == ["nik.sex_invalid"]
+    assert "(P)" in rules.render_issue("nik.sex_invalid")
 
 
 KNOWN_FOR_DATES = rules.KnownRegions(
