@@ -178,11 +178,15 @@ def sign_note(text: str, key: PlatformKey | None = None) -> str:
 
 
 def open_note(note: str, verifier: Verifier) -> str:
-    """The text of `note` if it carries a valid signature by `verifier`; NoteError otherwise."""
+    """The text of `note` if it carries a valid signature by `verifier`; NoteError otherwise.
+
+    As C2SP signed-note requires, a note in which a signature by the known key (same name and
+    key ID) fails to verify is rejected, even when another line carries a good one."""
     split = note.rfind("\n\n")
     if split < 0 or not note.endswith("\n"):
         raise NoteError("a signed note is its text, a blank line, then signature lines")
     text, signatures = note[: split + 1], note[split + 2 :]
+    good = False
     for line in signatures.splitlines():
         if not line.startswith(SIGNATURE_PREFIX):
             raise NoteError("a signature line starts with an em dash")
@@ -193,6 +197,11 @@ def open_note(note: str, verifier: Verifier) -> str:
             raw = base64.b64decode(blob, validate=True)
         except binascii.Error:
             raise NoteError("a signature is not valid base64") from None
-        if raw[:4] == verifier.key_id and verifier.verify(text.encode("utf-8"), raw[4:]):
-            return text
-    raise NoteError("the note carries no valid signature by the given key")
+        if raw[:4] != verifier.key_id:
+            continue
+        if not verifier.verify(text.encode("utf-8"), raw[4:]):
+            raise NoteError("a signature by the given key does not verify")
+        good = True
+    if not good:
+        raise NoteError("the note carries no valid signature by the given key")
+    return text

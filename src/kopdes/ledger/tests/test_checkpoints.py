@@ -77,6 +77,25 @@ def test_signed_note_matches_the_go_reference():
         signing.open_note(GO_NOTE, signing.platform_key().verifier)  # another key
 
 
+def test_a_note_with_a_failing_signature_by_the_known_key_is_rejected():
+    """C2SP signed-note: a bad signature from a known key rejects the note, even when another
+    line carries a good one; lines by unknown keys are ignored."""
+    key = go_key()
+    verifier = signing.parse_verifier_key(GO_VERIFIER)
+    good = signing.sign_note(GO_TEXT, key)
+    text, signature = good.rsplit("\n\n", 1)
+    name, blob = signature.removeprefix("\u2014 ").strip().split(" ")
+    raw = bytearray(base64.b64decode(blob))
+    raw[-1] ^= 1  # same key name and key ID, broken signature
+    bad = f"\u2014 {name} {base64.b64encode(bytes(raw)).decode()}\n"
+    stranger = f"\u2014 someone.else {base64.b64encode(bytes(68)).decode()}\n"
+    with pytest.raises(signing.NoteError, match="does not verify"):
+        signing.open_note(f"{text}\n\n{bad}{signature}", verifier)
+    with pytest.raises(signing.NoteError, match="does not verify"):
+        signing.open_note(f"{text}\n\n{signature}{bad}", verifier)
+    assert signing.open_note(f"{text}\n\n{stranger}{signature}", verifier) == GO_TEXT
+
+
 @pytest.mark.parametrize(
     "bad",
     [
