@@ -13,7 +13,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import translation
 
 from kopdes.ledger import chain, checkpoints, errors, selectors, services, signing
-from kopdes.ledger.models import Checkpoint, JournalEntry, JournalLine
+from kopdes.ledger.models import Account, Checkpoint, JournalEntry, JournalLine
 from kopdes.ledger.services import Line
 
 pytestmark = pytest.mark.django_db
@@ -221,6 +221,44 @@ def test_a_changed_snapshot_is_named(books):
     )
     with pytest.raises(CommandError, match=r"snapshot of account 1-102 for 2026-03 says debit"):
         verify()
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE ledger_accountmonth SET debit = debit + 10000000 "
+        "WHERE cooperative_id = %s AND month = 3",
+        "DELETE FROM ledger_accountmonth WHERE cooperative_id = %s AND month = 3",
+        "UPDATE ledger_accountmonth SET month = 4 WHERE cooperative_id = %s AND month = 3",
+    ],
+)
+def test_a_closed_months_snapshots_are_as_hard_to_alter_as_the_lines(books, sql):
+    """The audit's attack on the statements: Rp10 juta added to snapshot rows. Once the month
+    is closed the database refuses it, as it refuses changes to posted lines."""
+    with time_machine.travel(datetime(2026, 4, 2, 10, tzinfo=JAKARTA), tick=False):
+        services.period_close(actor=None, cooperative=books, year=2026, month=3)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        raw(sql, [books.pk])
+    unused = (
+        Account.objects.filter(cooperative=books)
+        .exclude(pk__in=JournalLine.objects.values("account_id"))
+        .values_list("pk", flat=True)[0]
+    )
+    with pytest.raises(DatabaseError), transaction.atomic():
+        raw(
+            "INSERT INTO ledger_accountmonth (public_id, cooperative_id, account_id, year, month,"
+            " debit, credit) VALUES (%s, %s, %s, 2026, 3, 5, 0)",
+            ["0" * 32, books.pk, unused],
+        )
+
+
+def test_an_open_months_snapshot_still_moves_with_postings(books):
+    """Only closed months are frozen: posting into the open month adds to its snapshot, and a
+    reopened month takes postings again."""
+    with time_machine.travel(datetime(2026, 4, 2, 10, tzinfo=JAKARTA), tick=False):
+        services.period_close(actor=None, cooperative=books, year=2026, month=3)
+        post(books, 500, day=date(2026, 4, 1))
+    assert "hold" in verify()
 
 
 def test_verify_runs_one_check_per_promise():
