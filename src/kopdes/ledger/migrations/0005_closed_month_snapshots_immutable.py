@@ -16,7 +16,7 @@ MESSAGE = f"{TABLE}: the snapshot of a closed month never changes; reopen the mo
 
 def _closed(row: str) -> str:
     return (
-        "EXISTS (SELECT 1 FROM ledger_period p WHERE p.cooperative_id = "
+        "EXISTS (SELECT 1 FROM ledger_period p WHERE p.cooperative_id = "  # noqa: S608 (constants)
         f"{row}.cooperative_id AND p.year = {row}.year AND p.month = {row}.month "
         "AND p.status = 'closed')"
     )
