@@ -54,6 +54,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         _close_places()
 
 
+@pytest.fixture(scope="module")
+def migrated_db(django_db_setup, django_db_blocker) -> None:
+    """The migrated database alone, for a module-scoped fixture that builds on it (the demo
+    tests' seeded regency): the places are rolled back first if they are still open (when the
+    module's tests are the first database tests to run, `django_db_setup` has just built them).
+    Such a module's tests must not use the places (they would be group 0, run before)."""
+    with django_db_blocker.unblock():
+        _close_places()
+
+
 # Fixtures that use the places. Tests with one of them run first, inside the session
 # transaction; the other database tests after it, on the migrated database alone (as they always
 # did: counts of users, cooperatives and audit rows stay theirs).

@@ -1,3 +1,11 @@
+"""The whole demo, on one seeded regency per module (`regency`): twelve cooperatives seeded once,
+in a savepoint rolled back after the module, and read (or seeded further) by each test, whose
+own changes end with the test. Seeding costs seconds per full-year cooperative, so seeding the
+same twelve again for every test took about 20 s of the suite's CPU (docs/testing.md)."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
@@ -7,7 +15,7 @@ from kopdes.accounts.models import Role, User
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core.models import AuditEvent
 from kopdes.demo.savings_seed import FULL_YEAR
-from kopdes.demo.seed import DEMO_PASSWORD, seed
+from kopdes.demo.seed import DEMO_PASSWORD, SeedResult, seed
 from kopdes.ledger.models import JournalEntry, JournalLine
 from kopdes.members.models import Member
 from kopdes.members.rules import nik_check
@@ -16,6 +24,77 @@ from kopdes.savings.models import Bill, SavingsAccount, SavingsTransaction
 from kopdes.savings.selectors import reconciliation, subledger_mismatches
 
 pytestmark = pytest.mark.django_db
+
+SEEDED = 12  # cooperatives in the module's regency
+
+
+def people(villages: list[str]):
+    """Everything seeded about the cooperatives of `villages` (and the supervisors), in a
+    stable order: who, members, simpanan, books."""
+    in_scope = {"cooperative__village_id__in": villages}
+    staff = User.objects.filter(roles__cooperative__village_id__in=villages) | User.objects.filter(
+        phone__startswith="+6281100000"
+    )
+    return (
+        list(
+            staff.distinct().order_by("phone").values_list("phone", "full_name", "nik", "kk_number")
+        ),
+        list(
+            Member.objects.filter(**in_scope)
+            .order_by("phone", "nik")
+            .values_list("phone", "full_name", "nik", "number", "status", "joined_on")
+        ),
+        sorted(
+            SavingsTransaction.objects.filter(**in_scope).values_list(
+                "cooperative__village_id",
+                "account__member__number",
+                "account__kind",
+                "kind",
+                "amount",
+                "balance_after",
+                "date",
+                "receipt_number",
+            )
+        ),
+        sorted(
+            JournalEntry.objects.filter(**in_scope).values_list(
+                "cooperative__village_id", "number", "date", "memo", "total"
+            )
+        ),
+    )
+
+
+@dataclass
+class Regency:
+    first: SeedResult  # what seeding the twelve cooperatives created
+    two_alone: tuple  # `people()` of the first two, seeded alone on an empty database
+
+
+@pytest.fixture(scope="module")
+def regency(migrated_db, django_db_blocker) -> Iterator[Regency]:
+    """The first SEEDED cooperatives of the regency, seeded once for the module in a savepoint
+    (rolled back after it). Before them, on the empty database, the first two are seeded alone
+    and rolled back: `two_alone` is what they were, for the determinism test."""
+    with django_db_blocker.unblock():
+        assert not Cooperative.objects.exists(), "the regency needs the migrated database alone"
+        alone = transaction.atomic()
+        alone._from_testcase = True
+        alone.__enter__()
+        try:
+            seed(limit=2)
+            two_alone = people(list(Cooperative.objects.values_list("village_id", flat=True)))
+        finally:
+            transaction.set_rollback(True)
+            alone.__exit__(None, None, None)
+        assert not User.objects.exists()
+        atomic = transaction.atomic()
+        atomic._from_testcase = True  # as Django's TestCase: `atomic(durable=True)` still works
+        atomic.__enter__()
+        try:
+            yield Regency(first=seed(limit=SEEDED), two_alone=two_alone)
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 def counts():
@@ -35,14 +114,14 @@ def counts():
     )
 
 
-def test_demo_is_deterministic_idempotent_and_scoped(client):
-    first = seed(limit=12)
-    assert first.cooperatives_created == 12
-    assert first.members_created == 12 * 40
-    assert first.savings.cooperatives == 12 and first.savings.movements > FULL_YEAR * 200
+def test_demo_is_deterministic_idempotent_and_scoped(client, regency):
+    first = regency.first
+    assert first.cooperatives_created == SEEDED
+    assert first.members_created == SEEDED * 40
+    assert first.savings.cooperatives == SEEDED and first.savings.movements > FULL_YEAR * 200
     assert first.entries_posted == JournalEntry.objects.count()
     before = counts()
-    again = seed(limit=12)
+    again = seed(limit=SEEDED)
     assert again.cooperatives_created == again.members_created == again.entries_posted == 0
     assert again.savings.cooperatives == 0
     assert counts() == before
@@ -90,7 +169,7 @@ def test_demo_is_deterministic_idempotent_and_scoped(client):
     dinas = User.objects.get(phone="+6281100000001")
     camat = User.objects.get(phone="+6281100000002")
     csr = User.objects.get(phone="+6281100000005")
-    assert visible_cooperatives(dinas).count() == 12
+    assert visible_cooperatives(dinas).count() == SEEDED
     assert {c.village.district_id for c in visible_cooperatives(camat)} == {"36.03.01"}
     assert visible_cooperatives(csr).count() == 5
     assert dinas.check_password(DEMO_PASSWORD)
@@ -103,73 +182,47 @@ def test_demo_is_deterministic_idempotent_and_scoped(client):
     assert response.status_code == 200
 
 
-def test_same_seed_same_people_and_savings():
-    def people():
-        return (
-            list(
-                User.objects.order_by("phone").values_list("phone", "full_name", "nik", "kk_number")
-            ),
-            list(
-                Member.objects.order_by("phone", "nik").values_list(
-                    "phone", "full_name", "nik", "number", "status", "joined_on"
-                )
-            ),
-            sorted(
-                SavingsTransaction.objects.values_list(
-                    "cooperative__village_id",
-                    "account__member__number",
-                    "account__kind",
-                    "kind",
-                    "amount",
-                    "balance_after",
-                    "date",
-                    "receipt_number",
-                )
-            ),
-            sorted(
-                JournalEntry.objects.values_list(
-                    "cooperative__village_id", "number", "date", "memo", "total"
-                )
-            ),
-        )
-
-    class Rollback(Exception):
-        pass
-
-    with pytest.raises(Rollback), transaction.atomic():
-        seed(limit=2)
-        first = people()
-        raise Rollback
-    assert not User.objects.exists()
-    seed(limit=2)
-    assert people() == first
+def test_same_seed_same_people_and_savings(regency):
+    """The first two cooperatives seeded alone on an empty database, and seeded among twelve:
+    the same people, members, simpanan and books (each village seeds its own generators)."""
+    villages = list(
+        Cooperative.objects.order_by("village_id").values_list("village_id", flat=True)[:2]
+    )
+    assert people(villages) == regency.two_alone
+    assert all(regency.two_alone), "the comparison must see people, members, simpanan and books"
 
 
-def test_scale():
-    result = seed(limit=2, scale=0.5)
+def test_scale(regency):
+    result = seed(limit=SEEDED + 2, scale=0.5)  # two more cooperatives, half the members
     assert result.members_created == 2 * 20
-    assert Member.objects.filter(status="active").count() == 2 * 18  # a request, a leaver
-    assert seed(limit=3, scale=0).members_created == 0  # the third cooperative: books only
-    third = Cooperative.objects.order_by("village_id")[2]
+    added = Cooperative.objects.order_by("village_id")[SEEDED:]
+    # one request pending in each (the leaver is in the full-year cooperatives only)
+    assert Member.objects.filter(cooperative__in=added, status="active").count() == 2 * 19
+    assert Member.objects.filter(cooperative__in=added, status="requested").count() == 2
+    # the next cooperative: books only (a request and a leaver were the other two)
+    assert seed(limit=SEEDED + 3, scale=0).members_created == 0
+    third = Cooperative.objects.order_by("village_id")[SEEDED + 2]
     assert JournalEntry.objects.filter(cooperative=third).exists()
+    assert not Member.objects.filter(cooperative=third).exists()
     assert not SavingsTransaction.objects.filter(cooperative=third).exists()
     with pytest.raises(ValueError):
         seed(limit=1, scale=-1)
 
 
-def test_command_seeds_without_serving(capsys):
-    call_command("demo", "--no-serve", "--limit", "2", "--scale", "0.25")
+def test_command_seeds_without_serving(capsys, regency):
+    call_command("demo", "--no-serve", "--limit", str(SEEDED + 1), "--scale", "0.25")
     out = capsys.readouterr().out
     assert "Kopdes-Demo-2026" in out and "+6281100000001" in out
-    assert Cooperative.objects.count() == 2
-    assert Member.objects.count() == 2 * 10
+    assert Cooperative.objects.count() == SEEDED + 1
+    added = Cooperative.objects.order_by("village_id")[SEEDED]
+    assert Member.objects.filter(cooperative=added).count() == 10
     for what in ("cooperatives", "officers", "members", "journal entries", "Seeded in"):
         assert what in out, what
     with pytest.raises(CommandError):
         call_command("demo", "--no-serve", "--scale", "-1")
 
 
-def test_books_are_signed_and_verifiable_after_the_demo(client):
+def test_books_are_signed_and_verifiable_after_the_demo(client, regency):
     from datetime import timedelta
 
     from django.utils import timezone
@@ -177,10 +230,9 @@ def test_books_are_signed_and_verifiable_after_the_demo(client):
     from kopdes.ledger.checkpoints import ledger_verify
     from kopdes.ledger.models import Checkpoint
 
-    seed(limit=2)
     yesterday = timezone.localdate() - timedelta(days=1)
     checkpoints = list(Checkpoint.objects.order_by("cooperative_id"))
-    assert [c.date for c in checkpoints] == [yesterday, yesterday]
+    assert [c.date for c in checkpoints] == [yesterday] * SEEDED
     for checkpoint in checkpoints:
         entries = JournalEntry.objects.filter(cooperative_id=checkpoint.cooperative_id).count()
         assert checkpoint.tree_size == entries > 0

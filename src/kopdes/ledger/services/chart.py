@@ -3,10 +3,11 @@ accounts, version a posting rule."""
 
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from kopdes.cooperatives.models import BusinessUnit, Cooperative
+from kopdes.core import bulk
 from kopdes.core.actors import Actor
 from kopdes.core.audit import audit_record, snapshot
 from kopdes.ledger import chain, rules
@@ -24,6 +25,35 @@ from kopdes.ledger.models import (
 from kopdes.ledger.services.posting import JOURNAL_SEQUENCE
 
 # -- chart of accounts -------------------------------------------------------------------------
+
+_ACCOUNT_COLUMNS = (
+    "public_id",
+    "cooperative_id",
+    "code",
+    "name",
+    "kind",
+    "contra",
+    "parent_id",
+    "business_unit_id",
+    "is_header",
+    "is_cash",
+    "cash_flow",
+    "participation",
+    "is_closed",
+    "is_control",
+    "created_at",
+)
+_RULE_COLUMNS = (
+    "public_id",
+    "cooperative_id",
+    "event",
+    "key",
+    "version",
+    "effective_from",
+    "lines",
+    "description",
+    "created_at",
+)
 
 
 @transaction.atomic
@@ -43,51 +73,74 @@ def chart_create(*, cooperative: Cooperative, actor: Actor = None) -> int:
         )
     unit_ids = {u.code: u.pk for u in units}
     created = 0
-    # One insert per level of the tree (class, group, per-gerai account): parents get their ids
-    # before their children are built. Seeding 274 cooperatives made this worth it.
+    # One multi-row insert per level of the tree (class, group, per-gerai account): parents get
+    # their ids before their children are built. Plain rows through core.bulk (not bulk_create,
+    # which spent most of this service building and preparing model instances): seeding 274
+    # cooperatives made it worth it. The columns are checked against the model by core.bulk.
+    uuid, now = bulk.adapters().uuid, bulk.db_now()
     for depth in range(3):
         level = [
-            Account(
-                cooperative=cooperative,
-                code=spec.code,
-                name=spec.name,
-                kind=spec.kind,
-                contra=spec.contra,
-                parent_id=existing.get(spec.parent),
-                business_unit_id=unit_ids.get(spec.unit),
-                is_header=spec.is_header,
-                is_cash=spec.is_cash,
-                is_control=spec.code in rules.SUBLEDGER_CONTROL_ACCOUNTS,
-                cash_flow=spec.cash_flow,
-                participation=spec.participation,
-            )
-            for spec in specs
-            if spec.code.count("-") == depth and spec.code not in existing
+            spec for spec in specs if spec.code.count("-") == depth and spec.code not in existing
         ]
-        for account in Account.objects.bulk_create(level):
-            existing[account.code] = account.pk
+        if not level:
+            continue
+        bulk.insert(
+            Account,
+            [
+                (
+                    uuid(),
+                    cooperative.pk,
+                    spec.code,
+                    spec.name,
+                    spec.kind,
+                    spec.contra,
+                    existing.get(spec.parent),
+                    unit_ids.get(spec.unit),
+                    spec.is_header,
+                    spec.is_cash,
+                    spec.cash_flow,
+                    spec.participation,
+                    False,
+                    spec.code in rules.SUBLEDGER_CONTROL_ACCOUNTS,
+                    now,
+                )
+                for spec in level
+            ],
+            names=_ACCOUNT_COLUMNS,
+        )
+        existing.update(
+            Account.objects.filter(
+                cooperative=cooperative, code__in=[spec.code for spec in level]
+            ).values_list("code", "pk")
+        )
         created += len(level)
     if not Sequence.objects.filter(cooperative=cooperative, name=JOURNAL_SEQUENCE).exists():
         Sequence.objects.create(
             cooperative=cooperative, name=JOURNAL_SEQUENCE, last_hash=chain.GENESIS
         )
     have = set(PostingRule.objects.filter(cooperative=cooperative).values_list("event", "key"))
-    PostingRule.objects.bulk_create(
+    as_json = PostingRule._meta.get_field("lines").get_db_prep_save
+    since = bulk.db_date(date(2000, 1, 1))
+    bulk.insert(
+        PostingRule,
         [
-            PostingRule(
-                cooperative=cooperative,
-                event=event,
-                key=key,
-                version=1,
-                effective_from=date(2000, 1, 1),
-                lines=lines,
-                description=description,
+            (
+                uuid(),
+                cooperative.pk,
+                event,
+                key,
+                1,
+                since,
+                as_json(lines, connection),
+                description,
+                now,
             )
             for event, key, lines, description in rules.default_posting_rules(
                 [(c, k, n) for c, k, n, _u in numbered]
             )
             if (event, key) not in have
-        ]
+        ],
+        names=_RULE_COLUMNS,
     )
     if created:
         audit_record(

@@ -65,6 +65,52 @@ def test_chart_has_template_and_per_unit_accounts(coop_a):
     assert services.chart_create(cooperative=coop_a) == 0  # idempotent
 
 
+def test_chart_rows_written_in_bulk_are_whole(coop_a):
+    """chart_create writes plain rows (core.bulk): each has its parent, unit, flags, a public id
+    and a creation time as the ORM would give them, and the rules' lines read back as JSON;
+    a gerai added later gets its accounts under the existing headers and its rules."""
+    from uuid import UUID
+
+    from kopdes.cooperatives.services import business_unit_add
+    from kopdes.ledger import rules
+    from kopdes.ledger.models import PostingRule
+
+    specs = {spec.code: spec for spec in rules.FIXED_ACCOUNTS}
+    accounts = Account.objects.filter(cooperative=coop_a).select_related("parent", "business_unit")
+    for account in accounts:
+        assert isinstance(account.public_id, UUID) and account.created_at is not None
+        assert account.is_control == (account.code in rules.SUBLEDGER_CONTROL_ACCOUNTS)
+        assert not account.is_closed
+        parent = account.code.rsplit("-", 1)[0] if "-" in account.code else None
+        assert (account.parent.code if account.parent else None) == parent, account.code
+        if account.code in specs:
+            spec = specs[account.code]
+            assert (account.name, account.kind, account.is_header, account.is_cash) == (
+                spec.name,
+                spec.kind,
+                spec.is_header,
+                spec.is_cash,
+            )
+            assert account.business_unit is None
+        else:  # a gerai's own account
+            assert account.business_unit is not None and account.parent is not None
+    assert len({a.public_id for a in accounts}) == accounts.count()
+    rule = PostingRule.objects.get(cooperative=coop_a, event="capital.csr_received", key="")
+    assert rule.version == 1 and rule.effective_from == date(2000, 1, 1)
+    assert rule.lines and all(isinstance(line, dict) for line in rule.lines)
+    assert rule.created_at is not None
+
+    unit = business_unit_add(
+        actor=None, cooperative=coop_a, kind="sembako", name="Sembako Dua", code="sembako2"
+    )
+    added = services.chart_create(cooperative=coop_a)
+    own = Account.objects.filter(cooperative=coop_a, business_unit=unit).select_related("parent")
+    assert added == own.count() > 0
+    assert all(a.parent is not None and a.parent.business_unit_id is None for a in own)
+    assert PostingRule.objects.filter(cooperative=coop_a, key__startswith="sembako2").exists()
+    assert services.chart_create(cooperative=coop_a) == 0
+
+
 def test_post_event_csr_capital_exact_lines(coop_a):
     entry = services.post_event(
         cooperative=coop_a,
