@@ -4,7 +4,7 @@ the viewport, and axe-core finds no serious or critical accessibility violation.
 The pages come from Django's URL resolver (namespace `web`, as the security matrices:
 `security.probe.staff_pages()`), their ids from `probe.ID_MAKERS` / `probe.PUBLIC_PAGES`, so a
 page added later joins this test by itself. Each page is opened by a persona who may open it:
-the first persona of place A with the page's capability (`probe.actor_for`), the Dinas
+the first persona of place A who may also POST there, so the forms show (`probe.actor_for`), the Dinas
 supervisor for /pantau/, nobody for the login page, the ketua for the other pages outside a
 cooperative. One login per persona (the session cookie of `Client.force_login`), pages in
 sequence; a URL that answers GET with something other than an HTML page (a POST-only action:
@@ -127,7 +127,10 @@ def persona_for(page: probe.Page, side: probe.Side, supervisor):
         return supervisor
     if not page.tenant:
         return side.place.ketua
-    return probe.actor_for(page, side.place, write=False)
+    # Someone who may also POST, so that the page shows its forms too.
+    return probe.actor_for(page, side.place, write=True) or probe.actor_for(
+        page, side.place, write=False
+    )
 
 
 def login_cookie(live_server_url: str, user) -> dict:
