@@ -45,10 +45,13 @@ def _close_places() -> None:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """The test database (pytest-django's fixture) with places A and B in an open transaction."""
-    with django_db_blocker.unblock():
-        _open_places()
+def django_db_setup(request, django_db_setup, django_db_blocker):
+    """The test database (pytest-django's fixture) with places A and B in an open transaction,
+    when the run has a test that uses them (a run of transactional tests alone, such as
+    `pytest tests/browser`, must not hold a transaction open: SQLite would be locked)."""
+    if any(uses_places(item) for item in request.session.items):
+        with django_db_blocker.unblock():
+            _open_places()
     yield
     with django_db_blocker.unblock():
         _close_places()

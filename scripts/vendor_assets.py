@@ -46,6 +46,13 @@ ASSETS = (
         licence_file="LICENSE.md",
         purpose="base stylesheet for semantic HTML (red theme)",
     ),
+    Asset(
+        package="axe-core",
+        folder="axe-core",
+        files=("axe.min.js",),
+        licence_file="LICENSE",
+        purpose="accessibility checks in the browser tests (tests/browser inject it); no page loads it",
+    ),
 )
 
 
