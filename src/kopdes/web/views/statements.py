@@ -171,7 +171,7 @@ def _respond(
                 **context,
                 "signatories": _signatories(cooperative),
                 "place": village.name,
-                "today": statements.date_id(timezone.localdate()),
+                "today": timezone.localdate(),
             },
         )
         response = HttpResponse(pdf.render_pdf(html), content_type="application/pdf")
