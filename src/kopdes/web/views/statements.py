@@ -3,6 +3,8 @@ Perhitungan Hasil Usaha, Laporan Perubahan Ekuitas, Laporan Arus Kas; as pages, 
 
 The period comes from the query string: `?tahun=2026` (a year), `&bulan=3` (a month) or
 `&triwulan=1` (a quarter), optionally `&sampai=2026-03-15` to stop before the period's end.
+Without a period a report opens on the last closed month, or the year to date while no month
+is closed (`default_period`): never on the current month, which is still empty.
 A bad period is a 400 page that says what is wrong, never a 500.
 """
 
