@@ -86,3 +86,19 @@ def test_a_pdf_writes_the_date_one_way(client, place_a, entry, monkeypatch, lang
     html = captured[-1]
     assert f"Cangkudu, {text}" in html  # the signature line's date
     assert text.replace("2026", "2025") in html  # the entry's date in the ledger's rows
+
+
+@pytest.mark.django_db
+def test_excel_keeps_real_date_cells(client, place_a, entry):
+    from io import BytesIO
+
+    import openpyxl
+
+    client.force_login(place_a.bendahara)
+    coop = place_a.cooperative
+    ledger = reverse("web:general_ledger", args=[coop.public_id, "1-102"])
+    response = client.get(ledger + "?tahun=2025&bulan=12&format=xlsx")
+    sheet = openpyxl.load_workbook(BytesIO(response.content)).active
+    dates = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, datetime)]
+    assert [c.value.date() for c in dates] == [date(2025, 12, 1)]
+    assert dates[0].number_format == "d mmm yyyy"
