@@ -1,43 +1,25 @@
-"""The registries that turn codes into words: audit actions, object types, before/after; the
-ledger's journal sources and posting keys."""
+"""The audit log's registry: actions, object types and before/after as words."""
 
 import pytest
 from django.utils import translation
 
 from kopdes.core.labels import action_label, audit_changes, object_type_label, readable
-from kopdes.ledger.labels import posting_key_label, rules_text, source_label
 
 
 def test_an_unknown_code_still_reads_as_words():
     assert readable("loan.disburse_late") == "Loan: disburse late"
     assert readable("simpan_pinjam") == "Simpan pinjam"
     assert action_label("loan.disburse") == "Loan: disburse"
-    assert source_label("outlet.sale_credit") == "Outlet: sale credit"
-    assert source_label("") == "—"
 
 
 @pytest.mark.parametrize(
-    ("language", "action", "source", "object_type"),
-    [
-        ("id", "Jabatan diberikan", "Penjualan tunai", "Anggota"),
-        ("en", "Role assigned", "Cash sale", "Member"),
-    ],
+    ("language", "action", "object_type"),
+    [("id", "Jabatan diberikan", "Anggota"), ("en", "Role assigned", "Member")],
 )
-def test_labels_follow_the_language(language, action, source, object_type):
+def test_labels_follow_the_language(language, action, object_type):
     with translation.override(language):
         assert action_label("role.assign") == action
-        assert source_label("sale.cash") == source
         assert object_type_label("members.member") == object_type
-
-
-def test_posting_keys_and_rules_in_words():
-    with translation.override("id"):
-        assert posting_key_label("") == "*"
-        assert posting_key_label("5-201") == "5-201"
-        assert "simpan_pinjam" not in posting_key_label("simpan_pinjam:member")
-        assert "cash" not in posting_key_label("sukarela:cash")
-        text = rules_text(["savings.deposit/pokok:cash v1", "savings.transfer/* v2"])
-        assert "savings." not in text and "cash" not in text and "v2" in text
 
 
 def test_before_and_after_show_labels_not_codes():
