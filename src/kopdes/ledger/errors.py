@@ -62,6 +62,11 @@ class PeriodNotEnded(Conflict):
     message = _("Only a month that has ended can be closed.")
 
 
+class YearNotEnded(Conflict):
+    code = "ledger.year_not_ended"
+    message = _("A year can be closed only after it has ended (after 31 December).")
+
+
 class PeriodOutOfOrder(Conflict):
     code = "ledger.period_out_of_order"
     message = _("Close the earlier months first.")

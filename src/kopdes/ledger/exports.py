@@ -8,6 +8,7 @@ always show the same rows. Amount cells are whole-rupiah ints; text cells are st
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from io import BytesIO
 
 from kopdes.core.spreadsheet import append_row
@@ -23,7 +24,9 @@ from kopdes.ledger.statements import (
     date_id,
 )
 
-Cell = str | int | None
+# A date cell is a `date`: the pages and the PDF write it in the one date format (`1 Des 2026`),
+# Excel keeps it a real date cell.
+Cell = str | int | date | None
 
 
 @dataclass(frozen=True)
@@ -127,7 +130,7 @@ def general_ledger_table(statement: GeneralLedger) -> Table:
     rows += [
         Row(
             (
-                date_id(ln.date),
+                ln.date,
                 f"JU-{ln.number:06d}",
                 ln.memo if ln.account_code == account.code else f"{ln.account_code} · {ln.memo}",
                 ln.debit or None,
@@ -308,6 +311,7 @@ def cash_flow_table(statement: CashFlow) -> Table:
 # -- files --------------------------------------------------------------------------------------
 
 NUMBER_FORMAT = "#,##0"
+DATE_FORMAT = "d mmm yyyy"
 
 
 def xlsx_bytes(table: Table, *, heading: list[str]) -> bytes:
@@ -343,9 +347,16 @@ def xlsx_bytes(table: Table, *, heading: list[str]) -> bytes:
             cell = sheet.cell(row=sheet.max_row, column=column)
             if isinstance(value, int):
                 cell.number_format = NUMBER_FORMAT
+            elif isinstance(value, date):
+                cell.number_format = DATE_FORMAT
             if emphasis:
                 cell.font = bold
-            width = len(f"{value:,}") if isinstance(value, int) else len(str(value or ""))
+            if isinstance(value, int):
+                width = len(f"{value:,}")
+            elif isinstance(value, date):
+                width = 11
+            else:
+                width = len(str(value or ""))
             widths[column - 1] = max(widths[column - 1], width)
     for check, holds in table.checks:
         append_row(sheet, [check, "Ya" if holds else "TIDAK"])

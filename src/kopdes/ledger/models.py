@@ -285,7 +285,9 @@ class PostingRule(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.event}/{self.key or '*'} v{self.version}"
+        from kopdes.ledger.labels import posting_key_label, source_label
+
+        return f"{source_label(self.event)} ({posting_key_label(self.key)}) v{self.version}"
 
 
 class ManualJournal(TenantModel):
@@ -322,7 +324,7 @@ class ManualJournal(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.memo} ({self.status})"
+        return f"{self.memo} ({self.get_status_display()})"
 
 
 class Checkpoint(TenantModel):

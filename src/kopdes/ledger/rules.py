@@ -153,19 +153,19 @@ def default_posting_rules(
             "capital.csr_received",
             "",
             [{"amount": "amount", "debit": "1-102", "credit": "3-103"}],
-            "CSR capital received in the bank",
+            "Modal CSR diterima di rekening bank",
         ),
         (
             "cash.bank_deposit",
             "",
             [{"amount": "amount", "debit": "1-102", "credit": "1-101-01"}],
-            "Office cash deposited in the bank",
+            "Kas kantor disetor ke bank",
         ),
         (
             "cash.bank_withdrawal",
             "",
             [{"amount": "amount", "debit": "1-101-01", "credit": "1-102"}],
-            "Cash drawn from the bank for the office",
+            "Penarikan bank untuk kas kantor",
         ),
     ]
     for expense in ("5-201", "5-202", "5-203", "5-204", "5-209", "5-301", "5-302", "5-901"):
@@ -174,7 +174,7 @@ def default_posting_rules(
                 "expense.cash",
                 expense,
                 [{"amount": "amount", "debit": expense, "credit": "1-101-01"}],
-                f"Expense {expense} paid from office cash",
+                f"Beban {expense} dibayar dari kas kantor",
             )
         )
     for code, kind, number in units:
@@ -185,7 +185,7 @@ def default_posting_rules(
                     "cash.transfer_to_unit",
                     code,
                     [{"amount": "amount", "debit": f"1-101-{suffix}", "credit": "1-101-01"}],
-                    f"Office cash handed to gerai {code}",
+                    "Kas kantor diserahkan ke gerai",
                 )
             )
             rules.append(
@@ -193,7 +193,7 @@ def default_posting_rules(
                     "cash.transfer_from_unit",
                     code,
                     [{"amount": "amount", "debit": "1-101-01", "credit": f"1-101-{suffix}"}],
-                    f"Gerai {code} hands its takings to the office",
+                    "Setoran hasil gerai ke kantor",
                 )
             )
         if kind in GOODS_UNITS:
@@ -202,7 +202,7 @@ def default_posting_rules(
                     "purchase.cash",
                     code,
                     [{"amount": "amount", "debit": f"1-107-{suffix}", "credit": f"1-101-{suffix}"}],
-                    f"Stock bought for cash by gerai {code}",
+                    "Pembelian persediaan tunai oleh gerai",
                 )
             )
         if kind not in NO_SALES_UNITS:
@@ -219,7 +219,13 @@ def default_posting_rules(
                         {"amount": "cost", "debit": f"5-101-{suffix}", "credit": f"1-107-{suffix}"}
                     )
                 rules.append(
-                    ("sale.cash", f"{code}:{who}", lines, f"Cash sale by gerai {code} to a {who}")
+                    (
+                        "sale.cash",
+                        f"{code}:{who}",
+                        lines,
+                        "Penjualan tunai gerai kepada "
+                        + ("anggota" if who == "member" else "bukan anggota"),
+                    )
                 )
     return rules
 

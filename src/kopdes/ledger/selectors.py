@@ -28,9 +28,11 @@ from kopdes.ledger.models import (
     ManualJournal,
     Period,
     PostingRule,
+    Sequence,
 )
 
 REOPEN_ACTION = "ledger.period_reopen"
+JOURNAL_SEQUENCE = "journal"  # services.JOURNAL_SEQUENCE: the row that holds closed_through
 
 
 # -- chart of accounts ------------------------------------------------------------------------
@@ -218,6 +220,15 @@ class PeriodRow:
     def has_ended(self) -> bool:
         today = timezone.localdate()
         return (self.year, self.month) < (today.year, today.month)
+
+
+def closed_through(*, cooperative: Cooperative) -> date | None:
+    """The last day of the cooperative's last closed month; None while no month is closed."""
+    return (
+        Sequence.objects.filter(cooperative=cooperative, name=JOURNAL_SEQUENCE)
+        .values_list("closed_through", flat=True)
+        .first()
+    )
 
 
 def periods(*, cooperative: Cooperative, year: int) -> list[PeriodRow]:

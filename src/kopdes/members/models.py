@@ -139,7 +139,19 @@ class MemberStatusChange(TenantModel):
         ordering = ["member_id", "created_at"]
 
     def __str__(self) -> str:
-        return f"{self.from_status}->{self.to_status}"
+        return f"{self.from_status_label or '—'} → {self.to_status_label}"
+
+    @staticmethod
+    def _label(status: str) -> str:
+        return str(Member.Status(status).label) if status in Member.Status.values else status
+
+    @property
+    def from_status_label(self) -> str:
+        return self._label(self.from_status) if self.from_status else ""
+
+    @property
+    def to_status_label(self) -> str:
+        return self._label(self.to_status)
 
 
 class MemberKK(TenantModel):

@@ -188,7 +188,7 @@ class SavingsTransaction(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.amount}"
+        return f"{self.get_kind_display()} {self.amount}"
 
     @property
     def signed_amount(self) -> int:
@@ -245,7 +245,7 @@ class Correction(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"correction {self.transaction_id} {self.status}"
+        return f"{_('Correction')} {self.transaction_id} ({self.get_status_display()})"
 
 
 class Bill(TenantModel):
@@ -301,7 +301,7 @@ class Bill(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.period}"
+        return f"{Kind(self.kind).label} {self.period}"
 
     @property
     def outstanding(self) -> int:
@@ -335,4 +335,4 @@ class MonthRun(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.period}"
+        return f"{self.get_kind_display()} {self.period}"

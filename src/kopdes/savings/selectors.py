@@ -146,6 +146,10 @@ class Statement:
     debits: int
     rows: list[StatementRow] = field(default_factory=list)
 
+    @property
+    def kind_label(self) -> str:
+        return str(Kind(self.kind).label)
+
 
 def member_statement(*, member: Member, date_from: date, date_to: date) -> list[Statement]:
     """The mutasi of each of the member's accounts between two dates, with running balances.
@@ -182,6 +186,11 @@ class PositionRow:
     open_accounts: int
     balance: int
 
+    @property
+    def kind_label(self) -> str:
+        """`Simpanan pokok`: the kind's label in the reader's language."""
+        return str(Kind(self.kind).label)
+
 
 def position(*, cooperative: Cooperative) -> list[PositionRow]:
     """The cooperative's savings by kind: number of accounts and total balance."""
@@ -212,6 +221,11 @@ class ReconciliationRow:
     accounts: tuple[str, ...]
     subledger: int  # sum of the members' account balances
     ledger: int  # the control accounts' credit balance from the monthly snapshots
+
+    @property
+    def kind_label(self) -> str:
+        """`Simpanan pokok`: the kind's label in the reader's language."""
+        return str(Kind(self.kind).label)
 
     @property
     def difference(self) -> int:

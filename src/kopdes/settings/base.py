@@ -175,6 +175,8 @@ except ValueError as _exc:
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# One date format everywhere: `1 Des 2026` / `1 Dec 2026` (kopdes/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["kopdes.formats"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True

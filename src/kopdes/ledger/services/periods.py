@@ -19,6 +19,7 @@ from kopdes.ledger.errors import (
     PeriodOutOfOrder,
     ReopenNotAllowed,
     ReopenReasonMissing,
+    YearNotEnded,
 )
 from kopdes.ledger.models import (
     Account,
@@ -204,8 +205,13 @@ def period_reopen(
 @transaction.atomic
 def year_end_close(*, actor: Actor, cooperative: Cooperative, year: int) -> JournalEntry | None:
     """Carry the year's result (income less expenses) to SHU tahun berjalan, dated 31 December,
-    then close December. Income and expense accounts start the next year at zero."""
+    then close December. Income and expense accounts start the next year at zero.
+
+    Raises YearNotEnded for the current year or a later one: nothing is posted or closed."""
     from django.db.models import Sum
+
+    if year >= timezone.localdate().year:
+        raise YearNotEnded()
 
     balances = (
         AccountMonth.objects.filter(

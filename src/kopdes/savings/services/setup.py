@@ -36,6 +36,10 @@ def _policy(cooperative: Cooperative, on: date | None = None):
     return policy
 
 
+# Posting rule descriptions are data in Bahasa Indonesia, with no code in them.
+_WAY = {"cash": "tunai", "bank": "transfer bank"}
+
+
 def _rule_specs(*, as_equity: bool) -> list[tuple[str, str, list[dict], str]]:
     specs: list[tuple[str, str, list[dict], str]] = []
     for kind in Kind.values:
@@ -46,7 +50,7 @@ def _rule_specs(*, as_equity: bool) -> list[tuple[str, str, list[dict], str]]:
                     "savings.deposit",
                     f"{kind}:{channel}",
                     [{"amount": "amount", "debit": money, "credit": control}],
-                    f"Simpanan {kind} paid in ({channel})",
+                    f"Setoran simpanan {kind} ({_WAY[channel]})",
                 )
             )
             specs.append(
@@ -54,7 +58,7 @@ def _rule_specs(*, as_equity: bool) -> list[tuple[str, str, list[dict], str]]:
                     "savings.refund",
                     f"{kind}:{channel}",
                     [{"amount": "amount", "debit": control, "credit": money}],
-                    f"Simpanan {kind} refunded on leaving ({channel})",
+                    f"Pengembalian simpanan {kind} saat keluar ({_WAY[channel]})",
                 )
             )
             if kind == Kind.SUKARELA:
@@ -63,7 +67,7 @@ def _rule_specs(*, as_equity: bool) -> list[tuple[str, str, list[dict], str]]:
                         "savings.withdraw",
                         f"{kind}:{channel}",
                         [{"amount": "amount", "debit": control, "credit": money}],
-                        f"Simpanan sukarela withdrawn ({channel})",
+                        f"Penarikan simpanan sukarela ({_WAY[channel]})",
                     )
                 )
     specs.append(
@@ -71,7 +75,7 @@ def _rule_specs(*, as_equity: bool) -> list[tuple[str, str, list[dict], str]]:
             "savings.transfer",
             "sukarela",
             [{"amount": "amount", "debit": "2-101", "credit": "2-101"}],
-            "Simpanan sukarela moved from one member to another",
+            "Pindah buku simpanan sukarela antaranggota",
         )
     )
     specs.append(
@@ -79,7 +83,7 @@ def _rule_specs(*, as_equity: bool) -> list[tuple[str, str, list[dict], str]]:
             "savings.interest",
             "sukarela",
             [{"amount": "amount", "debit": rules.INTEREST_EXPENSE, "credit": "2-101"}],
-            "Monthly interest on simpanan sukarela",
+            "Bunga bulanan simpanan sukarela",
         )
     )
     return specs

@@ -510,8 +510,10 @@ def _periods_page(request, cooperative, *, failed=None, status: int = 200):
             "rows": selectors.periods(cooperative=cooperative, year=year),
             "can_close": Capability.KEEP_BOOKS in caps,
             "can_reopen": Capability.REOPEN_PERIOD in caps,
+            # The year-end close is offered once the year has ended (the service refuses it
+            # before: ledger.year_not_ended).
             "year_end_form": YearEndForm(initial={"year": year})
-            if Capability.KEEP_BOOKS in caps
+            if Capability.KEEP_BOOKS in caps and year < timezone.localdate().year
             else None,
             "failed": failed,
             "history": selectors.reopen_history(cooperative=cooperative)[:100],

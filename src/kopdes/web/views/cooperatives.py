@@ -34,6 +34,7 @@ from kopdes.cooperatives.selectors import (
 )
 from kopdes.core.errors import DomainError
 from kopdes.core.ids import parse_public_id
+from kopdes.core.labels import action_label
 from kopdes.core.models import AuditEvent
 from kopdes.core.money import AMOUNT_MAX
 from kopdes.ledger.selectors import failing_verification
@@ -492,10 +493,17 @@ def audit(request, cooperative: Cooperative):
     if action:
         events = events.filter(action__startswith=action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    recorded = (
+        AuditEvent.objects.filter(cooperative_id=cooperative.pk)
+        .order_by()
+        .values_list("action", flat=True)
+        .distinct()
+    )
+    actions = sorted(((a, action_label(a)) for a in recorded), key=lambda item: item[1].lower())
     return render(
         request,
         "web/cooperatives/audit.html",
-        {"cooperative": cooperative, "page": page, "action": action},
+        {"cooperative": cooperative, "page": page, "action": action, "actions": actions},
     )
 
 

@@ -216,18 +216,24 @@ def savings_transfer(request, cooperative: Cooperative):
     )
 
 
+_TYPE_LABELS = {
+    "deposit": gettext_lazy("Deposit"),
+    "bill_payment": gettext_lazy("Deposit"),
+    "withdrawal": gettext_lazy("Withdrawal"),
+    "transfer_out": gettext_lazy("Transfer to another member"),
+    "transfer_in": gettext_lazy("Transfer from another member"),
+    "interest": gettext_lazy("Interest"),
+    "refund": gettext_lazy("Refund"),
+    "reversal_in": gettext_lazy("Correction (credited back to the account)"),
+    "reversal_out": gettext_lazy("Correction (taken back)"),
+}
+
+
 def _type_label(txn: SavingsTransaction) -> str:
-    return {
-        "deposit": "Setoran",
-        "bill_payment": "Setoran",
-        "withdrawal": "Penarikan",
-        "transfer_out": "Pindah buku ke anggota lain",
-        "transfer_in": "Pindah buku dari anggota lain",
-        "interest": "Bunga",
-        "refund": "Pengembalian",
-        "reversal_in": "Koreksi (dikembalikan ke rekening)",
-        "reversal_out": "Koreksi (ditarik kembali)",
-    }[txn.kind]
+    """What the receipt calls the movement, in the reader's language (a bill payment is a
+    deposit to the member)."""
+    label = _TYPE_LABELS.get(txn.kind)
+    return str(label) if label is not None else txn.get_kind_display()
 
 
 def _can_correct(request) -> bool:

@@ -3,6 +3,8 @@ Perhitungan Hasil Usaha, Laporan Perubahan Ekuitas, Laporan Arus Kas; as pages, 
 
 The period comes from the query string: `?tahun=2026` (a year), `&bulan=3` (a month) or
 `&triwulan=1` (a quarter), optionally `&sampai=2026-03-15` to stop before the period's end.
+Without a period a report opens on the last closed month, or the year to date while no month
+is closed (`default_period`): never on the current month, which is still empty.
 A bad period is a 400 page that says what is wrong, never a 500.
 """
 
@@ -22,6 +24,7 @@ from kopdes.accounts.selectors import officers
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core import pdf
 from kopdes.ledger import exports, statements
+from kopdes.ledger import selectors as ledger_selectors
 from kopdes.ledger.statements import MONTHS_ID, QUARTERS_ID, ReportPeriod
 from kopdes.web.access import cooperative_page
 from kopdes.web.forms import plain_int
@@ -44,9 +47,18 @@ def _int(request, name: str, low: int, high: int) -> int | None:
     return value
 
 
-def period_from(request) -> ReportPeriod:
-    """The report period of the query string; the current month when none is given."""
+def default_period(cooperative: Cooperative) -> ReportPeriod:
+    """What a report opens on: the last closed month (its figures are final), or the year to
+    date while no month is closed yet. Never the current month, which is still empty."""
+    through = ledger_selectors.closed_through(cooperative=cooperative)
+    if through is not None:
+        return ReportPeriod.month(through.year, through.month)
     today = timezone.localdate()
+    return ReportPeriod.whole_year(today.year, today)
+
+
+def period_from(request, cooperative: Cooperative) -> ReportPeriod:
+    """The report period of the query string; `default_period` when none is given."""
     year = _int(request, "tahun", 2000, 2100)
     month = _int(request, "bulan", 1, 12)
     quarter = _int(request, "triwulan", 1, 4)
@@ -55,6 +67,9 @@ def period_from(request) -> ReportPeriod:
     if year is None:
         if month or quarter:
             raise BadQuery(_("Give the year (tahun) with the month or quarter."))
+        if not request.GET.get("sampai", "").strip():
+            return default_period(cooperative)
+        today = timezone.localdate()
         year, month = today.year, today.month
     end = None
     raw_end = request.GET.get("sampai", "").strip()
@@ -158,7 +173,7 @@ def _respond(
                 **context,
                 "signatories": _signatories(cooperative),
                 "place": village.name,
-                "today": statements.date_id(timezone.localdate()),
+                "today": timezone.localdate(),
             },
         )
         response = HttpResponse(pdf.render_pdf(html), content_type="application/pdf")
@@ -186,7 +201,7 @@ def statement_page(build, to_table, name: str):
     @cooperative_page(Capability.VIEW_BOOKS)
     def view(request, cooperative: Cooperative):
         try:
-            period = period_from(request)
+            period = period_from(request, cooperative)
         except BadQuery as error:
             return _bad_request(request, cooperative, str(error))
         statement = build(cooperative=cooperative, period=period)
@@ -223,7 +238,7 @@ def general_ledger(request, cooperative: Cooperative, code: str):
     if account is None:
         raise Http404
     try:
-        period = period_from(request)
+        period = period_from(request, cooperative)
         page = _int(request, "halaman", 1, 10**6) or 1
     except BadQuery as error:
         return _bad_request(request, cooperative, str(error))
@@ -249,7 +264,7 @@ def general_ledger(request, cooperative: Cooperative, code: str):
 @cooperative_page(Capability.VIEW_BOOKS)
 def statement_index(request, cooperative: Cooperative):
     try:
-        period = period_from(request)
+        period = period_from(request, cooperative)
     except BadQuery as error:
         return _bad_request(request, cooperative, str(error))
     account_code = request.GET.get("akun", "").strip()

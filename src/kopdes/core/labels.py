@@ -1,0 +1,170 @@
+"""Labels for the audit log's codes: actions (`savings.deposit`), object types
+(`members.member`) and the fields of a before/after, in the reader's language.
+
+One registry for the audit log, as `kopdes.ledger.labels` is for journal sources: a page, PDF or
+export shows `action_label(code)`, never the code. A code nobody has labelled yet still reads as
+words (`loan.disburse` -> "Loan: disburse"), never as a raw dotted code.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from django.apps import apps
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+ACTION_LABELS = {
+    "auth.token_issue": gettext_lazy("API sign-in"),
+    "auth.token_revoke": gettext_lazy("API sign-out"),
+    "business_unit.activate": gettext_lazy("Business unit activated"),
+    "business_unit.add": gettext_lazy("Business unit added"),
+    "cooperative.found": gettext_lazy("Cooperative founded"),
+    "cooperative.update": gettext_lazy("Cooperative profile changed"),
+    "employee.record": gettext_lazy("Employee recorded"),
+    "ledger.account_add": gettext_lazy("Account added"),
+    "ledger.account_close": gettext_lazy("Account closed"),
+    "ledger.account_remove": gettext_lazy("Account removed"),
+    "ledger.chart_create": gettext_lazy("Chart of accounts created"),
+    "ledger.manual_journal_approve": gettext_lazy("Manual journal approved"),
+    "ledger.manual_journal_draft": gettext_lazy("Manual journal drafted"),
+    "ledger.manual_journal_reject": gettext_lazy("Manual journal rejected"),
+    "ledger.period_close": gettext_lazy("Month closed"),
+    "ledger.period_reopen": gettext_lazy("Month reopened"),
+    "ledger.posting_rule_change": gettext_lazy("Posting rule changed"),
+    "member.active": gettext_lazy("Member made active"),
+    "member.approve": gettext_lazy("Membership approved"),
+    "member.contact_change": gettext_lazy("Member's contact changed"),
+    "member.deceased": gettext_lazy("Member recorded as deceased"),
+    "member.expelled": gettext_lazy("Member expelled"),
+    "member.import": gettext_lazy("Members imported"),
+    "member.kk_change": gettext_lazy("Member's family card changed"),
+    "member.ktp_photo": gettext_lazy("Member's KTP photo stored"),
+    "member.register": gettext_lazy("Member registered"),
+    "member.reject": gettext_lazy("Membership request rejected"),
+    "member.request": gettext_lazy("Membership requested"),
+    "member.resigned": gettext_lazy("Member resigned"),
+    "member.suspended": gettext_lazy("Member suspended"),
+    "person.change_password": gettext_lazy("Password changed"),
+    "person.register": gettext_lazy("Person registered"),
+    "person.reset_password": gettext_lazy("Password reset"),
+    "person.set_language": gettext_lazy("Language chosen"),
+    "policy.change": gettext_lazy("Policy (AD/ART) changed"),
+    "regions.load_national": gettext_lazy("Region codes loaded (national)"),
+    "regions.load_tangerang": gettext_lazy("Region codes loaded (Tangerang)"),
+    "role.assign": gettext_lazy("Role assigned"),
+    "role.cancel": gettext_lazy("Role ended"),
+    "savings.bills_create": gettext_lazy("Savings bills created"),
+    "savings.collective_deposit": gettext_lazy("Collective deposit"),
+    "savings.correction_approve": gettext_lazy("Savings correction approved"),
+    "savings.correction_reject": gettext_lazy("Savings correction rejected"),
+    "savings.correction_request": gettext_lazy("Savings correction requested"),
+    "savings.deposit": gettext_lazy("Savings deposit"),
+    "savings.interest_post": gettext_lazy("Savings interest posted"),
+    "savings.member_resign": gettext_lazy("Member left, savings refunded"),
+    "savings.policy_follow": gettext_lazy("Savings products follow the policy"),
+    "savings.product_update": gettext_lazy("Savings product changed"),
+    "savings.setup": gettext_lazy("Savings set up"),
+    "savings.transfer": gettext_lazy("Savings transfer"),
+    "savings.withdraw": gettext_lazy("Savings withdrawal"),
+    "supervision.grant": gettext_lazy("Supervision granted"),
+    "supervision.revoke": gettext_lazy("Supervision revoked"),
+    "village_profile.update": gettext_lazy("Village profile changed"),
+}
+
+
+def readable(code: str) -> str:
+    """A code nobody has labelled, as words: `loan.disburse_late` -> "Loan: disburse late"."""
+    head, _dot, tail = str(code).partition(".")
+    words = head.replace("_", " ")
+    if tail:
+        words = f"{words}: {tail.replace('.', ' ').replace('_', ' ')}"
+    return capfirst(words.strip()) or "—"
+
+
+def action_label(code: str) -> str:
+    """`savings.deposit` -> "Setoran simpanan" (Indonesian) / "Savings deposit" (English)."""
+    label = ACTION_LABELS.get(code)
+    return str(label) if label is not None else readable(code)
+
+
+def _model(object_type: str):
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def object_type_label(object_type: str) -> str:
+    """`members.member` -> the model's verbose name ("anggota"), capitalised."""
+    if not object_type:
+        return ""
+    model = _model(object_type)
+    if model is None:
+        return readable(object_type)
+    return capfirst(str(model._meta.verbose_name))
+
+
+@cache
+def _choices_named(key: str) -> dict:
+    """The choices of every project field called `key` (`kind`, `status`, `channel`): the
+    labels of a value recorded under that name for an object of another model."""
+    labels: dict = {}
+    for model in apps.get_models():
+        if not model.__module__.startswith("kopdes."):
+            continue
+        for field in model._meta.concrete_fields:
+            if field.name == key and field.choices:
+                for value, label in field.flatchoices:
+                    labels.setdefault(value, label)
+    return labels
+
+
+def _value_text(key: str, field, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    choices = field.flatchoices if field is not None and field.choices else None
+    if choices is None and isinstance(value, (str, list)):
+        choices = _choices_named(key).items() or None
+    if choices is not None:
+        labels = dict(choices)
+        if isinstance(value, list):
+            return ", ".join(str(labels.get(v, v)) for v in value)
+        if value in labels:
+            return str(labels[value])
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def audit_changes(
+    object_type: str,
+    before: dict | None,
+    after: dict | None,
+    formatters: dict[str, Callable[[Any], str]] | None = None,
+) -> list[dict]:
+    """The before/after of an audit row as rows a person reads: the field's label (the model's
+    verbose name), and each value with its choice label (`active` -> "Aktif"); `formatters`
+    write the values of other keys (a higher layer's codes) by key."""
+    formatters = formatters or {}
+    model = _model(object_type)
+    fields = {f.name: f for f in model._meta.get_fields()} if model is not None else {}
+    before, after = before or {}, after or {}
+    rows = []
+    for key in list(dict.fromkeys([*before, *after])):
+        field = fields.get(key)
+        name = getattr(field, "verbose_name", None)
+        label = capfirst(str(name)) if name else readable(key)
+        write = formatters.get(key) or (
+            lambda value, key=key, field=field: _value_text(key, field, value)
+        )
+        old = write(before[key]) if key in before else ""
+        new = write(after[key]) if key in after else ""
+        rows.append({"field": label, "before": old, "after": new, "changed": old != new})
+    return rows

@@ -1,0 +1,101 @@
+"""Labels for the ledger's open-ended codes: journal sources (`sale.cash`, `savings.deposit`,
+`reversal`), which are also the posting rules' events, and the parts of a posting rule's key
+(`sembako:member`, `sukarela:cash`).
+
+The one place a page, PDF or export turns such a code into words in the reader's language; a
+source nobody has labelled yet still reads as words (`loan.disburse` -> "Loan: disburse").
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.utils.translation import gettext_lazy
+
+from kopdes.cooperatives.models import BusinessUnit
+from kopdes.core.labels import readable
+from kopdes.ledger.models import Account
+
+SOURCE_LABELS = {
+    "manual": gettext_lazy("Manual journal"),
+    "reversal": gettext_lazy("Reversal"),
+    "year_end": gettext_lazy("Year-end closing"),
+    "capital.csr_received": gettext_lazy("CSR capital received"),
+    "cash.bank_deposit": gettext_lazy("Cash deposited in the bank"),
+    "cash.bank_withdrawal": gettext_lazy("Cash drawn from the bank"),
+    "cash.transfer_to_unit": gettext_lazy("Cash handed to a business unit"),
+    "cash.transfer_from_unit": gettext_lazy("Takings from a business unit"),
+    "expense.cash": gettext_lazy("Expense paid in cash"),
+    "purchase.cash": gettext_lazy("Stock bought for cash"),
+    "sale.cash": gettext_lazy("Cash sale"),
+    "savings": gettext_lazy("Savings"),
+    "savings.deposit": gettext_lazy("Savings deposit"),
+    "savings.withdraw": gettext_lazy("Savings withdrawal"),
+    "savings.transfer": gettext_lazy("Savings transfer"),
+    "savings.collective": gettext_lazy("Collective deposit"),
+    "savings.interest": gettext_lazy("Savings interest"),
+    "savings.refund": gettext_lazy("Savings refunded on leaving"),
+    "savings.recap": gettext_lazy("Savings recap"),
+}
+
+# The words a posting rule's key is made of, besides account codes and unit codes.
+KEY_WORDS = {
+    "cash": gettext_lazy("cash"),
+    "bank": gettext_lazy("bank"),
+    "pokok": gettext_lazy("simpanan pokok"),
+    "wajib": gettext_lazy("simpanan wajib"),
+    "sukarela": gettext_lazy("simpanan sukarela"),
+    **{value: label for value, label in Account.Participation.choices},
+}
+
+_ACCOUNT_CODE = re.compile(r"^\d+(-\d+)*$")
+
+
+def source_label(code: str) -> str:
+    """`sale.cash` -> "Penjualan tunai" (Indonesian) / "Cash sale" (English)."""
+    if not code:
+        return "—"
+    label = SOURCE_LABELS.get(code)
+    return str(label) if label is not None else readable(code)
+
+
+def source_choices(codes) -> list[tuple[str, str]]:
+    """(code, label) for a select of journal sources, by label."""
+    return sorted(((code, source_label(code)) for code in codes), key=lambda c: c[1].lower())
+
+
+def posting_key_label(key: str) -> str:
+    """A posting rule's key in words: `sembako:member` -> "Sembako · Anggota"; account codes
+    (`5-201`) stay as they are; an empty key (every case) is "*"."""
+    if not key:
+        return "*"
+    units = dict(BusinessUnit.Kind.choices)
+    parts = []
+    for part in key.split(":"):
+        if _ACCOUNT_CODE.match(part):
+            parts.append(part)
+        elif part in KEY_WORDS:
+            parts.append(str(KEY_WORDS[part]))
+        elif part in units:
+            parts.append(str(units[part]))
+        else:
+            parts.append(readable(part))
+    return " · ".join(parts)
+
+
+_RULE = re.compile(r"^(?P<event>[\w.]+)/(?P<key>\S*) v(?P<version>\d+)$")
+
+
+def rules_text(value) -> str:
+    """The `rules` of a savings.setup audit row (`savings.deposit/pokok:cash v1`, ...) in words."""
+    items = value if isinstance(value, list) else [value]
+    out = []
+    for item in items:
+        match = _RULE.match(str(item))
+        if match is None:
+            out.append(str(item))
+            continue
+        key = match["key"]
+        key_text = posting_key_label("" if key == "*" else key)
+        out.append(f"{source_label(match['event'])} ({key_text}) v{match['version']}")
+    return "; ".join(out)
