@@ -58,9 +58,16 @@ ID_MAKERS: dict[str, Callable[[Side], Any]] = {
 # swapping them between cooperatives proves nothing.
 TENANT_NEUTRAL = {"cooperative_id", "code"}
 
-# Pages that are public by design and take ids outside any cooperative's pages, with how to
-# make their kwargs. A page outside /app/<cooperative_id>/ with kwargs must be listed here.
+
+# Pages that are public by design (open to anyone, signed in or not), with how to make their
+# kwargs. A page outside /app/<cooperative_id>/ with kwargs must be listed here; a public page
+# without kwargs is listed with `_no_kwargs`, so the list names every public page.
+def _no_kwargs(side: Side) -> dict[str, Any]:
+    return {}
+
+
 PUBLIC_PAGES: dict[str, Callable[[Side], dict[str, Any]]] = {
+    "landing": _no_kwargs,  # `/`, the visitors' front door
     "card_check": lambda side: {"card_id": side.ids["member"].card_id},
     "region_detail": lambda side: {"code": side.place.cooperative.village_id},
     "transparency_cooperative": lambda side: {"code": side.place.cooperative.village_id},

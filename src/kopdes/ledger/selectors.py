@@ -18,6 +18,7 @@ from kopdes.cooperatives.models import Cooperative
 from kopdes.core.errors import NotFound
 from kopdes.core.ids import parse_public_id
 from kopdes.core.models import AuditEvent
+from kopdes.core.months import months_between, next_month, previous_month
 from kopdes.ledger.checkpoints.building import REFUSED as CHECKPOINT_REFUSED
 from kopdes.ledger.models import (
     Account,
@@ -30,9 +31,11 @@ from kopdes.ledger.models import (
     PostingRule,
     Sequence,
 )
+from kopdes.ledger.services.posting import JOURNAL_SEQUENCE
 
 REOPEN_ACTION = "ledger.period_reopen"
 JOURNAL_SEQUENCE = "journal"  # services.JOURNAL_SEQUENCE: the row that holds closed_through
+KAS_HEADER = "1-101"  # the cash accounts (one per business unit) sit under it
 
 
 # -- chart of accounts ------------------------------------------------------------------------
@@ -54,6 +57,15 @@ class AccountRow:
 
 def accounts(*, cooperative: Cooperative) -> QuerySet[Account]:
     return Account.objects.filter(cooperative=cooperative).order_by("code")
+
+
+def cash_on_hand(*, cooperative: Cooperative) -> int:
+    """The balance of the kas accounts (the cash accounts under the Kas header, not the bank),
+    from the monthly snapshots."""
+    totals = AccountMonth.objects.filter(
+        cooperative=cooperative, account__is_cash=True, account__parent__code=KAS_HEADER
+    ).aggregate(debit=Sum("debit"), credit=Sum("credit"))
+    return (totals["debit"] or 0) - (totals["credit"] or 0)
 
 
 def postable_accounts(*, cooperative: Cooperative) -> QuerySet[Account]:
@@ -253,6 +265,29 @@ def periods(*, cooperative: Cooperative, year: int) -> list[PeriodRow]:
     return rows
 
 
+def months_to_close(*, cooperative: Cooperative, today: date) -> list[tuple[int, int]]:
+    """Ended months not closed yet, oldest first: after the last closed month, or from the month
+    of the first entry when none is closed (a cooperative without entries has none)."""
+    through = (
+        Sequence.objects.filter(cooperative=cooperative, name=JOURNAL_SEQUENCE)
+        .values_list("closed_through", flat=True)
+        .first()
+    )
+    if through is not None:
+        first = next_month(through.year, through.month)
+    else:
+        start = (
+            JournalEntry.objects.filter(cooperative=cooperative)
+            .order_by("date")
+            .values_list("date", flat=True)
+            .first()
+        )
+        if start is None:
+            return []
+        first = (start.year, start.month)
+    return months_between(first, previous_month(today.year, today.month))
+
+
 def reopen_history(*, cooperative: Cooperative) -> QuerySet[AuditEvent]:
     """Every reopening of a closed month, newest first: who, when, why (shown to supervisors)."""
     return AuditEvent.objects.filter(cooperative_id=cooperative.pk, action=REOPEN_ACTION).order_by(
@@ -269,6 +304,12 @@ def manual_journals(*, cooperative: Cooperative, pending: bool) -> QuerySet[Manu
     if pending:
         return journals.filter(status=ManualJournal.Status.PENDING).order_by("created_at", "pk")
     return journals.exclude(status=ManualJournal.Status.PENDING).order_by("-decided_at", "-pk")
+
+
+def pending_manual_journal_count(*, cooperative: Cooperative) -> int:
+    return ManualJournal.objects.filter(
+        cooperative=cooperative, status=ManualJournal.Status.PENDING
+    ).count()
 
 
 def manual_journal(*, cooperative: Cooperative, public_id: uuid.UUID | str) -> ManualJournal:

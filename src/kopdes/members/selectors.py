@@ -109,6 +109,11 @@ def pending_requests(*, cooperative: Cooperative) -> QuerySet[Member]:
     )
 
 
+def pending_request_count(*, cooperative: Cooperative) -> int:
+    """Membership requests waiting for a decision (the Beranda's to-do)."""
+    return members(cooperative).filter(status=Member.Status.REQUESTED).count()
+
+
 def member_get(*, cooperative: Cooperative, public_id: uuid.UUID | str) -> Member:
     """One member of `cooperative`; NotFound when absent or another cooperative's."""
     key = parse_public_id(public_id)

@@ -347,6 +347,47 @@ def arrears(*, cooperative: Cooperative, limit: int | None = None) -> list[Arrea
     ]
 
 
+@dataclass(frozen=True)
+class Overdue:
+    members: int
+    amount: int
+
+
+def overdue(*, cooperative: Cooperative, before_period: str) -> Overdue:
+    """Members with bills still open for a month before `before_period` ("YYYY-MM"), and how much
+    they owe on those bills: a month's bill is overdue once its month has ended."""
+    totals = Bill.objects.filter(
+        cooperative=cooperative, status__in=OPEN_BILLS, period__lt=before_period
+    ).aggregate(members=Count("member", distinct=True), due=Sum(F("amount") - F("paid_amount")))
+    return Overdue(totals["members"] or 0, totals["due"] or 0)
+
+
+@dataclass(frozen=True)
+class CounterDay:
+    deposits: int
+    deposit_total: int
+    withdrawals: int
+    withdrawal_total: int
+
+
+COUNTER_IN = (Txn.Type.DEPOSIT, Txn.Type.BILL_PAYMENT)
+
+
+def counter_day(*, cooperative: Cooperative, day: date) -> CounterDay:
+    """The day's deposits (and bill payments) and withdrawals, corrected ones left out."""
+    rows = Txn.objects.filter(cooperative=cooperative, date=day, corrected=False)
+    is_in, is_out = Q(kind__in=COUNTER_IN), Q(kind=Txn.Type.WITHDRAWAL)
+    totals = rows.aggregate(
+        n_in=Count("id", filter=is_in),
+        sum_in=Sum("amount", filter=is_in),
+        n_out=Count("id", filter=is_out),
+        sum_out=Sum("amount", filter=is_out),
+    )
+    return CounterDay(
+        totals["n_in"], totals["sum_in"] or 0, totals["n_out"], totals["sum_out"] or 0
+    )
+
+
 def bill_periods(*, cooperative: Cooperative) -> list[dict]:
     """Per period: bills, billed, paid and the collection rate, newest first."""
     rows = (

@@ -1,4 +1,13 @@
-"""Role-aware navigation: the places a person can switch between and the menu of the current one."""
+"""Role-aware navigation: the places a person can switch between, the menu of the current one and
+its sub-menus.
+
+Who may see a link is never written here: a menu lists (URL name, label) pairs, and a link is
+shown when the person holds the capability the page itself declares (`cooperative_page(need)`
+stores it on the view as `capability`; `may_open` reads it through the URL resolver). So a menu
+can never offer a page that answers 404 for the person, and a page's rule lives in one place.
+"""
+
+from functools import cache
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -7,68 +16,129 @@ from kopdes.accounts.access import Capability, active_grants, capabilities
 from kopdes.accounts.models import Role
 from kopdes.accounts.selectors import roles_of
 
+# A menu entry: (URL name of the page it opens, label, other URL names that mark it current).
+MenuEntry = tuple[str, str, frozenset[str]]
 
-def _cooperative_menu() -> list[tuple[str, str, Capability, set[str]]]:
-    """(landing URL name, label, capability needed, URL names that mark the item active)."""
+
+@cache
+def _page_capabilities() -> dict[str, Capability | None]:
+    """URL name of every staff page -> the capability that opens it (None: no cooperative)."""
+    from kopdes.web import urls  # the views import this module's users: resolve lazily
+
+    return {
+        pattern.name: getattr(pattern.callback, "capability", None)
+        for pattern in urls.urlpatterns
+        if pattern.name
+    }
+
+
+def may_open(url_name: str, allowed: set[Capability] | frozenset[Capability]) -> bool:
+    """Whether a person with `allowed` may open the page `url_name` (a `web` URL name).
+
+    An unknown name is a KeyError: a typo in a menu fails loudly in the tests."""
+    need = _page_capabilities()[url_name]
+    return need is None or need in allowed
+
+
+def _entry(name: str, label: str, *also: str) -> MenuEntry:
+    return (name, label, frozenset({name, *also}))
+
+
+def _cooperative_menu() -> list[MenuEntry]:
     return [
-        (
-            "cooperative",
-            _("Profile"),
-            Capability.VIEW,
-            {"cooperative", "cooperative_edit", "business_unit_add"},
-        ),
-        ("officers", _("Officers"), Capability.VIEW, {"officers", "role_end", "employee_add"}),
-        (
+        _entry("cooperative_home", _("Home")),
+        _entry("cooperative", _("Profile"), "cooperative_edit", "business_unit_add"),
+        _entry("officers", _("Officers"), "role_end", "employee_add", "password_reset"),
+        _entry(
             "members",
             _("Members"),
-            Capability.VIEW_MEMBERS,
-            {"members", "member", "member_new", "member_requests", "member_import", "member_card"},
+            "member",
+            "member_new",
+            "member_requests",
+            "member_import",
+            "member_card",
+            "member_status",
+            "member_kk",
+            "member_contact",
+            "member_photo",
         ),
-        (
+        _entry(
             "savings_bills",
             _("Savings"),
-            Capability.VIEW_MEMBERS,
-            {
-                "savings_bills",
-                "savings_deposit",
-                "savings_withdraw",
-                "savings_transfer",
-                "savings_receipt",
-                "member_savings",
-                "savings_statement",
-            },
+            "savings_deposit",
+            "savings_withdraw",
+            "savings_transfer",
+            "savings_collective",
+            "savings_receipt",
+            "savings_corrections",
+            "savings_correction_request",
+            "savings_correction_decide",
+            "member_savings",
+            "savings_statement",
+            "savings_resign",
         ),
-        (
+        _entry(
             "journal",
             _("Books"),
-            Capability.VIEW_BOOKS,
-            {
-                "journal",
-                "journal_entry",
-                "accounts",
-                "manual_journals",
-                "periods",
-                "posting_rules",
-                "savings_reconciliation",
-                "savings_position",
-            },
+            "journal_entry",
+            "accounts",
+            "manual_journals",
+            "periods",
+            "posting_rules",
+            "savings_reconciliation",
+            "savings_position",
         ),
-        (
+        _entry(
             "statements",
             _("Reports"),
-            Capability.VIEW_BOOKS,
-            {
-                "statements",
-                "trial_balance",
-                "general_ledger",
-                "balance_sheet",
-                "income_statement",
-                "equity_changes",
-                "cash_flow",
-            },
+            "trial_balance",
+            "general_ledger",
+            "balance_sheet",
+            "income_statement",
+            "equity_changes",
+            "cash_flow",
         ),
-        ("policy", _("Policy (AD/ART)"), Capability.VIEW, {"policy"}),
-        ("audit", _("Audit log"), Capability.VIEW_AUDIT, {"audit"}),
+        _entry("policy", _("Policy (AD/ART)")),
+        _entry("audit", _("Audit log")),
+    ]
+
+
+def _submenus() -> dict[str, list[MenuEntry]]:
+    """The sections' own menus (templates: `nav_sub.<section>`, see web/_subnav.html)."""
+    return {
+        "savings": [
+            _entry("savings_deposit", _("Deposit")),
+            _entry("savings_withdraw", _("Withdrawal")),
+            _entry("savings_transfer", _("Transfer")),
+            _entry("savings_collective", _("Collective deposit")),
+            _entry("savings_bills", _("Bills and arrears")),
+            _entry("savings_position", _("Savings position")),
+            _entry("savings_reconciliation", _("Reconciliation")),
+            _entry("savings_corrections", _("Corrections"), "savings_correction_decide"),
+        ],
+        "books": [
+            _entry("accounts", _("Chart of accounts")),
+            _entry("journal", _("Journal"), "journal_entry"),
+            _entry("manual_journals", _("Manual journals")),
+            _entry("periods", _("Periods")),
+            _entry("posting_rules", _("Posting rules")),
+        ],
+    }
+
+
+def menu_items(
+    entries: list[MenuEntry], *, cooperative, allowed: set[Capability], url_name: str
+) -> list[dict]:
+    """The entries the person may open, with their URLs; the current page marked `active`."""
+    return [
+        {
+            "name": name,
+            "label": label,
+            "url": reverse(f"web:{name}", args=[cooperative.public_id]),
+            "active": url_name in group,
+        }
+        for name, label, group in entries
+        if may_open(name, allowed)
     ]
 
 
@@ -79,7 +149,8 @@ def build_navigation(request) -> dict:
     match = getattr(request, "resolver_match", None)
     kwargs = match.kwargs if match else {}
     url_name = (match.url_name if match else "") or ""
-    current_id = str(kwargs.get("cooperative_id", ""))
+    here = getattr(request, "cooperative", None)  # set by cooperative_page (and the 404 page)
+    current_id = str(here.public_id if here is not None else kwargs.get("cooperative_id", ""))
 
     places, seen = [], set()
     roles = list(roles_of(user=user))
@@ -91,7 +162,7 @@ def build_navigation(request) -> dict:
         places.append(
             {
                 "label": cooperative.name,
-                "url": reverse("web:cooperative", args=[cooperative.public_id]),
+                "url": reverse("web:cooperative_home", args=[cooperative.public_id]),
                 "current": str(cooperative.public_id) == current_id,
             }
         )
@@ -107,8 +178,8 @@ def build_navigation(request) -> dict:
         )
 
     items: list[dict] = []
+    submenus: dict[str, list[dict]] = {}
     current_place, role_labels = None, []
-    here = getattr(request, "cooperative", None)  # set by the cooperative views
     if here is not None:
         cooperative = here
         current_place = cooperative.name
@@ -117,15 +188,15 @@ def build_navigation(request) -> dict:
         allowed = getattr(request, "capabilities", None)
         if allowed is None:
             allowed = capabilities(user, cooperative)
-        items = [
-            {
-                "label": label,
-                "url": reverse(f"web:{name}", args=[cooperative.public_id]),
-                "active": url_name in group,
-            }
-            for name, label, need, group in _cooperative_menu()
-            if need in allowed
-        ]
+        items = menu_items(
+            _cooperative_menu(), cooperative=cooperative, allowed=allowed, url_name=url_name
+        )
+        submenus = {
+            section: menu_items(
+                entries, cooperative=cooperative, allowed=allowed, url_name=url_name
+            )
+            for section, entries in _submenus().items()
+        }
     elif in_supervision:
         current_place = _("Supervision")
         items = [
@@ -146,6 +217,7 @@ def build_navigation(request) -> dict:
     return {
         "nav_places": places,
         "nav_items": items,
+        "nav_sub": submenus,
         "current_place": current_place,
         "nav_user_roles": role_labels,
     }

@@ -4,6 +4,7 @@ from kopdes.web.views import (
     account,
     books,
     cooperatives,
+    home,
     members,
     regions,
     savings,
@@ -15,6 +16,7 @@ from kopdes.web.views import (
 app_name = "web"
 
 urlpatterns = [
+    *home.urlpatterns,
     *account.urlpatterns,
     *regions.urlpatterns,
     *cooperatives.urlpatterns,

@@ -53,13 +53,6 @@ def test_supervisors_read_but_do_not_edit(client, place_a, dinas, kejaksaan):
         assert client.post(url("policy", coop), {"reason": "x"}).status_code == 404
 
 
-def test_home_redirects_to_the_only_place(client, place_a, dinas):
-    client.force_login(place_a.bendahara)
-    assert client.get("/")["Location"] == url("cooperative", place_a.cooperative)
-    client.force_login(dinas)
-    assert client.get("/")["Location"] == reverse("web:supervision")
-
-
 def test_supervision_list_scoped(client, place_a, place_b, dinas, camat_balaraja, outsider):
     client.force_login(dinas)
     page = client.get(reverse("web:supervision")).content.decode()
@@ -188,8 +181,8 @@ def test_navigation_and_place_switcher(client, place_a, coop_b):
     places = response.context["nav_places"]
     assert [p["current"] for p in places] == [True, False]
     urls = [item["url"] for item in response.context["nav_items"]]
-    # A kasir: profile, officers, members, savings, policy; no books, reports or audit log.
-    assert len(urls) == 5
+    # A kasir: home, profile, officers, members, savings, policy; no books, reports or audit log.
+    assert len(urls) == 6
     assert (
         url("audit", place_a.cooperative) not in urls
         and url("journal", place_a.cooperative) not in urls

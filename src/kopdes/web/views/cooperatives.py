@@ -1,4 +1,4 @@
-"""The cooperative's pages (profile, officers, policy, audit log), the home page and supervision."""
+"""The cooperative's pages (profile, officers, policy, audit log), and supervision."""
 
 from django import forms
 from django.contrib import messages
@@ -23,7 +23,7 @@ from kopdes.accounts.access import (
 from kopdes.accounts.errors import InvalidPerson
 from kopdes.accounts.models import Role, User, VillageOffice
 from kopdes.accounts.rules import normalize_phone
-from kopdes.accounts.selectors import employees, officers, roles_of
+from kopdes.accounts.selectors import employees, officers
 from kopdes.cooperatives import services as cooperative_services
 from kopdes.cooperatives.models import BusinessUnit, Cooperative
 from kopdes.cooperatives.selectors import (
@@ -42,22 +42,6 @@ from kopdes.regions.models import District
 from kopdes.web.access import cooperative_page
 from kopdes.web.errors import form_add_domain_error, found_or_404
 from kopdes.web.forms import AsciiDecimalField, AsciiIntegerField, date_input
-
-
-@login_required
-def home(request):
-    """Straight to the person's only place; a choice when they have several."""
-    cooperatives = list(
-        {r.cooperative_id: r.cooperative for r in roles_of(user=request.user)}.values()
-    )
-    supervising = request.user.is_superuser or active_grants(request.user).exists()
-    if supervising and not cooperatives:
-        return redirect("web:supervision")
-    if len(cooperatives) == 1 and not supervising:
-        return redirect("web:cooperative", cooperatives[0].public_id)
-    return render(
-        request, "web/home.html", {"cooperatives": cooperatives, "supervising": supervising}
-    )
 
 
 @cooperative_page()
@@ -544,7 +528,6 @@ def supervision(request):
 
 
 urlpatterns = [
-    path("", home, name="home"),
     path("app/<uuid:cooperative_id>/", cooperative, name="cooperative"),
     path("app/<uuid:cooperative_id>/ubah/", cooperative_edit, name="cooperative_edit"),
     path("app/<uuid:cooperative_id>/pengurus/", officer_list, name="officers"),

@@ -1,0 +1,192 @@
+"""The Beranda (a cooperative's home page): tiles with today's work and numbers, and the actions
+a role uses most.
+
+One registry: `TILES` is a list of (capability, provider); a provider takes the request and the
+cooperative and returns a `Tile` (or None to show nothing). A tile is shown only to a person
+who holds its capability. A later capability (loans, outlets, funding) adds its tiles here with
+`@tile(Capability.X)`, reading its numbers through its own app's selectors (no ORM here).
+The quick actions are URL names: an action is shown when the person may open its page
+(`kopdes.web.nav.may_open`, the page's own declared capability).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from kopdes.accounts.access import Capability
+from kopdes.cooperatives.models import Cooperative
+from kopdes.core import clock
+from kopdes.core.money import format_rupiah
+from kopdes.core.months import month_text
+from kopdes.ledger import selectors as ledger_selectors
+from kopdes.members import selectors as member_selectors
+from kopdes.savings import selectors as savings_selectors
+from kopdes.web.nav import may_open
+
+
+@dataclass(frozen=True)
+class Tile:
+    key: str  # stable, for the page's anchors and the tests
+    title: str
+    value: str  # the number, formatted
+    detail: str = ""
+    url: str = ""
+    link: str = ""  # the link's text
+    todo: bool = False  # something waits for this person
+
+
+Provider = Callable[[HttpRequest, Cooperative], Tile | None]
+TILES: list[tuple[Capability, Provider]] = []
+
+
+def tile(capability: Capability) -> Callable[[Provider], Provider]:
+    """Register a provider: shown to the people who hold `capability`, in registration order."""
+
+    def register(provider: Provider) -> Provider:
+        TILES.append((capability, provider))
+        return provider
+
+    return register
+
+
+def _url(name: str, cooperative: Cooperative) -> str:
+    return reverse(f"web:{name}", args=[cooperative.public_id])
+
+
+def _month(year: int, month: int) -> str:
+    return date_format(date(year, month, 1), "F Y")
+
+
+@tile(Capability.MANAGE_MEMBERS)
+def membership_requests(request: HttpRequest, cooperative: Cooperative) -> Tile:
+    waiting = member_selectors.pending_request_count(cooperative=cooperative)
+    return Tile(
+        key="requests",
+        title=_("Membership requests"),
+        value=str(waiting),
+        detail=ngettext("request waiting", "requests waiting", waiting),
+        url=_url("member_requests", cooperative),
+        link=_("Decide"),
+        todo=waiting > 0,
+    )
+
+
+@tile(Capability.VIEW_MEMBERS)
+def arrears(request: HttpRequest, cooperative: Cooperative) -> Tile:
+    today = clock.today()
+    overdue = savings_selectors.overdue(
+        cooperative=cooperative, before_period=month_text(today.year, today.month)
+    )
+    return Tile(
+        key="arrears",
+        title=_("Arrears"),
+        value=format_rupiah(overdue.amount),
+        detail=ngettext(
+            "%(n)s member with overdue bills", "%(n)s members with overdue bills", overdue.members
+        )
+        % {"n": overdue.members},
+        url=_url("savings_bills", cooperative),
+        link=_("Bills and arrears"),
+        todo=overdue.members > 0,
+    )
+
+
+@tile(Capability.APPROVE_JOURNAL)
+def manual_journals(request: HttpRequest, cooperative: Cooperative) -> Tile:
+    waiting = ledger_selectors.pending_manual_journal_count(cooperative=cooperative)
+    return Tile(
+        key="manual_journals",
+        title=_("Manual journals"),
+        value=str(waiting),
+        detail=_("awaiting approval"),
+        url=_url("manual_journals", cooperative),
+        link=_("Review"),
+        todo=waiting > 0,
+    )
+
+
+@tile(Capability.KEEP_BOOKS)
+def months_to_close(request: HttpRequest, cooperative: Cooperative) -> Tile:
+    months = ledger_selectors.months_to_close(cooperative=cooperative, today=clock.today())
+    if months:
+        detail = _("From %(first)s to %(last)s") % {
+            "first": _month(*months[0]),
+            "last": _month(*months[-1]),
+        }
+        if len(months) == 1:
+            detail = _month(*months[0])
+    else:
+        detail = _("Every ended month is closed")
+    return Tile(
+        key="months_to_close",
+        title=_("Months to close"),
+        value=str(len(months)),
+        detail=detail,
+        url=_url("periods", cooperative),
+        link=_("Periods"),
+        todo=bool(months),
+    )
+
+
+@tile(Capability.VIEW_BOOKS)
+def cash_on_hand(request: HttpRequest, cooperative: Cooperative) -> Tile:
+    return Tile(
+        key="cash",
+        title=_("Cash on hand"),
+        value=format_rupiah(ledger_selectors.cash_on_hand(cooperative=cooperative)),
+        detail=_("Balance of the kas accounts"),
+        url=_url("accounts", cooperative),
+        link=_("Chart of accounts"),
+    )
+
+
+@tile(Capability.HANDLE_CASH)
+def counter_today(request: HttpRequest, cooperative: Cooperative) -> Tile:
+    day = savings_selectors.counter_day(cooperative=cooperative, day=clock.today())
+    return Tile(
+        key="counter",
+        title=_("Counter today"),
+        value=format_rupiah(day.deposit_total),
+        detail=_("%(deposits)s deposits; %(withdrawals)s withdrawals, %(withdrawal_total)s")
+        % {
+            "deposits": day.deposits,
+            "withdrawals": day.withdrawals,
+            "withdrawal_total": format_rupiah(day.withdrawal_total),
+        },
+    )
+
+
+def _actions() -> list[tuple[str, str]]:
+    """(URL name, label): the actions a role uses most, most frequent first."""
+    return [
+        ("savings_deposit", _("Deposit (setor)")),
+        ("savings_withdraw", _("Withdraw (tarik)")),
+        ("member_new", _("New member")),
+        ("savings_collective", _("Collective deposit")),
+    ]
+
+
+def tiles(request: HttpRequest, cooperative: Cooperative) -> list[Tile]:
+    allowed = request.capabilities  # type: ignore[attr-defined]  # set by cooperative_page
+    shown = []
+    for capability, provider in TILES:
+        if capability in allowed:
+            result = provider(request, cooperative)
+            if result is not None:
+                shown.append(result)
+    return shown
+
+
+def actions(request: HttpRequest, cooperative: Cooperative) -> list[dict]:
+    allowed = request.capabilities  # type: ignore[attr-defined]  # set by cooperative_page
+    return [
+        {"name": name, "label": label, "url": _url(name, cooperative)}
+        for name, label in _actions()
+        if may_open(name, allowed)
+    ]
