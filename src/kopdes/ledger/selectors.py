@@ -34,7 +34,6 @@ from kopdes.ledger.models import (
 from kopdes.ledger.services.posting import JOURNAL_SEQUENCE
 
 REOPEN_ACTION = "ledger.period_reopen"
-JOURNAL_SEQUENCE = "journal"  # services.JOURNAL_SEQUENCE: the row that holds closed_through
 KAS_HEADER = "1-101"  # the cash accounts (one per business unit) sit under it
 
 
