@@ -216,10 +216,9 @@ def _counter(request, cooperative, *, form_class, title: str, operation: str, ru
             else:
                 step = "confirm"
     member = picked
-    if form.is_bound and form.is_valid():
+    if form.is_bound:
+        form.is_valid()  # cleaned once; the member is known even when another field is wrong
         member = form.cleaned_data.get("member_obj")
-    elif form.is_bound:
-        member = getattr(form, "cleaned_data", {}).get("member_obj")
     matches = []
     typed = form["member"].value() if form.is_bound else ""
     if form.is_bound and member is None and typed:
