@@ -10,6 +10,8 @@ today's list is only a warning; so is a date part that disagrees with the stated
 happens on real KTPs). Everything else that is wrong is a refusal.
 """
 
+import re
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -224,3 +226,41 @@ def image_type(head: bytes) -> str | None:
 
 
 IMAGE_CONTENT_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+
+
+_CARD_SCAN = re.compile(
+    r"(?:/kartu/)?([0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12})/?$", re.I
+)
+
+
+def card_id_from_scan(text: str) -> uuid.UUID | None:
+    """The card id in what a keyboard-wedge scanner types from a member card's QR code (the URL of
+    the public check page, `https://.../kartu/<card id>/`), or a bare card id; None otherwise."""
+    found = _CARD_SCAN.search(str(text or "").strip())
+    if found is None:
+        return None
+    try:
+        return uuid.UUID(found.group(1))
+    except ValueError:  # pragma: no cover - the pattern only matches hex
+        return None
+
+
+def niak_ranges(digits: str) -> list[tuple[int, int]]:
+    """Member numbers a typed NIAK (digits 0-9) may mean, as inclusive ranges: the number itself,
+    and the numbers whose printed NIAK (four digits, zero-padded: 0042) starts with what was typed
+    (`004` -> 40..49)."""
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 9:
+        return []
+    ranges = [(int(digits), int(digits))]
+    if len(digits) < 4:
+        step = 10 ** (4 - len(digits))
+        low = int(digits) * step
+        ranges.append((max(low, 1), low + step - 1))
+    return ranges
+
+
+def initials(full_name: str) -> str:
+    """The letters shown in place of a photo: the first letter of the first two names (`SA` for
+    Siti Aminah)."""
+    words = [w for w in str(full_name or "").split() if w[:1].isalpha()]
+    return "".join(w[0] for w in words[:2]).upper() or "?"

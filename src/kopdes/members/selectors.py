@@ -9,11 +9,12 @@ from functools import cache
 
 from django.db.models import Count, F, Q, QuerySet
 
+from kopdes.accounts.rules import InvalidPhone, normalize_phone
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core.errors import NotFound
 from kopdes.core.ids import parse_public_id
 from kopdes.members.models import Member, MemberImport
-from kopdes.members.rules import KnownRegions, render_issue
+from kopdes.members.rules import KnownRegions, card_id_from_scan, niak_ranges, render_issue
 from kopdes.regions.models import District, Province, Regency
 from kopdes.regions.services import NATIONAL_FILE
 
@@ -197,3 +198,53 @@ def card_check(*, card_id: uuid.UUID | str) -> CardCheck:
         since=member.joined_on,
         ended_on=member.ended_on,
     )
+
+
+SEARCH_LIMIT = 10
+
+
+def _exact_condition(text: str) -> Q | None:
+    """What identifies one member exactly: a member card's QR payload, the full NIAK, or the
+    phone number (normalised, so 0812-..., 62812... and +62812... are the same)."""
+    card_id = card_id_from_scan(text)
+    if card_id is not None:
+        return Q(card_id=card_id)
+    digits = text.lstrip("#")
+    if digits.isascii() and digits.isdigit() and len(digits) <= 9:
+        return Q(number=int(digits))
+    try:
+        return Q(phone=normalize_phone(text))
+    except InvalidPhone:
+        return None
+
+
+def member_search(*, cooperative: Cooperative, q: str, limit: int = SEARCH_LIMIT) -> list[Member]:
+    """At most `limit` members of this cooperative (numbered ones: the counter needs a NIAK) for
+    what a cashier types: part of the name (two letters or more), a NIAK or its beginning (`004`
+    finds 0040-0049), a phone number (whole, normalised), or a member card's QR payload. Exact
+    hits (card, NIAK, phone) come first. Never a NIK."""
+    q = " ".join((q or "").split())[:200]
+    if not q:
+        return []
+    rows = members(cooperative).filter(number__isnull=False)
+    exact = _exact_condition(q)
+    hits = list(rows.filter(exact).order_by("number")[:limit]) if exact is not None else []
+    digits = q.lstrip("#")
+    condition = Q(pk__in=[])
+    for low, high in niak_ranges(digits):
+        condition |= Q(number__gte=low, number__lte=high)
+    if len(q) >= 2 and not digits.isdigit() and card_id_from_scan(q) is None:
+        condition |= Q(full_name__icontains=q)
+    order = ("number",) if digits.isdigit() else ("full_name", "number")
+    rest = rows.filter(condition).exclude(pk__in=[m.pk for m in hits]).order_by(*order)
+    return hits + list(rest[: limit - len(hits)])
+
+
+def member_find(*, cooperative: Cooperative, q: str) -> Member | None:
+    """The one member of this cooperative that `q` names exactly (card QR payload, NIAK or phone
+    number), else None (nothing, or more than one: two members may share a phone)."""
+    exact = _exact_condition(" ".join((q or "").split())[:200])
+    if exact is None:
+        return None
+    found = list(members(cooperative).filter(exact).filter(number__isnull=False)[:2])
+    return found[0] if len(found) == 1 else None

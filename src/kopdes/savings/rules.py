@@ -127,3 +127,15 @@ def receipt_text(
             f"Jurnal {journal} · hash {short_hash}",
         ]
     )
+
+
+def default_kind(*, owed: str | None, preferred: str | None = None) -> str:
+    """The kind the counter proposes for a member: what the member owes (the kind of the oldest
+    open bill), else the kind the cashier used last (`Catat lagi`), else simpanan sukarela (a
+    deposit of any amount, nothing to settle)."""
+    kinds = ("pokok", "wajib", "sukarela")
+    if owed in kinds:
+        return str(owed)
+    if preferred in kinds:
+        return str(preferred)
+    return "sukarela"

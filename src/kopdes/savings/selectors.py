@@ -74,6 +74,17 @@ def member_bills(*, member: Member, open_only: bool = False) -> QuerySet[Bill]:
     return bills.order_by("-period", "kind")
 
 
+def oldest_open_bill_kind(*, member: Member) -> str | None:
+    """The kind (pokok or wajib) of the member's oldest open bill, None when nothing is owed."""
+    return (
+        Bill.objects.filter(cooperative_id=member.cooperative_id, member=member)
+        .filter(status__in=OPEN_BILLS)
+        .order_by("period", "kind")
+        .values_list("kind", flat=True)
+        .first()
+    )
+
+
 def member_transactions(*, member: Member) -> QuerySet[Txn]:
     return (
         Txn.objects.filter(cooperative_id=member.cooperative_id, account__member=member)

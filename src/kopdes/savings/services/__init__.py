@@ -32,7 +32,12 @@ from kopdes.savings.services.correction import (
     savings_correction_reject,
     savings_correction_request,
 )
-from kopdes.savings.services.counter import savings_deposit, savings_transfer, savings_withdraw
+from kopdes.savings.services.counter import (
+    savings_counter_check,
+    savings_deposit,
+    savings_transfer,
+    savings_withdraw,
+)
 from kopdes.savings.services.month_end import savings_bills_create, savings_interest_post
 from kopdes.savings.services.resignation import member_resign
 from kopdes.savings.services.setup import (
@@ -55,6 +60,7 @@ __all__ = [
     "savings_correction_approve",
     "savings_correction_reject",
     "savings_correction_request",
+    "savings_counter_check",
     "savings_deposit",
     "savings_interest_post",
     "savings_policy_follow",

@@ -342,3 +342,40 @@ def savings_transfer(
         return outgoing
 
     return _once(cooperative, idempotency_key, request, run)
+
+
+def savings_counter_check(
+    *,
+    cooperative: Cooperative,
+    operation: str,
+    member: Member,
+    amount: int,
+    on: date,
+    to_member: Member | None = None,
+) -> None:
+    """The refusals a counter operation (`deposit`, `withdrawal`, `transfer`) would meet that can
+    be told before anything is saved, for the counter's confirmation step: the member (and the
+    other member) active, the policy's ceiling, and for a withdrawal or transfer the balance above
+    the product's minimum. Reads only, writes nothing; the service checks all of it again, under
+    its locks, when it saves. Raises the same errors as the service would."""
+    _check_amount(amount)
+    _active_member(cooperative, member)
+    if to_member is not None:
+        _active_member(cooperative, to_member)
+        if to_member.pk == member.pk:
+            raise SameAccount(fields={"to_member": [_("Choose another member.")]})
+    _check_limit(cooperative, operation, amount, on)
+    if operation in ("withdrawal", "transfer"):
+        account = (
+            SavingsAccount.objects.filter(
+                cooperative=cooperative, member=member, kind=Kind.SUKARELA
+            )
+            .select_related("product")
+            .first()
+        )
+        if account is None or account.status != SavingsAccount.Status.OPEN:
+            balance = account.balance if account is not None else 0
+            raise InsufficientBalance(balance=balance, minimum=0, amount=amount)
+        minimum = account.product.minimum_balance
+        if account.balance - amount < minimum:
+            raise InsufficientBalance(balance=account.balance, minimum=minimum, amount=amount)

@@ -87,6 +87,9 @@ def test_deposit_form_to_receipt(client, place_a, member):
         "memo": "",
         "idempotency_key": key,
     }
+    summary = client.post(url("savings_deposit", coop), data)  # the confirmation step
+    assert summary.status_code == 200 and not SavingsTransaction.objects.exists()
+    data["confirm"] = "1"
     response = client.post(url("savings_deposit", coop), data)
     txn = SavingsTransaction.objects.get()
     assert response.status_code == 302
@@ -110,8 +113,10 @@ def test_bad_input_is_400_and_saves_nothing(client, place_a, member):
         {**base, "amount": "1000", "kind": "sukarela", "member": 999},
     ):
         assert client.post(url("savings_deposit", coop), data).status_code == 400
-    response = client.post(url("savings_withdraw", coop), {**base, "amount": "5000"})
-    assert response.status_code == 400
+    # Refused before the summary (the balance is told before anything is saved), and at saving.
+    for extra in ({}, {"confirm": "1"}):
+        response = client.post(url("savings_withdraw", coop), {**base, "amount": "5000", **extra})
+        assert response.status_code == 400
     assert "5.000" in response.content.decode()  # the insufficient-balance message
     assert not SavingsTransaction.objects.exists()
 
@@ -129,6 +134,7 @@ def test_transfer_form(client, place_a, member):
             "amount": "40.000",
             "on": "2026-03-03",
             "idempotency_key": "t1",
+            "confirm": "1",
         },
     )
     assert response.status_code == 302

@@ -3,16 +3,17 @@ and statement, bills and arrears with the month-end runs, the savings position a
 reconciliation with the GL. Each view parses, authorises (tenant first, `cooperative_page`),
 calls one savings service or selector, and renders."""
 
+import json
 import uuid
 from datetime import date
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,11 +23,13 @@ from kopdes.cooperatives.models import Cooperative
 from kopdes.core import months, pdf
 from kopdes.core.errors import DomainError, NotFound
 from kopdes.core.money import format_rupiah, parse_rupiah
+from kopdes.members import rules as member_rules
+from kopdes.members import selectors as member_selectors
 from kopdes.savings import rules, selectors, services
 from kopdes.savings.models import Kind, SavingsTransaction
 from kopdes.web.access import cooperative_page
 from kopdes.web.errors import form_add_domain_error, found_or_404
-from kopdes.web.forms import AsciiIntegerField, date_input
+from kopdes.web.forms import date_input
 
 SAVINGS = "app/<uuid:cooperative_id>/simpanan/"
 MEMBER = "app/<uuid:cooperative_id>/anggota/<uuid:member_id>/simpanan/"
@@ -52,26 +55,51 @@ class RupiahInput(forms.Field):
         return int(amount)
 
 
-class CounterForm(forms.Form):
-    """What every counter form has: the member by NIAK, the amount, the date, the request key."""
+class MemberField(forms.CharField):
+    """The member at the counter: a NIAK, a phone number or a member card's QR payload (what a
+    keyboard-wedge scanner types) names one member; a name is searched (the page lists the matches
+    to pick from, as links, with or without JavaScript)."""
 
-    member = AsciiIntegerField(label=gettext_lazy("Member number (NIAK)"), min_value=1)
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 200)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+
+
+class CounterForm(forms.Form):
+    """What every counter form has: the member, the amount, the date, the request key."""
+
+    member = MemberField(
+        label=gettext_lazy("Member: name, NIAK, phone or card"),
+        help_text=gettext_lazy("Type part of the name, or scan the member card."),
+    )
     amount = RupiahInput(label=gettext_lazy("Amount (Rp)"))
-    on = forms.DateField(label=gettext_lazy("Date"), widget=date_input())
+    # ISO in every language: <input type="date"> takes nothing else.
+    on = forms.DateField(
+        label=gettext_lazy("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     memo = forms.CharField(label=gettext_lazy("Note (optional)"), max_length=200, required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
 
     def __init__(self, *args, cooperative: Cooperative, **kwargs):
         super().__init__(*args, **kwargs)
         self.cooperative = cooperative
+        self.fields["amount"].widget.attrs.update({"data-rupiah": "", "autocomplete": "off"})
 
     def _member(self, name: str):
-        number = self.cleaned_data.get(name)
-        if number is None:
+        text = self.cleaned_data.get(name)
+        if not text:
             return None
-        found = selectors.member_by_number(cooperative=self.cooperative, number=number)
+        found = member_selectors.member_find(cooperative=self.cooperative, q=text)
         if found is None:
-            self.add_error(name, _("No member with this number."))
+            digits = text.strip().lstrip("#")
+            self.add_error(
+                name,
+                _("No member with this number.")
+                if digits.isascii() and digits.isdigit()
+                else _("Pick the member from the list."),
+            )
         return found
 
     def clean(self):
@@ -84,25 +112,22 @@ class CounterForm(forms.Form):
         return data
 
 
+CHANNELS = [("cash", gettext_lazy("Cash")), ("bank", gettext_lazy("Bank transfer"))]
+
+
 class DepositForm(CounterForm):
     kind = forms.ChoiceField(label=gettext_lazy("Savings"), choices=Kind.choices)
-    channel = forms.ChoiceField(
-        label=gettext_lazy("Paid by"),
-        choices=[("cash", gettext_lazy("Cash")), ("bank", gettext_lazy("Bank transfer"))],
-    )
+    channel = forms.ChoiceField(label=gettext_lazy("Paid by"), choices=CHANNELS)
     field_order = ["member", "kind", "amount", "channel", "on", "memo"]
 
 
 class WithdrawForm(CounterForm):
-    channel = forms.ChoiceField(
-        label=gettext_lazy("Paid out by"),
-        choices=[("cash", gettext_lazy("Cash")), ("bank", gettext_lazy("Bank transfer"))],
-    )
+    channel = forms.ChoiceField(label=gettext_lazy("Paid out by"), choices=CHANNELS)
     field_order = ["member", "amount", "channel", "on", "memo"]
 
 
 class TransferForm(CounterForm):
-    to_member = AsciiIntegerField(label=gettext_lazy("To member number (NIAK)"), min_value=1)
+    to_member = MemberField(label=gettext_lazy("To member: NIAK, phone or card"))
     field_order = ["member", "to_member", "amount", "on", "memo"]
 
     def clean(self):
@@ -111,43 +136,113 @@ class TransferForm(CounterForm):
         return data
 
 
-def _initial(request, cooperative) -> dict:
-    initial = {"on": timezone.localdate(), "idempotency_key": uuid.uuid4().hex}
+def _picked_member(request, cooperative):
+    """The member chosen from the search (`?member=<public id>`), if of this cooperative."""
     member_id = request.GET.get("member")
-    if member_id:
-        try:
-            found = selectors.member(cooperative=cooperative, public_id=member_id)
-        except NotFound:
-            found = None
-        if found is not None and found.number:
-            initial["member"] = found.number
-    if request.GET.get("kind") in Kind.values:
-        initial["kind"] = request.GET["kind"]
+    if not member_id:
+        return None
+    try:
+        return selectors.member(cooperative=cooperative, public_id=member_id)
+    except NotFound:
+        return None
+
+
+def _initial(request, cooperative, picked) -> dict:
+    """A fresh counter form: today, a new request key, the picked member, and the kind and channel
+    proposed (the kind the member owes first; `Catat lagi` carries the last kind and channel)."""
+    initial = {"on": timezone.localdate(), "idempotency_key": uuid.uuid4().hex}
+    if picked is not None and picked.number:
+        initial["member"] = picked.niak
+    explicit = request.GET.get("kind")
+    owed = selectors.oldest_open_bill_kind(member=picked) if picked is not None else None
+    initial["kind"] = (
+        explicit
+        if explicit in Kind.values
+        else rules.default_kind(owed=owed, preferred=request.GET.get("last"))
+    )
+    if request.GET.get("channel") in ("cash", "bank"):
+        initial["channel"] = request.GET["channel"]
     return initial
 
 
-def _counter(request, cooperative, *, form_class, title: str, run):
+def _panel_context(request, member, *, recent: int = 5) -> dict:
+    """What _member_panel.html shows: balances per kind, open bills, the latest transactions."""
+    accounts = selectors.member_accounts(member=member)
+    bills = list(selectors.member_bills(member=member, open_only=True))
+    return {
+        "member": member,
+        "rows": [(kind, label, accounts[kind]) for kind, label in Kind.choices],
+        "bills": bills,
+        "arrears": sum(b.outstanding for b in bills),
+        "recent": list(selectors.member_transactions(member=member)[:recent]),
+        "can_cash": Capability.HANDLE_CASH in request.capabilities,
+        "can_manage": Capability.MANAGE_SAVINGS in request.capabilities,
+    }
+
+
+def _counter(request, cooperative, *, form_class, title: str, operation: str, run, check):
+    """The counter in three steps: the form (the member picked by search, shown with balances and
+    bills before anything is saved); the first POST validates and shows a summary to confirm
+    ("Ubah" goes back to the form with what was typed); the POST with `confirm` calls the one
+    service with the form's idempotency key (a double submit saves once) and goes to the receipt.
+    `check` tells, before the summary, what the service would refuse (savings_counter_check).
+    """
+    picked = _picked_member(request, cooperative)
     form = form_class(
-        request.POST or None, cooperative=cooperative, initial=_initial(request, cooperative)
+        request.POST or None,
+        cooperative=cooperative,
+        initial=_initial(request, cooperative, picked),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            txn = run(form.cleaned_data)
-        except DomainError as error:
-            form_add_domain_error(form, error)
+    form.fields["member"].widget.attrs.update(_search_attrs(cooperative, operation))
+    step = "form"
+    if request.method == "POST" and "edit" not in request.POST and form.is_valid():
+        if request.POST.get("confirm") == "1":
+            try:
+                txn = run(form.cleaned_data)
+            except DomainError as error:
+                form_add_domain_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Recorded as %(journal)s, receipt %(receipt)s.")
+                    % {"journal": str(txn.entry), "receipt": txn.receipt_label},
+                )
+                return redirect("web:savings_receipt", cooperative.public_id, txn.public_id)
         else:
-            messages.success(
-                request,
-                _("Recorded as %(journal)s, receipt %(receipt)s.")
-                % {"journal": str(txn.entry), "receipt": txn.receipt_label},
-            )
-            return redirect("web:savings_receipt", cooperative.public_id, txn.public_id)
-    return render(
-        request,
-        "web/savings/counter.html",
-        {"cooperative": cooperative, "form": form, "title": title},
-        status=400 if form.errors else 200,
-    )
+            try:
+                check(form.cleaned_data)
+            except DomainError as error:
+                form_add_domain_error(form, error)
+            else:
+                step = "confirm"
+    member = picked
+    if form.is_bound:
+        form.is_valid()  # cleaned once; the member is known even when another field is wrong
+        member = form.cleaned_data.get("member_obj")
+    matches = []
+    typed = form["member"].value() if form.is_bound else ""
+    if form.is_bound and member is None and typed:
+        matches = member_selectors.member_search(cooperative=cooperative, q=str(typed))
+    context = {
+        "cooperative": cooperative,
+        "form": form,
+        "title": title,
+        "operation": operation,
+        "step": step,
+        "matches": matches,
+        "searched": bool(matches) or (form.is_bound and member is None and bool(typed)),
+        "target_url": request.path,
+        "carry": _carry(request.POST if form.is_bound else request.GET),
+    }
+    if step == "confirm":
+        data = form.cleaned_data
+        context["summary"] = data
+        context["kind_label"] = Kind(data["kind"]).label if data.get("kind") else ""
+        context["channel_label"] = dict(CHANNELS).get(data.get("channel", ""), "")
+    if member is not None:
+        context.update(_panel_context(request, member))
+        context["initials"] = member_rules.initials(member.full_name)
+    return render(request, "web/savings/counter.html", context, status=400 if form.errors else 200)
 
 
 @cooperative_page(Capability.HANDLE_CASH)
@@ -166,7 +261,19 @@ def savings_deposit(request, cooperative: Cooperative):
         )
 
     return _counter(
-        request, cooperative, form_class=DepositForm, title=_("Savings deposit"), run=run
+        request,
+        cooperative,
+        form_class=DepositForm,
+        title=_("Savings deposit"),
+        operation="deposit",
+        run=run,
+        check=lambda data: services.savings_counter_check(
+            cooperative=cooperative,
+            operation="deposit",
+            member=data["member_obj"],
+            amount=data["amount"],
+            on=data["on"],
+        ),
     )
 
 
@@ -189,7 +296,15 @@ def savings_withdraw(request, cooperative: Cooperative):
         cooperative,
         form_class=WithdrawForm,
         title=_("Simpanan sukarela withdrawal"),
+        operation="withdraw",
         run=run,
+        check=lambda data: services.savings_counter_check(
+            cooperative=cooperative,
+            operation="withdrawal",
+            member=data["member_obj"],
+            amount=data["amount"],
+            on=data["on"],
+        ),
     )
 
 
@@ -212,7 +327,16 @@ def savings_transfer(request, cooperative: Cooperative):
         cooperative,
         form_class=TransferForm,
         title=_("Simpanan sukarela transfer between members"),
+        operation="transfer",
         run=run,
+        check=lambda data: services.savings_counter_check(
+            cooperative=cooperative,
+            operation="transfer",
+            member=data["member_obj"],
+            amount=data["amount"],
+            on=data["on"],
+            to_member=data["to_member_obj"],
+        ),
     )
 
 
@@ -227,6 +351,71 @@ _TYPE_LABELS = {
     "reversal_in": gettext_lazy("Correction (credited back to the account)"),
     "reversal_out": gettext_lazy("Correction (taken back)"),
 }
+
+
+SEARCH_TARGETS = {
+    "deposit": "web:savings_deposit",
+    "withdraw": "web:savings_withdraw",
+    "transfer": "web:savings_transfer",
+}
+
+
+@cooperative_page(Capability.HANDLE_CASH)
+def savings_member_search(request, cooperative: Cooperative):
+    """Find the member at the counter as the cashier types (htmx swaps the list under the box), or
+    as a page of its own without JavaScript: at most ten members of this cooperative, each a link
+    to the counter form with that member picked (kind and channel carried over). Phone numbers are
+    shown masked."""
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    q = request.GET.get("q", request.GET.get("member", ""))[:200]
+    operation = request.GET.get("for", "deposit")
+    if operation not in SEARCH_TARGETS:
+        operation = "deposit"
+    matches = member_selectors.member_search(cooperative=cooperative, q=q)
+    context = {
+        "cooperative": cooperative,
+        "q": q,
+        "matches": matches,
+        "searched": bool(q),
+        "search_for": operation,
+        "target_url": reverse(SEARCH_TARGETS[operation], args=[cooperative.public_id]),
+        "carry": _carry(request.GET),
+    }
+    template = (
+        "web/savings/_member_results.html"
+        if request.headers.get("HX-Request")
+        else "web/savings/member_search.html"
+    )
+    return render(request, template, context)
+
+
+def _carry(params) -> str:
+    """The kind and channel a search result link carries to the counter form (as `last`: the kind
+    the member owes still comes first)."""
+    carried = {}
+    if params.get("kind") in Kind.values:
+        carried["last"] = params["kind"]
+    elif params.get("last") in Kind.values:
+        carried["last"] = params["last"]
+    if params.get("channel") in ("cash", "bank"):
+        carried["channel"] = params["channel"]
+    return urlencode(carried)
+
+
+def _search_attrs(cooperative, operation: str) -> dict:
+    """htmx on the member box: the matches appear under it as the cashier types (counter.js also
+    picks the only match when a scanner ends the card's QR payload with Enter)."""
+    return {
+        "hx-get": reverse("web:savings_member_search", args=[cooperative.public_id]),
+        "hx-trigger": "input changed delay:250ms, search",
+        "hx-target": "#member-results",
+        "hx-include": "[name=kind], [name=channel]",
+        "hx-vals": json.dumps({"for": operation}),
+        "hx-sync": "this:replace",
+        "aria-controls": "member-results",
+        "data-member-search": "",
+    }
 
 
 def _type_label(txn: SavingsTransaction) -> str:
@@ -277,25 +466,37 @@ def savings_receipt(request, cooperative: Cooperative, transaction_id):
             and not txn.corrected
             and not pending,
             "pending": pending,
+            "again_url": _again_url(request, cooperative, txn),
         },
     )
+
+
+AGAIN = {
+    "deposit": "web:savings_deposit",
+    "bill_payment": "web:savings_deposit",
+    "withdrawal": "web:savings_withdraw",
+    "transfer_out": "web:savings_transfer",
+    "transfer_in": "web:savings_transfer",
+}
+
+
+def _again_url(request, cooperative, txn) -> str:
+    """`Catat lagi`: a fresh counter form for the next member, the same kind and channel proposed
+    (for a cashier only; other transactions are not made at the counter)."""
+    name = AGAIN.get(txn.kind)
+    if name is None or Capability.HANDLE_CASH not in request.capabilities:
+        return ""
+    params = {"last": txn.account.kind}
+    if txn.channel:
+        params["channel"] = txn.channel
+    return reverse(name, args=[cooperative.public_id]) + "?" + urlencode(params)
 
 
 @cooperative_page(Capability.VIEW_MEMBERS)
 def member_savings(request, cooperative: Cooperative, member_id):
     """A member's savings: the panel the member page loads with htmx, or a page of its own."""
     member = found_or_404(selectors.member, cooperative=cooperative, public_id=member_id)
-    accounts = selectors.member_accounts(member=member)
-    context = {
-        "cooperative": cooperative,
-        "member": member,
-        "rows": [(kind, label, accounts[kind]) for kind, label in Kind.choices],
-        "bills": list(selectors.member_bills(member=member, open_only=True)),
-        "recent": list(selectors.member_transactions(member=member)[:10]),
-        "can_cash": Capability.HANDLE_CASH in request.capabilities,
-        "can_manage": Capability.MANAGE_SAVINGS in request.capabilities,
-    }
-    context["arrears"] = sum(b.outstanding for b in context["bills"])
+    context = {"cooperative": cooperative, **_panel_context(request, member, recent=10)}
     template = (
         "web/savings/_member_panel.html"
         if request.headers.get("HX-Request")
@@ -589,6 +790,7 @@ urlpatterns = [
     path(SAVINGS + "setor/", savings_deposit, name="savings_deposit"),
     path(SAVINGS + "tarik/", savings_withdraw, name="savings_withdraw"),
     path(SAVINGS + "pindah-buku/", savings_transfer, name="savings_transfer"),
+    path(SAVINGS + "cari-anggota/", savings_member_search, name="savings_member_search"),
     path(SAVINGS + "kuitansi/<uuid:transaction_id>/", savings_receipt, name="savings_receipt"),
     path(SAVINGS + "tagihan/", savings_bills, name="savings_bills"),
     path(SAVINGS + "rekonsiliasi/", savings_reconciliation, name="savings_reconciliation"),
