@@ -328,6 +328,12 @@ def _line_forms(cooperative, data=None, count: int = 4) -> list[JournalLineForm]
     ]
 
 
+def _decide_id(journal) -> str:
+    """Ids of a journal's decision form: one form per waiting journal on the page
+    (`reason-<journal id>`, as the template writes them)."""
+    return f"%s-{journal.public_id}"
+
+
 class DecideForm(forms.Form):
     decision = forms.ChoiceField(
         choices=[("approve", gettext_lazy("Approve")), ("reject", gettext_lazy("Reject"))]
@@ -369,7 +375,7 @@ def _manual_page(
             can_approve and journal.maker_id != request.user.pk
         )
         journal.decide_form = (  # type: ignore[attr-defined]
-            decide_form if journal.pk == decide_id else DecideForm()
+            decide_form if journal.pk == decide_id else DecideForm(auto_id=_decide_id(journal))
         )
     decided = Paginator(
         selectors.manual_journals(cooperative=cooperative, pending=False), PAGE_SIZE
@@ -451,7 +457,7 @@ def manual_journal_line(request, cooperative: Cooperative):
 @require_POST
 def manual_journal_decide(request, cooperative: Cooperative, journal_id):
     journal = found_or_404(selectors.manual_journal, cooperative=cooperative, public_id=journal_id)
-    form = DecideForm(request.POST)
+    form = DecideForm(request.POST, auto_id=_decide_id(journal))
 
     def message(decided) -> str:
         if form.cleaned_data["decision"] == "approve":
@@ -566,7 +572,7 @@ def period_close(request, cooperative: Cooperative):
 @cooperative_page(Capability.REOPEN_PERIOD)
 @require_POST
 def period_reopen(request, cooperative: Cooperative):
-    form = ReopenForm(request.POST)
+    form = ReopenForm(request.POST, auto_id=False)  # the rows' inputs have no ids to link to
     # REOPEN_PERIOD is the ketua's alone (accounts.access): checked by the decorator for the
     # page, and by the service itself.
     return _period_action(

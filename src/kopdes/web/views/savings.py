@@ -385,7 +385,7 @@ def savings_bills(request, cooperative: Cooperative):
     """Bills and arrears; MANAGE_SAVINGS runs the month's bills or interest from here."""
     if request.method != "POST":
         return _bills_page(request, cooperative)
-    form = RunForm(request.POST)
+    form = RunForm(request.POST, auto_id=False)  # two hand-written forms: no ids to link to
 
     def run(data: dict) -> str:
         """The month-end run asked for; the answer is the message to show."""
