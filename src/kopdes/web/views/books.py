@@ -104,7 +104,10 @@ def _account_action(request, cooperative: Cooperative, account_id, *, save, mess
         message=message % {"account": label},
         success=reverse("web:accounts", args=[cooperative.public_id]),
         page=lambda status: _chart_page(
-            request, cooperative, error=" ".join(form.non_field_errors()), status=status
+            request,
+            cooperative,
+            error=" ".join(str(e) for e in form.non_field_errors()),
+            status=status,
         ),
     )
 
