@@ -137,12 +137,41 @@ def _client(world, language: str) -> Client:
     return client
 
 
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        href = dict(attrs).get("href") or ""
+        if tag == "a" and "?" in href:
+            self.hrefs.append(href)
+
+
 def _pages(client, world):
+    """Every tenant page that opens, and the pages that open only from a link with a query (the
+    end of a role: `pengurus/akhiri/?role=...`), once each."""
+    closed: set[str] = set()
+    shown: list[tuple[str, str]] = []
     for page in tenant_pages():
         url = url_for(page, world.a)
         response = client.get(url)
         if response.status_code == 200 and "html" in response.get("Content-Type", ""):
-            yield url, response.content.decode()
+            shown.append((url, response.content.decode()))
+        else:
+            closed.add(url)
+    yield from shown
+    followed: set[str] = set()
+    for _url, html in shown:
+        links = _Links()
+        links.feed(html)
+        for href in links.hrefs:
+            path = href.split("?")[0]
+            if path in closed and path not in followed:
+                followed.add(path)
+                response = client.get(href)
+                if response.status_code == 200 and "html" in response.get("Content-Type", ""):
+                    yield href, response.content.decode()
 
 
 def _filled(world):
@@ -162,8 +191,9 @@ def _filled(world):
 def test_every_date_input_shows_an_iso_date(world, language):
     _filled(world)
     client = _client(world, language)
-    bad, missing, seen = [], [], 0
+    bad, missing, seen, urls = [], [], 0, []
     for url, html in _pages(client, world):
+        urls.append(url)
         for attrs in read(html).dates:
             seen += 1
             value = attrs.get("value") or ""
@@ -172,6 +202,7 @@ def test_every_date_input_shows_an_iso_date(world, language):
             if not value and "required" in attrs and attrs.get("name") not in NO_DEFAULT_DATES:
                 missing.append(f"{url} {attrs.get('name')}")
     assert seen > 10
+    assert any("/pengurus/akhiri/?role=" in url for url in urls), "the end of a role was not seen"
     assert not bad, "date inputs a browser shows empty: " + ", ".join(bad)
     assert not missing, "required dates without a default: " + ", ".join(missing)
 
