@@ -532,7 +532,7 @@ class CorrectionDecisionForm(forms.Form):
     note = forms.CharField(max_length=2000, required=False)
 
 
-def _corrections_page(request, cooperative, *, error: str = "", status: int = 200):
+def _corrections_page(request, cooperative, *, form=None, status: int = 200):
     return render(
         request,
         "web/savings/corrections.html",
@@ -540,7 +540,7 @@ def _corrections_page(request, cooperative, *, error: str = "", status: int = 20
             "cooperative": cooperative,
             "pending": list(selectors.corrections(cooperative=cooperative)[:200]),
             "decided": list(selectors.corrections(cooperative=cooperative, pending=False)[:20]),
-            "error": error,
+            "form": form,
         },
         status=status,
     )
@@ -558,7 +558,8 @@ def savings_correction_decide(request, cooperative: Cooperative, correction_id):
     found = found_or_404(selectors.correction, cooperative=cooperative, public_id=correction_id)
     if request.method != "POST":
         return redirect("web:savings_corrections", cooperative.public_id)
-    form = CorrectionDecisionForm(request.POST)
+    # one hand-written form per waiting correction: the summary lists the errors, without links
+    form = CorrectionDecisionForm(request.POST, auto_id=False)
 
     def decide(data: dict) -> str:
         """The decision; the answer is the message to show."""
@@ -576,12 +577,7 @@ def savings_correction_decide(request, cooperative: Cooperative, correction_id):
         save=decide,
         message=lambda text: text,
         success=reverse("web:savings_corrections", args=[cooperative.public_id]),
-        page=lambda status: _corrections_page(
-            request,
-            cooperative,
-            error=" ".join(str(e) for errors in form.errors.values() for e in errors),
-            status=status,
-        ),
+        page=lambda status: _corrections_page(request, cooperative, form=form, status=status),
     )
 
 
