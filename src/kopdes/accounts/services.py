@@ -219,6 +219,52 @@ def role_assign(
     return role
 
 
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+@transaction.atomic
+def officer_appoint(
+    *,
+    actor: User,
+    cooperative: Cooperative,
+    phone: str,
+    full_name: str,
+    kind: str,
+    started_on: date | None = None,
+    village_office: str = "",
+) -> Role:
+    """Appoint an officer: find the person by phone number, registering them (without a password)
+    when new, then assign the role (`role_assign`'s rules), all in one transaction.
+
+    The full name is always required: a person who already has an account is taken only when the
+    name matches it (case and spacing aside), so the form never tells an officer whose a phone
+    number is. Raises InvalidPhone, InvalidPerson and everything `role_assign` raises; nothing is
+    saved when anything is refused.
+    """
+    e164 = normalize_phone(phone)
+    if not full_name.strip():
+        raise InvalidPerson(fields={"full_name": [_("Enter the full name.")]})
+    person = User.objects.filter(phone=e164).first()
+    if person is None:
+        person = user_register(
+            actor=actor,
+            phone=e164,
+            password=None,
+            full_name=full_name,
+            village_office=village_office,
+        )
+    elif not _same_name(person.full_name, full_name):
+        raise InvalidPerson(
+            fields={
+                "full_name": [_("The name does not match this phone number's account: check both.")]
+            }
+        )
+    return role_assign(
+        actor=actor, cooperative=cooperative, user=person, kind=kind, started_on=started_on
+    )
+
+
 @transaction.atomic
 def role_end(*, actor: Actor, role: Role, ended_on: date | None = None, reason: str = "") -> Role:
     """End a role on `ended_on` (default today). A role that has not started yet (dated in the

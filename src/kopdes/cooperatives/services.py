@@ -144,6 +144,33 @@ def cooperative_update(*, actor: Actor, cooperative: Cooperative, **changes: Any
 
 
 @transaction.atomic
+def cooperative_profile_update(
+    *,
+    actor: Actor,
+    cooperative: Cooperative,
+    identity: dict[str, Any],
+    population: int | None,
+    households: int | None,
+    main_livelihoods: list[str],
+    leading_commodities: list[str],
+) -> Cooperative:
+    """The profile page's one save: the legal identity (`cooperative_update`'s fields) and the
+    village profile (`village_profile_update`; its notes are kept), together or not at all."""
+    updated = cooperative_update(actor=actor, cooperative=cooperative, **identity)
+    current = VillageProfile.objects.filter(cooperative=cooperative).first()
+    village_profile_update(
+        actor=actor,
+        cooperative=cooperative,
+        population=population,
+        households=households,
+        main_livelihoods=main_livelihoods,
+        leading_commodities=leading_commodities,
+        notes=current.notes if current is not None else "",
+    )
+    return updated
+
+
+@transaction.atomic
 def village_profile_update(
     *,
     actor: Actor,

@@ -9,10 +9,16 @@ from kopdes.accounts.errors import InvalidCredentials, LockedOut
 from kopdes.accounts.rules import InvalidPhone, normalize_phone
 from kopdes.accounts.services import user_authenticate
 
+ISO_DATE = "%Y-%m-%d"
+
 
 def date_input() -> forms.DateInput:
-    """The browser's own date picker."""
-    return forms.DateInput(attrs={"type": "date"})
+    """The browser's own date picker. `<input type="date">` takes only `yyyy-mm-dd` as its value
+    (it shows the date in the person's own format), so the value is rendered in ISO in every
+    language; a localized value (`01-12-2026` in Indonesian) would show an empty field, and
+    submitting it unchanged would erase the date. Parsing takes ISO in every language too
+    (Django's DateField always accepts `%Y-%m-%d`)."""
+    return forms.DateInput(format=ISO_DATE, attrs={"type": "date"})
 
 
 def plain_int(text: object) -> int | None:

@@ -156,3 +156,65 @@ def test_employee_record(coop_a):
             started_on="2026-01-05",
             phone="123",
         )
+
+
+def test_officer_appoint_registers_a_new_person_and_assigns_the_role(place_a):
+    coop = place_a.cooperative
+    role = services.officer_appoint(
+        actor=place_a.ketua,
+        cooperative=coop,
+        phone="0812-7777-0001",
+        full_name="Dewi Lestari",
+        kind="kasir",
+        started_on=None,
+    )
+    assert role.kind == "kasir" and role.user.phone == "+6281277770001"
+    assert not role.user.has_usable_password()
+    audited = AuditEvent.objects.filter(
+        action__in=["person.register", "role.assign"],
+        object_id__in=[str(role.public_id), str(role.user.public_id)],
+    )
+    assert sorted(audited.values_list("action", flat=True)) == ["person.register", "role.assign"]
+
+
+def test_officer_appoint_takes_an_existing_person_only_by_their_name(place_a):
+    coop = place_a.cooperative
+    person = testing.make_person(full_name="Budi  Santoso")
+    role = services.officer_appoint(
+        actor=place_a.ketua,
+        cooperative=coop,
+        phone=person.phone,
+        full_name="budi santoso",
+        kind="kasir",
+    )
+    assert role.user == person
+    other = testing.make_person(full_name="Rina Wati")
+    with pytest.raises(InvalidPerson) as refused:
+        services.officer_appoint(
+            actor=place_a.ketua,
+            cooperative=coop,
+            phone=other.phone,
+            full_name="Someone Else",
+            kind="kasir",
+        )
+    assert "full_name" in refused.value.fields
+    assert not Role.objects.filter(user=other).exists()
+    with pytest.raises(InvalidPerson):
+        services.officer_appoint(
+            actor=place_a.ketua, cooperative=coop, phone=other.phone, full_name=" ", kind="kasir"
+        )
+
+
+def test_officer_appoint_refused_by_the_role_rules_saves_no_person(place_a):
+    """All or nothing: the seat is taken, so the new person is not registered either."""
+    coop = place_a.cooperative
+    users, audits = User.objects.count(), AuditEvent.objects.count()
+    with pytest.raises(SeatTaken):
+        services.officer_appoint(
+            actor=place_a.ketua,
+            cooperative=coop,
+            phone="0812-7777-0002",
+            full_name="Orang Baru",
+            kind="bendahara",
+        )
+    assert (User.objects.count(), AuditEvent.objects.count()) == (users, audits)

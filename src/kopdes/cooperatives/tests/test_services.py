@@ -11,7 +11,7 @@ from kopdes.cooperatives.errors import (
     PolicyBackdated,
     VillageTaken,
 )
-from kopdes.cooperatives.models import BusinessUnit, Cooperative, Policy
+from kopdes.cooperatives.models import BusinessUnit, Cooperative, Policy, VillageProfile
 from kopdes.cooperatives.selectors import policy_in_force
 from kopdes.core.models import AuditEvent
 from kopdes.regions.models import Village
@@ -175,3 +175,51 @@ def test_policy_without_a_date_starts_on_the_cooperatives_local_day():
             actor=None, village=Village.objects.get(code="36.03.01.1001")
         )
     assert Policy.objects.get(cooperative=coop).effective_from == date(2026, 1, 2)
+
+
+def test_cooperative_profile_update_saves_both_or_nothing_and_keeps_the_notes(coop_a):
+    services.village_profile_update(
+        actor=None,
+        cooperative=coop_a,
+        population=100,
+        households=30,
+        main_livelihoods=["petani"],
+        leading_commodities=[],
+        notes="Catatan pendamping",
+    )
+    services.cooperative_profile_update(
+        actor=None,
+        cooperative=coop_a,
+        identity={"nib": "1234567890123", "founded_on": date(2025, 7, 21)},
+        population=120,
+        households=40,
+        main_livelihoods=["petani", "nelayan"],
+        leading_commodities=["padi"],
+    )
+    coop_a.refresh_from_db()
+    profile = VillageProfile.objects.get(cooperative=coop_a)
+    assert (coop_a.nib, coop_a.founded_on) == ("1234567890123", date(2025, 7, 21))
+    assert (profile.population, profile.notes) == (120, "Catatan pendamping")
+    with pytest.raises(InvalidCooperativeData):
+        services.cooperative_profile_update(
+            actor=None,
+            cooperative=coop_a,
+            identity={"nib": "999"},
+            population=10,
+            households=20,
+            main_livelihoods=[],
+            leading_commodities=[],
+        )
+    with pytest.raises(InvalidCooperativeData):  # identity fine, village profile refused
+        services.cooperative_profile_update(
+            actor=None,
+            cooperative=coop_a,
+            identity={"founded_on": date(2020, 1, 1)},
+            population=10,
+            households=20,
+            main_livelihoods=[],
+            leading_commodities=[],
+        )
+    coop_a.refresh_from_db()
+    assert (coop_a.nib, coop_a.founded_on) == ("1234567890123", date(2025, 7, 21))
+    assert VillageProfile.objects.get(cooperative=coop_a).population == 120

@@ -275,9 +275,11 @@ def test_approve_and_reject_from_the_requests(client, place_a):
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, first.number, second.status) == ("active", 1, "rejected")
-    # a second approval is refused with a message, not a crash
-    again = client.post(reverse("web:member_approve", args=[c, first.public_id]), follow=True)
-    assert again.status_code == 200 and list(again.context["messages"])
+    # a second approval is refused on the member's page (400), not a crash
+    again = client.post(reverse("web:member_approve", args=[c, first.public_id]))
+    assert again.status_code == 400
+    assert again.context["approve_form"].non_field_errors()
+    assert str(again.context["approve_form"].non_field_errors()[0]) in again.content.decode()
 
 
 def test_status_kk_contact_and_photo_forms(client, place_a):

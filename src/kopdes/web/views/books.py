@@ -7,9 +7,7 @@ import re
 from typing import Any, cast
 
 from django import forms
-from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -19,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from kopdes.accounts.access import Capability
 from kopdes.cooperatives.models import Cooperative
-from kopdes.core.errors import DomainError
 from kopdes.core.money import parse_rupiah
 from kopdes.ledger import rules as ledger_rules
 from kopdes.ledger import selectors
@@ -27,7 +24,8 @@ from kopdes.ledger import services as ledger
 from kopdes.ledger.errors import TooManyLines
 from kopdes.ledger.models import Account
 from kopdes.web.access import cooperative_page
-from kopdes.web.errors import form_add_domain_error, found_or_404
+from kopdes.web.errors import found_or_404
+from kopdes.web.formflow import ActionForm, form_status, handle_form
 from kopdes.web.forms import AsciiIntegerField, date_input, plain_int
 
 PAGE_SIZE = 50
@@ -82,44 +80,60 @@ def _chart_page(request, cooperative, *, form=None, error: str = "", status: int
 def accounts(request, cooperative: Cooperative):
     if request.method != "POST":
         return _chart_page(request, cooperative)
-    if Capability.KEEP_BOOKS not in request.capabilities:
-        raise Http404
     form = AccountForm(request.POST, cooperative=cooperative)
-    if form.is_valid():
-        try:
-            account = ledger.account_add(
-                actor=request.user, cooperative=cooperative, **form.cleaned_data
-            )
-        except DomainError as error:
-            form_add_domain_error(form, error)
-        else:
-            messages.success(
-                request, _("Account %(account)s was added.") % {"account": str(account)}
-            )
-            return redirect("web:accounts", cooperative.public_id)
-    return _chart_page(request, cooperative, form=form, status=400)
+    return handle_form(
+        request,
+        form,
+        save=lambda data: ledger.account_add(actor=request.user, cooperative=cooperative, **data),
+        message=lambda account: _("Account %(account)s was added.") % {"account": str(account)},
+        success=reverse("web:accounts", args=[cooperative.public_id]),
+        page=lambda status: _chart_page(request, cooperative, form=form, status=status),
+    )
+
+
+def _account_action(request, cooperative: Cooperative, account_id, *, save, message: str):
+    """Close or remove an account (a button on the chart): refused, the chart again with the
+    reason above it."""
+    account = found_or_404(selectors.account, cooperative=cooperative, public_id=account_id)
+    label = str(account)
+    form = ActionForm(request.POST)
+    return handle_form(
+        request,
+        form,
+        save=lambda data: save(account),
+        message=message % {"account": label},
+        success=reverse("web:accounts", args=[cooperative.public_id]),
+        page=lambda status: _chart_page(
+            request,
+            cooperative,
+            error=" ".join(str(e) for e in form.non_field_errors()),
+            status=status,
+        ),
+    )
 
 
 @cooperative_page(Capability.KEEP_BOOKS)
 @require_POST
 def account_close(request, cooperative: Cooperative, account_id):
-    account = found_or_404(selectors.account, cooperative=cooperative, public_id=account_id)
-    ledger.account_close(actor=request.user, account=account)
-    messages.success(request, _("Account %(account)s was closed.") % {"account": str(account)})
-    return redirect("web:accounts", cooperative.public_id)
+    return _account_action(
+        request,
+        cooperative,
+        account_id,
+        save=lambda account: ledger.account_close(actor=request.user, account=account),
+        message=_("Account %(account)s was closed."),
+    )
 
 
 @cooperative_page(Capability.KEEP_BOOKS)
 @require_POST
 def account_remove(request, cooperative: Cooperative, account_id):
-    account = found_or_404(selectors.account, cooperative=cooperative, public_id=account_id)
-    label = str(account)
-    try:
-        ledger.account_remove(actor=request.user, account=account)
-    except DomainError as error:
-        return _chart_page(request, cooperative, error=error.render(), status=400)
-    messages.success(request, _("Account %(account)s was removed.") % {"account": label})
-    return redirect("web:accounts", cooperative.public_id)
+    return _account_action(
+        request,
+        cooperative,
+        account_id,
+        save=lambda account: ledger.account_remove(actor=request.user, account=account),
+        message=_("Account %(account)s was removed."),
+    )
 
 
 # -- journal ----------------------------------------------------------------------------------
@@ -156,7 +170,7 @@ def journal(request, cooperative: Cooperative):
             "page": page,
             "source_kinds": selectors.journal_source_kinds(cooperative=cooperative),
         },
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -206,24 +220,21 @@ def journal_entry(request, cooperative: Cooperative, entry_id):
 def journal_reverse(request, cooperative: Cooperative, entry_id):
     entry = found_or_404(selectors.journal_entry, cooperative=cooperative, public_id=entry_id)
     form = ReverseForm(request.POST)
-    if form.is_valid():
-        try:
-            reversal = ledger.journal_entry_reverse(
-                entry=entry,
-                date=form.cleaned_data["date"],
-                memo=form.cleaned_data["memo"].strip(),
-                actor=request.user,
-            )
-        except DomainError as error:
-            form_add_domain_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("Entry %(entry)s was reversed by %(reversal)s.")
-                % {"entry": str(entry), "reversal": str(reversal)},
-            )
-            return redirect("web:journal_entry", cooperative.public_id, reversal.public_id)
-    return _entry_page(request, cooperative, entry_id, form=form, status=400)
+    return handle_form(
+        request,
+        form,
+        save=lambda data: ledger.journal_entry_reverse(
+            entry=entry, date=data["date"], memo=data["memo"].strip(), actor=request.user
+        ),
+        message=lambda reversal: (
+            _("Entry %(entry)s was reversed by %(reversal)s.")
+            % {"entry": str(entry), "reversal": str(reversal)}
+        ),
+        success=lambda reversal: redirect(
+            "web:journal_entry", cooperative.public_id, reversal.public_id
+        ),
+        page=lambda status: _entry_page(request, cooperative, entry_id, form=form, status=status),
+    )
 
 
 # -- manual journals (maker-checker) ----------------------------------------------------------
@@ -320,6 +331,12 @@ def _line_forms(cooperative, data=None, count: int = 4) -> list[JournalLineForm]
     ]
 
 
+def _decide_id(journal) -> str:
+    """Ids of a journal's decision form: one form per waiting journal on the page
+    (`reason-<journal id>`, as the template writes them)."""
+    return f"%s-{journal.public_id}"
+
+
 class DecideForm(forms.Form):
     decision = forms.ChoiceField(
         choices=[("approve", gettext_lazy("Approve")), ("reject", gettext_lazy("Reject"))]
@@ -361,7 +378,7 @@ def _manual_page(
             can_approve and journal.maker_id != request.user.pk
         )
         journal.decide_form = (  # type: ignore[attr-defined]
-            decide_form if journal.pk == decide_id else DecideForm()
+            decide_form if journal.pk == decide_id else DecideForm(auto_id=_decide_id(journal))
         )
     decided = Paginator(
         selectors.manual_journals(cooperative=cooperative, pending=False), PAGE_SIZE
@@ -386,8 +403,6 @@ def _manual_page(
 def manual_journals(request, cooperative: Cooperative):
     if request.method != "POST":
         return _manual_page(request, cooperative)
-    if Capability.KEEP_BOOKS not in request.capabilities:
-        raise Http404
     form = ManualJournalForm(request.POST)
     given = _line_count(request.POST)
     count = min(given, MAX_LINES)  # the rows shown again; more than MAX_LINES is refused below
@@ -407,26 +422,26 @@ def manual_journals(request, cooperative: Cooperative):
     if valid and len(filled) < 2:
         form.add_error(None, _("A journal needs at least two lines."))
         valid = False
-    if valid:
-        try:
-            ledger.manual_journal_draft(
-                actor=request.user,
-                cooperative=cooperative,
-                date=form.cleaned_data["date"],
-                memo=form.cleaned_data["memo"],
-                lines=[
-                    {"account": ln["account"], "debit": ln["debit"], "credit": ln["credit"]}
-                    for ln in filled
-                ],
-            )
-        except DomainError as error:
-            form_add_domain_error(form, error)
-        else:
-            messages.success(
-                request, _("The journal was drafted; a second officer must approve it.")
-            )
-            return redirect("web:manual_journals", cooperative.public_id)
-    return _manual_page(request, cooperative, form=form, lines=lines, status=400)
+    return handle_form(
+        request,
+        form,
+        valid=valid,
+        save=lambda data: ledger.manual_journal_draft(
+            actor=request.user,
+            cooperative=cooperative,
+            date=data["date"],
+            memo=data["memo"],
+            lines=[
+                {"account": ln["account"], "debit": ln["debit"], "credit": ln["credit"]}
+                for ln in filled
+            ],
+        ),
+        message=_("The journal was drafted; a second officer must approve it."),
+        success=reverse("web:manual_journals", args=[cooperative.public_id]),
+        page=lambda status: _manual_page(
+            request, cooperative, form=form, lines=lines, status=status
+        ),
+    )
 
 
 @cooperative_page(Capability.KEEP_BOOKS)
@@ -445,29 +460,30 @@ def manual_journal_line(request, cooperative: Cooperative):
 @require_POST
 def manual_journal_decide(request, cooperative: Cooperative, journal_id):
     journal = found_or_404(selectors.manual_journal, cooperative=cooperative, public_id=journal_id)
-    form = DecideForm(request.POST)
-    if form.is_valid():
-        approve = form.cleaned_data["decision"] == "approve"
-        try:
-            decided = ledger.manual_journal_decide(
-                actor=request.user,
-                journal=journal,
-                approve=approve,
-                reason=form.cleaned_data["reason"].strip(),
-            )
-        except DomainError as error:
-            form_add_domain_error(form, error)
-        else:
-            if approve:
-                messages.success(
-                    request,
-                    _("The journal was approved and posted as %(entry)s.")
-                    % {"entry": str(decided.entry)},
-                )
-            else:
-                messages.success(request, _("The journal was rejected."))
-            return redirect("web:manual_journals", cooperative.public_id)
-    return _manual_page(request, cooperative, decide_form=form, decide_id=journal.pk, status=400)
+    form = DecideForm(request.POST, auto_id=_decide_id(journal))
+
+    def message(decided) -> str:
+        if form.cleaned_data["decision"] == "approve":
+            return _("The journal was approved and posted as %(entry)s.") % {
+                "entry": str(decided.entry)
+            }
+        return _("The journal was rejected.")
+
+    return handle_form(
+        request,
+        form,
+        save=lambda data: ledger.manual_journal_decide(
+            actor=request.user,
+            journal=journal,
+            approve=data["decision"] == "approve",
+            reason=data["reason"].strip(),
+        ),
+        message=message,
+        success=reverse("web:manual_journals", args=[cooperative.public_id]),
+        page=lambda status: _manual_page(
+            request, cooperative, decide_form=form, decide_id=journal.pk, status=status
+        ),
+    )
 
 
 # -- periods ----------------------------------------------------------------------------------
@@ -531,71 +547,77 @@ def _back_to_periods(cooperative, year: int):
     return redirect(reverse("web:periods", args=[cooperative.public_id]) + f"?tahun={year}")
 
 
+def _period_action(request, cooperative: Cooperative, form: forms.Form, *, save, message):
+    """A button of the periods page (close a month, reopen one, close the year)."""
+    return handle_form(
+        request,
+        form,
+        save=save,
+        message=message,
+        success=lambda _result: _back_to_periods(cooperative, form.cleaned_data["year"]),
+        page=lambda status: _periods_page(request, cooperative, failed=form, status=status),
+    )
+
+
 @cooperative_page(Capability.KEEP_BOOKS)
 @require_POST
 def period_close(request, cooperative: Cooperative):
     form = PeriodForm(request.POST)
-    if form.is_valid():
-        year, month = form.cleaned_data["year"], form.cleaned_data["month"]
-        try:
-            ledger.period_close(actor=request.user, cooperative=cooperative, year=year, month=month)
-        except DomainError as error:
-            form_add_domain_error(form, error)
-        else:
-            messages.success(
-                request, _("%(year)s-%(month)02d was closed.") % {"year": year, "month": month}
-            )
-            return _back_to_periods(cooperative, year)
-    return _periods_page(request, cooperative, failed=form, status=400)
+    return _period_action(
+        request,
+        cooperative,
+        form,
+        save=lambda data: ledger.period_close(
+            actor=request.user, cooperative=cooperative, year=data["year"], month=data["month"]
+        ),
+        message=lambda _result: _("%(year)s-%(month)02d was closed.") % form.cleaned_data,
+    )
 
 
 @cooperative_page(Capability.REOPEN_PERIOD)
 @require_POST
 def period_reopen(request, cooperative: Cooperative):
-    form = ReopenForm(request.POST)
-    if form.is_valid():
-        year, month = form.cleaned_data["year"], form.cleaned_data["month"]
-        try:
-            # REOPEN_PERIOD is the ketua's alone (accounts.access): checked by the decorator
-            # for the page, and by the service itself.
-            ledger.period_reopen(
-                actor=request.user,
-                cooperative=cooperative,
-                year=year,
-                month=month,
-                reason=form.cleaned_data["reason"],
-            )
-        except DomainError as error:
-            form_add_domain_error(form, error)
-        else:
-            messages.success(
-                request, _("%(year)s-%(month)02d was reopened.") % {"year": year, "month": month}
-            )
-            return _back_to_periods(cooperative, year)
-    return _periods_page(request, cooperative, failed=form, status=400)
+    form = ReopenForm(request.POST, auto_id=False)  # the rows' inputs have no ids to link to
+    # REOPEN_PERIOD is the ketua's alone (accounts.access): checked by the decorator for the
+    # page, and by the service itself.
+    return _period_action(
+        request,
+        cooperative,
+        form,
+        save=lambda data: ledger.period_reopen(
+            actor=request.user,
+            cooperative=cooperative,
+            year=data["year"],
+            month=data["month"],
+            reason=data["reason"],
+        ),
+        message=lambda _result: _("%(year)s-%(month)02d was reopened.") % form.cleaned_data,
+    )
 
 
 @cooperative_page(Capability.KEEP_BOOKS)
 @require_POST
 def year_end_close(request, cooperative: Cooperative):
     form = YearEndForm(request.POST)
-    if form.is_valid():
+
+    def message(entry) -> str:
         year = form.cleaned_data["year"]
-        try:
-            entry = ledger.year_end_close(actor=request.user, cooperative=cooperative, year=year)
-        except DomainError as error:
-            form_add_domain_error(form, error)
-        else:
-            if entry is not None:
-                messages.success(
-                    request,
-                    _("The year %(year)s was closed; its result was posted as %(entry)s.")
-                    % {"year": year, "entry": str(entry)},
-                )
-            else:
-                messages.success(request, _("The year %(year)s was closed.") % {"year": year})
-            return _back_to_periods(cooperative, year)
-    return _periods_page(request, cooperative, failed=form, status=400)
+        if entry is not None:
+            return _("The year %(year)s was closed; its result was posted as %(entry)s.") % {
+                "year": year,
+                "entry": str(entry),
+            }
+        return _("The year %(year)s was closed.") % {"year": year}
+
+    return _period_action(
+        request,
+        cooperative,
+        form,
+        save=lambda data: ledger.year_end_close(
+            actor=request.user, cooperative=cooperative, year=data["year"]
+        ),
+        message=message,
+    )
 
 
 # -- posting rules ----------------------------------------------------------------------------
@@ -682,30 +704,25 @@ def _rules_page(request, cooperative, *, form=None, status: int = 200):
 def posting_rules(request, cooperative: Cooperative):
     if request.method != "POST":
         return _rules_page(request, cooperative)
-    if Capability.KEEP_BOOKS not in request.capabilities:
-        raise Http404
     form = PostingRuleForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            rule = ledger.posting_rule_change(
-                actor=request.user,
-                cooperative=cooperative,
-                event=data["event"].strip(),
-                key=data["key"].strip(),
-                lines=data["lines"],
-                effective_from=data["effective_from"],
-                description=data["description"].strip(),
-            )
-        except DomainError as error:
-            form_add_domain_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("Version %(version)s of the rule was recorded.") % {"version": rule.version},
-            )
-            return redirect("web:posting_rules", cooperative.public_id)
-    return _rules_page(request, cooperative, form=form, status=400)
+    return handle_form(
+        request,
+        form,
+        save=lambda data: ledger.posting_rule_change(
+            actor=request.user,
+            cooperative=cooperative,
+            event=data["event"].strip(),
+            key=data["key"].strip(),
+            lines=data["lines"],
+            effective_from=data["effective_from"],
+            description=data["description"].strip(),
+        ),
+        message=lambda rule: (
+            _("Version %(version)s of the rule was recorded.") % {"version": rule.version}
+        ),
+        success=reverse("web:posting_rules", args=[cooperative.public_id]),
+        page=lambda status: _rules_page(request, cooperative, form=form, status=status),
+    )
 
 
 BOOKS = "app/<uuid:cooperative_id>/buku/"

@@ -1,13 +1,11 @@
 """The cooperative's pages (profile, officers, policy, audit log), and supervision."""
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,9 +18,7 @@ from kopdes.accounts.access import (
     role_kinds,
     visible_cooperatives,
 )
-from kopdes.accounts.errors import InvalidPerson
-from kopdes.accounts.models import Role, User, VillageOffice
-from kopdes.accounts.rules import normalize_phone
+from kopdes.accounts.models import Role, VillageOffice
 from kopdes.accounts.selectors import employees, officers
 from kopdes.cooperatives import services as cooperative_services
 from kopdes.cooperatives.models import BusinessUnit, Cooperative
@@ -32,7 +28,6 @@ from kopdes.cooperatives.selectors import (
     policy_in_force,
     village_profile,
 )
-from kopdes.core.errors import DomainError
 from kopdes.core.ids import parse_public_id
 from kopdes.core.labels import action_label
 from kopdes.core.models import AuditEvent
@@ -40,7 +35,8 @@ from kopdes.core.money import AMOUNT_MAX
 from kopdes.ledger.selectors import failing_verification
 from kopdes.regions.models import District
 from kopdes.web.access import cooperative_page
-from kopdes.web.errors import form_add_domain_error, found_or_404
+from kopdes.web.errors import found_or_404
+from kopdes.web.formflow import handle_form
 from kopdes.web.forms import AsciiDecimalField, AsciiIntegerField, date_input
 
 
@@ -86,6 +82,9 @@ class CooperativeForm(forms.Form):
     )
 
 
+IDENTITY_FIELDS = ("legal_entity_number", "registry_number", "npwp", "nib", "founded_on", "address")
+
+
 def _split(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
@@ -93,10 +92,7 @@ def _split(text: str) -> list[str]:
 @cooperative_page(Capability.EDIT_PROFILE)
 def cooperative_edit(request, cooperative: Cooperative):
     profile = village_profile(cooperative=cooperative)
-    initial = {
-        f: getattr(cooperative, f)
-        for f in ("legal_entity_number", "registry_number", "npwp", "nib", "founded_on", "address")
-    }
+    initial = {f: getattr(cooperative, f) for f in IDENTITY_FIELDS}
     if profile:
         initial.update(
             population=profile.population,
@@ -105,43 +101,30 @@ def cooperative_edit(request, cooperative: Cooperative):
             leading_commodities=", ".join(profile.leading_commodities),
         )
     form = CooperativeForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                cooperative_services.cooperative_update(
-                    actor=request.user,
-                    cooperative=cooperative,
-                    **{
-                        f: data[f]
-                        for f in (
-                            "legal_entity_number",
-                            "registry_number",
-                            "npwp",
-                            "nib",
-                            "founded_on",
-                            "address",
-                        )
-                    },
-                )
-                cooperative_services.village_profile_update(
-                    actor=request.user,
-                    cooperative=cooperative,
-                    population=data["population"],
-                    households=data["households"],
-                    main_livelihoods=_split(data["main_livelihoods"]),
-                    leading_commodities=_split(data["leading_commodities"]),
-                )
-        except DomainError as error:
-            form_add_domain_error(form, error)
-        else:
-            messages.success(request, _("The cooperative's profile was saved."))
-            return redirect("web:cooperative", cooperative.public_id)
-    return render(
+
+    def save(data: dict) -> Cooperative:
+        return cooperative_services.cooperative_profile_update(
+            actor=request.user,
+            cooperative=cooperative,
+            identity={f: data[f] for f in IDENTITY_FIELDS},
+            population=data["population"],
+            households=data["households"],
+            main_livelihoods=_split(data["main_livelihoods"]),
+            leading_commodities=_split(data["leading_commodities"]),
+        )
+
+    return handle_form(
         request,
-        "web/cooperatives/edit.html",
-        {"cooperative": cooperative, "form": form},
-        status=400 if form.errors else 200,
+        form,
+        save=save,
+        message=_("The cooperative's profile was saved."),
+        success=reverse("web:cooperative", args=[cooperative.public_id]),
+        page=lambda status: render(
+            request,
+            "web/cooperatives/edit.html",
+            {"cooperative": cooperative, "form": form},
+            status=status,
+        ),
     )
 
 
@@ -177,26 +160,25 @@ class EndRoleForm(forms.Form):
 @cooperative_page(Capability.MANAGE_OFFICERS)
 def employee_add(request, cooperative: Cooperative):
     form = EmployeeForm(request.POST or None, initial={"started_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            account_services.employee_record(
-                actor=request.user, cooperative=cooperative, **form.cleaned_data
-            )
-        except DomainError as error:
-            form_add_domain_error(form, error)
-        else:
-            messages.success(request, _("The employee was recorded."))
-            return redirect("web:officers", cooperative.public_id)
-    return render(
+    return handle_form(
         request,
-        "web/cooperatives/form.html",
-        {
-            "cooperative": cooperative,
-            "form": form,
-            "heading": _("Record an employee (karyawan)"),
-            "back": reverse("web:officers", args=[cooperative.public_id]),
-        },
-        status=400 if form.errors else 200,
+        form,
+        save=lambda data: account_services.employee_record(
+            actor=request.user, cooperative=cooperative, **data
+        ),
+        message=_("The employee was recorded."),
+        success=reverse("web:officers", args=[cooperative.public_id]),
+        page=lambda status: render(
+            request,
+            "web/cooperatives/form.html",
+            {
+                "cooperative": cooperative,
+                "form": form,
+                "heading": _("Record an employee (karyawan)"),
+                "back": reverse("web:officers", args=[cooperative.public_id]),
+            },
+            status=status,
+        ),
     )
 
 
@@ -207,33 +189,29 @@ def role_end(request, cooperative: Cooperative):
     form = EndRoleForm(
         request.POST or None, initial={"ended_on": timezone.localdate(), "role": role.public_id}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            account_services.role_end(
-                actor=request.user,
-                role=role,
-                ended_on=form.cleaned_data["ended_on"],
-                reason=form.cleaned_data["reason"],
-            )
-        except DomainError as error:
-            form_add_domain_error(form, error)
-        else:
-            messages.success(request, _("The role was ended."))
-            return redirect("web:officers", cooperative.public_id)
     heading = _("End the role of %(name)s: %(role)s") % {
         "name": role.user.full_name,
         "role": role.get_kind_display(),
     }
-    return render(
+    return handle_form(
         request,
-        "web/cooperatives/form.html",
-        {
-            "cooperative": cooperative,
-            "form": form,
-            "heading": heading,
-            "back": reverse("web:officers", args=[cooperative.public_id]),
-        },
-        status=400 if form.errors else 200,
+        form,
+        save=lambda data: account_services.role_end(
+            actor=request.user, role=role, ended_on=data["ended_on"], reason=data["reason"]
+        ),
+        message=_("The role was ended."),
+        success=reverse("web:officers", args=[cooperative.public_id]),
+        page=lambda status: render(
+            request,
+            "web/cooperatives/form.html",
+            {
+                "cooperative": cooperative,
+                "form": form,
+                "heading": heading,
+                "back": reverse("web:officers", args=[cooperative.public_id]),
+            },
+            status=status,
+        ),
     )
 
 
@@ -252,21 +230,30 @@ def password_reset(request, cooperative: Cooperative):
     ):
         raise Http404
     form = ResetPasswordForm(request.POST or None, initial={"role": role.public_id})
-    temporary = None
-    if request.method == "POST" and form.is_valid():
-        temporary = account_services.user_reset_password(
-            actor=request.user, cooperative=cooperative, user=role.user
+
+    def page(status: int, temporary: str | None = None):
+        return render(
+            request,
+            "web/cooperatives/password_reset.html",
+            {
+                "cooperative": cooperative,
+                "form": form,
+                "person": role.user,
+                "temporary": temporary,
+                "back": reverse("web:officers", args=[cooperative.public_id]),
+            },
+            status=status,
         )
-    return render(
+
+    # The temporary password is shown once, on this answer: no redirect.
+    return handle_form(
         request,
-        "web/cooperatives/password_reset.html",
-        {
-            "cooperative": cooperative,
-            "form": form,
-            "person": role.user,
-            "temporary": temporary,
-            "back": reverse("web:officers", args=[cooperative.public_id]),
-        },
+        form,
+        save=lambda data: account_services.user_reset_password(
+            actor=request.user, cooperative=cooperative, user=role.user
+        ),
+        success=lambda temporary: page(200, temporary),
+        page=page,
     )
 
 
@@ -286,26 +273,25 @@ class BusinessUnitForm(forms.Form):
 @cooperative_page(Capability.EDIT_PROFILE)
 def business_unit_add(request, cooperative: Cooperative):
     form = BusinessUnitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            cooperative_services.business_unit_add(
-                actor=request.user, cooperative=cooperative, **form.cleaned_data
-            )
-        except DomainError as error:
-            form_add_domain_error(form, error)
-        else:
-            messages.success(request, _("The business unit was added."))
-            return redirect("web:cooperative", cooperative.public_id)
-    return render(
+    return handle_form(
         request,
-        "web/cooperatives/form.html",
-        {
-            "cooperative": cooperative,
-            "form": form,
-            "heading": _("Add a business unit (gerai)"),
-            "back": reverse("web:cooperative", args=[cooperative.public_id]),
-        },
-        status=400 if form.errors else 200,
+        form,
+        save=lambda data: cooperative_services.business_unit_add(
+            actor=request.user, cooperative=cooperative, **data
+        ),
+        message=_("The business unit was added."),
+        success=reverse("web:cooperative", args=[cooperative.public_id]),
+        page=lambda status: render(
+            request,
+            "web/cooperatives/form.html",
+            {
+                "cooperative": cooperative,
+                "form": form,
+                "heading": _("Add a business unit (gerai)"),
+                "back": reverse("web:cooperative", args=[cooperative.public_id]),
+            },
+            status=status,
+        ),
     )
 
 
@@ -313,70 +299,35 @@ def business_unit_add(request, cooperative: Cooperative):
 def officer_list(request, cooperative: Cooperative):
     can_manage = Capability.MANAGE_OFFICERS in request.capabilities
     form = RoleForm(request.POST or None, initial={"started_on": timezone.localdate()})
-    if request.method == "POST":
-        if not can_manage:
-            raise Http404
-        if form.is_valid():
-            try:
-                _assign_role(request.user, cooperative, form.cleaned_data)
-            except DomainError as error:
-                form_add_domain_error(form, error)
-            else:
-                messages.success(request, _("The role was assigned."))
-                return redirect("web:officers", cooperative.public_id)
-    return render(
+    return handle_form(
         request,
-        "web/cooperatives/officers.html",
-        {
-            "cooperative": cooperative,
-            "officers": officers(cooperative=cooperative),
-            "employees": employees(cooperative=cooperative),
-            "form": form if can_manage else None,
-            "can_manage": can_manage,
-            "can_reset": "ketua" in role_kinds(request.user, cooperative),
-            "today": timezone.localdate(),
-        },
-        status=400 if form.errors else 200,
-    )
-
-
-def _same_name(a: str, b: str) -> bool:
-    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
-
-
-def _assign_role(actor: User, cooperative: Cooperative, data: dict) -> Role:
-    """Find the person by phone, registering them (without a password) if new, then assign the
-    role. The full name is always asked for: a person who already has an account is taken only
-    when the name matches it, so the page never tells an officer who a phone number belongs to."""
-    with transaction.atomic():
-        phone = normalize_phone(data["phone"])
-        full_name = data["full_name"] or ""
-        if not full_name.strip():
-            raise InvalidPerson(fields={"full_name": [_("Enter the full name.")]})
-        person = User.objects.filter(phone=phone).first()
-        if person is None:
-            person = account_services.user_register(
-                actor=actor,
-                phone=phone,
-                password=None,
-                full_name=full_name,
-                village_office=data["village_office"],
-            )
-        elif not _same_name(person.full_name, full_name):
-            raise InvalidPerson(
-                fields={
-                    "full_name": [
-                        _("The name does not match this phone number's account: check both.")
-                    ]
-                }
-            )
-        return account_services.role_assign(
-            actor=actor,
+        form,
+        save=lambda data: account_services.officer_appoint(
+            actor=request.user,
             cooperative=cooperative,
-            user=person,
+            phone=data["phone"],
+            full_name=data["full_name"] or "",
             kind=data["kind"],
             started_on=data["started_on"],
-        )
+            village_office=data["village_office"],
+        ),
+        message=_("The role was assigned."),
+        success=reverse("web:officers", args=[cooperative.public_id]),
+        page=lambda status: render(
+            request,
+            "web/cooperatives/officers.html",
+            {
+                "cooperative": cooperative,
+                "officers": officers(cooperative=cooperative),
+                "employees": employees(cooperative=cooperative),
+                "form": form if can_manage else None,
+                "can_manage": can_manage,
+                "can_reset": "ketua" in role_kinds(request.user, cooperative),
+                "today": timezone.localdate(),
+            },
+            status=status,
+        ),
+    )
 
 
 class PolicyForm(forms.Form):
@@ -439,34 +390,34 @@ def policy(request, cooperative: Cooperative):
         request.POST or None,
         initial={**initial, "effective_from": timezone.localdate(), "reason": ""},
     )
-    if request.method == "POST":
-        if not can_change:
-            raise Http404
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            try:
-                cooperative_services.policy_change(
-                    actor=request.user,
-                    cooperative=cooperative,
-                    effective_from=data.pop("effective_from"),
-                    reason=data.pop("reason"),
-                    **data,
-                )
-            except DomainError as error:
-                form_add_domain_error(form, error)
-            else:
-                messages.success(request, _("A new policy version was recorded."))
-                return redirect("web:policy", cooperative.public_id)
-    return render(
+
+    def save(data: dict):
+        data = dict(data)
+        return cooperative_services.policy_change(
+            actor=request.user,
+            cooperative=cooperative,
+            effective_from=data.pop("effective_from"),
+            reason=data.pop("reason"),
+            **data,
+        )
+
+    return handle_form(
         request,
-        "web/cooperatives/policy.html",
-        {
-            "cooperative": cooperative,
-            "policy": current,
-            "history": policy_history(cooperative=cooperative),
-            "form": form if can_change else None,
-        },
-        status=400 if form.errors else 200,
+        form,
+        save=save,
+        message=_("A new policy version was recorded."),
+        success=reverse("web:policy", args=[cooperative.public_id]),
+        page=lambda status: render(
+            request,
+            "web/cooperatives/policy.html",
+            {
+                "cooperative": cooperative,
+                "policy": current,
+                "history": policy_history(cooperative=cooperative),
+                "form": form if can_change else None,
+            },
+            status=status,
+        ),
     )
 
 

@@ -6,7 +6,6 @@ import uuid
 
 import segno
 from django import forms
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,13 +17,13 @@ from django.views.decorators.http import require_POST
 
 from kopdes.accounts.access import Capability
 from kopdes.cooperatives.models import Cooperative
-from kopdes.core.errors import DomainError, NotFound
+from kopdes.core.errors import NotFound
 from kopdes.core.masking import mask_identity_number
 from kopdes.members import imports, selectors, services
 from kopdes.members.models import MaritalStatus, Member
 from kopdes.members.rules import IMAGE_CONTENT_TYPES, image_type
 from kopdes.web.access import cooperative_page
-from kopdes.web.errors import form_add_domain_error
+from kopdes.web.formflow import ActionForm, form_status, handle_form
 from kopdes.web.forms import AsciiIntegerField, date_input
 
 PAGE_SIZE = 25
@@ -114,6 +113,20 @@ class PhotoForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Member file (.xlsx or .csv)"))
 
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > imports.MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than 5 MB: split it into several files."), code="too_large"
+            )
+        return upload
+
+
+class ImportCommitForm(forms.Form):
+    """The dry run's buttons: import all rows or none, or only the good ones."""
+
+    action = forms.ChoiceField(choices=[("all", "all"), ("good", "good")])
+
 
 class FilterForm(forms.Form):
     q = forms.CharField(label=gettext_lazy("Search"), max_length=100, required=False)
@@ -157,7 +170,7 @@ def member_list(request, cooperative: Cooperative):
             "years": selectors.joined_years(cooperative=cooperative),
             "can_manage": Capability.MANAGE_MEMBERS in caps,
         },
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -168,47 +181,43 @@ def member_new(request, cooperative: Cooperative):
         request.FILES or None,
         initial={"domicile_code": cooperative.village_id},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            member = services.member_register(
-                actor=request.user,
-                cooperative=cooperative,
-                full_name=data["full_name"],
-                nik=data["nik"],
-                sex=data["sex"],
-                birth_date=data["birth_date"],
-                birth_place=data["birth_place"],
-                address=data["address"],
-                domicile_code=data["domicile_code"],
-                phone=data["phone"],
-                occupation=data["occupation"],
-                kk_number=data["kk_number"],
-                ktp_photo=data["ktp_photo"],
-                approve=data["approve"],
-                marital_status=data["marital_status"],
-            )
-        except DomainError as error:
-            form_add_domain_error(form, error)
-        else:
-            if member.status == Member.Status.ACTIVE:
-                messages.success(
-                    request,
-                    _("%(name)s is a member, number %(niak)s.")
-                    % {"name": member.full_name, "niak": member.niak},
-                )
-            else:
-                messages.success(
-                    request,
-                    _("%(name)s is registered and waits for approval.")
-                    % {"name": member.full_name},
-                )
-            return redirect("web:member", cooperative.public_id, member.public_id)
-    return render(
+
+    def message(member: Member) -> str:
+        if member.status == Member.Status.ACTIVE:
+            return _("%(name)s is a member, number %(niak)s.") % {
+                "name": member.full_name,
+                "niak": member.niak,
+            }
+        return _("%(name)s is registered and waits for approval.") % {"name": member.full_name}
+
+    return handle_form(
         request,
-        "web/members/new.html",
-        {"cooperative": cooperative, "form": form},
-        status=400 if form.errors else 200,
+        form,
+        save=lambda data: services.member_register(
+            actor=request.user,
+            cooperative=cooperative,
+            full_name=data["full_name"],
+            nik=data["nik"],
+            sex=data["sex"],
+            birth_date=data["birth_date"],
+            birth_place=data["birth_place"],
+            address=data["address"],
+            domicile_code=data["domicile_code"],
+            phone=data["phone"],
+            occupation=data["occupation"],
+            kk_number=data["kk_number"],
+            ktp_photo=data["ktp_photo"],
+            approve=data["approve"],
+            marital_status=data["marital_status"],
+        ),
+        message=message,
+        success=lambda member: redirect("web:member", cooperative.public_id, member.public_id),
+        page=lambda status: render(
+            request,
+            "web/members/new.html",
+            {"cooperative": cooperative, "form": form},
+            status=status,
+        ),
     )
 
 
@@ -261,20 +270,22 @@ def _action(request, cooperative, member_id, form_class, form_name, call, succes
     """A POST from one of the member page's forms: the service, then back to the page (or the
     page again with the form's errors, 400)."""
     member = _member(cooperative, member_id)
-    form = form_class(request.POST, request.FILES) if form_class else None
-    if form is None or form.is_valid():
-        try:
-            call(member, form.cleaned_data if form else {})
-        except DomainError as error:
-            if form is None:
-                messages.error(request, error.render())
-                return redirect("web:member", cooperative.public_id, member.public_id)
-            form_add_domain_error(form, error)
-        else:
-            messages.success(request, success)
-            return redirect("web:member", cooperative.public_id, member.public_id)
-    member = _member(cooperative, member_id)
-    return _detail(request, cooperative, member, bound={form_name: form}, status=400)
+    form = form_class(request.POST, request.FILES)
+    return handle_form(
+        request,
+        form,
+        save=lambda data: call(member, data),
+        message=success,
+        success=reverse("web:member", args=[cooperative.public_id, member.public_id]),
+        # read again: the refused service may have locked and changed the Python object
+        page=lambda status: _detail(
+            request,
+            cooperative,
+            _member(cooperative, member_id),
+            bound={form_name: form},
+            status=status,
+        ),
+    )
 
 
 @cooperative_page(Capability.MANAGE_MEMBERS)
@@ -284,8 +295,8 @@ def member_approve(request, cooperative: Cooperative, member_id: uuid.UUID):
         request,
         cooperative,
         member_id,
-        None,
-        "",
+        ActionForm,
+        "approve_form",
         lambda m, d: services.member_approve(actor=request.user, member=m),
         _("The membership was approved."),
     )
@@ -439,64 +450,69 @@ def card_check(request, card_id: uuid.UUID):
 @cooperative_page(Capability.MANAGE_MEMBERS)
 def member_import(request, cooperative: Cooperative):
     """Upload -> dry run (every bad row with its reasons) -> import all or only the good rows."""
-    form = ImportForm()
+    committing = request.method == "POST" and request.POST.get("action") in ("all", "good")
+    form = ImportForm(
+        request.POST if request.method == "POST" and not committing else None, request.FILES or None
+    )
     context: dict = {"cooperative": cooperative}
-    status = 200
-    if request.method == "POST" and request.POST.get("action") in ("all", "good"):
+
+    def page(status: int):
+        context.update(form=form, recent=list(selectors.imports(cooperative=cooperative)[:10]))
+        return render(request, "web/members/import.html", context, status=status)
+
+    if committing:
         try:
             record = selectors.import_get(
                 cooperative=cooperative, public_id=request.POST.get("import", "")
             )
         except NotFound:
             raise Http404 from None
-        try:
-            content = imports.stored_content(member_import=record)
-            done, report = imports.member_import_commit(
+        commit_form = ImportCommitForm(request.POST)
+        form = ImportForm()
+        context.update(
+            record=record,
+            summary=record.report[0] if record.report else None,
+            commit_form=commit_form,
+        )
+
+        def message(result) -> str:
+            done, report = result
+            if report.already_imported is not None:
+                return _("This file was imported before; nothing was imported again.")
+            return _("%(count)s members were imported.") % {"count": done.rows_imported}
+
+        return handle_form(
+            request,
+            commit_form,
+            save=lambda data: imports.member_import_commit(
                 actor=request.user,
                 cooperative=cooperative,
                 file_name=record.file_name,
-                content=content,
-                good_rows_only=request.POST["action"] == "good",
-            )
-        except DomainError as error:
-            messages.error(request, error.render())
-            status = 400
-            context.update(record=record, summary=record.report[0] if record.report else None)
-        else:
-            if report.already_imported is not None:
-                messages.info(
-                    request, _("This file was imported before; nothing was imported again.")
-                )
-            else:
-                messages.success(
-                    request,
-                    _("%(count)s members were imported.") % {"count": done.rows_imported},
-                )
-            return redirect("web:member_import", cooperative.public_id)
-    elif request.method == "POST":
-        form = ImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            if upload.size > imports.MAX_BYTES:
-                form.add_error(
-                    "file", _("The file is larger than 5 MB: split it into several files.")
-                )
-            else:
-                try:
-                    record, report = imports.member_import_check(
-                        actor=request.user,
-                        cooperative=cooperative,
-                        file_name=upload.name,
-                        content=upload.read(),
-                    )
-                except DomainError as error:
-                    form_add_domain_error(form, error)
-                else:
-                    context.update(record=record, summary=record.report[0], report=report)
-        if form.errors:
-            status = 400
-    context.update(form=form, recent=list(selectors.imports(cooperative=cooperative)[:10]))
-    return render(request, "web/members/import.html", context, status=status)
+                content=imports.stored_content(member_import=record),
+                good_rows_only=data["action"] == "good",
+            ),
+            message=message,
+            success=reverse("web:member_import", args=[cooperative.public_id]),
+            page=page,
+        )
+
+    def checked(result):
+        record, report = result
+        context.update(record=record, summary=record.report[0], report=report)
+        return page(200)
+
+    return handle_form(
+        request,
+        form,
+        save=lambda data: imports.member_import_check(
+            actor=request.user,
+            cooperative=cooperative,
+            file_name=data["file"].name,
+            content=data["file"].read(),
+        ),
+        success=checked,
+        page=page,
+    )
 
 
 @cooperative_page(Capability.MANAGE_MEMBERS)

@@ -29,6 +29,7 @@ from kopdes.savings import rules, selectors, services
 from kopdes.savings.models import Kind, SavingsTransaction
 from kopdes.web.access import cooperative_page
 from kopdes.web.errors import form_add_domain_error, found_or_404
+from kopdes.web.formflow import form_status, handle_form
 from kopdes.web.forms import date_input
 
 SAVINGS = "app/<uuid:cooperative_id>/simpanan/"
@@ -551,9 +552,7 @@ def savings_statement(request, cooperative: Cooperative, member_id):
         name = f"mutasi-{member.niak or member.public_id}-{date_from}-{date_to}.pdf"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-    return render(
-        request, "web/savings/statement.html", context, status=400 if form.errors else 200
-    )
+    return render(request, "web/savings/statement.html", context, status=form_status(form))
 
 
 class RunForm(forms.Form):
@@ -593,35 +592,36 @@ def savings_bills(request, cooperative: Cooperative):
     """Bills and arrears; MANAGE_SAVINGS runs the month's bills or interest from here."""
     if request.method != "POST":
         return _bills_page(request, cooperative)
-    if Capability.MANAGE_SAVINGS not in request.capabilities:
-        raise Http404
-    form = RunForm(request.POST)
-    if form.is_valid():
-        month, action = form.cleaned_data["month"], form.cleaned_data["action"]
-        try:
-            if action == "bill":
-                run = services.savings_bills_create(
-                    actor=request.user, cooperative=cooperative, month=month
-                )
-                text = _("%(count)s bills created for %(month)s.") % {
-                    "count": run.created_now,
-                    "month": month,
-                }
-            else:
-                run = services.savings_interest_post(
-                    actor=request.user, cooperative=cooperative, month=month
-                )
-                text = _("Interest for %(month)s: %(total)s to %(count)s accounts.") % {
-                    "month": month,
-                    "total": format_rupiah(run.total),
-                    "count": run.count,
-                }
-        except DomainError as error:
-            form_add_domain_error(form, error)
-        else:
-            messages.success(request, text)
-            return redirect("web:savings_bills", cooperative.public_id)
-    return _bills_page(request, cooperative, form=form, status=400)
+    form = RunForm(request.POST, auto_id=False)  # two hand-written forms: no ids to link to
+
+    def run(data: dict) -> str:
+        """The month-end run asked for; the answer is the message to show."""
+        month = data["month"]
+        if data["action"] == "bill":
+            bills = services.savings_bills_create(
+                actor=request.user, cooperative=cooperative, month=month
+            )
+            return _("%(count)s bills created for %(month)s.") % {
+                "count": bills.created_now,
+                "month": month,
+            }
+        interest = services.savings_interest_post(
+            actor=request.user, cooperative=cooperative, month=month
+        )
+        return _("Interest for %(month)s: %(total)s to %(count)s accounts.") % {
+            "month": month,
+            "total": format_rupiah(interest.total),
+            "count": interest.count,
+        }
+
+    return handle_form(
+        request,
+        form,
+        save=run,
+        message=lambda text: text,
+        success=reverse("web:savings_bills", args=[cooperative.public_id]),
+        page=lambda status: _bills_page(request, cooperative, form=form, status=status),
+    )
 
 
 @cooperative_page(Capability.VIEW_BOOKS)
@@ -668,29 +668,25 @@ def savings_resign(request, cooperative: Cooperative, member_id):
     """A member leaves: savings refunded, accounts closed, status resigned."""
     member = found_or_404(selectors.member, cooperative=cooperative, public_id=member_id)
     form = ResignForm(request.POST or None, initial={"on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_resign(
-                actor=request.user, cooperative=cooperative, member=member, **form.cleaned_data
-            )
-        except DomainError as error:
-            form_add_domain_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(name)s has left; the savings were refunded.") % {"name": member.full_name},
-            )
-            return redirect("web:member_savings", cooperative.public_id, member.public_id)
-    return render(
+    return handle_form(
         request,
-        "web/savings/resign.html",
-        {
-            "cooperative": cooperative,
-            "member": member,
-            "form": form,
-            "accounts": selectors.member_accounts(member=member),
-        },
-        status=400 if form.errors else 200,
+        form,
+        save=lambda data: services.member_resign(
+            actor=request.user, cooperative=cooperative, member=member, **data
+        ),
+        message=_("%(name)s has left; the savings were refunded.") % {"name": member.full_name},
+        success=reverse("web:member_savings", args=[cooperative.public_id, member.public_id]),
+        page=lambda status: render(
+            request,
+            "web/savings/resign.html",
+            {
+                "cooperative": cooperative,
+                "member": member,
+                "form": form,
+                "accounts": selectors.member_accounts(member=member),
+            },
+            status=status,
+        ),
     )
 
 
@@ -709,38 +705,41 @@ def savings_correction_request(request, cooperative: Cooperative, transaction_id
         raise Http404
     txn = found_or_404(selectors.transaction, cooperative=cooperative, public_id=transaction_id)
     form = CorrectionRequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.savings_correction_request(
-                actor=request.user, transaction=txn, reason=form.cleaned_data["reason"]
-            )
-        except DomainError as error:
-            form_add_domain_error(form, error)
-        else:
-            messages.success(
-                request, _("The correction is waiting for another officer's approval.")
-            )
-            return redirect("web:savings_receipt", cooperative.public_id, txn.public_id)
-    return render(
+    return handle_form(
         request,
-        "web/savings/correction_request.html",
-        {
-            "cooperative": cooperative,
-            "txn": txn,
-            "member": txn.account.member,
-            "type_label": _type_label(txn),
-            "form": form,
-        },
-        status=400 if form.errors else 200,
+        form,
+        save=lambda data: services.savings_correction_request(
+            actor=request.user, transaction=txn, reason=data["reason"]
+        ),
+        message=_("The correction is waiting for another officer's approval."),
+        success=reverse("web:savings_receipt", args=[cooperative.public_id, txn.public_id]),
+        page=lambda status: render(
+            request,
+            "web/savings/correction_request.html",
+            {
+                "cooperative": cooperative,
+                "txn": txn,
+                "member": txn.account.member,
+                "type_label": _type_label(txn),
+                "form": form,
+            },
+            status=status,
+        ),
     )
 
 
 class CorrectionDecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", "approve"), ("reject", "reject")])
+    decision = forms.ChoiceField(
+        choices=[("approve", "approve"), ("reject", "reject")],
+        error_messages={
+            "required": gettext_lazy("Choose approve or reject."),
+            "invalid_choice": gettext_lazy("Choose approve or reject."),
+        },
+    )
     note = forms.CharField(max_length=2000, required=False)
 
 
-def _corrections_page(request, cooperative, *, error: str = "", status: int = 200):
+def _corrections_page(request, cooperative, *, form=None, status: int = 200):
     return render(
         request,
         "web/savings/corrections.html",
@@ -748,7 +747,7 @@ def _corrections_page(request, cooperative, *, error: str = "", status: int = 20
             "cooperative": cooperative,
             "pending": list(selectors.corrections(cooperative=cooperative)[:200]),
             "decided": list(selectors.corrections(cooperative=cooperative, pending=False)[:20]),
-            "error": error,
+            "form": form,
         },
         status=status,
     )
@@ -766,24 +765,27 @@ def savings_correction_decide(request, cooperative: Cooperative, correction_id):
     found = found_or_404(selectors.correction, cooperative=cooperative, public_id=correction_id)
     if request.method != "POST":
         return redirect("web:savings_corrections", cooperative.public_id)
-    form = CorrectionDecisionForm(request.POST)
-    if not form.is_valid():
-        return _corrections_page(
-            request, cooperative, error=_("Choose approve or reject."), status=400
-        )
-    try:
-        if form.cleaned_data["decision"] == "approve":
+    # one hand-written form per waiting correction: the summary lists the errors, without links
+    form = CorrectionDecisionForm(request.POST, auto_id=False)
+
+    def decide(data: dict) -> str:
+        """The decision; the answer is the message to show."""
+        if data["decision"] == "approve":
             services.savings_correction_approve(actor=request.user, correction=found)
-            text = _("Correction approved: the transaction is reversed.")
-        else:
-            services.savings_correction_reject(
-                actor=request.user, correction=found, reason=form.cleaned_data["note"]
-            )
-            text = _("Correction rejected.")
-    except DomainError as error:
-        return _corrections_page(request, cooperative, error=error.render(), status=400)
-    messages.success(request, text)
-    return redirect("web:savings_corrections", cooperative.public_id)
+            return _("Correction approved: the transaction is reversed.")
+        services.savings_correction_reject(
+            actor=request.user, correction=found, reason=data["note"]
+        )
+        return _("Correction rejected.")
+
+    return handle_form(
+        request,
+        form,
+        save=decide,
+        message=lambda text: text,
+        success=reverse("web:savings_corrections", args=[cooperative.public_id]),
+        page=lambda status: _corrections_page(request, cooperative, form=form, status=status),
+    )
 
 
 urlpatterns = [

@@ -11,7 +11,6 @@ import re
 import uuid
 
 from django import forms
-from django.contrib import messages
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
@@ -28,6 +27,7 @@ from kopdes.savings import selectors, services
 from kopdes.savings.models import Kind
 from kopdes.web.access import cooperative_page
 from kopdes.web.errors import form_add_domain_error
+from kopdes.web.formflow import form_status, handle_form
 from kopdes.web.forms import date_input, plain_int
 from kopdes.web.views.savings import SAVINGS
 
@@ -200,48 +200,46 @@ def savings_collective(request, cooperative: Cooperative):
         request.POST or None, request.FILES or None, cooperative=cooperative, initial=initial
     )
     context = {"cooperative": cooperative, "form": form}
-    if request.method == "POST" and form.is_valid():
+
+    def page(status: int):
+        return render(request, "web/savings/collective.html", context, status=status)
+
+    if request.method == "POST" and request.POST.get("action") == "confirm":
+        return handle_form(
+            request,
+            form,
+            save=lambda data: services.savings_collective_deposit(
+                actor=request.user,
+                cooperative=cooperative,
+                on=data["on"],
+                channel=data["channel"],
+                lines=form.lines,
+                idempotency_key=data["idempotency_key"],
+                memo=data["memo"],
+            ),
+            message=lambda done: (
+                _("Recorded as %(journal)s with %(count)s receipts.")
+                % {"journal": str(done.entry), "count": len(done.transactions)}
+            ),
+            success=lambda done: render(
+                request,
+                "web/savings/collective_done.html",
+                {"cooperative": cooperative, "done": done},
+            ),
+            page=page,
+        )
+    if request.method == "POST" and form.is_valid():  # checked: shown for confirmation
         data = form.cleaned_data
-        if request.POST.get("action") == "confirm":
-            try:
-                done = services.savings_collective_deposit(
-                    actor=request.user,
-                    cooperative=cooperative,
-                    on=data["on"],
-                    channel=data["channel"],
-                    lines=form.lines,
-                    idempotency_key=data["idempotency_key"],
-                    memo=data["memo"],
-                )
-            except DomainError as error:
-                form_add_domain_error(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("Recorded as %(journal)s with %(count)s receipts.")
-                    % {"journal": str(done.entry), "count": len(done.transactions)},
-                )
-                return render(
-                    request,
-                    "web/savings/collective_done.html",
-                    {"cooperative": cooperative, "done": done},
-                )
-        else:
-            context.update(
-                preview=[
-                    (n, member, Kind(kind).label, amount)
-                    for n, (member, kind, amount) in enumerate(form.lines, start=1)
-                ],
-                total=sum(amount for _m, _k, amount in form.lines),
-                confirm=_confirm_form(form),
-                channel_label=dict(CHANNELS)[data["channel"]],
-            )
-    return render(
-        request,
-        "web/savings/collective.html",
-        context,
-        status=400 if form.errors else 200,
-    )
+        context.update(
+            preview=[
+                (n, member, Kind(kind).label, amount)
+                for n, (member, kind, amount) in enumerate(form.lines, start=1)
+            ],
+            total=sum(amount for _m, _k, amount in form.lines),
+            confirm=_confirm_form(form),
+            channel_label=dict(CHANNELS)[data["channel"]],
+        )
+    return page(form_status(form))
 
 
 urlpatterns = [
