@@ -24,9 +24,9 @@ PAGES = {
     "member": 12,
     "savings_bills": 13,
     "journal": 12,
-    "trial_balance": 15,
+    "trial_balance": 20,  # opens on the year to date (no month closed): the comparative too
     "policy": 11,
-    "audit": 11,
+    "audit": 12,  # the action filter lists the actions in use
 }
 
 
