@@ -29,7 +29,7 @@ that already has journal entries is left alone.
 import random
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Protocol
 
@@ -53,7 +53,6 @@ LPG_UNIT = ("lpg", "LPG 3 kg")
 LPG_COST = 16_500  # per 3 kg cylinder, bought from the agen
 LPG_PRICE = 18_000  # sold at the pangkalan (9% margin)
 RAMADAN_2026 = (date(2026, 2, 16), date(2026, 3, 21))  # sembako sells more before Lebaran
-YEAR_END_MEMO = "Penutupan tahun buku {year}: hasil ke SHU tahun berjalan"
 
 
 @dataclass
@@ -71,6 +70,9 @@ class Plan:
 
     drafts: list[EntryDraft] = field(default_factory=list)
     reversals: list[tuple[int, date, str]] = field(default_factory=list)  # (draft index, day, memo)
+    # The drafts before this index are the 2025 ones: the year-end close of 2025 comes after them
+    # (`ledger.year_end_close`, the service a bendahara uses), then the rest.
+    year_end_at: int | None = None
 
 
 def _round_down(amount: int, step: int = 1_000) -> int:
@@ -263,7 +265,7 @@ def plan_year(
     day = opening + timedelta(days=1)
     while day <= LAST_DAY:
         if day.year == 2026 and not year_end_done:
-            _year_end(books, 2025)
+            books.plan.year_end_at = len(books.plan.drafts)
             year_end_done = True
         books.take_extra(day)
         weekday = day.weekday()
@@ -356,34 +358,6 @@ def plan_year(
     return books.plan
 
 
-def _year_end(books: Books, year: int) -> None:
-    """Carry the year's result to SHU tahun berjalan, as `ledger.services.year_end_close` does."""
-    net: dict[str, int] = defaultdict(int)  # credit-positive
-    reversed_ = {index for index, _day, _memo in books.plan.reversals}
-    for index, draft in enumerate(books.plan.drafts):
-        if draft.date.year != year or index in reversed_:
-            continue
-        for ln in draft.lines:
-            if ln.account[0] in "45":
-                net[ln.account] += ln.credit - ln.debit
-    lines = []
-    for code in sorted(net):
-        if net[code] > 0:
-            lines.append(Line(account=code, debit=net[code]))
-        elif net[code] < 0:
-            lines.append(Line(account=code, credit=-net[code]))
-    result = sum(net.values())
-    if result:
-        lines.append(Line("3-106", credit=result) if result > 0 else Line("3-106", debit=-result))
-    if len(lines) >= 2:
-        books.add(
-            date(year, 12, 31), YEAR_END_MEMO.format(year=year), lines, source_kind="year_end"
-        )
-        books.plan.drafts[-1] = replace(
-            books.plan.drafts[-1], source_id=str(year), idempotency_key=f"year-end-{year}"
-        )
-
-
 def _rules(cooperative: Cooperative) -> dict[tuple[str, str], PostingRule]:
     rules: dict[tuple[str, str], PostingRule] = {}
     for rule in PostingRule.objects.filter(
@@ -441,10 +415,17 @@ def books_seed_cooperative(
         first_round=first_round,
         extra=year.drafts if year is not None else (),
     )
+    split = len(plan.drafts) if plan.year_end_at is None else plan.year_end_at
     entries = ledger.journal_entries_post_bulk(
-        cooperative=cooperative, drafts=plan.drafts, actor=actor
+        cooperative=cooperative, drafts=plan.drafts[:split], actor=actor
     )
-    result.entries = len(entries)
+    if plan.year_end_at is not None:
+        if ledger.year_end_close(actor=actor, cooperative=cooperative, year=2025) is not None:
+            result.entries += 1
+        entries += ledger.journal_entries_post_bulk(
+            cooperative=cooperative, drafts=plan.drafts[split:], actor=actor
+        )
+    result.entries += len(entries)
     if year is not None:
         result.entries += len(year.drafts)
         result.extras.append(year.result)

@@ -247,9 +247,7 @@ def year_end_close(*, actor: Actor, cooperative: Cooperative, year: int) -> Jour
             idempotency_key=f"year-end-{year}",
             actor=actor,
         )
-    for month in range(1, 13):
-        if not Period.objects.filter(
-            cooperative=cooperative, year=year, month=month, status=Period.Status.CLOSED
-        ).exists():
-            period_close(actor=actor, cooperative=cooperative, year=year, month=month)
+    # Every month still open through December, from the first open one (months before the
+    # cooperative's first entry stay without a row: there is nothing in them to close).
+    period_close_through(actor=actor, cooperative=cooperative, year=year, month=12)
     return entry

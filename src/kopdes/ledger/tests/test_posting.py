@@ -309,7 +309,11 @@ def test_year_end_close_carries_result_to_shu(coop_a):
     assert sorted(lines_of(entry)) == sorted(
         [("4-101-02", 1_000, 0), ("5-101-02", 0, 700), ("5-203", 0, 100), ("3-106", 0, 200)]
     )
-    assert Period.objects.filter(cooperative=coop_a, year=2025, status="closed").count() == 12
+    # Every month from the first entry's (November) through December is closed; the empty
+    # months before the cooperative's first entry get no row.
+    closed = Period.objects.filter(cooperative=coop_a, year=2025, status="closed")
+    assert sorted(closed.values_list("month", flat=True)) == [11, 12]
+    assert not Period.objects.filter(cooperative=coop_a, status="open").exists()
 
 
 @pytest.mark.parametrize("table", ["ledger_journalentry", "ledger_journalline"])

@@ -554,7 +554,10 @@ def test_year_end_close(client, place_a):
         assert response.status_code == 302
     entry = JournalEntry.objects.get(cooperative=coop, source_kind="year_end")
     assert lines_of(entry) == [("4-301", 400_000, 0), ("3-106", 0, 400_000)]
-    assert Period.objects.filter(cooperative=coop, year=2026, status="closed").count() == 12
+    # Closed from the month of the first entry (June) through December; nothing before it.
+    closed = Period.objects.filter(cooperative=coop, year=2026, status="closed")
+    assert sorted(closed.values_list("month", flat=True)) == list(range(6, 13))
+    assert Period.objects.filter(cooperative=coop).count() == 7
 
 
 # -- posting rules ----------------------------------------------------------------------------
