@@ -203,7 +203,9 @@ def income_statement_table(statement: IncomeStatement) -> Table:
         if section.lines:
             rows += _amount_rows(section)
     rows.append(Row(("Jumlah beban", *statement.total_expenses), style="subtotal"))
-    rows.append(Row(("SISA HASIL USAHA (SHU)", *statement.shu), style="total"))
+    # A loss is a defisit, never "SHU" (SAK EP wording).
+    shu_label = "SISA HASIL USAHA (SHU)" if statement.shu[0] >= 0 else "DEFISIT"
+    rows.append(Row((shu_label, *statement.shu), style="total"))
     if statement.units:
         rows.append(
             Row((f"Hasil usaha per unit ({statement.period.title})", None, None), style="heading")

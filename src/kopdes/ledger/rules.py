@@ -52,7 +52,7 @@ FIXED_ACCOUNTS: list[AccountSpec] = [
     AccountSpec(
         "1-302", "Akumulasi penyusutan aset tetap", "asset", "1", contra=True, cash_flow="investing"
     ),
-    AccountSpec("2", "Kewajiban", "liability", is_header=True),
+    AccountSpec("2", "Liabilitas", "liability", is_header=True),
     AccountSpec("2-101", "Simpanan sukarela", "liability", "2", cash_flow="financing"),
     AccountSpec("2-102", "Utang usaha", "liability", "2"),
     AccountSpec("2-103", "Dana pengurus", "liability", "2"),
@@ -72,7 +72,7 @@ FIXED_ACCOUNTS: list[AccountSpec] = [
     AccountSpec("3-103", "Hibah/CSR", "equity", "3", cash_flow="financing"),
     AccountSpec("3-104", "Cadangan", "equity", "3", cash_flow="financing"),
     AccountSpec("3-105", "Cadangan risiko", "equity", "3", cash_flow="financing"),
-    AccountSpec("3-106", "SHU tahun berjalan", "equity", "3", cash_flow="financing"),
+    AccountSpec("3-106", "SHU belum dibagi", "equity", "3", cash_flow="financing"),
     AccountSpec("4", "Pendapatan", "income", is_header=True),
     AccountSpec("4-101", "Partisipasi anggota", "income", "4", is_header=True),
     AccountSpec(

@@ -662,9 +662,14 @@ def _result_split(cooperative: Cooperative, chart: Chart, as_of: date) -> tuple[
     return current, total - current
 
 
+def _result_label(amount: int, when: str) -> str:
+    """ "SHU tahun berjalan", or "Defisit tahun berjalan" when the result is a loss."""
+    return f"{'Defisit' if amount < 0 else 'SHU'} {when}"
+
+
 def balance_sheet(*, cooperative: Cooperative, period: ReportPeriod) -> BalanceSheet:
     """Assets by liquidity, liabilities by maturity, equity with the year's unclosed result
-    (SHU tahun berjalan), at the period's end and at the previous period's end."""
+    (SHU or defisit tahun berjalan), at the period's end and at the previous period's end."""
     chart = chart_of(cooperative)
     previous = period.previous()
     dates = (period.end, previous.end)
@@ -687,8 +692,14 @@ def balance_sheet(*, cooperative: Cooperative, period: ReportPeriod) -> BalanceS
         return out
 
     equity = lines(Account.Kind.EQUITY, None)
-    equity.append(Amount("", "SHU tahun berjalan", results[0][0], results[1][0]))
-    equity.append(Amount("", "SHU tahun lalu belum ditutup", results[0][1], results[1][1]))
+    # This year's result (not closed yet) and earlier years' results never closed; a negative
+    # one is a defisit, never "SHU". After the year-end close a year's result sits in 3-106, SHU
+    # belum dibagi (or akumulasi defisit): each figure has its own name.
+    current, earlier = results[0][0], results[0][1]
+    equity.append(Amount("", _result_label(current, "tahun berjalan"), current, results[1][0]))
+    equity.append(
+        Amount("", _result_label(earlier, "tahun lalu belum ditutup"), earlier, results[1][1])
+    )
     return BalanceSheet(
         cooperative=cooperative,
         period=period,
@@ -699,10 +710,10 @@ def balance_sheet(*, cooperative: Cooperative, period: ReportPeriod) -> BalanceS
             "Aset tidak lancar", lines(Account.Kind.ASSET, None, exclude={"1"})
         ),
         short_term_liabilities=_section(
-            "Kewajiban jangka pendek", lines(Account.Kind.LIABILITY, {"1"})
+            "Liabilitas jangka pendek", lines(Account.Kind.LIABILITY, {"1"})
         ),
         long_term_liabilities=_section(
-            "Kewajiban jangka panjang", lines(Account.Kind.LIABILITY, None, exclude={"1"})
+            "Liabilitas jangka panjang", lines(Account.Kind.LIABILITY, None, exclude={"1"})
         ),
         equity=_section("Ekuitas", equity),
     )

@@ -1,5 +1,5 @@
 """Periods: close a month (or every open month up to one), reopen (the ketua only), and the
-year-end close that carries the result to SHU tahun berjalan."""
+year-end close that carries the result to SHU belum dibagi (3-106)."""
 
 from datetime import date, timedelta
 
@@ -204,7 +204,7 @@ def period_reopen(
 
 @transaction.atomic
 def year_end_close(*, actor: Actor, cooperative: Cooperative, year: int) -> JournalEntry | None:
-    """Carry the year's result (income less expenses) to SHU tahun berjalan, dated 31 December,
+    """Carry the year's result (income less expenses) to SHU belum dibagi (3-106), dated 31 December,
     then close December. Income and expense accounts start the next year at zero.
 
     Raises YearNotEnded for the current year or a later one: nothing is posted or closed."""
@@ -240,7 +240,7 @@ def year_end_close(*, actor: Actor, cooperative: Cooperative, year: int) -> Jour
         entry = journal_entry_post(
             cooperative=cooperative,
             date=date(year, 12, 31),
-            memo=f"Penutupan tahun buku {year}: hasil ke SHU tahun berjalan",
+            memo=f"Penutupan tahun buku {year}: hasil ke SHU belum dibagi",
             lines=lines,
             source_kind="year_end",
             source_id=str(year),

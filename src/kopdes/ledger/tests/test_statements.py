@@ -267,9 +267,9 @@ def test_balance_sheet_march_with_comparative(books):
     assert bs.total_liabilities == (0, 0)
     assert lines_of(bs.equity) == [
         ("3-103", 100_000_000, 100_000_000),
-        ("", -750_000, -1_000_000),  # SHU tahun berjalan
+        ("", -750_000, -1_000_000),  # this year's result: a loss
     ]
-    assert bs.equity.lines[1].label == "SHU tahun berjalan"
+    assert bs.equity.lines[1].label == "Defisit tahun berjalan"  # a loss is never "SHU"
     assert bs.total_liabilities_and_equity == (99_250_000, 99_000_000)
     assert bs.balanced
 
@@ -447,7 +447,10 @@ def test_year_end_close_keeps_the_year_result_visible(coop_a, time_machine):
     assert report.shu == (400_000, 0)  # the closing entry does not zero the year's result
     bs = statements.balance_sheet(cooperative=coop_a, period=year)
     equity = {ln.label: ln.current for ln in bs.equity.lines}
-    assert equity["SHU tahun berjalan"] == 400_000  # the account 3-106 after closing
+    assert equity["SHU belum dibagi"] == 400_000  # the account 3-106 after closing
+    assert equity.get("SHU tahun berjalan", 0) == 0  # nothing of 2025 is left unclosed
+    labels = [ln.label for ln in bs.equity.lines]
+    assert len(labels) == len(set(labels))  # no two lines share a name
     assert "" not in {ln.code for ln in bs.equity.lines if ln.current}  # nothing left unclosed
     assert bs.balanced
     changes = statements.equity_changes(cooperative=coop_a, period=year)

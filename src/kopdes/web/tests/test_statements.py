@@ -127,7 +127,7 @@ def test_trial_balance_page_shows_rupiah_and_status(client, books):
 def test_balance_sheet_shows_negative_shu_with_a_minus(client, books):
     client.force_login(books.ketua)
     page = client.get(url("balance_sheet", books.cooperative) + MARCH).content.decode()
-    assert "SHU tahun berjalan" in page and "-Rp1.250.000" in page
+    assert "Defisit tahun berjalan" in page and "-Rp1.250.000" in page
     assert "31 Maret 2026" in page and "28 Februari 2026" in page
 
 

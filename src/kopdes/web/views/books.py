@@ -502,7 +502,7 @@ class YearEndForm(forms.Form):
     year = AsciiIntegerField(min_value=2000, max_value=2100, widget=forms.HiddenInput)
     confirm = forms.BooleanField(
         label=gettext_lazy(
-            "I understand: the year's result moves to SHU tahun berjalan and every month of the "
+            "I understand: the year's result moves to SHU belum dibagi and every month of the "
             "year is closed."
         )
     )
