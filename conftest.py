@@ -15,11 +15,23 @@ transactional test that asks for a place gets it built (and flushed after it).
 docs/testing.md tells the whole story.
 """
 
+import os
+
 import pytest
 from django.db import transaction
 from faker import Faker
+from hypothesis import settings as hypothesis_settings
 
 from kopdes import testing
+
+# Hypothesis: no deadline. A deadline is a timed assertion: on a shared machine a property
+# whose example took 259 ms once (load 10 on 2 CPUs) failed as "flaky" (test_money, 2026-12-01).
+# The example counts stay as they are (each test's own @settings, else Hypothesis's 100): the
+# pure properties cost milliseconds. `HYPOTHESIS_PROFILE=ci` is the same with no database of
+# examples, so a CI run never depends on what an earlier run found.
+hypothesis_settings.register_profile("kopdes", deadline=None)
+hypothesis_settings.register_profile("ci", deadline=None, database=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "kopdes"))
 
 _session = {"atomic": None}  # the open transaction holding the places, while it is open
 
@@ -47,22 +59,13 @@ def _close_places() -> None:
 @pytest.fixture(scope="session")
 def django_db_setup(request, django_db_setup, django_db_blocker):
     """The test database (pytest-django's fixture) with places A and B in an open transaction,
-    when the run has a test that uses them (a run of transactional tests alone, such as
-    `pytest tests/browser`, must not hold a transaction open: SQLite would be locked)."""
-    if any(uses_places(item) for item in request.session.items):
-        with django_db_blocker.unblock():
+    when some test of the run uses them (else a run of other database tests alone, e.g.
+    `pytest -k register`, would start with the places there: the first of its tests builds
+    this fixture after `pytest_runtest_setup` has looked)."""
+    with django_db_blocker.unblock():
+        if any(_group(item) == 0 for item in request.session.items):
             _open_places()
     yield
-    with django_db_blocker.unblock():
-        _close_places()
-
-
-@pytest.fixture(scope="module")
-def migrated_db(django_db_setup, django_db_blocker) -> None:
-    """The migrated database alone, for a module-scoped fixture that builds on it (the demo
-    tests' seeded regency): the places are rolled back first if they are still open (when the
-    module's tests are the first database tests to run, `django_db_setup` has just built them).
-    Such a module's tests must not use the places (they would be group 0, run before)."""
     with django_db_blocker.unblock():
         _close_places()
 
@@ -70,7 +73,9 @@ def migrated_db(django_db_setup, django_db_blocker) -> None:
 # Fixtures that use the places. Tests with one of them run first, inside the session
 # transaction; the other database tests after it, on the migrated database alone (as they always
 # did: counts of users, cooperatives and audit rows stay theirs).
-PLACE_FIXTURES = frozenset({"place_a", "place_b", "coop_a", "coop_b", "csr_a", "world"})
+PLACE_FIXTURES = frozenset(
+    {"place_a", "place_b", "coop_a", "coop_b", "csr_a", "world", "savings_year"}
+)
 
 
 def uses_places(item: pytest.Item) -> bool:

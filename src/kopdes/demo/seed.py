@@ -2,8 +2,9 @@
 
 Everything goes through the product's services, so the demo shows only what the product does
 (the organ rules, the audit log, the policy history, the members import, the savings services and
-the ledger's posting, exactly as in production); only the password hash is shared: every demo
-account has the one documented demo password, hashed once with argon2, so seeding stays fast.
+the ledger's posting, exactly as in production); the demo writes no row itself. Every demo
+account has the one documented demo password, hashed once per run with argon2 and handed to
+`user_register` as a hash (`password_hash`, for trusted bulk callers), so seeding stays fast.
 Then MEMBERS members per cooperative (`members_seed`: the members import and the office's
 registration and approval), and a year of books (`ledger_seed`) after the members' simpanan
 (`savings_seed`: collective deposits, the counter, the month-end run, a resignation; the whole
@@ -17,10 +18,12 @@ cooperative that has what it would seed (the cooperative, its members, its books
 Timing: see docs/benchmarks.md ("The demo through the services").
 """
 
+import functools
 import gc
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
@@ -130,6 +133,18 @@ class SeedResult:
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # (who, phone, place)
 
 
+def _demo_password_hash() -> str:
+    """DEMO_PASSWORD hashed once per process and configuration of hashers (argon2 in the
+    production settings), handed to `user_register` for every demo account: seconds instead of
+    minutes."""
+    return _hash_for(tuple(settings.PASSWORD_HASHERS))
+
+
+@functools.cache
+def _hash_for(hashers: tuple[str, ...]) -> str:
+    return make_password(DEMO_PASSWORD)
+
+
 def _phone(coop_index: int, seat: int) -> str:
     return f"+62812{coop_index:04d}{seat:02d}01"
 
@@ -149,6 +164,7 @@ def _person(
         actor=None,
         phone=_phone(coop_index, seat),
         password=None,
+        password_hash=_demo_password_hash(),
         full_name=name,
         nik=_nik(fake, village.district_id, sex, serial=seat + 1),
         kk_number=kk,
@@ -233,7 +249,13 @@ def _supervisor(
 ) -> User | None:
     if User.objects.filter(phone=phone).exists():
         return None
-    person = account_services.user_register(actor=None, phone=phone, password=None, full_name=name)
+    person = account_services.user_register(
+        actor=None,
+        phone=phone,
+        password=None,
+        password_hash=_demo_password_hash(),
+        full_name=name,
+    )
     account_services.supervision_grant(
         actor=None,
         user=person,
@@ -294,8 +316,6 @@ def _seed(*, limit: int | None, scale: float, progress) -> SeedResult:
     if limit is not None:
         villages = villages[:limit]
     existing = set(Cooperative.objects.values_list("village_id", flat=True))
-    created_people: list[int] = []
-    before = set(User.objects.values_list("pk", flat=True))
     fake = Faker("id_ID")  # one, re-seeded for each cooperative
     for index, village in enumerate(villages):
         if village.code not in existing:
@@ -344,10 +364,6 @@ def _seed(*, limit: int | None, scale: float, progress) -> SeedResult:
         result.savings.add(one)
     phone, name, agency, organisation = CSR_PARTNER
     _supervisor(phone, name, agency, organisation, cooperatives=cooperatives[:CSR_FUNDED])
-    created_people = list(User.objects.exclude(pk__in=before).values_list("pk", flat=True))
-    if created_people:
-        # One argon2 hash for every demo account (same password): seconds instead of minutes.
-        User.objects.filter(pk__in=created_people).update(password=make_password(DEMO_PASSWORD))
     result.accounts = demo_accounts(cooperatives[0] if cooperatives else None)
     return result
 

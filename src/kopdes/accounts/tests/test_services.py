@@ -51,6 +51,39 @@ def test_register_reports_every_bad_field_and_saves_nothing():
     assert not User.objects.filter(phone="+6281299990000").exists()
 
 
+def test_register_with_a_hash_made_once_for_many_accounts():
+    """A trusted bulk caller (the demo) hashes one password once and registers many accounts
+    with it; the hash must be a usable one of a configured hasher, and never with a password."""
+    from django.contrib.auth.hashers import make_password
+
+    encoded = make_password("Sandi-Kuat-2026")
+    first, second = (
+        services.user_register(
+            actor=None, phone=phone, password=None, password_hash=encoded, full_name="Siti"
+        )
+        for phone in ("081211113333", "081211114444")
+    )
+    assert first.password == second.password == encoded
+    assert first.check_password("Sandi-Kuat-2026") and not first.check_password("salah")
+    event = AuditEvent.objects.filter(action="person.register").latest("id")
+    assert "password" not in event.after and encoded not in str(event.after)
+    for bad in ("not-a-hash", "!unusable", make_password(None)):
+        with pytest.raises(InvalidPerson) as caught:
+            services.user_register(
+                actor=None, phone="081211115555", password=None, password_hash=bad, full_name="X"
+            )
+        assert set(caught.value.fields) == {"password"}
+    with pytest.raises(InvalidPerson):
+        services.user_register(
+            actor=None,
+            phone="081211115555",
+            password="Sandi-Kuat-2026",
+            password_hash=encoded,
+            full_name="X",
+        )
+    assert not User.objects.filter(phone="+6281211115555").exists()
+
+
 def test_village_official_cannot_be_pengurus(coop_a):
     lurah_staff = testing.make_person(full_name="Perangkat", village_office="perangkat_desa")
     bpd = testing.make_person(full_name="BPD", village_office="bpd")

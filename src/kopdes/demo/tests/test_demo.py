@@ -71,7 +71,7 @@ class Regency:
 
 
 @pytest.fixture(scope="module")
-def regency(migrated_db, django_db_blocker) -> Iterator[Regency]:
+def regency(django_db_setup, django_db_blocker) -> Iterator[Regency]:
     """The first SEEDED cooperatives of the regency, seeded once for the module in a savepoint
     (rolled back after it). Before them, on the empty database, the first two are seeded alone
     and rolled back: `two_alone` is what they were, for the determinism test."""

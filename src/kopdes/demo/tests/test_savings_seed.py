@@ -3,13 +3,22 @@ interest as the month-end run makes them, a leaver refunded, gapless receipts; d
 idempotent."""
 
 from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 
 import pytest
 from django.db import transaction
 
+from kopdes import testing
 from kopdes.demo.members_seed import seed_members
-from kopdes.demo.savings_seed import FIRST_DAY, demo_months, seed_savings, service_days
+from kopdes.demo.savings_seed import (
+    FIRST_DAY,
+    SavingsSeedResult,
+    demo_months,
+    seed_savings,
+    service_days,
+)
 from kopdes.ledger.models import JournalEntry, JournalLine, Sequence
 from kopdes.members.models import Member
 from kopdes.savings import selectors
@@ -40,13 +49,58 @@ def snapshot(coop):
     )
 
 
-def test_demo_months():
+def lines(coop):
+    return sorted(
+        JournalLine.objects.filter(cooperative=coop).values_list(
+            "entry__date", "account__code", "debit", "credit"
+        )
+    )
+
+
+@dataclass
+class Year:
+    result: SavingsSeedResult  # what seeding place A's year created
+    first: list  # `snapshot()` of a first seeding of the same year, rolled back
+    first_lines: list  # `lines()` of it
+
+
+@pytest.fixture(scope="module")
+def savings_year(django_db_setup, django_db_blocker) -> Iterator[Year]:
+    """Place A's members and their year of simpanan, seeded once for the module in a savepoint
+    (rolled back after it); before, the same year seeded and rolled back, for the determinism
+    test. A year through the services costs seconds: the tests read this one (place B stays
+    without members, for the tests that seed their own)."""
+    with django_db_blocker.unblock():
+        coop = testing.persona_place("A").cooperative
+        atomic = transaction.atomic()
+        atomic._from_testcase = True
+        atomic.__enter__()
+        try:
+            seed_members(coop)
+            seed_savings(coop)
+            first, first_lines = snapshot(coop), lines(coop)
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+        atomic = transaction.atomic()
+        atomic._from_testcase = True
+        atomic.__enter__()
+        try:
+            seed_members(coop)
+            yield Year(result=seed_savings(coop), first=first, first_lines=first_lines)
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def test_demo_months(savings_year):
+    # (Takes the module's fixture so that all the module's tests run in one group, inside its
+    # savepoint: docs/testing.md.)
     assert MONTHS[0] == "2025-11" and MONTHS[-1] == "2026-10" and len(MONTHS) == 12
 
 
-def test_a_year_of_savings(coop_a):
-    seed_members(coop_a)
-    result = seed_savings(coop_a)
+def test_a_year_of_savings(coop_a, savings_year):
+    result = savings_year.result
     members = Member.objects.filter(cooperative=coop_a, number__isnull=False)
     active = members.filter(status="active")
     assert active.count() == 38 and result.cooperatives == 1
@@ -126,33 +180,20 @@ def test_a_year_of_savings(coop_a):
     assert not txns.filter(account__member=leaver, date__gt=leaver.ended_on).exists()
 
 
-def test_deterministic_and_idempotent(coop_a):
-    class Rollback(Exception):
-        pass
-
-    def lines():
-        return sorted(
-            JournalLine.objects.filter(cooperative=coop_a).values_list(
-                "entry__date", "account__code", "debit", "credit"
-            )
-        )
-
-    with pytest.raises(Rollback), transaction.atomic():
-        seed_members(coop_a)
-        seed_savings(coop_a)
-        first, first_lines = snapshot(coop_a), lines()
-        raise Rollback
-    seed_members(coop_a)
-    result = seed_savings(coop_a)
-    assert snapshot(coop_a) == first and len(first) > 300
-    assert lines() == first_lines
+def test_deterministic_and_idempotent(coop_a, savings_year):
+    """Seeded twice from nothing (`savings_year`: once rolled back, once kept): the same year;
+    and a third run adds nothing."""
+    assert savings_year.result.cooperatives == 1
+    assert snapshot(coop_a) == savings_year.first and len(savings_year.first) > 300
+    assert lines(coop_a) == savings_year.first_lines
     counts = (
         SavingsTransaction.objects.count(),
         Bill.objects.count(),
         JournalEntry.objects.count(),
     )
+    seed_members(coop_a)
     again = seed_savings(coop_a)
-    assert again.cooperatives == 0 and result.cooperatives == 1
+    assert again.cooperatives == 0
     assert (
         SavingsTransaction.objects.count(),
         Bill.objects.count(),
@@ -160,10 +201,11 @@ def test_deterministic_and_idempotent(coop_a):
     ) == counts
 
 
-def test_members_who_joined_late_start_late(coop_a):
-    seed_members(coop_a, count=60, rng_seed=3)
-    seed_savings(coop_a)
-    for member in Member.objects.filter(cooperative=coop_a, status="active"):
+def test_members_who_joined_late_start_late(coop_b):
+    # Place B: place A holds the module's seeded year (`savings_year`).
+    seed_members(coop_b, count=60, rng_seed=3)
+    seed_savings(coop_b)
+    for member in Member.objects.filter(cooperative=coop_b, status="active"):
         periods = set(
             Bill.objects.filter(member=member, kind="wajib").values_list("period", flat=True)
         )
@@ -182,25 +224,28 @@ def test_members_who_joined_late_start_late(coop_a):
                 member=member, kind="pokok", status__in=["unpaid", "partial"]
             ).exists()
     assert all(
-        b.period <= "2026-10" for b in Bill.objects.filter(cooperative=coop_a).only("period")
+        b.period <= "2026-10" for b in Bill.objects.filter(cooperative=coop_b).only("period")
     )
     assert date(2025, 8, 1) in set(
-        SavingsTransaction.objects.filter(cooperative=coop_a, account__kind="pokok").values_list(
+        SavingsTransaction.objects.filter(cooperative=coop_b, account__kind="pokok").values_list(
             "date", flat=True
         )
     )
 
 
-def test_the_founders_pokok_only(coop_a):
+def test_the_founders_pokok_only(coop_b):
     """The cooperatives beyond the first few: the founders' simpanan pokok, one collective
-    deposit at their meeting."""
-    seed_members(coop_a)
-    result = seed_savings(coop_a, full=False)
-    txns = SavingsTransaction.objects.filter(cooperative=coop_a)
+    deposit at their meeting. (Place B: place A holds the module's seeded year.)"""
+    seed_members(coop_b)
+    result = seed_savings(coop_b, full=False)
+    txns = SavingsTransaction.objects.filter(cooperative=coop_b)
     assert set(txns.values_list("account__kind", "kind", "date")) == {
         ("pokok", "deposit", FIRST_DAY)
     }
-    assert JournalEntry.objects.get(cooperative=coop_a).source_kind == "savings.collective"
-    assert not Bill.objects.exists() and result.movements == txns.count() > 20
-    for row in selectors.reconciliation(cooperative=coop_a):
+    assert JournalEntry.objects.get(cooperative=coop_b).source_kind == "savings.collective"
+    assert (
+        not Bill.objects.filter(cooperative=coop_b).exists()
+        and result.movements == txns.count() > 20
+    )
+    for row in selectors.reconciliation(cooperative=coop_b):
         assert row.difference == 0, row
