@@ -71,6 +71,7 @@ PUBLIC_PAGES: dict[str, Callable[[Side], dict[str, Any]]] = {
     "card_check": lambda side: {"card_id": side.ids["member"].card_id},
     "region_detail": lambda side: {"code": side.place.cooperative.village_id},
     "transparency_cooperative": lambda side: {"code": side.place.cooperative.village_id},
+    "transparency_verify": lambda side: {"code": side.place.cooperative.village_id},
 }
 
 # OpenAPI path parameter -> a valid value in a cooperative. Public operations (no security)

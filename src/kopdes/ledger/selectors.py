@@ -242,6 +242,12 @@ def closed_through(*, cooperative: Cooperative) -> date | None:
     )
 
 
+def last_closed_period(*, cooperative: Cooperative) -> tuple[Period | None, int]:
+    """The cooperative's last closed month (with when it was closed) and how many are closed."""
+    closed = Period.objects.filter(cooperative=cooperative, status=Period.Status.CLOSED)
+    return closed.order_by("-year", "-month").first(), closed.count()
+
+
 def periods(*, cooperative: Cooperative, year: int) -> list[PeriodRow]:
     """The twelve months of `year`; a month with no Period row is open."""
     known = {p.month: p for p in Period.objects.filter(cooperative=cooperative, year=year)}

@@ -1090,3 +1090,88 @@ def cash_flow(*, cooperative: Cooperative, period: ReportPeriod) -> CashFlow:
         opening=(cash_at(_yesterday(period.start)), cash_at(_yesterday(previous.start))),
         closing=(cash_at(period.end), cash_at(previous.end)),
     )
+
+
+# -- 7. The public one-page report (/transparansi/<code>/) ---------------------------------------
+
+
+SAVINGS_ACCOUNTS = {"pokok": "3-101", "wajib": "3-102", "sukarela": "2-101"}
+CSR_ACCOUNT = "3-103"  # hibah/CSR, where `capital.csr_received` credits the grant as equity
+
+
+@dataclass(frozen=True)
+class Result:
+    """A year's result in words people use: a surplus (SHU) or a deficit, and its size."""
+
+    amount: int
+
+    @property
+    def deficit(self) -> bool:
+        return self.amount < 0
+
+    @property
+    def size(self) -> int:
+        return abs(self.amount)
+
+
+@dataclass(frozen=True)
+class PublicReport:
+    """What a villager can read about their cooperative, from closed books only: no person in it.
+
+    `as_of` is the last day of the last closed month (its figures are final); the results are
+    the year to `as_of` and the whole previous year (None when the books began this year)."""
+
+    as_of: date
+    savings: dict[str, int]  # pokok, wajib, sukarela: what members hold, in total
+    csr_capital: int
+    assets: int
+    liabilities: int
+    equity: int
+    result_to_date: Result
+    result_last_year: Result | None
+    months_closed: int
+
+    @property
+    def balanced(self) -> bool:
+        return self.assets == self.liabilities + self.equity
+
+
+def public_report(*, cooperative: Cooperative, as_of: date, months_closed: int) -> PublicReport:
+    """The figures of the public report at `as_of` (the end of a closed month), from the same
+    statements the officers sign (Laporan Posisi Keuangan and Laporan Hasil Usaha)."""
+    sheet = balance_sheet(
+        cooperative=cooperative, period=ReportPeriod.month(as_of.year, as_of.month)
+    )
+    depth_one = {
+        line.code: line.current
+        for section in (
+            sheet.current_assets,
+            sheet.non_current_assets,
+            sheet.short_term_liabilities,
+            sheet.long_term_liabilities,
+            sheet.equity,
+        )
+        for line in section.lines
+    }
+    to_date = income_statement(
+        cooperative=cooperative, period=ReportPeriod.whole_year(as_of.year, as_of)
+    )
+    first = JournalLine.objects.filter(cooperative=cooperative).order_by("date").first()
+    last_year = None
+    if first is not None and first.date.year < as_of.year:
+        last_year = Result(
+            income_statement(
+                cooperative=cooperative, period=ReportPeriod.whole_year(as_of.year - 1)
+            ).shu[0]
+        )
+    return PublicReport(
+        as_of=as_of,
+        savings={kind: depth_one.get(code, 0) for kind, code in SAVINGS_ACCOUNTS.items()},
+        csr_capital=depth_one.get(CSR_ACCOUNT, 0),
+        assets=sheet.total_assets[0],
+        liabilities=sheet.total_liabilities[0],
+        equity=sheet.equity.total,
+        result_to_date=Result(to_date.shu[0]),
+        result_last_year=last_year,
+        months_closed=months_closed,
+    )

@@ -252,3 +252,18 @@ def test_books_are_signed_and_verifiable_after_the_demo(client, regency):
         f"/api/v1/ledger/entries/{entry.public_id}/proof", HTTP_AUTHORIZATION=f"Bearer {token}"
     )
     assert proof.status_code == 200, proof.content
+
+
+def test_the_public_report_of_a_demo_cooperative_is_tied_to_its_signed_checkpoint(client, regency):
+    """The demo's months are closed in its opening import (as of yesterday evening), so
+    yesterday's checkpoint covers the closing and the public report shows its root."""
+    from kopdes.ledger.models import Checkpoint
+
+    cooperative = Cooperative.objects.order_by("village_id").first()
+    checkpoint = Checkpoint.objects.get(cooperative=cooperative)
+    html = client.get(
+        f"/transparansi/{cooperative.village_id}/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Closed books as of 31 Oct 2026" in html
+    assert checkpoint.root_hash[:16] in html
+    assert "not yet covered" not in html

@@ -23,7 +23,12 @@ from kopdes.ledger.checkpoints.building import (
     origin,
     parse_checkpoint_text,
 )
-from kopdes.ledger.checkpoints.proving import EntryProof, entry_proof, latest_checkpoints
+from kopdes.ledger.checkpoints.proving import (
+    EntryProof,
+    checkpoint_covering,
+    entry_proof,
+    latest_checkpoints,
+)
 from kopdes.ledger.checkpoints.verifying import (
     CHECKS,
     MAX_PROBLEMS,
@@ -44,6 +49,7 @@ __all__ = [
     "Problem",
     "Report",
     "Row",
+    "checkpoint_covering",
     "checkpoint_create",
     "checkpoint_text",
     "checkpoints_close_day",

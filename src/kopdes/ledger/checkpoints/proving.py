@@ -2,8 +2,10 @@
 latest checkpoints the transparency page publishes."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
 
 from kopdes.cooperatives.models import Cooperative
 from kopdes.ledger import merkle, signing
@@ -67,3 +69,14 @@ def latest_checkpoints(cooperatives: QuerySet[Cooperative]) -> dict[int, Checkpo
     )
     ids = cooperatives.order_by().annotate(checkpoint=Subquery(last)).values("checkpoint")
     return {c.cooperative_id: c for c in Checkpoint.objects.filter(pk__in=ids)}
+
+
+def checkpoint_covering(*, cooperative: Cooperative, moment: datetime) -> Checkpoint | None:
+    """The first signed checkpoint whose tree holds every entry posted by `moment` (the
+    checkpoint of that day, Asia/Jakarta, or a later one); None while there is none. A month's
+    figures are tied to the root of the checkpoint covering the moment the month was closed:
+    no entry can be dated in a closed month afterwards."""
+    day = timezone.localdate(moment)
+    return (
+        Checkpoint.objects.filter(cooperative=cooperative, date__gte=day).order_by("date").first()
+    )

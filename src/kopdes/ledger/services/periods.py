@@ -9,6 +9,7 @@ from django.utils import timezone
 from kopdes.accounts.access import Capability, capabilities
 from kopdes.accounts.models import User
 from kopdes.cooperatives.models import Cooperative
+from kopdes.core import clock
 from kopdes.core.actors import Actor, actor_label
 from kopdes.core.audit import audit_record
 from kopdes.core.months import month_end
@@ -75,7 +76,7 @@ def period_close(*, actor: Actor, cooperative: Cooperative, year: int, month: in
         month=month,
         defaults={
             "status": Period.Status.CLOSED,
-            "closed_at": timezone.now(),
+            "closed_at": clock.now(),
             "closed_by_label": actor_label(actor),
         },
     )
@@ -114,7 +115,7 @@ def period_close_through(*, actor: Actor, cooperative: Cooperative, year: int, m
         current = (current[0] + 1, 1) if current[1] == 12 else (current[0], current[1] + 1)
     if not months:
         return 0
-    now, label = timezone.now(), actor_label(actor)
+    now, label = clock.now(), actor_label(actor)
     existing = set(
         Period.objects.filter(cooperative=cooperative, year__gte=months[0][0]).values_list(
             "year", "month"

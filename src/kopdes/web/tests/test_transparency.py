@@ -74,11 +74,11 @@ def test_queries_do_not_grow_with_cooperatives_or_checkpoints(
     with django_assert_max_num_queries(6):
         client.get("/transparansi/")
     with django_assert_max_num_queries(6):
-        client.get(f"/transparansi/{published.village_id}/")
+        client.get(f"/transparansi/{published.village_id}/verifikasi/")
 
 
-def test_cooperative_page_lists_checkpoints_newest_first(client, published):
-    response = client.get(reverse("web:transparency_cooperative", args=[published.village_id]))
+def test_verify_page_lists_checkpoints_newest_first(client, published):
+    response = client.get(reverse("web:transparency_verify", args=[published.village_id]))
     assert response.status_code == 200
     html = response.content.decode()
     d2, d1 = Checkpoint.objects.filter(cooperative=published).order_by("-date")
@@ -91,4 +91,100 @@ def test_cooperative_page_lists_checkpoints_newest_first(client, published):
 
 def test_unknown_village_is_404(client, published):
     assert client.get("/transparansi/99.99.99.9999/").status_code == 404
+    assert client.get("/transparansi/99.99.99.9999/verifikasi/").status_code == 404
     assert client.get("/transparansi/36.03.13.2001/").status_code == 200  # B: nothing yet
+    assert client.get("/transparansi/36.03.13.2001/verifikasi/").status_code == 200
+
+
+# -- the public one-page report -----------------------------------------------------------------
+
+
+def entry(coop, day, *lines):
+    return services.journal_entry_post(
+        cooperative=coop, date=day, memo="Ibu Siti", lines=list(lines), source_kind="test"
+    )
+
+
+@pytest.fixture
+def closed_march(coop_a):
+    """A year of two: 2025 ended with a loss; by the end of March 2026 the members hold simpanan,
+    the CSR grant arrived, and the month made a surplus. March is closed on 2 April and the
+    checkpoint of that day covers it."""
+    with at(date(2025, 12, 10)):
+        entry(
+            coop_a,
+            date(2025, 12, 10),
+            Line("1-102", debit=100_000_000),
+            Line("3-103", credit=100_000_000),
+        )
+        entry(
+            coop_a, date(2025, 12, 10), Line("5-203", debit=300_000), Line("1-102", credit=300_000)
+        )
+    with at(D1):
+        entry(
+            coop_a,
+            D1,
+            Line("1-102", debit=1_350_000),
+            Line("3-101", credit=1_000_000),
+            Line("3-102", credit=200_000),
+            Line("2-101", credit=150_000),
+        )
+        entry(coop_a, D1, Line("1-102", debit=500_000), Line("4-901", credit=500_000))
+    with at(date(2026, 4, 2)):
+        services.period_close_through(actor=None, cooperative=coop_a, year=2026, month=3)
+    with at(date(2026, 4, 3)):
+        checkpoints.checkpoints_close_day(day=date(2026, 4, 2))
+    return coop_a
+
+
+def test_the_public_report_speaks_money_not_cryptography(client, closed_march, place_a):
+    response = client.get(
+        reverse("web:transparency_cooperative", args=[closed_march.village_id]),
+        HTTP_ACCEPT_LANGUAGE="id",
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Buku yang sudah ditutup per 31 Mar 2026" in html
+    for figure in ("Rp1.000.000", "Rp200.000", "Rp150.000"):  # pokok, wajib, sukarela
+        assert figure in html
+    assert "Rp101.550.000" in html  # assets: 100 juta - 300.000 + 1.350.000 + 500.000
+    assert "Rp100.000.000" in html  # CSR capital received
+    assert "Surplus (SHU) Rp500.000" in html or "SHU Rp500.000" in html
+    assert "Defisit Rp300.000" in html  # 2025 ended with a loss: a defisit, never "SHU"
+    covering = Checkpoint.objects.get(cooperative=closed_march, date=date(2026, 4, 2))
+    assert covering.root_hash[:16] in html  # tied to the signed root
+    assert reverse("web:transparency_verify", args=[closed_march.village_id]) in html
+    for person in place_a.people.values():  # aggregates only, no one's name or number
+        assert person.full_name not in html and person.phone not in html
+    assert "Ibu Siti" not in html  # nor any entry's memo
+    assert "BEGIN PUBLIC KEY" not in html  # the cryptography is behind the link
+
+
+def test_the_public_report_figures_are_the_signed_statements(closed_march):
+    from kopdes.ledger import statements
+
+    report = statements.public_report(
+        cooperative=closed_march, as_of=date(2026, 3, 31), months_closed=4
+    )
+    assert report.savings == {"pokok": 1_000_000, "wajib": 200_000, "sukarela": 150_000}
+    assert (report.assets, report.liabilities) == (101_550_000, 150_000)
+    assert report.equity == 101_400_000 and report.balanced
+    assert (report.result_to_date.amount, report.result_last_year.amount) == (500_000, -300_000)
+    assert report.result_last_year.deficit and report.result_last_year.size == 300_000
+
+
+def test_before_any_month_is_closed_the_report_says_so(client, published):
+    html = client.get(
+        reverse("web:transparency_cooperative", args=[published.village_id]),
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    assert "No month of this cooperative's books is closed yet" in html
+    assert reverse("web:transparency_verify", args=[published.village_id]) in html
+
+
+def test_the_report_costs_a_fixed_number_of_queries(
+    client, closed_march, django_assert_max_num_queries
+):
+    client.get(f"/transparansi/{closed_march.village_id}/")
+    with django_assert_max_num_queries(40):
+        client.get(f"/transparansi/{closed_march.village_id}/")

@@ -12,9 +12,12 @@ from django.urls import path
 from django.views.decorators.http import require_safe
 
 from kopdes.cooperatives.models import Cooperative
-from kopdes.ledger import checkpoints, signing
+from kopdes.core.months import month_end
+from kopdes.ledger import checkpoints, signing, statements
+from kopdes.ledger import selectors as ledger_selectors
 from kopdes.ledger.models import Checkpoint
 from kopdes.ledger.selectors import failing_verification
+from kopdes.members import selectors as member_selectors
 
 PAGE_SIZE = 50
 
@@ -48,9 +51,7 @@ def transparency(request):
     )
 
 
-@require_safe
-def transparency_cooperative(request, code: str):
-    """One cooperative's recent checkpoints, newest first, each with its signed note."""
+def _published(code: str) -> Cooperative:
     cooperative = (
         Cooperative.objects.exclude(status=Cooperative.Status.DISSOLVED)
         .select_related("village__district")
@@ -59,18 +60,55 @@ def transparency_cooperative(request, code: str):
     )
     if cooperative is None:
         raise Http404
-    page = Paginator(
-        Checkpoint.objects.filter(cooperative=cooperative).order_by("-date"), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    return cooperative
+
+
+@require_safe
+def transparency_cooperative(request, code: str):
+    """One cooperative's public report in plain words: members and their savings, what it holds
+    and owes, its result, CSR capital, from the last closed month, tied to the signed checkpoint
+    that covers that month's closing. Aggregates only: no person in it."""
+    cooperative = _published(code)
+    period, months_closed = ledger_selectors.last_closed_period(cooperative=cooperative)
+    report = covering = None
+    if period is not None:
+        as_of = month_end(period.year, period.month)
+        report = statements.public_report(
+            cooperative=cooperative, as_of=as_of, months_closed=months_closed
+        )
+        if period.closed_at is not None:
+            covering = checkpoints.checkpoint_covering(
+                cooperative=cooperative, moment=period.closed_at
+            )
     return render(
         request,
         "web/transparency/cooperative.html",
         {
             "cooperative": cooperative,
+            "report": report,
+            "covering": covering,
+            "members": member_selectors.status_counts(cooperative=cooperative)["active"],
+            "failing": bool(failing_verification(cooperative_ids=[cooperative.pk])),
+        },
+    )
+
+
+@require_safe
+def transparency_verify(request, code: str):
+    """One cooperative's recent checkpoints, newest first, each with its signed note."""
+    cooperative = _published(code)
+    page = Paginator(
+        Checkpoint.objects.filter(cooperative=cooperative).order_by("-date"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/transparency/verify.html",
+        {
+            "cooperative": cooperative,
             "page": page,
             "origin": checkpoints.origin(cooperative),
-            "failing": bool(failing_verification(cooperative_ids=[cooperative.pk])),
             "key": _key(),
+            "failing": bool(failing_verification(cooperative_ids=[cooperative.pk])),
         },
     )
 
@@ -78,4 +116,5 @@ def transparency_cooperative(request, code: str):
 urlpatterns = [
     path("transparansi/", transparency, name="transparency"),
     path("transparansi/<str:code>/", transparency_cooperative, name="transparency_cooperative"),
+    path("transparansi/<str:code>/verifikasi/", transparency_verify, name="transparency_verify"),
 ]
