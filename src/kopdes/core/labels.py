@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from django.apps import apps
@@ -92,7 +92,7 @@ def action_label(code: str) -> str:
     return str(label) if label is not None else readable(code)
 
 
-def _model(object_type: str):
+def _model(object_type: str) -> Any:
     try:
         return apps.get_model(object_type)
     except (LookupError, ValueError):
@@ -124,7 +124,7 @@ def _choices_named(key: str) -> dict:
     return labels
 
 
-def _value_text(key: str, field, value: Any) -> str:
+def _value_text(key: str, field: Any, value: Any) -> str:
     if value is None or value == "":
         return "—"
     choices = field.flatchoices if field is not None and field.choices else None
@@ -161,9 +161,7 @@ def audit_changes(
         field = fields.get(key)
         name = getattr(field, "verbose_name", None)
         label = capfirst(str(name)) if name else readable(key)
-        write = formatters.get(key) or (
-            lambda value, key=key, field=field: _value_text(key, field, value)
-        )
+        write = formatters.get(key) or partial(_value_text, key, field)
         old = write(before[key]) if key in before else ""
         new = write(after[key]) if key in after else ""
         rows.append({"field": label, "before": old, "after": new, "changed": old != new})

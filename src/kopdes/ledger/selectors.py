@@ -9,7 +9,7 @@ which cooperative is decided in accounts.access. Balances come from the monthly 
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Max, Q, QuerySet, Sum
 from django.utils import timezone
@@ -372,18 +372,20 @@ def failing_verification(*, cooperative_ids: Iterable[int]) -> set[int]:
     the journal no longer matches a checkpoint signed before (an audit row
     `ledger.checkpoint_refused` newer than their last signed checkpoint). Two queries."""
     ids = list(cooperative_ids)
-    refused = dict(
-        AuditEvent.objects.filter(action=CHECKPOINT_REFUSED, cooperative_id__in=ids)
+    refused: dict[int, datetime] = {
+        pk: at
+        for pk, at in AuditEvent.objects.filter(action=CHECKPOINT_REFUSED, cooperative_id__in=ids)
         .values_list("cooperative_id")
         .annotate(last=Max("at"))
         .values_list("cooperative_id", "last")
-    )
+        if pk is not None
+    }
     if not refused:
         return set()
-    signed = dict(
+    signed: dict[int, datetime] = dict(
         Checkpoint.objects.filter(cooperative_id__in=list(refused))
         .values_list("cooperative_id")
         .annotate(last=Max("created_at"))
         .values_list("cooperative_id", "last")
     )
-    return {pk for pk, at in refused.items() if signed.get(pk) is None or signed[pk] < at}
+    return {pk for pk, at in refused.items() if pk not in signed or signed[pk] < at}
