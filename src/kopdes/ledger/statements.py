@@ -129,7 +129,17 @@ class ReportPeriod:
 
     @property
     def title(self) -> str:
-        """`Maret 2026`, `Triwulan I 2026`, `Tahun 2026`."""
+        """`Maret 2026`, `Triwulan I 2026`, `Tahun 2026`; a period cut short says what it covers
+        (`Januari s.d. Oktober 2026`, `1 s.d. 15 Maret 2026`), never the whole year's name."""
+        if self.is_cut_short:
+            first, end = self.start, self.end
+            if end == month_end(end.year, end.month):  # whole months
+                if first.month == end.month:
+                    return f"{MONTHS_ID[end.month]} {self.year}"
+                return f"{MONTHS_ID[first.month]} s.d. {MONTHS_ID[end.month]} {self.year}"
+            if first.month == end.month:
+                return f"{first.day} s.d. {date_id(end)}"
+            return f"{date_id(first)} s.d. {date_id(end)}"
         if self.kind == "month":
             return f"{MONTHS_ID[self.number]} {self.year}"
         if self.kind == "quarter":

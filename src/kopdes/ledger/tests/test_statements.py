@@ -93,6 +93,21 @@ def test_periods_and_their_comparatives():
     assert cut.previous() == ReportPeriod.month(2026, 2)  # clamped to the end of February
     assert ReportPeriod.month(2026, 3, date(2026, 3, 15)).previous().end == date(2026, 2, 15)
     assert cut.label == "1 Maret 2026 s.d. 30 Maret 2026"
+
+
+@pytest.mark.parametrize(
+    ("period", "title"),
+    [
+        (ReportPeriod.whole_year(2026, date(2026, 10, 31)), "Januari s.d. Oktober 2026"),
+        (ReportPeriod.whole_year(2026, date(2026, 1, 31)), "Januari 2026"),
+        (ReportPeriod.whole_year(2026, date(2026, 3, 15)), "1 Januari 2026 s.d. 15 Maret 2026"),
+        (ReportPeriod.month(2026, 3, date(2026, 3, 15)), "1 s.d. 15 Maret 2026"),
+        (ReportPeriod.whole_year(2026), "Tahun 2026"),
+    ],
+)
+def test_a_period_cut_short_is_named_for_what_it_covers(period, title):
+    """A column headed "Tahun 2026" over January to October would misstate the period."""
+    assert period.title == title
     for bad in [("month", 2026, 13), ("quarter", 2026, 0), ("year", 2026, 2)]:
         with pytest.raises(ValueError):
             ReportPeriod(*bad)
