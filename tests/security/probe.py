@@ -72,6 +72,8 @@ PUBLIC_PAGES: dict[str, Callable[[Side], dict[str, Any]]] = {
     "region_detail": lambda side: {"code": side.place.cooperative.village_id},
     "transparency_cooperative": lambda side: {"code": side.place.cooperative.village_id},
     "transparency_verify": lambda side: {"code": side.place.cooperative.village_id},
+    "log_checkpoints": lambda side: {"code": side.place.cooperative.village_id},
+    "log_balances": lambda side: {"code": side.place.cooperative.village_id, "size": 1},
 }
 
 # OpenAPI path parameter -> a valid value in a cooperative. Public operations (no security)

@@ -19,7 +19,14 @@ class CheckpointOut(Schema):
     origin: str
     tree_size: int
     root_hash: str = Field(description="Hex SHA-256 Merkle root (the note carries it in base64)")
-    note: str = Field(description="The C2SP signed note (tlog-checkpoint form), as published")
+    note: str = Field(
+        description="The C2SP signed note (tlog-checkpoint: origin, size, base64 root), "
+        "signed under the origin's name"
+    )
+    summary: str = Field(
+        description="The signed summary note: prev link, trial-balance hash, entries added by "
+        "accounting date (empty for a version 1 checkpoint)"
+    )
 
 
 class ProofOut(Schema):
@@ -39,7 +46,8 @@ class ProofOut(Schema):
         description="Base64 audit path, RFC 9162 section 2.1.3 (verify with 2.1.3.2)"
     )
     verifier_key: str = Field(
-        description="The platform's key, <name>+<key id>+<base64(0x01 || Ed25519 key)>"
+        description="The checkpoint's verifier key, <origin>+<key id>+<base64(0x01 || Ed25519 "
+        "key)>: the platform's key named after the cooperative's origin"
     )
 
 
@@ -69,6 +77,7 @@ def entry_proof(request, entry_id: str):
             "tree_size": checkpoint.tree_size,
             "root_hash": checkpoint.root_hash,
             "note": checkpoint.note,
+            "summary": checkpoint.summary,
         },
         "inclusion_proof": [signing.b64(h) for h in proof.proof],
         "verifier_key": proof.verifier_key,

@@ -171,13 +171,6 @@ class DayNotOver(Conflict):
     message = _("The day %(day)s has not ended yet; checkpoints close days that are over.")
 
 
-class CheckpointOutOfOrder(Conflict):
-    code = "ledger.checkpoint_out_of_order"
-    message = _(
-        "Checkpoints are made in date order: the last one is for %(last)s, so %(day)s cannot be added."
-    )
-
-
 class CheckpointInconsistent(Conflict):
     """The journal no longer extends the last signed checkpoint: entries were altered or removed
     behind the application's back. A log never signs a history inconsistent with one it signed."""

@@ -330,8 +330,18 @@ class ManualJournal(TenantModel):
 class Checkpoint(TenantModel):
     """A day's signed checkpoint: the Merkle root of all the cooperative's entries so far.
 
-    `note` is the C2SP signed note (tlog-checkpoint form) exactly as published.
+    `note` is the C2SP signed note (tlog-checkpoint form: origin, size, root, no extension lines)
+    exactly as the platform signed it; witnesses' cosignatures are kept apart. `summary` is a
+    second signed note that links to the checkpoint before it and commits to what the tree holds
+    in money: the entries added per accounting date and the hash of the trial balance at this
+    tree size (`balances_hash`; `balances` holds the totals this checkpoint adds, per month and
+    account). Version 1 checkpoints (before 2026-12-01) carried those in extension lines of the
+    note and have no summary.
     """
+
+    class Version(models.IntegerChoices):
+        EXTENSION_LINES = 1, "extension lines"
+        SUMMARY_NOTE = 2, "summary note"
 
     date = models.DateField()
     tree_size = models.BigIntegerField()
@@ -344,6 +354,13 @@ class Checkpoint(TenantModel):
     note = models.TextField()
     note_hash = models.CharField(max_length=64)
     key_id = models.CharField(max_length=16)
+    version = models.PositiveSmallIntegerField(
+        choices=Version.choices, default=Version.EXTENSION_LINES
+    )
+    summary = models.TextField(blank=True)
+    summary_hash = models.CharField(max_length=64, blank=True)
+    balances = models.TextField(blank=True)
+    balances_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -9,7 +9,7 @@ which cooperative is decided in accounts.access. Balances come from the monthly 
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from django.db.models import Max, Q, QuerySet, Sum
 from django.utils import timezone
@@ -20,6 +20,7 @@ from kopdes.core.ids import parse_public_id
 from kopdes.core.models import AuditEvent
 from kopdes.core.months import months_between, next_month, previous_month
 from kopdes.ledger.checkpoints.building import REFUSED as CHECKPOINT_REFUSED
+from kopdes.ledger.checkpoints.verifying import VERIFY_FAILED, VERIFY_PASSED
 from kopdes.ledger.models import (
     Account,
     AccountMonth,
@@ -368,24 +369,42 @@ def posting_rule_events(*, cooperative: Cooperative) -> list[str]:
 
 
 def failing_verification(*, cooperative_ids: Iterable[int]) -> set[int]:
-    """The cooperatives among `cooperative_ids` whose last checkpoint attempt was refused because
-    the journal no longer matches a checkpoint signed before (an audit row
-    `ledger.checkpoint_refused` newer than their last signed checkpoint). Two queries."""
+    """The cooperatives among `cooperative_ids` whose ledger is known not to verify:
+
+    - the last `kopdes ledger verify` found a problem (audit row `ledger.verify_failed`) and no
+      later run passed (`ledger.verify_passed`); or
+    - their last checkpoint attempt was refused because the journal no longer extends a
+      checkpoint signed before (`ledger.checkpoint_refused`), and nothing was signed or verified
+      since.
+
+    Two queries."""
     ids = list(cooperative_ids)
-    refused: dict[int, datetime] = {
-        pk: at
-        for pk, at in AuditEvent.objects.filter(action=CHECKPOINT_REFUSED, cooperative_id__in=ids)
-        .values_list("cooperative_id")
+    last: dict[tuple[int, str], datetime] = {
+        (pk, action): at
+        for pk, action, at in AuditEvent.objects.filter(
+            action__in=[CHECKPOINT_REFUSED, VERIFY_FAILED, VERIFY_PASSED], cooperative_id__in=ids
+        )
+        .values_list("cooperative_id", "action")
         .annotate(last=Max("at"))
-        .values_list("cooperative_id", "last")
+        .values_list("cooperative_id", "action", "last")
         if pk is not None
     }
-    if not refused:
+    if not last:
         return set()
+    failing = set()
+    refused = {pk for pk, action in last if action == CHECKPOINT_REFUSED}
     signed: dict[int, datetime] = dict(
-        Checkpoint.objects.filter(cooperative_id__in=list(refused))
+        Checkpoint.objects.filter(cooperative_id__in=refused)
         .values_list("cooperative_id")
         .annotate(last=Max("created_at"))
         .values_list("cooperative_id", "last")
     )
-    return {pk for pk, at in refused.items() if pk not in signed or signed[pk] < at}
+    never = datetime.min.replace(tzinfo=UTC)
+    for pk in {pk for pk, _action in last}:
+        passed = last.get((pk, VERIFY_PASSED), never)
+        if last.get((pk, VERIFY_FAILED), never) > passed:
+            failing.add(pk)
+        refusal = last.get((pk, CHECKPOINT_REFUSED))
+        if refusal is not None and refusal > max(passed, signed.get(pk, never)):
+            failing.add(pk)
+    return failing

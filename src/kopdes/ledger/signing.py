@@ -31,6 +31,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 
+# The platform's key signs each cooperative's checkpoints under the key name that is the
+# checkpoint's origin (`kopdes.id/koperasi/<village code>`), as C2SP tlog-checkpoint asks: one
+# verifier key per log, the same key material. Before 2026-12-01 it signed every log as
+# KEY_NAME; those checkpoints are still checked with that name.
 KEY_NAME = "kopdes.id/ledger"
 ALG_ED25519 = 0x01
 SIGNATURE_PREFIX = "\u2014 "  # em dash and a space
@@ -70,6 +74,10 @@ class Verifier:
     name: str
     key_id: bytes
     public_key: bytes
+
+    def named(self, name: str) -> "Verifier":
+        """The same public key under another name (and so another key id)."""
+        return Verifier(name=name, key_id=key_id(name, self.public_key), public_key=self.public_key)
 
     def verify(self, message: bytes, signature: bytes) -> bool:
         try:
@@ -130,6 +138,10 @@ class PlatformKey:
     def verifier(self) -> Verifier:
         return Verifier(name=self.name, key_id=self.key_id, public_key=self.public_key)
 
+    def named(self, name: str) -> "PlatformKey":
+        """The same key under another name (a signature names its key: the name is signed)."""
+        return PlatformKey(name=name, private_key=self.private_key)
+
 
 def _load_or_create(path: Path) -> Ed25519PrivateKey:
     if not path.exists():
@@ -165,6 +177,20 @@ def platform_key() -> PlatformKey:
             key = PlatformKey(name=KEY_NAME, private_key=_load_or_create(path))
             _keys[cache_key] = key
     return key
+
+
+def log_key(origin: str) -> PlatformKey:
+    """The key that signs the log `origin`: the platform's, named after the origin."""
+    return platform_key().named(origin)
+
+
+def log_verifier_key(origin: str) -> str:
+    """The verifier key of the log `origin`, `<origin>+<key id>+<base64(0x01 || key)>`."""
+    return verifier_key(origin, platform_key().public_key)
+
+
+def log_verifier(origin: str) -> Verifier:
+    return log_key(origin).verifier
 
 
 def sign_note(text: str, key: PlatformKey | None = None) -> str:

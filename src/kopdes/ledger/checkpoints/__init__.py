@@ -11,9 +11,14 @@ from kopdes.ledger.checkpoints.building import (
     BATCH,
     GENESIS_NOTE_HASH,
     ORIGIN_PREFIX,
+    SUMMARY_SUFFIX,
+    DayTotal,
     Journal,
     ParsedCheckpoint,
+    ParsedSummary,
     Row,
+    balances_at,
+    balances_document,
     checkpoint_create,
     checkpoint_text,
     checkpoints_close_day,
@@ -22,6 +27,8 @@ from kopdes.ledger.checkpoints.building import (
     note_hash,
     origin,
     parse_checkpoint_text,
+    parse_summary_text,
+    summary_text,
 )
 from kopdes.ledger.checkpoints.proving import (
     EntryProof,
@@ -35,6 +42,7 @@ from kopdes.ledger.checkpoints.verifying import (
     Problem,
     Report,
     ledger_verify,
+    verification_record,
 )
 
 __all__ = [
@@ -43,12 +51,17 @@ __all__ = [
     "GENESIS_NOTE_HASH",
     "MAX_PROBLEMS",
     "ORIGIN_PREFIX",
+    "SUMMARY_SUFFIX",
+    "DayTotal",
     "EntryProof",
     "Journal",
     "ParsedCheckpoint",
+    "ParsedSummary",
     "Problem",
     "Report",
     "Row",
+    "balances_at",
+    "balances_document",
     "checkpoint_covering",
     "checkpoint_create",
     "checkpoint_text",
@@ -61,4 +74,7 @@ __all__ = [
     "note_hash",
     "origin",
     "parse_checkpoint_text",
+    "parse_summary_text",
+    "summary_text",
+    "verification_record",
 ]

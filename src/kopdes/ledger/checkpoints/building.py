@@ -38,7 +38,7 @@ import json
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -51,7 +51,6 @@ from kopdes.core.audit import audit_record
 from kopdes.ledger import chain, merkle, signing
 from kopdes.ledger.errors import (
     CheckpointInconsistent,
-    CheckpointOutOfOrder,
     CheckpointsRefused,
     DayNotOver,
 )
@@ -157,6 +156,7 @@ class Row:
     """One stored entry with its rebuilt canonical bytes."""
 
     number: int
+    accounting_date: date
     posted_day: date  # local (Asia/Jakarta) date of the hashed posted_at text
     posted_at_text: str
     prev_hash: str
@@ -166,6 +166,7 @@ class Row:
     credit: int
     line_count: int
     canonical: bytes
+    lines: tuple[tuple[str, int, int], ...] = ()  # (account code, debit, credit)
 
     @property
     def leaf(self) -> bytes:
@@ -231,6 +232,10 @@ def journal_rows(cooperative: Cooperative, *, upto: int | None = None) -> Iterat
                     pk=reverses_id
                 )
             own = lines.get(pk, [])
+            coded = [
+                (n, accounts.get(acc, f"?{acc}"), d, c, sk, si, units.get(u, "") if u else "")
+                for n, acc, d, c, sk, si, u in own
+            ]
             document = _document(
                 cooperative=code,
                 number=number,
@@ -242,13 +247,11 @@ def journal_rows(cooperative: Cooperative, *, upto: int | None = None) -> Iterat
                 posted_at_text=text,
                 actor_label=actor,
                 prev_hash=prev_hash,
-                lines=[
-                    (n, accounts.get(acc, f"?{acc}"), d, c, sk, si, units.get(u, "") if u else "")
-                    for n, acc, d, c, sk, si, u in own
-                ],
+                lines=coded,
             )
             yield Row(
                 number=number,
+                accounting_date=day,
                 posted_day=datetime.fromisoformat(text.removesuffix("Z"))
                 .replace(tzinfo=UTC)
                 .astimezone(local)
@@ -261,27 +264,58 @@ def journal_rows(cooperative: Cooperative, *, upto: int | None = None) -> Iterat
                 credit=sum(ln[3] for ln in own),
                 line_count=len(own),
                 canonical=encode(document).encode("utf-8"),
+                lines=tuple((ln[1], ln[2], ln[3]) for ln in coded),
             )
 
 
 # -- notes -------------------------------------------------------------------------------------
 
+SUMMARY_SUFFIX = "/ringkasan"  # the summary note's first line is the origin and this
 
-def checkpoint_text(
+
+def checkpoint_text(*, origin_line: str, tree_size: int, root: bytes) -> str:
+    """The body of a checkpoint: exactly C2SP tlog-checkpoint's three lines, no extension."""
+    return f"{origin_line}\n{tree_size}\n{signing.b64(root)}\n"
+
+
+@dataclass(frozen=True)
+class DayTotal:
+    """The entries a checkpoint adds that carry one accounting date: how many, their debit."""
+
+    day: date
+    count: int
+    debit: int
+
+
+def summary_text(
     *,
     origin_line: str,
     tree_size: int,
     root: bytes,
-    prev_note_hash: bytes,
-    day: date,
-    day_count: int,
-    day_debit_total: int,
+    prev: bytes,
+    balances: bytes,
+    days: Iterable[DayTotal],
 ) -> str:
-    return (
-        f"{origin_line}\n{tree_size}\n{signing.b64(root)}\n"
-        f"prev {signing.b64(prev_note_hash)}\n"
-        f"totals {day.isoformat()} {day_count} {day_debit_total}\n"
-    )
+    """The body of a checkpoint's summary note (docs/invariants.md, principle 3):
+
+        <origin>/ringkasan
+        <tree size>
+        <base64 root>
+        prev <base64 SHA-256 of the previous checkpoint's summary note; 32 zero bytes first>
+        balances <base64 SHA-256 of the trial balance document at this tree size>
+        day <YYYY-MM-DD> <entries added with that accounting date> <their debit total>
+        ...
+
+    Its first line is not an origin any checkpoint reader accepts, so it cannot pass for one."""
+    lines = [
+        origin_line + SUMMARY_SUFFIX,
+        str(tree_size),
+        signing.b64(root),
+        f"prev {signing.b64(prev)}",
+        f"balances {signing.b64(balances)}",
+        *(f"day {d.day.isoformat()} {d.count} {d.debit}" for d in days),
+    ]
+    return "\n".join(lines) + "\n"
 
 
 @dataclass(frozen=True)
@@ -289,35 +323,147 @@ class ParsedCheckpoint:
     origin: str
     tree_size: int
     root: bytes
-    prev_note_hash: bytes
-    day: date
-    day_count: int
-    day_debit_total: int
+
+
+@dataclass(frozen=True)
+class ParsedSummary:
+    origin: str
+    tree_size: int
+    root: bytes
+    prev: bytes
+    balances: bytes  # b"" in a version 1 checkpoint: it committed to no trial balance
+    days: tuple[DayTotal, ...]
+
+
+def _head(lines: list[str]) -> tuple[str, int, bytes]:
+    origin_line, size, root = lines[:3]
+    if not size.isdigit():
+        raise ValueError("the second line is the tree size")
+    return origin_line, int(size), base64.b64decode(root, validate=True)
 
 
 def parse_checkpoint_text(text: str) -> ParsedCheckpoint:
-    """Read the body of one of our checkpoints; ValueError when it is not in that form."""
+    """Read the body of a checkpoint (three lines); ValueError when it is not one."""
+    lines = text.split("\n")
+    if len(lines) != 4 or lines[3] != "":
+        raise ValueError("a checkpoint has three lines")
+    return ParsedCheckpoint(*_head(lines))
+
+
+def parse_summary_text(text: str) -> ParsedSummary:
+    """Read the body of a summary note; ValueError when it is not one."""
+    lines = text.split("\n")
+    if len(lines) < 6 or lines[-1] != "" or not lines[0].endswith(SUMMARY_SUFFIX):
+        raise ValueError("a summary has an origin, a size, a root, prev, balances and days")
+    origin_line, size, root = _head(lines)
+    prev_word, _sep, prev = lines[3].partition(" ")
+    balances_word, _sep, balances = lines[4].partition(" ")
+    if prev_word != "prev" or balances_word != "balances":
+        raise ValueError("the fourth and fifth lines are prev and balances")
+    days = []
+    for line in lines[5:-1]:
+        words = line.split(" ")
+        if len(words) != 4 or words[0] != "day":
+            raise ValueError("the lines after balances are day lines")
+        days.append(DayTotal(date.fromisoformat(words[1]), int(words[2]), int(words[3])))
+    return ParsedSummary(
+        origin=origin_line.removesuffix(SUMMARY_SUFFIX),
+        tree_size=size,
+        root=root,
+        prev=base64.b64decode(prev, validate=True),
+        balances=base64.b64decode(balances, validate=True),
+        days=tuple(days),
+    )
+
+
+def parse_version_1_text(text: str) -> tuple[ParsedCheckpoint, ParsedSummary]:
+    """Read a version 1 checkpoint (before 2026-12-01), whose extension lines `prev` and
+    `totals <day> <count> <debit>` carried what the summary note carries now."""
     lines = text.split("\n")
     if len(lines) != 6 or lines[5] != "":
-        raise ValueError("a checkpoint has five lines")
-    origin_line, size, root, prev, totals = lines[:5]
-    prev_word, _sep, prev_value = prev.partition(" ")
-    words = totals.split(" ")
+        raise ValueError("a version 1 checkpoint has five lines")
+    origin_line, size, root = _head(lines)
+    prev_word, _sep, prev = lines[3].partition(" ")
+    words = lines[4].split(" ")
     if prev_word != "prev" or len(words) != 4 or words[0] != "totals":
         raise ValueError("the extension lines are prev and totals")
-    return ParsedCheckpoint(
+    total = DayTotal(date.fromisoformat(words[1]), int(words[2]), int(words[3]))
+    return ParsedCheckpoint(origin_line, size, root), ParsedSummary(
         origin=origin_line,
-        tree_size=int(size),
-        root=base64.b64decode(root, validate=True),
-        prev_note_hash=base64.b64decode(prev_value, validate=True),
-        day=date.fromisoformat(words[1]),
-        day_count=int(words[2]),
-        day_debit_total=int(words[3]),
+        tree_size=size,
+        root=root,
+        prev=base64.b64decode(prev, validate=True),
+        balances=b"",
+        days=(total,),
     )
 
 
 def note_hash(note: str) -> str:
     return hashlib.sha256(note.encode("utf-8")).hexdigest()
+
+
+def chain_hash(checkpoint: Checkpoint | None) -> bytes:
+    """What the next checkpoint's summary links to: this one's summary note (its note for a
+    version 1 checkpoint), or 32 zero bytes before the first."""
+    if checkpoint is None:
+        return GENESIS_NOTE_HASH
+    return bytes.fromhex(checkpoint.summary_hash or checkpoint.note_hash)
+
+
+# -- the trial balance a checkpoint commits to ---------------------------------------------------
+
+Balances = dict[str, dict[str, list[int]]]  # "YYYY-MM" -> account code -> [debit, credit]
+
+
+def balances_add(into: Balances, rows: Iterable[Row]) -> Balances:
+    """Add the lines of `rows` to `into` (by the entries' accounting month), and return it."""
+    for row in rows:
+        month = into.setdefault(row.accounting_date.strftime("%Y-%m"), {})
+        for code, debit, credit in row.lines:
+            totals = month.setdefault(code, [0, 0])
+            totals[0] += debit
+            totals[1] += credit
+    return into
+
+
+def balances_merge(into: Balances, added: Balances) -> Balances:
+    for month, accounts in added.items():
+        target = into.setdefault(month, {})
+        for code, (debit, credit) in accounts.items():
+            totals = target.setdefault(code, [0, 0])
+            totals[0] += debit
+            totals[1] += credit
+    return into
+
+
+def balances_document(*, origin_line: str, tree_size: int, balances: Balances) -> bytes:
+    """The trial balance at a tree size, in canonical JSON (chain.canonical_bytes' options):
+
+        {"v": 1, "origin": "<origin>", "size": <tree size>,
+         "months": {"YYYY-MM": {"<account code>": [<debit>, <credit>], ...}, ...}}
+
+    the debit and credit totals of every line of the first `size` entries, by the entries'
+    accounting month and the account. Its SHA-256 is the summary's `balances` line, so figures
+    published from a closed month can be recomputed from it and tied to a signed root."""
+    return _ENCODER.encode(
+        {"v": 1, "origin": origin_line, "size": tree_size, "months": balances}
+    ).encode("utf-8")
+
+
+def balances_at(checkpoint: Checkpoint) -> Balances:
+    """The trial balance at `checkpoint`'s tree size: the totals every checkpoint up to it
+    added (each stores its own)."""
+    total: Balances = {}
+    for added in (
+        Checkpoint.objects.filter(
+            cooperative_id=checkpoint.cooperative_id, date__lte=checkpoint.date
+        )
+        .exclude(balances="")
+        .order_by("date")
+        .values_list("balances", flat=True)
+    ):
+        balances_merge(total, json.loads(added))
+    return total
 
 
 # -- creating checkpoints ----------------------------------------------------------------------
@@ -329,42 +475,39 @@ def _end_of(day: date) -> datetime:
 
 class Journal:
     """What one pass over a cooperative's rows tells the checkpoints: the leaf hashes, the last
-    number posted by the end of each day, and the running debit totals."""
+    number posted by the end of each day, and what each entry carries in money."""
 
     def __init__(self, rows: Iterable[Row]) -> None:
         self.leaves: list[bytes] = []
-        self._totals = [0]  # prefix sums of entry totals, by number
+        self.rows: list[Row] = []  # without their canonical bytes (the leaves hold those)
         last_of_day: dict[date, int] = {}
         for row in rows:
-            self.add(row, last_of_day)
-        days = sorted(last_of_day)
-        running = 0
-        self._days: list[date] = days
+            self.leaves.append(row.leaf)
+            self.rows.append(replace(row, canonical=b""))
+            day = row.posted_day
+            last_of_day[day] = max(last_of_day.get(day, 0), row.number)
+        self._days = sorted(last_of_day)
         self._sizes: list[int] = []
-        for d in days:
+        running = 0
+        for d in self._days:
             running = max(running, last_of_day[d])
             self._sizes.append(running)
-
-    def add(self, row: Row, last_of_day: dict[date, int]) -> None:
-        self.leaves.append(row.leaf)
-        self._totals.append(self._totals[-1] + row.total)
-        day = row.posted_day
-        last_of_day[day] = max(last_of_day.get(day, 0), row.number)
 
     @property
     def first_day(self) -> date | None:
         return self._days[0] if self._days else None
+
+    def posting_days(self, *, after: date | None, upto: date) -> list[date]:
+        return [d for d in self._days if (after is None or d > after) and d <= upto]
 
     def size_at_end_of(self, day: date) -> int:
         """The highest entry number posted by the end of `day` (entries are numbered as posted)."""
         index = bisect_right(self._days, day)
         return self._sizes[index - 1] if index else 0
 
-    def added(self, old_size: int, new_size: int) -> tuple[int, int]:
-        """Count and debit total of the entries a checkpoint adds to the previous one's tree."""
-        new_size = min(new_size, len(self.leaves))
-        old_size = min(old_size, new_size)
-        return new_size - old_size, self._totals[new_size] - self._totals[old_size]
+    def between(self, old_size: int, new_size: int) -> list[Row]:
+        """The entries a tree of `new_size` adds to one of `old_size`."""
+        return self.rows[old_size : min(new_size, len(self.rows))]
 
     def roots(self, sizes: Iterable[int]) -> dict[int, bytes]:
         wanted = {s for s in sizes if 0 <= s <= len(self.leaves)}
@@ -379,20 +522,41 @@ class Journal:
 
 @dataclass(frozen=True)
 class _Planned:
+    """What a checkpoint of `day` following one of `prev_size` holds."""
+
     day: date
     tree_size: int
     day_count: int
     day_debit_total: int
+    days: tuple[DayTotal, ...]  # the added entries by accounting date
+    added: Balances  # their lines, by month and account
 
 
-def _plan(journal: Journal, days: Iterable[date], prev_size: int) -> list[_Planned]:
-    """Tree size and totals of the checkpoint of each of `days`, following one of `prev_size`."""
+def _planned(journal: Journal, day: date, prev_size: int) -> _Planned:
+    size = max(journal.size_at_end_of(day), prev_size)
+    rows = journal.between(prev_size, size)
+    by_date: dict[date, list[int]] = {}
+    for row in rows:
+        totals = by_date.setdefault(row.accounting_date, [0, 0])
+        totals[0] += 1
+        totals[1] += row.total
+    return _Planned(
+        day=day,
+        tree_size=size,
+        day_count=len(rows),
+        day_debit_total=sum(row.total for row in rows),
+        days=tuple(DayTotal(d, c, t) for d, (c, t) in sorted(by_date.items())),
+        added=balances_add({}, rows),
+    )
+
+
+def _plan(journal: Journal, *, after: date | None, upto: date, prev_size: int) -> list[_Planned]:
+    """A checkpoint for each day after `after` up to `upto` by whose end entries were added."""
     planned = []
-    for day in days:
-        size = max(journal.size_at_end_of(day), prev_size)
-        count, debit = journal.added(prev_size, size)
-        planned.append(_Planned(day, size, count, debit))
-        prev_size = size
+    for day in journal.posting_days(after=after, upto=upto):
+        if journal.size_at_end_of(day) > prev_size:
+            planned.append(_planned(journal, day, prev_size))
+            prev_size = planned[-1].tree_size
     return planned
 
 
@@ -402,12 +566,13 @@ REFUSED = "ledger.checkpoint_refused"  # the audit action of a refused checkpoin
 def checkpoint_create(*, cooperative: Cooperative, day: date) -> Checkpoint | None:
     """Sign the checkpoint closing `day` for `cooperative` (idempotent per cooperative and date).
 
-    Missed days since the last checkpoint (or since the day of the first entry) are checkpointed
-    first, in the same pass over the journal. Returns None when nothing was posted by the end of
-    `day`. The totals are those of the entries the checkpoint adds to the previous one: the
-    entries posted that day. Raises DayNotOver for today or later, CheckpointOutOfOrder for a day
-    before the last checkpoint that has none, CheckpointInconsistent (after leaving its audit row)
-    when the journal no longer extends the last signed checkpoint.
+    Every day since the last checkpoint by whose end entries were posted gets its checkpoint,
+    in the same pass over the journal; a day that added nothing gets none (the checkpoint before
+    it covers it). Returns the checkpoint covering `day`: the one of that day, or the last one
+    before it; None when nothing was posted by its end. A checkpoint's summary totals are those of
+    the entries it adds, by accounting date. Raises DayNotOver for today or later,
+    CheckpointInconsistent (after leaving its audit row) when the journal no longer extends the
+    last signed checkpoint.
     """
     try:
         return _checkpoint_create(cooperative=cooperative, day=day)
@@ -423,6 +588,12 @@ def checkpoint_create(*, cooperative: Cooperative, day: date) -> Checkpoint | No
         raise
 
 
+def _covering(cooperative: Cooperative, day: date) -> Checkpoint | None:
+    return (
+        Checkpoint.objects.filter(cooperative=cooperative, date__lte=day).order_by("-date").first()
+    )
+
+
 @transaction.atomic
 def _checkpoint_create(*, cooperative: Cooperative, day: date) -> Checkpoint | None:
     if day >= timezone.localdate():
@@ -432,39 +603,57 @@ def _checkpoint_create(*, cooperative: Cooperative, day: date) -> Checkpoint | N
     Sequence.objects.select_for_update().filter(
         cooperative=cooperative, name=JOURNAL_SEQUENCE
     ).first()
-    existing = Checkpoint.objects.filter(cooperative=cooperative, date=day).first()
-    if existing is not None:
-        return existing
     last = Checkpoint.objects.filter(cooperative=cooperative).order_by("-date").first()
-    if last is not None and last.date > day:
-        raise CheckpointOutOfOrder(last=last.date.isoformat(), day=day.isoformat())
+    if last is not None and last.date >= day:
+        return _covering(cooperative, day)
     upto = JournalEntry.objects.filter(
         cooperative=cooperative, posted_at__lt=_end_of(day)
     ).aggregate(n=Max("number"))["n"]
     journal = Journal(journal_rows(cooperative, upto=upto) if upto else [])
     if last is not None and len(journal.leaves) < last.tree_size:  # entries were removed
         raise CheckpointInconsistent(last=last.date.isoformat(), size=last.tree_size)
-    if journal.first_day is None:
-        return None
-    start = last.date + timedelta(days=1) if last else journal.first_day
-    days = [start + timedelta(days=i) for i in range((day - start).days + 1)]
-    planned = _plan(journal, days, last.tree_size if last else 0)
+    planned = _plan(
+        journal,
+        after=last.date if last else None,
+        upto=day,
+        prev_size=last.tree_size if last else 0,
+    )
+    if not planned:
+        return last
     roots = journal.roots(p.tree_size for p in planned)
     if last is not None:
         _prove_consistent(journal, last, planned[-1].tree_size, roots[planned[-1].tree_size])
-    key = signing.platform_key()
+    origin_line = origin(cooperative)
+    key = signing.log_key(origin_line)
+    if last is None:
+        balances: Balances = {}
+    elif last.version == Checkpoint.Version.SUMMARY_NOTE:
+        balances = balances_at(last)
+    else:
+        balances = balances_add({}, journal.between(0, last.tree_size))
     previous = last
     for p in planned:
-        text = checkpoint_text(
-            origin_line=origin(cooperative),
-            tree_size=p.tree_size,
-            root=roots[p.tree_size],
-            prev_note_hash=bytes.fromhex(previous.note_hash) if previous else GENESIS_NOTE_HASH,
-            day=p.day,
-            day_count=p.day_count,
-            day_debit_total=p.day_debit_total,
+        balances_merge(balances, p.added)
+        document = balances_document(
+            origin_line=origin_line, tree_size=p.tree_size, balances=balances
         )
-        note = signing.sign_note(text, key)
+        note = signing.sign_note(
+            checkpoint_text(
+                origin_line=origin_line, tree_size=p.tree_size, root=roots[p.tree_size]
+            ),
+            key,
+        )
+        summary = signing.sign_note(
+            summary_text(
+                origin_line=origin_line,
+                tree_size=p.tree_size,
+                root=roots[p.tree_size],
+                prev=chain_hash(previous),
+                balances=hashlib.sha256(document).digest(),
+                days=p.days,
+            ),
+            key,
+        )
         previous = Checkpoint.objects.create(
             cooperative=cooperative,
             date=p.day,
@@ -476,6 +665,11 @@ def _checkpoint_create(*, cooperative: Cooperative, day: date) -> Checkpoint | N
             note=note,
             note_hash=note_hash(note),
             key_id=key.key_id.hex(),
+            version=Checkpoint.Version.SUMMARY_NOTE,
+            summary=summary,
+            summary_hash=note_hash(summary),
+            balances=_ENCODER.encode(p.added),
+            balances_hash=hashlib.sha256(document).hexdigest(),
         )
     return previous
 
@@ -497,7 +691,8 @@ def _prove_consistent(journal: Journal, last: Checkpoint, size: int, root: bytes
 
 def checkpoints_close_day(*, day: date) -> list[Checkpoint]:
     """Checkpoint `day` for every cooperative that has posted anything by its end (catching up
-    missed days). Each cooperative commits on its own, so one failure does not hold up the rest:
+    missed days); the list holds the checkpoints of `day` (cooperatives that posted nothing that
+    day are covered by their last one). Each cooperative commits on its own, so one failure does not hold up the rest:
     a cooperative whose journal no longer matches its last checkpoint is refused (and audited) and
     the others are signed; then CheckpointsRefused names the refused ones."""
     posted = JournalEntry.objects.filter(posted_at__lt=_end_of(day)).values("cooperative_id")
@@ -508,7 +703,7 @@ def checkpoints_close_day(*, day: date) -> list[Checkpoint]:
         except CheckpointInconsistent:
             refused.append(f"{cooperative.name} ({cooperative.village_id})")
             continue
-        if checkpoint is not None:
+        if checkpoint is not None and checkpoint.date == day:
             made.append(checkpoint)
     if refused:
         raise CheckpointsRefused(cooperatives=", ".join(refused), made=len(made))

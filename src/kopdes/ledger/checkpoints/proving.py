@@ -4,12 +4,11 @@ latest checkpoints the transparency page publishes."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import OuterRef, QuerySet, Subquery
-from django.utils import timezone
+from django.db.models import Max, OuterRef, QuerySet, Subquery
 
 from kopdes.cooperatives.models import Cooperative
 from kopdes.ledger import merkle, signing
-from kopdes.ledger.checkpoints.building import journal_rows
+from kopdes.ledger.checkpoints.building import journal_rows, origin
 from kopdes.ledger.errors import NotCheckpointed
 from kopdes.ledger.models import (
     Checkpoint,
@@ -57,8 +56,16 @@ def entry_proof(*, entry: JournalEntry) -> EntryProof:
         leaf_hash=leaves[index],
         checkpoint=checkpoint,
         proof=merkle.inclusion_proof(index, leaves),
-        verifier_key=signing.platform_key().verifier_key,
+        verifier_key=verifier_key_of(checkpoint),
     )
+
+
+def verifier_key_of(checkpoint: Checkpoint) -> str:
+    """The verifier key that checks `checkpoint`'s notes: its log's (the platform key named after
+    the origin); a version 1 checkpoint's was the platform key's former single name."""
+    if checkpoint.version == Checkpoint.Version.SUMMARY_NOTE:
+        return signing.log_verifier_key(origin(checkpoint.cooperative))
+    return signing.platform_key().verifier_key
 
 
 def latest_checkpoints(cooperatives: QuerySet[Cooperative]) -> dict[int, Checkpoint]:
@@ -72,11 +79,18 @@ def latest_checkpoints(cooperatives: QuerySet[Cooperative]) -> dict[int, Checkpo
 
 
 def checkpoint_covering(*, cooperative: Cooperative, moment: datetime) -> Checkpoint | None:
-    """The first signed checkpoint whose tree holds every entry posted by `moment` (the
-    checkpoint of that day, Asia/Jakarta, or a later one); None while there is none. A month's
-    figures are tied to the root of the checkpoint covering the moment the month was closed:
-    no entry can be dated in a closed month afterwards."""
-    day = timezone.localdate(moment)
+    """The first signed checkpoint whose tree holds every entry posted by `moment`; None while
+    there is none. A month's figures are tied to the root of the checkpoint covering the moment
+    the month was closed: no entry can be dated in a closed month afterwards, so that tree holds
+    all of the month's entries (it may be signed before the closing, when nothing was posted in
+    between). Two queries."""
+    size = JournalEntry.objects.filter(cooperative=cooperative, posted_at__lte=moment).aggregate(
+        n=Max("number")
+    )["n"]
+    if size is None:
+        return None
     return (
-        Checkpoint.objects.filter(cooperative=cooperative, date__gte=day).order_by("date").first()
+        Checkpoint.objects.filter(cooperative=cooperative, tree_size__gte=size)
+        .order_by("date")
+        .first()
     )

@@ -5,9 +5,11 @@ every promise the ledger makes, one small function per promise (CHECKS):
 - each entry's hash is the hash of its document rebuilt from the rows; its lines balance to its
   total; the journal sequence stands at the last entry;
 - the monthly snapshots (AccountMonth) equal the sums of the journal lines;
-- each checkpoint is signed by the platform key; covers the entries posted by the end of its day;
-  its root is the root recomputed from the entries; it links to the checkpoint before it; its
-  day totals are the entries it adds; its signed note says what its row says.
+- each checkpoint and its summary are signed by the platform key (named after the origin); it
+  covers the entries posted by the end of its day; its root is the root recomputed from the
+  entries; its summary links to the checkpoint before it; its totals by accounting date are the
+  entries it adds; the trial balance it commits to is the one recomputed from the lines; its
+  signed notes say what its row says.
 
 A check reads the `Ledger` (what verify loaded once) and yields Problems. Problems are reported
 entries first in number order, then the ledger-wide ones, then checkpoints in date order, so
@@ -15,6 +17,7 @@ the first problem is the first break.
 """
 
 import hashlib
+import json
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -27,23 +30,33 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils.translation import gettext
 
 from kopdes.cooperatives.models import Cooperative
+from kopdes.core.audit import audit_record
 from kopdes.ledger import chain, signing
 from kopdes.ledger.checkpoints.building import (
-    GENESIS_NOTE_HASH,
     JOURNAL_SEQUENCE,
+    Balances,
+    DayTotal,
     Journal,
     ParsedCheckpoint,
+    ParsedSummary,
     Row,
-    _plan,
     _Planned,
+    _planned,
+    balances_add,
+    balances_document,
+    chain_hash,
     journal_rows,
     note_hash,
     origin,
     parse_checkpoint_text,
+    parse_summary_text,
+    parse_version_1_text,
 )
 from kopdes.ledger.models import Account, AccountMonth, Checkpoint, JournalLine, Sequence
 
 MAX_PROBLEMS = 20  # per cooperative: the first one matters, the rest show how far it goes
+VERIFY_FAILED = "ledger.verify_failed"  # audit actions: a run found a problem ...
+VERIFY_PASSED = "ledger.verify_passed"  # ... and a later run found none
 
 
 @dataclass(frozen=True)
@@ -120,18 +133,42 @@ class Ledger:
         the stored chain of sizes."""
         plans, prev_size = [], 0
         for checkpoint in self.checkpoints:
-            plans.append(_plan(self.journal, [checkpoint.date], prev_size)[0])
+            plans.append(_planned(self.journal, checkpoint.date, prev_size))
             prev_size = checkpoint.tree_size
         return plans
 
     @cached_property
-    def notes(self) -> list[tuple[ParsedCheckpoint | None, str]]:
-        """Each checkpoint's signed note opened with the verifier: (body, "") or (None, why)."""
-        opened: list[tuple[ParsedCheckpoint | None, str]] = []
+    def balances(self) -> list[bytes]:
+        """The trial balance document at each checkpoint's tree size, recomputed from the lines."""
+        documents: list[bytes] = []
+        running: Balances = {}
+        size = 0
+        origin_line = origin(self.cooperative)
+        for checkpoint in self.checkpoints:
+            balances_add(running, self.journal.between(size, checkpoint.tree_size))
+            size = max(size, checkpoint.tree_size)
+            documents.append(
+                balances_document(origin_line=origin_line, tree_size=size, balances=running)
+            )
+        return documents
+
+    @cached_property
+    def notes(self) -> list[tuple[tuple[ParsedCheckpoint, ParsedSummary] | None, str]]:
+        """Each checkpoint's signed notes opened with the verifier: (bodies, "") or (None, why).
+        A version 2 checkpoint is signed under its origin's name, a version 1 under the
+        verifier's own (the platform key's former single name)."""
+        opened: list[tuple[tuple[ParsedCheckpoint, ParsedSummary] | None, str]] = []
+        named = self.verifier.named(origin(self.cooperative))
         for checkpoint in self.checkpoints:
             try:
-                text = signing.open_note(checkpoint.note, self.verifier)
-                opened.append((parse_checkpoint_text(text), ""))
+                if checkpoint.version == Checkpoint.Version.SUMMARY_NOTE:
+                    bodies = (
+                        parse_checkpoint_text(signing.open_note(checkpoint.note, named)),
+                        parse_summary_text(signing.open_note(checkpoint.summary, named)),
+                    )
+                else:
+                    bodies = parse_version_1_text(signing.open_note(checkpoint.note, self.verifier))
+                opened.append((bodies, ""))
             except signing.NoteError as exc:
                 opened.append(
                     (
@@ -323,6 +360,10 @@ def checkpoints_are_chained(ledger: Ledger) -> Iterator[Problem]:
             yield ledger.problem(
                 gettext("note_hash is not the hash of the note"), checkpoint=checkpoint.date
             )
+        if checkpoint.summary and note_hash(checkpoint.summary) != checkpoint.summary_hash:
+            yield ledger.problem(
+                gettext("summary_hash is not the hash of the summary"), checkpoint=checkpoint.date
+            )
 
 
 def checkpoint_totals_match(ledger: Ledger) -> Iterator[Problem]:
@@ -341,26 +382,53 @@ def checkpoint_totals_match(ledger: Ledger) -> Iterator[Problem]:
             )
 
 
+def checkpoint_balances_match(ledger: Ledger) -> Iterator[Problem]:
+    """The trial balance a checkpoint commits to is the one recomputed from the journal lines."""
+    for checkpoint, plan, document in zip(
+        ledger.checkpoints, ledger.plans, ledger.balances, strict=True
+    ):
+        if checkpoint.version != Checkpoint.Version.SUMMARY_NOTE:
+            continue  # version 1 committed to no trial balance
+        if checkpoint.balances_hash != hashlib.sha256(document).hexdigest():
+            yield ledger.problem(
+                gettext("the trial balance it commits to is not the one recomputed from the lines"),
+                checkpoint=checkpoint.date,
+            )
+        elif json.loads(checkpoint.balances or "{}") != plan.added:
+            yield ledger.problem(
+                gettext("the stored totals it adds are not those of the entries it adds"),
+                checkpoint=checkpoint.date,
+            )
+
+
+def _expected(ledger: Ledger, index: int) -> tuple[ParsedCheckpoint, ParsedSummary]:
+    checkpoint, plan = ledger.checkpoints[index], ledger.plans[index]
+    origin_line, root = origin(ledger.cooperative), bytes.fromhex(checkpoint.root_hash)
+    version_2 = checkpoint.version == Checkpoint.Version.SUMMARY_NOTE
+    return ParsedCheckpoint(origin_line, checkpoint.tree_size, root), ParsedSummary(
+        origin=origin_line,
+        tree_size=checkpoint.tree_size,
+        root=root,
+        prev=chain_hash(ledger.previous_of(index)),
+        balances=hashlib.sha256(ledger.balances[index]).digest() if version_2 else b"",
+        days=plan.days
+        if version_2
+        else (DayTotal(checkpoint.date, checkpoint.day_count, checkpoint.day_debit_total),),
+    )
+
+
 def signed_notes_agree(ledger: Ledger) -> Iterator[Problem]:
-    for index, (checkpoint, (body, _why)) in enumerate(
+    for index, (checkpoint, (bodies, _why)) in enumerate(
         zip(ledger.checkpoints, ledger.notes, strict=True)
     ):
-        if body is None:
+        if bodies is None:
             continue  # checkpoints_are_signed reports it
-        previous = ledger.previous_of(index)
-        expected = ParsedCheckpoint(
-            origin=origin(ledger.cooperative),
-            tree_size=checkpoint.tree_size,
-            root=bytes.fromhex(checkpoint.root_hash),
-            prev_note_hash=bytes.fromhex(previous.note_hash) if previous else GENESIS_NOTE_HASH,
-            day=checkpoint.date,
-            day_count=checkpoint.day_count,
-            day_debit_total=checkpoint.day_debit_total,
-        )
+        expected = _expected(ledger, index)
         differs = [
             name
-            for name in ParsedCheckpoint.__dataclass_fields__
-            if getattr(body, name) != getattr(expected, name)
+            for body, wanted in zip(bodies, expected, strict=True)
+            for name, value in vars(body).items()
+            if value != getattr(wanted, name)
         ]
         if differs:
             yield ledger.problem(
@@ -381,6 +449,7 @@ CHECKS: list[Check] = [
     checkpoint_roots_match,
     checkpoints_are_chained,
     checkpoint_totals_match,
+    checkpoint_balances_match,
     signed_notes_agree,
 ]
 
@@ -400,4 +469,25 @@ def ledger_verify(*, cooperative: Cooperative, verifier: signing.Verifier | None
         checkpoints=len(ledger.checkpoints),
         problems=found[:MAX_PROBLEMS],
         seconds=time.perf_counter() - started,
+    )
+
+
+def verification_record(*, cooperative: Cooperative, report: Report, failing: bool) -> None:
+    """Leave what a `kopdes ledger verify` run found where supervisors see it: an audit row
+    `ledger.verify_failed` (with the first problem) when the ledger does not verify, and
+    `ledger.verify_passed` when it verifies again after failing (`failing`: it was shown as
+    failing). A ledger that keeps verifying writes nothing."""
+    if report.ok and not failing:
+        return
+    audit_record(
+        actor=None,
+        action=VERIFY_PASSED if report.ok else VERIFY_FAILED,
+        object_type="ledger.journal",
+        cooperative_id=cooperative.pk,
+        after={
+            "entries": report.entries,
+            "checkpoints": report.checkpoints,
+            "problems": len(report.problems),
+        },
+        reason="" if report.ok else str(report.problems[0]),
     )

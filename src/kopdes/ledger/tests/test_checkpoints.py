@@ -2,7 +2,7 @@
 
 import base64
 import hashlib
-import itertools
+import json
 import stat
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -17,7 +17,7 @@ from kopdes.ledger.checkpoints import (
     checkpoints_close_day,
     entry_document_from_rows,
 )
-from kopdes.ledger.errors import CheckpointOutOfOrder, DayNotOver
+from kopdes.ledger.errors import DayNotOver
 from kopdes.ledger.models import Checkpoint, JournalEntry
 from kopdes.ledger.services import Line
 
@@ -213,33 +213,62 @@ def leaves_of(coop, upto=None):
 
 
 def opened(checkpoint):
-    text = signing.open_note(checkpoint.note, signing.platform_key().verifier)
-    return checkpoints.parse_checkpoint_text(text)
+    verifier = signing.log_verifier(checkpoints.origin(checkpoint.cooperative))
+    return checkpoints.parse_checkpoint_text(signing.open_note(checkpoint.note, verifier))
+
+
+def summary_of(checkpoint):
+    verifier = signing.log_verifier(checkpoints.origin(checkpoint.cooperative))
+    return checkpoints.parse_summary_text(signing.open_note(checkpoint.summary, verifier))
 
 
 @pytest.mark.django_db
 def test_checkpoint_commits_to_the_days_entries(coop_a):
     with at(D1):
         post(coop_a, 1_000)
-        post(coop_a, 2_500)
+        post(coop_a, 2_500, day=date(2026, 2, 27))  # booked late, in February
     with at(D2):
         post(coop_a, 4_000, day=D2)
         checkpoint = checkpoint_create(cooperative=coop_a, day=D1)
     assert (checkpoint.date, checkpoint.tree_size) == (D1, 2)
     assert (checkpoint.day_count, checkpoint.day_debit_total) == (2, 3_500)
     assert checkpoint.root_hash == merkle.root(leaves_of(coop_a, 2)).hex()
-    text = signing.open_note(checkpoint.note, signing.platform_key().verifier)
-    assert text == (
-        "kopdes.id/koperasi/36.03.01.2003\n"
-        "2\n"
-        f"{base64.b64encode(bytes.fromhex(checkpoint.root_hash)).decode()}\n"
-        f"prev {base64.b64encode(bytes(32)).decode()}\n"
-        "totals 2026-03-09 2 3500\n"
-    )
-    assert checkpoint.note.startswith(text + "\n\u2014 kopdes.id/ledger ")
+    origin = "kopdes.id/koperasi/36.03.01.2003"
+    root = base64.b64encode(bytes.fromhex(checkpoint.root_hash)).decode()
+    # A plain tlog-checkpoint: no extension lines, signed under the origin's name.
+    verifier = signing.log_verifier(origin)
+    assert verifier.name == origin
+    assert signing.log_verifier_key(origin).startswith(origin + "+")
+    text = signing.open_note(checkpoint.note, verifier)
+    assert text == f"{origin}\n2\n{root}\n"
+    assert checkpoint.note.startswith(text + f"\n\u2014 {origin} ")
+    assert checkpoint.key_id == verifier.key_id.hex()
     assert checkpoint.note_hash == hashlib.sha256(checkpoint.note.encode()).hexdigest()
-    assert checkpoint.key_id == signing.platform_key().key_id.hex()
-    assert checkpoint.previous is None
+    # The summary: prev link, the trial balance's hash, the entries by accounting date.
+    document = checkpoints.balances_document(
+        origin_line=origin,
+        tree_size=2,
+        balances={
+            "2026-02": {"1-102": [2_500, 0], "3-103": [0, 2_500]},
+            "2026-03": {"1-102": [1_000, 0], "3-103": [0, 1_000]},
+        },
+    )
+    balances = base64.b64encode(hashlib.sha256(document).digest()).decode()
+    summary = signing.open_note(checkpoint.summary, verifier)
+    assert summary == (
+        f"{origin}/ringkasan\n2\n{root}\n"
+        f"prev {base64.b64encode(bytes(32)).decode()}\n"
+        f"balances {balances}\n"
+        "day 2026-02-27 1 2500\n"
+        "day 2026-03-09 1 1000\n"
+    )
+    assert checkpoint.balances_hash == hashlib.sha256(document).hexdigest()
+    assert checkpoints.balances_at(checkpoint) == json.loads(document)["months"]
+    assert checkpoint.summary_hash == hashlib.sha256(checkpoint.summary.encode()).hexdigest()
+    with pytest.raises(ValueError):
+        checkpoints.parse_checkpoint_text(summary)  # a summary never passes for a checkpoint
+    with pytest.raises(signing.NoteError):
+        signing.open_note(checkpoint.note, signing.platform_key().verifier)  # another name
     with at(D3):
         assert checkpoint_create(cooperative=coop_a, day=D1) == checkpoint  # idempotent
         assert Checkpoint.objects.count() == 1
@@ -257,14 +286,14 @@ def test_missed_days_are_caught_up_and_chained(coop_a):
     made = list(Checkpoint.objects.filter(cooperative=coop_a).order_by("date"))
     assert [(c.date, c.tree_size, c.day_count, c.day_debit_total) for c in made] == [
         (D1, 1, 1, 1_000),
-        (D2, 1, 0, 0),  # a quiet day still gets its checkpoint
-        (D3, 3, 2, 500),
-        (D4, 3, 0, 0),
+        (D3, 3, 2, 500),  # quiet days get none: the checkpoint before covers them
     ]
     assert last == made[-1]
-    for before, after in itertools.pairwise(made):
-        assert after.previous_id == before.pk
-        assert opened(after).prev_note_hash == bytes.fromhex(before.note_hash)
+    assert [d.count for d in summary_of(made[1]).days] == [2]
+    before, after = made
+    assert after.previous_id == before.pk
+    assert summary_of(after).prev == bytes.fromhex(before.summary_hash)
+    assert checkpoints.balances_at(after) == {"2026-03": {"1-102": [1_500, 0], "3-103": [0, 1_500]}}
     # Anyone holding two checkpoints can check that the later one extends the earlier one.
     leaves = leaves_of(coop_a)
     proof = merkle.consistency_proof(1, leaves[:3])
@@ -272,7 +301,7 @@ def test_missed_days_are_caught_up_and_chained(coop_a):
         old_size=1,
         new_size=3,
         old_root=opened(made[0]).root,
-        new_root=opened(made[2]).root,
+        new_root=opened(made[1]).root,
         proof=proof,
     )
     assert (
@@ -285,19 +314,23 @@ def test_missed_days_are_caught_up_and_chained(coop_a):
             )
         ).hex()
     )
+    with at(D4 + (D4 - D3)):
+        # A day with no checkpoint of its own answers the one covering it.
+        assert checkpoint_create(cooperative=coop_a, day=D2) == made[0]
+        assert checkpoint_create(cooperative=coop_a, day=D4) == made[1]
+    assert Checkpoint.objects.filter(cooperative=coop_a).count() == 2
 
 
 @pytest.mark.django_db
-def test_days_not_over_and_out_of_order_are_refused(coop_a):
+def test_days_not_over_are_refused_and_earlier_days_answer_their_cover(coop_a):
     with at(D1):
         post(coop_a)
         with pytest.raises(DayNotOver):
             checkpoint_create(cooperative=coop_a, day=D1)
     with at(D3):
-        checkpoint_create(cooperative=coop_a, day=D2)
-    assert Checkpoint.objects.filter(cooperative=coop_a).count() == 2  # D1 caught up, D2
-    with at(D3), pytest.raises(CheckpointOutOfOrder):
-        checkpoint_create(cooperative=coop_a, day=date(2026, 3, 1))
+        post(coop_a, day=D3)
+        assert checkpoint_create(cooperative=coop_a, day=D2).date == D1  # D1 caught up
+        assert checkpoint_create(cooperative=coop_a, day=date(2026, 3, 1)) is None
 
 
 @pytest.mark.django_db
@@ -311,9 +344,8 @@ def test_close_day_checkpoints_every_cooperative_with_entries(coop_a, coop_b, pl
         post(coop_b)
     with at(D3):
         made = checkpoints_close_day(day=D2)
-    assert sorted((c.cooperative_id, c.date, c.tree_size) for c in made) == sorted(
-        [(coop_a.pk, D2, 1), (coop_b.pk, D2, 1)]
-    )
+    # A's quiet day is covered by its checkpoint of D1; B's first day gets its checkpoint.
+    assert [(c.cooperative_id, c.date, c.tree_size) for c in made] == [(coop_b.pk, D2, 1)]
     assert opened(made[0]).origin.startswith("kopdes.id/koperasi/36.03.")
 
 
@@ -327,7 +359,7 @@ def test_latest_checkpoints(coop_a, coop_b):
         checkpoints_close_day(day=D2)
     latest = checkpoints.latest_checkpoints(Cooperative.objects.all())
     assert list(latest) == [coop_a.pk]
-    assert latest[coop_a.pk].date == D2
+    assert latest[coop_a.pk].date == D1  # D2 was quiet
 
 
 def test_one_base64_writer_for_notes_checkpoints_and_proofs():

@@ -85,7 +85,7 @@ def entry(coop, number):
 
 def test_an_untouched_ledger_verifies(books):
     output = verify()
-    assert "Verified 4 entries and 4 checkpoints of 2 cooperatives" in output
+    assert "Verified 4 entries and 3 checkpoints of 2 cooperatives" in output
     assert "entries/s" in output and "hold" in output
     assert "Verified 3 entries and 2 checkpoints of 1 " in verify("--cooperative", "36.03.01.2003")
 
@@ -189,9 +189,9 @@ def test_a_deleted_entry_is_named(books):
 
 def test_a_forged_checkpoint_is_named(books):
     checkpoint = Checkpoint.objects.get(cooperative=books, date=D1)
-    forged = checkpoint.note.replace("totals 2026-03-09 2 3000", "totals 2026-03-09 2 2000")
-    assert forged != checkpoint.note
-    Checkpoint.objects.filter(pk=checkpoint.pk).update(note=forged)
+    forged = checkpoint.summary.replace("day 2026-03-09 2 3000", "day 2026-03-09 2 2000")
+    assert forged != checkpoint.summary
+    Checkpoint.objects.filter(pk=checkpoint.pk).update(summary=forged)
     with pytest.raises(CommandError, match="checkpoint 2026-03-09: the signature does not verify"):
         verify()
 
@@ -283,6 +283,9 @@ def test_a_memo_altered_behind_the_apps_back_is_never_signed(books, coop_b):
     size with different roots. It is refused and audited, the other cooperative is still signed,
     the command exits non-zero, and supervisors see the cooperative as failing verification."""
     signed = Checkpoint.objects.filter(cooperative=books).count()
+    with at(D3):
+        post(books, 700, day=D3)
+        post(coop_b, 800, day=D3)
     break_triggers("ledger_journalentry")
     raw("UPDATE ledger_journalentry SET memo = %s WHERE id = %s", ["Diubah", entry(books, 2).pk])
     with at(D3 + (D3 - D2)), pytest.raises(CommandError, match="refused") as refused:
@@ -319,6 +322,8 @@ def test_an_honest_journal_keeps_being_signed_and_does_not_fail(books):
 
 
 def test_supervisors_and_the_public_see_the_failed_verification(books, coop_b, dinas, client):
+    with at(D3):
+        post(books, 700, day=D3)
     break_triggers("ledger_journalentry")
     raw("UPDATE ledger_journalentry SET memo = %s WHERE id = %s", ["Diubah", entry(books, 1).pk])
     with at(D3 + (D3 - D2)), pytest.raises(CommandError):
@@ -330,3 +335,34 @@ def test_supervisors_and_the_public_see_the_failed_verification(books, coop_b, d
     client.force_login(dinas)
     listing = client.get("/pantau/", {"q": books.name}).content.decode()
     assert listing.count("badge-danger") == 1
+
+
+def test_a_failed_verification_shows_until_a_run_passes_again(books, coop_b):
+    """Rows altered behind the app's back need not stop checkpoints (the signed tree keeps the
+    original leaves); `ledger verify` finds them, and supervisors see it until a run passes."""
+    break_triggers("ledger_journalentry")
+    original = entry(books, 2).memo
+    raw("UPDATE ledger_journalentry SET memo = %s WHERE id = %s", ["Diubah", entry(books, 2).pk])
+    with pytest.raises(CommandError, match="JU-000002"):
+        verify()
+    assert selectors.failing_verification(cooperative_ids=[books.pk, coop_b.pk]) == {books.pk}
+    with pytest.raises(CommandError):
+        verify()  # still failing: one more row, still shown
+    with at(D3):
+        post(books, 700, day=D3)
+    raw("UPDATE ledger_journalentry SET memo = %s WHERE id = %s", [original, entry(books, 2).pk])
+    with at(D3 + (D3 - D2)):
+        call_command("ledger", "checkpoint", stdout=StringIO())
+    assert selectors.failing_verification(cooperative_ids=[books.pk]) == {books.pk}  # not cleared
+    verify()
+    assert selectors.failing_verification(cooperative_ids=[books.pk]) == set()
+    from kopdes.core.models import AuditEvent
+
+    actions = list(
+        AuditEvent.objects.filter(cooperative_id=books.pk, action__startswith="ledger.verify")
+        .order_by("at", "pk")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["ledger.verify_failed", "ledger.verify_failed", "ledger.verify_passed"]
+    verify()  # a ledger that keeps verifying writes nothing more
+    assert AuditEvent.objects.filter(action__startswith="ledger.verify").count() == 3

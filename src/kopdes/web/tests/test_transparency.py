@@ -47,13 +47,11 @@ def test_portal_is_public_and_lists_the_latest_checkpoints(client, published, co
     response = client.get("/transparansi/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     html = response.content.decode()
-    key = signing.platform_key()
-    assert key.verifier_key in html
     assert "BEGIN PUBLIC KEY" in html
     latest = Checkpoint.objects.get(cooperative=published, date=D2)
     assert latest.root_hash[:16] in html
     assert latest.note.split("\n")[0] in html  # the signed note is shown
-    assert "kopdes.id/ledger" in html
+    assert "kopdes.id/koperasi/" in html  # each cooperative's key is named after its origin
     assert coop_b.name in html and "No checkpoint yet." in html
     assert reverse("web:transparency_cooperative", args=[published.village_id]) in html
     for person in place_a.people.values():  # no personal data
@@ -86,6 +84,8 @@ def test_verify_page_lists_checkpoints_newest_first(client, published):
     assert f"<pre>{d2.note}</pre>" in html.replace("&#x27;", "'")
     assert "Rp1.750.000" in html  # D1's debit total
     assert checkpoints.origin(published) in html
+    assert signing.log_verifier_key(checkpoints.origin(published)) in html
+    assert reverse("web:log_checkpoints", args=[published.village_id]) in html
     assert "Setoran" not in html
 
 
@@ -151,7 +151,9 @@ def test_the_public_report_speaks_money_not_cryptography(client, closed_march, p
     assert "Rp100.000.000" in html  # CSR capital received
     assert "Surplus (SHU) Rp500.000" in html or "SHU Rp500.000" in html
     assert "Defisit Rp300.000" in html  # 2025 ended with a loss: a defisit, never "SHU"
-    covering = Checkpoint.objects.get(cooperative=closed_march, date=date(2026, 4, 2))
+    # Nothing was posted between the last entry (9 March) and the closing: the checkpoint of
+    # 9 March holds every March entry, so it covers the closing.
+    covering = Checkpoint.objects.get(cooperative=closed_march, date=D1)
     assert covering.root_hash[:16] in html  # tied to the signed root
     assert reverse("web:transparency_verify", args=[closed_march.village_id]) in html
     for person in place_a.people.values():  # aggregates only, no one's name or number
@@ -188,3 +190,53 @@ def test_the_report_costs_a_fixed_number_of_queries(
     client.get(f"/transparansi/{closed_march.village_id}/")
     with django_assert_max_num_queries(40):
         client.get(f"/transparansi/{closed_march.village_id}/")
+
+
+def test_the_public_report_can_be_recomputed_from_the_signed_trial_balance(client, closed_march):
+    """The report's money figures follow from the trial balance the covering checkpoint's signed
+    summary commits to: anyone can download it, check its hash, and add it up."""
+    import base64
+    import hashlib
+    import json
+
+    from kopdes.ledger import statements
+
+    covering = Checkpoint.objects.get(cooperative=closed_march, date=D1)
+    response = client.get(
+        reverse("web:log_balances", args=[closed_march.village_id, covering.tree_size])
+    )
+    assert response.status_code == 200
+    document = response.content
+    summary = checkpoints.parse_summary_text(
+        signing.open_note(covering.summary, signing.log_verifier(checkpoints.origin(closed_march)))
+    )
+    assert summary.balances == hashlib.sha256(document).digest()
+    assert summary.root == base64.b64decode(
+        client.get(reverse("web:log_checkpoints", args=[closed_march.village_id])).json()[
+            "checkpoints"
+        ][-1]["root"]
+    )
+    months = json.loads(document)["months"]
+
+    def balance(prefix, upto="2026-03", since="0000-00"):
+        return sum(
+            debit - credit
+            for month, accounts in months.items()
+            if since <= month <= upto
+            for code, (debit, credit) in accounts.items()
+            if code.startswith(prefix)
+        )
+
+    report = statements.public_report(
+        cooperative=closed_march, as_of=date(2026, 3, 31), months_closed=4
+    )
+    assert balance("1-") == report.assets
+    assert -balance("2-") == report.liabilities
+    assert -balance("3-101") == report.savings["pokok"]
+    assert -balance("4-", since="2026-01") - balance("5-", since="2026-01") == (
+        report.result_to_date.amount
+    )
+    assert (
+        client.get(reverse("web:log_balances", args=[closed_march.village_id, 999])).status_code
+        == 404
+    )

@@ -6,7 +6,7 @@ and check later that history was not rewritten. Each page costs a fixed number o
 """
 
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_safe
@@ -22,9 +22,23 @@ from kopdes.members import selectors as member_selectors
 PAGE_SIZE = 50
 
 
-def _key() -> dict:
-    key = signing.platform_key()
-    return {"verifier_key": key.verifier_key, "public_pem": key.public_pem, "name": key.name}
+def _key(cooperative: Cooperative | None = None) -> dict:
+    """The platform's public key; with a cooperative, its log's name and verifier key."""
+    key = {"public_pem": signing.platform_key().public_pem}
+    if cooperative is not None:
+        key["origin"] = checkpoints.origin(cooperative)
+        key["verifier_key"] = signing.log_verifier_key(key["origin"])
+    return key
+
+
+def _summary_days(checkpoint: Checkpoint) -> tuple[checkpoints.DayTotal, ...]:
+    """The entries a checkpoint added, by accounting date, as its signed summary says (a
+    version 1 checkpoint: the day's totals of its note)."""
+    if checkpoint.summary:
+        return checkpoints.parse_summary_text(checkpoint.summary.split("\n\n", 1)[0] + "\n").days
+    return (
+        checkpoints.DayTotal(checkpoint.date, checkpoint.day_count, checkpoint.day_debit_total),
+    )
 
 
 @require_safe
@@ -100,21 +114,75 @@ def transparency_verify(request, code: str):
     page = Paginator(
         Checkpoint.objects.filter(cooperative=cooperative).order_by("-date"), PAGE_SIZE
     ).get_page(request.GET.get("page"))
+    rows = [{"checkpoint": c, "days": _summary_days(c), "published": c.note} for c in page]
     return render(
         request,
         "web/transparency/verify.html",
         {
             "cooperative": cooperative,
             "page": page,
+            "rows": rows,
             "origin": checkpoints.origin(cooperative),
-            "key": _key(),
+            "key": _key(cooperative),
             "failing": bool(failing_verification(cooperative_ids=[cooperative.pk])),
         },
     )
+
+
+@require_safe
+def log_checkpoints(request, code: str):
+    """Every checkpoint of a cooperative, oldest first, with its signed notes, for tools and the
+    verifier (no personal data: sizes, roots, totals)."""
+    cooperative = _published(code)
+    origin = checkpoints.origin(cooperative)
+    rows = Checkpoint.objects.filter(cooperative=cooperative).order_by("date")
+    return JsonResponse(
+        {
+            "origin": origin,
+            "verifier_key": signing.log_verifier_key(origin),
+            "checkpoints": [
+                {
+                    "date": c.date.isoformat(),
+                    "tree_size": c.tree_size,
+                    "root": signing.b64(bytes.fromhex(c.root_hash)),
+                    "note": c.note,
+                    "summary": c.summary,
+                    "balances_hash": c.balances_hash,
+                }
+                for c in rows
+            ],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_safe
+def log_balances(request, code: str, size: int):
+    """The trial balance a checkpoint commits to (its summary's `balances` line is the SHA-256
+    of exactly these bytes): totals per accounting month and account, no person in it."""
+    cooperative = _published(code)
+    checkpoint = (
+        Checkpoint.objects.filter(cooperative=cooperative, tree_size=size)
+        .exclude(balances_hash="")
+        .order_by("date")
+        .first()
+    )
+    if checkpoint is None:
+        raise Http404
+    document = checkpoints.balances_document(
+        origin_line=checkpoints.origin(cooperative),
+        tree_size=checkpoint.tree_size,
+        balances=checkpoints.balances_at(checkpoint),
+    )
+    response = HttpResponse(document, content_type="application/json")
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
 
 
 urlpatterns = [
     path("transparansi/", transparency, name="transparency"),
     path("transparansi/<str:code>/", transparency_cooperative, name="transparency_cooperative"),
     path("transparansi/<str:code>/verifikasi/", transparency_verify, name="transparency_verify"),
+    path("transparansi/<str:code>/log/checkpoints.json", log_checkpoints, name="log_checkpoints"),
+    path("transparansi/<str:code>/log/balances/<int:size>.json", log_balances, name="log_balances"),
 ]

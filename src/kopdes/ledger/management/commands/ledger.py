@@ -20,7 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core.errors import DomainError
-from kopdes.ledger import checkpoints, signing
+from kopdes.ledger import checkpoints, selectors, signing
 
 
 class Command(BaseCommand):
@@ -73,6 +73,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         reports = []
         rows = list(cooperatives)
+        failing = selectors.failing_verification(cooperative_ids=[c.pk for c in rows])
         with Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -84,9 +85,11 @@ class Command(BaseCommand):
         ) as bar:
             task = bar.add_task(_("Verifying"), total=len(rows))
             for cooperative in rows:
-                reports.append(
-                    checkpoints.ledger_verify(cooperative=cooperative, verifier=verifier)
+                report = checkpoints.ledger_verify(cooperative=cooperative, verifier=verifier)
+                checkpoints.verification_record(
+                    cooperative=cooperative, report=report, failing=cooperative.pk in failing
                 )
+                reports.append(report)
                 bar.advance(task)
         seconds = time.perf_counter() - started
         entries = sum(r.entries for r in reports)
@@ -120,10 +123,9 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(exc.render()) from None
         self.console.print(
-            _("Checkpoints for %(day)s: %(count)s cooperatives, signed with %(key)s.")
-            % {
-                "day": day.isoformat(),
-                "count": len(made),
-                "key": signing.platform_key().verifier_key,
-            }
+            _(
+                "Checkpoints for %(day)s: %(count)s cooperatives, signed with the platform key "
+                "named after each cooperative's origin (kopdes ledger key)."
+            )
+            % {"day": day.isoformat(), "count": len(made)}
         )
