@@ -1,7 +1,8 @@
 """The verifiable ledger (docs/invariants.md, principle 3), one module per job: `building` (the canonical
 documents rebuilt from the rows, the signed notes, the daily checkpoints), `verifying`
-(`ledger_verify`: one check per promise) and `proving` (inclusion proofs, the latest
-checkpoints). Who may see a proof is in ledger.access; the errors in ledger.errors.
+(`ledger_verify`: one check per promise), `proving` (inclusion proofs, the latest
+checkpoints) and `witnessing` (the witnesses' cosignatures, `published_note`). Who may see a
+proof is in ledger.access; the errors in ledger.errors.
 
 Callers keep using `from kopdes.ledger import checkpoints; checkpoints.ledger_verify(...)`:
 this package re-exports the public API.
@@ -36,6 +37,16 @@ from kopdes.ledger.checkpoints.verifying import (
     Report,
     ledger_verify,
 )
+from kopdes.ledger.checkpoints.witnessing import (
+    WitnessConfig,
+    WitnessRun,
+    checkpoint_witness,
+    checkpoints_witness,
+    configured_witnesses,
+    log_verifier_key,
+    published_note,
+    with_cosignatures,
+)
 
 __all__ = [
     "BATCH",
@@ -49,16 +60,24 @@ __all__ = [
     "Problem",
     "Report",
     "Row",
+    "WitnessConfig",
+    "WitnessRun",
     "checkpoint_covering",
     "checkpoint_create",
     "checkpoint_text",
+    "checkpoint_witness",
     "checkpoints_close_day",
+    "checkpoints_witness",
+    "configured_witnesses",
     "entry_document_from_rows",
     "entry_proof",
     "journal_rows",
     "latest_checkpoints",
     "ledger_verify",
+    "log_verifier_key",
     "note_hash",
     "origin",
     "parse_checkpoint_text",
+    "published_note",
+    "with_cosignatures",
 ]
