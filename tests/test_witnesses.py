@@ -33,7 +33,6 @@ pytestmark = pytest.mark.django_db
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 D1, D2, D3, D4 = date(2026, 3, 9), date(2026, 3, 10), date(2026, 3, 11), date(2026, 3, 12)
-SRC = Path(__file__).resolve().parents[3]
 
 
 def at(day: date, hour: int = 10):
@@ -204,9 +203,8 @@ def _witness_command(*args: str) -> list[str]:
 
 
 def _environment() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "KOPDES_"))}
-    env["PYTHONPATH"] = str(SRC)
-    return env
+    """The witness's own: none of the product's settings."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "KOPDES_"))}
 
 
 @pytest.fixture
