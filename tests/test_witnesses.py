@@ -19,6 +19,7 @@ import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
+from django.utils import translation
 
 from kopdes.core.models import AuditEvent
 from kopdes.ledger import checkpoints, cosigning, merkle, services, signing
@@ -33,6 +34,13 @@ pytestmark = pytest.mark.django_db
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 D1, D2, D3, D4 = date(2026, 3, 9), date(2026, 3, 10), date(2026, 3, 11), date(2026, 3, 12)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The assertions read the English messages, whatever translations exist."""
+    with translation.override("en"):
+        yield
 
 
 def at(day: date, hour: int = 10):

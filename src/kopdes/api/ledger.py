@@ -19,7 +19,10 @@ class CheckpointOut(Schema):
     origin: str
     tree_size: int
     root_hash: str = Field(description="Hex SHA-256 Merkle root (the note carries it in base64)")
-    note: str = Field(description="The C2SP signed note (tlog-checkpoint form), as published")
+    note: str = Field(
+        description="The C2SP signed note (tlog-checkpoint form), as published: the platform's "
+        "signature, then the witnesses' cosignatures (C2SP tlog-cosignature, cosignature/v1)"
+    )
 
 
 class ProofOut(Schema):
@@ -68,7 +71,7 @@ def entry_proof(request, entry_id: str):
             "origin": checkpoints.origin(entry.cooperative),
             "tree_size": checkpoint.tree_size,
             "root_hash": checkpoint.root_hash,
-            "note": checkpoint.note,
+            "note": checkpoints.published_note(checkpoint),
         },
         "inclusion_proof": [signing.b64(h) for h in proof.proof],
         "verifier_key": proof.verifier_key,

@@ -6,6 +6,7 @@ and check later that history was not rewritten. Each page costs a fixed number o
 """
 
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
@@ -27,6 +28,18 @@ def _key() -> dict:
     return {"verifier_key": key.verifier_key, "public_pem": key.public_pem, "name": key.name}
 
 
+def _published_row(checkpoint: Checkpoint | None) -> dict | None:
+    """A checkpoint as published: its note with the witnesses' cosignatures, and who cosigned
+    when (prefetch `checkpoints.with_cosignatures()`)."""
+    if checkpoint is None:
+        return None
+    return {
+        "checkpoint": checkpoint,
+        "note": checkpoints.published_note(checkpoint),
+        "cosignatures": list(checkpoint.cosignatures.all()),
+    }
+
+
 @require_safe
 def transparency(request):
     """Every cooperative, by village code, with its latest signed checkpoint."""
@@ -40,14 +53,27 @@ def transparency(request):
         request.GET.get("page")
     )
     latest = checkpoints.latest_checkpoints(Cooperative.objects.filter(pk__in=[c.pk for c in page]))
+    prefetch_related_objects(list(latest.values()), checkpoints.with_cosignatures())
     failing = failing_verification(cooperative_ids=[c.pk for c in page])
     rows = [
-        {"cooperative": c, "checkpoint": latest.get(c.pk), "failing": c.pk in failing} for c in page
+        {
+            "cooperative": c,
+            "checkpoint": latest.get(c.pk),
+            "published": _published_row(latest.get(c.pk)),
+            "failing": c.pk in failing,
+        }
+        for c in page
     ]
     return render(
         request,
         "web/transparency/index.html",
-        {"page": page, "rows": rows, "query": q, "key": _key()},
+        {
+            "page": page,
+            "rows": rows,
+            "query": q,
+            "key": _key(),
+            "witnesses": checkpoints.configured_witnesses(),
+        },
     )
 
 
@@ -80,6 +106,7 @@ def transparency_cooperative(request, code: str):
             covering = checkpoints.checkpoint_covering(
                 cooperative=cooperative, moment=period.closed_at
             )
+    covering_cosignatures = list(covering.cosignatures.all()) if covering is not None else []
     return render(
         request,
         "web/transparency/cooperative.html",
@@ -87,6 +114,7 @@ def transparency_cooperative(request, code: str):
             "cooperative": cooperative,
             "report": report,
             "covering": covering,
+            "covering_cosignatures": covering_cosignatures,
             "members": member_selectors.status_counts(cooperative=cooperative)["active"],
             "failing": bool(failing_verification(cooperative_ids=[cooperative.pk])),
         },
@@ -95,10 +123,14 @@ def transparency_cooperative(request, code: str):
 
 @require_safe
 def transparency_verify(request, code: str):
-    """One cooperative's recent checkpoints, newest first, each with its signed note."""
+    """One cooperative's recent checkpoints, newest first, each with its signed note, the
+    witnesses' cosignatures appended, and who cosigned it when."""
     cooperative = _published(code)
     page = Paginator(
-        Checkpoint.objects.filter(cooperative=cooperative).order_by("-date"), PAGE_SIZE
+        Checkpoint.objects.filter(cooperative=cooperative)
+        .order_by("-date")
+        .prefetch_related(checkpoints.with_cosignatures()),
+        PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     return render(
         request,
@@ -106,6 +138,8 @@ def transparency_verify(request, code: str):
         {
             "cooperative": cooperative,
             "page": page,
+            "rows": [_published_row(c) for c in page],
+            "witnesses": checkpoints.configured_witnesses(),
             "origin": checkpoints.origin(cooperative),
             "key": _key(),
             "failing": bool(failing_verification(cooperative_ids=[cooperative.pk])),
