@@ -4,6 +4,7 @@ failing witness never blocks signing. The last test runs `kopdes witness serve` 
 process and rewrites a cooperative's history behind the application's back."""
 
 import hashlib
+import json
 import os
 import select
 import subprocess
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
@@ -27,6 +29,7 @@ from kopdes.ledger.checkpoints import WitnessConfig
 from kopdes.ledger.errors import WitnessBadCosignature, WitnessRefused
 from kopdes.ledger.models import Checkpoint, Cosignature, JournalEntry
 from kopdes.ledger.services import Line
+from kopdes.settings.env import parse_witnesses
 from kopdes.witness.protocol import Witness
 from kopdes.witness.state import DATABASE, LOGS, Logs, Store, init
 
@@ -320,3 +323,52 @@ def test_a_witness_process_refuses_a_rewritten_history(coop_a, witness_process):
     digest = hashlib.sha256(origin.encode()).hexdigest()
     with urllib.request.urlopen(f"{url}/{digest}/checkpoint", timeout=30) as answer:  # noqa: S310
         assert answer.read().decode() == checkpoints.published_note(honest)
+
+
+# -- configuration -----------------------------------------------------------------------------
+
+GOOD_KEY = cosigning.cosigner_verifier_key("saksi.example.org/w", bytes(32))
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("{", "not valid JSON"),
+        ('{"name": "x"}', "JSON list"),
+        ('[{"name": "saksi.example.org/w"}]', "exactly name, url and verifier_key"),
+        (
+            json.dumps(
+                [{"name": "saksi.example.org/w", "url": "ftp://x", "verifier_key": GOOD_KEY}]
+            ),
+            "http(s)",
+        ),
+        (
+            json.dumps([{"name": "other.example/w", "url": "https://x", "verifier_key": GOOD_KEY}]),
+            "named 'saksi.example.org/w'",
+        ),
+        (
+            json.dumps(
+                [{"name": "saksi.example.org/w", "url": "https://x", "verifier_key": "a+b"}]
+            ),
+            "verifier key",
+        ),
+        (
+            json.dumps(
+                [{"name": "saksi.example.org/w", "url": "https://x", "verifier_key": GOOD_KEY}] * 2
+            ),
+            "twice",
+        ),
+    ],
+)
+def test_a_bad_witness_setting_names_the_variable(value, says):
+    with pytest.raises(ImproperlyConfigured, match="KOPDES_WITNESSES") as bad:
+        parse_witnesses(value)
+    assert says in str(bad.value)
+
+
+def test_good_witness_settings_are_kept():
+    value = json.dumps(
+        [{"name": "saksi.example.org/w", "url": "https://x", "verifier_key": GOOD_KEY}]
+    )
+    assert parse_witnesses(value)[0]["verifier_key"] == GOOD_KEY
+    assert parse_witnesses("[]") == []
