@@ -20,8 +20,9 @@ class CheckpointOut(Schema):
     tree_size: int
     root_hash: str = Field(description="Hex SHA-256 Merkle root (the note carries it in base64)")
     note: str = Field(
-        description="The C2SP signed note (tlog-checkpoint: origin, size, base64 root), "
-        "signed under the origin's name"
+        description="The C2SP signed note (tlog-checkpoint: origin, size, base64 root), signed "
+        "under the origin's name, as published: the platform's signature, then the witnesses' "
+        "cosignatures (C2SP tlog-cosignature, cosignature/v1)"
     )
     summary: str = Field(
         description="The signed summary note: prev link, trial-balance hash, entries added by "
@@ -76,7 +77,7 @@ def entry_proof(request, entry_id: str):
             "origin": checkpoints.origin(entry.cooperative),
             "tree_size": checkpoint.tree_size,
             "root_hash": checkpoint.root_hash,
-            "note": checkpoint.note,
+            "note": checkpoints.published_note(checkpoint),
             "summary": checkpoint.summary,
         },
         "inclusion_proof": [signing.b64(h) for h in proof.proof],

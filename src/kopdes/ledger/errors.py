@@ -197,3 +197,29 @@ class NotCheckpointed(Conflict):
     message = _(
         "Entry %(number)s is not in a signed checkpoint yet; checkpoints are made after each day ends."
     )
+
+
+class WitnessUnreachable(DomainError):
+    """A witness did not answer (network error, time-out, its own failure): retried next run."""
+
+    code = "ledger.witness_unreachable"
+    status = 502
+    message = _("Witness %(witness)s could not be reached: %(reason)s")
+
+
+class WitnessRefused(Conflict):
+    """A witness refused to cosign (tlog-witness 4xx): it may have seen another history."""
+
+    code = "ledger.witness_refused"
+    message = _(
+        "Witness %(witness)s refused to cosign the checkpoint of %(day)s (HTTP %(status)s): "
+        "%(reason)s"
+    )
+
+
+class WitnessBadCosignature(DomainError):
+    """A witness answered 200 without a cosignature that verifies with its configured key."""
+
+    code = "ledger.witness_bad_cosignature"
+    status = 502
+    message = _("Witness %(witness)s answered without a valid cosignature: %(reason)s")

@@ -7,6 +7,8 @@ entry's hash chains to the one before it. Workflow state (periods, drafts) lives
 hashed rows.
 """
 
+from datetime import UTC, datetime
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -373,3 +375,44 @@ class Checkpoint(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.date} #{self.tree_size}"
+
+
+class Cosignature(TenantModel):
+    """A witness's cosignature of a checkpoint (C2SP tlog-cosignature, `cosignature/v1`), checked
+    against the witness's configured key before it is stored.
+
+    `line` is the signed-note signature line (`— <witness> <base64>`, no newline), appended to
+    the checkpoint's note when it is published (`checkpoints.published_note`); `timestamp` is
+    the witness's time of cosigning (POSIX seconds), inside the signed bytes.
+    """
+
+    checkpoint = models.ForeignKey(
+        Checkpoint, on_delete=models.PROTECT, related_name="cosignatures"
+    )
+    witness = models.CharField(max_length=200)  # the witness's key name
+    key_id = models.CharField(max_length=8)  # hex
+    timestamp = models.BigIntegerField()
+    line = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cooperative_id", "checkpoint_id", "witness"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "checkpoint", "witness"],
+                name="ledger_cosignature_one_per_witness",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["cooperative", "witness", "-checkpoint"],
+                name="ledger_cosignature_last_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.witness} @ {self.timestamp}"
+
+    @property
+    def cosigned_at(self) -> datetime:
+        return datetime.fromtimestamp(self.timestamp, tz=UTC)

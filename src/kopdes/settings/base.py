@@ -13,7 +13,14 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from kopdes.core.middleware import parse_trusted_proxies
-from kopdes.settings.env import env_bool, env_choice, env_int, env_list, env_str
+from kopdes.settings.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+    parse_witnesses,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -171,6 +178,11 @@ try:
     parse_trusted_proxies(KOPDES_TRUSTED_PROXIES)
 except ValueError as _exc:
     raise ImproperlyConfigured(f"KOPDES_TRUSTED_PROXIES has a bad entry: {_exc}") from None
+
+# The witnesses that cosign the ledger's checkpoints (C2SP tlog-witness), as a JSON list of
+# {"name": <the witness's key name>, "url": <its submission prefix>, "verifier_key": <its
+# cosignature/v1 verifier key, the one `kopdes witness init` printed>}. Empty: no witness.
+KOPDES_WITNESSES = parse_witnesses(env_str("KOPDES_WITNESSES", "[]"))
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]

@@ -4,6 +4,7 @@ A typo in production configuration must stop the process at start-up with a mess
 variable, never fall back silently to a default.
 """
 
+import json
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -55,3 +56,42 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise ImproperlyConfigured(f"{name}={value!r} must be one of {', '.join(choices)}.")
     return value
+
+
+def parse_witnesses(value: str) -> list[dict[str, str]]:
+    """KOPDES_WITNESSES: a JSON list of {"name", "url", "verifier_key"}; the verifier key must be
+    a cosignature/v1 key named like the witness."""
+    from kopdes.ledger.cosigning import parse_cosigner_key
+    from kopdes.ledger.signing import NoteError
+
+    try:
+        witnesses = json.loads(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"KOPDES_WITNESSES is not valid JSON: {exc}") from None
+    if not isinstance(witnesses, list):
+        raise ImproperlyConfigured("KOPDES_WITNESSES is a JSON list of witnesses.")
+    names = set()
+    for number, witness in enumerate(witnesses, start=1):
+        if (
+            not isinstance(witness, dict)
+            or set(witness) != {"name", "url", "verifier_key"}
+            or not all(isinstance(v, str) and v for v in witness.values())
+        ):
+            raise ImproperlyConfigured(
+                f"KOPDES_WITNESSES entry {number} must have exactly name, url and verifier_key."
+            )
+        if not witness["url"].startswith(("http://", "https://")):
+            raise ImproperlyConfigured(f"KOPDES_WITNESSES entry {number}: url is http(s)://...")
+        try:
+            key = parse_cosigner_key(witness["verifier_key"])
+        except NoteError as exc:
+            raise ImproperlyConfigured(f"KOPDES_WITNESSES entry {number}: {exc}") from None
+        if key.name != witness["name"]:
+            raise ImproperlyConfigured(
+                f"KOPDES_WITNESSES entry {number}: the verifier key is named {key.name!r}, "
+                f"not {witness['name']!r}."
+            )
+        if key.name in names:
+            raise ImproperlyConfigured(f"KOPDES_WITNESSES names {key.name!r} twice.")
+        names.add(key.name)
+    return witnesses

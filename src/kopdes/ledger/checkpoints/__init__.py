@@ -1,7 +1,8 @@
 """The verifiable ledger (docs/invariants.md, principle 3), one module per job: `building` (the canonical
 documents rebuilt from the rows, the signed notes, the daily checkpoints), `verifying`
-(`ledger_verify`: one check per promise) and `proving` (inclusion proofs, the latest
-checkpoints). Who may see a proof is in ledger.access; the errors in ledger.errors.
+(`ledger_verify`: one check per promise), `proving` (inclusion proofs, the latest
+checkpoints) and `witnessing` (the witnesses' cosignatures, `published_note`). Who may see a
+proof is in ledger.access; the errors in ledger.errors.
 
 Callers keep using `from kopdes.ledger import checkpoints; checkpoints.ledger_verify(...)`:
 this package re-exports the public API.
@@ -44,6 +45,15 @@ from kopdes.ledger.checkpoints.verifying import (
     ledger_verify,
     verification_record,
 )
+from kopdes.ledger.checkpoints.witnessing import (
+    WitnessConfig,
+    WitnessRun,
+    checkpoint_witness,
+    checkpoints_witness,
+    configured_witnesses,
+    published_note,
+    with_cosignatures,
+)
 
 __all__ = [
     "BATCH",
@@ -60,12 +70,17 @@ __all__ = [
     "Problem",
     "Report",
     "Row",
+    "WitnessConfig",
+    "WitnessRun",
     "balances_at",
     "balances_document",
     "checkpoint_covering",
     "checkpoint_create",
     "checkpoint_text",
+    "checkpoint_witness",
     "checkpoints_close_day",
+    "checkpoints_witness",
+    "configured_witnesses",
     "entry_document_from_rows",
     "entry_proof",
     "journal_rows",
@@ -75,6 +90,8 @@ __all__ = [
     "origin",
     "parse_checkpoint_text",
     "parse_summary_text",
+    "published_note",
     "summary_text",
     "verification_record",
+    "with_cosignatures",
 ]

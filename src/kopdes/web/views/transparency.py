@@ -6,6 +6,7 @@ and check later that history was not rewritten. Each page costs a fixed number o
 """
 
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import path
@@ -41,6 +42,19 @@ def _summary_days(checkpoint: Checkpoint) -> tuple[checkpoints.DayTotal, ...]:
     )
 
 
+def _published_row(checkpoint: Checkpoint | None) -> dict | None:
+    """A checkpoint as published: its note with the witnesses' cosignatures, and who cosigned
+    when (prefetch `checkpoints.with_cosignatures()`)."""
+    if checkpoint is None:
+        return None
+    return {
+        "checkpoint": checkpoint,
+        "note": checkpoints.published_note(checkpoint),
+        "cosignatures": list(checkpoint.cosignatures.all()),
+        "days": _summary_days(checkpoint),
+    }
+
+
 @require_safe
 def transparency(request):
     """Every cooperative, by village code, with its latest signed checkpoint."""
@@ -54,14 +68,27 @@ def transparency(request):
         request.GET.get("page")
     )
     latest = checkpoints.latest_checkpoints(Cooperative.objects.filter(pk__in=[c.pk for c in page]))
+    prefetch_related_objects(list(latest.values()), checkpoints.with_cosignatures())
     failing = failing_verification(cooperative_ids=[c.pk for c in page])
     rows = [
-        {"cooperative": c, "checkpoint": latest.get(c.pk), "failing": c.pk in failing} for c in page
+        {
+            "cooperative": c,
+            "checkpoint": latest.get(c.pk),
+            "published": _published_row(latest.get(c.pk)),
+            "failing": c.pk in failing,
+        }
+        for c in page
     ]
     return render(
         request,
         "web/transparency/index.html",
-        {"page": page, "rows": rows, "query": q, "key": _key()},
+        {
+            "page": page,
+            "rows": rows,
+            "query": q,
+            "key": _key(),
+            "witnesses": checkpoints.configured_witnesses(),
+        },
     )
 
 
@@ -94,6 +121,7 @@ def transparency_cooperative(request, code: str):
             covering = checkpoints.checkpoint_covering(
                 cooperative=cooperative, moment=period.closed_at
             )
+    covering_cosignatures = list(covering.cosignatures.all()) if covering is not None else []
     return render(
         request,
         "web/transparency/cooperative.html",
@@ -101,6 +129,7 @@ def transparency_cooperative(request, code: str):
             "cooperative": cooperative,
             "report": report,
             "covering": covering,
+            "covering_cosignatures": covering_cosignatures,
             "members": member_selectors.status_counts(cooperative=cooperative)["active"],
             "failing": bool(failing_verification(cooperative_ids=[cooperative.pk])),
         },
@@ -109,12 +138,16 @@ def transparency_cooperative(request, code: str):
 
 @require_safe
 def transparency_verify(request, code: str):
-    """One cooperative's recent checkpoints, newest first, each with its signed note."""
+    """One cooperative's recent checkpoints, newest first, each with its signed note, the
+    witnesses' cosignatures appended, and who cosigned it when."""
     cooperative = _published(code)
     page = Paginator(
-        Checkpoint.objects.filter(cooperative=cooperative).order_by("-date"), PAGE_SIZE
+        Checkpoint.objects.filter(cooperative=cooperative)
+        .order_by("-date")
+        .prefetch_related(checkpoints.with_cosignatures()),
+        PAGE_SIZE,
     ).get_page(request.GET.get("page"))
-    rows = [{"checkpoint": c, "days": _summary_days(c), "published": c.note} for c in page]
+    rows = [_published_row(c) for c in page]
     return render(
         request,
         "web/transparency/verify.html",
@@ -122,6 +155,7 @@ def transparency_verify(request, code: str):
             "cooperative": cooperative,
             "page": page,
             "rows": rows,
+            "witnesses": checkpoints.configured_witnesses(),
             "origin": checkpoints.origin(cooperative),
             "key": _key(cooperative),
             "failing": bool(failing_verification(cooperative_ids=[cooperative.pk])),
@@ -135,7 +169,11 @@ def log_checkpoints(request, code: str):
     verifier (no personal data: sizes, roots, totals)."""
     cooperative = _published(code)
     origin = checkpoints.origin(cooperative)
-    rows = Checkpoint.objects.filter(cooperative=cooperative).order_by("date")
+    rows = (
+        Checkpoint.objects.filter(cooperative=cooperative)
+        .order_by("date")
+        .prefetch_related(checkpoints.with_cosignatures())
+    )
     return JsonResponse(
         {
             "origin": origin,
@@ -145,8 +183,9 @@ def log_checkpoints(request, code: str):
                     "date": c.date.isoformat(),
                     "tree_size": c.tree_size,
                     "root": signing.b64(bytes.fromhex(c.root_hash)),
-                    "note": c.note,
+                    "note": checkpoints.published_note(c),
                     "summary": c.summary,
+                    "witnesses": sorted(cs.witness for cs in c.cosignatures.all()),
                     "balances_hash": c.balances_hash,
                 }
                 for c in rows

@@ -1,11 +1,15 @@
-"""`kopdes ledger verify [--cooperative VILLAGE_CODE]`, `kopdes ledger checkpoint [--date DATE]`
-and `kopdes ledger key`.
+"""`kopdes ledger verify [--cooperative VILLAGE_CODE]`, `kopdes ledger checkpoint [--date DATE]`,
+`kopdes ledger witness`, `kopdes ledger key` and `kopdes ledger verifier-keys`.
 
 verify: recompute every entry's document and hash, the chain, the numbering and every signed
 checkpoint from the rows; exit status 1 naming the first broken entry or checkpoint.
 checkpoint: sign the checkpoints closing a day (default: yesterday, Asia/Jakarta; a day must be
 over before it is checkpointed), catching up missed days. Run it after midnight, e.g. from cron.
+Then it asks the witnesses (KOPDES_WITNESSES) to cosign each cooperative's latest checkpoint.
+witness: only that (for a witness that was down at the checkpoint run); exit status 1 when a
+witness failed or refused (signing never waits for a witness).
 key: print the platform's verifier key and public key (what the transparency portal publishes).
+verifier-keys: one `<origin> <verifier key>` line per cooperative, the logs file of a witness.
 """
 
 import sys
@@ -30,7 +34,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(
-            dest="action", required=True, metavar="{verify,checkpoint,key}"
+            dest="action", required=True, metavar="{verify,checkpoint,witness,key,verifier-keys}"
         )
         verify = actions.add_parser(
             "verify",
@@ -48,7 +52,15 @@ class Command(BaseCommand):
         checkpoint.add_argument(
             "--date", type=date.fromisoformat, metavar="YYYY-MM-DD", help="Default: yesterday."
         )
+        actions.add_parser(
+            "witness",
+            help="Ask the witnesses (KOPDES_WITNESSES) to cosign every latest checkpoint.",
+        )
         actions.add_parser("key", help="Print the platform's verifier key and public key.")
+        actions.add_parser(
+            "verifier-keys",
+            help="Print `<origin> <verifier key>` per cooperative: a witness's logs file.",
+        )
 
     def handle(self, *args, action, **options):
         self.console = Console(
@@ -58,6 +70,17 @@ class Command(BaseCommand):
             self.verify(village=options["cooperative"])
         elif action == "checkpoint":
             self.checkpoint(day=options["date"] or timezone.localdate() - timedelta(days=1))
+        elif action == "witness":
+            if self.witness():
+                raise CommandError(
+                    _("Some witnesses did not cosign; they are asked again next run.")
+                )
+        elif action == "verifier-keys":
+            for code in Cooperative.objects.order_by("village_id").values_list(
+                "village_id", flat=True
+            ):
+                origin = checkpoints.ORIGIN_PREFIX + code
+                self.console.print(f"{origin} {signing.log_verifier_key(origin)}", markup=False)
         else:
             key = signing.platform_key()
             self.console.print(key.verifier_key)
@@ -117,10 +140,27 @@ class Command(BaseCommand):
             _("The ledger does not verify. First break: %(problem)s") % {"problem": problems[0]}
         )
 
+    def witness(self, *, say_none: bool = True) -> int:
+        """Ask every witness to cosign every latest checkpoint; the number of failures."""
+        witnesses = checkpoints.configured_witnesses()
+        if not witnesses:
+            if say_none:
+                self.console.print(_("No witness is configured (KOPDES_WITNESSES)."))
+            return 0
+        run = checkpoints.checkpoints_witness(witnesses=witnesses)
+        self.console.print(
+            _("Witnesses: %(cosigned)s cosignatures, %(failed)s failures.")
+            % {"cosigned": len(run.cosigned), "failed": len(run.failures)}
+        )
+        for failure in run.failures:
+            self.console.print(f"  {failure.render()}", markup=False)
+        return len(run.failures)
+
     def checkpoint(self, *, day: date) -> None:
         try:
             made = checkpoints.checkpoints_close_day(day=day)
         except DomainError as exc:
+            self.witness(say_none=False)  # those signed before the refusal still get cosigned
             raise CommandError(exc.render()) from None
         self.console.print(
             _(
@@ -129,3 +169,4 @@ class Command(BaseCommand):
             )
             % {"day": day.isoformat(), "count": len(made)}
         )
+        self.witness(say_none=False)
