@@ -21,12 +21,10 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TypeVar
 
 from django.db.models import Q, Sum
 
 from kopdes.cooperatives.models import Cooperative
-from kopdes.core.money import allocate
 from kopdes.core.months import month_end, shift_month
 from kopdes.ledger.models import Account, AccountMonth, JournalEntry, JournalLine
 
@@ -53,8 +51,6 @@ CASH_FLOW_TITLES = {
     Account.CashFlow.INVESTING: "Arus kas dari aktivitas investasi",
     Account.CashFlow.FINANCING: "Arus kas dari aktivitas pendanaan",
 }
-
-K = TypeVar("K")
 
 
 def date_id(day: date) -> str:
@@ -990,25 +986,83 @@ class CashFlow:
         )
 
 
-def _split_over(amount: int, weights: Mapping[K, int]) -> dict[K, int]:
-    keys = [k for k, w in weights.items() if w > 0]
-    if len(keys) == 1:  # the common case, without allocate()'s Decimal arithmetic
-        return {keys[0]: amount}
-    return dict(zip(keys, allocate(amount, [weights[k] for k in keys]), strict=True))
+def _flow_label(account: AccountInfo, receipt: bool) -> str:
+    """What a cash-flow line says it is, in the words of a cash book: "Setoran simpanan wajib",
+    "Penarikan simpanan sukarela", "Penerimaan dari partisipasi anggota", "Pembayaran beban
+    gaji", "Pembelian aset tetap"."""
+    name = account.name[:1].lower() + account.name[1:]
+    if account.kind == Account.Kind.INCOME:
+        return f"Penerimaan dari {name}"
+    if account.kind == Account.Kind.EXPENSE:
+        return f"Pembayaran {name}"
+    if name.startswith("simpanan"):
+        return f"{'Setoran' if receipt else 'Penarikan'} {name}"
+    if account.kind == Account.Kind.ASSET:
+        return f"Penerimaan dari {name}" if receipt else f"Pembelian {name}"
+    return f"Penerimaan {name}" if receipt else f"Pembayaran {name}"
+
+
+def _match(wants: list[list[int]], offers: list[list[int]]) -> None:
+    """Offset [account, amount] pairs against each other in order, in place (greedy)."""
+    for want in wants:
+        for offer in offers:
+            take = min(want[1], offer[1])
+            want[1] -= take
+            offer[1] -= take
+            if not want[1]:
+                break
+
+
+def entry_cash_flows(chart: Chart, nets: Mapping[int, int]) -> dict[int, int]:
+    """How much of one entry's cash movement each counter-account represents, gross: account
+    id -> cash received (positive) or paid (negative). The parts add up to the entry's net
+    cash movement exactly, and nothing is netted between two counter-accounts.
+
+    The rule (docs/domain.md §3), on the entry's nets per account (debit - credit):
+    1. Lines on cash accounts are the cash; the others are the counter-accounts.
+    2. Inside one cash-flow class, an income or expense account on one side and a balance-sheet
+       account on the other offset each other first, in code order: these are the entry's
+       non-cash parts (the cost of goods sold against the stock of a sale; the part of a sale
+       left as a receivable). Nothing else is offset: two balance-sheet accounts (wajib taken
+       in, sukarela paid out) or two classes never net against each other.
+    3. What is left is cash: a credit left on an account is a receipt from it, a debit left a
+       payment to it. Both sides of the entry balance, so the receipts less the payments equal
+       the net movement of the cash accounts.
+    """
+    cash = {k for k in nets if chart.accounts[k].is_cash}
+    result_kinds = (Account.Kind.INCOME, Account.Kind.EXPENSE)
+    by_class: dict[str, dict[tuple[bool, bool], list[list[int]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for account_id in sorted(nets, key=lambda k: chart.accounts[k].code):
+        value = nets[account_id]
+        if account_id in cash or not value:
+            continue
+        account = chart.accounts[account_id]
+        side = (account.kind in result_kinds, value > 0)  # (a result account, a debit)
+        by_class[account.cash_flow][side].append([account_id, abs(value)])
+    flows: dict[int, int] = {}
+    for sides in by_class.values():
+        _match(sides[(True, True)], sides[(False, False)])  # expense against stock, ...
+        _match(sides[(True, False)], sides[(False, True)])  # income against a receivable, ...
+        for (_result, debit), cells in sides.items():
+            for account_id, amount in cells:
+                if amount:
+                    flows[account_id] = -amount if debit else amount
+    return flows
 
 
 def cash_flows(
     cooperative: Cooperative, chart: Chart, start: date, end: date
-) -> dict[tuple[str, int], int]:
-    """Cash moved in the days `start`..`end`, per (cash-flow class, counter-account rolled up);
-    receipts positive, payments negative.
+) -> dict[tuple[str, int, bool], int]:
+    """Cash moved in the days `start`..`end`, gross, per (cash-flow class, counter-account rolled
+    up, receipt?): receipts positive, payments negative.
 
-    Each entry that touches cash: its net cash movement is split over the classes of the
-    counter-accounts on the other side in proportion to their amounts, then within a class over
-    its accounts (allocate(): the parts add up exactly). Inside a class, amounts on the cash's
-    own side first cancel balance-sheet amounts on the other side, so a sale's stock-to-HPP pair
-    does not dilute the receipt from the income. Transfers between cash accounts net to zero
-    and are not flows.
+    Every entry with a cash line in the period is split by `entry_cash_flows`. An income or
+    expense account keeps one line (a refund lowers it); a balance-sheet account has a line for
+    what came in (setoran, penerimaan) apart from what went out (penarikan, pembayaran). A
+    reversal lands on the line of what it reverses, with the opposite sign, so an entry posted
+    by mistake and reversed leaves nothing. Transfers between cash accounts are not flows.
     """
     cash = {a.id for a in chart.leaves() if a.is_cash}
     if not cash:
@@ -1017,6 +1071,11 @@ def cash_flows(
         cooperative=cooperative, account_id__in=list(cash), date__range=(start, end)
     ).values("entry_id")
     per_entry: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    reversals = set(
+        JournalEntry.objects.filter(
+            cooperative=cooperative, pk__in=touching, reverses__isnull=False
+        ).values_list("pk", flat=True)
+    )
     for entry_id, account_id, debit, credit in (
         JournalLine.objects.filter(
             cooperative=cooperative, entry_id__in=touching, date__range=(start, end)
@@ -1025,40 +1084,25 @@ def cash_flows(
         .values_list("entry_id", "account_id", "debit", "credit")
     ):  # no sort needed
         per_entry[entry_id][account_id] += debit - credit
-    flows: dict[tuple[str, int], int] = defaultdict(int)
+    flows: dict[tuple[str, int, bool], int] = defaultdict(int)
     result_kinds = (Account.Kind.INCOME, Account.Kind.EXPENSE)
-    for nets in per_entry.values():
-        cash_net = sum(v for k, v in nets.items() if k in cash)
-        if cash_net == 0:
-            continue
-        by_class: dict[str, dict[int, int]] = defaultdict(dict)
-        for account_id, value in nets.items():
-            if account_id not in cash and value:
-                by_class[chart.accounts[account_id].cash_flow][account_id] = value
-        class_nets = {c: sum(v.values()) for c, v in sorted(by_class.items())}
-        class_parts = _split_over(
-            cash_net, {c: -v if cash_net > 0 else v for c, v in class_nets.items()}
-        )
-        for kind, part in class_parts.items():
-            accounts = by_class[kind]
-            other_side = sorted(
-                (k for k, v in accounts.items() if v * cash_net < 0),
-                key=lambda k: (chart.accounts[k].kind in result_kinds, chart.accounts[k].code),
-            )
-            same_side = sum(abs(v) for v in accounts.values() if v * cash_net > 0)
-            weights = {}
-            for account_id in other_side:
-                take = min(abs(accounts[account_id]), same_side)
-                same_side -= take
-                weights[account_id] = abs(accounts[account_id]) - take
-            for account_id, share in _split_over(part, weights).items():
-                flows[(kind, chart.accounts[account_id].rollup_id)] += share
+    for entry_id, nets in per_entry.items():
+        for account_id, amount in entry_cash_flows(chart, nets).items():
+            account = chart.accounts[account_id]
+            if account.kind in result_kinds:
+                receipt = account.kind == Account.Kind.INCOME
+            else:
+                receipt = (amount > 0) != (entry_id in reversals)
+            flows[(account.cash_flow, account.rollup_id, receipt)] += amount
     return dict(flows)
 
 
 def cash_flow(*, cooperative: Cooperative, period: ReportPeriod) -> CashFlow:
-    """Laporan Arus Kas by the direct method: receipts and payments by activity; opening cash
-    plus the net flows equals the closing cash of the snapshots."""
+    """Laporan Arus Kas by the direct method, gross: receipts apart from payments, per activity
+    and per kind (setoran simpanan wajib, penarikan simpanan sukarela, penerimaan dari
+    penjualan, pembayaran beban, ...), never one account netted against another inside an entry
+    (`entry_cash_flows`); opening cash plus the net flows equals the closing cash of the
+    snapshots."""
     chart = chart_of(cooperative)
     previous = period.previous()
     cash_ids = {a.id for a in chart.leaves() if a.is_cash}
@@ -1071,12 +1115,12 @@ def cash_flow(*, cooperative: Cooperative, period: ReportPeriod) -> CashFlow:
     for kind, title in CASH_FLOW_TITLES.items():
         keys = sorted(
             {k for f in flows for k in f if k[0] == kind},
-            key=lambda k: chart.accounts[k[1]].code,
+            key=lambda k: (chart.accounts[k[1]].code, not k[2]),
         )
         lines = [
             Amount(
                 chart.accounts[k[1]].code,
-                chart.accounts[k[1]].name,
+                _flow_label(chart.accounts[k[1]], k[2]),
                 flows[0].get(k, 0),
                 flows[1].get(k, 0),
             )

@@ -393,7 +393,13 @@ def test_equity_changes(books):
 
 
 def flows(section):
-    return {ln.code: (ln.current, ln.previous) for ln in section.lines}
+    """code -> (this period, previous) for the lines of one account; both lines of an account
+    with receipts and payments apart are keyed by their label."""
+    codes = [ln.code for ln in section.lines]
+    return {
+        (ln.code if codes.count(ln.code) == 1 else ln.label): (ln.current, ln.previous)
+        for ln in section.lines
+    }
 
 
 def test_cash_flow_march(books):
@@ -444,6 +450,67 @@ def test_cash_flow_splits_mixed_entries_exactly(coop_a):
     assert flows(operating) == {"4-901": (333_333, 0)}
     assert flows(financing) == {"2-201": (333_334, 0), "3-101": (333_334, 0)}
     assert report.net_change[0] == 1_000_001 and report.balanced
+
+
+def test_cash_flow_is_gross_inside_an_entry(coop_a):
+    """A week's recap takes in simpanan wajib and pays out sukarela through the one cash account:
+    both lines appear whole, not netted against each other (issue 10.8)."""
+    event(coop_a, date(2026, 3, 2), "capital.csr_received", amount=2_000_000)
+    services.journal_entry_post(
+        cooperative=coop_a,
+        date=date(2026, 3, 7),
+        memo="Rekap simpanan minggu pertama",
+        lines=[
+            Line("1-102", debit=1_030_000),
+            Line("3-102", credit=1_030_000),
+            Line("2-101", debit=580_000),
+            Line("1-102", credit=580_000),
+        ],
+        source_kind="manual",
+    )
+    # The same as one net cash line, and a sale with its cost in the same entry.
+    services.journal_entry_post(
+        cooperative=coop_a,
+        date=date(2026, 3, 14),
+        memo="Rekap simpanan dan penjualan minggu kedua",
+        lines=[
+            Line("1-102", debit=450_000 + 300_000),
+            Line("3-102", credit=1_030_000),
+            Line("2-101", debit=580_000),
+            Line("4-901", credit=300_000),
+            Line("5-201", debit=100_000),
+            Line("2-102", credit=100_000),  # an expense left owing: not cash
+        ],
+        source_kind="manual",
+    )
+    report = statements.cash_flow(cooperative=coop_a, period=MARCH)
+    operating, _investing, financing = report.sections
+    assert [(ln.code, ln.label, ln.current) for ln in financing.lines] == [
+        ("2-101", "Penarikan simpanan sukarela", -580_000 - 580_000),
+        ("3-102", "Setoran simpanan wajib", 1_030_000 + 1_030_000),
+        ("3-103", "Penerimaan hibah/CSR", 2_000_000),
+    ]
+    assert flows(operating) == {"4-901": (300_000, 0)}  # the unpaid expense is no payment
+    cash = statements.chart_of(coop_a).by_code("1-102")
+    moved = statements.movements(coop_a, MARCH.start, MARCH.end)[cash.id]
+    assert report.net_change[0] == moved[0] - moved[1] == 2_000_000 + 450_000 + 750_000
+    assert report.balanced
+
+
+def test_cash_flow_keeps_a_stock_cost_and_a_receivable_out_of_cash(coop_a):
+    chart = statements.chart_of(coop_a)
+    code = {a.code: a.id for a in chart.leaves()}
+    stock = next(a.id for a in chart.leaves() if a.code.startswith("1-107-"))
+    cost = next(a.id for a in chart.leaves() if a.code.startswith("5-101-"))
+    # A sale of 1.000.000, 400.000 of it on credit, its stock 700.000 to HPP.
+    nets = {
+        code["1-102"]: 600_000,
+        code["1-105"]: 400_000,
+        code["4-901"]: -1_000_000,
+        cost: 700_000,
+        stock: -700_000,
+    }
+    assert statements.entry_cash_flows(chart, nets) == {code["4-901"]: 600_000}
 
 
 # -- the year-end close ---------------------------------------------------------------------------
