@@ -170,19 +170,19 @@ def balance_sheet_table(statement: BalanceSheet) -> Table:
     rows += _amount_rows(statement.current_assets)
     rows += _amount_rows(statement.non_current_assets)
     rows.append(Row(("JUMLAH ASET", *assets), style="total"))
-    rows.append(Row(("KEWAJIBAN DAN EKUITAS", None, None), style="heading"))
+    rows.append(Row(("LIABILITAS DAN EKUITAS", None, None), style="heading"))
     rows += _amount_rows(statement.short_term_liabilities)
     rows += _amount_rows(statement.long_term_liabilities)
-    rows.append(Row(("Jumlah kewajiban", *liabilities), style="subtotal"))
+    rows.append(Row(("Jumlah liabilitas", *liabilities), style="subtotal"))
     rows += _amount_rows(statement.equity)
-    rows.append(Row(("JUMLAH KEWAJIBAN DAN EKUITAS", *both), style="total"))
+    rows.append(Row(("JUMLAH LIABILITAS DAN EKUITAS", *both), style="total"))
     return Table(
         title="Laporan Posisi Keuangan",
         period=f"per {date_id(statement.as_of)}",
         columns=("Pos", date_id(statement.as_of), date_id(statement.previous_as_of)),
         amounts=(False, True, True),
         rows=rows,
-        checks=[("Aset sama dengan kewajiban ditambah ekuitas", statement.balanced)],
+        checks=[("Aset sama dengan liabilitas ditambah ekuitas", statement.balanced)],
     )
 
 

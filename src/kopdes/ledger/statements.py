@@ -658,14 +658,24 @@ class BalanceSheet:
         return self.total_assets == self.total_liabilities_and_equity
 
 
-def _result_split(cooperative: Cooperative, chart: Chart, as_of: date) -> tuple[int, int]:
-    """(this year's result to `as_of`, earlier years' result not yet closed), income - expense."""
+RETAINED_ACCOUNT = "3-106"  # SHU belum dibagi: where services.year_end_close carries a result
+
+
+def _result_split(cooperative: Cooperative, chart: Chart, as_of: date) -> tuple[int, int, int]:
+    """(this year's result to `as_of`, earlier years' result not yet closed, the part of this
+    year's result the year-end close already carried to SHU belum dibagi), income - expense.
+
+    This year's result counts the year's closing entry back in: on 31 December the year's
+    result is still "tahun berjalan", though the close moved it to 3-106 that day."""
     result_kinds = (Account.Kind.INCOME, Account.Kind.EXPENSE)
+    year_start = date(as_of.year, 1, 1)
     to_date = _net(movements(cooperative, None, as_of))
-    this_year = _net(movements(cooperative, date(as_of.year, 1, 1), as_of))
+    this_year = _net(movements(cooperative, year_start, as_of))
+    closed_now = _net(closing_movements(cooperative, year_start, as_of))
     total = -sum(v for k, v in to_date.items() if chart.accounts[k].kind in result_kinds)
-    current = -sum(v for k, v in this_year.items() if chart.accounts[k].kind in result_kinds)
-    return current, total - current
+    open_now = -sum(v for k, v in this_year.items() if chart.accounts[k].kind in result_kinds)
+    closed = sum(v for k, v in closed_now.items() if chart.accounts[k].kind in result_kinds)
+    return open_now + closed, total - open_now, closed
 
 
 def _result_label(amount: int, when: str) -> str:
@@ -673,9 +683,19 @@ def _result_label(amount: int, when: str) -> str:
     return f"{'Defisit' if amount < 0 else 'SHU'} {when}"
 
 
+def _retained_label(current: int, previous: int) -> str:
+    """SHU belum dibagi on the balance sheet: "SHU tahun lalu belum dibagi", or "Akumulasi
+    defisit" when the earlier years' results add up to a loss (by the current figure, or the
+    comparative one when the current is nil)."""
+    sign = current or previous
+    return "Akumulasi defisit" if sign < 0 else "SHU tahun lalu belum dibagi"
+
+
 def balance_sheet(*, cooperative: Cooperative, period: ReportPeriod) -> BalanceSheet:
-    """Assets by liquidity, liabilities by maturity, equity with the year's unclosed result
-    (SHU or defisit tahun berjalan), at the period's end and at the previous period's end."""
+    """Assets by liquidity, liabilities by maturity, equity with the results: the year's result
+    (SHU or defisit tahun berjalan), earlier years' results closed to SHU belum dibagi (SHU
+    tahun lalu belum dibagi, or akumulasi defisit) and, apart, any earlier year not closed; at
+    the period's end and at the previous period's end. No two lines carry the same name."""
     chart = chart_of(cooperative)
     previous = period.previous()
     dates = (period.end, previous.end)
@@ -694,13 +714,19 @@ def balance_sheet(*, cooperative: Cooperative, period: ReportPeriod) -> BalanceS
             if groups is None and account.group in exclude:
                 continue
             current, earlier = (_section_sign(kind, r.get(account.id, 0)) for r in rolled)
+            if account.code == RETAINED_ACCOUNT:
+                # This year's close is shown with this year's result, not as an earlier year's.
+                current, earlier = current - results[0][2], earlier - results[1][2]
+                out.append(
+                    Amount(account.code, _retained_label(current, earlier), current, earlier)
+                )
+                continue
             out.append(Amount(account.code, account.name, current, earlier))
         return out
 
     equity = lines(Account.Kind.EQUITY, None)
-    # This year's result (not closed yet) and earlier years' results never closed; a negative
-    # one is a defisit, never "SHU". After the year-end close a year's result sits in 3-106, SHU
-    # belum dibagi (or akumulasi defisit): each figure has its own name.
+    # This year's result and earlier years' results never closed; a negative one is a defisit,
+    # never "SHU". Each figure has its own name.
     current, earlier = results[0][0], results[0][1]
     equity.append(Amount("", _result_label(current, "tahun berjalan"), current, results[1][0]))
     equity.append(

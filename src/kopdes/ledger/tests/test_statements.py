@@ -21,7 +21,7 @@ from datetime import date
 
 import pytest
 
-from kopdes.ledger import services, statements
+from kopdes.ledger import exports, services, statements
 from kopdes.ledger.models import AccountMonth, JournalLine
 from kopdes.ledger.services import Line
 from kopdes.ledger.statements import ReportPeriod
@@ -528,12 +528,9 @@ def test_year_end_close_keeps_the_year_result_visible(coop_a, time_machine):
     report = statements.income_statement(cooperative=coop_a, period=year)
     assert report.shu == (400_000, 0)  # the closing entry does not zero the year's result
     bs = statements.balance_sheet(cooperative=coop_a, period=year)
-    equity = {ln.label: ln.current for ln in bs.equity.lines}
-    assert equity["SHU belum dibagi"] == 400_000  # the account 3-106 after closing
-    assert equity.get("SHU tahun berjalan", 0) == 0  # nothing of 2025 is left unclosed
-    labels = [ln.label for ln in bs.equity.lines]
-    assert len(labels) == len(set(labels))  # no two lines share a name
-    assert "" not in {ln.code for ln in bs.equity.lines if ln.current}  # nothing left unclosed
+    equity = {ln.label: (ln.code, ln.current) for ln in bs.equity.lines}
+    # On 31 December the year's result is the year's, though the close moved it to 3-106.
+    assert equity == {"Hibah/CSR": ("3-103", 100_000_000), "SHU tahun berjalan": ("", 400_000)}
     assert bs.balanced
     changes = statements.equity_changes(cooperative=coop_a, period=year)
     unclosed = next(r for r in changes.rows if r.code == "")
@@ -541,6 +538,32 @@ def test_year_end_close_keeps_the_year_result_visible(coop_a, time_machine):
     assert changes.consistent
     january = statements.balance_sheet(cooperative=coop_a, period=ReportPeriod.month(2026, 1))
     assert january.balanced and january.total_assets[0] == 100_400_000
+    # A year on, 2025's result is an earlier year's, closed and not yet divided; the column of
+    # 31 December 2025 still calls it that year's result. One name per line.
+    assert {ln.label: (ln.code, ln.current, ln.previous) for ln in january.equity.lines} == {
+        "Hibah/CSR": ("3-103", 100_000_000, 100_000_000),
+        "SHU tahun lalu belum dibagi": ("3-106", 400_000, 0),
+        "SHU tahun berjalan": ("", 0, 400_000),
+    }
+
+
+def test_a_closed_loss_is_an_accumulated_deficit(coop_a, time_machine):
+    time_machine.move_to(date(2026, 2, 1))
+    event(coop_a, date(2025, 12, 1), "capital.csr_received", amount=1_000_000)
+    event(coop_a, date(2025, 12, 2), "expense.cash", "5-201", amount=300_000)
+    services.year_end_close(actor=None, cooperative=coop_a, year=2025)
+    event(coop_a, date(2026, 1, 5), "expense.cash", "5-203", amount=50_000)
+    bs = statements.balance_sheet(cooperative=coop_a, period=ReportPeriod.month(2026, 1))
+    assert {ln.label: (ln.current, ln.previous) for ln in bs.equity.lines} == {
+        "Hibah/CSR": (1_000_000, 1_000_000),
+        "Akumulasi defisit": (-300_000, 0),
+        "Defisit tahun berjalan": (-50_000, -300_000),
+    }
+    assert bs.balanced
+    table = exports.balance_sheet_table(bs)
+    labels = [row.cells[0] for row in table.rows]
+    assert "3-106 Akumulasi defisit" in labels and not any("SHU" in str(x) for x in labels)
+    assert not any("ewajiban" in str(x) for x in labels)  # "Liabilitas", never "Kewajiban"
 
 
 def test_unclosed_earlier_year_shows_separately(coop_a):
