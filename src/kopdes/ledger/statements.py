@@ -18,13 +18,14 @@ length (`previous`); the builders only read.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Q, Sum
 
 from kopdes.cooperatives.models import Cooperative
+from kopdes.cooperatives.selectors import business_units, policy_in_force
 from kopdes.core.months import month_end, shift_month
 from kopdes.ledger.models import Account, AccountMonth, JournalEntry, JournalLine
 
@@ -1255,3 +1256,395 @@ def public_report(*, cooperative: Cooperative, as_of: date, months_closed: int) 
         result_last_year=last_year,
         months_closed=months_closed,
     )
+
+
+# -- 8. Catatan atas Laporan Keuangan (CALK) -----------------------------------------------------
+
+# The savings control accounts per kind (pokok and wajib as equity, or as debt under a policy
+# that treats them so: the same pairs as kopdes.savings.rules.CONTROL_ACCOUNTS).
+SAVINGS_CONTROL = {"pokok": ("3-101", "2-111"), "wajib": ("3-102", "2-112"), "sukarela": ("2-101",)}
+SAVINGS_NAMES = {
+    "pokok": "Simpanan pokok",
+    "wajib": "Simpanan wajib",
+    "sukarela": "Simpanan sukarela",
+}
+INTEREST_SOURCE = "savings.interest"  # the month-end interest on sukarela
+REVERSAL_SOURCE = "reversal"
+LOAN_ACCOUNTS = ("1-103", "1-106")  # piutang pinjaman anggota, piutang jasa pinjaman
+ROLE_GROUPS = {"pengurus": "Pengurus", "pengawas": "Pengawas"}
+
+
+@dataclass(frozen=True)
+class SavingsMovement:
+    """One kind of simpanan in the period, from the journal lines of its control accounts."""
+
+    kind: str  # pokok | wajib | sukarela
+    label: str
+    opening: int
+    deposits: int  # setoran (a correction of one lowers it)
+    withdrawals: int  # penarikan, pengembalian on leaving, transfers out
+    interest: int  # bunga credited at month end
+    closing: int  # from the balances, independently of the movements
+    sheet: int  # the same accounts' lines on the Laporan Posisi Keuangan
+
+    @property
+    def consistent(self) -> bool:
+        moved = self.opening + self.deposits - self.withdrawals + self.interest
+        return moved == self.closing == self.sheet
+
+
+@dataclass(frozen=True)
+class RelatedPartyGroup:
+    """The pengurus (or the pengawas) in office at a period's end, taken together: nobody
+    named, no NIK or phone. Built by `kopdes.savings.selectors.officer_savings`."""
+
+    key: str  # pengurus | pengawas
+    people: int  # in office at the period's end
+    members: int  # of them, members of the cooperative
+    balances: dict[str, int]  # simpanan per kind at the period's end
+    deposits: int  # their setoran in the period, all kinds
+    withdrawals: int  # their penarikan in the period, all kinds
+    loans: int  # their pinjaman outstanding at the period's end (member's reference on 1-103)
+
+    @property
+    def title(self) -> str:
+        return ROLE_GROUPS[self.key]
+
+
+@dataclass(frozen=True)
+class NoteTable:
+    columns: tuple[str, ...]  # the first one heads the labels, the others amounts
+    # (label, amounts, style): style "" (rupiah), "total" (rupiah, bold), "count" (people)
+    rows: Sequence[tuple[str, tuple[int, ...], str]]
+
+
+@dataclass(frozen=True)
+class Note:
+    title: str
+    paragraphs: list[str]
+    tables: list[NoteTable]
+    checks: list[tuple[str, bool]]
+
+
+@dataclass(frozen=True)
+class FinancialNotes:
+    cooperative: Cooperative
+    period: ReportPeriod
+    notes: list[Note]
+
+    @property
+    def checks(self) -> list[tuple[str, bool]]:
+        return [check for note in self.notes for check in note.checks]
+
+
+def savings_movements(
+    *, cooperative: Cooperative, period: ReportPeriod, sheet: BalanceSheet | None = None
+) -> list[SavingsMovement]:
+    """Simpanan pokok, wajib and sukarela in the period: the opening balance, the setoran, the
+    penarikan, the bunga and the closing balance, each read from the journal lines of the
+    control accounts, reconciled to the balance sheet at the period's end. A correction
+    (reversal) lowers the line of what it corrects."""
+    chart = chart_of(cooperative)
+    sheet = sheet or balance_sheet(cooperative=cooperative, period=period)
+    on_sheet = {
+        ln.code: ln.current
+        for section in (
+            sheet.short_term_liabilities,
+            sheet.long_term_liabilities,
+            sheet.equity,
+        )
+        for ln in section.lines
+    }
+    opening = _net(movements(cooperative, None, _yesterday(period.start)))
+    closing = _net(movements(cooperative, None, period.end))
+    out = []
+    for kind, codes in SAVINGS_CONTROL.items():
+        heads = [a for a in (chart.by_code(c) for c in codes) if a is not None]
+        ids = [a.id for h in heads for a in chart.descendants(h) if not a.is_header]
+        sums: dict[str, int] = defaultdict(int)
+        rows = (
+            JournalLine.objects.filter(
+                cooperative=cooperative, account_id__in=ids, date__range=(period.start, period.end)
+            )
+            .values("entry__source_kind")
+            .annotate(d=Sum("debit"), c=Sum("credit"))
+            .values_list("entry__source_kind", "d", "c")
+        )
+        for source, debit, credit in rows:
+            if source == REVERSAL_SOURCE:
+                sums["deposits"] -= debit or 0
+                sums["withdrawals"] -= credit or 0
+            elif source == INTEREST_SOURCE:
+                sums["interest"] += (credit or 0) - (debit or 0)
+            else:
+                sums["deposits"] += credit or 0
+                sums["withdrawals"] += debit or 0
+        out.append(
+            SavingsMovement(
+                kind=kind,
+                label=SAVINGS_NAMES[kind],
+                opening=-sum(opening.get(i, 0) for i in ids),
+                deposits=sums["deposits"],
+                withdrawals=sums["withdrawals"],
+                interest=sums["interest"],
+                closing=-sum(closing.get(i, 0) for i in ids),
+                sheet=sum(on_sheet.get(h.code, 0) for h in heads),
+            )
+        )
+    return out
+
+
+def _balances(chart: Chart, net: dict[int, int], codes: tuple[str, ...]) -> list[tuple[str, int]]:
+    """(name, balance on the account's normal side) of the accounts `codes` with a balance."""
+    out = []
+    for code in codes:
+        head = chart.by_code(code)
+        if head is None:
+            continue
+        value = sum(net.get(a.id, 0) for a in chart.descendants(head) if not a.is_header)
+        if value:
+            out.append((head.name, _shown(head, value)))
+    return out
+
+
+def _ever_posted(cooperative: Cooperative, chart: Chart, codes: tuple[str, ...], end: date) -> bool:
+    ids = [
+        a.id
+        for code in codes
+        if (head := chart.by_code(code)) is not None
+        for a in chart.descendants(head)
+        if not a.is_header
+    ]
+    return JournalLine.objects.filter(
+        cooperative=cooperative, account_id__in=ids, date__lte=end
+    ).exists()
+
+
+def financial_notes(
+    *,
+    cooperative: Cooperative,
+    period: ReportPeriod,
+    related: list[RelatedPartyGroup],
+) -> FinancialNotes:
+    """Catatan atas Laporan Keuangan for the period (Permenkop 2/2024; SAK EP): general
+    information, accounting policies, simpanan (movements reconciled to the balance sheet),
+    related parties (the officers in office, per role, no person named), loans and funding.
+    Every figure comes from the books; a "belum ada" is written only when the books hold none."""
+    chart = chart_of(cooperative)
+    sheet = balance_sheet(cooperative=cooperative, period=period)
+    end = date_id(period.end)
+    village = cooperative.village
+    district = village.district
+    regency = district.regency
+    notes: list[Note] = []
+
+    # 1. General information.
+    regency_name = regency.name
+    if not regency_name.lower().startswith(regency.kind):  # "Kabupaten Tangerang" already says it
+        regency_name = f"{regency.kind.capitalize()} {regency_name}"
+    place = f"{village.kind.capitalize()} {village.name}, Kecamatan {district.name}, {regency_name}"
+    general = [
+        f"{cooperative.name} adalah koperasi desa/kelurahan dalam program Koperasi Desa/Kelurahan "
+        f"Merah Putih (Instruksi Presiden 9/2025), yang melayani anggota di {place}.",
+        "Nomor badan hukum: "
+        + (cooperative.legal_entity_number or "belum dicatat dalam sistem")
+        + ".",
+    ]
+    if cooperative.registry_number:
+        general.append(f"Nomor Induk Koperasi: {cooperative.registry_number}.")
+    if cooperative.nib:
+        general.append(f"Nomor Induk Berusaha (NIB): {cooperative.nib}.")
+    if cooperative.address:
+        general.append(f"Alamat: {cooperative.address}.")
+    if cooperative.founded_on:
+        general.append(f"Tanggal pendirian: {date_id(cooperative.founded_on)}.")
+    units = [
+        u.name
+        for u in business_units(cooperative=cooperative).order_by("code")
+        if u.opened_on is None or u.opened_on <= period.end
+    ]
+    general.append(
+        "Unit usaha (gerai): " + (", ".join(units) if units else "belum ada unit usaha") + "."
+    )
+    notes.append(Note("Informasi umum", general, [], []))
+
+    # 2. Accounting policies.
+    policy = policy_in_force(cooperative=cooperative, on=period.end)
+    as_equity = policy.pokok_wajib_as_equity if policy is not None else True
+    csr_equity = policy.csr_capital_as_equity if policy is not None else True
+    notes.append(
+        Note(
+            "Kebijakan akuntansi",
+            [
+                "Laporan keuangan disusun berdasarkan Standar Akuntansi Keuangan Entitas Privat "
+                "(SAK EP) dan Peraturan Menteri Koperasi Nomor 2 Tahun 2024, dengan dasar "
+                "akrual: pendapatan dan beban dicatat pada saat terjadinya, bukan pada saat kas "
+                "diterima atau dibayar.",
+                "Mata uang pelaporan adalah rupiah, dalam rupiah penuh. Tahun buku adalah tahun "
+                f"kalender. Laporan ini meliputi {period.label}, dengan pembanding "
+                f"{period.previous().label}.",
+                (
+                    "Simpanan pokok dan simpanan wajib dicatat sebagai ekuitas, karena tidak "
+                    "dapat ditarik selama pemiliknya menjadi anggota."
+                    if as_equity
+                    else "Simpanan pokok dan simpanan wajib dicatat sebagai liabilitas, sesuai "
+                    "kebijakan koperasi, karena dikembalikan kepada anggota yang keluar."
+                )
+                + " Simpanan sukarela dicatat sebagai liabilitas, karena dapat ditarik anggota.",
+                (
+                    "Modal dari CSR dicatat sebagai hibah dalam ekuitas."
+                    if csr_equity
+                    else "Modal dari CSR dicatat sebagai pendapatan hibah."
+                ),
+                "Laporan arus kas disusun dengan metode langsung dan secara bruto: penerimaan "
+                "dan pengeluaran kas disajikan terpisah per aktivitas dan per jenis (setoran dan "
+                "penarikan simpanan, penjualan, pembelian, beban), tanpa saling hapus antar akun "
+                "dalam satu jurnal.",
+                "Pada akhir tahun buku, hasil usaha tahun itu dipindahkan ke SHU belum dibagi "
+                "(penutupan tahun buku). Dalam laporan posisi keuangan saldonya disajikan "
+                "sebagai SHU tahun lalu belum dibagi, atau akumulasi defisit bila negatif, "
+                "sampai Rapat Anggota Tahunan memutuskan pembagiannya; hasil tahun berjalan "
+                "disajikan tersendiri.",
+            ],
+            [],
+            [],
+        )
+    )
+
+    # 3. Simpanan anggota.
+    moved = savings_movements(cooperative=cooperative, period=period, sheet=sheet)
+    start = date_id(period.start - timedelta(days=1))
+    total = SavingsMovement(
+        "",
+        "Jumlah",
+        *(
+            sum(getattr(m, f) for m in moved)
+            for f in ("opening", "deposits", "withdrawals", "interest", "closing", "sheet")
+        ),
+    )
+    table_rows: list[tuple[str, tuple[int, ...], str]] = [
+        (f"Saldo {start}", tuple(m.opening for m in (*moved, total)), ""),
+        (f"Setoran {period.title}", tuple(m.deposits for m in (*moved, total)), ""),
+        (f"Penarikan {period.title}", tuple(-m.withdrawals for m in (*moved, total)), ""),
+        (f"Bunga {period.title}", tuple(m.interest for m in (*moved, total)), ""),
+        (f"Saldo {end}", tuple(m.closing for m in (*moved, total)), "total"),
+        (f"Laporan posisi keuangan per {end}", tuple(m.sheet for m in (*moved, total)), ""),
+    ]
+    notes.append(
+        Note(
+            "Simpanan anggota",
+            [
+                f"Mutasi simpanan anggota {period.label}, dari jurnal akun simpanan. Penarikan "
+                "termasuk pengembalian simpanan kepada anggota yang keluar dan pemindahan antar "
+                "simpanan; koreksi mengurangi mutasi yang dikoreksinya.",
+            ],
+            [
+                NoteTable(
+                    ("Uraian", *(m.label for m in moved), "Jumlah"),
+                    table_rows,
+                )
+            ],
+            [
+                (
+                    f"{m.label}: saldo awal + mutasi = saldo akhir = laporan posisi keuangan",
+                    m.consistent,
+                )
+                for m in moved
+            ],
+        )
+    )
+
+    # 4. Related parties.
+    related_paragraphs = [
+        "Pihak berelasi adalah pengurus dan pengawas yang menjabat pada "
+        f"{end}. Transaksi dan saldo mereka dengan koperasi sebagai anggota (simpanan dan "
+        "pinjaman), dari jurnal, dijumlahkan per jabatan; tidak ada nama atau data pribadi yang "
+        "ditampilkan."
+    ]
+    if not any(g.people for g in related):
+        related_paragraphs.append(f"Tidak ada pengurus atau pengawas yang menjabat pada {end}.")
+    related_tables = []
+    if related:
+        rows: list[tuple[str, tuple[int, ...], str]] = [
+            ("Jumlah orang menjabat", tuple(g.people for g in related), "count"),
+            ("Di antaranya anggota koperasi", tuple(g.members for g in related), "count"),
+        ]
+        rows += [
+            (f"{SAVINGS_NAMES[k]} per {end}", tuple(g.balances.get(k, 0) for g in related), "")
+            for k in SAVINGS_CONTROL
+        ]
+        rows += [
+            (f"Setoran simpanan {period.title}", tuple(g.deposits for g in related), ""),
+            (f"Penarikan simpanan {period.title}", tuple(-g.withdrawals for g in related), ""),
+            (f"Pinjaman per {end}", tuple(g.loans for g in related), ""),
+        ]
+        related_tables.append(NoteTable(("Uraian", *(g.title for g in related)), rows))
+    loans_ever = _ever_posted(cooperative, chart, LOAN_ACCOUNTS, period.end)
+    if not loans_ever:
+        related_paragraphs.append(
+            f"Belum ada pinjaman kepada pengurus atau pengawas: sampai {end} koperasi belum "
+            "mencatat pinjaman kepada siapa pun."
+        )
+    notes.append(Note("Pihak berelasi", related_paragraphs, related_tables, []))
+
+    # 5. Loans to members.
+    closing_net = _net(movements(cooperative, None, period.end))
+    if loans_ever:
+        balances = _balances(chart, closing_net, LOAN_ACCOUNTS)
+        loans = Note(
+            "Pinjaman kepada anggota",
+            [f"Saldo piutang pinjaman anggota per {end}, dari jurnal."],
+            [
+                NoteTable(
+                    ("Uraian", end),
+                    [(name, (value,), "") for name, value in balances]
+                    + [("Jumlah", (sum(v for _n, v in balances),), "total")],
+                )
+            ],
+            [],
+        )
+    else:
+        loans = Note(
+            "Pinjaman kepada anggota",
+            [f"Belum ada: sampai {end} koperasi belum mencatat pinjaman kepada anggota."],
+            [],
+            [],
+        )
+    notes.append(loans)
+
+    # 6. Funding: loans and grants received (not members' savings).
+    funding_codes = tuple(
+        a.code
+        for a in chart.ordered
+        if a.depth == 1
+        and a.cash_flow == Account.CashFlow.FINANCING
+        and a.kind in (Account.Kind.LIABILITY, Account.Kind.EQUITY)
+        and a.code not in {c for codes in SAVINGS_CONTROL.values() for c in codes}
+        and a.code not in ("3-104", "3-105", RETAINED_ACCOUNT, "2-108", "2-109")
+    )
+    funding = _balances(chart, closing_net, funding_codes)
+    if funding:
+        funding_note = Note(
+            "Pendanaan",
+            [f"Dana dari pihak lain selain simpanan anggota, saldo per {end}, dari jurnal."],
+            [
+                NoteTable(
+                    ("Uraian", end),
+                    [(name, (value,), "") for name, value in funding]
+                    + [("Jumlah", (sum(v for _n, v in funding),), "total")],
+                )
+            ],
+            [],
+        )
+    else:
+        funding_note = Note(
+            "Pendanaan",
+            [
+                f"Belum ada: sampai {end} koperasi belum mencatat pinjaman bank, hibah atau dana "
+                "lain selain simpanan anggota."
+            ],
+            [],
+            [],
+        )
+    notes.append(funding_note)
+    return FinancialNotes(cooperative=cooperative, period=period, notes=notes)

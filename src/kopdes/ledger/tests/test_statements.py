@@ -590,3 +590,154 @@ def test_day_before_is_exclusive(books):
     assert statements.movements(books, None, date(2026, 1, 4)) == {}
     day = date(2026, 1, 5)
     assert nonzero(statements.movements(books, day, day)) == from_scratch(books, day, day)
+
+
+# -- Catatan atas Laporan Keuangan ----------------------------------------------------------------
+
+
+def post(coop, day, source, *lines):
+    return services.journal_entry_post(
+        cooperative=coop, date=day, memo=source, lines=list(lines), source_kind=source
+    )
+
+
+@pytest.fixture
+def savings_books(coop_a):
+    post(
+        coop_a,
+        date(2026, 1, 10),
+        "savings.collective",
+        Line("1-102", debit=350_000),
+        Line("3-101", credit=100_000),
+        Line("3-102", credit=150_000),
+        Line("2-101", credit=100_000),
+    )
+    post(
+        coop_a,
+        date(2026, 2, 10),
+        "savings.deposit",
+        Line("1-102", debit=40_000),
+        Line("3-102", credit=40_000),
+    )
+    mistake = post(
+        coop_a,
+        date(2026, 2, 11),
+        "savings.deposit",
+        Line("1-102", debit=9_000),
+        Line("2-101", credit=9_000),
+    )
+    services.journal_entry_reverse(entry=mistake, date=date(2026, 2, 12), actor=None)
+    post(
+        coop_a,
+        date(2026, 2, 20),
+        "savings.withdraw",
+        Line("2-101", debit=30_000),
+        Line("1-102", credit=30_000),
+    )
+    post(
+        coop_a,
+        date(2026, 2, 28),
+        "savings.interest",
+        Line("5-501", debit=500),
+        Line("2-101", credit=500),
+    )
+    return coop_a
+
+
+def test_notes_reconcile_the_savings_to_the_balance_sheet(savings_books):
+    period = ReportPeriod.whole_year(2026, date(2026, 2, 28))
+    moved = {
+        m.kind: m for m in statements.savings_movements(cooperative=savings_books, period=period)
+    }
+    assert (moved["pokok"].opening, moved["pokok"].deposits, moved["pokok"].closing) == (
+        0,
+        100_000,
+        100_000,
+    )
+    assert (moved["wajib"].deposits, moved["wajib"].closing) == (190_000, 190_000)
+    sukarela = moved["sukarela"]
+    # The reversed 9.000 is no deposit; the interest is not a deposit either.
+    assert (sukarela.deposits, sukarela.withdrawals, sukarela.interest, sukarela.closing) == (
+        100_000,
+        30_000,
+        500,
+        70_500,
+    )
+    assert all(m.consistent and m.sheet == m.closing for m in moved.values())
+    february = statements.savings_movements(
+        cooperative=savings_books, period=ReportPeriod.month(2026, 2)
+    )
+    assert [m.opening for m in february] == [100_000, 150_000, 100_000]
+
+
+def test_notes_derive_every_belum_ada_from_the_books(savings_books):
+    period = ReportPeriod.whole_year(2026, date(2026, 2, 28))
+    officers = [
+        statements.RelatedPartyGroup("pengurus", 5, 2, {"wajib": 40_000}, 40_000, 0, 0),
+        statements.RelatedPartyGroup("pengawas", 2, 0, {}, 0, 0, 0),
+    ]
+    notes = statements.financial_notes(cooperative=savings_books, period=period, related=officers)
+    titles = [n.title for n in notes.notes]
+    assert titles == [
+        "Informasi umum",
+        "Kebijakan akuntansi",
+        "Simpanan anggota",
+        "Pihak berelasi",
+        "Pinjaman kepada anggota",
+        "Pendanaan",
+    ]
+    by_title = {n.title: n for n in notes.notes}
+    assert "Tanggal pendirian: 21 Juli 2025." in by_title["Informasi umum"].paragraphs
+    assert any("SAK EP" in p for p in by_title["Kebijakan akuntansi"].paragraphs)
+    assert any("metode langsung" in p for p in by_title["Kebijakan akuntansi"].paragraphs)
+    savings = by_title["Simpanan anggota"].tables[0]
+    assert savings.columns == (
+        "Uraian",
+        "Simpanan pokok",
+        "Simpanan wajib",
+        "Simpanan sukarela",
+        "Jumlah",
+    )
+    assert [r[0] for r in savings.rows][:2] == [
+        "Saldo 31 Desember 2025",
+        "Setoran Januari s.d. Februari 2026",
+    ]
+    assert savings.rows[4] == (
+        "Saldo 28 Februari 2026",
+        (100_000, 190_000, 70_500, 360_500),
+        "total",
+    )
+    related = by_title["Pihak berelasi"].tables[0]
+    assert related.columns == ("Uraian", "Pengurus", "Pengawas")
+    assert related.rows[0] == ("Jumlah orang menjabat", (5, 2), "count")
+    assert by_title["Pinjaman kepada anggota"].paragraphs[0].startswith("Belum ada")
+    assert by_title["Pendanaan"].paragraphs[0].startswith("Belum ada")
+    assert notes.checks and all(holds for _c, holds in notes.checks)
+
+    # Once the books hold a loan and a bank loan, the notes say what they are, never "belum ada".
+    post(
+        savings_books,
+        date(2026, 2, 15),
+        "manual",
+        Line("1-102", debit=5_000_000),
+        Line("2-201", credit=5_000_000),
+    )
+    post(
+        savings_books,
+        date(2026, 2, 16),
+        "loans.disburse",
+        Line("1-103", debit=1_000_000),
+        Line("1-102", credit=1_000_000),
+    )
+    notes = statements.financial_notes(cooperative=savings_books, period=period, related=officers)
+    by_title = {n.title: n for n in notes.notes}
+    assert by_title["Pinjaman kepada anggota"].tables[0].rows[0] == (
+        "Piutang pinjaman anggota",
+        (1_000_000,),
+        "",
+    )
+    assert by_title["Pendanaan"].tables[0].rows[0] == ("Utang bank (Himbara)", (5_000_000,), "")
+    assert not any("Belum ada pinjaman" in p for p in by_title["Pihak berelasi"].paragraphs)
+    table = exports.notes_table(notes)
+    assert table.title == "Catatan atas Laporan Keuangan"
+    assert table.rows[0].cells == ("1. Informasi umum", None, None, None, None)
