@@ -3,9 +3,11 @@
 Invariant 9, reports read snapshots: every balance is the sum of the monthly snapshots
 (`AccountMonth`) of the months a report covers whole, plus the journal lines of at most the two
 months it covers in part (a report that starts or ends mid-month), read through the
-(cooperative, account, date) index. No statement scans the whole journal. Two statements read
-journal lines by design, bounded by their period: the Buku Besar (one account's lines) and the
-Laporan Arus Kas (the period's cash lines and the other lines of their entries).
+(cooperative, account, date) index. No statement scans the whole journal. Three read journal
+lines by design, bounded by their period: the Buku Besar (one account's lines), the Laporan Arus
+Kas (the period's cash lines and the other lines of their entries, split gross by
+`entry_cash_flows`) and the savings note of the Catatan atas Laporan Keuangan (the period's
+lines of the savings control accounts, summed per source in the database).
 
 Signs: a `net` is debit minus credit. A statement shows an amount on the side where its section
 grows (assets debit, liabilities and equity credit, income credit, expenses debit), so contra
