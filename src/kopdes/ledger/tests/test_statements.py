@@ -483,6 +483,15 @@ def test_cash_flow_is_gross_inside_an_entry(coop_a):
         ],
         source_kind="manual",
     )
+    # A withdrawal posted by mistake and reversed leaves the lines as they were.
+    mistake = services.journal_entry_post(
+        cooperative=coop_a,
+        date=date(2026, 3, 20),
+        memo="Penarikan keliru",
+        lines=[Line("2-101", debit=70_000), Line("1-102", credit=70_000)],
+        source_kind="manual",
+    )
+    services.journal_entry_reverse(entry=mistake, date=date(2026, 3, 21), actor=None)
     report = statements.cash_flow(cooperative=coop_a, period=MARCH)
     operating, _investing, financing = report.sections
     assert [(ln.code, ln.label, ln.current) for ln in financing.lines] == [
