@@ -17,6 +17,7 @@ from kopdes.ledger.statements import (
     BalanceSheet,
     CashFlow,
     EquityChanges,
+    FinancialNotes,
     GeneralLedger,
     IncomeStatement,
     Section,
@@ -34,6 +35,7 @@ class Row:
     cells: tuple[Cell, ...]
     style: str = (
         ""  # "" | "heading" (a section title) | "subtotal" | "total" | "group" (a header account)
+        # | "text" (a sentence of the notes)
     )
     indent: int = 0
     code: str = ""  # an account code the page links to its Buku Besar
@@ -170,19 +172,19 @@ def balance_sheet_table(statement: BalanceSheet) -> Table:
     rows += _amount_rows(statement.current_assets)
     rows += _amount_rows(statement.non_current_assets)
     rows.append(Row(("JUMLAH ASET", *assets), style="total"))
-    rows.append(Row(("KEWAJIBAN DAN EKUITAS", None, None), style="heading"))
+    rows.append(Row(("LIABILITAS DAN EKUITAS", None, None), style="heading"))
     rows += _amount_rows(statement.short_term_liabilities)
     rows += _amount_rows(statement.long_term_liabilities)
-    rows.append(Row(("Jumlah kewajiban", *liabilities), style="subtotal"))
+    rows.append(Row(("Jumlah liabilitas", *liabilities), style="subtotal"))
     rows += _amount_rows(statement.equity)
-    rows.append(Row(("JUMLAH KEWAJIBAN DAN EKUITAS", *both), style="total"))
+    rows.append(Row(("JUMLAH LIABILITAS DAN EKUITAS", *both), style="total"))
     return Table(
         title="Laporan Posisi Keuangan",
         period=f"per {date_id(statement.as_of)}",
         columns=("Pos", date_id(statement.as_of), date_id(statement.previous_as_of)),
         amounts=(False, True, True),
         rows=rows,
-        checks=[("Aset sama dengan kewajiban ditambah ekuitas", statement.balanced)],
+        checks=[("Aset sama dengan liabilitas ditambah ekuitas", statement.balanced)],
     )
 
 
@@ -310,6 +312,36 @@ def cash_flow_table(statement: CashFlow) -> Table:
     )
 
 
+def notes_table(statement: FinancialNotes) -> Table:
+    """The Catatan atas Laporan Keuangan as one table (for the spreadsheet): each note a heading,
+    its paragraphs text rows, its tables' header and rows below, amounts in their columns."""
+    width = max(
+        [2] + [len(t.columns) for note in statement.notes for t in note.tables],
+    )
+    rows: list[Row] = []
+
+    def pad(cells: tuple[Cell, ...]) -> tuple[Cell, ...]:
+        return cells + (None,) * (width - len(cells))
+
+    for number, note in enumerate(statement.notes, start=1):
+        rows.append(Row(pad((f"{number}. {note.title}",)), style="heading"))
+        rows += [Row(pad((text,)), style="text") for text in note.paragraphs]
+        for table in note.tables:
+            rows.append(Row(pad(table.columns), style="group", indent=1))
+            rows += [
+                Row(pad((label, *amounts)), style="subtotal" if style == "total" else "", indent=1)
+                for label, amounts, style in table.rows
+            ]
+    return Table(
+        title="Catatan atas Laporan Keuangan",
+        period=statement.period.label,
+        columns=("Uraian",) + ("",) * (width - 1),
+        amounts=(False,) + (True,) * (width - 1),
+        rows=rows,
+        checks=statement.checks,
+    )
+
+
 # -- files --------------------------------------------------------------------------------------
 
 NUMBER_FORMAT = "#,##0"
@@ -342,7 +374,9 @@ def xlsx_bytes(table: Table, *, heading: list[str]) -> bytes:
     for row in table.rows:
         values = list(row.cells)
         append_row(sheet, values)
-        if row.indent:
+        if row.style == "text":  # a note's sentence: wrapped in its column
+            sheet.cell(row=sheet.max_row, column=1).alignment = Alignment(wrap_text=True)
+        elif row.indent:
             sheet.cell(row=sheet.max_row, column=1).alignment = Alignment(indent=row.indent)
         emphasis = row.style in ("heading", "subtotal", "total", "group")
         for column, value in enumerate(values, start=1):

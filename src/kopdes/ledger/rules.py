@@ -1,6 +1,6 @@
 """Pure ledger rules: the chart-of-accounts template, the default posting rules, line checks.
 
-The template follows the common numbering of docs/domain.md §3 (1 aset, 2 kewajiban,
+The template follows the common numbering of docs/domain.md §3 (1 aset, 2 liabilitas,
 3 ekuitas, 4 pendapatan, 5 beban). Accounts that reports need per business unit (kas,
 persediaan, partisipasi, HPP) get one sub-account per gerai, suffixed with the unit's number.
 """

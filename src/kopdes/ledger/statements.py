@@ -3,9 +3,11 @@
 Invariant 9, reports read snapshots: every balance is the sum of the monthly snapshots
 (`AccountMonth`) of the months a report covers whole, plus the journal lines of at most the two
 months it covers in part (a report that starts or ends mid-month), read through the
-(cooperative, account, date) index. No statement scans the whole journal. Two statements read
-journal lines by design, bounded by their period: the Buku Besar (one account's lines) and the
-Laporan Arus Kas (the period's cash lines and the other lines of their entries).
+(cooperative, account, date) index. No statement scans the whole journal. Three read journal
+lines by design, bounded by their period: the Buku Besar (one account's lines), the Laporan Arus
+Kas (the period's cash lines and the other lines of their entries, split gross by
+`entry_cash_flows`) and the savings note of the Catatan atas Laporan Keuangan (the period's
+lines of the savings control accounts, summed per source in the database).
 
 Signs: a `net` is debit minus credit. A statement shows an amount on the side where its section
 grows (assets debit, liabilities and equity credit, income credit, expenses debit), so contra
@@ -18,15 +20,14 @@ length (`previous`); the builders only read.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TypeVar
 
 from django.db.models import Q, Sum
 
 from kopdes.cooperatives.models import Cooperative
-from kopdes.core.money import allocate
+from kopdes.cooperatives.selectors import business_units, policy_in_force
 from kopdes.core.months import month_end, shift_month
 from kopdes.ledger.models import Account, AccountMonth, JournalEntry, JournalLine
 
@@ -53,8 +54,6 @@ CASH_FLOW_TITLES = {
     Account.CashFlow.INVESTING: "Arus kas dari aktivitas investasi",
     Account.CashFlow.FINANCING: "Arus kas dari aktivitas pendanaan",
 }
-
-K = TypeVar("K")
 
 
 def date_id(day: date) -> str:
@@ -662,14 +661,24 @@ class BalanceSheet:
         return self.total_assets == self.total_liabilities_and_equity
 
 
-def _result_split(cooperative: Cooperative, chart: Chart, as_of: date) -> tuple[int, int]:
-    """(this year's result to `as_of`, earlier years' result not yet closed), income - expense."""
+RETAINED_ACCOUNT = "3-106"  # SHU belum dibagi: where services.year_end_close carries a result
+
+
+def _result_split(cooperative: Cooperative, chart: Chart, as_of: date) -> tuple[int, int, int]:
+    """(this year's result to `as_of`, earlier years' result not yet closed, the part of this
+    year's result the year-end close already carried to SHU belum dibagi), income - expense.
+
+    This year's result counts the year's closing entry back in: on 31 December the year's
+    result is still "tahun berjalan", though the close moved it to 3-106 that day."""
     result_kinds = (Account.Kind.INCOME, Account.Kind.EXPENSE)
+    year_start = date(as_of.year, 1, 1)
     to_date = _net(movements(cooperative, None, as_of))
-    this_year = _net(movements(cooperative, date(as_of.year, 1, 1), as_of))
+    this_year = _net(movements(cooperative, year_start, as_of))
+    closed_now = _net(closing_movements(cooperative, year_start, as_of))
     total = -sum(v for k, v in to_date.items() if chart.accounts[k].kind in result_kinds)
-    current = -sum(v for k, v in this_year.items() if chart.accounts[k].kind in result_kinds)
-    return current, total - current
+    open_now = -sum(v for k, v in this_year.items() if chart.accounts[k].kind in result_kinds)
+    closed = sum(v for k, v in closed_now.items() if chart.accounts[k].kind in result_kinds)
+    return open_now + closed, total - open_now, closed
 
 
 def _result_label(amount: int, when: str) -> str:
@@ -677,9 +686,19 @@ def _result_label(amount: int, when: str) -> str:
     return f"{'Defisit' if amount < 0 else 'SHU'} {when}"
 
 
+def _retained_label(current: int, previous: int) -> str:
+    """SHU belum dibagi on the balance sheet: "SHU tahun lalu belum dibagi", or "Akumulasi
+    defisit" when the earlier years' results add up to a loss (by the current figure, or the
+    comparative one when the current is nil)."""
+    sign = current or previous
+    return "Akumulasi defisit" if sign < 0 else "SHU tahun lalu belum dibagi"
+
+
 def balance_sheet(*, cooperative: Cooperative, period: ReportPeriod) -> BalanceSheet:
-    """Assets by liquidity, liabilities by maturity, equity with the year's unclosed result
-    (SHU or defisit tahun berjalan), at the period's end and at the previous period's end."""
+    """Assets by liquidity, liabilities by maturity, equity with the results: the year's result
+    (SHU or defisit tahun berjalan), earlier years' results closed to SHU belum dibagi (SHU
+    tahun lalu belum dibagi, or akumulasi defisit) and, apart, any earlier year not closed; at
+    the period's end and at the previous period's end. No two lines carry the same name."""
     chart = chart_of(cooperative)
     previous = period.previous()
     dates = (period.end, previous.end)
@@ -698,13 +717,19 @@ def balance_sheet(*, cooperative: Cooperative, period: ReportPeriod) -> BalanceS
             if groups is None and account.group in exclude:
                 continue
             current, earlier = (_section_sign(kind, r.get(account.id, 0)) for r in rolled)
+            if account.code == RETAINED_ACCOUNT:
+                # This year's close is shown with this year's result, not as an earlier year's.
+                current, earlier = current - results[0][2], earlier - results[1][2]
+                out.append(
+                    Amount(account.code, _retained_label(current, earlier), current, earlier)
+                )
+                continue
             out.append(Amount(account.code, account.name, current, earlier))
         return out
 
     equity = lines(Account.Kind.EQUITY, None)
-    # This year's result (not closed yet) and earlier years' results never closed; a negative
-    # one is a defisit, never "SHU". After the year-end close a year's result sits in 3-106, SHU
-    # belum dibagi (or akumulasi defisit): each figure has its own name.
+    # This year's result and earlier years' results never closed; a negative one is a defisit,
+    # never "SHU". Each figure has its own name.
     current, earlier = results[0][0], results[0][1]
     equity.append(Amount("", _result_label(current, "tahun berjalan"), current, results[1][0]))
     equity.append(
@@ -990,25 +1015,83 @@ class CashFlow:
         )
 
 
-def _split_over(amount: int, weights: Mapping[K, int]) -> dict[K, int]:
-    keys = [k for k, w in weights.items() if w > 0]
-    if len(keys) == 1:  # the common case, without allocate()'s Decimal arithmetic
-        return {keys[0]: amount}
-    return dict(zip(keys, allocate(amount, [weights[k] for k in keys]), strict=True))
+def _flow_label(account: AccountInfo, receipt: bool) -> str:
+    """What a cash-flow line says it is, in the words of a cash book: "Setoran simpanan wajib",
+    "Penarikan simpanan sukarela", "Penerimaan dari partisipasi anggota", "Pembayaran beban
+    gaji", "Pembelian aset tetap"."""
+    name = account.name[:1].lower() + account.name[1:]
+    if account.kind == Account.Kind.INCOME:
+        return f"Penerimaan dari {name}"
+    if account.kind == Account.Kind.EXPENSE:
+        return f"Pembayaran {name}"
+    if name.startswith("simpanan"):
+        return f"{'Setoran' if receipt else 'Penarikan'} {name}"
+    if account.kind == Account.Kind.ASSET:
+        return f"Penerimaan dari {name}" if receipt else f"Pembelian {name}"
+    return f"Penerimaan {name}" if receipt else f"Pembayaran {name}"
+
+
+def _match(wants: list[list[int]], offers: list[list[int]]) -> None:
+    """Offset [account, amount] pairs against each other in order, in place (greedy)."""
+    for want in wants:
+        for offer in offers:
+            take = min(want[1], offer[1])
+            want[1] -= take
+            offer[1] -= take
+            if not want[1]:
+                break
+
+
+def entry_cash_flows(chart: Chart, nets: Mapping[int, int]) -> dict[int, int]:
+    """How much of one entry's cash movement each counter-account represents, gross: account
+    id -> cash received (positive) or paid (negative). The parts add up to the entry's net
+    cash movement exactly, and nothing is netted between two counter-accounts.
+
+    The rule (docs/domain.md §3), on the entry's nets per account (debit - credit):
+    1. Lines on cash accounts are the cash; the others are the counter-accounts.
+    2. Inside one cash-flow class, an income or expense account on one side and a balance-sheet
+       account on the other offset each other first, in code order: these are the entry's
+       non-cash parts (the cost of goods sold against the stock of a sale; the part of a sale
+       left as a receivable). Nothing else is offset: two balance-sheet accounts (wajib taken
+       in, sukarela paid out) or two classes never net against each other.
+    3. What is left is cash: a credit left on an account is a receipt from it, a debit left a
+       payment to it. Both sides of the entry balance, so the receipts less the payments equal
+       the net movement of the cash accounts.
+    """
+    cash = {k for k in nets if chart.accounts[k].is_cash}
+    result_kinds = (Account.Kind.INCOME, Account.Kind.EXPENSE)
+    by_class: dict[str, dict[tuple[bool, bool], list[list[int]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for account_id in sorted(nets, key=lambda k: chart.accounts[k].code):
+        value = nets[account_id]
+        if account_id in cash or not value:
+            continue
+        account = chart.accounts[account_id]
+        side = (account.kind in result_kinds, value > 0)  # (a result account, a debit)
+        by_class[account.cash_flow][side].append([account_id, abs(value)])
+    flows: dict[int, int] = {}
+    for sides in by_class.values():
+        _match(sides[(True, True)], sides[(False, False)])  # expense against stock, ...
+        _match(sides[(True, False)], sides[(False, True)])  # income against a receivable, ...
+        for (_result, debit), cells in sides.items():
+            for account_id, amount in cells:
+                if amount:
+                    flows[account_id] = -amount if debit else amount
+    return flows
 
 
 def cash_flows(
     cooperative: Cooperative, chart: Chart, start: date, end: date
-) -> dict[tuple[str, int], int]:
-    """Cash moved in the days `start`..`end`, per (cash-flow class, counter-account rolled up);
-    receipts positive, payments negative.
+) -> dict[tuple[str, int, bool], int]:
+    """Cash moved in the days `start`..`end`, gross, per (cash-flow class, counter-account rolled
+    up, receipt?): receipts positive, payments negative.
 
-    Each entry that touches cash: its net cash movement is split over the classes of the
-    counter-accounts on the other side in proportion to their amounts, then within a class over
-    its accounts (allocate(): the parts add up exactly). Inside a class, amounts on the cash's
-    own side first cancel balance-sheet amounts on the other side, so a sale's stock-to-HPP pair
-    does not dilute the receipt from the income. Transfers between cash accounts net to zero
-    and are not flows.
+    Every entry with a cash line in the period is split by `entry_cash_flows`. An income or
+    expense account keeps one line (a refund lowers it); a balance-sheet account has a line for
+    what came in (setoran, penerimaan) apart from what went out (penarikan, pembayaran). A
+    reversal lands on the line of what it reverses, with the opposite sign, so an entry posted
+    by mistake and reversed leaves nothing. Transfers between cash accounts are not flows.
     """
     cash = {a.id for a in chart.leaves() if a.is_cash}
     if not cash:
@@ -1017,6 +1100,11 @@ def cash_flows(
         cooperative=cooperative, account_id__in=list(cash), date__range=(start, end)
     ).values("entry_id")
     per_entry: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    reversals = set(
+        JournalEntry.objects.filter(
+            cooperative=cooperative, pk__in=touching, reverses__isnull=False
+        ).values_list("pk", flat=True)
+    )
     for entry_id, account_id, debit, credit in (
         JournalLine.objects.filter(
             cooperative=cooperative, entry_id__in=touching, date__range=(start, end)
@@ -1025,40 +1113,25 @@ def cash_flows(
         .values_list("entry_id", "account_id", "debit", "credit")
     ):  # no sort needed
         per_entry[entry_id][account_id] += debit - credit
-    flows: dict[tuple[str, int], int] = defaultdict(int)
+    flows: dict[tuple[str, int, bool], int] = defaultdict(int)
     result_kinds = (Account.Kind.INCOME, Account.Kind.EXPENSE)
-    for nets in per_entry.values():
-        cash_net = sum(v for k, v in nets.items() if k in cash)
-        if cash_net == 0:
-            continue
-        by_class: dict[str, dict[int, int]] = defaultdict(dict)
-        for account_id, value in nets.items():
-            if account_id not in cash and value:
-                by_class[chart.accounts[account_id].cash_flow][account_id] = value
-        class_nets = {c: sum(v.values()) for c, v in sorted(by_class.items())}
-        class_parts = _split_over(
-            cash_net, {c: -v if cash_net > 0 else v for c, v in class_nets.items()}
-        )
-        for kind, part in class_parts.items():
-            accounts = by_class[kind]
-            other_side = sorted(
-                (k for k, v in accounts.items() if v * cash_net < 0),
-                key=lambda k: (chart.accounts[k].kind in result_kinds, chart.accounts[k].code),
-            )
-            same_side = sum(abs(v) for v in accounts.values() if v * cash_net > 0)
-            weights = {}
-            for account_id in other_side:
-                take = min(abs(accounts[account_id]), same_side)
-                same_side -= take
-                weights[account_id] = abs(accounts[account_id]) - take
-            for account_id, share in _split_over(part, weights).items():
-                flows[(kind, chart.accounts[account_id].rollup_id)] += share
+    for entry_id, nets in per_entry.items():
+        for account_id, amount in entry_cash_flows(chart, nets).items():
+            account = chart.accounts[account_id]
+            if account.kind in result_kinds:
+                receipt = account.kind == Account.Kind.INCOME
+            else:
+                receipt = (amount > 0) != (entry_id in reversals)
+            flows[(account.cash_flow, account.rollup_id, receipt)] += amount
     return dict(flows)
 
 
 def cash_flow(*, cooperative: Cooperative, period: ReportPeriod) -> CashFlow:
-    """Laporan Arus Kas by the direct method: receipts and payments by activity; opening cash
-    plus the net flows equals the closing cash of the snapshots."""
+    """Laporan Arus Kas by the direct method, gross: receipts apart from payments, per activity
+    and per kind (setoran simpanan wajib, penarikan simpanan sukarela, penerimaan dari
+    penjualan, pembayaran beban, ...), never one account netted against another inside an entry
+    (`entry_cash_flows`); opening cash plus the net flows equals the closing cash of the
+    snapshots."""
     chart = chart_of(cooperative)
     previous = period.previous()
     cash_ids = {a.id for a in chart.leaves() if a.is_cash}
@@ -1071,12 +1144,12 @@ def cash_flow(*, cooperative: Cooperative, period: ReportPeriod) -> CashFlow:
     for kind, title in CASH_FLOW_TITLES.items():
         keys = sorted(
             {k for f in flows for k in f if k[0] == kind},
-            key=lambda k: chart.accounts[k[1]].code,
+            key=lambda k: (chart.accounts[k[1]].code, not k[2]),
         )
         lines = [
             Amount(
                 chart.accounts[k[1]].code,
-                chart.accounts[k[1]].name,
+                _flow_label(chart.accounts[k[1]], k[2]),
                 flows[0].get(k, 0),
                 flows[1].get(k, 0),
             )
@@ -1185,3 +1258,395 @@ def public_report(*, cooperative: Cooperative, as_of: date, months_closed: int) 
         result_last_year=last_year,
         months_closed=months_closed,
     )
+
+
+# -- 8. Catatan atas Laporan Keuangan (CALK) -----------------------------------------------------
+
+# The savings control accounts per kind (pokok and wajib as equity, or as debt under a policy
+# that treats them so: the same pairs as kopdes.savings.rules.CONTROL_ACCOUNTS).
+SAVINGS_CONTROL = {"pokok": ("3-101", "2-111"), "wajib": ("3-102", "2-112"), "sukarela": ("2-101",)}
+SAVINGS_NAMES = {
+    "pokok": "Simpanan pokok",
+    "wajib": "Simpanan wajib",
+    "sukarela": "Simpanan sukarela",
+}
+INTEREST_SOURCE = "savings.interest"  # the month-end interest on sukarela
+REVERSAL_SOURCE = "reversal"
+LOAN_ACCOUNTS = ("1-103", "1-106")  # piutang pinjaman anggota, piutang jasa pinjaman
+ROLE_GROUPS = {"pengurus": "Pengurus", "pengawas": "Pengawas"}
+
+
+@dataclass(frozen=True)
+class SavingsMovement:
+    """One kind of simpanan in the period, from the journal lines of its control accounts."""
+
+    kind: str  # pokok | wajib | sukarela
+    label: str
+    opening: int
+    deposits: int  # setoran (a correction of one lowers it)
+    withdrawals: int  # penarikan, pengembalian on leaving, transfers out
+    interest: int  # bunga credited at month end
+    closing: int  # from the balances, independently of the movements
+    sheet: int  # the same accounts' lines on the Laporan Posisi Keuangan
+
+    @property
+    def consistent(self) -> bool:
+        moved = self.opening + self.deposits - self.withdrawals + self.interest
+        return moved == self.closing == self.sheet
+
+
+@dataclass(frozen=True)
+class RelatedPartyGroup:
+    """The pengurus (or the pengawas) in office at a period's end, taken together: nobody
+    named, no NIK or phone. Built by `kopdes.savings.selectors.officer_savings`."""
+
+    key: str  # pengurus | pengawas
+    people: int  # in office at the period's end
+    members: int  # of them, members of the cooperative
+    balances: dict[str, int]  # simpanan per kind at the period's end
+    deposits: int  # their setoran in the period, all kinds
+    withdrawals: int  # their penarikan in the period, all kinds
+    loans: int  # their pinjaman outstanding at the period's end (member's reference on 1-103)
+
+    @property
+    def title(self) -> str:
+        return ROLE_GROUPS[self.key]
+
+
+@dataclass(frozen=True)
+class NoteTable:
+    columns: tuple[str, ...]  # the first one heads the labels, the others amounts
+    # (label, amounts, style): style "" (rupiah), "total" (rupiah, bold), "count" (people)
+    rows: Sequence[tuple[str, tuple[int, ...], str]]
+
+
+@dataclass(frozen=True)
+class Note:
+    title: str
+    paragraphs: list[str]
+    tables: list[NoteTable]
+    checks: list[tuple[str, bool]]
+
+
+@dataclass(frozen=True)
+class FinancialNotes:
+    cooperative: Cooperative
+    period: ReportPeriod
+    notes: list[Note]
+
+    @property
+    def checks(self) -> list[tuple[str, bool]]:
+        return [check for note in self.notes for check in note.checks]
+
+
+def savings_movements(
+    *, cooperative: Cooperative, period: ReportPeriod, sheet: BalanceSheet | None = None
+) -> list[SavingsMovement]:
+    """Simpanan pokok, wajib and sukarela in the period: the opening balance, the setoran, the
+    penarikan, the bunga and the closing balance, each read from the journal lines of the
+    control accounts, reconciled to the balance sheet at the period's end. A correction
+    (reversal) lowers the line of what it corrects."""
+    chart = chart_of(cooperative)
+    sheet = sheet or balance_sheet(cooperative=cooperative, period=period)
+    on_sheet = {
+        ln.code: ln.current
+        for section in (
+            sheet.short_term_liabilities,
+            sheet.long_term_liabilities,
+            sheet.equity,
+        )
+        for ln in section.lines
+    }
+    opening = _net(movements(cooperative, None, _yesterday(period.start)))
+    closing = _net(movements(cooperative, None, period.end))
+    out = []
+    for kind, codes in SAVINGS_CONTROL.items():
+        heads = [a for a in (chart.by_code(c) for c in codes) if a is not None]
+        ids = [a.id for h in heads for a in chart.descendants(h) if not a.is_header]
+        sums: dict[str, int] = defaultdict(int)
+        rows = (
+            JournalLine.objects.filter(
+                cooperative=cooperative, account_id__in=ids, date__range=(period.start, period.end)
+            )
+            .values("entry__source_kind")
+            .annotate(d=Sum("debit"), c=Sum("credit"))
+            .values_list("entry__source_kind", "d", "c")
+        )
+        for source, debit, credit in rows:
+            if source == REVERSAL_SOURCE:
+                sums["deposits"] -= debit or 0
+                sums["withdrawals"] -= credit or 0
+            elif source == INTEREST_SOURCE:
+                sums["interest"] += (credit or 0) - (debit or 0)
+            else:
+                sums["deposits"] += credit or 0
+                sums["withdrawals"] += debit or 0
+        out.append(
+            SavingsMovement(
+                kind=kind,
+                label=SAVINGS_NAMES[kind],
+                opening=-sum(opening.get(i, 0) for i in ids),
+                deposits=sums["deposits"],
+                withdrawals=sums["withdrawals"],
+                interest=sums["interest"],
+                closing=-sum(closing.get(i, 0) for i in ids),
+                sheet=sum(on_sheet.get(h.code, 0) for h in heads),
+            )
+        )
+    return out
+
+
+def _balances(chart: Chart, net: dict[int, int], codes: tuple[str, ...]) -> list[tuple[str, int]]:
+    """(name, balance on the account's normal side) of the accounts `codes` with a balance."""
+    out = []
+    for code in codes:
+        head = chart.by_code(code)
+        if head is None:
+            continue
+        value = sum(net.get(a.id, 0) for a in chart.descendants(head) if not a.is_header)
+        if value:
+            out.append((head.name, _shown(head, value)))
+    return out
+
+
+def _ever_posted(cooperative: Cooperative, chart: Chart, codes: tuple[str, ...], end: date) -> bool:
+    ids = [
+        a.id
+        for code in codes
+        if (head := chart.by_code(code)) is not None
+        for a in chart.descendants(head)
+        if not a.is_header
+    ]
+    return JournalLine.objects.filter(
+        cooperative=cooperative, account_id__in=ids, date__lte=end
+    ).exists()
+
+
+def financial_notes(
+    *,
+    cooperative: Cooperative,
+    period: ReportPeriod,
+    related: list[RelatedPartyGroup],
+) -> FinancialNotes:
+    """Catatan atas Laporan Keuangan for the period (Permenkop 2/2024; SAK EP): general
+    information, accounting policies, simpanan (movements reconciled to the balance sheet),
+    related parties (the officers in office, per role, no person named), loans and funding.
+    Every figure comes from the books; a "belum ada" is written only when the books hold none."""
+    chart = chart_of(cooperative)
+    sheet = balance_sheet(cooperative=cooperative, period=period)
+    end = date_id(period.end)
+    village = cooperative.village
+    district = village.district
+    regency = district.regency
+    notes: list[Note] = []
+
+    # 1. General information.
+    regency_name = regency.name
+    if not regency_name.lower().startswith(regency.kind):  # "Kabupaten Tangerang" already says it
+        regency_name = f"{regency.kind.capitalize()} {regency_name}"
+    place = f"{village.kind.capitalize()} {village.name}, Kecamatan {district.name}, {regency_name}"
+    general = [
+        f"{cooperative.name} adalah koperasi desa/kelurahan dalam program Koperasi Desa/Kelurahan "
+        f"Merah Putih (Instruksi Presiden 9/2025), yang melayani anggota di {place}.",
+        "Nomor badan hukum: "
+        + (cooperative.legal_entity_number or "belum dicatat dalam sistem")
+        + ".",
+    ]
+    if cooperative.registry_number:
+        general.append(f"Nomor Induk Koperasi: {cooperative.registry_number}.")
+    if cooperative.nib:
+        general.append(f"Nomor Induk Berusaha (NIB): {cooperative.nib}.")
+    if cooperative.address:
+        general.append(f"Alamat: {cooperative.address}.")
+    if cooperative.founded_on:
+        general.append(f"Tanggal pendirian: {date_id(cooperative.founded_on)}.")
+    units = [
+        u.name
+        for u in business_units(cooperative=cooperative).order_by("code")
+        if u.opened_on is None or u.opened_on <= period.end
+    ]
+    general.append(
+        "Unit usaha (gerai): " + (", ".join(units) if units else "belum ada unit usaha") + "."
+    )
+    notes.append(Note("Informasi umum", general, [], []))
+
+    # 2. Accounting policies.
+    policy = policy_in_force(cooperative=cooperative, on=period.end)
+    as_equity = policy.pokok_wajib_as_equity if policy is not None else True
+    csr_equity = policy.csr_capital_as_equity if policy is not None else True
+    notes.append(
+        Note(
+            "Kebijakan akuntansi",
+            [
+                "Laporan keuangan disusun berdasarkan Standar Akuntansi Keuangan Entitas Privat "
+                "(SAK EP) dan Peraturan Menteri Koperasi Nomor 2 Tahun 2024, dengan dasar "
+                "akrual: pendapatan dan beban dicatat pada saat terjadinya, bukan pada saat kas "
+                "diterima atau dibayar.",
+                "Mata uang pelaporan adalah rupiah, dalam rupiah penuh. Tahun buku adalah tahun "
+                f"kalender. Laporan ini meliputi {period.label}, dengan pembanding "
+                f"{period.previous().label}.",
+                (
+                    "Simpanan pokok dan simpanan wajib dicatat sebagai ekuitas, karena tidak "
+                    "dapat ditarik selama pemiliknya menjadi anggota."
+                    if as_equity
+                    else "Simpanan pokok dan simpanan wajib dicatat sebagai liabilitas, sesuai "
+                    "kebijakan koperasi, karena dikembalikan kepada anggota yang keluar."
+                )
+                + " Simpanan sukarela dicatat sebagai liabilitas, karena dapat ditarik anggota.",
+                (
+                    "Modal dari CSR dicatat sebagai hibah dalam ekuitas."
+                    if csr_equity
+                    else "Modal dari CSR dicatat sebagai pendapatan hibah."
+                ),
+                "Laporan arus kas disusun dengan metode langsung dan secara bruto: penerimaan "
+                "dan pengeluaran kas disajikan terpisah per aktivitas dan per jenis (setoran dan "
+                "penarikan simpanan, penjualan, pembelian, beban), tanpa saling hapus antar akun "
+                "dalam satu jurnal.",
+                "Pada akhir tahun buku, hasil usaha tahun itu dipindahkan ke SHU belum dibagi "
+                "(penutupan tahun buku). Dalam laporan posisi keuangan saldonya disajikan "
+                "sebagai SHU tahun lalu belum dibagi, atau akumulasi defisit bila negatif, "
+                "sampai Rapat Anggota Tahunan memutuskan pembagiannya; hasil tahun berjalan "
+                "disajikan tersendiri.",
+            ],
+            [],
+            [],
+        )
+    )
+
+    # 3. Simpanan anggota.
+    moved = savings_movements(cooperative=cooperative, period=period, sheet=sheet)
+    start = date_id(period.start - timedelta(days=1))
+    total = SavingsMovement(
+        "",
+        "Jumlah",
+        *(
+            sum(getattr(m, f) for m in moved)
+            for f in ("opening", "deposits", "withdrawals", "interest", "closing", "sheet")
+        ),
+    )
+    table_rows: list[tuple[str, tuple[int, ...], str]] = [
+        (f"Saldo {start}", tuple(m.opening for m in (*moved, total)), ""),
+        (f"Setoran {period.title}", tuple(m.deposits for m in (*moved, total)), ""),
+        (f"Penarikan {period.title}", tuple(-m.withdrawals for m in (*moved, total)), ""),
+        (f"Bunga {period.title}", tuple(m.interest for m in (*moved, total)), ""),
+        (f"Saldo {end}", tuple(m.closing for m in (*moved, total)), "total"),
+        (f"Laporan posisi keuangan per {end}", tuple(m.sheet for m in (*moved, total)), ""),
+    ]
+    notes.append(
+        Note(
+            "Simpanan anggota",
+            [
+                f"Mutasi simpanan anggota {period.label}, dari jurnal akun simpanan. Penarikan "
+                "termasuk pengembalian simpanan kepada anggota yang keluar dan pemindahan antar "
+                "simpanan; koreksi mengurangi mutasi yang dikoreksinya.",
+            ],
+            [
+                NoteTable(
+                    ("Uraian", *(m.label for m in moved), "Jumlah"),
+                    table_rows,
+                )
+            ],
+            [
+                (
+                    f"{m.label}: saldo awal + mutasi = saldo akhir = laporan posisi keuangan",
+                    m.consistent,
+                )
+                for m in moved
+            ],
+        )
+    )
+
+    # 4. Related parties.
+    related_paragraphs = [
+        "Pihak berelasi adalah pengurus dan pengawas yang menjabat pada "
+        f"{end}. Transaksi dan saldo mereka dengan koperasi sebagai anggota (simpanan dan "
+        "pinjaman), dari jurnal, dijumlahkan per jabatan; tidak ada nama atau data pribadi yang "
+        "ditampilkan."
+    ]
+    if not any(g.people for g in related):
+        related_paragraphs.append(f"Tidak ada pengurus atau pengawas yang menjabat pada {end}.")
+    related_tables = []
+    if related:
+        rows: list[tuple[str, tuple[int, ...], str]] = [
+            ("Jumlah orang menjabat", tuple(g.people for g in related), "count"),
+            ("Di antaranya anggota koperasi", tuple(g.members for g in related), "count"),
+        ]
+        rows += [
+            (f"{SAVINGS_NAMES[k]} per {end}", tuple(g.balances.get(k, 0) for g in related), "")
+            for k in SAVINGS_CONTROL
+        ]
+        rows += [
+            (f"Setoran simpanan {period.title}", tuple(g.deposits for g in related), ""),
+            (f"Penarikan simpanan {period.title}", tuple(-g.withdrawals for g in related), ""),
+            (f"Pinjaman per {end}", tuple(g.loans for g in related), ""),
+        ]
+        related_tables.append(NoteTable(("Uraian", *(g.title for g in related)), rows))
+    loans_ever = _ever_posted(cooperative, chart, LOAN_ACCOUNTS, period.end)
+    if not loans_ever:
+        related_paragraphs.append(
+            f"Belum ada pinjaman kepada pengurus atau pengawas: sampai {end} koperasi belum "
+            "mencatat pinjaman kepada siapa pun."
+        )
+    notes.append(Note("Pihak berelasi", related_paragraphs, related_tables, []))
+
+    # 5. Loans to members.
+    closing_net = _net(movements(cooperative, None, period.end))
+    if loans_ever:
+        balances = _balances(chart, closing_net, LOAN_ACCOUNTS)
+        loans = Note(
+            "Pinjaman kepada anggota",
+            [f"Saldo piutang pinjaman anggota per {end}, dari jurnal."],
+            [
+                NoteTable(
+                    ("Uraian", end),
+                    [(name, (value,), "") for name, value in balances]
+                    + [("Jumlah", (sum(v for _n, v in balances),), "total")],
+                )
+            ],
+            [],
+        )
+    else:
+        loans = Note(
+            "Pinjaman kepada anggota",
+            [f"Belum ada: sampai {end} koperasi belum mencatat pinjaman kepada anggota."],
+            [],
+            [],
+        )
+    notes.append(loans)
+
+    # 6. Funding: loans and grants received (not members' savings).
+    funding_codes = tuple(
+        a.code
+        for a in chart.ordered
+        if a.depth == 1
+        and a.cash_flow == Account.CashFlow.FINANCING
+        and a.kind in (Account.Kind.LIABILITY, Account.Kind.EQUITY)
+        and a.code not in {c for codes in SAVINGS_CONTROL.values() for c in codes}
+        and a.code not in ("3-104", "3-105", RETAINED_ACCOUNT, "2-108", "2-109")
+    )
+    funding = _balances(chart, closing_net, funding_codes)
+    if funding:
+        funding_note = Note(
+            "Pendanaan",
+            [f"Dana dari pihak lain selain simpanan anggota, saldo per {end}, dari jurnal."],
+            [
+                NoteTable(
+                    ("Uraian", end),
+                    [(name, (value,), "") for name, value in funding]
+                    + [("Jumlah", (sum(v for _n, v in funding),), "total")],
+                )
+            ],
+            [],
+        )
+    else:
+        funding_note = Note(
+            "Pendanaan",
+            [
+                f"Belum ada: sampai {end} koperasi belum mencatat pinjaman bank, hibah atau dana "
+                "lain selain simpanan anggota."
+            ],
+            [],
+            [],
+        )
+    notes.append(funding_note)
+    return FinancialNotes(cooperative=cooperative, period=period, notes=notes)

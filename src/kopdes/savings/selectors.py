@@ -11,10 +11,12 @@ from decimal import Decimal
 
 from django.db.models import Case, Count, F, Min, Q, QuerySet, Sum, When
 
+from kopdes.accounts.models import Role
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core.errors import NotFound
 from kopdes.core.ids import parse_public_id
 from kopdes.ledger.models import AccountMonth, JournalLine
+from kopdes.ledger.statements import RelatedPartyGroup
 from kopdes.members.models import Member
 from kopdes.savings import rules
 from kopdes.savings.models import (
@@ -28,6 +30,7 @@ from kopdes.savings.models import (
 )
 
 Txn = SavingsTransaction
+SUBLEDGER = "savings"  # JournalLine.subledger_kind of the members' savings lines
 OPEN_BILLS = (Bill.Status.UNPAID, Bill.Status.PARTIAL)
 
 
@@ -449,3 +452,79 @@ def my_bills(*, user) -> QuerySet[Bill]:
         .select_related("member__cooperative")
         .order_by("-period", "kind")
     )
+
+
+def officer_savings(*, cooperative: Cooperative, start: date, end: date) -> list[RelatedPartyGroup]:
+    """The pengurus and the pengawas in office on `end` as related parties of the Catatan atas
+    Laporan Keuangan, each taken together (nobody named): how many, how many are members (by
+    their login or their NIK), their simpanan per kind on `end`, their setoran and penarikan in
+    `start`..`end`, and their pinjaman on `end` (lines of 1-103 carrying the member's
+    reference). Every amount comes from the journal lines of the members' sub-ledger."""
+    in_office = Role.objects.filter(cooperative=cooperative, started_on__lte=end).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=end)
+    )
+    groups: list[RelatedPartyGroup] = []
+    for key, kinds in (("pengurus", Role.PENGURUS), ("pengawas", Role.PENGAWAS_KINDS)):
+        users = list(
+            in_office.filter(kind__in=kinds).values_list("user_id", "user__nik").distinct()
+        )
+        user_ids = {u for u, _nik in users}
+        niks = {nik for _u, nik in users if nik}
+        members = list(
+            Member.objects.filter(cooperative=cooperative, joined_on__lte=end)
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=end))
+            .filter(Q(user_id__in=user_ids) | Q(nik__in=niks))
+            .values_list("pk", "public_id")
+        )
+        accounts = {
+            str(public_id): kind
+            for public_id, kind in SavingsAccount.objects.filter(
+                cooperative=cooperative, member_id__in=[pk for pk, _p in members]
+            ).values_list("public_id", "kind")
+        }
+        lines = JournalLine.objects.filter(  # the control accounts' side of each entry
+            cooperative=cooperative,
+            account__code__in=[c for codes in rules.CONTROL_ACCOUNTS.values() for c in codes],
+            subledger_kind=SUBLEDGER,
+            subledger_id__in=list(accounts),
+        )
+        balances: dict[str, int] = {}
+        for sub, debit, credit in (
+            lines.filter(date__lte=end)
+            .values("subledger_id")
+            .annotate(d=Sum("debit"), c=Sum("credit"))
+            .values_list("subledger_id", "d", "c")
+        ):
+            kind = accounts[sub]
+            balances[kind] = balances.get(kind, 0) + (credit or 0) - (debit or 0)
+        deposits = withdrawals = 0
+        for source, debit, credit in (
+            lines.filter(date__range=(start, end))
+            .values("entry__source_kind")
+            .annotate(d=Sum("debit"), c=Sum("credit"))
+            .values_list("entry__source_kind", "d", "c")
+        ):
+            if source == "reversal":  # a correction lowers what it corrects
+                deposits -= debit or 0
+                withdrawals -= credit or 0
+            elif source != "savings.interest":
+                deposits += credit or 0
+                withdrawals += debit or 0
+        loans = JournalLine.objects.filter(
+            cooperative=cooperative,
+            account__code__startswith="1-103",
+            subledger_id__in=[str(p) for _pk, p in members],
+            date__lte=end,
+        ).aggregate(d=Sum("debit"), c=Sum("credit"))
+        groups.append(
+            RelatedPartyGroup(
+                key=key,
+                people=len(user_ids),
+                members=len(members),
+                balances=balances,
+                deposits=deposits,
+                withdrawals=withdrawals,
+                loans=(loans["d"] or 0) - (loans["c"] or 0),
+            )
+        )
+    return groups

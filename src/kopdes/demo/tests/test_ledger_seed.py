@@ -20,7 +20,9 @@ from kopdes.demo.ledger_seed import (
 )
 from kopdes.demo.members_seed import seed_members
 from kopdes.demo.savings_seed import SavingsYear
+from kopdes.ledger import statements
 from kopdes.ledger.models import Account, AccountMonth, JournalEntry, JournalLine, Period
+from kopdes.ledger.statements import ReportPeriod
 from kopdes.savings.selectors import reconciliation, subledger_mismatches
 
 pytestmark = pytest.mark.django_db
@@ -187,4 +189,26 @@ def test_books_with_the_members_savings(coop_a, coop_b):
         ).exclude(year=2026, month__gt=10)
         held = sum(r.debit - r.credit for r in office)
         assert 0 < held <= 5_500_000 < sum(r.subledger for r in reconciliation(cooperative=coop))
+        assert_statements_name_each_result(coop)
     assert ledger_seed([coop_a, coop_b], extra=lambda coop, actor: None).cooperatives == 0
+
+
+def assert_statements_name_each_result(coop) -> None:
+    """After the demo's 2025 close, the balance sheet to October 2026 shows 2025's result once,
+    as an earlier year's (SHU tahun lalu belum dibagi or akumulasi defisit), apart from 2026's;
+    the cash flow shows the simpanan gross and adds up to the change in cash (issue 10.8)."""
+    period = ReportPeriod.whole_year(2026, date(2026, 10, 31))
+    sheet = statements.balance_sheet(cooperative=coop, period=period)
+    labels = [ln.label for ln in sheet.equity.lines]
+    assert len(labels) == len(set(labels)) and sheet.balanced
+    last_year = statements.income_statement(cooperative=coop, period=ReportPeriod.whole_year(2025))
+    retained = next(ln for ln in sheet.equity.lines if ln.code == "3-106")
+    assert retained.current == last_year.shu[0] != 0
+    expected = "Akumulasi defisit" if retained.current < 0 else "SHU tahun lalu belum dibagi"
+    assert retained.label == expected
+    assert not [ln for ln in sheet.equity.lines if "belum ditutup" in ln.label]
+    flow = statements.cash_flow(cooperative=coop, period=period)
+    assert flow.balanced
+    financing = {ln.label: ln.current for ln in flow.sections[2].lines}
+    assert financing["Setoran simpanan wajib"] > 0 and financing["Setoran simpanan sukarela"] > 0
+    assert financing["Penarikan simpanan sukarela"] < 0

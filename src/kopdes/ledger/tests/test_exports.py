@@ -109,3 +109,21 @@ def test_text_cells_are_never_formulas(books):
     assert (sheet["A1"].value, sheet["A1"].data_type) == ("+cmd|' /C calc'!A0", "s")
     formulas = [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"]
     assert formulas == []
+
+
+def test_cash_flow_and_notes_columns_follow_a_period_cut_short(books):
+    """January to October is headed so, never "Tahun 2026" (issue 10.8)."""
+    period = ReportPeriod.whole_year(2026, date(2026, 10, 31))
+    flow = exports.cash_flow_table(statements.cash_flow(cooperative=books, period=period))
+    assert flow.columns == ("Uraian", "Januari s.d. Oktober 2026", "Januari s.d. Oktober 2025")
+    notes = statements.financial_notes(cooperative=books, period=period, related=[])
+    labels = [row[0] for note in notes.notes for table in note.tables for row in table.rows]
+    assert "Setoran Januari s.d. Oktober 2026" in labels
+    assert "Saldo 31 Oktober 2026" in labels and "Saldo 31 Desember 2025" in labels
+    assert not any("Tahun 2026" in str(label) for label in labels)
+    table = exports.notes_table(notes)
+    book = openpyxl.load_workbook(
+        BytesIO(exports.xlsx_bytes(table, heading=["Koperasi", "Catatan"]))
+    )
+    values = [c.value for row in book.active.iter_rows() for c in row if c.value is not None]
+    assert "3. Simpanan anggota" in values and "Setoran Januari s.d. Oktober 2026" in values

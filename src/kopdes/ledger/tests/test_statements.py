@@ -21,7 +21,7 @@ from datetime import date
 
 import pytest
 
-from kopdes.ledger import services, statements
+from kopdes.ledger import exports, services, statements
 from kopdes.ledger.models import AccountMonth, JournalLine
 from kopdes.ledger.services import Line
 from kopdes.ledger.statements import ReportPeriod
@@ -393,7 +393,13 @@ def test_equity_changes(books):
 
 
 def flows(section):
-    return {ln.code: (ln.current, ln.previous) for ln in section.lines}
+    """code -> (this period, previous) for the lines of one account; both lines of an account
+    with receipts and payments apart are keyed by their label."""
+    codes = [ln.code for ln in section.lines]
+    return {
+        (ln.code if codes.count(ln.code) == 1 else ln.label): (ln.current, ln.previous)
+        for ln in section.lines
+    }
 
 
 def test_cash_flow_march(books):
@@ -446,6 +452,76 @@ def test_cash_flow_splits_mixed_entries_exactly(coop_a):
     assert report.net_change[0] == 1_000_001 and report.balanced
 
 
+def test_cash_flow_is_gross_inside_an_entry(coop_a):
+    """A week's recap takes in simpanan wajib and pays out sukarela through the one cash account:
+    both lines appear whole, not netted against each other (issue 10.8)."""
+    event(coop_a, date(2026, 3, 2), "capital.csr_received", amount=2_000_000)
+    services.journal_entry_post(
+        cooperative=coop_a,
+        date=date(2026, 3, 7),
+        memo="Rekap simpanan minggu pertama",
+        lines=[
+            Line("1-102", debit=1_030_000),
+            Line("3-102", credit=1_030_000),
+            Line("2-101", debit=580_000),
+            Line("1-102", credit=580_000),
+        ],
+        source_kind="manual",
+    )
+    # The same as one net cash line, and a sale with its cost in the same entry.
+    services.journal_entry_post(
+        cooperative=coop_a,
+        date=date(2026, 3, 14),
+        memo="Rekap simpanan dan penjualan minggu kedua",
+        lines=[
+            Line("1-102", debit=450_000 + 300_000),
+            Line("3-102", credit=1_030_000),
+            Line("2-101", debit=580_000),
+            Line("4-901", credit=300_000),
+            Line("5-201", debit=100_000),
+            Line("2-102", credit=100_000),  # an expense left owing: not cash
+        ],
+        source_kind="manual",
+    )
+    # A withdrawal posted by mistake and reversed leaves the lines as they were.
+    mistake = services.journal_entry_post(
+        cooperative=coop_a,
+        date=date(2026, 3, 20),
+        memo="Penarikan keliru",
+        lines=[Line("2-101", debit=70_000), Line("1-102", credit=70_000)],
+        source_kind="manual",
+    )
+    services.journal_entry_reverse(entry=mistake, date=date(2026, 3, 21), actor=None)
+    report = statements.cash_flow(cooperative=coop_a, period=MARCH)
+    operating, _investing, financing = report.sections
+    assert [(ln.code, ln.label, ln.current) for ln in financing.lines] == [
+        ("2-101", "Penarikan simpanan sukarela", -580_000 - 580_000),
+        ("3-102", "Setoran simpanan wajib", 1_030_000 + 1_030_000),
+        ("3-103", "Penerimaan hibah/CSR", 2_000_000),
+    ]
+    assert flows(operating) == {"4-901": (300_000, 0)}  # the unpaid expense is no payment
+    cash = statements.chart_of(coop_a).by_code("1-102")
+    moved = statements.movements(coop_a, MARCH.start, MARCH.end)[cash.id]
+    assert report.net_change[0] == moved[0] - moved[1] == 2_000_000 + 450_000 + 750_000
+    assert report.balanced
+
+
+def test_cash_flow_keeps_a_stock_cost_and_a_receivable_out_of_cash(coop_a):
+    chart = statements.chart_of(coop_a)
+    code = {a.code: a.id for a in chart.leaves()}
+    stock = next(a.id for a in chart.leaves() if a.code.startswith("1-107-"))
+    cost = next(a.id for a in chart.leaves() if a.code.startswith("5-101-"))
+    # A sale of 1.000.000, 400.000 of it on credit, its stock 700.000 to HPP.
+    nets = {
+        code["1-102"]: 600_000,
+        code["1-105"]: 400_000,
+        code["4-901"]: -1_000_000,
+        cost: 700_000,
+        stock: -700_000,
+    }
+    assert statements.entry_cash_flows(chart, nets) == {code["4-901"]: 600_000}
+
+
 # -- the year-end close ---------------------------------------------------------------------------
 
 
@@ -461,12 +537,9 @@ def test_year_end_close_keeps_the_year_result_visible(coop_a, time_machine):
     report = statements.income_statement(cooperative=coop_a, period=year)
     assert report.shu == (400_000, 0)  # the closing entry does not zero the year's result
     bs = statements.balance_sheet(cooperative=coop_a, period=year)
-    equity = {ln.label: ln.current for ln in bs.equity.lines}
-    assert equity["SHU belum dibagi"] == 400_000  # the account 3-106 after closing
-    assert equity.get("SHU tahun berjalan", 0) == 0  # nothing of 2025 is left unclosed
-    labels = [ln.label for ln in bs.equity.lines]
-    assert len(labels) == len(set(labels))  # no two lines share a name
-    assert "" not in {ln.code for ln in bs.equity.lines if ln.current}  # nothing left unclosed
+    equity = {ln.label: (ln.code, ln.current) for ln in bs.equity.lines}
+    # On 31 December the year's result is the year's, though the close moved it to 3-106.
+    assert equity == {"Hibah/CSR": ("3-103", 100_000_000), "SHU tahun berjalan": ("", 400_000)}
     assert bs.balanced
     changes = statements.equity_changes(cooperative=coop_a, period=year)
     unclosed = next(r for r in changes.rows if r.code == "")
@@ -474,6 +547,32 @@ def test_year_end_close_keeps_the_year_result_visible(coop_a, time_machine):
     assert changes.consistent
     january = statements.balance_sheet(cooperative=coop_a, period=ReportPeriod.month(2026, 1))
     assert january.balanced and january.total_assets[0] == 100_400_000
+    # A year on, 2025's result is an earlier year's, closed and not yet divided; the column of
+    # 31 December 2025 still calls it that year's result. One name per line.
+    assert {ln.label: (ln.code, ln.current, ln.previous) for ln in january.equity.lines} == {
+        "Hibah/CSR": ("3-103", 100_000_000, 100_000_000),
+        "SHU tahun lalu belum dibagi": ("3-106", 400_000, 0),
+        "SHU tahun berjalan": ("", 0, 400_000),
+    }
+
+
+def test_a_closed_loss_is_an_accumulated_deficit(coop_a, time_machine):
+    time_machine.move_to(date(2026, 2, 1))
+    event(coop_a, date(2025, 12, 1), "capital.csr_received", amount=1_000_000)
+    event(coop_a, date(2025, 12, 2), "expense.cash", "5-201", amount=300_000)
+    services.year_end_close(actor=None, cooperative=coop_a, year=2025)
+    event(coop_a, date(2026, 1, 5), "expense.cash", "5-203", amount=50_000)
+    bs = statements.balance_sheet(cooperative=coop_a, period=ReportPeriod.month(2026, 1))
+    assert {ln.label: (ln.current, ln.previous) for ln in bs.equity.lines} == {
+        "Hibah/CSR": (1_000_000, 1_000_000),
+        "Akumulasi defisit": (-300_000, 0),
+        "Defisit tahun berjalan": (-50_000, -300_000),
+    }
+    assert bs.balanced
+    table = exports.balance_sheet_table(bs)
+    labels = [row.cells[0] for row in table.rows]
+    assert "3-106 Akumulasi defisit" in labels and not any("SHU" in str(x) for x in labels)
+    assert not any("ewajiban" in str(x) for x in labels)  # "Liabilitas", never "Kewajiban"
 
 
 def test_unclosed_earlier_year_shows_separately(coop_a):
@@ -500,3 +599,154 @@ def test_day_before_is_exclusive(books):
     assert statements.movements(books, None, date(2026, 1, 4)) == {}
     day = date(2026, 1, 5)
     assert nonzero(statements.movements(books, day, day)) == from_scratch(books, day, day)
+
+
+# -- Catatan atas Laporan Keuangan ----------------------------------------------------------------
+
+
+def post(coop, day, source, *lines):
+    return services.journal_entry_post(
+        cooperative=coop, date=day, memo=source, lines=list(lines), source_kind=source
+    )
+
+
+@pytest.fixture
+def savings_books(coop_a):
+    post(
+        coop_a,
+        date(2026, 1, 10),
+        "savings.collective",
+        Line("1-102", debit=350_000),
+        Line("3-101", credit=100_000),
+        Line("3-102", credit=150_000),
+        Line("2-101", credit=100_000),
+    )
+    post(
+        coop_a,
+        date(2026, 2, 10),
+        "savings.deposit",
+        Line("1-102", debit=40_000),
+        Line("3-102", credit=40_000),
+    )
+    mistake = post(
+        coop_a,
+        date(2026, 2, 11),
+        "savings.deposit",
+        Line("1-102", debit=9_000),
+        Line("2-101", credit=9_000),
+    )
+    services.journal_entry_reverse(entry=mistake, date=date(2026, 2, 12), actor=None)
+    post(
+        coop_a,
+        date(2026, 2, 20),
+        "savings.withdraw",
+        Line("2-101", debit=30_000),
+        Line("1-102", credit=30_000),
+    )
+    post(
+        coop_a,
+        date(2026, 2, 28),
+        "savings.interest",
+        Line("5-501", debit=500),
+        Line("2-101", credit=500),
+    )
+    return coop_a
+
+
+def test_notes_reconcile_the_savings_to_the_balance_sheet(savings_books):
+    period = ReportPeriod.whole_year(2026, date(2026, 2, 28))
+    moved = {
+        m.kind: m for m in statements.savings_movements(cooperative=savings_books, period=period)
+    }
+    assert (moved["pokok"].opening, moved["pokok"].deposits, moved["pokok"].closing) == (
+        0,
+        100_000,
+        100_000,
+    )
+    assert (moved["wajib"].deposits, moved["wajib"].closing) == (190_000, 190_000)
+    sukarela = moved["sukarela"]
+    # The reversed 9.000 is no deposit; the interest is not a deposit either.
+    assert (sukarela.deposits, sukarela.withdrawals, sukarela.interest, sukarela.closing) == (
+        100_000,
+        30_000,
+        500,
+        70_500,
+    )
+    assert all(m.consistent and m.sheet == m.closing for m in moved.values())
+    february = statements.savings_movements(
+        cooperative=savings_books, period=ReportPeriod.month(2026, 2)
+    )
+    assert [m.opening for m in february] == [100_000, 150_000, 100_000]
+
+
+def test_notes_derive_every_belum_ada_from_the_books(savings_books):
+    period = ReportPeriod.whole_year(2026, date(2026, 2, 28))
+    officers = [
+        statements.RelatedPartyGroup("pengurus", 5, 2, {"wajib": 40_000}, 40_000, 0, 0),
+        statements.RelatedPartyGroup("pengawas", 2, 0, {}, 0, 0, 0),
+    ]
+    notes = statements.financial_notes(cooperative=savings_books, period=period, related=officers)
+    titles = [n.title for n in notes.notes]
+    assert titles == [
+        "Informasi umum",
+        "Kebijakan akuntansi",
+        "Simpanan anggota",
+        "Pihak berelasi",
+        "Pinjaman kepada anggota",
+        "Pendanaan",
+    ]
+    by_title = {n.title: n for n in notes.notes}
+    assert "Tanggal pendirian: 21 Juli 2025." in by_title["Informasi umum"].paragraphs
+    assert any("SAK EP" in p for p in by_title["Kebijakan akuntansi"].paragraphs)
+    assert any("metode langsung" in p for p in by_title["Kebijakan akuntansi"].paragraphs)
+    savings = by_title["Simpanan anggota"].tables[0]
+    assert savings.columns == (
+        "Uraian",
+        "Simpanan pokok",
+        "Simpanan wajib",
+        "Simpanan sukarela",
+        "Jumlah",
+    )
+    assert [r[0] for r in savings.rows][:2] == [
+        "Saldo 31 Desember 2025",
+        "Setoran Januari s.d. Februari 2026",
+    ]
+    assert savings.rows[4] == (
+        "Saldo 28 Februari 2026",
+        (100_000, 190_000, 70_500, 360_500),
+        "total",
+    )
+    related = by_title["Pihak berelasi"].tables[0]
+    assert related.columns == ("Uraian", "Pengurus", "Pengawas")
+    assert related.rows[0] == ("Jumlah orang menjabat", (5, 2), "count")
+    assert by_title["Pinjaman kepada anggota"].paragraphs[0].startswith("Belum ada")
+    assert by_title["Pendanaan"].paragraphs[0].startswith("Belum ada")
+    assert notes.checks and all(holds for _c, holds in notes.checks)
+
+    # Once the books hold a loan and a bank loan, the notes say what they are, never "belum ada".
+    post(
+        savings_books,
+        date(2026, 2, 15),
+        "manual",
+        Line("1-102", debit=5_000_000),
+        Line("2-201", credit=5_000_000),
+    )
+    post(
+        savings_books,
+        date(2026, 2, 16),
+        "loans.disburse",
+        Line("1-103", debit=1_000_000),
+        Line("1-102", credit=1_000_000),
+    )
+    notes = statements.financial_notes(cooperative=savings_books, period=period, related=officers)
+    by_title = {n.title: n for n in notes.notes}
+    assert by_title["Pinjaman kepada anggota"].tables[0].rows[0] == (
+        "Piutang pinjaman anggota",
+        (1_000_000,),
+        "",
+    )
+    assert by_title["Pendanaan"].tables[0].rows[0] == ("Utang bank (Himbara)", (5_000_000,), "")
+    assert not any("Belum ada pinjaman" in p for p in by_title["Pihak berelasi"].paragraphs)
+    table = exports.notes_table(notes)
+    assert table.title == "Catatan atas Laporan Keuangan"
+    assert table.rows[0].cells == ("1. Informasi umum", None, None, None, None)

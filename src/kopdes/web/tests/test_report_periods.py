@@ -22,6 +22,7 @@ REPORTS = [
     "income_statement",
     "equity_changes",
     "cash_flow",
+    "financial_notes",
     "general_ledger",
 ]
 

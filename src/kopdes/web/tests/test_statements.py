@@ -11,7 +11,14 @@ from kopdes.ledger import services
 
 pytestmark = pytest.mark.django_db
 
-STATEMENTS = ["trial_balance", "balance_sheet", "income_statement", "equity_changes", "cash_flow"]
+STATEMENTS = [
+    "trial_balance",
+    "balance_sheet",
+    "income_statement",
+    "equity_changes",
+    "cash_flow",
+    "financial_notes",
+]
 MARCH = "?tahun=2026&bulan=3"
 
 
@@ -49,6 +56,7 @@ def test_paths_are_indonesian(coop_a):
     assert url("income_statement", coop_a) == base + "hasil-usaha/"
     assert url("equity_changes", coop_a) == base + "perubahan-ekuitas/"
     assert url("cash_flow", coop_a) == base + "arus-kas/"
+    assert url("financial_notes", coop_a) == base + "catatan/"
 
 
 @pytest.mark.parametrize("who", ["ketua", "bendahara", "pengawas", "kepala_desa", "dinas"])
@@ -214,3 +222,35 @@ def test_a_year_in_other_digits_is_a_clear_400(client, books, year):
     client.force_login(books.bendahara)
     response = client.get(url("trial_balance", books.cooperative) + f"?tahun={year}")
     assert response.status_code == 400
+
+
+def test_the_notes_page_follows_the_period_and_names_nobody(client, books):
+    """Catatan atas Laporan Keuangan: the chosen period in its headings, the savings reconciled,
+    the officers as related parties by role only, loans "belum ada" because there are none."""
+    from kopdes.savings import services as savings_services
+    from kopdes.savings.tests.factories import make_member
+
+    coop = books.cooperative
+    ketua = make_member(coop, name=books.ketua.full_name, user=books.ketua)
+    savings_services.savings_deposit(
+        actor=None,
+        cooperative=coop,
+        member=ketua,
+        kind="wajib",
+        amount=20_000,
+        on=date(2026, 3, 5),
+    )
+    client.force_login(books.pengawas)
+    page = client.get(url("financial_notes", coop) + "?tahun=2026&sampai=2026-03-31")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Catatan atas Laporan Keuangan" in text
+    assert "Setoran Januari s.d. Maret 2026" in text and "Saldo 31 Maret 2026" in text
+    assert "Pihak berelasi" in text and "Pengurus" in text and "Pengawas" in text
+    assert "Belum ada: sampai 31 Maret 2026 koperasi belum mencatat pinjaman" in text
+    assert "✘" not in text  # every check holds
+    for person in books.people.values():  # the viewer's own name is in the page's header
+        assert person == books.pengawas or person.full_name not in text
+        assert str(person.phone)[-6:] not in text
+    index = client.get(url("statements", coop) + MARCH).content.decode()
+    assert url("financial_notes", coop) in index

@@ -26,6 +26,7 @@ from kopdes.core import pdf
 from kopdes.ledger import exports, statements
 from kopdes.ledger import selectors as ledger_selectors
 from kopdes.ledger.statements import MONTHS_ID, QUARTERS_ID, ReportPeriod
+from kopdes.savings import selectors as savings_selectors
 from kopdes.web.access import cooperative_page
 from kopdes.web.forms import plain_int
 
@@ -232,6 +233,62 @@ cash_flow = statement_page(statements.cash_flow, exports.cash_flow_table, "cash_
 
 
 @cooperative_page(Capability.VIEW_BOOKS)
+def financial_notes(request, cooperative: Cooperative):
+    """Catatan atas Laporan Keuangan: the same period, access and downloads as the statements;
+    a page of headed notes (paragraphs and small tables), a PDF, a spreadsheet."""
+    try:
+        period = period_from(request, cooperative)
+    except BadQuery as error:
+        return _bad_request(request, cooperative, str(error))
+    notes = statements.financial_notes(
+        cooperative=cooperative,
+        period=period,
+        related=savings_selectors.officer_savings(
+            cooperative=cooperative, start=period.start, end=period.end
+        ),
+    )
+    kind = request.GET.get("format", "").strip() or "html"
+    if kind == "xlsx":
+        return _respond(request, cooperative, exports.notes_table(notes), period, name="notes")
+    village = cooperative.village
+    query = _period_query(period)
+    context = {
+        "cooperative": cooperative,
+        "notes": notes,
+        "title": "Catatan atas Laporan Keuangan",
+        "period": period,
+        "place_line": f"{village} · Kec. {village.district.name}",
+    }
+    if kind == "pdf":
+        html = render_to_string(
+            "web/statements/notes_pdf.html",
+            {
+                **context,
+                "signatories": _signatories(cooperative),
+                "place": village.name,
+                "today": timezone.localdate(),
+            },
+        )
+        filename = f"Catatan_atas_Laporan_Keuangan_{cooperative.code}_{period.title}"
+        response = HttpResponse(pdf.render_pdf(html), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{filename.replace(" ", "_").replace("/", "-")}.pdf"'
+        )
+        return response
+    if kind != "html":
+        return _bad_request(request, cooperative, _("format must be pdf or xlsx."))
+    context.update(
+        {
+            "query": urlencode(query),
+            "pdf_query": urlencode({**query, "format": "pdf"}),
+            "xlsx_query": urlencode({**query, "format": "xlsx"}),
+            "previous_query": urlencode(_period_query(period.previous())),
+        }
+    )
+    return render(request, "web/statements/notes.html", context)
+
+
+@cooperative_page(Capability.VIEW_BOOKS)
 def general_ledger(request, cooperative: Cooperative, code: str):
     chart = statements.chart_of(cooperative)
     account = chart.by_code(code)
@@ -283,6 +340,7 @@ def statement_index(request, cooperative: Cooperative):
         ("income_statement", "Laporan Perhitungan Hasil Usaha"),
         ("equity_changes", "Laporan Perubahan Ekuitas"),
         ("cash_flow", "Laporan Arus Kas"),
+        ("financial_notes", "Catatan atas Laporan Keuangan"),
     ]
     return render(
         request,
@@ -321,4 +379,5 @@ urlpatterns = [
         name="equity_changes",
     ),
     path("app/<uuid:cooperative_id>/laporan/arus-kas/", cash_flow, name="cash_flow"),
+    path("app/<uuid:cooperative_id>/laporan/catatan/", financial_notes, name="financial_notes"),
 ]
