@@ -25,12 +25,15 @@ every hash the public gets) reveal no name, no officer and no member account:
                  "" on a line without one (unchanged)
 
     secret       = 32 random bytes per entry (`JournalEntry.secret`, hex; never published)
-    salt(label)  = HMAC-SHA256(key=secret, message=UTF-8("kopdes.id/ledger/v2/" + label))
+    salt(label)  = BLAKE2b with a 32-byte digest, keyed with the secret (RFC 7693 keyed mode),
+                   of UTF-8("kopdes.id/ledger/v2/" + label)
     commit(label, value) = lowercase hex SHA-256(salt(label) || UTF-8(value))
 
 An *opening* of one field is (label, value, hex salt(label)): anyone holding it checks
 SHA-256(salt || UTF-8(value)) against the document's field, and learns nothing about the other
-fields (each salt is a different HMAC output; the secret never leaves the server). A member is
+fields (each salt is a different output of a keyed hash, a pseudo-random function: one salt
+says nothing about another; the secret never leaves the server). Only the server derives salts;
+a verifier needs nothing but SHA-256 (what Web Crypto offers) to check an opening. A member is
 given the openings of their own lines' sub-ledger references; officers and supervisors in scope
 get every opening (ledger.selectors.entry_openings, api/ledger.py).
 
@@ -40,7 +43,6 @@ The Merkle leaf of an entry is SHA-256(0x00 || canonical bytes) (RFC 9162).
 """
 
 import hashlib
-import hmac
 import json
 import secrets
 from dataclasses import dataclass
@@ -56,7 +58,7 @@ MEMO, ACTOR, SOURCE = "memo", "actor", "source"
 # One encoder for every entry: json.dumps with non-default options builds a new one per call.
 _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 _sha256 = hashlib.sha256
-_hmac_digest = hmac.digest
+_blake2b = hashlib.blake2b
 
 
 def canonical_bytes(entry: dict[str, Any]) -> bytes:
@@ -74,7 +76,9 @@ def subledger_label(n: int) -> str:
 
 def field_salt(secret: str, label: str) -> bytes:
     """salt(label) for the entry whose secret is `secret` (hex, as stored)."""
-    return _hmac_digest(bytes.fromhex(secret), SALT_PREFIX + label.encode("utf-8"), "sha256")
+    return _blake2b(
+        SALT_PREFIX + label.encode("utf-8"), key=bytes.fromhex(secret), digest_size=32
+    ).digest()
 
 
 def commit(salt: bytes, value: str) -> str:
@@ -140,7 +144,7 @@ def entry_document(
             raise ValueError("a version 2 entry needs its 32-byte secret")
 
         def hide(label: bytes, value: str) -> str:  # commit(), inlined for the posting hot path
-            salt = _hmac_digest(key, SALT_PREFIX + label, "sha256")
+            salt = _blake2b(SALT_PREFIX + label, key=key, digest_size=32).digest()
             return _sha256(salt + value.encode("utf-8")).hexdigest()
 
         memo, actor = hide(b"memo", memo), hide(b"actor", actor)
