@@ -105,7 +105,11 @@ class Opening:
                 return False
             lines = [ln for ln in document.get("lines", []) if str(ln.get("n")) == parts[1]]
             target = lines[0].get("subledger") if len(lines) == 1 else None
-        return bool(target) and target == commit(bytes.fromhex(self.salt), self.value)
+        try:
+            salt = bytes.fromhex(self.salt)
+        except ValueError:
+            return False
+        return bool(target) and target == commit(salt, self.value)
 
 
 def openings(

@@ -79,6 +79,8 @@ def test_version_2_bytes_name_nobody_and_each_opening_proves_one_field(coop_a, p
     memo = every[0]
     assert not chain.Opening("memo", "Penjualan beras Budi", memo.salt).matches(document)
     assert not chain.Opening("actor", memo.value, memo.salt).matches(document)
+    assert not chain.Opening("memo", memo.value, "not hex").matches(document)
+    assert not chain.Opening("lines/9/subledger", "member:A-0007", memo.salt).matches(document)
     # Only the lines asked for: what a member gets for their own reference.
     mine = selectors.entry_openings(sale, refs={"member:A-0007"})
     assert {o.field for o in mine} == {f"lines/{n}/subledger" for n in range(1, 5)}
