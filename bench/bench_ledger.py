@@ -134,8 +134,8 @@ def main(argv: list[str] | None = None) -> int:
         entry_sql = (
             f"INSERT INTO {entry_table} (public_id, cooperative_id, number, date, memo, "  # noqa: S608
             "source_kind, source_id, idempotency_key, request_hash, reverses_id, actor_id, "
-            "actor_label, posted_at, posted_at_text, prev_hash, entry_hash, total) "
-            "VALUES (" + ", ".join(["%s"] * 17) + ")"
+            "actor_label, posted_at, posted_at_text, prev_hash, entry_hash, total, "
+            "format_version, secret) VALUES (" + ", ".join(["%s"] * 19) + ")"
         )
         line_sql = (
             f"INSERT INTO {line_table} (public_id, cooperative_id, entry_id, line_no, "  # noqa: S608
@@ -154,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
                 uid(), raw_coop.pk, raw_number[0], ops.adapt_datefield_value(day),
                 f"Penjualan tunai {i}", "bench", "", None, "0" * 64, None, None, "system",
                 ops.adapt_datetimefield_value(now), now.isoformat(), "0" * 64, "0" * 64, amount,
+                2, "0" * 64,
             )  # fmt: skip
             lines = [
                 [uid(), raw_coop.pk, None, 1, raw_accounts[debit], amount, 0, "", "", None,

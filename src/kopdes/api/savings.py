@@ -10,6 +10,8 @@ from pydantic import Field
 
 from kopdes.api.base import api, errors
 from kopdes.api.schemas import CooperativeRef, cooperative_ref
+from kopdes.ledger import selectors as ledger_selectors
+from kopdes.ledger import signing
 from kopdes.savings import selectors
 
 router = Router(tags=["savings"])
@@ -48,6 +50,14 @@ class TransactionOut(Schema):
     receipt: str
     journal: str = Field(description="The journal entry, e.g. JU-000123")
     journal_hash: str = Field(description="The entry's short hash, to check in the public ledger")
+    entry_id: UUID = Field(description="The journal entry's id")
+    leaf_hash: str = Field(
+        description="Base64 RFC 9162 leaf hash of the entry: find it in the published tree"
+    )
+    proof: str = Field(
+        description="Where the entry's inclusion proof is (GET, the caller's own token): "
+        "/api/v1/ledger/entries/{entry_id}/proof"
+    )
     corrected: bool = Field(description="Reversed by a later correction")
 
 
@@ -114,7 +124,8 @@ def my_savings(request):
 def my_transactions(request, paging: Query[Paging]):
     """The caller's savings transactions, newest first, `offset`/`limit` paginated."""
     rows = selectors.my_transactions(user=request.user)
-    page = rows[paging.offset : paging.offset + paging.limit]
+    page = list(rows[paging.offset : paging.offset + paging.limit])
+    leaves = ledger_selectors.leaf_hashes(t.entry for t in page)
     return {
         "count": rows.count(),
         "items": [
@@ -129,6 +140,9 @@ def my_transactions(request, paging: Query[Paging]):
                 "receipt": t.receipt_label,
                 "journal": str(t.entry),
                 "journal_hash": t.entry.short_hash,
+                "entry_id": t.entry.public_id,
+                "leaf_hash": signing.b64(leaves[t.entry_id]),
+                "proof": f"/api/v1/ledger/entries/{t.entry.public_id}/proof",
                 "corrected": t.corrected,
             }
             for t in page

@@ -129,6 +129,11 @@ class JournalEntry(TenantModel):
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64)
     total = RupiahField(_("total"))
+    # The canonical form the entry was hashed in (ledger/chain.py): 1 for entries posted before
+    # version 2, 2 since. Version 2 commits to memo, actor and sub-ledger references with salts
+    # derived from `secret` (32 random bytes, hex), which is never published or shown.
+    format_version = models.PositiveSmallIntegerField(default=1)
+    secret = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["cooperative_id", "number"]
@@ -152,6 +157,11 @@ class JournalEntry(TenantModel):
                 condition=Q(number__gt=0) & Q(total__gt=0), name="ledger_journalentry_positive"
             ),
             money_check("total", name="ledger_journalentry_total_money"),
+            # Version 1 has no secret; version 2 always has one.
+            models.CheckConstraint(
+                condition=Q(format_version=1, secret="") | (Q(format_version=2) & ~Q(secret="")),
+                name="ledger_journalentry_format_version",
+            ),
         ]
         indexes = [models.Index(fields=["cooperative", "date"], name="ledger_entry_coop_date_idx")]
 

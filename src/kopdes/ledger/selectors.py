@@ -19,7 +19,10 @@ from kopdes.core.errors import NotFound
 from kopdes.core.ids import parse_public_id
 from kopdes.core.models import AuditEvent
 from kopdes.core.months import months_between, next_month, previous_month
+from kopdes.ledger import chain, merkle
+from kopdes.ledger.chain import Opening
 from kopdes.ledger.checkpoints.building import REFUSED as CHECKPOINT_REFUSED
+from kopdes.ledger.checkpoints.building import entry_document_from_rows
 from kopdes.ledger.checkpoints.verifying import VERIFY_FAILED, VERIFY_PASSED
 from kopdes.ledger.models import (
     Account,
@@ -408,3 +411,50 @@ def failing_verification(*, cooperative_ids: Iterable[int]) -> set[int]:
         if refusal is not None and refusal > max(passed, signed.get(pk, never)):
             failing.add(pk)
     return failing
+
+
+# -- proofs: openings and leaf hashes ---------------------------------------------------------
+
+
+def entry_openings(entry: JournalEntry, *, refs: Iterable[str] | None = None) -> list[Opening]:
+    """The openings of a version 2 entry's committed fields (ledger/chain.py): all of them
+    (memo, actor, source id, every sub-ledger reference) when `refs` is None, otherwise only the
+    lines whose "kind:id" sub-ledger reference is in `refs` (what a member may see: their own
+    lines; never the memo, the officer's name or the source). A version 1 entry has nothing committed: no openings."""
+    if entry.format_version != 2:
+        return []
+    lines = [
+        (n, f"{kind}:{ident}")
+        for n, kind, ident in JournalLine.objects.filter(entry=entry)
+        .exclude(subledger_kind="")
+        .order_by("line_no")
+        .values_list("line_no", "subledger_kind", "subledger_id")
+    ]
+    every = chain.openings(
+        secret=entry.secret,
+        memo=entry.memo,
+        actor=entry.actor_label,
+        source_id=entry.source_id,
+        lines=lines,
+    )
+    if refs is None:
+        return every
+    mine = {chain.subledger_label(n) for n, ref in lines if ref in set(refs)}
+    return [o for o in every if o.field in mine]
+
+
+def leaf_hashes(entries: Iterable[JournalEntry]) -> dict[int, bytes]:
+    """The RFC 9162 leaf hash of each of `entries` (by pk), rebuilt from its stored rows: what a
+    member's receipt or history shows to find the entry in the published tree."""
+    wanted = {e.pk: e for e in entries}
+    if not wanted:
+        return {}
+    rows = (
+        JournalEntry.objects.filter(pk__in=wanted)
+        .select_related("cooperative", "reverses")
+        .prefetch_related("lines__account", "lines__business_unit")
+    )
+    return {
+        e.pk: merkle.leaf_hash(chain.canonical_bytes(entry_document_from_rows(e, e.lines.all())))
+        for e in rows
+    }

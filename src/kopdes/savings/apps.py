@@ -12,6 +12,13 @@ class SavingsConfig(AppConfig):
 
         policy_changed.connect(_policy_changed, dispatch_uid="savings.policy_follow")
 
+        # A member may get the ledger proof of an entry on one of their own savings accounts.
+        from kopdes.ledger.access import register_subledger_owner
+        from kopdes.savings.selectors import own_account_ids
+        from kopdes.savings.services._common import SUBLEDGER
+
+        register_subledger_owner(SUBLEDGER, own_account_ids)
+
 
 def _policy_changed(sender, *, policy, actor, **kwargs) -> None:
     from kopdes.savings.services.setup import savings_policy_follow

@@ -438,6 +438,24 @@ def my_accounts(*, user) -> QuerySet[SavingsAccount]:
     )
 
 
+def own_account_ids(user, cooperative_id: int, ids: set[str]) -> list[str]:
+    """Which of `ids` (savings sub-ledger ids on journal lines: SavingsAccount.public_id) are the
+    accounts of `user`'s active membership in the cooperative: what ledger.access asks before
+    giving a member the proof of an entry (registered in SavingsConfig.ready)."""
+    keys = []
+    for value in ids:
+        try:
+            keys.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    found = SavingsAccount.objects.filter(
+        cooperative_id=cooperative_id,
+        member__in=memberships(user=user).filter(cooperative_id=cooperative_id),
+        public_id__in=keys,
+    ).values_list("public_id", flat=True)
+    return [str(public_id) for public_id in found]
+
+
 def my_transactions(*, user) -> QuerySet[Txn]:
     return (
         Txn.objects.filter(account__member__in=memberships(user=user))

@@ -91,8 +91,12 @@ def _document(
     actor_label: str,
     prev_hash: str,
     lines: Iterable[tuple[int, str, int, int, str, str, str]],
+    version: int = 1,
+    secret: str = "",
 ) -> dict[str, Any]:
-    """The canonical document of an entry, from its stored fields; each line is
+    """The canonical document of an entry, from its stored fields, in the entry's own canonical
+    version (`JournalEntry.format_version`; version 2 commits to memo, actor and sub-ledger
+    references under the entry's `secret`, chain.py); each line is
     (line_no, account code, debit, credit, subledger kind, subledger id, unit code)."""
     return chain.entry_document(
         cooperative=cooperative,
@@ -115,6 +119,8 @@ def _document(
             for n, account, debit, credit, kind, ident, unit in sorted(lines)
         ],
         prev=prev_hash,
+        version=version,
+        secret=secret,
     )
 
 
@@ -136,6 +142,8 @@ def entry_document_from_rows(entry: JournalEntry, lines: Iterable[JournalLine]) 
         posted_at_text=entry.posted_at_text,
         actor_label=entry.actor_label,
         prev_hash=entry.prev_hash,
+        version=entry.format_version,
+        secret=entry.secret,
         lines=[
             (
                 ln.line_no,
@@ -200,6 +208,8 @@ def journal_rows(cooperative: Cooperative, *, upto: int | None = None) -> Iterat
         "prev_hash",
         "entry_hash",
         "total",
+        "format_version",
+        "secret",
     )
     after = 0
     code = cooperative.village_id
@@ -225,7 +235,7 @@ def journal_rows(cooperative: Cooperative, *, upto: int | None = None) -> Iterat
         ):
             lines[entry_id].append(line)
         for pk, number, day, memo, kind, source_id, reverses_id, *rest in batch:
-            text, actor, prev_hash, entry_hash, total = rest
+            text, actor, prev_hash, entry_hash, total, version, secret = rest
             numbers[pk] = number
             if reverses_id is not None and reverses_id not in numbers:
                 numbers[reverses_id] = JournalEntry.objects.values_list("number", flat=True).get(
@@ -247,6 +257,8 @@ def journal_rows(cooperative: Cooperative, *, upto: int | None = None) -> Iterat
                 posted_at_text=text,
                 actor_label=actor,
                 prev_hash=prev_hash,
+                version=version,
+                secret=secret,
                 lines=coded,
             )
             yield Row(

@@ -50,6 +50,8 @@ from kopdes.ledger.models import (
 )
 
 JOURNAL_SEQUENCE = "journal"
+FORMAT_VERSION = chain.FORMAT_VERSION  # every entry is posted in the current canonical form
+new_secret = chain.new_secret
 
 
 @dataclass(frozen=True)
@@ -359,6 +361,7 @@ def _post(
             cell = movements[(account.pk, draft.date.year, draft.date.month)]
             cell[0] += ln.debit
             cell[1] += ln.credit
+        secret = new_secret()
         document = chain.entry_document(
             cooperative=cooperative.village_id,
             number=number,
@@ -370,6 +373,8 @@ def _post(
             actor=actor_label,
             lines=doc_lines,
             prev=prev,
+            version=FORMAT_VERSION,
+            secret=secret,
         )
         digest = chain.entry_hash(document)
         values = {
@@ -392,6 +397,8 @@ def _post(
             "prev_hash": prev,
             "entry_hash": digest,
             "total": total,
+            "format_version": FORMAT_VERSION,
+            "secret": secret,
         }
         # Positional construction: a month-end run builds thousands of these, and the keyword
         # path of Model.__init__ was a quarter of the bulk posting time.

@@ -12,7 +12,7 @@ import pytest
 import time_machine
 
 from kopdes.accounts.tokens import token_issue
-from kopdes.ledger import checkpoints, merkle, services, signing
+from kopdes.ledger import chain, checkpoints, merkle, services, signing
 from kopdes.ledger.services import Line
 
 pytestmark = pytest.mark.django_db
@@ -104,8 +104,15 @@ def test_bookkeeper_gets_a_proof_that_checks_offline(client, place_a, entries):
     body = response.json()
     assert (body["number"], body["leaf_index"], body["cooperative"]) == (2, 1, "36.03.01.2003")
     assert body["document"] == json.loads(body["canonical"])
-    assert body["document"]["memo"] == "Penjualan beras"
-    assert {ln["subledger"] for ln in body["document"]["lines"]} == {"member:A-0007"}
+    # Version 2: names and references are commitments; the bookkeeper gets every opening.
+    assert body["format_version"] == 2
+    assert "Penjualan beras" not in body["canonical"] and "A-0007" not in body["canonical"]
+    opened = {o["field"]: o["value"] for o in body["openings"]}
+    assert opened["memo"] == "Penjualan beras"
+    assert opened["actor"] == str(place_a.kasir)
+    assert {v for f, v in opened.items() if f.startswith("lines/")} == {"member:A-0007"}
+    for o in body["openings"]:
+        assert chain.Opening(**o).matches(body["document"]), o
     assert body["checkpoint"]["date"] == "2026-03-09"
     assert body["checkpoint"]["tree_size"] == 2
     assert body["verifier_key"] == signing.log_verifier_key(body["checkpoint"]["origin"])
