@@ -157,7 +157,7 @@ def _liability_accounts(*, actor: Actor, cooperative: Cooperative) -> None:
                 actor=actor,
                 cooperative=cooperative,
                 code=code,
-                name=f"Simpanan {kind} (kewajiban)",
+                name=f"Simpanan {kind} (liabilitas)",
                 parent_code="2",
                 cash_flow="financing",
             )

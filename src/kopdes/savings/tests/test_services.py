@@ -93,6 +93,12 @@ def test_liability_accounts_when_policy_says_not_equity(place_a, member):
     txn = deposit(place_a, member, "wajib", 20_000)
     assert [ln[0] for ln in lines_of(txn.entry)] == ["1-101-01", "2-112"]
     assert_reconciled(place_a.cooperative)
+    from kopdes.ledger.models import Account
+
+    # The balance sheet shows the account's name: "Liabilitas", never "kewajiban" (SAK EP).
+    assert Account.objects.get(cooperative=place_a.cooperative, code="2-112").name == (
+        "Simpanan wajib (liabilitas)"
+    )
 
 
 def test_withdraw_and_transfer_exact_lines(place_a, member, other):
