@@ -113,15 +113,16 @@ class StoredTree(Tree):
         return self._tiles[key]
 
     def _fetch(self, keys: list[tuple[int, int]]) -> None:
-        # Plain SQL on the hot path: the ORM's query compilation costs more than the read.
-        where = " OR ".join(["(level = %s AND number = %s)"] * len(keys))
-        params: list[int] = [self.cooperative.pk]
+        # Plain SQL on the hot path: the ORM's query compilation costs more than the read. Each
+        # term names the whole unique key, so the database does one index lookup per tile (with
+        # the cooperative outside the OR, SQLite scans every tile of the cooperative).
+        where = " OR ".join(["(cooperative_id = %s AND level = %s AND number = %s)"] * len(keys))
+        params: list[int] = []
         for level, number in keys:
-            params += [level, number]
+            params += [self.cooperative.pk, level, number]
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT level, number, hashes FROM {TABLE} "  # noqa: S608 (constants)
-                f"WHERE cooperative_id = %s AND ({where})",
+                f"SELECT level, number, hashes FROM {TABLE} WHERE {where}",  # noqa: S608
                 params,
             )
             for level, number, hashes in cursor.fetchall():
