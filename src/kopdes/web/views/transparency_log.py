@@ -5,8 +5,8 @@ tiles of the tree it signs (`tile/<L>/<N>[.p/<W>]`, application/octet-stream; en
 are never served), and JSON consistency and inclusion proofs (hashes only) for any sizes up to
 that checkpoint's tree size. Plain bytes and JSON, so that existing transparency-log tools (and
 the standalone verifier) read them as they are. Nothing beyond the latest signed tree size is
-served. A bad request gets a JSON error `{"error": {"code", "message", "details"}}` with a stable
-code, as in the API.
+served. A bad request gets a JSON error `{"error": {"code", "message", "details", "fields"}}`
+with a stable code, as in the API.
 """
 
 import base64
@@ -30,7 +30,8 @@ def _b64(data: bytes) -> str:
 
 
 def _error(exc: DomainError) -> HttpResponse:
-    response = JsonResponse({"error": exc.as_dict()}, status=exc.status)
+    body = {"fields": {}, **exc.as_dict()}  # the API's shape: code, message, details, fields
+    response = JsonResponse({"error": body}, status=exc.status)
     response["Cache-Control"] = "no-cache"
     return _public(response)
 
