@@ -5,24 +5,26 @@ the stored rows, the checkpoint notes, and the daily signed checkpoints. `verify
 Each cooperative's entries, in number order, are the leaves of an RFC 9162 Merkle tree; leaf i
 (0-based) is entry number i + 1 and its leaf hash is SHA-256(0x00 || canonical bytes), the
 canonical bytes being `chain.canonical_bytes` of the document rebuilt from the rows
-(`entry_document_from_rows`). Nothing derived is cached in the database: roots and proofs are
-recomputed from the journal rows every time, so a cache can never disagree with the journal.
+(`entry_document_from_rows`). The tree's hashes are stored as tiles (checkpoints/tree.py),
+extended with the new entries only when a checkpoint is signed; `ledger_verify` recomputes them
+from the rows.
 
 A checkpoint closes one cooperative's day (Asia/Jakarta): its tree covers every entry posted up to
-the end of that day, and it is a C2SP signed note in the tlog-checkpoint form:
+the end of that day. It is a plain C2SP tlog-checkpoint (no extension lines), signed by the
+platform's key under the name that is its origin (ADR 0005):
 
     kopdes.id/koperasi/<village code>
     <tree size>
     <base64 root hash>
-    prev <base64 SHA-256 of the previous checkpoint's signed note; 32 zero bytes for the first>
-    totals <YYYY-MM-DD> <entries posted that day> <their debit total in rupiah>
 
-    — kopdes.id/ledger <base64(key id || Ed25519 signature)>
+    — kopdes.id/koperasi/<village code> <base64(key id || Ed25519 signature)>
 
-Checkpoints are made only for days that have ended (a checkpoint of a running day would
-miss the rest of its entries), one per cooperative and day, in date order; asking for a day
-after missed ones catches up the missed days in the same pass. Days without entries still get a
-checkpoint (tree unchanged, totals 0), so the published chain has no holes.
+and it has a second signed note, its summary (`summary_text`): the link to the previous summary,
+the hash of the trial balance at that tree size (`balances_document`), and the entries it adds
+per accounting date. Checkpoints are made only for days that have ended (a checkpoint of a
+running day would miss the rest of its entries) and that added entries, one per cooperative and
+day, in date order; asking for a day after missed ones catches up the missed days in the same
+pass. A quiet day gets none: the checkpoint before it covers it.
 
 A checkpoint is a system record (who: the platform; when: `created_at`) and writes no audit row,
 like a journal entry. Before signing, the new tree is proved consistent with the last signed
@@ -43,12 +45,14 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Sum
+from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from kopdes.cooperatives.models import BusinessUnit, Cooperative
 from kopdes.core.audit import audit_record
 from kopdes.ledger import chain, merkle, signing
+from kopdes.ledger.checkpoints import tree
 from kopdes.ledger.errors import (
     CheckpointInconsistent,
     CheckpointsRefused,
@@ -181,9 +185,12 @@ class Row:
         return merkle.leaf_hash(self.canonical)
 
 
-def journal_rows(cooperative: Cooperative, *, upto: int | None = None) -> Iterator[Row]:
-    """The cooperative's entries in number order (up to number `upto`) with their canonical
-    bytes, read in batches: two queries per BATCH entries, whatever the journal's size.
+def journal_rows(
+    cooperative: Cooperative, *, upto: int | None = None, after: int = 0
+) -> Iterator[Row]:
+    """The cooperative's entries in number order (after number `after`, up to number `upto`)
+    with their canonical bytes, read in batches: two queries per BATCH entries, whatever the
+    journal's size.
 
     The posting day comes from the hashed `posted_at_text`, not the `posted_at` column, so a
     changed column cannot move an entry to another day's checkpoint unseen."""
@@ -211,7 +218,6 @@ def journal_rows(cooperative: Cooperative, *, upto: int | None = None) -> Iterat
         "format_version",
         "secret",
     )
-    after = 0
     code = cooperative.village_id
     while True:
         batch = list(
@@ -487,9 +493,12 @@ def _end_of(day: date) -> datetime:
 
 class Journal:
     """What one pass over a cooperative's rows tells the checkpoints: the leaf hashes, the last
-    number posted by the end of each day, and what each entry carries in money."""
+    number posted by the end of each day, and what each entry carries in money. `base` is the
+    number of entries before `rows` (checkpoint_create reads only the entries after the last
+    checkpoint); `leaves` and `rows` hold those of `rows` only."""
 
-    def __init__(self, rows: Iterable[Row]) -> None:
+    def __init__(self, rows: Iterable[Row], *, base: int = 0) -> None:
+        self.base = base
         self.leaves: list[bytes] = []
         self.rows: list[Row] = []  # without their canonical bytes (the leaves hold those)
         last_of_day: dict[date, int] = {}
@@ -518,10 +527,12 @@ class Journal:
         return self._sizes[index - 1] if index else 0
 
     def between(self, old_size: int, new_size: int) -> list[Row]:
-        """The entries a tree of `new_size` adds to one of `old_size`."""
-        return self.rows[old_size : min(new_size, len(self.rows))]
+        """The entries a tree of `new_size` adds to one of `old_size` (those read)."""
+        start = max(old_size - self.base, 0)
+        return self.rows[start : max(new_size - self.base, start)]
 
     def roots(self, sizes: Iterable[int]) -> dict[int, bytes]:
+        """Roots of trees of `sizes` over all the entries (a journal read from the first)."""
         wanted = {s for s in sizes if 0 <= s <= len(self.leaves)}
         found = {0: merkle.EMPTY_ROOT} if 0 in wanted else {}
         frontier = merkle.Frontier()
@@ -579,12 +590,12 @@ def checkpoint_create(*, cooperative: Cooperative, day: date) -> Checkpoint | No
     """Sign the checkpoint closing `day` for `cooperative` (idempotent per cooperative and date).
 
     Every day since the last checkpoint by whose end entries were posted gets its checkpoint,
-    in the same pass over the journal; a day that added nothing gets none (the checkpoint before
-    it covers it). Returns the checkpoint covering `day`: the one of that day, or the last one
-    before it; None when nothing was posted by its end. A checkpoint's summary totals are those of
-    the entries it adds, by accounting date. Raises DayNotOver for today or later,
-    CheckpointInconsistent (after leaving its audit row) when the journal no longer extends the
-    last signed checkpoint.
+    reading only the entries they add (the signed ones are in the stored tree); a day that added
+    nothing gets none (the checkpoint before it covers it). Returns the checkpoint covering `day`:
+    the one of that day, or the last one before it; None when nothing was posted by its end. A
+    checkpoint's summary totals are those of the entries it adds, by accounting date. Raises
+    DayNotOver for today or later, CheckpointInconsistent (after leaving its audit row) when the
+    stored tree no longer extends the last signed checkpoint.
     """
     try:
         return _checkpoint_create(cooperative=cooperative, day=day)
@@ -606,6 +617,21 @@ def _covering(cooperative: Cooperative, day: date) -> Checkpoint | None:
     )
 
 
+def _balances_through(cooperative: Cooperative, size: int) -> Balances:
+    """The trial balance of the first `size` entries, summed by the database: for a cooperative
+    whose last checkpoint (version 1) stored none."""
+    balances: Balances = {}
+    for year, month, code, debit, credit in (
+        JournalLine.objects.filter(cooperative=cooperative, entry__number__lte=size)
+        .annotate(y=ExtractYear("entry__date"), m=ExtractMonth("entry__date"))
+        .values_list("y", "m", "account__code")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+        .order_by()
+    ):
+        balances.setdefault(f"{year:04d}-{month:02d}", {})[code] = [debit or 0, credit or 0]
+    return balances
+
+
 @transaction.atomic
 def _checkpoint_create(*, cooperative: Cooperative, day: date) -> Checkpoint | None:
     if day >= timezone.localdate():
@@ -621,20 +647,23 @@ def _checkpoint_create(*, cooperative: Cooperative, day: date) -> Checkpoint | N
     upto = JournalEntry.objects.filter(
         cooperative=cooperative, posted_at__lt=_end_of(day)
     ).aggregate(n=Max("number"))["n"]
-    journal = Journal(journal_rows(cooperative, upto=upto) if upto else [])
-    if last is not None and len(journal.leaves) < last.tree_size:  # entries were removed
-        raise CheckpointInconsistent(last=last.date.isoformat(), size=last.tree_size)
-    planned = _plan(
-        journal,
-        after=last.date if last else None,
-        upto=day,
-        prev_size=last.tree_size if last else 0,
+    # Only the entries the new checkpoints add are read: the signed ones are in the stored tree.
+    base = last.tree_size if last is not None else 0
+    journal = Journal(
+        journal_rows(cooperative, after=base, upto=upto) if upto and upto > base else [],
+        base=base,
     )
+    if last is not None and (upto or 0) < last.tree_size:  # entries were removed
+        raise CheckpointInconsistent(last=last.date.isoformat(), size=last.tree_size)
+    planned = _plan(journal, after=last.date if last else None, upto=day, prev_size=base)
     if not planned:
         return last
-    roots = journal.roots(p.tree_size for p in planned)
-    if last is not None:
-        _prove_consistent(journal, last, planned[-1].tree_size, roots[planned[-1].tree_size])
+    roots = tree.checkpoint_roots(
+        cooperative=cooperative,
+        last=last,
+        leaves=journal.leaves,
+        sizes=[p.tree_size for p in planned],
+    )
     origin_line = origin(cooperative)
     key = signing.log_key(origin_line)
     if last is None:
@@ -642,7 +671,7 @@ def _checkpoint_create(*, cooperative: Cooperative, day: date) -> Checkpoint | N
     elif last.version == Checkpoint.Version.SUMMARY_NOTE:
         balances = balances_at(last)
     else:
-        balances = balances_add({}, journal.between(0, last.tree_size))
+        balances = _balances_through(cooperative, last.tree_size)
     previous = last
     for p in planned:
         balances_merge(balances, p.added)
@@ -684,21 +713,6 @@ def _checkpoint_create(*, cooperative: Cooperative, day: date) -> Checkpoint | N
             balances_hash=hashlib.sha256(document).hexdigest(),
         )
     return previous
-
-
-def _prove_consistent(journal: Journal, last: Checkpoint, size: int, root: bytes) -> None:
-    """Raise CheckpointInconsistent unless the tree (`size`, `root`) extends the last signed
-    checkpoint's tree: the RFC 9162 consistency proof, built from the leaves and checked against
-    the root the last checkpoint signed."""
-    proof = merkle.consistency_proof(last.tree_size, journal.leaves[:size])
-    if not merkle.verify_consistency(
-        old_size=last.tree_size,
-        new_size=size,
-        old_root=bytes.fromhex(last.root_hash),
-        new_root=root,
-        proof=proof,
-    ):
-        raise CheckpointInconsistent(last=last.date.isoformat(), size=last.tree_size)
 
 
 def checkpoints_close_day(*, day: date) -> list[Checkpoint]:
