@@ -84,18 +84,20 @@ def make_place(village_code: str, label: str, *, phones: str = "") -> Place:
     numbers the people `<prefix>01`, `<prefix>02`, ... instead of taking fresh numbers."""
     cooperative = make_cooperative(village_code)
     place = Place(cooperative=cooperative)
+    seats = []
     for n, (name, kind, office) in enumerate(PERSONAS, start=1):
         person = make_person(
             full_name=f"{name.title()} {label}",
             village_office=office,
             phone=f"{phones}{n:02d}" if phones else "",
         )
-        # Held since the founding, so tests that travel back in time still find the roles in
-        # force (a role gives rights only from its start date).
-        account_services.role_assign(
-            actor=None, cooperative=cooperative, user=person, kind=kind, started_on=FOUNDED_ON
-        )
+        seats.append((person, kind))
         place.people[name] = person
+    # Held since the founding, so tests that travel back in time still find the roles in force
+    # (a role gives rights only from its start date).
+    account_services.roles_assign(
+        actor=None, cooperative=cooperative, seats=seats, started_on=FOUNDED_ON
+    )
     return place
 
 

@@ -9,6 +9,16 @@ from security import probe
 from kopdes import testing
 from kopdes.accounts.models import User
 
+probe.count_rollbacks()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_fingerprint():
+    """`probe.db_fingerprint` reuses its last reading only within one test."""
+    probe.forget_fingerprint()
+    yield
+    probe.forget_fingerprint()
+
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker) -> Iterator[probe.World]:

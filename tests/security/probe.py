@@ -13,9 +13,10 @@ superuser (all capabilities everywhere, for the sweeps that need every form to o
 
 from __future__ import annotations
 
-import hashlib
+import json
 import re
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -193,18 +194,90 @@ _UNWATCHED = (
 )
 
 
-def db_fingerprint() -> str:
-    """A hash of every watched table's rows: equal before and after means nothing changed."""
-    digest = hashlib.sha256()
+def db_fingerprint() -> dict[str, Counter[tuple]]:
+    """Every watched table's rows, as a multiset per table: equal before and after means nothing
+    changed. Compared as they are, row by row (no hash that could collide).
+
+    On SQLite the rows are read again only when something may have changed since the last read
+    in the same test: unless `total_changes()` (every row inserted, updated or deleted on the
+    connection, by triggers too, rolled back or not), the count of Django's rollbacks (a
+    rollback changes rows without a write) and the connection's open atomic blocks and
+    savepoints are the same as then. A refused request writes nothing,
+    so most fingerprints of the matrices cost one query instead of one per table."""
     with connection.cursor() as cursor:
-        for table in sorted(connection.introspection.table_names(cursor)):
-            if table.startswith(_UNWATCHED):
-                continue
+        state = None
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT total_changes()")
+            state = (
+                cursor.fetchone()[0],
+                _rollbacks[0],
+                len(connection.atomic_blocks),
+                tuple(connection.savepoint_ids),
+                id(connection.connection),
+            )
+            if state == _last[0]:
+                return _last[1]
+        out: dict[str, Counter[tuple]] = {}
+        for table in _watched_tables(cursor):
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
-            rows = sorted(repr(row) for row in cursor.fetchall())
-            digest.update(table.encode())
-            digest.update(repr(rows).encode())
-    return digest.hexdigest()
+            out[table] = Counter(map(_hashable, cursor.fetchall()))
+    _last[:] = [state, out]
+    return out
+
+
+# (the connection's state, the rows read in it); forgotten before each test (conftest), so a
+# state is only ever compared within one test's transaction.
+_last: list[Any] = [None, None]
+
+
+def forget_fingerprint() -> None:
+    _last[:] = [None, None]
+
+
+_rollbacks = [0]  # rollbacks (to a savepoint or whole) through Django since the run started
+
+
+def count_rollbacks() -> None:
+    """Count every rollback Django makes (a rollback changes rows without a write); installed
+    once by the security conftest."""
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    for name in ("rollback", "savepoint_rollback"):
+        method = getattr(BaseDatabaseWrapper, name)
+        if getattr(method, "_counted", False):
+            continue
+
+        def counted(self, *args, _method=method, **kwargs):
+            _rollbacks[0] += 1
+            return _method(self, *args, **kwargs)
+
+        counted._counted = True  # type: ignore[attr-defined]
+        setattr(BaseDatabaseWrapper, name, counted)
+
+
+def _watched_tables(cursor) -> list[str]:
+    return [
+        table
+        for table in sorted(connection.introspection.table_names(cursor))
+        if not table.startswith(_UNWATCHED)
+    ]
+
+
+def _hashable(row: tuple) -> tuple:
+    """A row as a hashable tuple (PostgreSQL returns JSON columns as dicts and lists)."""
+    try:
+        hash(row)
+    except TypeError:
+        return tuple(_value(value) for value in row)
+    return row
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, memoryview):
+        return bytes(value)
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, sort_keys=True, default=str)
+    return value
 
 
 # --- the world --------------------------------------------------------------------------------

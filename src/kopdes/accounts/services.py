@@ -6,6 +6,7 @@ in the audit log.
 
 import re
 import secrets
+from collections.abc import Sequence
 from datetime import date
 
 from django.contrib.auth import authenticate
@@ -38,7 +39,7 @@ from kopdes.accounts.models import ApiToken, Employee, Role, SupervisionGrant, U
 from kopdes.accounts.rules import normalize_phone
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core.actors import Actor
-from kopdes.core.audit import audit_record, snapshot
+from kopdes.core.audit import audit_record, audit_records, snapshot
 from kopdes.core.errors import ValidationFailed
 from kopdes.regions.models import District, Province, Regency, Village
 
@@ -189,6 +190,21 @@ def role_assign(
     current = list(
         Role.objects.filter(cooperative=cooperative, ended_on__isnull=True).select_related("user")
     )
+    role, flagged = _role_checked(current, cooperative=cooperative, user=user, kind=kind)
+    for other in flagged:
+        other.save(update_fields=["flag"])
+    role.started_on = started_on or timezone.localdate()
+    role.save(force_insert=True)
+    audit_record(actor=actor, action="role.assign", obj=role, after=snapshot(role))
+    return role
+
+
+def _role_checked(
+    current: list[Role], *, cooperative: Cooperative, user: User, kind: str
+) -> tuple[Role, list[Role]]:
+    """The organ rules of `role_assign` for one seat against the roles `current` (held now, with
+    their users): the new role (unsaved, its flag set) and the current roles whose flag was set
+    now (to be saved). Raises what `role_assign` raises."""
     held = {r.kind for r in current if r.user_id == user.pk}
     person = str(user)
     if kind in held:
@@ -212,6 +228,7 @@ def role_assign(
         if holder is not None:
             raise SeatTaken(role=Role.Kind(kind).label, holder=str(holder.user))
     flag = ""
+    flagged: list[Role] = []
     if user.kk_number and (is_pengurus or is_pengawas):
         other_side = Role.PENGAWAS_KINDS if is_pengurus else Role.PENGURUS
         related = [
@@ -228,16 +245,60 @@ def role_assign(
                     other.flag = _("Same KK as %(name)s: related pengurus and pengawas.") % {
                         "name": person
                     }
-                    other.save(update_fields=["flag"])
-    role = Role.objects.create(
-        cooperative=cooperative,
-        user=user,
-        kind=kind,
-        started_on=started_on or timezone.localdate(),
-        flag=flag,
+                    flagged.append(other)
+    return Role(cooperative=cooperative, user=user, kind=kind, flag=flag), flagged
+
+
+@transaction.atomic
+def roles_assign(
+    *,
+    actor: Actor,
+    cooperative: Cooperative,
+    seats: Sequence[tuple[User, str]],
+    started_on: date | None = None,
+) -> list[Role]:
+    """Give several roles in `cooperative` at once, `seats` = [(user, kind), ...] in order: a
+    founding meeting electing its board, an import of officers. The same as `role_assign` for
+    each seat in turn, all or nothing: each seat is checked by the same organ rules against the
+    roles held and the seats before it in `seats` (a seat given twice is SeatTaken, one person as
+    pengurus and pengawas is PengurusAndPengawas, the same KK on both sides is flagged), and the
+    same rows are written (the roles, one `role.assign` audit row each, the flags). One lock of
+    the cooperative, one read of its current roles, one insert of the roles and one of their audit
+    rows, instead of one of each per seat. Raises what `role_assign` raises; nothing is saved
+    when a seat is refused."""
+    seats = list(seats)
+    for user, kind in seats:
+        if kind not in Role.Kind.values:
+            raise InvalidRole(fields={"kind": [_("Unknown role.")]})
+        if actor is not None and actor.pk == user.pk and kind != Role.Kind.ANGGOTA:
+            raise SelfAppointment()
+    if not seats:
+        return []
+    Cooperative.objects.select_for_update().filter(pk=cooperative.pk).first()
+    current = list(
+        Role.objects.filter(cooperative=cooperative, ended_on__isnull=True).select_related("user")
     )
-    audit_record(actor=actor, action="role.assign", obj=role, after=snapshot(role))
-    return role
+    day = started_on or timezone.localdate()
+    new: list[Role] = []
+    flags: list[str] = []  # each role's flag when it was given (its audit row's), as one by one
+    flagged: dict[int, Role] = {}  # roles held before the call whose flag was set now
+    for user, kind in seats:
+        role, others = _role_checked(current, cooperative=cooperative, user=user, kind=kind)
+        role.started_on = day
+        flagged.update((id(other), other) for other in others if other.pk is not None)
+        current.append(role)
+        new.append(role)
+        flags.append(role.flag)
+    for other in flagged.values():
+        other.save(update_fields=["flag"])
+    Role.objects.bulk_create(new)
+    audit_records(
+        actor=actor,
+        action="role.assign",
+        objs=new,
+        afters=[{**snapshot(role), "flag": flag} for role, flag in zip(new, flags, strict=True)],
+    )
+    return new
 
 
 def _same_name(a: str, b: str) -> bool:

@@ -1,5 +1,6 @@
 """The audit log: every service writes one row for each change it makes (docs/invariants.md, principle 8)."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import models
@@ -37,12 +38,56 @@ def audit_record(
 ) -> AuditEvent:
     """Append one audit row. `actor` is a user (or None for the system); NIK, KK and phone
     numbers in before/after are masked before they are stored."""
+    event = _event(
+        actor=actor,
+        action=action,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        cooperative_id=cooperative_id,
+        before=before,
+        after=after,
+        reason=reason,
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def audit_records(
+    *,
+    actor: Actor,
+    action: str,
+    objs: Sequence[models.Model],
+    afters: Sequence[dict | None],
+    reason: str = "",
+) -> list[AuditEvent]:
+    """`audit_record(actor=, action=, obj=, after=)` for each of `objs` (saved) with its `after`,
+    in order, as one INSERT: the rows are the ones the single calls would write."""
+    events = [
+        _event(actor=actor, action=action, obj=obj, after=after, reason=reason)
+        for obj, after in zip(objs, afters, strict=True)
+    ]
+    return AuditEvent.objects.bulk_create(events)
+
+
+def _event(
+    *,
+    actor: Actor,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str | None = None,
+    object_id: str = "",
+    cooperative_id: int | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str = "",
+) -> AuditEvent:
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(getattr(obj, "public_id", None) or obj.pk)
         if cooperative_id is None:
             cooperative_id = getattr(obj, "cooperative_id", None)
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor_id=actor_id(actor),
         actor_label=actor_label(actor),
         cooperative_id=cooperative_id,

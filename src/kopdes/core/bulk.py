@@ -173,7 +173,9 @@ def _adapters(alias: str) -> Adapters:
 
 def row_maker(model: type[models.Model]) -> Callable[[models.Model], tuple]:
     """A function turning an instance of `model` into the database-ready tuple of its
-    `columns(model)`: attributes read in one C call, UUIDs, dates and datetimes adapted."""
+    `columns(model)`: attributes read in one C call, UUIDs, dates and datetimes adapted, JSON
+    and file fields prepared by the field. Nothing else is computed: `auto_now` fields must be
+    set by the caller (the ORM's `pre_save` does not run)."""
     return _row_maker(model, connection.alias)
 
 
@@ -192,6 +194,10 @@ def _row_maker(model: type[models.Model], alias: str) -> Callable[[models.Model]
             conversions.append((index, adapt.datetime))
         elif isinstance(field, models.DateField):
             conversions.append((index, adapt.date))
+        elif isinstance(field, (models.JSONField, models.FileField)):
+            # JSON as the backend stores it (text on SQLite, jsonb on PostgreSQL); a file as
+            # its name. The field's own preparation, as the ORM's save would do it.
+            conversions.append((index, functools.partial(_prepared, field, db)))
 
     def make(obj: models.Model) -> tuple:
         values = list(read(obj))
@@ -201,6 +207,10 @@ def _row_maker(model: type[models.Model], alias: str) -> Callable[[models.Model]
         return tuple(values)
 
     return make
+
+
+def _prepared(field: models.Field, db: Any, value: Any) -> Any:
+    return field.get_db_prep_save(value, db)
 
 
 def _hex(value: uuid.UUID) -> str:

@@ -195,13 +195,16 @@ def _seed_cooperative(
         main_livelihoods=list(fake.random_elements(LIVELIHOODS, length=3, unique=True)),
         leading_commodities=list(fake.random_elements(COMMODITIES, length=2, unique=True)),
     )
+    # The founding meeting elects the board: registered one by one, appointed together.
+    board = []
     for seat, (kind, office) in enumerate(BOARD):
         kk = f"{village.district_id.replace('.', '')}{fake.numerify('##########')}"
         person = _person(fake, coop_index=index, seat=seat, village=village, office=office, kk=kk)
-        account_services.role_assign(
-            actor=None, cooperative=cooperative, user=person, kind=kind, started_on=FOUNDED_ON
-        )
+        board.append((person, kind))
         result.people_created += 1
+    account_services.roles_assign(
+        actor=None, cooperative=cooperative, seats=board, started_on=FOUNDED_ON
+    )
     if index < 3:  # a few cooperatives with staff and a second policy version, to show both
         for seat, kind in ((10, "manajer"), (11, "kasir")):
             person = _person(fake, coop_index=index, seat=seat, village=village, office="", kk="")

@@ -593,6 +593,7 @@ def members_bulk_create(
         return []
     first = niak_take(cooperative=cooperative, count=len(rows))
     village = cooperative.village
+    created_at = timezone.now()  # what the ORM's auto_now(_add) would set
     members = [
         Member(
             cooperative=cooperative,
@@ -602,26 +603,30 @@ def members_bulk_create(
             requested_on=joined_on,
             joined_on=joined_on,
             nik_warnings=warnings,
+            created_at=created_at,
+            updated_at=created_at,
             **values,
         )
         for index, (values, joined_on, warnings) in enumerate(rows)
     ]
+    # The members, their status and KK rows through core.bulk (plain multi-row INSERTs):
+    # bulk_create spent more time preparing these instances than the database spent storing
+    # them. The members' ids are read back by NIAK (one query).
+    as_row = bulk.row_maker(Member)
     try:
         with transaction.atomic():
-            Member.objects.bulk_create(members, batch_size=500)
+            bulk.insert(Member, [as_row(m) for m in members])
     except IntegrityError:
         raise NikTaken() from None
-    if any(m.pk is None for m in members):  # pragma: no cover - backends without RETURNING
-        by_number = dict(
-            Member.objects.filter(cooperative=cooperative, number__gte=first).values_list(
-                "number", "pk"
-            )
-        )
-        for m in members:
-            m.pk = by_number[m.number]
-    # The status and KK rows through core.bulk (plain multi-row INSERTs): bulk_create spent
-    # more time preparing these instances than the database spent storing them.
-    adapt, now = bulk.adapters(), bulk.db_now()
+    by_number = dict(
+        Member.objects.filter(
+            cooperative=cooperative, number__gte=first, number__lt=first + len(members)
+        ).values_list("number", "pk")
+    )
+    for m in members:
+        m.pk = by_number[m.number]
+        m._state.adding, m._state.db = False, Member.objects.db
+    adapt, now = bulk.adapters(), bulk.db_datetime(created_at)
     bulk.insert(
         MemberStatusChange,
         [

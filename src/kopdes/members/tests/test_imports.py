@@ -330,3 +330,45 @@ def test_a_married_sixteen_year_old_imports_with_the_marital_status(place_a):
     )
     assert [b["row"] for b in report.bad] == [2]
     assert [g.values["marital_status"] for g in report.good] == ["kawin"]
+
+
+def test_imported_members_are_stored_as_the_orm_stores_them(place_a, place_b):
+    """The import writes its members through core.bulk: each row as stored is the row Django's
+    `bulk_create` stores for the same member (JSON warnings, the empty KTP photo, dates)."""
+    import copy
+    import uuid
+
+    from django.db import connection
+
+    imports.member_import_commit(
+        actor=place_a.sekretaris,
+        cooperative=place_a.cooperative,
+        file_name="a.csv",
+        content=csv_file([row(1, **{"Tanggal Lahir": "05-05-1980"}), row(2)]),
+    )
+    imported = list(Member.objects.filter(cooperative=place_a.cooperative).order_by("number"))
+    assert imported[0].nik_warnings and not imported[1].nik_warnings
+    twins = []
+    for member in imported:
+        twin = copy.copy(member)
+        twin.pk, twin.cooperative, twin._state = None, place_b.cooperative, type(member._state)()
+        twin.public_id, twin.card_id = uuid.uuid4(), uuid.uuid4()  # unique platform-wide
+        twins.append(twin)
+    Member.objects.bulk_create(twins)
+    Member.objects.filter(pk__in=[t.pk for t in twins]).update(
+        created_at=imported[0].created_at, updated_at=imported[0].updated_at
+    )
+    table = connection.ops.quote_name(Member._meta.db_table)
+    skip = {"id", "cooperative_id", "public_id", "card_id"}
+    names = [f.column for f in Member._meta.concrete_fields if f.column not in skip]
+    listed = ", ".join(connection.ops.quote_name(n) for n in names)
+
+    def stored(cooperative):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {listed} FROM {table} WHERE cooperative_id = %s ORDER BY number",  # noqa: S608
+                [cooperative.pk],
+            )
+            return cursor.fetchall()
+
+    assert stored(place_a.cooperative) == stored(place_b.cooperative)

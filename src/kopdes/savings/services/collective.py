@@ -144,6 +144,7 @@ def savings_collective_deposit(
         "lines": [(m.pk, kind, amount) for m, kind, amount in lines],
     }
     on = on or clock.today()
+    booked: list[Txn] = []  # this call's transactions, when it books (not on a replay)
 
     def run(fingerprint: str) -> Txn:
         limit = _limit(cooperative, "deposit", on)
@@ -249,6 +250,9 @@ def savings_collective_deposit(
             )
         _store_balances([(a.pk, a.balance) for a in accounts.values()])
         Txn.objects.bulk_create(txns)
+        for txn, (m, _kind, _amount) in zip(txns, lines, strict=True):
+            txn.account.member = m
+        booked.extend(txns)
         audit_record(
             actor=actor,
             action="savings.collective_deposit",
@@ -266,6 +270,8 @@ def savings_collective_deposit(
         return txns[0]
 
     first = _once(cooperative, idempotency_key, request, run)
+    if booked and booked[0] is first:  # booked now: the rows just written, with their members
+        return CollectiveDeposit(entry=first.entry, transactions=booked)
     return CollectiveDeposit(
         entry=first.entry,
         transactions=list(

@@ -204,3 +204,30 @@ def test_closed_account_refused(place_a, people):
         collect(place_a, [(people[1], "sukarela", 5_000), (siti, "sukarela", 5_000)])
     assert caught.value.fields["lines"][0].startswith("Baris 2")
     assert rows(coop) == before
+
+
+def test_the_booking_returns_its_rows_without_reading_them_back(place_a, people):
+    """What a booking returns is what it stored (the rows, their accounts and members), and it is
+    not read back: the demo's founders' deposits make thousands of them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    bills(place_a.cooperative)
+    lines = [(people[0], "wajib", 40_000), (people[1], "sukarela", 20_000), (people[2], "pokok", 1)]
+    with CaptureQueriesContext(connection) as queries:
+        done = collect(place_a, lines)
+    table = SavingsTransaction._meta.db_table
+    assert not [
+        q for q in queries if q["sql"].startswith("SELECT") and f'FROM "{table}"' in q["sql"]
+    ]
+    stored = list(
+        SavingsTransaction.objects.filter(entry=done.entry)
+        .select_related("account__member")
+        .order_by("receipt_number")
+    )
+    fields = [f.attname for f in SavingsTransaction._meta.concrete_fields]
+    assert [[getattr(t, f) for f in fields] for t in done.transactions] == [
+        [getattr(t, f) for f in fields] for t in stored
+    ]
+    assert [t.account.member.pk for t in done.transactions] == [p.pk for p in people]
+    assert [t.account.balance for t in done.transactions] == [t.account.balance for t in stored]
