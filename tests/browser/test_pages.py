@@ -52,8 +52,10 @@ QUERIES = {
 }
 # ... or a persona with more than the page's capability (a correction is asked by the cash desk).
 PERSONA = {"savings_correction_request": "kasir"}
-# URLs that are not pages by design: the KTP photo (an image, 404 until one is uploaded).
-NOT_PAGES = {"member_ktp"}
+# URLs that are not pages by design: the KTP photo (an image, 404 until one is uploaded), the
+# public log's plain bytes and JSON (404 or 400 until a checkpoint exists; tested in
+# web/tests/test_transparency_log.py).
+NOT_PAGES = {"member_ktp", "log_checkpoint", "log_tile", "log_consistency", "log_inclusion"}
 
 # The fewest pages a run must have checked (there are about 50 today): fewer means the
 # resolver or the personas went wrong, not that the pages are fine.

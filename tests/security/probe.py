@@ -72,6 +72,11 @@ PUBLIC_PAGES: dict[str, Callable[[Side], dict[str, Any]]] = {
     "region_detail": lambda side: {"code": side.place.cooperative.village_id},
     "transparency_cooperative": lambda side: {"code": side.place.cooperative.village_id},
     "transparency_verify": lambda side: {"code": side.place.cooperative.village_id},
+    # The public log (plain bytes and JSON, no HTML): web/tests/test_transparency_log.py.
+    "log_checkpoint": lambda side: {"code": side.place.cooperative.village_id},
+    "log_tile": lambda side: {"code": side.place.cooperative.village_id, "tile": "0/000.p/1"},
+    "log_consistency": lambda side: {"code": side.place.cooperative.village_id},
+    "log_inclusion": lambda side: {"code": side.place.cooperative.village_id},
 }
 
 # OpenAPI path parameter -> a valid value in a cooperative. Public operations (no security)

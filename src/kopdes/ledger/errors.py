@@ -204,3 +204,42 @@ class NotCheckpointed(Conflict):
     message = _(
         "Entry %(number)s is not in a signed checkpoint yet; checkpoints are made after each day ends."
     )
+
+
+# -- the public log (tlog-tiles and proofs at /transparansi/<code>/log/) -------------------------
+
+
+class LogNotPublished(DomainError):
+    code = "ledger.log_not_published"
+    status = 404
+    message = _("This cooperative has no signed checkpoint yet.")
+
+
+class TileNotFound(DomainError):
+    """Not a tile path, an entry bundle (entries are never published), or a tile beyond the
+    latest signed tree."""
+
+    code = "ledger.tile_not_found"
+    status = 404
+    message = _(
+        "No such tile: %(path)s. Tiles are tile/<L>/<N>[.p/<W>] within the latest signed tree "
+        "(size %(size)s); entries are not published."
+    )
+
+
+class LogBadSize(DomainError):
+    code = "ledger.log_bad_size"
+    status = 400
+    message = _(
+        "Give old and new as whole numbers with 0 <= old <= new <= %(size)s, the latest signed "
+        "tree size."
+    )
+
+
+class LogBadIndex(DomainError):
+    code = "ledger.log_bad_index"
+    status = 400
+    message = _(
+        "Give index and size as whole numbers with 0 <= index < size <= %(size)s, the latest "
+        "signed tree size."
+    )

@@ -12,7 +12,7 @@ single pass over its entries.
 """
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 HASH_SIZE = 32
 EMPTY_ROOT = hashlib.sha256(b"").digest()
@@ -196,3 +196,82 @@ class Frontier:
         for _size, left in reversed(self._stack[:-1]):
             h = node_hash(left, h)
         return h
+
+
+# -- proofs from stored hashes -------------------------------------------------------------------
+#
+# The functions above take every leaf. Those below take a `PerfectHash` reader instead: given an
+# aligned perfect subtree (`start` a multiple of `size`, `size` a power of two) it returns that
+# subtree's hash, from wherever the hashes are kept (tiles in the database, see
+# ledger/checkpoints/tree.py). They follow the RFC 9162 recursions above step for step, only
+# asking the reader for each perfect subtree instead of hashing its leaves, so a proof costs
+# O(log n) reads; the property tests check they equal the reference functions.
+
+PerfectHash = Callable[[int, int], bytes]  # (start, size) -> MTH(D[start : start + size])
+
+
+def _is_power_of_two(n: int) -> bool:
+    return n > 0 and n & (n - 1) == 0
+
+
+def range_hash(perfect: PerfectHash, start: int, end: int) -> bytes:
+    """MTH(D[start:end]) for a range the RFC recursion visits (`start` aligned to the largest
+    power of two >= end - start): the perfect subtrees of its size's binary digits, folded."""
+    n = end - start
+    if n <= 0:
+        raise ProofError(f"empty range {start}..{end}")
+    if _is_power_of_two(n):
+        return perfect(start, n)
+    k = _split(n)
+    return node_hash(perfect(start, k), range_hash(perfect, start + k, end))
+
+
+def tree_root(perfect: PerfectHash, size: int) -> bytes:
+    """The root of the tree of the first `size` leaves."""
+    return EMPTY_ROOT if size == 0 else range_hash(perfect, 0, size)
+
+
+def _path_from(perfect: PerfectHash, m: int, start: int, end: int) -> list[bytes]:
+    proof: list[bytes] = []
+    while end - start > 1:  # the recursion of _path, unrolled from the root down
+        k = _split(end - start)
+        if m < k:
+            proof.append(range_hash(perfect, start + k, end))
+            end = start + k
+        else:
+            proof.append(range_hash(perfect, start, start + k))
+            start, m = start + k, m - k
+    proof.reverse()
+    return proof
+
+
+def inclusion_proof_from(perfect: PerfectHash, index: int, size: int) -> list[bytes]:
+    """`inclusion_proof(index, leaves)` for the tree of `size` leaves held by `perfect`."""
+    if not 0 <= index < size:
+        raise ProofError(f"leaf {index} is not in a tree of size {size}")
+    return _path_from(perfect, index, 0, size)
+
+
+def consistency_proof_from(perfect: PerfectHash, old_size: int, size: int) -> list[bytes]:
+    """`consistency_proof(old_size, leaves)` for the tree of `size` leaves held by `perfect`."""
+    if not 0 <= old_size <= size:
+        raise ProofError(f"size {old_size} is not a prefix of a tree of size {size}")
+    if old_size in (0, size):
+        return []
+    proof: list[bytes] = []
+    m, start, end, whole = old_size, 0, size, True
+    while True:  # the recursion of _subproof, unrolled from the root down
+        n = end - start
+        if m == n:
+            if not whole:
+                proof.append(range_hash(perfect, start, end))
+            break
+        k = _split(n)
+        if m <= k:
+            proof.append(range_hash(perfect, start + k, end))
+            end = start + k
+        else:
+            proof.append(range_hash(perfect, start, start + k))
+            start, m, whole = start + k, m - k, False
+    proof.reverse()
+    return proof

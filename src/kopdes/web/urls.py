@@ -11,6 +11,7 @@ from kopdes.web.views import (
     savings_collective,
     statements,
     transparency,
+    transparency_log,
 )
 
 app_name = "web"
@@ -23,6 +24,7 @@ urlpatterns = [
     *books.urlpatterns,
     *statements.urlpatterns,
     *transparency.urlpatterns,
+    *transparency_log.urlpatterns,
     *members.urlpatterns,
     *savings.urlpatterns,
     *savings_collective.urlpatterns,
