@@ -77,6 +77,7 @@ PUBLIC_PAGES: dict[str, Callable[[Side], dict[str, Any]]] = {
     "log_tile": lambda side: {"code": side.place.cooperative.village_id, "tile": "0/000.p/1"},
     "log_consistency": lambda side: {"code": side.place.cooperative.village_id},
     "log_inclusion": lambda side: {"code": side.place.cooperative.village_id},
+    "log_checkpoints": lambda side: {"code": side.place.cooperative.village_id},
 }
 
 # OpenAPI path parameter -> a valid value in a cooperative. Public operations (no security)

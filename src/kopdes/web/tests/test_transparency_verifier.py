@@ -1,0 +1,168 @@
+"""The verifier script as a download, checkpoints.json, and the script run against the real
+public log (/transparansi/<code>/log/, through the test client): a sound ledger verifies; a
+checkpoint changed in the database, or a journal altered behind the application's back, fails."""
+
+import base64
+import io
+import json
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import connection
+from django.urls import reverse
+
+from kopdes.ledger import checkpoints, merkle, services, signing
+from kopdes.ledger.models import Checkpoint, JournalEntry
+from kopdes.ledger.services import EntryDraft, Line
+from kopdes.web.tests.verifier_log import script
+from kopdes.web.views.transparency_verifier import SCRIPT
+
+pytestmark = pytest.mark.django_db
+
+verify = script()
+JAKARTA = ZoneInfo("Asia/Jakarta")
+DAYS = [date(2026, 3, 9), date(2026, 3, 10), date(2026, 3, 11), date(2026, 3, 12)]
+POSTED = [270, 3, 0, 2]  # entries posted on each day: a full level-0 tile, then partial ones
+
+
+def at(day: date, hour: int = 10):
+    return time_machine.travel(datetime.combine(day, time(hour), tzinfo=JAKARTA), tick=False)
+
+
+@pytest.fixture
+def ledger(coop_a):
+    for day, count in zip(DAYS, POSTED, strict=True):
+        with at(day):
+            if count:
+                services.journal_entries_post_bulk(
+                    cooperative=coop_a,
+                    drafts=[
+                        EntryDraft(
+                            date=day,
+                            memo=f"Setoran {day} {i}",
+                            lines=[Line("1-102", debit=1_000 + i), Line("3-103", credit=1_000 + i)],
+                            source_kind="test",
+                        )
+                        for i in range(count)
+                    ],
+                )
+    with at(date(2026, 3, 13)):
+        for day in DAYS:
+            checkpoints.checkpoint_create(cooperative=coop_a, day=day)
+    return coop_a
+
+
+def fetcher(client, code: str):
+    def fetch(path: str) -> bytes:
+        response = client.get(f"/transparansi/{code}/log/{path}")
+        if response.status_code != 200:
+            raise verify.CannotCheck(f"{response.status_code}", f"{response.status_code} {path}")
+        return response.content
+
+    return fetch
+
+
+def run(client, coop, tmp_path, *args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    status = verify.main(
+        ["https://kopdes.example", coop.village_id, "--pins", str(tmp_path / "pins.json"), *args],
+        fetch=fetcher(client, coop.village_id),
+        out=out,
+    )
+    return status, out.getvalue()
+
+
+def leaf(coop, number: int) -> str:
+    rows = checkpoints.journal_rows(coop, upto=number)
+    return base64.b64encode([row.leaf for row in rows][number - 1]).decode()
+
+
+def test_the_script_downloads_as_a_file(client):
+    response = client.get(reverse("web:transparency_verifier_script"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/x-python; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="kopdes_verify.py"'
+    assert response.content == SCRIPT.read_bytes()
+    assert b"import kopdes" not in response.content and b"from kopdes" not in response.content
+
+
+def test_the_pages_link_to_the_script(client, coop_a):
+    link = reverse("web:transparency_verifier_script")
+    for page in (
+        reverse("web:transparency"),
+        reverse("web:transparency_verify", args=[coop_a.village_id]),
+    ):
+        assert f'href="{link}"'.encode() in client.get(page).content
+
+
+def test_checkpoints_json(client, ledger):
+    body = client.get(reverse("web:log_checkpoints", args=[ledger.village_id])).json()
+    origin = checkpoints.origin(ledger)
+    assert body["origin"] == origin
+    assert body["verifier_key"] == signing.verifier_key(origin, signing.platform_key().public_key)
+    rows = body["checkpoints"]
+    assert [(r["date"], r["tree_size"]) for r in rows] == [
+        ("2026-03-09", 270),
+        ("2026-03-10", 273),
+        ("2026-03-11", 273),
+        ("2026-03-12", 275),
+    ]
+    stored = Checkpoint.objects.filter(cooperative=ledger).order_by("date")
+    assert [r["note"] for r in rows] == [c.note for c in stored]
+    assert [base64.b64decode(r["root"]).hex() for r in rows] == [c.root_hash for c in stored]
+    assert all(r["witnesses"] == [] for r in rows)
+    assert "Setoran" not in json.dumps(body)  # hashes only: no entry's text
+
+
+def test_the_script_verifies_the_real_log(client, ledger, tmp_path):
+    status, out = run(
+        client,
+        ledger,
+        tmp_path,
+        "--tiles",
+        "--receipt",
+        f"272:{leaf(ledger, 272)}",
+        "--from",
+        "270",
+        "--to",
+        "275",
+    )
+    assert status == 0, out
+    assert "4 checkpoints signed by the cooperative's key" in out
+    assert "every checkpoint extends the one before" in out
+    assert "the latest root recomputed from the hash tiles (275 entries)" in out
+    assert "receipt: entry number 272 is in the latest checkpoint" in out
+    assert "checkpoint 2026-03-12 (#275) extends 2026-03-09 (#270)" in out
+
+
+def test_a_checkpoint_changed_in_the_database_fails(client, ledger, tmp_path, capsys):
+    latest = Checkpoint.objects.filter(cooperative=ledger).latest("date")
+    root = base64.b64encode(bytes.fromhex(latest.root_hash)).decode()
+    forged = base64.b64encode(merkle.leaf_hash(b"forged")).decode()
+    Checkpoint.objects.filter(pk=latest.pk).update(note=latest.note.replace(root, forged))
+    status, _out = run(client, ledger, tmp_path)
+    err = capsys.readouterr().err.split("\n")
+    assert status == 1
+    assert err[0].startswith("GAGAL: ")
+    assert "the signature of checkpoint 2026-03-12 (#275) does not verify" in err[1]
+
+
+def test_a_journal_altered_behind_the_applications_back_fails(client, ledger, tmp_path, capsys):
+    """The server's tiles and proofs are rebuilt from the altered rows: they no longer lead to
+    the roots signed before, and the script says so."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER ledger_journalentry_no_update")
+        else:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(
+                "ALTER TABLE ledger_journalentry DISABLE TRIGGER ledger_journalentry_immutable"
+            )
+    JournalEntry.objects.filter(cooperative=ledger, number=5).update(memo="Setoran diubah")
+    status, _out = run(client, ledger, tmp_path, "--tiles")
+    err = capsys.readouterr().err.split("\n")
+    assert status == 1
+    assert "does not extend 2026-03-09 (#270): history was rewritten" in err[1]
+    assert "the root computed from the tiles differs from the latest checkpoint" in err[1]
