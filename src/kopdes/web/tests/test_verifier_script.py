@@ -411,3 +411,16 @@ def test_a_proof_from_the_api_and_the_products_checkpoint(client, place_a, tmp_p
         status = verify.main(["--receipt-file", str(saved), "--key", key, "--pins", str(pins)])
         assert status == 1
         assert capsys.readouterr().err.split("\n")[0].startswith("GAGAL: bukti")
+
+
+def test_summary_notes(log, pins, capsys):
+    """A checkpoint's summary note (day totals, trial-balance hash) signed with the cooperative's
+    key material verifies; a changed one fails."""
+    summary_key = signing.PlatformKey(name=ORIGIN + "/ringkasan", private_key=log.key.private_key)
+    summary = signing.sign_note("ringkasan\n2026-03-02 6 debit 1500000\n", summary_key)
+    log.summaries[1] = summary
+    status, _out, err = run(log, pins=pins, capsys=capsys)
+    assert status == 0, err
+    log.summaries[1] = summary.replace("1500000", "9500000")
+    status, _out, err = run(log, pins=pins, capsys=capsys)
+    failed(status, err, "the signature of the summary of checkpoint 2026-03-02 (#7)")

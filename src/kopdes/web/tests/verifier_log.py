@@ -82,6 +82,7 @@ class Log:
     key: signing.PlatformKey
     witnesses: list[Witness] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    summaries: dict[int, str] = field(default_factory=dict)  # by position in `sizes`
     served: list[str] = field(default_factory=list)  # paths asked for
 
     def __post_init__(self) -> None:
@@ -106,7 +107,7 @@ class Log:
                     "tree_size": size,
                     "root": b64(merkle.root(self.leaves[:size])),
                     "note": note,
-                    "summary": "",
+                    "summary": self.summaries.get(i, ""),
                     "witnesses": [w.name for w in self.witnesses],
                 }
                 for i, (size, note) in enumerate(zip(self.sizes, self.notes, strict=True))
