@@ -356,3 +356,35 @@ class Checkpoint(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.date} #{self.tree_size}"
+
+
+class TreeTile(TenantModel):
+    """A C2SP tlog-tiles hash tile of a cooperative's Merkle tree (ledger/tiles.py): `width`
+    consecutive hashes of one `level` (level 0: leaf hashes; level L + 1: roots of full tiles of
+    level L), tile `number` N holding hashes [N * 256, N * 256 + width) of its level.
+
+    The stored tree is what `checkpoint_create` signed: it is extended in the checkpoint's own
+    transaction with the entries the checkpoint adds (checkpoints/tree.py), so proofs and roots
+    cost a few tile reads. A row only grows: a partial tile (width < 256) may be extended by
+    appending hashes, a full tile never changes, no row is deleted (database triggers, migration
+    ledger 0007). `ledger verify` recomputes every tile from the journal rows.
+    """
+
+    level = models.PositiveSmallIntegerField()
+    number = models.BigIntegerField()
+    width = models.PositiveSmallIntegerField()
+    hashes = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "level", "number"], name="ledger_treetile_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(width__gte=1, width__lte=256, number__gte=0, level__lte=63),
+                name="ledger_treetile_coordinates",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"tile {self.level}/{self.number} ({self.width})"

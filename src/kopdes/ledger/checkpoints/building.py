@@ -5,8 +5,9 @@ the stored rows, the checkpoint notes, and the daily signed checkpoints. `verify
 Each cooperative's entries, in number order, are the leaves of an RFC 9162 Merkle tree; leaf i
 (0-based) is entry number i + 1 and its leaf hash is SHA-256(0x00 || canonical bytes), the
 canonical bytes being `chain.canonical_bytes` of the document rebuilt from the rows
-(`entry_document_from_rows`). Nothing derived is cached in the database: roots and proofs are
-recomputed from the journal rows every time, so a cache can never disagree with the journal.
+(`entry_document_from_rows`). The tree's hashes are stored as tiles (checkpoints/tree.py),
+extended with the new entries only when a checkpoint is signed; `ledger_verify` recomputes them
+from the rows.
 
 A checkpoint closes one cooperative's day (Asia/Jakarta): its tree covers every entry posted up to
 the end of that day, and it is a C2SP signed note in the tlog-checkpoint form:
@@ -49,6 +50,7 @@ from django.utils import timezone
 from kopdes.cooperatives.models import BusinessUnit, Cooperative
 from kopdes.core.audit import audit_record
 from kopdes.ledger import chain, merkle, signing
+from kopdes.ledger.checkpoints import tree
 from kopdes.ledger.errors import (
     CheckpointInconsistent,
     CheckpointOutOfOrder,
@@ -172,9 +174,12 @@ class Row:
         return merkle.leaf_hash(self.canonical)
 
 
-def journal_rows(cooperative: Cooperative, *, upto: int | None = None) -> Iterator[Row]:
-    """The cooperative's entries in number order (up to number `upto`) with their canonical
-    bytes, read in batches: two queries per BATCH entries, whatever the journal's size.
+def journal_rows(
+    cooperative: Cooperative, *, upto: int | None = None, after: int = 0
+) -> Iterator[Row]:
+    """The cooperative's entries in number order (after number `after`, up to number `upto`)
+    with their canonical bytes, read in batches: two queries per BATCH entries, whatever the
+    journal's size.
 
     The posting day comes from the hashed `posted_at_text`, not the `posted_at` column, so a
     changed column cannot move an entry to another day's checkpoint unseen."""
@@ -200,7 +205,6 @@ def journal_rows(cooperative: Cooperative, *, upto: int | None = None) -> Iterat
         "entry_hash",
         "total",
     )
-    after = 0
     code = cooperative.village_id
     while True:
         batch = list(
@@ -329,11 +333,14 @@ def _end_of(day: date) -> datetime:
 
 class Journal:
     """What one pass over a cooperative's rows tells the checkpoints: the leaf hashes, the last
-    number posted by the end of each day, and the running debit totals."""
+    number posted by the end of each day, and the running debit totals. `base` is the number of
+    entries before `rows` (checkpoint_create reads only the entries after the last checkpoint);
+    `leaves` holds those of `rows` only."""
 
-    def __init__(self, rows: Iterable[Row]) -> None:
+    def __init__(self, rows: Iterable[Row], *, base: int = 0) -> None:
+        self.base = base
         self.leaves: list[bytes] = []
-        self._totals = [0]  # prefix sums of entry totals, by number
+        self._totals = [0]  # prefix sums of entry totals, by number - base
         last_of_day: dict[date, int] = {}
         for row in rows:
             self.add(row, last_of_day)
@@ -362,9 +369,12 @@ class Journal:
 
     def added(self, old_size: int, new_size: int) -> tuple[int, int]:
         """Count and debit total of the entries a checkpoint adds to the previous one's tree."""
-        new_size = min(new_size, len(self.leaves))
-        old_size = min(old_size, new_size)
-        return new_size - old_size, self._totals[new_size] - self._totals[old_size]
+        new_size = min(new_size, self.base + len(self.leaves))
+        old_size = max(min(old_size, new_size), self.base)
+        return (
+            new_size - old_size,
+            self._totals[new_size - self.base] - self._totals[old_size - self.base],
+        )
 
     def roots(self, sizes: Iterable[int]) -> dict[int, bytes]:
         wanted = {s for s in sizes if 0 <= s <= len(self.leaves)}
@@ -441,17 +451,28 @@ def _checkpoint_create(*, cooperative: Cooperative, day: date) -> Checkpoint | N
     upto = JournalEntry.objects.filter(
         cooperative=cooperative, posted_at__lt=_end_of(day)
     ).aggregate(n=Max("number"))["n"]
-    journal = Journal(journal_rows(cooperative, upto=upto) if upto else [])
-    if last is not None and len(journal.leaves) < last.tree_size:  # entries were removed
+    # Only the entries the new checkpoints add are read: the signed ones are in the stored tree.
+    base = last.tree_size if last is not None else 0
+    journal = Journal(
+        journal_rows(cooperative, after=base, upto=upto) if upto and upto > base else [],
+        base=base,
+    )
+    if last is not None and (upto or 0) < last.tree_size:  # entries were removed
         raise CheckpointInconsistent(last=last.date.isoformat(), size=last.tree_size)
-    if journal.first_day is None:
+    if last is not None:
+        start = last.date + timedelta(days=1)
+    elif journal.first_day is not None:
+        start = journal.first_day
+    else:
         return None
-    start = last.date + timedelta(days=1) if last else journal.first_day
     days = [start + timedelta(days=i) for i in range((day - start).days + 1)]
     planned = _plan(journal, days, last.tree_size if last else 0)
-    roots = journal.roots(p.tree_size for p in planned)
-    if last is not None:
-        _prove_consistent(journal, last, planned[-1].tree_size, roots[planned[-1].tree_size])
+    roots = tree.checkpoint_roots(
+        cooperative=cooperative,
+        last=last,
+        leaves=journal.leaves,
+        sizes=[p.tree_size for p in planned],
+    )
     key = signing.platform_key()
     previous = last
     for p in planned:
@@ -478,21 +499,6 @@ def _checkpoint_create(*, cooperative: Cooperative, day: date) -> Checkpoint | N
             key_id=key.key_id.hex(),
         )
     return previous
-
-
-def _prove_consistent(journal: Journal, last: Checkpoint, size: int, root: bytes) -> None:
-    """Raise CheckpointInconsistent unless the tree (`size`, `root`) extends the last signed
-    checkpoint's tree: the RFC 9162 consistency proof, built from the leaves and checked against
-    the root the last checkpoint signed."""
-    proof = merkle.consistency_proof(last.tree_size, journal.leaves[:size])
-    if not merkle.verify_consistency(
-        old_size=last.tree_size,
-        new_size=size,
-        old_root=bytes.fromhex(last.root_hash),
-        new_root=root,
-        proof=proof,
-    ):
-        raise CheckpointInconsistent(last=last.date.isoformat(), size=last.tree_size)
 
 
 def checkpoints_close_day(*, day: date) -> list[Checkpoint]:

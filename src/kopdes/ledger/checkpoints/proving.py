@@ -10,6 +10,7 @@ from django.utils import timezone
 from kopdes.cooperatives.models import Cooperative
 from kopdes.ledger import chain, merkle, signing
 from kopdes.ledger.checkpoints.building import entry_document_from_rows, journal_rows
+from kopdes.ledger.checkpoints.tree import tree_of
 from kopdes.ledger.errors import NotCheckpointed
 from kopdes.ledger.models import (
     Checkpoint,
@@ -33,30 +34,30 @@ class EntryProof:
 def entry_proof(*, entry: JournalEntry) -> EntryProof:
     """The inclusion proof of `entry` in the latest checkpoint of its cooperative.
 
-    Raises NotCheckpointed when no checkpoint covers it yet. Costs one pass over the entries up
-    to the checkpoint's size (nothing derived is stored).
+    Raises NotCheckpointed when no checkpoint covers it yet. The proof comes from the stored
+    tree (a few tile reads, checkpoints/tree.py); the canonical text is rebuilt from the entry's
+    rows, so an entry altered behind the application's back gets a leaf hash that the proof does
+    not take to the signed root.
     """
     checkpoint = (
         Checkpoint.objects.filter(cooperative_id=entry.cooperative_id, tree_size__gte=entry.number)
+        .select_related("cooperative")
         .order_by("-date")
         .first()
     )
     if checkpoint is None:
         raise NotCheckpointed(number=str(entry))
-    leaves: list[bytes] = []
     canonical = b""
-    for row in journal_rows(entry.cooperative, upto=checkpoint.tree_size):
-        leaves.append(row.leaf)
-        if row.number == entry.number:
-            canonical = row.canonical
+    for row in journal_rows(entry.cooperative, after=entry.number - 1, upto=entry.number):
+        canonical = row.canonical
     index = entry.number - 1
     return EntryProof(
         entry=entry,
         canonical=canonical.decode("utf-8"),
         leaf_index=index,
-        leaf_hash=leaves[index],
+        leaf_hash=merkle.leaf_hash(canonical),
         checkpoint=checkpoint,
-        proof=merkle.inclusion_proof(index, leaves),
+        proof=tree_of(checkpoint).inclusion(index, checkpoint.tree_size),
         verifier_key=signing.platform_key().verifier_key,
     )
 

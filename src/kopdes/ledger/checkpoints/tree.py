@@ -1,56 +1,264 @@
-"""The published tree of a cooperative: what its latest signed checkpoint covers, as C2SP
-tlog-tiles (hash tiles only, never entries), its roots and its RFC 9162 proofs."""
+"""The stored Merkle tree of each cooperative (ledger.TreeTile, C2SP tlog-tiles), so that a
+checkpoint, a root, an inclusion proof or a consistency proof costs a few tile reads whatever
+the journal's size (docs/adr/0005-tree.md).
 
-from dataclasses import dataclass, field
+- `checkpoint_roots` is what `checkpoint_create` asks: it appends the leaves of the entries the
+  new checkpoint adds (and only those) to the stored tiles, in the checkpoint's transaction,
+  computes the roots from the tiles and proves, from the tiles, that the new tree extends the
+  last signed checkpoint (RFC 9162 consistency proof, checked against the root that checkpoint
+  signed); CheckpointInconsistent otherwise. A cooperative signed before the tiles existed gets
+  its tiles built from its rows first (the lazy backfill), checked the same way.
+- `tree_of(checkpoint)` serves what a signed checkpoint covers: its tiles (the public log), roots
+  and proofs (the public log, `proving.entry_proof`). Nothing beyond its size.
+
+The proofs are merkle.py's RFC 9162 recursions over a perfect-subtree reader
+(`tiles.perfect_reader`); ledger_verify checks the stored tiles against the tree recomputed from
+the journal rows (`tile_problems`).
+"""
+
+from collections.abc import Iterable
 
 from kopdes.cooperatives.models import Cooperative
 from kopdes.ledger import merkle, tiles
-from kopdes.ledger.checkpoints.building import journal_rows
-from kopdes.ledger.models import Checkpoint
+from kopdes.ledger.checkpoints import building  # (building calls checkpoint_roots)
+from kopdes.ledger.errors import CheckpointInconsistent
+from kopdes.ledger.models import Checkpoint, TreeTile
+
+FULL_BYTES = tiles.WIDTH * tiles.HASH
 
 
-@dataclass
-class PublishedTree:
-    """The tree of `checkpoint` (the latest signed one): nothing beyond its size is served."""
+class StoredTreeBroken(ValueError):
+    """The stored tiles are not the tree they should be (missing, misshapen, rewritten)."""
 
-    cooperative: Cooperative
-    checkpoint: Checkpoint
-    _levels: list[list[bytes]] | None = field(default=None, repr=False)
 
-    @property
-    def size(self) -> int:
-        return self.checkpoint.tree_size
+class Tree:
+    """A tree of `size` leaves read through `read(level, number) -> tile bytes`."""
 
-    def _read(self, level: int, index: int) -> bytes:
-        if self._levels is None:
-            leaves = [row.leaf for row in journal_rows(self.cooperative, upto=self.size)]
-            self._levels = tiles.build_levels(leaves)
-        if level >= len(self._levels):
-            return b""
-        return b"".join(self._levels[level][index * tiles.WIDTH : (index + 1) * tiles.WIDTH])
+    def __init__(self, size: int) -> None:
+        self.size = size
+
+    def read(self, level: int, number: int) -> bytes:
+        raise NotImplementedError
+
+    def perfect(self) -> merkle.PerfectHash:
+        return tiles.perfect_reader(self.read)
 
     def tile(self, tile: tiles.Tile) -> bytes | None:
-        """The tile's bytes, or None when the signed tree does not hold all of it."""
+        """The tile's bytes, or None when this tree does not hold all of it."""
         if not tile.fits(self.size):
             return None
-        return self._read(tile.level, tile.index)[: tile.width * tiles.HASH]
-
-    def _perfect(self) -> merkle.PerfectHash:
-        return tiles.perfect_reader(self._read)
+        data = self.read(tile.level, tile.index)[: tile.width * tiles.HASH]
+        return data if len(data) == tile.width * tiles.HASH else None
 
     def root(self, size: int) -> bytes:
-        return merkle.tree_root(self._perfect(), size)
+        self._within(size)
+        return merkle.tree_root(self.perfect(), size)
 
     def inclusion(self, index: int, size: int) -> list[bytes]:
-        return merkle.inclusion_proof_from(self._perfect(), index, size)
+        self._within(size)
+        return merkle.inclusion_proof_from(self.perfect(), index, size)
 
     def consistency(self, old_size: int, size: int) -> list[bytes]:
-        return merkle.consistency_proof_from(self._perfect(), old_size, size)
+        self._within(size)
+        return merkle.consistency_proof_from(self.perfect(), old_size, size)
+
+    def _within(self, size: int) -> None:
+        if not 0 <= size <= self.size:
+            raise merkle.ProofError(f"size {size} is beyond the tree ({self.size})")
 
 
-def published_tree(cooperative: Cooperative) -> PublishedTree | None:
-    """The tree of the cooperative's latest signed checkpoint; None while it has none."""
-    checkpoint = Checkpoint.objects.filter(cooperative=cooperative).order_by("-date").first()
-    if checkpoint is None:
-        return None
-    return PublishedTree(cooperative=cooperative, checkpoint=checkpoint)
+class StoredTree(Tree):
+    """The cooperative's tiles in the database: one query per tile (each read once per proof)."""
+
+    def __init__(self, cooperative: Cooperative, size: int | None = None) -> None:
+        self.cooperative = cooperative
+        super().__init__(stored_size(cooperative) if size is None else size)
+
+    def read(self, level: int, number: int) -> bytes:
+        found = (
+            TreeTile.objects.filter(cooperative=self.cooperative, level=level, number=number)
+            .values_list("hashes", flat=True)
+            .first()
+        )
+        return bytes(found) if found is not None else b""
+
+
+class LeafTree(Tree):
+    """The tree recomputed from the journal rows: the reference, and what serves a checkpoint
+    whose tiles are not stored yet (signed before the tiles existed; built at the next
+    checkpoint)."""
+
+    def __init__(self, leaves: list[bytes]) -> None:
+        super().__init__(len(leaves))
+        self.levels = tiles.build_levels(leaves)
+
+    def read(self, level: int, number: int) -> bytes:
+        if level >= len(self.levels):
+            return b""
+        return b"".join(self.levels[level][number * tiles.WIDTH : (number + 1) * tiles.WIDTH])
+
+
+def stored_size(cooperative: Cooperative) -> int:
+    """The number of leaves stored: the last level-0 tile's end. One query."""
+    last = (
+        TreeTile.objects.filter(cooperative=cooperative, level=0)
+        .order_by("-number")
+        .values_list("number", "width")
+        .first()
+    )
+    return last[0] * tiles.WIDTH + last[1] if last else 0
+
+
+def tree_of(checkpoint: Checkpoint) -> Tree:
+    """The tree `checkpoint` signed, from the stored tiles (or from the rows while none are
+    stored), limited to its size."""
+    cooperative = checkpoint.cooperative
+    if stored_size(cooperative) >= checkpoint.tree_size:
+        return StoredTree(cooperative, checkpoint.tree_size)
+    rows = building.journal_rows(cooperative, upto=checkpoint.tree_size)
+    leaves = [row.leaf for row in rows]
+    tree = LeafTree(leaves)
+    tree.size = min(tree.size, checkpoint.tree_size)
+    return tree
+
+
+# -- extending the stored tree -----------------------------------------------------------------
+
+
+def tree_extend(cooperative: Cooperative, old_size: int, leaves: list[bytes]) -> None:
+    """Append `leaves` (leaf hashes of entries old_size + 1, ...) to the stored tiles, whose tree
+    must have exactly `old_size` leaves: each level gets its new hashes (the tile at its edge
+    grows, new tiles are inserted), and each tile that becomes full adds its root to the level
+    above. Reads at most one partial tile per level."""
+    start, hashes, level = old_size, b"".join(leaves), 0
+    while hashes:
+        first, offset = divmod(start, tiles.WIDTH)
+        if offset:
+            row = (
+                TreeTile.objects.filter(cooperative=cooperative, level=level, number=first)
+                .values_list("width", "hashes")
+                .first()
+            )
+            if row is None or row[0] != offset:
+                raise StoredTreeBroken(f"level {level} does not end at {start}")
+            data = bytes(row[1]) + hashes
+        else:
+            data = hashes
+        new_rows, above = [], []
+        for at in range(0, len(data), FULL_BYTES):
+            chunk = data[at : at + FULL_BYTES]
+            number, width = first + at // FULL_BYTES, len(chunk) // tiles.HASH
+            if width == tiles.WIDTH:
+                above.append(
+                    merkle.root([chunk[i : i + tiles.HASH] for i in range(0, FULL_BYTES, 32)])
+                )
+            if at == 0 and offset:
+                TreeTile.objects.filter(cooperative=cooperative, level=level, number=number).update(
+                    width=width, hashes=chunk
+                )
+            else:
+                new_rows.append(
+                    TreeTile(
+                        cooperative=cooperative,
+                        level=level,
+                        number=number,
+                        width=width,
+                        hashes=chunk,
+                    )
+                )
+        TreeTile.objects.bulk_create(new_rows)
+        start, hashes, level = first, b"".join(above), level + 1
+
+
+def checkpoint_roots(
+    *,
+    cooperative: Cooperative,
+    last: Checkpoint | None,
+    leaves: list[bytes],
+    sizes: Iterable[int],
+) -> dict[int, bytes]:
+    """For `checkpoint_create`: store the leaves the new checkpoints add (`leaves`: those of the
+    entries after the last signed checkpoint's size, in number order) and return the root of
+    each of `sizes`, all from the stored tiles, after proving the largest tree consistent with
+    the last signed checkpoint. Raises CheckpointInconsistent (the caller's transaction then
+    stores nothing) when the stored tree does not extend the last signed root."""
+    base = last.tree_size if last is not None else 0
+    wanted = sorted(set(sizes))
+    size = max([base, *wanted])
+    refused = CheckpointInconsistent(
+        last=last.date.isoformat() if last is not None else "-", size=base
+    )
+    try:
+        stored = stored_size(cooperative)
+        if stored > base:
+            raise StoredTreeBroken(f"{stored} leaves stored, {base} signed")
+        if stored < base:  # signed before the tiles existed: build them from the rows
+            backfill = [
+                row.leaf for row in building.journal_rows(cooperative, after=stored, upto=base)
+            ]
+            tree_extend(cooperative, stored, backfill)
+        tree_extend(cooperative, base, leaves[: size - base])
+        tree = StoredTree(cooperative, size)
+        if tree.size != stored_size(cooperative):
+            raise StoredTreeBroken("the journal has fewer entries than the checkpoint covers")
+        roots = {s: tree.root(s) for s in wanted}
+        root = roots.get(size) or tree.root(size)
+        if last is not None and not merkle.verify_consistency(
+            old_size=base,
+            new_size=size,
+            old_root=bytes.fromhex(last.root_hash),
+            new_root=root,
+            proof=tree.consistency(base, size),
+        ):
+            raise StoredTreeBroken("the stored tree does not extend the last signed root")
+    except (StoredTreeBroken, merkle.ProofError) as exc:
+        raise refused from exc
+    return roots
+
+
+# -- checking the stored tiles (ledger_verify) -------------------------------------------------
+
+
+def tile_problems(
+    cooperative: Cooperative, leaves: list[bytes], size: int
+) -> list[tuple[str, str]]:
+    """The stored tiles that differ from the tree of the first `size` of `leaves` (recomputed
+    from the rows), as (path, what) with what "differs", "missing" or "beyond", in level and
+    tile order. Empty while no tile is stored (a cooperative signed before the tiles existed,
+    whose tiles are built at its next checkpoint)."""
+    stored = {
+        (level, number): (width, bytes(hashes))
+        for level, number, width, hashes in TreeTile.objects.filter(
+            cooperative=cooperative
+        ).values_list("level", "number", "width", "hashes")
+    }
+    if not stored:
+        return []
+    levels = tiles.build_levels(leaves[:size])
+    expected: dict[tuple[int, int], bytes] = {}
+    for level, hashes in enumerate(levels):
+        for at in range(0, len(hashes), tiles.WIDTH):
+            expected[(level, at // tiles.WIDTH)] = b"".join(hashes[at : at + tiles.WIDTH])
+    problems = []
+    for key in sorted(set(stored) | set(expected)):
+        level, number = key
+        if key not in stored:
+            width = len(expected[key]) // tiles.HASH
+            problems.append((f"tile/{tiles.Tile(level, number, width).path()}", "missing"))
+            continue
+        path = f"tile/{tiles.Tile(level, number, stored[key][0]).path()}"
+        if key not in expected:
+            problems.append((path, "beyond"))
+        elif stored[key][1] != expected[key]:
+            problems.append((path, "differs"))
+    return problems
+
+
+def latest_checkpoint(cooperative: Cooperative) -> Checkpoint | None:
+    """The cooperative's latest signed checkpoint (the tree the public log serves)."""
+    return (
+        Checkpoint.objects.filter(cooperative=cooperative)
+        .select_related("cooperative")
+        .order_by("-date")
+        .first()
+    )

@@ -28,6 +28,7 @@ from django.utils.translation import gettext
 
 from kopdes.cooperatives.models import Cooperative
 from kopdes.ledger import chain, signing
+from kopdes.ledger.checkpoints import tree
 from kopdes.ledger.checkpoints.building import (
     GENESIS_NOTE_HASH,
     JOURNAL_SEQUENCE,
@@ -369,6 +370,25 @@ def signed_notes_agree(ledger: Ledger) -> Iterator[Problem]:
             )
 
 
+def stored_tree_matches(ledger: Ledger) -> Iterator[Problem]:
+    """The stored tiles (what the proofs and the public log are made from) are the tree
+    recomputed from the rows, up to the latest checkpoint; each differing tile is named."""
+    if not ledger.checkpoints:
+        return
+    latest = ledger.checkpoints[-1]
+    messages = {
+        "differs": gettext(
+            "stored tile %(path)s differs from the tree recomputed from the entries"
+        ),
+        "missing": gettext("stored tile %(path)s is missing"),
+        "beyond": gettext("stored tile %(path)s lies beyond the signed tree"),
+    }
+    for path, what in tree.tile_problems(
+        ledger.cooperative, ledger.journal.leaves, latest.tree_size
+    ):
+        yield ledger.problem(messages[what] % {"path": path}, checkpoint=latest.date)
+
+
 CHECKS: list[Check] = [
     numbers_are_gapless,
     chain_is_intact,
@@ -382,6 +402,7 @@ CHECKS: list[Check] = [
     checkpoints_are_chained,
     checkpoint_totals_match,
     signed_notes_agree,
+    stored_tree_matches,
 ]
 
 

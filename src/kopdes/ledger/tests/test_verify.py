@@ -12,8 +12,8 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.utils import translation
 
-from kopdes.ledger import chain, checkpoints, errors, selectors, services, signing
-from kopdes.ledger.models import Account, Checkpoint, JournalEntry, JournalLine
+from kopdes.ledger import chain, checkpoints, errors, merkle, selectors, services, signing
+from kopdes.ledger.models import Account, Checkpoint, JournalEntry, JournalLine, TreeTile
 from kopdes.ledger.services import Line
 
 pytestmark = pytest.mark.django_db
@@ -277,14 +277,27 @@ def _refusals(coop):
     return AuditEvent.objects.filter(action="ledger.checkpoint_refused", cooperative_id=coop.pk)
 
 
-def test_a_memo_altered_behind_the_apps_back_is_never_signed(books, coop_b):
-    """The audit's attack: alter one memo with SQL, then ask for the next day's checkpoint. The
-    tree has the same size but another root; signing it would give two valid checkpoints of one
-    size with different roots. It is refused and audited, the other cooperative is still signed,
-    the command exits non-zero, and supervisors see the cooperative as failing verification."""
-    signed = Checkpoint.objects.filter(cooperative=books).count()
+def _rewrite_history_in_the_stored_tree(coop, number: int, memo: str) -> None:
+    """The whole attack on the stored tree: alter an entry's memo with SQL and put its new leaf
+    hash into the stored tile, so the tiles agree with the altered journal."""
     break_triggers("ledger_journalentry")
-    raw("UPDATE ledger_journalentry SET memo = %s WHERE id = %s", ["Diubah", entry(books, 2).pk])
+    break_triggers("ledger_treetile")
+    raw("UPDATE ledger_journalentry SET memo = %s WHERE id = %s", [memo, entry(coop, number).pk])
+    (row,) = checkpoints.journal_rows(coop, after=number - 1, upto=number)
+    tile = TreeTile.objects.get(cooperative=coop, level=0, number=0)
+    hashes = bytearray(tile.hashes)
+    hashes[(number - 1) * 32 : number * 32] = row.leaf
+    raw("UPDATE ledger_treetile SET hashes = %s WHERE id = %s", [bytes(hashes), tile.pk])
+
+
+def test_a_history_rewritten_in_the_stored_tree_is_never_signed(books, coop_b):
+    """The audit's attack on the stored tree: a memo altered with SQL and the stored tile made to
+    match it, then the next day's checkpoint asked for. The stored tree no longer extends the root
+    signed before; signing it would give two valid checkpoints of one size with different roots.
+    It is refused and audited, the other cooperative is still signed, the command exits non-zero,
+    and supervisors see the cooperative as failing verification."""
+    signed = Checkpoint.objects.filter(cooperative=books).count()
+    _rewrite_history_in_the_stored_tree(books, 2, "Diubah")
     with at(D3 + (D3 - D2)), pytest.raises(CommandError, match="refused") as refused:
         call_command("ledger", "checkpoint", stdout=StringIO())
     assert books.name in str(refused.value)
@@ -296,6 +309,65 @@ def test_a_memo_altered_behind_the_apps_back_is_never_signed(books, coop_b):
     with at(D3 + (D3 - D2)), pytest.raises(errors.CheckpointInconsistent):
         checkpoints.checkpoint_create(cooperative=books, day=D3)
     assert _refusals(books).count() == 2
+
+
+def test_a_memo_altered_behind_the_apps_back_is_named_and_its_proof_fails(books):
+    """The journal altered but not the stored tree: the stored tree still holds the original
+    leaf, so the next checkpoint extends the signed tree honestly (the signed history is not
+    rewritten). The alteration is named by `ledger verify` (the entry's hash, the checkpoints'
+    roots and the stored tile) and the altered entry's proof no longer reaches the signed root,
+    while the others' still do."""
+    break_triggers("ledger_journalentry")
+    raw("UPDATE ledger_journalentry SET memo = %s WHERE id = %s", ["Diubah", entry(books, 2).pk])
+    with at(D3 + (D3 - D2)):
+        made = checkpoints.checkpoint_create(cooperative=books, day=D3)
+    assert made.tree_size == 3 and made.root_hash == made.previous.root_hash
+    with pytest.raises(CommandError, match=r"First break: 36.03.01.2003 JU-000002 \(entry 2\)"):
+        verify("--cooperative", books.village_id)
+    problems = [str(p) for p in checkpoints.ledger_verify(cooperative=books).problems]
+    assert "JU-000002 (entry 2): the stored row no longer matches its hash" in problems[0]
+    assert any("tile/0/000.p/3 differs from the tree recomputed" in p for p in problems)
+    for number, holds in [(1, True), (2, False), (3, True)]:
+        proof = checkpoints.entry_proof(entry=entry(books, number))
+        assert (
+            merkle.verify_inclusion(
+                index=proof.leaf_index,
+                size=proof.checkpoint.tree_size,
+                leaf=proof.leaf_hash,
+                proof=proof.proof,
+                root_hash=bytes.fromhex(proof.checkpoint.root_hash),
+            )
+            is holds
+        )
+
+
+def test_a_stored_tile_that_differs_is_named_by_verify(books):
+    break_triggers("ledger_treetile")
+    tile = TreeTile.objects.get(cooperative=books, level=0, number=0)
+    raw("UPDATE ledger_treetile SET hashes = %s WHERE id = %s", [bytes(96), tile.pk])
+    with pytest.raises(CommandError) as caught:
+        verify("--cooperative", books.village_id)
+    assert "checkpoint 2026-03-10: stored tile tile/0/000.p/3 differs" in str(caught.value)
+
+
+def test_stored_tiles_only_grow(books):
+    tile = TreeTile.objects.get(cooperative=books, level=0, number=0)
+    changed = bytearray(tile.hashes)
+    changed[0] ^= 1
+    for sql, params in [
+        ("UPDATE ledger_treetile SET hashes = %s WHERE id = %s", [bytes(changed), tile.pk]),
+        (
+            "UPDATE ledger_treetile SET width = 2, hashes = %s WHERE id = %s",
+            [tile.hashes[:64], tile.pk],
+        ),
+        ("UPDATE ledger_treetile SET width = 4, hashes = %s WHERE id = %s", [bytes(128), tile.pk]),
+        ("UPDATE ledger_treetile SET number = 1 WHERE id = %s", [tile.pk]),
+        ("DELETE FROM ledger_treetile WHERE id = %s", [tile.pk]),
+    ]:
+        with pytest.raises(DatabaseError), transaction.atomic():
+            raw(sql, params)
+    grown = bytes(tile.hashes) + bytes(32)
+    raw("UPDATE ledger_treetile SET width = 4, hashes = %s WHERE id = %s", [grown, tile.pk])
 
 
 def test_a_removed_entry_is_never_signed(books):
@@ -319,8 +391,7 @@ def test_an_honest_journal_keeps_being_signed_and_does_not_fail(books):
 
 
 def test_supervisors_and_the_public_see_the_failed_verification(books, coop_b, dinas, client):
-    break_triggers("ledger_journalentry")
-    raw("UPDATE ledger_journalentry SET memo = %s WHERE id = %s", ["Diubah", entry(books, 1).pk])
+    _rewrite_history_in_the_stored_tree(books, 1, "Diubah")
     with at(D3 + (D3 - D2)), pytest.raises(CommandError):
         call_command("ledger", "checkpoint", stdout=StringIO())
     public = client.get(f"/transparansi/{books.village_id}/", HTTP_ACCEPT_LANGUAGE="en")

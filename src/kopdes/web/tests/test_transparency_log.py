@@ -204,3 +204,17 @@ def test_a_cooperative_without_a_checkpoint_or_unknown_is_404(client, coop_a, co
 def test_the_log_is_read_only(client, logged):
     assert client.post(url("checkpoint", logged)).status_code == 405
     assert client.post(url("tile", logged, tile="0/000")).status_code == 405
+
+
+def test_a_proof_costs_a_few_reads_from_the_stored_tree(
+    client, logged, django_assert_max_num_queries
+):
+    """The cooperative, its latest checkpoint, the stored size and a few tiles: no journal read."""
+    with django_assert_max_num_queries(8):
+        response = client.get(url("inclusion", logged), {"index": 7, "size": 305})
+    assert response.status_code == 200
+    with django_assert_max_num_queries(8):
+        response = client.get(url("consistency", logged), {"old": 17, "new": 305})
+    assert response.status_code == 200
+    with django_assert_max_num_queries(4):
+        assert client.get(url("tile", logged, tile="0/000")).status_code == 200

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_safe
 
 from kopdes.core.errors import DomainError, NotFound
 from kopdes.ledger import tiles
-from kopdes.ledger.checkpoints.tree import PublishedTree, published_tree
+from kopdes.ledger.checkpoints.tree import Tree, latest_checkpoint, tree_of
 from kopdes.ledger.errors import LogBadIndex, LogBadSize, LogNotPublished, TileNotFound
+from kopdes.ledger.models import Checkpoint
 from kopdes.web.views.transparency import _published
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -40,15 +41,21 @@ def _public(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _tree(code: str) -> PublishedTree:
+def _latest(code: str) -> Checkpoint:
+    """The latest signed checkpoint of the cooperative of `code`."""
     try:
         cooperative = _published(code)
     except Http404 as exc:  # the API's JSON 404
         raise NotFound from exc
-    tree = published_tree(cooperative)
-    if tree is None:
+    checkpoint = latest_checkpoint(cooperative)
+    if checkpoint is None:
         raise LogNotPublished
-    return tree
+    return checkpoint
+
+
+def _tree(code: str) -> Tree:
+    """The tree the latest signed checkpoint signs (nothing beyond its size)."""
+    return tree_of(_latest(code))
 
 
 def _number(value: str | None) -> int | None:
@@ -75,8 +82,7 @@ def _answer(view):
 @_answer
 def log_checkpoint(request, code: str):
     """The latest signed checkpoint (C2SP signed note) with the witnesses' cosignatures."""
-    tree = _tree(code)
-    response = HttpResponse(tree.checkpoint.note, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(_latest(code).note, content_type="text/plain; charset=utf-8")
     response["Cache-Control"] = "public, max-age=5"
     return response
 
