@@ -14,7 +14,7 @@ from django.db import connection
 from django.urls import reverse
 
 from kopdes.ledger import checkpoints, merkle, services, signing
-from kopdes.ledger.models import Checkpoint, JournalEntry
+from kopdes.ledger.models import Checkpoint, TreeTile
 from kopdes.ledger.services import EntryDraft, Line
 from kopdes.web.tests.verifier_log import script
 from kopdes.web.views.transparency_verifier import SCRIPT
@@ -149,20 +149,26 @@ def test_a_checkpoint_changed_in_the_database_fails(client, ledger, tmp_path, ca
     assert "the signature of checkpoint 2026-03-12 (#275) does not verify" in err[1]
 
 
-def test_a_journal_altered_behind_the_applications_back_fails(client, ledger, tmp_path, capsys):
-    """The server's tiles and proofs are rebuilt from the altered rows: they no longer lead to
-    the roots signed before, and the script says so."""
+def test_a_stored_tree_rewritten_behind_the_applications_back_fails(
+    client, ledger, tmp_path, capsys
+):
+    """The operator rewrites a leaf in the stored tree (after dropping its triggers): the public
+    tiles no longer hash up to the tiles above them, and the receipt of its neighbour (whose
+    proof carries the forged hash) fails."""
+    table = TreeTile._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER ledger_journalentry_no_update")
+            cursor.execute(f"DROP TRIGGER {table}_no_update")
         else:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(
-                "ALTER TABLE ledger_journalentry DISABLE TRIGGER ledger_journalentry_immutable"
-            )
-    JournalEntry.objects.filter(cooperative=ledger, number=5).update(memo="Setoran diubah")
-    status, _out = run(client, ledger, tmp_path, "--tiles")
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {table}_immutable")
+    tile = TreeTile.objects.get(cooperative=ledger, level=0, number=0)
+    true_leaf = leaf(ledger, 5)
+    hashes = bytes(tile.hashes)
+    forged = hashes[: 5 * 32] + merkle.leaf_hash(b"forged") + hashes[6 * 32 :]  # entry 6
+    TreeTile.objects.filter(pk=tile.pk).update(hashes=forged)
+    status, _out = run(client, ledger, tmp_path, "--tiles", "--receipt", f"5:{true_leaf}")
     err = capsys.readouterr().err.split("\n")
     assert status == 1
-    assert "does not extend 2026-03-09 (#270): history was rewritten" in err[1]
-    assert "the root computed from the tiles differs from the latest checkpoint" in err[1]
+    assert "tile tile/1/000.p/1 does not match the tiles below it" in err[1]
+    assert "receipt: entry number 5 with that leaf hash is NOT in checkpoint" in err[1]

@@ -424,3 +424,13 @@ def test_summary_notes(log, pins, capsys):
     log.summaries[1] = summary.replace("1500000", "9500000")
     status, _out, err = run(log, pins=pins, capsys=capsys)
     failed(status, err, "the signature of the summary of checkpoint 2026-03-02 (#7)")
+
+
+def test_a_flipped_byte_in_a_tile_fails(log, pins, capsys):
+    def tampered(path, real=log.fetch):
+        data = real(path)
+        return flip(data, 100) if path == "tile/0/000" else data
+
+    log.fetch = tampered
+    status, _out, err = run(log, "--tiles", pins=pins, capsys=capsys)
+    failed(status, err, "tile tile/1/000.p/1 does not match the tiles below it")

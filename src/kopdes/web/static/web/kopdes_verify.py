@@ -735,16 +735,44 @@ class Verifier:
             roots.append(hashes[0])
         return fold_root(roots)
 
+    def tiles_disagree(self, size: int) -> str | None:
+        """Read every tile of the tree and check each hash of level L + 1 is the root of the 256
+        hashes below it, and the root of all the leaves; the first disagreement, or None."""
+        below = self.tile_hashes(0, 0, size, size)
+        level = 1
+        while size >> (TILE_HEIGHT * level):
+            count = size >> (TILE_HEIGHT * level)
+            above = self.tile_hashes(level, 0, count, size)
+            for i, stored in enumerate(above):
+                hashes = below[i * TILE_WIDTH : (i + 1) * TILE_WIDTH]
+                while len(hashes) > 1:
+                    hashes = [node_hash(hashes[j], hashes[j + 1]) for j in range(0, len(hashes), 2)]
+                if hashes[0] != stored:
+                    return tile_path(
+                        level,
+                        i // TILE_WIDTH,
+                        min(TILE_WIDTH, count - i // TILE_WIDTH * TILE_WIDTH),
+                    )
+            below, level = above, level + 1
+        return None
+
     def check_tiles(self, latest: Published) -> None:
+        size = latest.checkpoint.size
         try:
-            root = self.root_from_tiles(latest.checkpoint.size)
+            root = self.root_from_tiles(size)
+            disagreeing = self.tiles_disagree(size)
         except Failed as failed:
             self.fail(failed.id_text, failed.en_text)
             return
-        if root == latest.checkpoint.root:
+        if disagreeing is not None:
+            self.fail(
+                f"tile {disagreeing} tidak sama dengan hash tile di bawahnya",
+                f"tile {disagreeing} does not match the tiles below it",
+            )
+        elif root == latest.checkpoint.root:
             self.ok(
-                f"root checkpoint terbaru dihitung ulang dari tile hash ({latest.checkpoint.size} entri)",
-                f"the latest root recomputed from the hash tiles ({latest.checkpoint.size} entries)",
+                f"root checkpoint terbaru dihitung ulang dari tile hash ({size} entri), setiap tile cocok dengan tile di bawahnya",
+                f"the latest root recomputed from the hash tiles ({size} entries), every tile matching those below it",
             )
         else:
             self.fail(
