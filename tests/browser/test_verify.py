@@ -113,3 +113,37 @@ def test_without_javascript_the_page_still_explains(browser, live_server):
         )
     finally:
         context.close()
+
+
+# A browser whose Web Crypto has no Ed25519 (Chrome before 137, older Android phones): the page
+# imports the vendored @noble/ed25519 instead. Injected through the DevTools protocol (the CSP
+# forbids an inline script; the page itself never does this).
+NO_WEB_CRYPTO_ED25519 = """
+(() => {
+  const importKey = crypto.subtle.importKey.bind(crypto.subtle);
+  crypto.subtle.importKey = (format, data, algorithm, ...rest) =>
+    (algorithm && (algorithm === "Ed25519" || algorithm.name === "Ed25519"))
+      ? Promise.reject(new DOMException("Unrecognized name.", "NotSupportedError"))
+      : importKey(format, data, algorithm, ...rest);
+})();
+"""
+
+
+def test_without_web_crypto_ed25519_the_vendored_library_checks(page):
+    cooperative = seeded()
+    loaded = []
+    page.on("request", lambda request: loaded.append(request.url))
+    page.add_init_script(NO_WEB_CRYPTO_ED25519)
+    page.set_viewport_size(PHONE)
+    page.goto(receipt_url(cooperative, 21))
+    page.get_by_role("button", name="Periksa sekarang").click()
+    result = page.locator("#verify-result")
+    expect(result).to_contain_text("Terverifikasi: ke-2 checkpoint", timeout=30_000)
+    assert any(url.endswith("/vendor/noble-ed25519/index.js") for url in loaded)
+    # And it still catches a forged signature.
+    first = Checkpoint.objects.get(cooperative=cooperative, date=D1)
+    Checkpoint.objects.filter(pk=first.pk).update(note=first.note.replace("\n20\n", "\n19\n"))
+    page.reload()
+    page.get_by_role("button", name="Periksa sekarang").click()
+    expect(result).to_contain_text("GAGAL: tanda tangan checkpoint 9 Mar 2026", timeout=30_000)
+    assert page.console_errors == []

@@ -212,11 +212,32 @@
     return digest.slice(0, 4);
   }
 
-  async function importKey(raw) {
+  // Ed25519 through Web Crypto; where the browser lacks it (older Android phones), the vendored
+  // @noble/ed25519 module (static/vendor/noble-ed25519/, loaded only then, SHA-512 from Web
+  // Crypto), with RFC 8032's strict checks (zip215: false).
+  var noble = null;
+
+  async function verifierFor(raw) {
     try {
-      return await crypto.subtle.importKey("raw", raw, { name: "Ed25519" }, false, ["verify"]);
+      var key = await crypto.subtle.importKey("raw", raw, { name: "Ed25519" }, false, ["verify"]);
+      return function (signature, message) {
+        return crypto.subtle.verify({ name: "Ed25519" }, key, signature, message).catch(function () {
+          return false;
+        });
+      };
     } catch (error) {
-      throw new Failure(say("no_crypto"));
+      if (!noble) {
+        try {
+          noble = await import(panel.dataset.noble);
+        } catch (failed) {
+          throw new Failure(say("no_crypto"));
+        }
+      }
+      return function (signature, message) {
+        return noble.verifyAsync(signature, message, raw, { zip215: false }).catch(function () {
+          return false;
+        });
+      };
     }
   }
 
@@ -233,7 +254,7 @@
       name: name,
       publicKey: publicKey,
       id: await keyId(name, alg, publicKey),
-      key: await importKey(publicKey),
+      verify: await verifierFor(publicKey),
     };
   }
 
@@ -242,7 +263,7 @@
       name: name,
       publicKey: key.publicKey,
       id: await keyId(name, alg, key.publicKey),
-      key: key.key,
+      verify: key.verify,
     };
   }
 
@@ -283,7 +304,7 @@
   }
 
   function verifySignature(key, signature, message) {
-    return crypto.subtle.verify({ name: "Ed25519" }, key.key, signature, message);
+    return key.verify(signature, message);
   }
 
   // true: signed; null: no line by that key; false: a line by that key fails.
@@ -328,7 +349,8 @@
   async function getJSON(url) {
     var response;
     try {
-      response = await fetch(url, { headers: { Accept: "application/json" } });
+      // no-cache: always ask the server again (a verifier must see what is served now).
+      response = await fetch(url, { cache: "no-cache", headers: { Accept: "application/json" } });
     } catch (error) {
       fail("unreachable", { what: url });
     }
