@@ -4,7 +4,9 @@ a checkpoint changed in the database shows "GAGAL"; without JavaScript the page 
 checkpoints and how to run the verifier script. On a 360 px phone."""
 
 import base64
+import os
 from datetime import date, datetime, time
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import time_machine
@@ -18,6 +20,14 @@ from kopdes.ledger.services import EntryDraft, Line
 JAKARTA = ZoneInfo("Asia/Jakarta")
 D1, D2, D3 = date(2026, 3, 9), date(2026, 3, 10), date(2026, 3, 11)
 PHONE = {"width": 360, "height": 740}
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def screenshot(page, name: str) -> None:
+    """For a person to judge: var/artefacts/screenshots/ (or $KOPDES_ARTEFACTS/screenshots/)."""
+    folder = Path(os.environ.get("KOPDES_ARTEFACTS") or ROOT / "var" / "artefacts") / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
 def at(day: date):
@@ -64,9 +74,10 @@ def test_the_page_verifies_the_checkpoints_and_a_receipt(page):
     button = page.get_by_role("button", name="Periksa sekarang")
     button.click()
     result = page.locator("#verify-result[aria-live=polite]")
-    expect(result).to_contain_text("Terverifikasi: ke-2 checkpoint", timeout=30_000)
+    expect(result).to_contain_text("Terverifikasi: 2 checkpoint", timeout=30_000)
     expect(result).to_contain_text("entri nomor 21")
     fits(page)
+    screenshot(page, "transparency-verify-phone")
     assert page.console_errors == []
 
 
@@ -94,6 +105,7 @@ def test_a_checkpoint_tampered_with_in_the_database_shows_gagal(page):
     expect(result).to_contain_text("GAGAL", timeout=30_000)
     expect(result).to_contain_text("9 Mar 2026")
     fits(page)
+    screenshot(page, "transparency-verify-failed-phone")
 
 
 def test_without_javascript_the_page_still_explains(browser, live_server):
@@ -138,7 +150,7 @@ def test_without_web_crypto_ed25519_the_vendored_library_checks(page):
     page.goto(receipt_url(cooperative, 21))
     page.get_by_role("button", name="Periksa sekarang").click()
     result = page.locator("#verify-result")
-    expect(result).to_contain_text("Terverifikasi: ke-2 checkpoint", timeout=30_000)
+    expect(result).to_contain_text("Terverifikasi: 2 checkpoint", timeout=30_000)
     assert any(url.endswith("/vendor/noble-ed25519/index.js") for url in loaded)
     # And it still catches a forged signature.
     first = Checkpoint.objects.get(cooperative=cooperative, date=D1)
