@@ -275,3 +275,46 @@ def consistency_proof_from(perfect: PerfectHash, old_size: int, size: int) -> li
             start, m, whole = start + k, m - k, False
     proof.reverse()
     return proof
+
+
+def perfect_root(hashes: Sequence[bytes]) -> bytes:
+    """`root(hashes)` for a power-of-two count, folded level by level (no recursion)."""
+    level = list(hashes)
+    while len(level) > 1:
+        level = [node_hash(level[i], level[i + 1]) for i in range(0, len(level), 2)]
+    return level[0]
+
+
+def roots_from_consistency_proof(
+    *, old_size: int, new_size: int, proof: Sequence[bytes], old_root: bytes = b""
+) -> tuple[bytes, bytes]:
+    """The (old, new) roots a consistency proof implies: RFC 9162 section 2.1.4.2's fr and sr
+    (for 0 < old_size < new_size; `old_root` is needed only when old_size is a power of two,
+    the proof then omitting it). The caller checks them as verify_consistency does."""
+    if not 0 < old_size < new_size or not proof:
+        raise ProofError(f"no consistency proof between {old_size} and {new_size}")
+    path = list(proof)
+    if _is_power_of_two(old_size):
+        path.insert(0, old_root)
+    fn, sn = old_size - 1, new_size - 1
+    while fn & 1:
+        fn >>= 1
+        sn >>= 1
+    fr = sr = path[0]
+    for c in path[1:]:
+        if sn == 0:
+            raise ProofError("the proof is longer than the tree is deep")
+        if fn & 1 or fn == sn:
+            fr = node_hash(c, fr)
+            sr = node_hash(c, sr)
+            if not fn & 1:
+                while fn and not fn & 1:
+                    fn >>= 1
+                    sn >>= 1
+        else:
+            sr = node_hash(sr, c)
+        fn >>= 1
+        sn >>= 1
+    if sn != 0:
+        raise ProofError("the proof is shorter than the tree is deep")
+    return fr, sr

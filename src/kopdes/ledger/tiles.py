@@ -96,8 +96,11 @@ def perfect_reader(read: TileReader) -> merkle.PerfectHash:
     consecutive hashes of level L, all in one tile (at most 128 hashes to fold). Each tile is
     read once per reader."""
     cache: dict[tuple[int, int], bytes] = {}
+    computed: dict[tuple[int, int], bytes] = {}
 
     def perfect(start: int, size: int) -> bytes:
+        if (start, size) in computed:
+            return computed[(start, size)]
         height = size.bit_length() - 1
         if size != 1 << height or start % size:
             raise merkle.ProofError(f"{start}+{size} is not an aligned perfect subtree")
@@ -112,7 +115,8 @@ def perfect_reader(read: TileReader) -> merkle.PerfectHash:
         if len(data) < (offset + count) * HASH:
             raise merkle.ProofError(f"tile {level}/{index} does not hold {start}+{size}")
         hashes = [data[(offset + j) * HASH : (offset + j + 1) * HASH] for j in range(count)]
-        return merkle.root(hashes)
+        computed[(start, size)] = merkle.perfect_root(hashes)
+        return computed[(start, size)]
 
     return perfect
 

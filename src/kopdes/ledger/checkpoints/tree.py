@@ -18,6 +18,8 @@ the journal rows (`tile_problems`).
 
 from collections.abc import Iterable
 
+from django.db import connection
+
 from kopdes.cooperatives.models import Cooperative
 from kopdes.ledger import merkle, tiles
 from kopdes.ledger.checkpoints import building  # (building calls checkpoint_roots)
@@ -25,6 +27,7 @@ from kopdes.ledger.errors import CheckpointInconsistent
 from kopdes.ledger.models import Checkpoint, TreeTile
 
 FULL_BYTES = tiles.WIDTH * tiles.HASH
+TABLE = TreeTile._meta.db_table
 
 
 class StoredTreeBroken(ValueError):
@@ -62,25 +65,107 @@ class Tree:
         self._within(size)
         return merkle.consistency_proof_from(self.perfect(), old_size, size)
 
+    def inclusion_and_root(self, index: int, size: int) -> tuple[list[bytes], bytes]:
+        """The audit path of leaf `index` in the tree of `size` and that tree's root, the root
+        folded from the path (RFC 9162 2.1.3.2) rather than hashed again."""
+        self._within(size)
+        perfect = self.perfect()
+        proof = merkle.inclusion_proof_from(perfect, index, size)
+        leaf = perfect(index, 1)
+        root = merkle.root_from_inclusion_proof(index=index, size=size, leaf=leaf, proof=proof)
+        return proof, root
+
+    def consistency_and_roots(self, old_size: int, size: int) -> tuple[list[bytes], bytes, bytes]:
+        """The consistency proof between two sizes and both roots, folded from the proof."""
+        self._within(size)
+        perfect = self.perfect()
+        proof = merkle.consistency_proof_from(perfect, old_size, size)
+        if old_size == 0 or old_size == size:
+            new_root = merkle.tree_root(perfect, size)
+            return proof, new_root if old_size else merkle.EMPTY_ROOT, new_root
+        first = perfect(0, old_size) if old_size & (old_size - 1) == 0 else b""
+        old_root, new_root = merkle.roots_from_consistency_proof(
+            old_size=old_size, new_size=size, proof=proof, old_root=first
+        )
+        return proof, old_root, new_root
+
     def _within(self, size: int) -> None:
         if not 0 <= size <= self.size:
             raise merkle.ProofError(f"size {size} is beyond the tree ({self.size})")
 
 
 class StoredTree(Tree):
-    """The cooperative's tiles in the database: one query per tile (each read once per proof)."""
+    """The cooperative's tiles in the database. A proof first fetches, in one query, the tiles
+    it will most likely need (at each level, the tiles over the leaf it proves and over the
+    tree's right edge); any other tile is read on its own. Tiles read are kept for the tree's
+    lifetime (one request)."""
 
     def __init__(self, cooperative: Cooperative, size: int | None = None) -> None:
         self.cooperative = cooperative
+        self._tiles: dict[tuple[int, int], bytes] = {}
         super().__init__(stored_size(cooperative) if size is None else size)
 
     def read(self, level: int, number: int) -> bytes:
-        found = (
-            TreeTile.objects.filter(cooperative=self.cooperative, level=level, number=number)
-            .values_list("hashes", flat=True)
-            .first()
-        )
-        return bytes(found) if found is not None else b""
+        key = (level, number)
+        if key not in self._tiles:
+            self._fetch([key])
+            self._tiles.setdefault(key, b"")
+        return self._tiles[key]
+
+    def _fetch(self, keys: list[tuple[int, int]]) -> None:
+        # Plain SQL on the hot path: the ORM's query compilation costs more than the read. Each
+        # term names the whole unique key, so the database does one index lookup per tile (with
+        # the cooperative outside the OR, SQLite scans every tile of the cooperative).
+        where = " OR ".join(["(cooperative_id = %s AND level = %s AND number = %s)"] * len(keys))
+        params: list[int] = []
+        for level, number in keys:
+            params += [self.cooperative.pk, level, number]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT level, number, hashes FROM {TABLE} WHERE {where}",  # noqa: S608
+                params,
+            )
+            for level, number, hashes in cursor.fetchall():
+                self._tiles[(level, number)] = bytes(hashes)
+
+    def prefetch(self, *positions: int) -> None:
+        """Fetch in one query the tiles over `positions` (leaf indexes) at every level, and over
+        the right edge of the tree of each size in `positions` (the ranges a proof hashes)."""
+        wanted: set[tuple[int, int]] = set()
+        level = 0
+        while (count := tiles.level_size(self.size, level)) > 0:
+            for position in positions:
+                number = (min(max(position, 0), self.size) >> (tiles.HEIGHT * level)) // tiles.WIDTH
+                for near in (number - 1, number):  # the edge's ranges may start a tile before
+                    if near >= 0 and near * tiles.WIDTH < count:
+                        wanted.add((level, near))
+            level += 1
+        wanted -= set(self._tiles)
+        if wanted:
+            self._fetch(sorted(wanted))
+
+    def perfect(self) -> merkle.PerfectHash:
+        return tiles.perfect_reader(self.read)
+
+    def root(self, size: int) -> bytes:
+        self.prefetch(size - 1)
+        return super().root(size)
+
+    def inclusion(self, index: int, size: int) -> list[bytes]:
+        self.prefetch(index, size - 1)
+        return super().inclusion(index, size)
+
+    def consistency(self, old_size: int, size: int) -> list[bytes]:
+        self.prefetch(old_size - 1, old_size, size - 1)
+        return super().consistency(old_size, size)
+
+    def inclusion_and_root(self, index: int, size: int) -> tuple[list[bytes], bytes]:
+        self.prefetch(index, size - 1)
+        return super().inclusion_and_root(index, size)
+
+    def consistency_and_roots(self, old_size: int, size: int) -> tuple[list[bytes], bytes, bytes]:
+        self.prefetch(old_size - 1, old_size, size - 1)
+        return super().consistency_and_roots(old_size, size)
 
 
 class LeafTree(Tree):
@@ -100,12 +185,13 @@ class LeafTree(Tree):
 
 def stored_size(cooperative: Cooperative) -> int:
     """The number of leaves stored: the last level-0 tile's end. One query."""
-    last = (
-        TreeTile.objects.filter(cooperative=cooperative, level=0)
-        .order_by("-number")
-        .values_list("number", "width")
-        .first()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT number, width FROM {TABLE} "  # noqa: S608 (constants)
+            "WHERE cooperative_id = %s AND level = 0 ORDER BY number DESC LIMIT 1",
+            [cooperative.pk],
+        )
+        last = cursor.fetchone()
     return last[0] * tiles.WIDTH + last[1] if last else 0
 
 

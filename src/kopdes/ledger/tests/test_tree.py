@@ -91,6 +91,16 @@ def test_stored_tiles_and_their_proofs_equal_the_reference(coop_a, chunks, data)
             assert tree.root(new) == merkle.root(leaves[:new])
             assert tree.inclusion(index, new) == merkle.inclusion_proof(index, leaves[:new])
             assert tree.consistency(old, new) == merkle.consistency_proof(old, leaves[:new])
+            # What the public log answers: the roots folded from the proofs.
+            assert tree.inclusion_and_root(index, new) == (
+                merkle.inclusion_proof(index, leaves[:new]),
+                merkle.root(leaves[:new]),
+            )
+            assert stored.StoredTree(coop_a).consistency_and_roots(old, new) == (
+                merkle.consistency_proof(old, leaves[:new]),
+                merkle.root(leaves[:old]),
+                merkle.root(leaves[:new]),
+            )
         transaction.set_rollback(True)
 
 
