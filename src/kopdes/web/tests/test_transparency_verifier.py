@@ -132,6 +132,7 @@ def test_the_script_verifies_the_real_log(client, ledger, tmp_path):
     assert status == 0, out
     assert "4 checkpoints signed by the cooperative's key" in out
     assert "every checkpoint extends the one before" in out
+    assert "the chain of checkpoint summaries is unbroken (prev)" in out  # the prev lines
     assert "the latest root recomputed from the hash tiles (275 entries)" in out
     assert "receipt: entry number 272 is in the latest checkpoint" in out
     assert "checkpoint 2026-03-12 (#275) extends 2026-03-09 (#270)" in out

@@ -6,6 +6,7 @@ with (a flipped byte in a proof, a root, a signature, a cosignature; a rewritten
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import json
 from datetime import timedelta
@@ -413,17 +414,29 @@ def test_a_proof_from_the_api_and_the_products_checkpoint(client, place_a, tmp_p
         assert capsys.readouterr().err.split("\n")[0].startswith("GAGAL: bukti")
 
 
-def test_summary_notes(log, pins, capsys):
-    """A checkpoint's summary note (day totals, trial-balance hash) signed with the cooperative's
-    key material verifies; a changed one fails."""
-    summary_key = signing.PlatformKey(name=ORIGIN + "/ringkasan", private_key=log.key.private_key)
-    summary = signing.sign_note("ringkasan\n2026-03-02 6 debit 1500000\n", summary_key)
-    log.summaries[1] = summary
-    status, _out, err = run(log, pins=pins, capsys=capsys)
+def test_summary_notes_and_their_chain(log, pins, capsys):
+    """Each checkpoint's summary note (entries by accounting date, the trial balance's hash) is
+    signed with the cooperative's key, names the same tree, and links to the one before (prev)."""
+    status, out, err = run(log, pins=pins, capsys=capsys)
     assert status == 0, err
-    log.summaries[1] = summary.replace("1500000", "9500000")
+    assert "the chain of checkpoint summaries is unbroken (prev)" in out
+    good = list(log.summaries)
+    log.summaries[1] = good[1].replace("7000", "9000")  # a changed day total
     status, _out, err = run(log, pins=pins, capsys=capsys)
     failed(status, err, "the signature of the summary of checkpoint 2026-03-02 (#7)")
+    # A summary re-signed for another tree.
+    log.summaries[1] = log.summary(6, hashlib.sha256(good[0].encode()).digest(), day=2)
+    status, _out, err = run(log, pins=pins, capsys=capsys)
+    failed(status, err, "the summary of checkpoint 2026-03-02 (#7) does not name the same tree")
+    # A checkpoint left out of the list: the next one's prev no longer matches.
+    log.summaries = good
+    log.sizes, log.notes, log.summaries = (
+        [*log.sizes[:2], *log.sizes[3:]],
+        [*log.notes[:2], *log.notes[3:]],
+        [*good[:2], *good[3:]],
+    )
+    status, _out, err = run(log, pins=pins, capsys=capsys)
+    failed(status, err, "(#64) does not link to the one before it (prev)")
 
 
 def test_a_flipped_byte_in_a_tile_fails(log, pins, capsys):

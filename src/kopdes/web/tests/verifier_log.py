@@ -82,12 +82,28 @@ class Log:
     key: signing.PlatformKey
     witnesses: list[Witness] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    summaries: dict[int, str] = field(default_factory=dict)  # by position in `sizes`
+    summaries: list[str] = field(default_factory=list)  # by position in `sizes`
+    with_summaries: bool = True
     served: list[str] = field(default_factory=list)  # paths asked for
 
     def __post_init__(self) -> None:
         if not self.notes:
             self.notes = [self.sign(size) for size in self.sizes]
+        if self.with_summaries and not self.summaries:
+            prev = bytes(32)
+            for i, size in enumerate(self.sizes):
+                self.summaries.append(self.summary(size, prev, day=i + 1))
+                prev = hashlib.sha256(self.summaries[-1].encode()).digest()
+
+    def summary(self, size: int, prev: bytes, day: int) -> str:
+        """A summary note as the product writes it (building.summary_text), signed by the log."""
+        root = merkle.root(self.leaves[:size])
+        balances = hashlib.sha256(f"balances {size}".encode()).digest()
+        text = (
+            f"{ORIGIN}/ringkasan\n{size}\n{b64(root)}\nprev {b64(prev)}\n"
+            f"balances {b64(balances)}\nday 2026-03-{day:02d} {size} {size * 1000}\n"
+        )
+        return signing.sign_note(text, self.key)
 
     def sign(self, size: int) -> str:
         root = merkle.root(self.leaves[:size])
@@ -107,7 +123,7 @@ class Log:
                     "tree_size": size,
                     "root": b64(merkle.root(self.leaves[:size])),
                     "note": note,
-                    "summary": self.summaries.get(i, ""),
+                    "summary": self.summaries[i] if i < len(self.summaries) else "",
                     "witnesses": [w.name for w in self.witnesses],
                 }
                 for i, (size, note) in enumerate(zip(self.sizes, self.notes, strict=True))

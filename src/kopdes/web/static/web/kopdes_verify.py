@@ -61,6 +61,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 VERSION = "1.0"
 ORIGIN_PREFIX = "kopdes.id/koperasi/"
 LEGACY_KEY_NAME = "kopdes.id/ledger"  # checkpoints signed before 2026-12 (five-line bodies)
+SUMMARY_SUFFIX = "/ringkasan"  # a summary note's first line: the origin and this
 ALG_ED25519 = 0x01  # C2SP signed-note: Ed25519 note signature
 ALG_COSIGNATURE_V1 = 0x04  # C2SP tlog-cosignature: timestamped Ed25519 cosignature/v1
 SIGNATURE_PREFIX = "\u2014 "  # em dash and a space
@@ -253,6 +254,7 @@ class NoteSignature:
     name: str
     key_id: bytes
     signature: bytes  # after the key id
+    line: str = ""  # as written, without its newline
 
 
 @dataclass(frozen=True)
@@ -278,7 +280,7 @@ def parse_note(note: str) -> Note:
             raise ValueError("a signature is not valid base64") from None
         if len(raw) < 5 or not name:
             raise ValueError("a signature line is too short")
-        signatures.append(NoteSignature(name, raw[:4], raw[4:]))
+        signatures.append(NoteSignature(name, raw[:4], raw[4:], line))
     return Note(text, tuple(signatures))
 
 
@@ -329,6 +331,15 @@ def parse_checkpoint(text: str) -> Checkpoint:
     if len(raw) != 32:
         raise ValueError("the root is not 32 bytes")
     return Checkpoint(origin, int(size), raw, tuple(lines[3:-1]))
+
+
+def summary_field(summary: str, name: str) -> str | None:
+    """The value of the summary note's `<name> <value>` line (`prev`, `balances`), if any."""
+    for line in summary.split("\n\n", 1)[0].split("\n"):
+        word, _sep, value = line.partition(" ")
+        if word == name:
+            return value
+    return None
 
 
 def decode_hash(text: str) -> bytes:
@@ -539,7 +550,47 @@ class Verifier:
             )
         self.check_witnesses(published)
         self.check_order(published)
+        self.check_chain(published)
         return good
+
+    def own_note(self, note: Note) -> str:
+        """The note as the log signed it (its own signature lines, without cosignatures): what
+        the next checkpoint's `prev` hashes for a checkpoint without a summary."""
+        own = {self.origin(), LEGACY_KEY_NAME}
+        lines = [sig.line for sig in note.signatures if sig.name in own]
+        return note.text + "\n" + "".join(line + "\n" for line in lines)
+
+    def check_chain(self, published: list[Published]) -> None:
+        """Each summary (or, before summaries, each checkpoint's `prev` extension line) links to
+        the one before: SHA-256 of its summary note, or of its note when it has none; 32 zero
+        bytes before the first. A checkpoint taken out of the list or replaced breaks the link."""
+        before: Published | None = None
+        broken = 0
+        for p in published:
+            wanted = bytes(32)
+            if before is not None:
+                chained = before.summary or self.own_note(before.note)
+                wanted = hashlib.sha256(chained.encode("utf-8")).digest()
+            said = None
+            if p.summary:
+                said = summary_field(p.summary, "prev")
+            else:
+                said = next(
+                    (line[5:] for line in p.checkpoint.extensions if line.startswith("prev ")),
+                    None,
+                )
+            if said is not None and said != base64.b64encode(wanted).decode():
+                broken += 1
+                self.fail(
+                    f"checkpoint {p.label} tidak tertaut ke checkpoint sebelumnya (prev)",
+                    f"checkpoint {p.label} does not link to the one before it (prev)",
+                )
+            before = p
+        if published and not broken:
+            self.ok(
+                "rantai ringkasan checkpoint utuh (prev)",
+                "the chain of checkpoint summaries is unbroken (prev)",
+            )
 
     def check_summary(self, p: Published) -> None:
         try:
@@ -550,6 +601,16 @@ class Verifier:
                 f"the summary of checkpoint {p.label} cannot be read: {error}",
             )
             return
+        lines = summary.text.split("\n")
+        if lines[:3] != [
+            self.origin() + SUMMARY_SUFFIX,
+            str(p.checkpoint.size),
+            base64.b64encode(p.checkpoint.root).decode(),
+        ]:
+            self.fail(
+                f"ringkasan checkpoint {p.label} tidak menyebut pohon yang sama",
+                f"the summary of checkpoint {p.label} does not name the same tree",
+            )
         # The summary (day totals, trial-balance hash) is signed with the cooperative's key
         # material; its key name is the summary's own, so every line is tried with that name.
         assert self.key is not None
