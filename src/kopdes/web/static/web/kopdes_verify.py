@@ -33,7 +33,8 @@ Examples:
 
 Exit status: 0 everything checked holds; 1 a check failed (stderr: GAGAL in Indonesian on the
 first line, FAILED in English on the second, naming what failed); 2 the checks could not be run
-(bad arguments, the server could not be reached or answered nonsense).
+(bad arguments, the server could not be reached or answered nonsense, a receipt that no
+checkpoint covers yet).
 """
 
 from __future__ import annotations
@@ -846,11 +847,10 @@ class Verifier:
     def check_receipt(self, number: int, leaf: bytes, latest: Published) -> None:
         size = latest.checkpoint.size
         if not 1 <= number <= size:
-            self.fail(
+            raise CannotCheck(
                 f"entri nomor {number} belum tercakup checkpoint terbaru ({size} entri); bukti tersedia setelah checkpoint hari itu",
                 f"entry number {number} is not yet covered by the latest checkpoint ({size} entries); the proof is available after that day's checkpoint",
             )
-            return
         assert self.fetch is not None
         answer = fetch_json(self.fetch, f"inclusion?index={number - 1}&size={size}")
         try:
