@@ -173,3 +173,45 @@ def test_a_stored_tree_rewritten_behind_the_applications_back_fails(
     assert status == 1
     assert "tile tile/1/000.p/1 does not match the tiles below it" in err[1]
     assert "receipt: entry number 5 with that leaf hash is NOT in checkpoint" in err[1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_script_as_a_user_runs_it_over_http(live_server, tmp_path):
+    """`python3 kopdes_verify.py <server> <code>` as a separate process, over HTTP (urllib),
+    against the live server: exit 0 and the key pinned; then with a forged checkpoint, exit 1."""
+    import subprocess
+    import sys
+
+    from kopdes import testing
+
+    cooperative = testing.make_place("36.03.01.2003", "A").cooperative
+    for day, count in ((DAYS[0], 3), (DAYS[1], 2)):
+        with at(day):
+            services.journal_entries_post_bulk(
+                cooperative=cooperative,
+                drafts=[
+                    EntryDraft(
+                        date=day,
+                        memo=f"Setoran {i}",
+                        lines=[Line("1-102", debit=500 + i), Line("3-103", credit=500 + i)],
+                        source_kind="test",
+                    )
+                    for i in range(count)
+                ],
+            )
+    with at(DAYS[2]):
+        checkpoints.checkpoint_create(cooperative=cooperative, day=DAYS[1])
+    pins = tmp_path / "pins.json"
+    command = [sys.executable, str(SCRIPT), live_server.url, cooperative.village_id]
+    command += ["--pins", str(pins), "--tiles"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "TRUSTED ON FIRST USE" in done.stdout
+    assert done.stdout.rstrip().endswith("Verified: every check holds.")
+    assert json.loads(pins.read_text())[checkpoints.origin(cooperative)]["tree_size"] == 5
+    latest = Checkpoint.objects.filter(cooperative=cooperative).latest("date")
+    Checkpoint.objects.filter(pk=latest.pk).update(note=latest.note.replace("\n5\n", "\n4\n"))
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 1
+    first, second = done.stderr.strip().split("\n")[-2:]
+    assert first.startswith("GAGAL: ") and second.startswith("FAILED: ")
