@@ -449,3 +449,16 @@ def test_a_flipped_byte_in_a_tile_fails(log, pins, capsys):
     log.fetch = tampered
     status, _out, err = run(log, "--tiles", pins=pins, capsys=capsys)
     failed(status, err, "tile tile/1/000.p/1 does not match the tiles below it")
+
+
+def test_the_trial_balance_matches_its_signed_hash(log, pins, capsys):
+    status, out, err = run(log, "--balances", pins=pins, capsys=capsys)
+    assert status == 0, err
+    assert "the trial balance at the latest checkpoint matches its signed hash" in out
+
+    def tampered(path, real=log.fetch):
+        return b"balances 999" if path.startswith("balances/") else real(path)
+
+    log.fetch = tampered
+    status, _out, err = run(log, "--balances", pins=pins, capsys=capsys)
+    failed(status, err, "the trial balance served for 2026-03-06 (#300) does NOT match")

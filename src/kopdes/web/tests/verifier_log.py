@@ -159,6 +159,8 @@ class Log:
                     "proof": [b64(h) for h in merkle.inclusion_proof(index, self.leaves[:size])],
                 }
             ).encode()
+        if route.startswith("balances/"):
+            return f"balances {int(route.removeprefix('balances/').removesuffix('.json'))}".encode()
         if route.startswith("tile/"):
             return tile(self.leaves, route)
         raise AssertionError(f"not served: {path}")

@@ -13,7 +13,11 @@ nothing of Kopdes: every check is written here, from the public standards:
 * the witnesses' cosignatures (C2SP tlog-cosignature, `cosignature/v1`) for every `--witness`;
 * that each checkpoint extends the one before (RFC 9162 consistency proofs, section 2.1.4.2,
   from `log/consistency`), and any two with `--from` and `--to`;
-* with `--tiles`, the latest root recomputed from the hash tiles (C2SP tlog-tiles);
+* with `--tiles`, every hash tile checked against the one above it and the latest root
+  recomputed from them (C2SP tlog-tiles);
+* each checkpoint's summary note (entries by accounting date, the trial balance's hash) signed
+  and linked to the one before; with `--balances`, the latest trial balance document
+  (`log/balances/<size>.json`) matching the hash its summary signs;
 * a member's receipt: `--receipt <entry number>:<base64 leaf hash>` (or the receipt's URL) is
   proved included in the latest checkpoint (RFC 9162 section 2.1.3.2, from `log/inclusion`);
   `--receipt-file proof.json` checks the API's answer of /api/v1/ledger/entries/{id}/proof,
@@ -842,6 +846,30 @@ class Verifier:
                 f"the root computed from the tiles differs from the latest checkpoint {latest.label}",
             )
 
+    # -- the trial balance a checkpoint commits to --
+
+    def check_balances(self, latest: Published) -> None:
+        """The summary's `balances` line is the SHA-256 of the trial balance document the log
+        serves at `balances/<size>.json` (totals per month and account, no person in it)."""
+        said = summary_field(latest.summary, "balances") if latest.summary else None
+        if not said:
+            raise CannotCheck(
+                f"checkpoint terbaru {latest.label} tidak mempunyai ringkasan dengan neraca saldo",
+                f"the latest checkpoint {latest.label} has no summary with a trial balance",
+            )
+        assert self.fetch is not None
+        document = self.fetch(f"balances/{latest.checkpoint.size}.json")
+        if hashlib.sha256(document).digest() == decode_hash(said):
+            self.ok(
+                f"neraca saldo pada checkpoint terbaru cocok dengan hash yang ditandatangani ({len(document)} bita)",
+                f"the trial balance at the latest checkpoint matches its signed hash ({len(document)} bytes)",
+            )
+        else:
+            self.fail(
+                f"neraca saldo yang disajikan untuk {latest.label} TIDAK cocok dengan hash yang ditandatangani",
+                f"the trial balance served for {latest.label} does NOT match its signed hash",
+            )
+
     # -- receipts --
 
     def check_receipt(self, number: int, leaf: bytes, latest: Published) -> None:
@@ -1031,6 +1059,11 @@ def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--from", dest="first", help="a checkpoint's tree size or date")
     parser.add_argument("--to", dest="second", help="a later checkpoint's tree size or date")
     parser.add_argument("--tiles", action="store_true", help="recompute the latest root from tiles")
+    parser.add_argument(
+        "--balances",
+        action="store_true",
+        help="check the latest checkpoint's trial balance against its signed hash",
+    )
     parser.add_argument("--receipt", help="<entry number>:<base64 leaf hash>, or the receipt's URL")
     parser.add_argument("--receipt-file", type=Path, help="a saved answer of the API's proof")
     parser.add_argument(
@@ -1044,8 +1077,8 @@ def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         parser.error("--from and --to go together")
     if not args.url and not args.checkpoints and not args.receipt_file:
         parser.error("give a server address and village code, or --checkpoints / --receipt-file")
-    if not args.url and (args.tiles or args.receipt or args.first):
-        parser.error("--tiles, --receipt, --from and --to need the server address")
+    if not args.url and (args.tiles or args.receipt or args.first or args.balances):
+        parser.error("--tiles, --balances, --receipt, --from and --to need the server address")
     return args
 
 
@@ -1131,6 +1164,8 @@ def run(args: argparse.Namespace, fetch: Fetch | None, out: TextIO) -> int:
             verifier.check_between(good, args.first, args.second)
         if args.tiles and good:
             verifier.check_tiles(good[-1])
+        if args.balances and good:
+            verifier.check_balances(good[-1])
         if args.receipt:
             number, leaf = parse_receipt(args.receipt)
             if good:
