@@ -151,6 +151,7 @@ def _forget_the_tiles(coop) -> None:
         if connection.vendor == "sqlite":
             cursor.execute("DROP TRIGGER ledger_treetile_no_delete")
         else:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending trigger events
             cursor.execute("ALTER TABLE ledger_treetile DISABLE TRIGGER ledger_treetile_immutable")
         cursor.execute("DELETE FROM ledger_treetile WHERE cooperative_id = %s", [coop.pk])
 
