@@ -175,7 +175,7 @@ def test_a_stored_tree_rewritten_behind_the_applications_back_fails(
     assert "receipt: entry number 5 with that leaf hash is NOT in checkpoint" in err[1]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_script_as_a_user_runs_it_over_http(live_server, tmp_path):
     """`python3 kopdes_verify.py <server> <code>` as a separate process, over HTTP (urllib),
     against the live server: exit 0 and the key pinned; then with a forged checkpoint, exit 1."""
