@@ -47,6 +47,14 @@ ASSETS = (
         purpose="base stylesheet for semantic HTML (red theme)",
     ),
     Asset(
+        package="@noble/ed25519",
+        folder="noble-ed25519",
+        # One ES module, no dependencies (SHA-512 through Web Crypto); audited.
+        files=("index.js",),
+        licence_file="LICENSE",
+        purpose="Ed25519 signatures on the verification page for browsers whose Web Crypto lacks Ed25519 (static/web/verify.js imports it only then)",
+    ),
+    Asset(
         package="axe-core",
         folder="axe-core",
         files=("axe.min.js",),

@@ -546,3 +546,20 @@ def officer_savings(*, cooperative: Cooperative, start: date, end: date) -> list
             )
         )
     return groups
+
+
+def pokok_payment(*, member: Member) -> Txn | None:
+    """The member's first simpanan pokok payment not corrected since (its journal entry is the
+    member's joining in the books, printed on the back of the member card); None before it."""
+    return (
+        Txn.objects.filter(
+            cooperative_id=member.cooperative_id,
+            account__member=member,
+            account__kind=Kind.POKOK,
+            kind__in=(Txn.Type.DEPOSIT, Txn.Type.BILL_PAYMENT),
+            corrected=False,
+        )
+        .select_related("entry__cooperative")
+        .order_by("date", "id")
+        .first()
+    )

@@ -12,6 +12,7 @@ from kopdes.web.views import (
     statements,
     transparency,
     transparency_log,
+    transparency_verifier,
 )
 
 app_name = "web"
@@ -25,6 +26,7 @@ urlpatterns = [
     *statements.urlpatterns,
     *transparency.urlpatterns,
     *transparency_log.urlpatterns,
+    *transparency_verifier.urlpatterns,
     *members.urlpatterns,
     *savings.urlpatterns,
     *savings_collective.urlpatterns,

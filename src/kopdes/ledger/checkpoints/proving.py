@@ -7,8 +7,8 @@ from datetime import datetime
 from django.db.models import Max, OuterRef, QuerySet, Subquery
 
 from kopdes.cooperatives.models import Cooperative
-from kopdes.ledger import merkle, signing
-from kopdes.ledger.checkpoints.building import journal_rows, origin
+from kopdes.ledger import chain, merkle, signing
+from kopdes.ledger.checkpoints.building import entry_document_from_rows, journal_rows, origin
 from kopdes.ledger.checkpoints.tree import tree_of
 from kopdes.ledger.errors import NotCheckpointed
 from kopdes.ledger.models import (
@@ -95,3 +95,17 @@ def checkpoint_covering(*, cooperative: Cooperative, moment: datetime) -> Checkp
         .order_by("date")
         .first()
     )
+
+
+def entry_leaf_hash(*, entry: JournalEntry) -> bytes:
+    """The entry's Merkle leaf hash, SHA-256(0x00 || canonical bytes), rebuilt from its stored
+    rows as the tree does (what a receipt prints for the member to check); a few queries."""
+    lines = entry.lines.select_related("account", "business_unit").order_by("line_no")
+    return merkle.leaf_hash(chain.canonical_bytes(entry_document_from_rows(entry, lines)))
+
+
+def entry_checkpointed(*, entry: JournalEntry) -> bool:
+    """Whether a signed checkpoint covers the entry yet (its proof can be checked)."""
+    return Checkpoint.objects.filter(
+        cooperative_id=entry.cooperative_id, tree_size__gte=entry.number
+    ).exists()

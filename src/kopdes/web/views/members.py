@@ -22,9 +22,11 @@ from kopdes.core.masking import mask_identity_number
 from kopdes.members import imports, selectors, services
 from kopdes.members.models import MaritalStatus, Member
 from kopdes.members.rules import IMAGE_CONTENT_TYPES, image_type
+from kopdes.savings import selectors as savings_selectors
 from kopdes.web.access import cooperative_page
 from kopdes.web.formflow import ActionForm, form_status, handle_form
 from kopdes.web.forms import AsciiIntegerField, date_input
+from kopdes.web.receipts import ledger_receipt
 
 PAGE_SIZE = 25
 DATE_INPUT = date_input()
@@ -422,6 +424,7 @@ def member_card(request, cooperative: Cooperative, member_id: uuid.UUID):
     if member.number is None:
         raise Http404
     check_url = request.build_absolute_uri(reverse("web:card_check", args=[member.card_id]))
+    pokok = savings_selectors.pokok_payment(member=member)
     return render(
         request,
         "web/members/card.html",
@@ -430,6 +433,7 @@ def member_card(request, cooperative: Cooperative, member_id: uuid.UUID):
             "member": member,
             "check_url": check_url,
             "qr": _qr_svg(check_url),
+            "ledger": ledger_receipt(request, pokok.entry) if pokok is not None else None,
         },
     )
 

@@ -31,6 +31,7 @@ from kopdes.web.access import cooperative_page
 from kopdes.web.errors import form_add_domain_error, found_or_404
 from kopdes.web.formflow import form_status, handle_form
 from kopdes.web.forms import date_input
+from kopdes.web.receipts import ledger_receipt
 
 SAVINGS = "app/<uuid:cooperative_id>/simpanan/"
 MEMBER = "app/<uuid:cooperative_id>/anggota/<uuid:member_id>/simpanan/"
@@ -448,6 +449,8 @@ def savings_receipt(request, cooperative: Cooperative, transaction_id):
         journal=str(txn.entry),
         short_hash=txn.entry.short_hash,
     )
+    ledger = ledger_receipt(request, txn.entry)
+    text += f"\nPeriksa di buku besar: {ledger.url}"
     pending = selectors.correction_pending(transaction=txn)
     whatsapp = ""
     if member.phone:
@@ -468,6 +471,7 @@ def savings_receipt(request, cooperative: Cooperative, transaction_id):
             and not pending,
             "pending": pending,
             "again_url": _again_url(request, cooperative, txn),
+            "ledger": ledger,
         },
     )
 

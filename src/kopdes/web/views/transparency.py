@@ -5,11 +5,17 @@ Merkle root of all its journal entries and the day's control totals), so anyone 
 and check later that history was not rewritten. Each page costs a fixed number of queries.
 """
 
+import base64
+import binascii
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import path
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from kopdes.cooperatives.models import Cooperative
@@ -136,10 +142,82 @@ def transparency_cooperative(request, code: str):
     )
 
 
+@dataclass(frozen=True)
+class Receipt:
+    """A receipt's entry number and leaf hash, read from the URL its QR code carries."""
+
+    number: int
+    leaf: str  # base64url, as in the URL
+    leaf_b64: str  # standard base64, as the verifier script takes it
+
+
+def _receipt(request) -> tuple[Receipt | None, bool]:
+    """(the receipt named by ?nomor=<n>&leaf=<base64url leaf hash>, whether one was named)."""
+    number, leaf = request.GET.get("nomor", ""), request.GET.get("leaf", "")
+    if not number and not leaf:
+        return None, False
+    if not (number.isascii() and number.isdigit() and 0 < len(number) <= 18):
+        return None, True
+    try:
+        raw = base64.urlsafe_b64decode(leaf + "=" * (-len(leaf) % 4))
+    except (binascii.Error, ValueError):
+        return None, True
+    if len(raw) != 32 or base64.urlsafe_b64encode(raw).decode().rstrip("=") != leaf.rstrip("="):
+        return None, True
+    return Receipt(int(number), leaf.rstrip("="), signing.b64(raw)), True
+
+
+def _verifier_messages() -> dict[str, str]:
+    """What static/web/verify.js says, in the reader's language (placeholders %(name)s)."""
+    return {
+        "checking": _("Checking…"),
+        "verified": _(
+            "Verified: the %(count)s checkpoints are signed with this cooperative's key, and "
+            "each one extends the one before."
+        ),
+        "witnessed": _("Cosigned by the witnesses: %(names)s."),
+        "receipt_ok": _(
+            "Verified: entry number %(number)s of the receipt is in the books signed on %(date)s."
+        ),
+        "failed": _("FAILED: %(what)s"),
+        "bad_signature": _("the signature of the checkpoint of %(date)s is not valid"),
+        "bad_origin": _("the checkpoint of %(date)s belongs to another cooperative"),
+        "unsigned": _("the checkpoint of %(date)s is not signed with this cooperative's key"),
+        "bad_cosignature": _("the cosignature of witness %(name)s on %(date)s is not valid"),
+        "rewritten": _(
+            "the checkpoint of %(date)s does not extend the one of %(before)s: the history was "
+            "rewritten"
+        ),
+        "listing": _("the list of checkpoints does not match the signed notes (%(date)s)"),
+        "receipt_missing": _(
+            "entry number %(number)s with this receipt's leaf hash is not in the signed books"
+        ),
+        "receipt_pending": _(
+            "entry number %(number)s is not yet covered by a checkpoint: the proof is available "
+            "after the day's checkpoint"
+        ),
+        "no_checkpoint": _("this cooperative has no checkpoint yet"),
+        "unreachable": _("the server's answer could not be read (%(what)s)"),
+        "no_crypto": _(
+            "this browser cannot check Ed25519 signatures: use the verifier script below"
+        ),
+    }
+
+
+def _witness_keys() -> list[dict[str, str]]:
+    """The witnesses the platform submits checkpoints to (settings.KOPDES_WITNESSES)."""
+    return [
+        {"name": w["name"], "verifier_key": w["verifier_key"]}
+        for w in getattr(settings, "KOPDES_WITNESSES", [])
+    ]
+
+
 @require_safe
 def transparency_verify(request, code: str):
     """One cooperative's recent checkpoints, newest first, each with its signed note, the
-    witnesses' cosignatures appended, and who cosigned it when."""
+    witnesses' cosignatures appended, and who cosigned it when; the check in the browser
+    (static/web/verify.js) of the signatures, of each checkpoint extending the one before, and of
+    a receipt named in the URL (`?nomor=<n>&leaf=<base64url>`)."""
     cooperative = _published(code)
     page = Paginator(
         Checkpoint.objects.filter(cooperative=cooperative)
@@ -148,6 +226,8 @@ def transparency_verify(request, code: str):
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     rows = [_published_row(c) for c in page]
+    receipt, receipt_named = _receipt(request)
+    origin = checkpoints.origin(cooperative)
     return render(
         request,
         "web/transparency/verify.html",
@@ -156,9 +236,13 @@ def transparency_verify(request, code: str):
             "page": page,
             "rows": rows,
             "witnesses": checkpoints.configured_witnesses(),
-            "origin": checkpoints.origin(cooperative),
+            "origin": origin,
             "key": _key(cooperative),
+            "log_key": signing.log_verifier_key(origin),
             "failing": bool(failing_verification(cooperative_ids=[cooperative.pk])),
+            "receipt": receipt,
+            "receipt_invalid": receipt_named and receipt is None,
+            "verifier": {"messages": _verifier_messages(), "witnesses": _witness_keys()},
         },
     )
 
@@ -174,7 +258,7 @@ def log_checkpoints(request, code: str):
         .order_by("date")
         .prefetch_related(checkpoints.with_cosignatures())
     )
-    return JsonResponse(
+    response = JsonResponse(
         {
             "origin": origin,
             "verifier_key": signing.log_verifier_key(origin),
@@ -193,6 +277,9 @@ def log_checkpoints(request, code: str):
         },
         json_dumps_params={"ensure_ascii": False},
     )
+    response["Access-Control-Allow-Origin"] = "*"  # for verifiers on other origins
+    response["Cache-Control"] = "public, max-age=60"
+    return response
 
 
 @require_safe
