@@ -103,7 +103,7 @@ def test_national_file_loads_all_of_indonesia_once():
     assert first.villages == LevelResult(created=83488, updated=0, unchanged=274)
     assert stages["villages"] == (83488, 83488)
     assert first.rows == 38 + 514 + 7285 + 83762
-    assert 0 < first.seconds < 120
+    assert first.seconds > 0  # reported to the operator; speed is measured in bench/, not here
     assert Regency.objects.get(code="31.01").name == "Kabupaten Administrasi Kepulauan Seribu"
     assert Village.objects.get(code="12.07.28.1007").name == "Lubuk Pakam I,II"
     assert Village.objects.get(code="91.03.01.3007").kind == "desa"  # Desa Adat Yoboi
