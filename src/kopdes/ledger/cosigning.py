@@ -19,14 +19,21 @@ at that time, the largest consistent tree the witness had seen for the origin ha
 
 import base64
 import binascii
-import hashlib
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from kopdes.ledger import merkle
-from kopdes.ledger.signing import SIGNATURE_PREFIX, NoteError, Verifier, b64, parse_verifier_key
+from kopdes.ledger.signing import (
+    SIGNATURE_PREFIX,
+    NoteError,
+    Verifier,
+    b64,
+    key_id,
+    parse_key_text,
+    parse_verifier_key,
+)
 
 ALG_COSIGNATURE_V1 = 0x04  # timestamped Ed25519 checkpoint cosignatures
 MAX_TIMESTAMP = 2**63 - 1
@@ -117,9 +124,7 @@ def verify_log_signature(note: str, verifiers: list[Verifier]) -> str:
 
 
 def cosigner_key_id(name: str, public_key: bytes) -> bytes:
-    return hashlib.sha256(
-        name.encode("utf-8") + b"\n" + bytes([ALG_COSIGNATURE_V1]) + public_key
-    ).digest()[:4]
+    return key_id(name, public_key, ALG_COSIGNATURE_V1)
 
 
 def cosigner_verifier_key(name: str, public_key: bytes) -> str:
@@ -149,20 +154,8 @@ class CosignerKey:
 
 def parse_cosigner_key(text: str) -> CosignerKey:
     """Read `<name>+<key id hex>+base64(0x04 || public key)`; NoteError when malformed."""
-    parts = text.strip().split("+", 2)
-    if len(parts) != 3 or not parts[0] or len(parts[1]) != 8:
-        raise NoteError("a witness verifier key reads <name>+<key id>+<key>")
-    name, hex_id, material = parts
-    try:
-        raw = base64.b64decode(material, validate=True)
-        wanted_id = bytes.fromhex(hex_id)
-    except (binascii.Error, ValueError):
-        raise NoteError("the witness verifier key is not valid base64 and hex") from None
-    if len(raw) != 33 or raw[0] != ALG_COSIGNATURE_V1:
-        raise NoteError("a witness key is a cosignature/v1 (0x04) Ed25519 key")
-    if cosigner_key_id(name, raw[1:]) != wanted_id:
-        raise NoteError("the witness key's id does not match its name and key")
-    return CosignerKey(name=check_key_name(name), key_id=wanted_id, public_key=raw[1:])
+    name, wanted_id, public_key = parse_key_text(text, alg=ALG_COSIGNATURE_V1)
+    return CosignerKey(name=check_key_name(name), key_id=wanted_id, public_key=public_key)
 
 
 def parse_log_key(text: str) -> Verifier:

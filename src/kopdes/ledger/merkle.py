@@ -140,31 +140,13 @@ def verify_consistency(
         return not proof and old_root == new_root
     if old_size == 0:
         return not proof  # the empty tree is a prefix of every tree
-    if not proof:
+    try:
+        fr, sr = roots_from_consistency_proof(
+            old_size=old_size, new_size=new_size, proof=proof, old_root=old_root
+        )
+    except ProofError:
         return False
-    path = list(proof)
-    if old_size & (old_size - 1) == 0:  # an exact power of two: the old root is a subtree
-        path.insert(0, old_root)
-    fn, sn = old_size - 1, new_size - 1
-    while fn & 1:
-        fn >>= 1
-        sn >>= 1
-    fr = sr = path[0]
-    for c in path[1:]:
-        if sn == 0:
-            return False
-        if fn & 1 or fn == sn:
-            fr = node_hash(c, fr)
-            sr = node_hash(c, sr)
-            if not fn & 1:
-                while fn and not fn & 1:
-                    fn >>= 1
-                    sn >>= 1
-        else:
-            sr = node_hash(sr, c)
-        fn >>= 1
-        sn >>= 1
-    return sn == 0 and fr == old_root and sr == new_root
+    return fr == old_root and sr == new_root
 
 
 class Frontier:

@@ -60,8 +60,9 @@ def key_path() -> Path:
     return Path(settings.DATA_DIR) / "ledger" / "signing-key.pem"
 
 
-def key_id(name: str, public_key: bytes) -> bytes:
-    return hashlib.sha256(name.encode() + b"\n" + bytes([ALG_ED25519]) + public_key).digest()[:4]
+def key_id(name: str, public_key: bytes, alg: int = ALG_ED25519) -> bytes:
+    """C2SP signed-note: SHA-256(name || 0x0A || signature type || public key)[:4]."""
+    return hashlib.sha256(name.encode() + b"\n" + bytes([alg]) + public_key).digest()[:4]
 
 
 def verifier_key(name: str, public_key: bytes) -> str:
@@ -87,8 +88,9 @@ class Verifier:
         return True
 
 
-def parse_verifier_key(text: str) -> Verifier:
-    """Read `<name>+<hex key id>+<base64(0x01 || public key)>`; NoteError when malformed."""
+def parse_key_text(text: str, *, alg: int) -> tuple[str, bytes, bytes]:
+    """Read a verifier key `<name>+<hex key id>+<base64(alg || Ed25519 public key)>` of the
+    signature type `alg` into (name, key id, public key); NoteError when malformed."""
     parts = text.strip().split("+", 2)
     if len(parts) != 3 or not parts[0] or len(parts[1]) != 8:
         raise NoteError("a verifier key reads <name>+<key id>+<key>")
@@ -98,11 +100,17 @@ def parse_verifier_key(text: str) -> Verifier:
         wanted_id = bytes.fromhex(hex_id)
     except (binascii.Error, ValueError):
         raise NoteError("the verifier key is not valid base64 and hex") from None
-    if len(raw) != 33 or raw[0] != ALG_ED25519:
-        raise NoteError("only Ed25519 verifier keys are supported")
-    if key_id(name, raw[1:]) != wanted_id:
+    if len(raw) != 33 or raw[0] != alg:
+        raise NoteError(f"the verifier key is not an Ed25519 key of signature type {alg:#04x}")
+    if key_id(name, raw[1:], alg) != wanted_id:
         raise NoteError("the verifier key's id does not match its name and key")
-    return Verifier(name=name, key_id=wanted_id, public_key=raw[1:])
+    return name, wanted_id, raw[1:]
+
+
+def parse_verifier_key(text: str) -> Verifier:
+    """Read `<name>+<hex key id>+<base64(0x01 || public key)>`; NoteError when malformed."""
+    name, wanted_id, public_key = parse_key_text(text, alg=ALG_ED25519)
+    return Verifier(name=name, key_id=wanted_id, public_key=public_key)
 
 
 @dataclass(frozen=True)
