@@ -375,3 +375,35 @@ def test_good_witness_settings_are_kept():
     )
     assert parse_witnesses(value)[0]["verifier_key"] == GOOD_KEY
     assert parse_witnesses("[]") == []
+
+
+def test_ledger_verify_checks_the_stored_cosignatures(coop_a, tmp_path):
+    """`kopdes ledger verify` checks each stored cosignature of a configured witness again: a
+    cosignature changed in the database is named."""
+    import base64
+
+    post(coop_a, 1_000, D1)
+    close(D1)
+    witness = InProcess(tmp_path)
+    assert not witness.run().failures
+    configured = [
+        {
+            "name": witness.config.name,
+            "url": witness.config.url,
+            "verifier_key": witness.identity.verifier_key,
+        }
+    ]
+    with override_settings(KOPDES_WITNESSES=configured):
+        assert checkpoints.ledger_verify(cooperative=coop_a).ok
+        stored = Cosignature.objects.get()
+        head, blob = stored.line.rsplit(" ", 1)
+        raw = bytearray(base64.b64decode(blob))
+        raw[-1] ^= 1
+        Cosignature.objects.filter(pk=stored.pk).update(
+            line=f"{head} {base64.b64encode(bytes(raw)).decode()}"
+        )
+        problems = [str(p) for p in checkpoints.ledger_verify(cooperative=coop_a).problems]
+    assert problems == [
+        f"36.03.01.2003 checkpoint 2026-03-09: the cosignature of witness {witness.config.name} "
+        "does not verify"
+    ]

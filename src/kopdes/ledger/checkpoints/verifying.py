@@ -31,7 +31,7 @@ from django.utils.translation import gettext
 
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core.audit import audit_record
-from kopdes.ledger import chain, signing
+from kopdes.ledger import chain, cosigning, signing
 from kopdes.ledger.checkpoints import tree
 from kopdes.ledger.checkpoints.building import (
     JOURNAL_SEQUENCE,
@@ -53,6 +53,7 @@ from kopdes.ledger.checkpoints.building import (
     parse_summary_text,
     parse_version_1_text,
 )
+from kopdes.ledger.checkpoints.witnessing import configured_witnesses
 from kopdes.ledger.models import Account, AccountMonth, Checkpoint, JournalLine, Sequence
 
 MAX_PROBLEMS = 20  # per cooperative: the first one matters, the rest show how far it goes
@@ -115,7 +116,11 @@ class Ledger:
         self.sequence = Sequence.objects.filter(
             cooperative=cooperative, name=JOURNAL_SEQUENCE
         ).first()
-        self.checkpoints = list(Checkpoint.objects.filter(cooperative=cooperative).order_by("date"))
+        self.checkpoints = list(
+            Checkpoint.objects.filter(cooperative=cooperative)
+            .order_by("date")
+            .prefetch_related("cosignatures")
+        )
 
     def problem(self, what: str, **where) -> Problem:
         return Problem(cooperative=self.code, what=what, **where)
@@ -457,6 +462,29 @@ def stored_tree_matches(ledger: Ledger) -> Iterator[Problem]:
         yield ledger.problem(messages[what] % {"path": path}, checkpoint=latest.date)
 
 
+def cosignatures_verify(ledger: Ledger) -> Iterator[Problem]:
+    """Each stored cosignature of a configured witness verifies (C2SP cosignature/v1) over its
+    checkpoint's note; a cosignature by a witness no longer configured cannot be checked here
+    (the standalone verifier checks it with the key a reader gives)."""
+    keys = {w.name: w.key for w in configured_witnesses()}
+    for checkpoint in ledger.checkpoints:
+        text = cosigning.split_note(checkpoint.note)[0]
+        for stored in checkpoint.cosignatures.all():
+            key = keys.get(stored.witness)
+            if key is None:
+                continue
+            try:
+                good = cosigning.cosignatures_by(text, [stored.line], key)
+            except signing.NoteError:
+                good = []
+            if not good:
+                yield ledger.problem(
+                    gettext("the cosignature of witness %(witness)s does not verify")
+                    % {"witness": stored.witness},
+                    checkpoint=checkpoint.date,
+                )
+
+
 CHECKS: list[Check] = [
     numbers_are_gapless,
     chain_is_intact,
@@ -472,6 +500,7 @@ CHECKS: list[Check] = [
     checkpoint_balances_match,
     signed_notes_agree,
     stored_tree_matches,
+    cosignatures_verify,
 ]
 
 
