@@ -28,16 +28,22 @@ that already has journal entries is left alone.
 
 import random
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
+
+from django.db import transaction
+from django.utils import timezone
 
 from kopdes.accounts.models import Role, User
 from kopdes.cooperatives import services as cooperative_services
 from kopdes.cooperatives.models import BusinessUnit, Cooperative
+from kopdes.core import clock
 from kopdes.core.actors import Actor
 from kopdes.ledger import services as ledger
+from kopdes.ledger.checkpoints import checkpoint_create
 from kopdes.ledger.models import JournalEntry, PostingRule
 from kopdes.ledger.services import EntryDraft, Line
 from kopdes.regions.models import Village
@@ -61,6 +67,7 @@ class LedgerSeedResult:
     entries: int = 0
     reversals: int = 0
     periods_closed: int = 0
+    checkpoints: int = 0  # signed week by week by the years posted as they happened
     extras: list[Any] = field(default_factory=list)  # each Extra's result
 
 
@@ -384,8 +391,97 @@ class Extra(Protocol):
     result: Any
 
 
-# Called with the cooperative and the actor, after its chart exists; None when it has nothing.
-ExtraFactory = Callable[[Cooperative, Any], Extra | None]
+# Called with the cooperative and the actor (and, for a year posted as it happened, its
+# Timeline), after its chart exists; None when it has nothing.
+ExtraFactory = Callable[..., Extra | None]
+
+
+class Timeline:
+    """One cooperative's year posted as it happened (issue 10.7), not as an opening import:
+    everything dated in a week (Monday to Sunday) is posted at that week's end, Sunday 18:00 in
+    Jakarta (`core.clock.as_of`; never later than yesterday), the members' savings as their
+    services book them, then the plan's drafts of that week, the reversals dated in it and, for
+    the week that holds 31 December 2025, the year-end close; then the week is checkpointed. So
+    the signed checkpoints follow the year week by week, each covering that week's entries.
+
+    The savings year calls `at(day)` around each booking; `finish()` posts what is left."""
+
+    def __init__(self, *, cooperative: Cooperative, actor: Actor, plan: "Plan") -> None:
+        days = [d.date for d in plan.drafts]
+        if days != sorted(days):
+            raise ValueError("a timeline posts the plan's drafts in date order")
+        self.cooperative, self.actor, self.plan = cooperative, actor, plan
+        self.next = 0  # the first draft not posted yet
+        self.posted: dict[int, JournalEntry] = {}  # draft index -> its entry
+        self.open: date | None = None  # the Monday of a week with bookings not yet closed
+        self.reversals = 0
+        self.checkpoints = 0
+        self.year_end = False
+
+    @staticmethod
+    def monday(day: date) -> date:
+        return day - timedelta(days=day.weekday())
+
+    @staticmethod
+    def moment(monday: date) -> datetime:
+        end = min(monday + timedelta(days=6), timezone.localdate() - timedelta(days=1))
+        return timezone.make_aware(datetime.combine(end, time(18, 0)))
+
+    @contextmanager
+    def at(self, day: date) -> Iterator[None]:
+        """Book something dated `day`: the weeks before its week are closed first."""
+        monday = self.monday(day)
+        self._close_before(monday)
+        self.open = monday
+        with clock.as_of(self.moment(monday)):
+            yield
+
+    def finish(self) -> None:
+        self._close_before(date.max - timedelta(days=7))
+
+    def _close_before(self, monday: date) -> None:
+        while True:
+            weeks = [self.open] if self.open is not None else []
+            if self.next < len(self.plan.drafts):
+                weeks.append(self.monday(self.plan.drafts[self.next].date))
+            if not weeks or min(weeks) >= monday:
+                return
+            self._close(min(weeks))
+
+    def _close(self, monday: date) -> None:
+        sunday = monday + timedelta(days=6)
+        drafts = self.plan.drafts
+        stop = self.next
+        while stop < len(drafts) and drafts[stop].date <= sunday:
+            stop += 1
+        with clock.as_of(self.moment(monday)):
+            split = self.plan.year_end_at
+            if split is not None and not self.year_end and sunday >= date(2025, 12, 31):
+                # 2025 is closed in the week that ends it, once all its entries are posted
+                self._post(self.next, split)
+                ledger.year_end_close(actor=self.actor, cooperative=self.cooperative, year=2025)
+                self.year_end = True
+            self._post(self.next, stop)
+            for index, day, memo in self.plan.reversals:
+                if monday <= day <= sunday and index in self.posted:
+                    ledger.journal_entry_reverse(
+                        entry=self.posted[index], date=day, actor=self.actor, memo=memo
+                    )
+                    self.reversals += 1
+        if sunday < timezone.localdate():
+            checkpoint_create(cooperative=self.cooperative, day=sunday)
+            self.checkpoints += 1
+        if self.open is not None and self.open <= monday:
+            self.open = None
+
+    def _post(self, start: int, stop: int) -> None:
+        if start >= stop:
+            return
+        entries = ledger.journal_entries_post_bulk(
+            cooperative=self.cooperative, drafts=self.plan.drafts[start:stop], actor=self.actor
+        )
+        self.posted.update(zip(range(start, stop), entries, strict=True))
+        self.next = stop
 
 
 def books_seed_cooperative(
@@ -394,9 +490,16 @@ def books_seed_cooperative(
     first_round: bool,
     actor: Actor = None,
     extra: ExtraFactory | None = None,
+    as_posted: bool = False,
 ) -> LedgerSeedResult:
     """Give one cooperative its LPG gerai, chart of accounts and year of books (no checks for
-    existing entries: `ledger_seed` decides), after the `extra` year (booked by its services)."""
+    existing entries: `ledger_seed` decides), with the `extra` year (booked by its services).
+
+    `as_posted`: the year is posted as it happened, week by week, and checkpointed weekly
+    (`Timeline`); the extra year is first booked in a savepoint that is rolled back, for the plan
+    to see its entries, then booked again on the timeline (the same seed books the same year).
+    Otherwise the extra year comes first and the plan after it, as of the caller's clock (an
+    opening import)."""
     result = LedgerSeedResult(cooperatives=1)
     if not BusinessUnit.objects.filter(cooperative=cooperative, code=LPG_UNIT[0]).exists():
         cooperative_services.business_unit_add(
@@ -408,30 +511,45 @@ def books_seed_cooperative(
         )
     ledger.chart_create(cooperative=cooperative, actor=actor)
     savings_setup(actor=actor, cooperative=cooperative)
-    year = extra(cooperative, actor) if extra is not None else None
+    if as_posted and extra is not None:
+        with transaction.atomic():
+            rehearsal = extra(cooperative, actor)
+            transaction.set_rollback(True)
+        drafts = rehearsal.drafts if rehearsal is not None else []
+    else:
+        year = extra(cooperative, actor) if extra is not None else None
+        drafts = year.drafts if year is not None else []
     plan = plan_year(
         rules=_rules(cooperative),
         seed=cooperative.village_id,
         first_round=first_round,
-        extra=year.drafts if year is not None else (),
+        extra=drafts,
     )
-    split = len(plan.drafts) if plan.year_end_at is None else plan.year_end_at
-    entries = ledger.journal_entries_post_bulk(
-        cooperative=cooperative, drafts=plan.drafts[:split], actor=actor
-    )
-    if plan.year_end_at is not None:
-        if ledger.year_end_close(actor=actor, cooperative=cooperative, year=2025) is not None:
-            result.entries += 1
-        entries += ledger.journal_entries_post_bulk(
-            cooperative=cooperative, drafts=plan.drafts[split:], actor=actor
+    if as_posted:
+        timeline = Timeline(cooperative=cooperative, actor=actor, plan=plan)
+        year = extra(cooperative, actor, timeline) if extra is not None else None
+        timeline.finish()
+        result.entries += len(timeline.posted) + (1 if timeline.year_end else 0)
+        result.reversals += timeline.reversals
+        result.checkpoints += timeline.checkpoints
+    else:
+        split = len(plan.drafts) if plan.year_end_at is None else plan.year_end_at
+        entries = ledger.journal_entries_post_bulk(
+            cooperative=cooperative, drafts=plan.drafts[:split], actor=actor
         )
-    result.entries += len(entries)
+        if plan.year_end_at is not None:
+            if ledger.year_end_close(actor=actor, cooperative=cooperative, year=2025) is not None:
+                result.entries += 1
+            entries += ledger.journal_entries_post_bulk(
+                cooperative=cooperative, drafts=plan.drafts[split:], actor=actor
+            )
+        result.entries += len(entries)
+        for index, day, memo in plan.reversals:
+            ledger.journal_entry_reverse(entry=entries[index], date=day, actor=actor, memo=memo)
+            result.reversals += 1
     if year is not None:
         result.entries += len(year.drafts)
         result.extras.append(year.result)
-    for index, day, memo in plan.reversals:
-        ledger.journal_entry_reverse(entry=entries[index], date=day, actor=actor, memo=memo)
-        result.reversals += 1
     result.periods_closed = ledger.period_close_through(
         actor=actor, cooperative=cooperative, year=LAST_CLOSED[0], month=LAST_CLOSED[1]
     )
@@ -443,11 +561,13 @@ def ledger_seed(
     *,
     progress: Callable[[int, int], None] | None = None,
     extra: ExtraFactory | None = None,
+    as_posted: Iterable[str] = (),
 ) -> LedgerSeedResult:
     """Seed the books of `cooperatives` that have none yet, with each one's `extra` year (the
     members' savings) among them. Safe to run again: nothing changes. The caller holds the
     transaction (`kopdes.demo.seed.seed`)."""
     cooperatives = list(cooperatives)
+    weekly = set(as_posted)
     total = LedgerSeedResult()
     first = first_round_villages()
     with_books = set(
@@ -468,8 +588,9 @@ def ledger_seed(
                 first_round=cooperative.village_id in first,
                 actor=users.get(bendahara.get(cooperative.pk)),
                 extra=extra,
+                as_posted=cooperative.village_id in weekly,
             )
-            for name in ("cooperatives", "entries", "reversals", "periods_closed"):
+            for name in ("cooperatives", "entries", "reversals", "periods_closed", "checkpoints"):
                 setattr(total, name, getattr(total, name) + getattr(one, name))
             total.extras += one.extras
         if progress:

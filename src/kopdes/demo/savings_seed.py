@@ -41,6 +41,7 @@ Idempotent: a cooperative that already has savings transactions is left alone.
 
 import random
 from collections import defaultdict
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -134,9 +135,17 @@ class SavingsYear:
     """One cooperative's year of savings, booked through the savings services."""
 
     def __init__(
-        self, cooperative: Cooperative, *, actor=None, rng_seed: int | str, full: bool = True
+        self,
+        cooperative: Cooperative,
+        *,
+        actor=None,
+        rng_seed: int | str,
+        full: bool = True,
+        timeline=None,
     ) -> None:
         self.cooperative = cooperative
+        # ledger_seed.Timeline: each booking posted at its week's end (None: at the caller's clock)
+        self.timeline = timeline
         self.full = full
         self.actor = actor
         self.rng = random.Random(f"kopdes-savings-{rng_seed}")
@@ -164,6 +173,7 @@ class SavingsYear:
         actor=None,
         rng_seed: int | str | None = None,
         full: bool = True,
+        timeline=None,
     ) -> "SavingsYear | None":
         """Book the year of `cooperative`'s members (`full=False`: only the founders' simpanan
         pokok at their meeting); None if it has no active members or already has savings."""
@@ -174,6 +184,7 @@ class SavingsYear:
             actor=actor,
             rng_seed=cooperative.village_id if rng_seed is None else rng_seed,
             full=full,
+            timeline=timeline,
         )
         if not year.members:
             return None
@@ -182,6 +193,10 @@ class SavingsYear:
         return year
 
     # -- the scenario ----------------------------------------------------------------------------
+
+    def _at(self, day: date) -> AbstractContextManager:
+        """Where a booking dated `day` is posted: on the timeline, or at the caller's clock."""
+        return self.timeline.at(day) if self.timeline is not None else nullcontext()
 
     def _member_in(self, member: Member, day: date) -> bool:
         gone = (
@@ -221,7 +236,10 @@ class SavingsYear:
             billed = (year, month) >= FIRST_MONTH
             policy = _policy(cooperative, first)
             if billed:
-                services.savings_bills_create(actor=actor, cooperative=cooperative, month=period)
+                with self._at(first):
+                    services.savings_bills_create(
+                        actor=actor, cooperative=cooperative, month=period
+                    )
             days: dict[date, _Day] = defaultdict(_Day)
             month_days = service_days(year, month)
             owing = self._owing(period) if billed else {}
@@ -272,17 +290,21 @@ class SavingsYear:
                         sukarela[m.pk] -= amount
             leaves = self.leaves_on if self.leaves_on and first <= self.leaves_on <= last else None
             for day in sorted(set(days) | ({leaves} if leaves else set())):
-                self._day(day, days.get(day) or _Day())
-                if day == leaves and self.leaver is not None:
-                    services.member_resign(
-                        actor=actor,
-                        cooperative=cooperative,
-                        member=self.leaver,
-                        on=day,
-                        reason=LEAVING,
+                with self._at(day):
+                    self._day(day, days.get(day) or _Day())
+                    if day == leaves and self.leaver is not None:
+                        services.member_resign(
+                            actor=actor,
+                            cooperative=cooperative,
+                            member=self.leaver,
+                            on=day,
+                            reason=LEAVING,
+                        )
+            if billed:  # run once the month has ended, dated its last day
+                with self._at(last + timedelta(days=1)):
+                    services.savings_interest_post(
+                        actor=actor, cooperative=cooperative, month=period
                     )
-            if billed:
-                services.savings_interest_post(actor=actor, cooperative=cooperative, month=period)
 
     def _owing(self, period: str) -> dict[int, int]:
         """Each member's simpanan wajib due by `period` and not yet paid (the bills' balance)."""

@@ -15,7 +15,7 @@ from kopdes.accounts.models import Role, User
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core.models import AuditEvent
 from kopdes.demo.savings_seed import FULL_YEAR
-from kopdes.demo.seed import DEMO_PASSWORD, SeedResult, seed
+from kopdes.demo.seed import AS_POSTED, DEMO_PASSWORD, SeedResult, seed
 from kopdes.ledger.models import JournalEntry, JournalLine
 from kopdes.members.models import Member
 from kopdes.members.rules import nik_check
@@ -227,16 +227,30 @@ def test_books_are_signed_and_verifiable_after_the_demo(client, regency):
 
     from django.utils import timezone
 
-    from kopdes.ledger.checkpoints import ledger_verify
+    from kopdes.ledger.checkpoints import ledger_verify, parse_summary_text
     from kopdes.ledger.models import Checkpoint
 
     yesterday = timezone.localdate() - timedelta(days=1)
-    checkpoints = list(Checkpoint.objects.order_by("cooperative_id"))
-    assert [c.date for c in checkpoints] == [yesterday] * SEEDED
-    for checkpoint in checkpoints:
-        entries = JournalEntry.objects.filter(cooperative_id=checkpoint.cooperative_id).count()
-        assert checkpoint.tree_size == entries > 0
+    weekly = {c.pk for c in Cooperative.objects.order_by("village_id")[:AS_POSTED]}
+    assert len(weekly) == AS_POSTED
     for cooperative in Cooperative.objects.all():
+        signed = list(Checkpoint.objects.filter(cooperative=cooperative).order_by("date"))
+        entries = JournalEntry.objects.filter(cooperative=cooperative).count()
+        assert signed[-1].tree_size == entries > 0
+        if cooperative.pk not in weekly:  # an opening import, as of yesterday evening
+            assert [c.date for c in signed] == [yesterday]
+            continue
+        # The year as it happened: a checkpoint every week, each holding the entries posted that
+        # week, dated in it (or, the month-end interest, on the last day of the month before).
+        assert len(signed) > 50
+        assert all(c.date.weekday() == 6 for c in signed)  # Sundays
+        for checkpoint in signed:
+            days = parse_summary_text(checkpoint.summary.split("\n\n")[0] + "\n").days
+            assert days and all(
+                checkpoint.date - timedelta(days=13) <= d.day <= checkpoint.date for d in days
+            ), checkpoint
+        assert ledger_verify(cooperative=cooperative).ok
+    for cooperative in Cooperative.objects.exclude(pk__in=weekly):
         assert ledger_verify(cooperative=cooperative).ok
     # A member of the public sees the signed checkpoints; an officer gets an inclusion proof.
     assert client.get("/transparansi/").status_code == 200
@@ -255,15 +269,16 @@ def test_books_are_signed_and_verifiable_after_the_demo(client, regency):
 
 
 def test_the_public_report_of_a_demo_cooperative_is_tied_to_its_signed_checkpoint(client, regency):
-    """The demo's months are closed in its opening import (as of yesterday evening), so
-    yesterday's checkpoint covers the closing and the public report shows its root."""
+    """The demo's months are closed as of yesterday evening, after the last entry: the last
+    checkpoint holds every entry, so it covers the closing and the public report shows its root
+    (for a cooperative whose year was posted week by week and one whose books came in at once)."""
     from kopdes.ledger.models import Checkpoint
 
-    cooperative = Cooperative.objects.order_by("village_id").first()
-    checkpoint = Checkpoint.objects.get(cooperative=cooperative)
-    html = client.get(
-        f"/transparansi/{cooperative.village_id}/", HTTP_ACCEPT_LANGUAGE="en"
-    ).content.decode()
-    assert "Closed books as of 31 Oct 2026" in html
-    assert checkpoint.root_hash[:16] in html
-    assert "not yet covered" not in html
+    for cooperative in Cooperative.objects.order_by("village_id")[AS_POSTED - 1 : AS_POSTED + 1]:
+        checkpoint = Checkpoint.objects.filter(cooperative=cooperative).latest("date")
+        html = client.get(
+            f"/transparansi/{cooperative.village_id}/", HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+        assert "Closed books as of 31 Oct 2026" in html
+        assert checkpoint.root_hash[:16] in html
+        assert "not yet covered" not in html
