@@ -16,6 +16,7 @@ The proofs are merkle.py's RFC 9162 recursions over a perfect-subtree reader
 the journal rows (`tile_problems`).
 """
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 
 from django.db import connection
@@ -34,14 +35,16 @@ class StoredTreeBroken(ValueError):
     """The stored tiles are not the tree they should be (missing, misshapen, rewritten)."""
 
 
-class Tree:
-    """A tree of `size` leaves read through `read(level, number) -> tile bytes`."""
+class Tree(ABC):
+    """A tree of `size` leaves read through `read(level, number) -> tile bytes`: from the stored
+    tiles (`StoredTree`) or from leaves in memory (`LeafTree`)."""
 
     def __init__(self, size: int) -> None:
         self.size = size
 
+    @abstractmethod
     def read(self, level: int, number: int) -> bytes:
-        raise NotImplementedError
+        """The bytes of tile `number` of `level` (possibly partial)."""
 
     def perfect(self) -> merkle.PerfectHash:
         return tiles.perfect_reader(self.read)

@@ -157,6 +157,22 @@ class EndRoleForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=500)
 
 
+def _form_page(request, cooperative: Cooperative, form, *, heading: str, back: str):
+    """The page of a one-form view (`web/cooperatives/form.html`) for `handle_form`: the form
+    under `heading`, with a link back to the page named `back`."""
+    return lambda status: render(
+        request,
+        "web/cooperatives/form.html",
+        {
+            "cooperative": cooperative,
+            "form": form,
+            "heading": heading,
+            "back": reverse(back, args=[cooperative.public_id]),
+        },
+        status=status,
+    )
+
+
 @cooperative_page(Capability.MANAGE_OFFICERS)
 def employee_add(request, cooperative: Cooperative):
     form = EmployeeForm(request.POST or None, initial={"started_on": timezone.localdate()})
@@ -168,16 +184,12 @@ def employee_add(request, cooperative: Cooperative):
         ),
         message=_("The employee was recorded."),
         success=reverse("web:officers", args=[cooperative.public_id]),
-        page=lambda status: render(
+        page=_form_page(
             request,
-            "web/cooperatives/form.html",
-            {
-                "cooperative": cooperative,
-                "form": form,
-                "heading": _("Record an employee (karyawan)"),
-                "back": reverse("web:officers", args=[cooperative.public_id]),
-            },
-            status=status,
+            cooperative,
+            form,
+            heading=_("Record an employee (karyawan)"),
+            back="web:officers",
         ),
     )
 
@@ -201,17 +213,7 @@ def role_end(request, cooperative: Cooperative):
         ),
         message=_("The role was ended."),
         success=reverse("web:officers", args=[cooperative.public_id]),
-        page=lambda status: render(
-            request,
-            "web/cooperatives/form.html",
-            {
-                "cooperative": cooperative,
-                "form": form,
-                "heading": heading,
-                "back": reverse("web:officers", args=[cooperative.public_id]),
-            },
-            status=status,
-        ),
+        page=_form_page(request, cooperative, form, heading=heading, back="web:officers"),
     )
 
 
@@ -281,16 +283,12 @@ def business_unit_add(request, cooperative: Cooperative):
         ),
         message=_("The business unit was added."),
         success=reverse("web:cooperative", args=[cooperative.public_id]),
-        page=lambda status: render(
+        page=_form_page(
             request,
-            "web/cooperatives/form.html",
-            {
-                "cooperative": cooperative,
-                "form": form,
-                "heading": _("Add a business unit (gerai)"),
-                "back": reverse("web:cooperative", args=[cooperative.public_id]),
-            },
-            status=status,
+            cooperative,
+            form,
+            heading=_("Add a business unit (gerai)"),
+            back="web:cooperative",
         ),
     )
 
