@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "kopdes.ledger",
     "kopdes.members",
     "kopdes.savings",
+    "kopdes.loans",
     "kopdes.api",
     "kopdes.web",
     "kopdes.demo",
