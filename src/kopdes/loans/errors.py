@@ -22,6 +22,38 @@ class _RupiahParams:
         return str(template) % amounts
 
 
+# -- the loan terms the schedule engine refuses (kopdes.loans.schedule.validate) ----------------
+
+
+class InvalidPrincipal(ValidationFailed):
+    code = "loans.invalid_principal"
+    message = _(
+        "The loan amount must be a whole number of rupiah above zero (at most %(maximum)s)."
+    )
+
+
+class InvalidRate(ValidationFailed):
+    code = "loans.invalid_rate"
+    message = _("The interest rate must be between 0%% and 24%% a year.")
+
+
+class InvalidMonths(ValidationFailed):
+    code = "loans.invalid_months"
+    message = _("The tenor must be a whole number of months from 1 to %(maximum)s.")
+
+
+class InvalidMethod(ValidationFailed):
+    code = "loans.invalid_method"
+    message = _("Choose the interest method: flat, efektif (menurun) or anuitas.")
+
+
+class InvalidGrace(ValidationFailed):
+    code = "loans.invalid_grace"
+    message = _(
+        "The grace months must be a whole number from 0 to less than the tenor (%(months)s months)."
+    )
+
+
 # -- products ---------------------------------------------------------------------------------
 
 
@@ -32,8 +64,8 @@ class InvalidProduct(ValidationFailed):
     message = _("Some fields of the loan product are not valid.")
 
 
-class InvalidRate(ValidationFailed):
-    code = "loans.invalid_rate"
+class RateOutsidePolicy(ValidationFailed):
+    code = "loans.rate_outside_policy"
     message = _(
         "The interest rate must lie within the policy's range (%(low)s%% to %(high)s%% a year) and never above 24%%."
     )
@@ -41,7 +73,7 @@ class InvalidRate(ValidationFailed):
 
 class InvalidTenor(ValidationFailed):
     code = "loans.invalid_tenor"
-    message = _("The tenor must be between %(low)s and %(high)s months.")
+    message = _("This product lends for %(low)s to %(high)s months.")
 
 
 class ProductNameTaken(Conflict):
@@ -62,11 +94,6 @@ class NoPolicy(Conflict):
 # -- applications -----------------------------------------------------------------------------
 
 
-class InvalidAmount(ValidationFailed):
-    code = "loans.invalid_amount"
-    message = _("The principal must be a whole number of rupiah above zero.")
-
-
 class AmountAboveMaximum(_RupiahParams, ValidationFailed):
     code = "loans.amount_above_maximum"
     message = _("%(amount)s is above this product's largest loan of %(limit)s.")
@@ -81,7 +108,7 @@ class AboveSavingsMultiple(_RupiahParams, ValidationFailed):
 
 class GraceTooLong(ValidationFailed):
     code = "loans.grace_too_long"
-    message = _("At most %(max)s grace months, and fewer than the tenor.")
+    message = _("This product allows at most %(max)s grace months.")
 
 
 class CollateralRequired(ValidationFailed):
