@@ -69,6 +69,7 @@ def _no_kwargs(side: Side) -> dict[str, Any]:
 
 PUBLIC_PAGES: dict[str, Callable[[Side], dict[str, Any]]] = {
     "landing": _no_kwargs,  # `/`, the visitors' front door
+    "loans_simulate_public": _no_kwargs,  # `/simulasi-pinjaman/`: terms in, a schedule out
     "card_check": lambda side: {"card_id": side.ids["member"].card_id},
     "region_detail": lambda side: {"code": side.place.cooperative.village_id},
     "transparency_cooperative": lambda side: {"code": side.place.cooperative.village_id},
@@ -87,10 +88,13 @@ PUBLIC_PAGES: dict[str, Callable[[Side], dict[str, Any]]] = {
 API_PARAMS: dict[str, Callable[[Side], Any]] = {
     "cooperative_id": lambda side: side.place.cooperative.public_id,
     "entry_id": lambda side: side.ids["entry"].public_id,
+    "loan_id": lambda side: side.ids["loan"].public_id,
 }
 
 # A money field, by name: amounts, debit/credit, simpanan amounts, prices.
-MONEY_FIELD = re.compile(r"amount|debit|credit|nominal|jumlah|price|harga|saldo|balance|threshold")
+MONEY_FIELD = re.compile(
+    r"amount|debit|credit|nominal|jumlah|price|harga|saldo|balance|threshold|principal"
+)
 
 # --- the URL patterns -------------------------------------------------------------------------
 
@@ -291,6 +295,33 @@ class World:
     superuser: User
 
 
+def _probe_loan(member) -> Any:
+    """A member's loan application (made directly: its reads are what the matrices probe)."""
+    from kopdes.loans.models import Loan, LoanProduct
+
+    product = LoanProduct.objects.create(
+        cooperative=member.cooperative,
+        name="Pinjaman probe",
+        method="flat",
+        annual_rate=12,
+        tenor_min=1,
+        tenor_max=24,
+        max_amount=10_000_000,
+    )
+    return Loan.objects.create(
+        cooperative=member.cooperative,
+        number="PJ-2026-9001",
+        member=member,
+        product=product,
+        principal=1_000_000,
+        annual_rate=12,
+        months=6,
+        method="flat",
+        purpose="Probe",
+        applied_on=date(2026, 3, 2),
+    )
+
+
 def make_side(place: testing.Place) -> Side:
     from kopdes.ledger.services import manual_journal_draft
     from kopdes.members.rules import nik_make
@@ -344,6 +375,7 @@ def make_side(place: testing.Place) -> Side:
     return Side(
         place=place,
         ids={
+            "loan": _probe_loan(member),
             "member": member,
             "account": account,
             "entry": txn.entry,

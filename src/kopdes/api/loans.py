@@ -2,19 +2,27 @@
 
 `POST /loans/simulate` is public (no token, no personal data, throttled per address): the
 schedule `kopdes.loans.schedule` computes, the very function disbursement books.
+
+`/me/loans...` are the caller's own loans, in every cooperative where they are an active member
+(matched by Member.user): the reads are scoped by the token's person, and another person's loan
+is the same 404 `loans.not_found` as an id that does not exist.
 """
 
 from datetime import date
 from decimal import Decimal
 from typing import Literal
+from uuid import UUID
 
 from ninja import Router, Schema
 from pydantic import Field
 
 from kopdes.accounts import throttle
 from kopdes.api.base import api, errors
+from kopdes.api.schemas import CooperativeRef, cooperative_ref
 from kopdes.core import clock
-from kopdes.loans.schedule import ScheduleRow, simulate
+from kopdes.loans import selectors
+from kopdes.loans.models import Installment, Loan
+from kopdes.loans.schedule import ScheduleRow, schedule, simulate
 
 router = Router(tags=["loans"])
 
@@ -91,6 +99,142 @@ def loan_simulate(request, payload: SimulationIn):
         "total_interest": result.total_interest,
         "total_installments": result.total_installments,
         "effective_annual_rate": result.effective_annual_rate,
+    }
+
+
+# -- the member app: the caller's own loans ----------------------------------------------------
+
+
+class NextInstallmentOut(Schema):
+    number: int
+    due_date: date
+    amount: int = Field(description="What is still to pay of it (principal and interest)")
+    principal: int
+    interest: int
+
+
+class LoanOut(Schema):
+    id: UUID
+    cooperative: CooperativeRef
+    number: str = Field(description="The loan's number in its cooperative, e.g. PJ-2026-0001")
+    product: str = Field(description="The loan product's name")
+    principal: int
+    annual_rate: Decimal = Field(description="Percent a year, a decimal string")
+    months: int
+    method: Method
+    status: Literal["applied", "approved", "rejected", "active", "paid", "written_off"]
+    outstanding: int = Field(description="Principal still owed (0 before disbursement)")
+    penalty_due: int = Field(description="Late penalty (denda) accrued and unpaid")
+    applied_on: date
+    disbursed_on: date | None
+    next_installment: NextInstallmentOut | None = Field(
+        description="The first installment not yet fully paid (none before disbursement)"
+    )
+
+
+class InstallmentOut(ScheduleRowOut):
+    paid_principal: int
+    paid_interest: int
+    paid_on: date | None = Field(description="When it was fully paid")
+
+
+class LoanDetailOut(LoanOut):
+    grace_months: int
+    purpose: str
+    projected: bool = Field(
+        description="True before disbursement: the schedule is what the terms would give if the "
+        "loan were disbursed today; after disbursement it is the loan's own schedule"
+    )
+    schedule: list[InstallmentOut]
+
+
+def _next(loan: Loan, open_installments: list[Installment]) -> dict | None:
+    if loan.status != Loan.Status.ACTIVE or not open_installments:
+        return None
+    first = open_installments[0]
+    return {
+        "number": first.number,
+        "due_date": first.due_date,
+        "amount": first.remaining,
+        "principal": first.principal - first.paid_principal,
+        "interest": first.interest - first.paid_interest,
+    }
+
+
+def _loan_out(loan: Loan, open_installments: list[Installment]) -> dict:
+    return {
+        "id": loan.public_id,
+        "cooperative": cooperative_ref(loan.cooperative),
+        "number": loan.number,
+        "product": loan.product.name,
+        "principal": loan.principal,
+        "annual_rate": loan.annual_rate,
+        "months": loan.months,
+        "method": loan.method,
+        "status": loan.status,
+        "outstanding": loan.outstanding_principal,
+        "penalty_due": loan.penalty_due,
+        "applied_on": loan.applied_on,
+        "disbursed_on": loan.disbursed_on,
+        "next_installment": _next(loan, open_installments),
+    }
+
+
+def _booked_schedule(installments: list[Installment]) -> list[dict]:
+    """The loan's installments; `outstanding` after each is the principal of the rows after it
+    (what is left to repay once the schedule up to it is paid)."""
+    rows, after = [], sum(i.principal for i in installments)
+    for i in installments:
+        after -= i.principal
+        rows.append(
+            {
+                "number": i.number,
+                "due_date": i.due_date,
+                "principal": i.principal,
+                "interest": i.interest,
+                "installment": i.amount,
+                "outstanding": after,
+                "paid_principal": i.paid_principal,
+                "paid_interest": i.paid_interest,
+                "paid_on": i.paid_on,
+            }
+        )
+    return rows
+
+
+def _projected_schedule(loan: Loan) -> list[dict]:
+    rows = schedule(
+        principal=loan.principal,
+        annual_rate=loan.annual_rate,
+        months=loan.months,
+        method=loan.method,
+        start=clock.today(),
+        grace_months=loan.grace_months,
+    )
+    return [row_out(r) | {"paid_principal": 0, "paid_interest": 0, "paid_on": None} for r in rows]
+
+
+@router.get("/me/loans", response={200: list[LoanOut], **errors(401)})
+def my_loans(request):
+    """The caller's loans (applications too), newest first, with the next installment due."""
+    rows = selectors.my_loans(user=request.user)
+    # open_installments: the selector's Prefetch(to_attr=...), not a model field.
+    return [_loan_out(loan, loan.open_installments) for loan in rows]  # type: ignore[attr-defined]
+
+
+@router.get("/me/loans/{loan_id}", response={200: LoanDetailOut, **errors(401, 404)})
+def my_loan(request, loan_id: UUID):
+    """One of the caller's loans with its schedule: the booked installments and what is paid of
+    them, or before disbursement the schedule its terms would give (`projected`). 404
+    `request.not_found` for another person's loan, as for an id that does not exist."""
+    loan = selectors.my_loan(user=request.user, public_id=loan_id)
+    installments = list(loan.installments.all())
+    disbursed = loan.status in Loan.DISBURSED
+    return _loan_out(loan, [i for i in installments if i.paid_on is None]) | {
+        "grace_months": loan.grace_months,
+        "purpose": loan.purpose,
+        "projected": not disbursed,
+        "schedule": _booked_schedule(installments) if disbursed else _projected_schedule(loan),
     }
 
 
