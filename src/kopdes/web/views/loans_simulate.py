@@ -139,7 +139,7 @@ def simulate_public(request: HttpRequest) -> HttpResponse:
 
 @cooperative_page(Capability.VIEW_LOANS)
 def simulate_staff(request: HttpRequest, cooperative: Cooperative) -> HttpResponse:
-    products = list(selectors.products(cooperative=cooperative, active_only=True))
+    products = list(selectors.products(cooperative, active_only=True))
     chosen = request.GET.get("produk", "")
     product = next((p for p in products if str(p.public_id) == chosen), None)
     return _page(request, cooperative=cooperative, products=products, product=product)
