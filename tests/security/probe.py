@@ -7,7 +7,8 @@ one from `ID_MAKERS`, keyed by the URL kwarg's name: a kwarg the registry does n
 
 `world` builds the data once per test module, inside a savepoint of the session's transaction
 (see the root conftest): in each of places A and B an active member with savings (a deposit, so
-a journal entry and a savings transaction), a pending manual journal; plus the supervisors and a
+a journal entry and a savings transaction), a pending manual journal, a loan product and two
+loans of the member (one applied, one active: `testing.make_loans`); plus the supervisors and a
 superuser (all capabilities everywhere, for the sweeps that need every form to open).
 """
 
@@ -53,6 +54,8 @@ ID_MAKERS: dict[str, Callable[[Side], Any]] = {
     "journal_id": lambda side: side.ids["manual_journal"].public_id,
     "transaction_id": lambda side: side.ids["transaction"].public_id,
     "correction_id": lambda side: side.ids["correction"].public_id,
+    "loan_id": lambda side: side.ids["loan"].public_id,
+    "product_id": lambda side: side.ids["loan_product"].public_id,
     "code": lambda side: side.ids["account"].code,  # an account code (same chart everywhere)
 }
 # Kwargs whose value means the same in every cooperative (not an object of one cooperative):
@@ -295,33 +298,6 @@ class World:
     superuser: User
 
 
-def _probe_loan(member) -> Any:
-    """A member's loan application (made directly: its reads are what the matrices probe)."""
-    from kopdes.loans.models import Loan, LoanProduct
-
-    product = LoanProduct.objects.create(
-        cooperative=member.cooperative,
-        name="Pinjaman probe",
-        method="flat",
-        annual_rate=12,
-        tenor_min=1,
-        tenor_max=24,
-        max_amount=10_000_000,
-    )
-    return Loan.objects.create(
-        cooperative=member.cooperative,
-        number="PJ-2026-9001",
-        member=member,
-        product=product,
-        principal=1_000_000,
-        annual_rate=12,
-        months=6,
-        method="flat",
-        purpose="Probe",
-        applied_on=date(2026, 3, 2),
-    )
-
-
 def make_side(place: testing.Place) -> Side:
     from kopdes.ledger.services import manual_journal_draft
     from kopdes.members.rules import nik_make
@@ -372,10 +348,13 @@ def make_side(place: testing.Place) -> Side:
             {"account": "1-101-01", "credit": 1000},
         ],
     )
+    loans = testing.make_loans(place, member)
     return Side(
         place=place,
         ids={
-            "loan": _probe_loan(member),
+            "loan": loans.active,
+            "loan_applied": loans.applied,
+            "loan_product": loans.product,
             "member": member,
             "account": account,
             "entry": txn.entry,

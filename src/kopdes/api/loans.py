@@ -217,7 +217,7 @@ def _projected_schedule(loan: Loan) -> list[dict]:
 @router.get("/me/loans", response={200: list[LoanOut], **errors(401)})
 def my_loans(request):
     """The caller's loans (applications too), newest first, with the next installment due."""
-    rows = selectors.my_loans(user=request.user)
+    rows = selectors.my_loans_with_next(user=request.user)
     # open_installments: the selector's Prefetch(to_attr=...), not a model field.
     return [_loan_out(loan, loan.open_installments) for loan in rows]  # type: ignore[attr-defined]
 

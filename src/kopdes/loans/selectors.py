@@ -76,6 +76,15 @@ def loans_of_member(member: Member) -> QuerySet[Loan]:
     )
 
 
+def my_loans(user: User) -> QuerySet[Loan]:
+    """The loans of `user`'s memberships (the member app), every cooperative they belong to."""
+    if not user.is_authenticated:
+        return Loan.objects.none()
+    return Loan.objects.filter(member__in=savings_selectors.memberships(user=user)).select_related(
+        "product", "member", "cooperative"
+    )
+
+
 def installments(loan: Loan) -> QuerySet[Installment]:
     return Installment.objects.filter(cooperative_id=loan.cooperative_id, loan=loan).order_by(
         "number"
@@ -197,23 +206,17 @@ def _open_installments() -> Prefetch:
     )
 
 
-def my_loans(*, user) -> QuerySet[Loan]:
-    """The caller's loans in every cooperative where they are an active member (matched by
-    Member.user), newest application first, each with its unpaid installments prefetched
-    (`loan.open_installments`): three queries whatever the count."""
-    return (
-        Loan.objects.filter(member__user=user, member__status=Member.Status.ACTIVE)
-        .select_related("cooperative", "product")
-        .prefetch_related(_open_installments())
-        .order_by("-applied_on", "-id")
-    )
+def my_loans_with_next(*, user) -> QuerySet[Loan]:
+    """`my_loans`, newest application first, each with its unpaid installments prefetched
+    (`loan.open_installments`): two queries whatever the count."""
+    return my_loans(user).prefetch_related(_open_installments()).order_by("-applied_on", "-id")
 
 
 def my_loan(*, user, public_id) -> Loan:
     """One of the caller's loans with its whole schedule (`loan.installments`, by number); the
     same `request.not_found` for an id that is absent and for another person's loan."""
     loan = (
-        my_loans(user=user)
+        my_loans(user)
         .filter(public_id=public_id)
         .prefetch_related(Prefetch("installments", queryset=Installment.objects.order_by("number")))
         .first()
