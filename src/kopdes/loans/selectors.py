@@ -224,3 +224,17 @@ def my_loan(*, user, public_id) -> Loan:
     if loan is None:
         raise NotFound()
     return loan
+
+
+def products_for_member(*, user) -> QuerySet[LoanProduct]:
+    """The products still offered by the cooperatives where `user` is an active member."""
+    return (
+        LoanProduct.objects.filter(
+            active=True,
+            cooperative_id__in=Member.objects.filter(user=user, status=Member.Status.ACTIVE).values(
+                "cooperative_id"
+            ),
+        )
+        .select_related("cooperative")
+        .order_by("cooperative_id", "name")
+    )

@@ -176,3 +176,138 @@ def test_an_officer_without_a_membership_has_no_loans(client, place_a, borrower)
 
 def test_a_token_is_needed(client):
     assert client.get("/api/v1/me/loans").status_code == 401
+
+
+# -- applications from the member app ---------------------------------------------------------
+
+APPLY = "/api/v1/me/loans/applications"
+
+
+@pytest.fixture
+def applicant(place_a):
+    from kopdes.loans.tests.factories import make_product
+
+    member = make_member(place_a.cooperative, user=place_a.anggota, name="Anggota A")
+    return member, make_product(place_a.cooperative)
+
+
+def application(place, product, **change):
+    return {
+        "cooperative_id": str(place.cooperative.public_id),
+        "product_id": str(product.public_id),
+        "principal": 3_000_000,
+        "months": 6,
+        "purpose": "Modal warung sembako",
+    } | change
+
+
+def test_a_member_applies_in_the_app(client, place_a, applicant, time_machine):
+    time_machine.move_to("2026-03-02 09:00 +07:00")
+    member, product = applicant
+    auth = bearer(client, place_a.anggota)
+    answer = client.post(
+        APPLY, application(place_a, product), content_type="application/json", **auth
+    )
+    assert answer.status_code == 201, answer.content
+    body = answer.json()
+    assert body["status"] == "applied" and body["projected"] is True
+    assert body["principal"] == 3_000_000 and body["months"] == 6
+    assert [r["due_date"] for r in body["schedule"]][:2] == ["2026-04-02", "2026-05-02"]
+    saved = Loan.objects.get(public_id=body["id"])
+    assert saved.member == member and saved.source == "member"
+    assert saved.applied_by == place_a.anggota and saved.applied_on == date(2026, 3, 2)
+    mine = client.get("/api/v1/me/loans", **auth).json()
+    assert [m["id"] for m in mine] == [body["id"]]
+
+
+def test_the_idempotency_key_header_makes_a_retry_safe(client, place_a, applicant):
+    _member, product = applicant
+    auth = bearer(client, place_a.anggota) | {"HTTP_IDEMPOTENCY_KEY": "app-7f3a"}
+    body = application(place_a, product)
+    first = client.post(APPLY, body, content_type="application/json", **auth)
+    again = client.post(APPLY, body, content_type="application/json", **auth)
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"]
+    assert Loan.objects.filter(cooperative=place_a.cooperative).count() == 1
+    other = client.post(
+        APPLY, body | {"principal": 4_000_000}, content_type="application/json", **auth
+    )
+    assert other.status_code == 409
+    assert other.json()["error"]["code"] == "idempotency.key_reused"
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "code"),
+    [
+        ({"months": 36}, 422, "loans.invalid_tenor"),
+        ({"principal": 0}, 422, "loans.invalid_principal"),
+        ({"principal": 60_000_000}, 422, "loans.amount_above_maximum"),
+        ({"grace_months": 6}, 422, "loans.invalid_grace"),
+        ({"purpose": " "}, 422, "loans.purpose_missing"),
+        (
+            {"guarantors": [{"niak": "9999", "relationship": "teman"}]},
+            422,
+            "loans.invalid_guarantor",
+        ),
+        ({"product_id": str(uuid.uuid4())}, 404, "loans.product_not_found"),
+        ({"cooperative_id": str(uuid.uuid4())}, 404, "request.not_found"),
+    ],
+)
+def test_refused_applications_save_nothing(client, place_a, applicant, change, status, code):
+    _member, product = applicant
+    answer = client.post(
+        APPLY,
+        application(place_a, product, **change),
+        content_type="application/json",
+        **bearer(client, place_a.anggota),
+    )
+    assert (answer.status_code, answer.json()["error"]["code"]) == (status, code)
+    assert not Loan.objects.exists()
+
+
+def test_only_where_the_caller_is_a_member(client, place_a, place_b, applicant):
+    """An officer of A who is no member, and a member of A naming B's cooperative or product."""
+    from kopdes.loans.tests.factories import make_product
+
+    _member, product = applicant
+    officer = client.post(
+        APPLY,
+        application(place_a, product),
+        content_type="application/json",
+        **bearer(client, place_a.ketua),
+    )
+    assert officer.status_code == 404
+    b_product = make_product(place_b.cooperative)
+    auth = bearer(client, place_a.anggota)
+    for body in (application(place_b, b_product), application(place_a, b_product)):
+        answer = client.post(APPLY, body, content_type="application/json", **auth)
+        assert answer.status_code == 404
+    assert not Loan.objects.exists()
+
+
+def test_a_member_guarantor_by_niak(client, place_a, applicant):
+    _member, product = applicant
+    guarantor = make_member(place_a.cooperative, name="Penjamin Satu")
+    body = application(
+        place_a, product, guarantors=[{"niak": guarantor.niak, "relationship": "saudara"}]
+    )
+    answer = client.post(
+        APPLY, body, content_type="application/json", **bearer(client, place_a.anggota)
+    )
+    assert answer.status_code == 201, answer.content
+    loan = Loan.objects.get(public_id=answer.json()["id"])
+    assert [g.member for g in loan.guarantors.all()] == [guarantor]
+
+
+def test_the_products_a_member_may_ask_for(client, place_a, place_b, applicant):
+    from kopdes.loans.tests.factories import make_product
+
+    _member, _product = applicant
+    make_product(place_b.cooperative, name="Pinjaman B")
+    retired = make_product(place_a.cooperative, name="Pinjaman lama")
+    LoanProduct.objects.filter(pk=retired.pk).update(active=False)
+    body = client.get("/api/v1/me/loan-products", **bearer(client, place_a.anggota)).json()
+    assert [(p["name"], p["cooperative_id"]) for p in body] == [
+        ("Pinjaman Usaha", str(place_a.cooperative.public_id))
+    ]
+    assert body[0]["tenor_max"] == 24 and body[0]["max_amount"] == 50_000_000
