@@ -36,6 +36,14 @@ Method = Literal["flat", "efektif", "anuitas"]
 
 
 class SimulationIn(Schema):
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {"principal": 10_000_000, "annual_rate": "12", "months": 12, "method": "flat"}
+            ]
+        }
+    }
+
     principal: int = Field(description="Rupiah, above zero")
     annual_rate: Decimal = Field(description="Percent a year, 0 to 24 (e.g. 12.5)")
     months: int = Field(description="Tenor in months, the grace months included")
