@@ -53,6 +53,9 @@ ID_MAKERS: dict[str, Callable[[Side], Any]] = {
     "journal_id": lambda side: side.ids["manual_journal"].public_id,
     "transaction_id": lambda side: side.ids["transaction"].public_id,
     "correction_id": lambda side: side.ids["correction"].public_id,
+    "loan_id": lambda side: side.ids["loan"].public_id,
+    "loan_transaction_id": lambda side: side.ids["loan_transaction"].public_id,
+    "restructure_id": lambda side: side.ids["restructure"].public_id,
     "code": lambda side: side.ids["account"].code,  # an account code (same chart everywhere)
 }
 # Kwargs whose value means the same in every cooperative (not an object of one cooperative):
@@ -293,6 +296,8 @@ class World:
 
 def make_side(place: testing.Place) -> Side:
     from kopdes.ledger.services import manual_journal_draft
+    from kopdes.loans import services as loans
+    from kopdes.loans.tests.repay_factories import make_active_loan
     from kopdes.members.rules import nik_make
     from kopdes.savings import services as savings
     from kopdes.savings.tests.factories import make_member
@@ -341,6 +346,12 @@ def make_side(place: testing.Place) -> Side:
             {"account": "1-101-01", "credit": 1000},
         ],
     )
+    # An active loan with a repayment (its receipt) and a pending restructure request.
+    loan = make_active_loan(place, member, principal=1_200_000, months=6, start=date(2026, 3, 2))
+    repayment = loans.loan_repay(actor=place.kasir, loan=loan, amount=212_000, on=date(2026, 4, 2))
+    restructure = loans.loan_restructure_request(
+        actor=place.bendahara, loan=loan, months=12, reason="Probe"
+    )
     return Side(
         place=place,
         ids={
@@ -350,6 +361,9 @@ def make_side(place: testing.Place) -> Side:
             "transaction": txn,
             "manual_journal": journal,
             "correction": correction,
+            "loan": loan,
+            "loan_transaction": repayment,
+            "restructure": restructure,
         },
         secrets=[member.full_name, member.nik, *(p.full_name for p in place.people.values())],
     )
