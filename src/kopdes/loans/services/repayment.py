@@ -174,7 +174,9 @@ def _apply(
     loan.outstanding_principal -= principal
     loan.penalty_due -= penalty
     fields = ["outstanding_principal", "penalty_due"]
-    if close or all(i.paid_on is not None for i in installments):
+    # Closed when nothing is owed any more: every installment settled and no denda left (a
+    # product that puts denda last can settle the installments first).
+    if close or (loan.penalty_due == 0 and all(i.paid_on is not None for i in installments)):
         loan.status = Loan.Status.PAID
         loan.closed_on = on
         loan.days_past_due = 0

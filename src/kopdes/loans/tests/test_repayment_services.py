@@ -195,6 +195,18 @@ def test_paying_every_installment_closes_the_loan(place_a, loan):
     assert_subledger_equals_gl(loan.cooperative)
 
 
+def test_the_loan_stays_open_while_denda_is_owed(place_a, loan):
+    loan.product.allocation_order = ["pokok", "jasa", "denda"]
+    loan.product.save()
+    Loan.objects.filter(pk=loan.pk).update(penalty_due=3_000)
+    repay(place_a, loan, 4 * 312_000, on=date(2026, 5, 10))
+    loan.refresh_from_db()
+    assert loan.status == Loan.Status.ACTIVE and loan.penalty_due == 3_000
+    txn = repay(place_a, loan, 3_000, on=date(2026, 5, 11))
+    loan.refresh_from_db()
+    assert txn.penalty == 3_000 and loan.status == Loan.Status.PAID
+
+
 def test_payoff_interest_to_date(place_a, loan):
     repay(place_a, loan, 312_000)  # installment 1
     Loan.objects.filter(pk=loan.pk).update(penalty_due=2_500)
