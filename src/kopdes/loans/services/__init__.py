@@ -1,5 +1,34 @@
-"""Every write of loans, one module per job."""
+"""Every write of loans, one module per job: `products` (loan products within the policy),
+`applications` (an officer's or the member app's application, with guarantors and collateral),
+`decisions` (maker-checker approval, the pengawas co-signature, the related-party limit) and
+`disbursement` (the schedule and the ledger entry), `repayment` (repayments at the counter and
+early payoff) and `restructure` (maker-checker rescheduling). The daily close and provisions add
+their own modules.
 
+Each service runs in one database transaction with one audit row; money-moving services change
+the loan (the sub-ledger of 1-103) under its row lock in the same transaction as the journal
+entry that books it, through the ledger's posting rules (`loan_event_lines`), and take an
+idempotency key (core.idempotency).
+
+Lock order, everywhere: the cooperative row (approvals of related-party loans only), the member
+(applications), the loan, the loans' sequences (numbers, receipts), then the ledger's journal
+sequence (inside ledger.services).
+"""
+
+from kopdes.loans.services._common import (
+    CHANNELS,
+    RECEIPT_SEQUENCE,
+    SUBLEDGER,
+    loan_event_lines,
+)
+from kopdes.loans.services.applications import CollateralInput, GuarantorInput, loan_apply
+from kopdes.loans.services.decisions import loan_decide
+from kopdes.loans.services.disbursement import loan_disburse
+from kopdes.loans.services.products import (
+    PRODUCT_DEFAULTS,
+    loan_product_create,
+    loan_product_update,
+)
 from kopdes.loans.services.repayment import (
     loan_dues,
     loan_payoff,
@@ -10,9 +39,21 @@ from kopdes.loans.services.repayment import (
 from kopdes.loans.services.restructure import loan_restructure_decide, loan_restructure_request
 
 __all__ = [
+    "CHANNELS",
+    "PRODUCT_DEFAULTS",
+    "RECEIPT_SEQUENCE",
+    "SUBLEDGER",
+    "CollateralInput",
+    "GuarantorInput",
+    "loan_apply",
+    "loan_decide",
+    "loan_disburse",
     "loan_dues",
+    "loan_event_lines",
     "loan_payoff",
     "loan_payoff_quote",
+    "loan_product_create",
+    "loan_product_update",
     "loan_repay",
     "loan_repay_check",
     "loan_restructure_decide",

@@ -11,27 +11,23 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
-from kopdes.core import bulk, clock, idempotency
+from kopdes.core import bulk, clock
 from kopdes.core.actors import Actor, actor_label
 from kopdes.core.audit import audit_record
 from kopdes.core.money import AMOUNT_MAX, format_rupiah
 from kopdes.ledger import services as ledger
-from kopdes.ledger.models import Sequence
 from kopdes.loans import repayment as rules
-from kopdes.loans.errors import (
-    InvalidAmount,
-    InvalidChannel,
-    LoanNotActive,
-    Overpayment,
-)
+from kopdes.loans.errors import InvalidAmount, LoanNotActive, Overpayment
 from kopdes.loans.models import Installment, Loan, LoanTransaction
+from kopdes.loans.services._common import (
+    _check_channel,
+    _once_txn,
+    _receipt_number,
+    loan_event_lines,
+)
 
-RECEIPT_SEQUENCE = "loan_receipt"
-SUBLEDGER = "loans"
-CHANNELS = ("cash", "bank")
 EVENT = "loan.repaid"
 
 
@@ -39,12 +35,6 @@ def _check_amount(amount: Any) -> int:
     if not isinstance(amount, int) or isinstance(amount, bool) or not 0 < amount <= AMOUNT_MAX:
         raise InvalidAmount(fields={"amount": [_("Enter a whole number of rupiah above zero.")]})
     return amount
-
-
-def _check_channel(channel: str) -> str:
-    if channel not in CHANNELS:
-        raise InvalidChannel(fields={"channel": [_("Choose cash or bank.")]})
-    return channel
 
 
 def _locked(loan: Loan) -> tuple[Loan, list[Installment]]:
@@ -90,15 +80,6 @@ def _quote(loan: Loan, installments: list[Installment], on: date) -> rules.Payof
     )
 
 
-def _receipt_number(loan: Loan) -> int:
-    """One gapless receipt number under the sequence row lock, in the payment's transaction."""
-    sequence, _created = Sequence.objects.select_for_update().get_or_create(
-        cooperative_id=loan.cooperative_id, name=RECEIPT_SEQUENCE
-    )
-    Sequence.objects.filter(pk=sequence.pk).update(last_value=F("last_value") + 1)
-    return sequence.last_value + 1
-
-
 def _apply(
     *,
     actor: Actor,
@@ -121,20 +102,23 @@ def _apply(
     interest = sum(p.interest for p in parts)
     sub = str(loan.public_id)
     member = loan.member
-    receipt = _receipt_number(loan)
+    receipt = _receipt_number(loan.cooperative)
     title = "Pelunasan" if kind == LoanTransaction.Kind.PAYOFF else "Angsuran"
-    entry = ledger.post_event(
+    entry = ledger.journal_entry_post(
         cooperative=loan.cooperative,
-        event=EVENT,
-        key=channel,
-        amounts={"principal": principal, "interest": interest, "penalty": penalty},
         date=on,
         memo=f"{title} pinjaman {loan.number} {member.niak} {member.full_name}"[:300],
+        lines=loan_event_lines(
+            loan=loan,
+            event=EVENT,
+            key=channel,
+            on=on,
+            amounts={"principal": principal, "interest": interest, "penalty": penalty},
+        ),
+        source_kind=EVENT,
         source_id=sub,
         idempotency_key=f"loans:{idempotency_key}" if idempotency_key else None,
         actor=actor,
-        subledger_kind=SUBLEDGER,
-        subledger_id=sub,
     )
     by_number = {i.number: i for i in installments}
     touched = []
@@ -222,14 +206,7 @@ def _apply(
 
 def _once(loan: Loan, key: str | None, request: dict, run) -> LoanTransaction:
     with transaction.atomic():
-        return idempotency.once(
-            LoanTransaction.objects.filter(cooperative_id=loan.cooperative_id).select_related(
-                "loan", "entry"
-            ),
-            key=key,
-            request=request,
-            run=run,
-        )
+        return _once_txn(loan.cooperative, key, request, run)
 
 
 def loan_repay(

@@ -16,7 +16,7 @@ from django.db.transaction import atomic
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kopdes.accounts.access import Capability, capabilities
+from kopdes.accounts.access import Capability
 from kopdes.accounts.models import User
 from kopdes.core import clock
 from kopdes.core.actors import actor_label
@@ -25,7 +25,6 @@ from kopdes.loans import repayment as rules
 from kopdes.loans.errors import (
     InvalidDecision,
     LoanNotActive,
-    NotAllowed,
     ReasonMissing,
     RestructureInvalid,
     RestructureNotPending,
@@ -34,17 +33,11 @@ from kopdes.loans.errors import (
 )
 from kopdes.loans.models import Installment, Loan, LoanEvent, LoanRestructure
 from kopdes.loans.schedule import schedule
+from kopdes.loans.services._common import _require
 from kopdes.loans.services.repayment import due_rows
 
 MAX_RATE = Decimal("24")  # Permenkop 8/2023: loan interest at most 24% a year
 MAX_MONTHS = 120
-
-
-def _require(actor: User, cooperative, needed: Capability) -> None:
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        raise NotAllowed()
-    if needed not in capabilities(actor, cooperative):
-        raise NotAllowed()
 
 
 def _reason(reason: str) -> str:

@@ -292,7 +292,7 @@ def loans_payoff(request, cooperative: Cooperative, loan_id):
     waived), then `loan_payoff`. The POST carries the total the cashier saw: when the quote of
     the chosen day differs (another payment came in, or the date changed), the page shows the
     new quote instead of saving."""
-    loan = found_or_404(selectors.loan, cooperative=cooperative, public_id=loan_id)
+    loan = found_or_404(selectors.loan_for_officer, cooperative=cooperative, public_id=loan_id)
     on = timezone.localdate()
     form = PayoffForm(
         request.POST or None,
@@ -375,7 +375,7 @@ class RestructureForm(forms.Form):
 @cooperative_page(Capability.MANAGE_LOANS)
 def loans_restructure_request(request, cooperative: Cooperative, loan_id):
     """Ask to reschedule an active loan (another officer decides)."""
-    loan = found_or_404(selectors.loan, cooperative=cooperative, public_id=loan_id)
+    loan = found_or_404(selectors.loan_for_officer, cooperative=cooperative, public_id=loan_id)
     form = RestructureForm(
         request.POST or None,
         # The new term is typed, never proposed: a restructure is a decision, not an edit.
