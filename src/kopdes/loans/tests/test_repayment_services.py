@@ -16,6 +16,7 @@ from kopdes.ledger.models import JournalEntry, JournalLine
 from kopdes.loans import services
 from kopdes.loans.errors import InvalidAmount, InvalidChannel, LoanNotActive, Overpayment
 from kopdes.loans.models import Installment, Loan, LoanTransaction
+from kopdes.loans.tests import factories
 from kopdes.loans.tests.repay_factories import make_active_loan
 from kopdes.savings.tests.factories import make_member
 
@@ -263,3 +264,32 @@ def test_efektif_loan_reconciles_after_repayments(place_a, member):
     loan.refresh_from_db()
     assert loan.status == Loan.Status.PAID
     assert_subledger_equals_gl(loan.cooperative)
+
+
+def test_a_loan_made_by_the_services_reconciles_through_repayments_and_payoff(place_a):
+    """Applied, approved and disbursed by the loans services (fees deducted), then two
+    repayments (cash, bank) and the payoff: 1-103 equals the loans' outstanding pokok after each
+    step, 4-102 and 4-302 hold the jasa and denda received."""
+    loan = factories.make_active_loan(place_a, principal=2_400_000, months=12)
+    cooperative = loan.cooperative
+    assert_subledger_equals_gl(cooperative)
+    first = loan.installments.order_by("number").first()
+    on = first.due_date
+    services.loan_repay(
+        actor=place_a.kasir, loan=loan, amount=first.principal + first.interest, on=on
+    )
+    assert_subledger_equals_gl(cooperative)
+    Loan.objects.filter(pk=loan.pk).update(penalty_due=1_500)
+    services.loan_repay(actor=place_a.kasir, loan=loan, amount=100_000, channel="bank", on=on)
+    assert_subledger_equals_gl(cooperative)
+    services.loan_payoff(actor=place_a.kasir, loan=loan, on=on)
+    assert_subledger_equals_gl(cooperative)
+    received = LoanTransaction.objects.filter(loan=loan, kind__in=["repayment", "payoff"])
+    totals = received.aggregate(i=Sum("interest"), p=Sum("penalty"), pr=Sum("principal"))
+    assert totals["pr"] == 2_400_000 and totals["p"] == 1_500
+    for code, expected in (("4-102", totals["i"]), ("4-302", 1_500)):
+        sums = JournalLine.objects.filter(
+            entry__cooperative=cooperative, account__code=code, subledger_id=str(loan.public_id)
+        ).aggregate(c=Sum("credit"))
+        assert sums["c"] == expected
+    assert Loan.objects.get(pk=loan.pk).status == Loan.Status.PAID
