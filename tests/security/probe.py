@@ -7,7 +7,8 @@ one from `ID_MAKERS`, keyed by the URL kwarg's name: a kwarg the registry does n
 
 `world` builds the data once per test module, inside a savepoint of the session's transaction
 (see the root conftest): in each of places A and B an active member with savings (a deposit, so
-a journal entry and a savings transaction), a pending manual journal; plus the supervisors and a
+a journal entry and a savings transaction), a pending manual journal, a loan product and two
+loans of the member (one applied, one active: `testing.make_loans`); plus the supervisors and a
 superuser (all capabilities everywhere, for the sweeps that need every form to open).
 """
 
@@ -54,6 +55,7 @@ ID_MAKERS: dict[str, Callable[[Side], Any]] = {
     "transaction_id": lambda side: side.ids["transaction"].public_id,
     "correction_id": lambda side: side.ids["correction"].public_id,
     "loan_id": lambda side: side.ids["loan"].public_id,
+    "product_id": lambda side: side.ids["loan_product"].public_id,
     "loan_transaction_id": lambda side: side.ids["loan_transaction"].public_id,
     "restructure_id": lambda side: side.ids["restructure"].public_id,
     "code": lambda side: side.ids["account"].code,  # an account code (same chart everywhere)
@@ -296,8 +298,7 @@ class World:
 
 def make_side(place: testing.Place) -> Side:
     from kopdes.ledger.services import manual_journal_draft
-    from kopdes.loans import services as loans
-    from kopdes.loans.tests.repay_factories import make_active_loan
+    from kopdes.loans import services as loan_services
     from kopdes.members.rules import nik_make
     from kopdes.savings import services as savings
     from kopdes.savings.tests.factories import make_member
@@ -346,22 +347,26 @@ def make_side(place: testing.Place) -> Side:
             {"account": "1-101-01", "credit": 1000},
         ],
     )
-    # An active loan with a repayment (its receipt) and a pending restructure request.
-    loan = make_active_loan(place, member, principal=1_200_000, months=6, start=date(2026, 3, 2))
-    repayment = loans.loan_repay(actor=place.kasir, loan=loan, amount=212_000, on=date(2026, 4, 2))
-    restructure = loans.loan_restructure_request(
-        actor=place.bendahara, loan=loan, months=12, reason="Probe"
+    loans = testing.make_loans(place, member)
+    # A repayment of the active loan (its receipt) and a pending restructure request.
+    repayment = loan_services.loan_repay(
+        actor=place.kasir, loan=loans.active, amount=212_000, on=date(2026, 4, 2)
+    )
+    restructure = loan_services.loan_restructure_request(
+        actor=place.bendahara, loan=loans.active, months=12, reason="Probe"
     )
     return Side(
         place=place,
         ids={
+            "loan": loans.active,
+            "loan_applied": loans.applied,
+            "loan_product": loans.product,
             "member": member,
             "account": account,
             "entry": txn.entry,
             "transaction": txn,
             "manual_journal": journal,
             "correction": correction,
-            "loan": loan,
             "loan_transaction": repayment,
             "restructure": restructure,
         },

@@ -76,6 +76,15 @@ def loans_of_member(member: Member) -> QuerySet[Loan]:
     )
 
 
+def my_loans(user: User) -> QuerySet[Loan]:
+    """The loans of `user`'s memberships (the member app), every cooperative they belong to."""
+    if not user.is_authenticated:
+        return Loan.objects.none()
+    return Loan.objects.filter(member__in=savings_selectors.memberships(user=user)).select_related(
+        "product", "member", "cooperative"
+    )
+
+
 def installments(loan: Loan) -> QuerySet[Installment]:
     return Installment.objects.filter(cooperative_id=loan.cooperative_id, loan=loan).order_by(
         "number"

@@ -184,7 +184,7 @@ def _apply(
     )
     audit_record(
         actor=actor,
-        action=f"loan.{kind}",
+        action="loans.payoff" if kind == LoanTransaction.Kind.PAYOFF else "loans.repay",
         obj=txn,
         before=before,
         after={

@@ -115,7 +115,7 @@ def loan_restructure_request(
         raise RestructurePending(number=loan.number) from None
     audit_record(
         actor=actor,
-        action="loan.restructure_request",
+        action="loans.restructure_request",
         obj=request,
         after={
             "loan": loan.number,
@@ -182,7 +182,7 @@ def loan_restructure_decide(
         request.save()
         audit_record(
             actor=actor,
-            action="loan.restructure_reject",
+            action="loans.restructure_reject",
             obj=request,
             after={"loan": request.loan.number},
             reason=reason,
@@ -259,7 +259,7 @@ def loan_restructure_decide(
     )
     audit_record(
         actor=actor,
-        action="loan.restructure",
+        action="loans.restructure",
         obj=request,
         before=before,
         after={

@@ -94,8 +94,7 @@ def test_a_repayment_books_pokok_jasa_and_denda(place_a, loan):
         date(2026, 2, 12),
     )
     assert (
-        AuditEvent.objects.filter(action="loan.repayment", object_id=str(txn.public_id)).count()
-        == 1
+        AuditEvent.objects.filter(action="loans.repay", object_id=str(txn.public_id)).count() == 1
     )
     assert_subledger_equals_gl(loan.cooperative)
 
@@ -231,7 +230,7 @@ def test_payoff_interest_to_date(place_a, loan):
     assert loan.status == Loan.Status.PAID and loan.closed_on == on
     assert (loan.outstanding_principal, loan.penalty_due) == (0, 0)
     assert not loan.installments.filter(paid_on__isnull=True).exists()
-    audit = AuditEvent.objects.get(action="loan.payoff")
+    audit = AuditEvent.objects.get(action="loans.payoff")
     assert audit.after["waived_interest"] == 12_000
     # replayed: the same transaction, nothing more
     again = services.loan_payoff(actor=place_a.kasir, loan=loan, on=on, idempotency_key="p-1")

@@ -69,7 +69,7 @@ def test_approved_restructure_replaces_the_unpaid_installments(place_a, loan):
     event = LoanEvent.objects.get(loan=loan, kind="restructure")
     assert [row["number"] for row in event.data["old_schedule"]] == [1, 2, 3, 4]
     assert event.data["carried_interest"] == 0
-    audit = AuditEvent.objects.get(action="loan.restructure")
+    audit = AuditEvent.objects.get(action="loans.restructure")
     assert audit.reason == "Disetujui rapat" and audit.after["restructured_count"] == 1
     # the loan is paid on the new schedule
     services.loan_repay(actor=place_a.kasir, loan=loan, amount=new[0].interest, on=date(2026, 5, 1))
@@ -131,7 +131,7 @@ def test_rejection_changes_nothing(place_a, loan):
         services.loan_restructure_decide(
             actor=place_a.ketua, restructure=request, decision="approve", reason="x"
         )
-    assert AuditEvent.objects.filter(action="loan.restructure_reject").count() == 1
+    assert AuditEvent.objects.filter(action="loans.restructure_reject").count() == 1
 
 
 def test_refusals(place_a, loan):
