@@ -154,3 +154,17 @@ def test_the_kasir_cannot_restructure_and_others_see_404(client, place_a, place_
     client.force_login(place_b.kasir)
     assert client.get(url("loans_payoff", place_b.cooperative, loan.public_id)).status_code == 404
     assert client.get(url("loans_payoff", place_a.cooperative, loan.public_id)).status_code == 404
+
+
+def test_the_counter_menu_offers_the_repayment_to_the_kasir_only(client, place_a):
+    target = url("loans_repay", place_a.cooperative)
+    client.force_login(place_a.kasir)
+    assert (
+        f'href="{target}"'
+        in client.get(url("savings_deposit", place_a.cooperative)).content.decode()
+    )
+    client.force_login(place_a.pengawas)
+    assert (
+        f'href="{target}"'
+        not in client.get(url("savings_bills", place_a.cooperative)).content.decode()
+    )

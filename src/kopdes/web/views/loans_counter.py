@@ -171,6 +171,7 @@ def loans_repay(request, cooperative: Cooperative):
         if member is not None:
             context["initials"] = member_rules.initials(member.full_name)
             context["loan_rows"] = _loan_rows(member, on)
+            context["can_restructure"] = Capability.MANAGE_LOANS in request.capabilities
             context["on"] = on
         return render(request, "web/loans/counter_repay.html", context, status=status)
 
