@@ -258,6 +258,11 @@ class LoanNotActive(Conflict):
     message = _("Loan %(number)s is not active (it is %(status)s): nothing to pay.")
 
 
+class BeforeDisbursement(ValidationFailed):
+    code = "loans.before_disbursement"
+    message = _("A payment cannot be dated before the loan was disbursed (%(date)s).")
+
+
 class Overpayment(_RupiahParams, ValidationFailed):
     code = "loans.overpayment"
     message = _(

@@ -19,7 +19,7 @@ from kopdes.core.audit import audit_record
 from kopdes.core.money import AMOUNT_MAX, format_rupiah
 from kopdes.ledger import services as ledger
 from kopdes.loans import repayment as rules
-from kopdes.loans.errors import InvalidAmount, LoanNotActive, Overpayment
+from kopdes.loans.errors import BeforeDisbursement, InvalidAmount, LoanNotActive, Overpayment
 from kopdes.loans.models import Installment, Loan, LoanTransaction
 from kopdes.loans.services._common import (
     _check_channel,
@@ -51,6 +51,14 @@ def _locked(loan: Loan) -> tuple[Loan, list[Installment]]:
     if locked.status != Loan.Status.ACTIVE:
         raise LoanNotActive(number=locked.number, status=locked.get_status_display())
     return locked, installments
+
+
+def _check_day(loan: Loan, on: date) -> None:
+    if loan.disbursed_on is not None and on < loan.disbursed_on:
+        raise BeforeDisbursement(
+            date=loan.disbursed_on.isoformat(),
+            fields={"on": [_("On or after %(date)s.") % {"date": loan.disbursed_on.isoformat()}]},
+        )
 
 
 def due_rows(installments: list[Installment]) -> list[rules.Due]:
@@ -241,6 +249,7 @@ def loan_repay(
 
     def run(fingerprint: str) -> LoanTransaction:
         locked, installments = _locked(loan)
+        _check_day(locked, day)
         quote = _quote(locked, installments, day)
         if amount > quote.total:
             raise Overpayment(
@@ -280,6 +289,7 @@ def loan_repay_check(*, loan: Loan, amount: int, on: date) -> rules.Allocation:
     _check_amount(amount)
     if loan.status != Loan.Status.ACTIVE:
         raise LoanNotActive(number=loan.number, status=loan.get_status_display())
+    _check_day(loan, on)
     installments = list(Installment.objects.filter(loan=loan).order_by("number"))
     quote = _quote(loan, installments, on)
     if amount > quote.total:
@@ -328,6 +338,7 @@ def loan_payoff(
 
     def run(fingerprint: str) -> LoanTransaction:
         locked, installments = _locked(loan)
+        _check_day(locked, day)
         quote = _quote(locked, installments, day)
         return _apply(
             actor=actor,

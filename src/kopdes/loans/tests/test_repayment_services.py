@@ -14,7 +14,13 @@ from kopdes.ledger import services as ledger
 from kopdes.ledger.errors import PeriodClosed
 from kopdes.ledger.models import JournalEntry, JournalLine
 from kopdes.loans import services
-from kopdes.loans.errors import InvalidAmount, InvalidChannel, LoanNotActive, Overpayment
+from kopdes.loans.errors import (
+    BeforeDisbursement,
+    InvalidAmount,
+    InvalidChannel,
+    LoanNotActive,
+    Overpayment,
+)
 from kopdes.loans.models import Installment, Loan, LoanTransaction
 from kopdes.loans.tests import factories
 from kopdes.loans.tests.repay_factories import make_active_loan
@@ -142,6 +148,15 @@ def test_more_than_the_payoff_is_refused_and_nothing_saved(place_a, loan):
 def test_bad_amounts(place_a, loan, amount):
     with pytest.raises(InvalidAmount):
         repay(place_a, loan, amount)
+
+
+def test_a_payment_before_the_disbursement_is_refused(place_a, loan):
+    with pytest.raises(BeforeDisbursement) as refused:
+        repay(place_a, loan, 1_000, on=date(2026, 1, 9))
+    assert refused.value.code == "loans.before_disbursement" and "on" in refused.value.fields
+    with pytest.raises(BeforeDisbursement):
+        services.loan_payoff(actor=place_a.kasir, loan=loan, on=date(2026, 1, 9))
+    assert not LoanTransaction.objects.filter(kind__in=["repayment", "payoff"]).exists()
 
 
 def test_bad_channel(place_a, loan):
