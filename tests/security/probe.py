@@ -74,6 +74,7 @@ def _no_kwargs(side: Side) -> dict[str, Any]:
 
 PUBLIC_PAGES: dict[str, Callable[[Side], dict[str, Any]]] = {
     "landing": _no_kwargs,  # `/`, the visitors' front door
+    "loans_simulate_public": _no_kwargs,  # `/simulasi-pinjaman/`: terms in, a schedule out
     "card_check": lambda side: {"card_id": side.ids["member"].card_id},
     "region_detail": lambda side: {"code": side.place.cooperative.village_id},
     "transparency_cooperative": lambda side: {"code": side.place.cooperative.village_id},
@@ -92,10 +93,13 @@ PUBLIC_PAGES: dict[str, Callable[[Side], dict[str, Any]]] = {
 API_PARAMS: dict[str, Callable[[Side], Any]] = {
     "cooperative_id": lambda side: side.place.cooperative.public_id,
     "entry_id": lambda side: side.ids["entry"].public_id,
+    "loan_id": lambda side: side.ids["loan"].public_id,
 }
 
 # A money field, by name: amounts, debit/credit, simpanan amounts, prices.
-MONEY_FIELD = re.compile(r"amount|debit|credit|nominal|jumlah|price|harga|saldo|balance|threshold")
+MONEY_FIELD = re.compile(
+    r"amount|debit|credit|nominal|jumlah|price|harga|saldo|balance|threshold|principal"
+)
 
 # --- the URL patterns -------------------------------------------------------------------------
 
