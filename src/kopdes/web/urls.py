@@ -5,6 +5,7 @@ from kopdes.web.views import (
     books,
     cooperatives,
     home,
+    loans_counter,
     loans_simulate,
     members,
     regions,
@@ -32,4 +33,5 @@ urlpatterns = [
     *savings.urlpatterns,
     *savings_collective.urlpatterns,
     *loans_simulate.urlpatterns,
+    *loans_counter.urlpatterns,
 ]
