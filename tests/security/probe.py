@@ -54,6 +54,10 @@ ID_MAKERS: dict[str, Callable[[Side], Any]] = {
     "transaction_id": lambda side: side.ids["transaction"].public_id,
     "correction_id": lambda side: side.ids["correction"].public_id,
     "code": lambda side: side.ids["account"].code,  # an account code (same chart everywhere)
+    "loan_id": lambda side: side.ids["loan"].public_id,
+    "product_id": lambda side: side.ids["loan_product"].public_id,
+    "guarantor_id": lambda side: side.ids["guarantor"].public_id,
+    "collateral_id": lambda side: side.ids["collateral"].public_id,
 }
 # Kwargs whose value means the same in every cooperative (not an object of one cooperative):
 # swapping them between cooperatives proves nothing.
@@ -90,7 +94,9 @@ API_PARAMS: dict[str, Callable[[Side], Any]] = {
 }
 
 # A money field, by name: amounts, debit/credit, simpanan amounts, prices.
-MONEY_FIELD = re.compile(r"amount|debit|credit|nominal|jumlah|price|harga|saldo|balance|threshold")
+MONEY_FIELD = re.compile(
+    r"amount|debit|credit|nominal|jumlah|price|harga|saldo|balance|threshold|principal|_value"
+)
 
 # --- the URL patterns -------------------------------------------------------------------------
 
@@ -341,9 +347,14 @@ def make_side(place: testing.Place) -> Side:
             {"account": "1-101-01", "credit": 1000},
         ],
     )
+    loan = _loan(place, label)
     return Side(
         place=place,
         ids={
+            "loan": loan,
+            "loan_product": loan.product,
+            "guarantor": loan.guarantors.get(),
+            "collateral": loan.collaterals.get(),
             "member": member,
             "account": account,
             "entry": txn.entry,
@@ -351,7 +362,36 @@ def make_side(place: testing.Place) -> Side:
             "manual_journal": journal,
             "correction": correction,
         },
-        secrets=[member.full_name, member.nik, *(p.full_name for p in place.people.values())],
+        secrets=[
+            member.full_name,
+            member.nik,
+            loan.member.full_name,
+            *(g.name for g in loan.guarantors.all()),
+            *(p.full_name for p in place.people.values()),
+        ],
+    )
+
+
+def _loan(place: testing.Place, label: str):
+    """An application waiting for its decisions, with a guarantor named by NIK and a collateral,
+    for a member of its own (the loans pages' ids)."""
+    from kopdes.loans.tests.factories import make_applied_loan
+    from kopdes.savings.tests.factories import make_member
+
+    borrower = make_member(place.cooperative, name=f"Budi Pinjam {label}{uuid.uuid4().hex[:6]}")
+    return make_applied_loan(
+        place,
+        member=borrower,
+        principal=2_000_000,
+        months=10,
+        guarantors=[
+            {
+                "name": f"Penjamin Rahasia {label}",
+                "nik": "3603014107900007",
+                "relationship": "Kakak",
+            }
+        ],
+        collaterals=[{"kind": "bpkb", "description": "BPKB motor", "estimated_value": 8_000_000}],
     )
 
 

@@ -5,6 +5,8 @@ from kopdes.web.views import (
     books,
     cooperatives,
     home,
+    loans,
+    loans_reports,
     members,
     regions,
     savings,
@@ -30,4 +32,6 @@ urlpatterns = [
     *members.urlpatterns,
     *savings.urlpatterns,
     *savings_collective.urlpatterns,
+    *loans.urlpatterns,
+    *loans_reports.urlpatterns,
 ]
