@@ -374,11 +374,13 @@ def make_side(place: testing.Place) -> Side:
 
 def _loan(place: testing.Place, label: str):
     """An application waiting for its decisions, with a guarantor named by NIK and a collateral,
-    for a member of its own (the loans pages' ids)."""
-    from kopdes.loans.tests.factories import make_applied_loan
+    for a member of its own (the loans pages' ids), who also owes a loan in arrears."""
+    from kopdes.loans.tests.factories import make_active_loan, make_applied_loan
     from kopdes.savings.tests.factories import make_member
 
     borrower = make_member(place.cooperative, name=f"Budi Pinjam {label}{uuid.uuid4().hex[:6]}")
+    # Disbursed in March and never repaid: the reports and the loan card have rows to show.
+    make_active_loan(place, member=borrower, principal=1_200_000, months=6)
     return make_applied_loan(
         place,
         member=borrower,

@@ -590,3 +590,19 @@ def test_loan_labels_never_show_codes():
         assert labels.loan_method("efektif") == "Efektif (menurun)"
     assert labels.collectibility(5) == "Macet"
     assert labels.loan_status("active") != "active"
+
+
+def test_supervisors_read_the_reports_and_members_do_not(
+    client, place_a, portfolio, borrower, dinas, kejaksaan
+):
+    coop = place_a.cooperative
+    pages = [
+        url(name, coop) for name in ("loans", "loans_portfolio", "loans_aging", "loans_arrears")
+    ]
+    pages.append(url("loans_card", coop, borrower.public_id))
+    for person, status in ((dinas, 200), (kejaksaan, 200), (place_a.anggota, 404)):
+        client.force_login(person)
+        assert [client.get(page).status_code for page in pages] == [status] * len(pages)
+    client.force_login(dinas)
+    assert client.get(url("loans_apply", coop)).status_code == 404
+    assert client.get(url("loans_product_new", coop)).status_code == 404
