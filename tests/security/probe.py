@@ -7,7 +7,8 @@ one from `ID_MAKERS`, keyed by the URL kwarg's name: a kwarg the registry does n
 
 `world` builds the data once per test module, inside a savepoint of the session's transaction
 (see the root conftest): in each of places A and B an active member with savings (a deposit, so
-a journal entry and a savings transaction), a pending manual journal; plus the supervisors and a
+a journal entry and a savings transaction), a pending manual journal, a loan product and two
+loans of the member (one applied, one active: `testing.make_loans`); plus the supervisors and a
 superuser (all capabilities everywhere, for the sweeps that need every form to open).
 """
 
@@ -53,9 +54,9 @@ ID_MAKERS: dict[str, Callable[[Side], Any]] = {
     "journal_id": lambda side: side.ids["manual_journal"].public_id,
     "transaction_id": lambda side: side.ids["transaction"].public_id,
     "correction_id": lambda side: side.ids["correction"].public_id,
-    "code": lambda side: side.ids["account"].code,  # an account code (same chart everywhere)
     "loan_id": lambda side: side.ids["loan"].public_id,
     "product_id": lambda side: side.ids["loan_product"].public_id,
+    "code": lambda side: side.ids["account"].code,  # an account code (same chart everywhere)
     "guarantor_id": lambda side: side.ids["guarantor"].public_id,
     "collateral_id": lambda side: side.ids["collateral"].public_id,
 }
@@ -73,6 +74,7 @@ def _no_kwargs(side: Side) -> dict[str, Any]:
 
 PUBLIC_PAGES: dict[str, Callable[[Side], dict[str, Any]]] = {
     "landing": _no_kwargs,  # `/`, the visitors' front door
+    "loans_simulate_public": _no_kwargs,  # `/simulasi-pinjaman/`: terms in, a schedule out
     "card_check": lambda side: {"card_id": side.ids["member"].card_id},
     "region_detail": lambda side: {"code": side.place.cooperative.village_id},
     "transparency_cooperative": lambda side: {"code": side.place.cooperative.village_id},
@@ -91,6 +93,7 @@ PUBLIC_PAGES: dict[str, Callable[[Side], dict[str, Any]]] = {
 API_PARAMS: dict[str, Callable[[Side], Any]] = {
     "cooperative_id": lambda side: side.place.cooperative.public_id,
     "entry_id": lambda side: side.ids["entry"].public_id,
+    "loan_id": lambda side: side.ids["loan"].public_id,
 }
 
 # A money field, by name: amounts, debit/credit, simpanan amounts, prices.
@@ -347,14 +350,17 @@ def make_side(place: testing.Place) -> Side:
             {"account": "1-101-01", "credit": 1000},
         ],
     )
-    loan = _loan(place, label)
+    loans = testing.make_loans(place, member)
+    secured = _secured_application(place, loans.product, label)
     return Side(
         place=place,
         ids={
-            "loan": loan,
-            "loan_product": loan.product,
-            "guarantor": loan.guarantors.get(),
-            "collateral": loan.collaterals.get(),
+            "loan": loans.active,
+            "loan_applied": loans.applied,
+            "loan_product": loans.product,
+            "loan_secured": secured,
+            "guarantor": secured.guarantors.get(),
+            "collateral": secured.collaterals.get(),
             "member": member,
             "account": account,
             "entry": txn.entry,
@@ -365,25 +371,24 @@ def make_side(place: testing.Place) -> Side:
         secrets=[
             member.full_name,
             member.nik,
-            loan.member.full_name,
-            *(g.name for g in loan.guarantors.all()),
+            secured.member.full_name,
+            *(g.name for g in secured.guarantors.all()),
             *(p.full_name for p in place.people.values()),
         ],
     )
 
 
-def _loan(place: testing.Place, label: str):
-    """An application waiting for its decisions, with a guarantor named by NIK and a collateral,
-    for a member of its own (the loans pages' ids), who also owes a loan in arrears."""
-    from kopdes.loans.tests.factories import make_active_loan, make_applied_loan
+def _secured_application(place: testing.Place, product, label: str):
+    """An application with a guarantor named by NIK and a collateral, by a member of its own
+    (the ids of the loans pages' documents)."""
+    from kopdes.loans.tests.factories import make_applied_loan
     from kopdes.savings.tests.factories import make_member
 
     borrower = make_member(place.cooperative, name=f"Budi Pinjam {label}{uuid.uuid4().hex[:6]}")
-    # Disbursed in March and never repaid: the reports and the loan card have rows to show.
-    make_active_loan(place, member=borrower, principal=1_200_000, months=6)
     return make_applied_loan(
         place,
         member=borrower,
+        product=product,
         principal=2_000_000,
         months=10,
         guarantors=[

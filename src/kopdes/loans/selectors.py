@@ -4,7 +4,7 @@ the member's savings, own capital from the ledger, related-party exposure."""
 import uuid
 from datetime import date
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 
 from kopdes.accounts.models import Role, User
 from kopdes.cooperatives.models import Cooperative
@@ -73,6 +73,15 @@ def loan_for_officer(cooperative: Cooperative, public_id: uuid.UUID | str) -> Lo
 def loans_of_member(member: Member) -> QuerySet[Loan]:
     return Loan.objects.filter(cooperative_id=member.cooperative_id, member=member).select_related(
         "product"
+    )
+
+
+def my_loans(user: User) -> QuerySet[Loan]:
+    """The loans of `user`'s memberships (the member app), every cooperative they belong to."""
+    if not user.is_authenticated:
+        return Loan.objects.none()
+    return Loan.objects.filter(member__in=savings_selectors.memberships(user=user)).select_related(
+        "product", "member", "cooperative"
     )
 
 
@@ -183,4 +192,49 @@ def is_related_party(member: Member, on: date | None = None) -> bool:
         )
         .exclude(pk=member.pk)
         .exists()
+    )
+
+
+# -- the member app -------------------------------------------------------------------------
+
+
+def _open_installments() -> Prefetch:
+    return Prefetch(
+        "installments",
+        queryset=Installment.objects.filter(paid_on__isnull=True).order_by("number"),
+        to_attr="open_installments",
+    )
+
+
+def my_loans_with_next(*, user) -> QuerySet[Loan]:
+    """`my_loans`, newest application first, each with its unpaid installments prefetched
+    (`loan.open_installments`): two queries whatever the count."""
+    return my_loans(user).prefetch_related(_open_installments()).order_by("-applied_on", "-id")
+
+
+def my_loan(*, user, public_id) -> Loan:
+    """One of the caller's loans with its whole schedule (`loan.installments`, by number); the
+    same `request.not_found` for an id that is absent and for another person's loan."""
+    loan = (
+        my_loans(user)
+        .filter(public_id=public_id)
+        .prefetch_related(Prefetch("installments", queryset=Installment.objects.order_by("number")))
+        .first()
+    )
+    if loan is None:
+        raise NotFound()
+    return loan
+
+
+def products_for_member(*, user) -> QuerySet[LoanProduct]:
+    """The products still offered by the cooperatives where `user` is an active member."""
+    return (
+        LoanProduct.objects.filter(
+            active=True,
+            cooperative_id__in=Member.objects.filter(user=user, status=Member.Status.ACTIVE).values(
+                "cooperative_id"
+            ),
+        )
+        .select_related("cooperative")
+        .order_by("cooperative_id", "name")
     )

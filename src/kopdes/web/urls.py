@@ -7,6 +7,7 @@ from kopdes.web.views import (
     home,
     loans,
     loans_reports,
+    loans_simulate,
     members,
     regions,
     savings,
@@ -34,4 +35,5 @@ urlpatterns = [
     *savings_collective.urlpatterns,
     *loans.urlpatterns,
     *loans_reports.urlpatterns,
+    *loans_simulate.urlpatterns,
 ]

@@ -370,8 +370,8 @@ def loan_apply(
                 "source": source,
                 "related_party": related,
                 "needs_pengawas": loan.needs_pengawas,
-                "guarantors": len(people),
-                "collaterals": len(things),
+                "guarantor_count": len(people),
+                "collateral_count": len(things),
             },
         )
         return loan

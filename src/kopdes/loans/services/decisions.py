@@ -125,12 +125,9 @@ def loan_decide(*, actor: Actor, loan: Loan, decision: str, reason: str) -> Loan
         before={"status": before},
         after={
             "number": loan.number,
-            "as": role,
+            "role": role,
             "decision": decision,
             "status": loan.status,
-            "waiting_for": [
-                r for r in rules.required_roles(loan.needs_pengawas) if r not in decided
-            ],
         },
         reason=reason,
     )

@@ -118,7 +118,7 @@ def loan_disburse(
                 "fees": fees,
                 "handed_out": locked.principal - fees,
                 "channel": channel,
-                "installments": len(rows),
+                "installment_count": len(rows),
                 "entry": str(entry),
                 "receipt": txn.receipt_label,
             },
