@@ -606,3 +606,36 @@ def test_supervisors_read_the_reports_and_members_do_not(
     client.force_login(dinas)
     assert client.get(url("loans_apply", coop)).status_code == 404
     assert client.get(url("loans_product_new", coop)).status_code == 404
+
+
+def test_the_lists_and_reports_read_a_fixed_number_of_queries(client, place_a, product, borrower):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    coop = place_a.cooperative
+    pages = [
+        url("loans", coop),
+        url("loans_arrears", coop),
+        url("loans_portfolio", coop),
+        url("loans_aging", coop),
+        url("loans_card", coop, borrower.public_id),
+    ]
+    client.force_login(place_a.kasir)
+
+    def counts():
+        found = []
+        for page in pages:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(page).status_code == 200
+            found.append(len(queries))
+        return found
+
+    def lend(n):
+        for _ in range(n):
+            loan = active(place_a, product, borrower, principal=300_000, months=3)
+            loan.installments.filter(number=1).update(due_date=clock.today() - timedelta(days=40))
+
+    lend(2)
+    two = counts()
+    lend(3)
+    assert counts() == two  # an N+1 would grow with the loans
