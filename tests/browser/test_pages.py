@@ -52,12 +52,14 @@ QUERIES = {
 }
 # ... or a persona with more than the page's capability (a correction is asked by the cash desk).
 PERSONA = {"savings_correction_request": "kasir"}
-# URLs that are not pages by design: the KTP photo (an image, 404 until one is uploaded), the
-# URLs that are not pages by design: the KTP photo (an image, 404 until one is uploaded), the
+# URLs that are not pages by design: the KTP photo and the loans' guarantor and collateral
+# documents (images or PDFs, 404 until one is uploaded), the
 # public log's plain bytes and JSON (404 or 400 until a checkpoint exists; tested in
 # web/tests/test_transparency_log.py and web/tests/test_transparency.py).
 NOT_PAGES = {
     "member_ktp",
+    "loans_guarantor_document",
+    "loans_collateral_document",
     "log_checkpoint",
     "log_tile",
     "log_consistency",

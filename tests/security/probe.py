@@ -59,6 +59,8 @@ ID_MAKERS: dict[str, Callable[[Side], Any]] = {
     "loan_transaction_id": lambda side: side.ids["loan_transaction"].public_id,
     "restructure_id": lambda side: side.ids["restructure"].public_id,
     "code": lambda side: side.ids["account"].code,  # an account code (same chart everywhere)
+    "guarantor_id": lambda side: side.ids["guarantor"].public_id,
+    "collateral_id": lambda side: side.ids["collateral"].public_id,
 }
 # Kwargs whose value means the same in every cooperative (not an object of one cooperative):
 # swapping them between cooperatives proves nothing.
@@ -98,7 +100,7 @@ API_PARAMS: dict[str, Callable[[Side], Any]] = {
 
 # A money field, by name: amounts, debit/credit, simpanan amounts, prices.
 MONEY_FIELD = re.compile(
-    r"amount|debit|credit|nominal|jumlah|price|harga|saldo|balance|threshold|principal"
+    r"amount|debit|credit|nominal|jumlah|price|harga|saldo|balance|threshold|principal|_value"
 )
 
 # --- the URL patterns -------------------------------------------------------------------------
@@ -359,12 +361,16 @@ def make_side(place: testing.Place) -> Side:
     restructure = loan_services.loan_restructure_request(
         actor=place.bendahara, loan=loans.active, months=12, reason="Probe"
     )
+    secured = _secured_application(place, loans.product, label)
     return Side(
         place=place,
         ids={
             "loan": loans.active,
             "loan_applied": loans.applied,
             "loan_product": loans.product,
+            "loan_secured": secured,
+            "guarantor": secured.guarantors.get(),
+            "collateral": secured.collaterals.get(),
             "member": member,
             "account": account,
             "entry": txn.entry,
@@ -374,7 +380,37 @@ def make_side(place: testing.Place) -> Side:
             "loan_transaction": repayment,
             "restructure": restructure,
         },
-        secrets=[member.full_name, member.nik, *(p.full_name for p in place.people.values())],
+        secrets=[
+            member.full_name,
+            member.nik,
+            secured.member.full_name,
+            *(g.name for g in secured.guarantors.all()),
+            *(p.full_name for p in place.people.values()),
+        ],
+    )
+
+
+def _secured_application(place: testing.Place, product, label: str):
+    """An application with a guarantor named by NIK and a collateral, by a member of its own
+    (the ids of the loans pages' documents)."""
+    from kopdes.loans.tests.factories import make_applied_loan
+    from kopdes.savings.tests.factories import make_member
+
+    borrower = make_member(place.cooperative, name=f"Budi Pinjam {label}{uuid.uuid4().hex[:6]}")
+    return make_applied_loan(
+        place,
+        member=borrower,
+        product=product,
+        principal=2_000_000,
+        months=10,
+        guarantors=[
+            {
+                "name": f"Penjamin Rahasia {label}",
+                "nik": "3603014107900007",
+                "relationship": "Kakak",
+            }
+        ],
+        collaterals=[{"kind": "bpkb", "description": "BPKB motor", "estimated_value": 8_000_000}],
     )
 
 

@@ -65,6 +65,13 @@ class _Forms(HTMLParser):
         name = attrs.get("name")
         if tag == "input" and (attrs.get("type") or "").lower() == "date":
             self.dates.append(attrs)
+        if tag == "option" and self._form is not None and self._select:
+            # An option has no name of its own: it is its select's value when selected (or the
+            # first one), as a browser submits it.
+            value = attrs.get("value") or ""
+            if "selected" in attrs or self._form["data"].get(self._select) is None:
+                self._form["data"][self._select] = value
+            return
         if self._form is None or not name:
             return
         form = self._form
@@ -90,10 +97,6 @@ class _Forms(HTMLParser):
             self._select = name
             form["kinds"][name] = "select"
             form["data"][name] = None  # the first option, unless one is selected
-        elif tag == "option" and self._select:
-            value = attrs.get("value") or ""
-            if "selected" in attrs or form["data"].get(self._select) is None:
-                form["data"][self._select] = value
         elif tag == "textarea":
             self._textarea = name
             form["kinds"][name] = "textarea"

@@ -138,7 +138,8 @@ def _choices_named(key: str) -> dict:
 def _value_text(key: str, field: Any, value: Any) -> str:
     if value is None or value == "":
         return "—"
-    choices = field.flatchoices if field is not None and field.choices else None
+    # A reverse relation (`guarantors` of a loan, counted in the audit row) has no choices.
+    choices = field.flatchoices if getattr(field, "choices", None) else None
     if choices is None and isinstance(value, (str, list)):
         choices = _choices_named(key).items() or None
     if choices is not None:

@@ -40,6 +40,11 @@ def may_open(url_name: str, allowed: set[Capability] | frozenset[Capability]) ->
     return need is None or need in allowed
 
 
+def _section_pages(prefix: str) -> list[str]:
+    """Every page whose URL name starts with `prefix` (a section's pages, whoever added them)."""
+    return [name for name in _page_capabilities() if name.startswith(prefix)]
+
+
 def _entry(name: str, label: str, *also: str) -> MenuEntry:
     return (name, label, frozenset({name, *also}))
 
@@ -77,6 +82,7 @@ def _cooperative_menu() -> list[MenuEntry]:
             "savings_statement",
             "savings_resign",
         ),
+        _entry("loans", _("Loans"), *_section_pages("loans_")),
         _entry(
             "journal",
             _("Books"),
@@ -116,6 +122,14 @@ def _submenus() -> dict[str, list[MenuEntry]]:
             _entry("savings_position", _("Savings position")),
             _entry("savings_reconciliation", _("Reconciliation")),
             _entry("savings_corrections", _("Corrections"), "savings_correction_decide"),
+        ],
+        "loans": [
+            _entry("loans", _("Loans"), "loans_detail", "loans_decide", "loans_cosign"),
+            _entry("loans_apply", _("New application"), "loans_member_search"),
+            _entry("loans_products", _("Products"), "loans_product_new", "loans_product_edit"),
+            _entry("loans_portfolio", _("Portfolio")),
+            _entry("loans_aging", _("Collectibility")),
+            _entry("loans_arrears", _("Arrears"), "loans_card"),
         ],
         "books": [
             _entry("accounts", _("Chart of accounts")),

@@ -5,7 +5,9 @@ from kopdes.web.views import (
     books,
     cooperatives,
     home,
+    loans,
     loans_counter,
+    loans_reports,
     loans_simulate,
     members,
     regions,
@@ -32,6 +34,8 @@ urlpatterns = [
     *members.urlpatterns,
     *savings.urlpatterns,
     *savings_collective.urlpatterns,
+    *loans.urlpatterns,
+    *loans_reports.urlpatterns,
     *loans_simulate.urlpatterns,
     *loans_counter.urlpatterns,
 ]

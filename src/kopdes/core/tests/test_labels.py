@@ -34,3 +34,10 @@ def test_before_and_after_show_labels_not_codes():
     assert status["changed"] and status["before"] != "requested"
     assert not by_field[next(k for k in by_field if by_field[k]["before"] == "Siti")]["changed"]
     assert any(row["after"] == "Setoran" for row in rows)  # `kind` of another model, by name
+
+
+def test_a_reverse_relation_counted_in_the_audit_row_reads_as_its_value():
+    # A loan's audit row counts its guarantors: `guarantors` names a reverse relation (no
+    # choices), not a column.
+    rows = audit_changes("loans.loan", None, {"guarantors": 1})
+    assert [row["after"] for row in rows] == ["1"]

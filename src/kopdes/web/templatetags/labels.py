@@ -6,6 +6,9 @@
     {{ event.action|action_label }}        savings.deposit  -> Setoran simpanan
     {{ event.object_type|object_type }}    members.member   -> Anggota
     {% for c in event|audit_changes %}     before/after rows: field label, values as labels
+    {{ loan.status|loan_status }}          active           -> Aktif
+    {{ loan.method|loan_method }}          efektif          -> Efektif (menurun)
+    {{ loan.collectibility|collectibility }}  3             -> Kurang lancar
 
 Choice fields need no filter: `{{ obj.get_status_display }}`.
 """
@@ -14,6 +17,7 @@ from django import template
 
 from kopdes.core import labels as core_labels
 from kopdes.ledger import labels as ledger_labels
+from kopdes.loans import labels as loan_labels
 
 register = template.Library()
 
@@ -49,3 +53,23 @@ def audit_changes(event) -> list[dict]:
     return core_labels.audit_changes(
         event.object_type, event.before, event.after, {"rules": ledger_labels.rules_text}
     )
+
+
+@register.filter
+def loan_status(code: str) -> str:
+    return loan_labels.status_label(code)
+
+
+@register.filter
+def loan_method(code: str) -> str:
+    return loan_labels.method_label(code)
+
+
+@register.filter
+def collectibility(number: int | None) -> str:
+    return loan_labels.collectibility_label(number)
+
+
+@register.filter
+def loan_event(code: str) -> str:
+    return loan_labels.event_label(code)
