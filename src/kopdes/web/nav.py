@@ -130,6 +130,13 @@ def _submenus() -> dict[str, list[MenuEntry]]:
             _entry("loans_portfolio", _("Portfolio")),
             _entry("loans_aging", _("Collectibility")),
             _entry("loans_arrears", _("Arrears"), "loans_card"),
+            _entry(
+                "loans_restructures",
+                _("Restructuring"),
+                "loans_restructure_request",
+                "loans_restructure_decide",
+            ),
+            _entry("loans_simulate", _("Loan simulation")),
         ],
         "books": [
             _entry("accounts", _("Chart of accounts")),
