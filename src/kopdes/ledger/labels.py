@@ -36,6 +36,9 @@ SOURCE_LABELS = {
     "savings.interest": gettext_lazy("Savings interest"),
     "savings.refund": gettext_lazy("Savings refunded on leaving"),
     "savings.recap": gettext_lazy("Savings recap"),
+    "loan.disbursed": gettext_lazy("Loan disbursed"),
+    "loan.repaid": gettext_lazy("Loan repayment"),
+    "loan.provision": gettext_lazy("Loan loss provision"),
 }
 
 # The words a posting rule's key is made of, besides account codes and unit codes.
@@ -45,6 +48,8 @@ KEY_WORDS = {
     "pokok": gettext_lazy("simpanan pokok"),
     "wajib": gettext_lazy("simpanan wajib"),
     "sukarela": gettext_lazy("simpanan sukarela"),
+    "increase": gettext_lazy("increase"),
+    "decrease": gettext_lazy("decrease"),
     **{value: label for value, label in Account.Participation.choices},
 }
 

@@ -229,3 +229,39 @@ def effective_annual_rate(rows: Sequence[ScheduleRow], principal: int) -> Decima
                 high = middle
         annual = (low + high) / 2 * 1200
     return annual.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """A schedule with its totals: what the simulation (CLI, API, pages) shows."""
+
+    rows: list[ScheduleRow]
+    total_interest: int
+    total_installments: int
+    effective_annual_rate: Decimal
+
+
+def simulate(
+    *,
+    principal: int,
+    annual_rate: Decimal | int | str,
+    months: int,
+    method: str,
+    start: date,
+    grace_months: int = 0,
+) -> Simulation:
+    """`schedule()` with its totals and effective annual rate (the same rows disbursement books)."""
+    rows = schedule(
+        principal=principal,
+        annual_rate=annual_rate,
+        months=months,
+        method=method,
+        start=start,
+        grace_months=grace_months,
+    )
+    return Simulation(
+        rows=rows,
+        total_interest=total_interest(rows),
+        total_installments=total_installments(rows),
+        effective_annual_rate=effective_annual_rate(rows, principal),
+    )
