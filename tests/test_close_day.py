@@ -16,6 +16,8 @@ from kopdes.core.daily import DailyOutcome, daily_jobs
 from kopdes.ledger import services
 from kopdes.ledger.models import Checkpoint
 from kopdes.ledger.services import Line
+from kopdes.loans.models import Loan, LoanDayClose, ProvisionRun
+from kopdes.loans.tests.close_factories import make_loan
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 D1, D2, D3 = date(2026, 3, 9), date(2026, 3, 10), date(2026, 3, 11)
@@ -43,7 +45,7 @@ def run(*args):
 
 def test_the_jobs_run_loans_first_and_the_checkpoints_last():
     paths = settings.KOPDES_DAILY_JOBS
-    assert paths[-1] == "kopdes.ledger.daily.run"
+    assert paths == ["kopdes.loans.daily.run", "kopdes.ledger.daily.run"]
     assert [path for path, _job in daily_jobs()] == paths
     assert all(callable(job) for _path, job in daily_jobs())
 
@@ -119,3 +121,28 @@ def test_the_console_command_is_spelled_close_day_with_a_hyphen(monkeypatch):
     )
     cli.main(["close-day", "--day", "2026-03-10"])
     assert seen == [["kopdes", "close_day", "--day", "2026-03-10"]]
+
+
+@pytest.mark.django_db
+def test_the_loans_close_runs_first_and_the_next_run_signs_its_provision(coop_a, coop_b):
+    month_end = date(2026, 1, 31)
+    with at(date(2026, 1, 10)):
+        loan = make_loan(coop_a, disbursed_on=date(2026, 1, 10))
+    with at(date(2026, 2, 1)):
+        out = run()  # closes 31 January: the loans, then the checkpoints
+    assert "2026-01-31" in out
+    run_ = ProvisionRun.objects.get(cooperative=coop_a)
+    assert run_.entry.date == month_end
+    # Posted on 1 February (after midnight), it is signed by the checkpoint of 1 February.
+    assert Checkpoint.objects.get(cooperative=coop_a).tree_size == run_.entry.number - 1
+    assert LoanDayClose.objects.filter(cooperative=coop_b, day=month_end).exists()
+    loan.refresh_from_db()
+    assert loan.status == Loan.Status.ACTIVE and loan.days_past_due == 0
+    with at(date(2026, 2, 1)):
+        run()  # again: nothing changes
+    assert ProvisionRun.objects.filter(cooperative=coop_a).count() == 1
+    assert LoanDayClose.objects.filter(cooperative=coop_a).count() == 22  # 10..31 January
+    with at(date(2026, 2, 2)):
+        run()
+    signed = Checkpoint.objects.filter(cooperative=coop_a).order_by("-date").first()
+    assert (signed.date, signed.tree_size) == (date(2026, 2, 1), run_.entry.number)

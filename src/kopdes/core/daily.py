@@ -2,8 +2,7 @@
 daily close").
 
 Each job is a function named in the setting `KOPDES_DAILY_JOBS` (dotted paths, in the order they
-run: the loans' close before the ledger's checkpoints, so that the day's provision entries are
-signed with the rest of the day). A job takes the day to close and, optionally, one cooperative's
+run: the loans' close before the ledger's checkpoints, the last job). A job takes the day to close and, optionally, one cooperative's
 village code, closes every day it missed up to that day, and returns a `DailyOutcome`: lines to
 print and the cooperatives that failed (each cooperative runs on its own: one failure does not
 hold up the others). Core names the jobs by string, like Django's MIDDLEWARE, so it imports no

@@ -1,7 +1,8 @@
 """The ledger's daily job for `kopdes close-day` (kopdes.core.daily): sign the checkpoints
 closing the day (catching up missed days, as `kopdes ledger checkpoint` does), then ask the
-witnesses to cosign them. Runs after every other job, so the day's entries they post (the loans'
-provisions) are in the day's checkpoint."""
+witnesses to cosign them. Runs after every other job. A checkpoint covers what was posted by the
+end of its day: entries a job posts during the run (the loans' month-end provision, dated the
+month's last day) are signed by the next night's checkpoint."""
 
 from datetime import date
 
