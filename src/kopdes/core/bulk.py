@@ -140,8 +140,9 @@ def update_columns(
 ) -> None:
     """`update_column` for several BIGINT (or integer) columns: each row is (primary key,
     *values in the order of `names`). A column named in `add` is increased by its value instead
-    of set (`col = col + value`), so a concurrent writer's change to it is never lost. One
-    UPDATE ... FROM (VALUES ...) per batch of rows (at most UPDATE_BATCH * 2 parameters)."""
+    of set (`col = col + value`), so a concurrent writer's change to it is never lost. On
+    PostgreSQL one UPDATE ... FROM (VALUES ...) per batch of rows (at most UPDATE_BATCH * 2
+    parameters); on SQLite one executemany of an UPDATE by primary key."""
     if not rows:
         return
     check_columns(model, tuple(names), insert=False)
@@ -150,6 +151,19 @@ def update_columns(
         raise ValueError(f"add names columns not updated: {', '.join(sorted(unknown))}")
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
+    if connection.vendor == "sqlite":
+        # In-process: one prepared UPDATE by primary key per row is the fastest (SQLite's
+        # UPDATE ... FROM scans the table once per statement).
+        sets = ", ".join(
+            f"{quote(name)} = {quote(name)} + %s" if name in add else f"{quote(name)} = %s"
+            for name in names
+        )
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET {sets} WHERE id = %s",  # noqa: S608 - our table and columns
+                [(*row[1:], row[0]) for row in rows],
+            )
+        return
     aliases = [f"c{i}" for i in range(len(names))]
     assignments = ", ".join(
         f"{quote(name)} = {table}.{quote(name)} + v.{alias}"

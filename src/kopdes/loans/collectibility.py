@@ -148,10 +148,13 @@ DEFAULT_SCHEME = Scheme.from_json(
 
 @dataclass(frozen=True)
 class Due:
-    """One installment as the close sees it: its due date and what is still unpaid of it."""
+    """Installments as the close sees them: their due date and what is still unpaid of them.
+    One Due may stand for `count` installments (the close reads the ones already late before
+    the days it closes as one: only their oldest date and their sum matter then)."""
 
     due_date: date
     unpaid: int  # principal + interest - paid parts; 0 when fully paid
+    count: int = 1
 
 
 def days_past_due(installments: Iterable[Due], *, on: date) -> int:
@@ -177,7 +180,7 @@ def penalty_for_day(
         return round_rupiah(Decimal(base) * Decimal(rate) / Decimal(100))
     if method == PER_INSTALLMENT:
         newly_late = sum(
-            1 for i in installments if i.unpaid > 0 and i.due_date + timedelta(days=1) == on
+            i.count for i in installments if i.unpaid > 0 and i.due_date + timedelta(days=1) == on
         )
         return round_rupiah(newly_late * max(amount, 0))
     raise ValueError(f"unknown penalty method {method!r}")

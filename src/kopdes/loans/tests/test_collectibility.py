@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -44,7 +45,10 @@ def test_default_provision_rates_and_npl_classes():
         Decimal(100),
     ]
     assert [c.npl for c in DEFAULT_SCHEME.classes] == [False, False, True, True, True]
-    assert class_label(1) == "Current" and class_label(5) == "Loss"
+    with translation.override("en"):
+        assert class_label(1) == "Current" and class_label(5) == "Loss"
+    with translation.override("id"):
+        assert class_label(2) == "Dalam Perhatian Khusus" and class_label(5) == "Macet"
 
 
 def test_a_configured_scheme_moves_thresholds_and_rates():
