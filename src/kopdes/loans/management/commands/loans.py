@@ -23,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext
 
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core import clock
@@ -175,20 +176,34 @@ class Command(BaseCommand):
         if cooperative:
             rows = rows.filter(village_id=cooperative)
             if not rows.exists():
-                raise CommandError(f"No active cooperative for village code {cooperative}.")
+                raise CommandError(
+                    gettext("No cooperative for village code %(code)s.") % {"code": cooperative}
+                )
         off = []
         for coop in rows:
             lines = loans_reconcile(cooperative=coop, on=on)
             for line in lines:
                 self.stdout.write(
-                    f"{coop.village_id} {line.account} {line.label}: "
-                    f"pinjaman {format_rupiah(line.loans)}, buku besar {format_rupiah(line.ledger)}, "
-                    f"selisih {format_rupiah(line.difference)}"
+                    gettext(
+                        "%(code)s %(account)s %(label)s: loans %(loans)s, general ledger "
+                        "%(ledger)s, difference %(difference)s"
+                    )
+                    % {
+                        "code": coop.village_id,
+                        "account": line.account,
+                        "label": line.label,
+                        "loans": format_rupiah(line.loans),
+                        "ledger": format_rupiah(line.ledger),
+                        "difference": format_rupiah(line.difference),
+                    }
                 )
             if any(line.difference for line in lines):
                 off.append(coop.village_id)
         if off:
-            raise CommandError(f"{len(off)} cooperative(s) do not reconcile: {', '.join(off)}.")
+            raise CommandError(
+                gettext("%(count)s cooperatives do not reconcile: %(codes)s.")
+                % {"count": len(off), "codes": ", ".join(off)}
+            )
 
 
 def _date(text: str) -> date:
