@@ -53,6 +53,24 @@ KEY_WORDS = {
     **{value: label for value, label in Account.Participation.choices},
 }
 
+# The named amounts of the posting rules' lines (`{"amount": "principal", ...}`), in words.
+AMOUNT_LABELS = {
+    "amount": gettext_lazy("amount"),
+    "revenue": gettext_lazy("sales"),
+    "cost": gettext_lazy("cost of goods"),
+    "principal": gettext_lazy("principal (pokok)"),
+    "interest": gettext_lazy("interest (jasa)"),
+    "penalty": gettext_lazy("denda"),
+    "fees": gettext_lazy("admin fee and provisi"),
+}
+
+
+def amount_label(name: str) -> str:
+    """A posting rule line's amount name in words (`interest` -> "jasa"); unknown names as words."""
+    label = AMOUNT_LABELS.get(name)
+    return str(label) if label is not None else readable(name)
+
+
 _ACCOUNT_CODE = re.compile(r"^\d+(-\d+)*$")
 
 

@@ -160,6 +160,11 @@ class MemberNotActive(Conflict):
     message = _("Only active members borrow from the cooperative (%(member)s is %(status)s).")
 
 
+class ProductNotFound(NotFound):
+    code = "loans.product_not_found"
+    message = _("No such loan product in this cooperative.")
+
+
 class LoanNotFound(NotFound):
     code = "loans.not_found"
     message = _("No such loan in this cooperative.")
@@ -176,6 +181,11 @@ class NotAllowed(PermissionDenied):
 class SameOfficer(PermissionDenied):
     code = "loans.same_officer"
     message = _("An application is decided by another person than the one who applied for it.")
+
+
+class OwnLoan(PermissionDenied):
+    code = "loans.own_loan"
+    message = _("Nobody decides on or co-signs their own loan.")
 
 
 class SameApprover(PermissionDenied):
@@ -223,6 +233,11 @@ class NotApproved(Conflict):
 class InvalidChannel(ValidationFailed):
     code = "loans.invalid_channel"
     message = _("Choose cash or bank transfer.")
+
+
+class InvalidDate(ValidationFailed):
+    code = "loans.invalid_date"
+    message = _("A loan is disbursed on or after the day it was approved (%(decided)s).")
 
 
 class FeesAbovePrincipal(_RupiahParams, ValidationFailed):

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
+from kopdes.core.errors import ValidationFailed
 from kopdes.core.money import AMOUNT_MAX, Rupiah, format_rupiah, round_rupiah
 from kopdes.core.months import shift_month
 from kopdes.loans.errors import (
@@ -62,15 +63,22 @@ def due_date(start: date, number: int) -> date:
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
+def _refused(error: ValidationFailed, field: str) -> ValidationFailed:
+    """The error with its message on the term's field (the API's `fields`, a form's field)."""
+    error.fields = {field: [error.render()]}
+    return error
+
+
 def _rate(annual_rate: Decimal | int | str) -> Decimal:
+    refused = _refused(InvalidRate(rate=str(annual_rate)), "annual_rate")
     if isinstance(annual_rate, (bool, float)):
-        raise InvalidRate(rate=str(annual_rate))
+        raise refused
     try:
         rate = Decimal(annual_rate)
     except (InvalidOperation, ValueError, TypeError):
-        raise InvalidRate(rate=str(annual_rate)) from None
+        raise refused from None
     if not rate.is_finite() or rate < 0 or rate > MAX_RATE:
-        raise InvalidRate(rate=str(annual_rate))
+        raise refused
     return rate
 
 
@@ -78,21 +86,23 @@ def validate(
     *, principal: int, annual_rate: Decimal | int | str, months: int, method: str, grace_months: int
 ) -> Decimal:
     """Check the terms (each failure its own `loans.*` code); returns the rate as a Decimal."""
-    if isinstance(principal, bool) or not isinstance(principal, int):
-        raise InvalidPrincipal(maximum=format_rupiah(AMOUNT_MAX))
-    if not 0 < principal <= AMOUNT_MAX:
-        raise InvalidPrincipal(maximum=format_rupiah(AMOUNT_MAX))
+    if (
+        isinstance(principal, bool)
+        or not isinstance(principal, int)
+        or not 0 < principal <= AMOUNT_MAX
+    ):
+        raise _refused(InvalidPrincipal(maximum=format_rupiah(AMOUNT_MAX)), "principal")
     rate = _rate(annual_rate)
     if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= MAX_MONTHS:
-        raise InvalidMonths(maximum=MAX_MONTHS)
+        raise _refused(InvalidMonths(maximum=MAX_MONTHS), "months")
     if method not in METHODS:
-        raise InvalidMethod(method=str(method))
+        raise _refused(InvalidMethod(method=str(method)), "method")
     if (
         isinstance(grace_months, bool)
         or not isinstance(grace_months, int)
         or not 0 <= grace_months < months
     ):
-        raise InvalidGrace(months=months)
+        raise _refused(InvalidGrace(months=months), "grace_months")
     return rate
 
 

@@ -6,6 +6,7 @@ from kopdes.web.views import (
     cooperatives,
     home,
     loans_reconcile,
+    loans_simulate,
     members,
     regions,
     savings,
@@ -31,5 +32,6 @@ urlpatterns = [
     *members.urlpatterns,
     *savings.urlpatterns,
     *savings_collective.urlpatterns,
+    *loans_simulate.urlpatterns,
     *loans_reconcile.urlpatterns,
 ]

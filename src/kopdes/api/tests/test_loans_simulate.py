@@ -74,6 +74,8 @@ def test_refused_terms_have_their_code(client, change, code):
     answer = post(client, **change)
     assert answer.status_code == 422
     assert answer.json()["error"]["code"] == code
+    if code.startswith("loans."):  # the refused term is named, for the app to show on its field
+        assert list(answer.json()["error"]["fields"]) == list(change)
 
 
 def test_messages_follow_the_language(client):

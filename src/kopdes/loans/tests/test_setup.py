@@ -64,3 +64,19 @@ def test_the_data_migration_gives_existing_charts_the_same_and_runs_twice(coop_a
     assert Account.objects.filter(cooperative=coop_b, code="4-302").count() == 1
     # chart_create afterwards adds nothing twice
     assert chart_create(cooperative=coop_a) == 0
+
+
+def test_the_loan_rules_amounts_and_keys_read_as_words():
+    from django.utils import translation
+
+    from kopdes.ledger.labels import amount_label, posting_key_label, source_label
+
+    with translation.override("id"):
+        assert [amount_label(n) for n in ("principal", "interest", "penalty", "fees")] == [
+            "pokok",
+            "jasa",
+            "denda",
+            "biaya administrasi dan provisi",
+        ]
+        assert posting_key_label("increase") == "penambahan"
+        assert source_label("loan.disbursed") == "Pencairan pinjaman"

@@ -1,18 +1,19 @@
 """`kopdes loans simulate` prints exactly what the schedule engine returns."""
 
 import json
+import subprocess
+import sys
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from kopdes.loans.management.commands.loans import Command
 from kopdes.loans.schedule import schedule
 
 
 def simulate(capsys, *args):
-    call_command(Command(), "simulate", *args)
+    call_command("loans", "simulate", *args)
     return capsys.readouterr().out
 
 
@@ -100,11 +101,29 @@ def test_bad_terms_are_one_line_with_the_code(args, message):
     terms = {"--principal": "1000000", "--annual-rate": "12", "--months": "12", "--method": "flat"}
     terms.update(dict([args]))
     with pytest.raises(CommandError) as refused:
-        call_command(Command(), "simulate", *[x for pair in terms.items() for x in pair])
+        call_command("loans", "simulate", *[x for pair in terms.items() for x in pair])
     assert str(refused.value).startswith(message)
     assert "\n" not in str(refused.value)
 
 
 def test_missing_terms_are_named():
     with pytest.raises(CommandError, match=r"Give --annual-rate, --method\."):
-        call_command(Command(), "simulate", "--principal", "1000000", "--months", "12")
+        call_command("loans", "simulate", "--principal", "1000000", "--months", "12")
+
+
+TERMS = ("--principal", "1000000", "--months", "12", "--method", "flat")
+
+
+def test_the_console_exits_non_zero_with_one_line():
+    refused = subprocess.run(
+        [sys.executable, "-m", "kopdes.cli", "loans", "simulate", *TERMS, "--annual-rate", "30"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PATH": "", "KOPDES_DATA_DIR": "/nonexistent-kopdes", "LANG": "C"},
+    )
+    assert refused.returncode == 1
+    assert refused.stdout == ""
+    assert refused.stderr.strip().splitlines() == [
+        "CommandError: loans.invalid_rate: Suku bunga (jasa) harus antara 0% dan 24% setahun."
+    ]
