@@ -45,6 +45,11 @@ def _section_pages(prefix: str) -> list[str]:
     return [name for name in _page_capabilities() if name.startswith(prefix)]
 
 
+def registered(url_name: str) -> bool:
+    """Whether `url_name` is a staff page (a link to a page another module may add later)."""
+    return url_name in _page_capabilities()
+
+
 def _entry(name: str, label: str, *also: str) -> MenuEntry:
     return (name, label, frozenset({name, *also}))
 
@@ -136,6 +141,7 @@ def _submenus() -> dict[str, list[MenuEntry]]:
                 "loans_restructure_request",
                 "loans_restructure_decide",
             ),
+            _entry("loans_reconciliation", _("Reconciliation")),
             _entry("loans_simulate", _("Loan simulation")),
         ],
         "books": [

@@ -7,6 +7,7 @@ from kopdes.web.views import (
     home,
     loans,
     loans_counter,
+    loans_reconcile,
     loans_reports,
     loans_simulate,
     members,
@@ -38,4 +39,5 @@ urlpatterns = [
     *loans_reports.urlpatterns,
     *loans_simulate.urlpatterns,
     *loans_counter.urlpatterns,
+    *loans_reconcile.urlpatterns,
 ]

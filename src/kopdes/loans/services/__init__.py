@@ -1,14 +1,15 @@
 """Every write of loans, one module per job: `products` (loan products within the policy),
 `applications` (an officer's or the member app's application, with guarantors and collateral),
-`decisions` (maker-checker approval, the pengawas co-signature, the related-party limit) and
+`decisions` (maker-checker approval, the pengawas co-signature, the related-party limit),
 `disbursement` (the schedule and the ledger entry), `repayment` (repayments at the counter and
-early payoff) and `restructure` (maker-checker rescheduling). The daily close and provisions add
-their own modules.
+early payoff), `restructure` (maker-checker rescheduling) and `close` (the daily close: days past
+due, collectibility, denda; the month-end provision; the collectibility scheme).
 
 Each service runs in one database transaction with one audit row; money-moving services change
 the loan (the sub-ledger of 1-103) under its row lock in the same transaction as the journal
 entry that books it, through the ledger's posting rules (`loan_event_lines`), and take an
-idempotency key (core.idempotency).
+idempotency key (core.idempotency). The daily close locks no loan: it adds denda set-based
+(`penalty_due = penalty_due + x`), so a repayment at the same moment keeps its effect.
 
 Lock order, everywhere: the cooperative row (approvals of related-party loans only), the member
 (applications), the loan, the loans' sequences (numbers, receipts), then the ledger's journal
@@ -22,6 +23,14 @@ from kopdes.loans.services._common import (
     loan_event_lines,
 )
 from kopdes.loans.services.applications import CollateralInput, GuarantorInput, loan_apply
+from kopdes.loans.services.close import (
+    CloseResult,
+    allowance_balance,
+    loans_close_day,
+    loans_collectibility_configure,
+    loans_provision_post,
+    scheme_for,
+)
 from kopdes.loans.services.decisions import loan_decide
 from kopdes.loans.services.disbursement import loan_disburse
 from kopdes.loans.services.products import (
@@ -43,8 +52,10 @@ __all__ = [
     "PRODUCT_DEFAULTS",
     "RECEIPT_SEQUENCE",
     "SUBLEDGER",
+    "CloseResult",
     "CollateralInput",
     "GuarantorInput",
+    "allowance_balance",
     "loan_apply",
     "loan_decide",
     "loan_disburse",
@@ -58,4 +69,8 @@ __all__ = [
     "loan_repay_check",
     "loan_restructure_decide",
     "loan_restructure_request",
+    "loans_close_day",
+    "loans_collectibility_configure",
+    "loans_provision_post",
+    "scheme_for",
 ]

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cooperatives', '0002_policy_savings_limits'),
-        ('loans', '0002_loan_accounts_and_posting_rules'),
+        ('loans', '0003_daily_close_and_provisions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
