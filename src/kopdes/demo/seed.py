@@ -158,20 +158,28 @@ def _nik(fake: Faker, district_code: str, sex: str, serial: int) -> str:
     return f"{district_code.replace('.', '')}{day:02d}{born.month:02d}{born.year % 100:02d}{serial:04d}"
 
 
+def _person_fields(
+    fake: Faker, *, coop_index: int, seat: int, village: Village, office: str, kk: str
+) -> dict[str, str]:
+    sex = "F" if fake.boolean(chance_of_getting_true=40) else "M"
+    name = fake.name_female() if sex == "F" else fake.name_male()
+    return {
+        "phone": _phone(coop_index, seat),
+        "full_name": name,
+        "nik": _nik(fake, village.district_id, sex, serial=seat + 1),
+        "kk_number": kk,
+        "village_office": office,
+    }
+
+
 def _person(
     fake: Faker, *, coop_index: int, seat: int, village: Village, office: str, kk: str
 ) -> User:
-    sex = "F" if fake.boolean(chance_of_getting_true=40) else "M"
-    name = fake.name_female() if sex == "F" else fake.name_male()
+    fields = _person_fields(
+        fake, coop_index=coop_index, seat=seat, village=village, office=office, kk=kk
+    )
     return account_services.user_register(
-        actor=None,
-        phone=_phone(coop_index, seat),
-        password=None,
-        password_hash=_demo_password_hash(),
-        full_name=name,
-        nik=_nik(fake, village.district_id, sex, serial=seat + 1),
-        kk_number=kk,
-        village_office=office,
+        actor=None, password=None, password_hash=_demo_password_hash(), **fields
     )
 
 
@@ -198,15 +206,22 @@ def _seed_cooperative(
         main_livelihoods=list(fake.random_elements(LIVELIHOODS, length=3, unique=True)),
         leading_commodities=list(fake.random_elements(COMMODITIES, length=2, unique=True)),
     )
-    # The founding meeting elects the board: registered one by one, appointed together.
-    board = []
-    for seat, (kind, office) in enumerate(BOARD):
+    # The founding meeting elects the board: registered together, appointed together.
+    people = []
+    for seat, (_kind, office) in enumerate(BOARD):
         kk = f"{village.district_id.replace('.', '')}{fake.numerify('##########')}"
-        person = _person(fake, coop_index=index, seat=seat, village=village, office=office, kk=kk)
-        board.append((person, kind))
-        result.people_created += 1
+        people.append(
+            _person_fields(fake, coop_index=index, seat=seat, village=village, office=office, kk=kk)
+        )
+    board = account_services.users_register(
+        actor=None, people=people, password_hash=_demo_password_hash()
+    )
+    result.people_created += len(board)
     account_services.roles_assign(
-        actor=None, cooperative=cooperative, seats=board, started_on=FOUNDED_ON
+        actor=None,
+        cooperative=cooperative,
+        seats=[(person, kind) for person, (kind, _office) in zip(board, BOARD, strict=True)],
+        started_on=FOUNDED_ON,
     )
     if index < 3:  # a few cooperatives with staff and a second policy version, to show both
         for seat, kind in ((10, "manajer"), (11, "kasir")):
@@ -376,7 +391,8 @@ def _seed(*, limit: int | None, scale: float, progress) -> SeedResult:
     for one in books.extras:
         result.savings.add(one)
     phone, name, agency, organisation = CSR_PARTNER
-    _supervisor(phone, name, agency, organisation, cooperatives=cooperatives[:CSR_FUNDED])
+    if cooperatives:  # `--limit 0`: the database and the supervisors only
+        _supervisor(phone, name, agency, organisation, cooperatives=cooperatives[:CSR_FUNDED])
     result.accounts = demo_accounts(cooperatives[0] if cooperatives else None)
     return result
 
