@@ -3,7 +3,10 @@ the personas of the root conftest, and the one-line cross-tenant check."""
 
 import itertools
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from kopdes.accounts import services as account_services
 from kopdes.accounts.models import Role, SupervisionGrant, User
@@ -152,6 +155,61 @@ def make_supervisor(
     return person
 
 
+@dataclass
+class Loans:
+    """A place's loans for pages to show: a product, an application waiting for its decision, an
+    active (disbursed) loan with its schedule and entry."""
+
+    product: Any
+    applied: Any
+    active: Any
+
+
+def make_loans(place: Place, member: Any, *, on: date = date(2026, 3, 2)) -> Loans:
+    """A loan product and two loans of `member` (an active member of the place), made through the
+    loans services on `on` as the officers would: the sekretaris applies, the ketua approves (the
+    pengawas co-signs the larger one), the kasir disburses the active one in cash."""
+    from kopdes.core import clock
+    from kopdes.loans import services as loans
+
+    cooperative = place.cooperative
+    with clock.as_of(datetime.combine(on, time(12), tzinfo=ZoneInfo("Asia/Jakarta"))):
+        product = loans.loan_product_create(
+            actor=place.ketua,
+            cooperative=cooperative,
+            name="Pinjaman Usaha Warung",
+            method="flat",
+            annual_rate=Decimal("12"),
+            tenor_min=3,
+            tenor_max=24,
+            max_amount=50_000_000,
+            admin_fee_percent=Decimal("1"),
+            penalty_rate=Decimal("0.1"),
+        )
+
+        def apply(principal: int, months: int, purpose: str) -> Any:
+            return loans.loan_apply(
+                actor=place.sekretaris,
+                cooperative=cooperative,
+                member=member,
+                product=product,
+                principal=principal,
+                months=months,
+                purpose=purpose,
+                on=on,
+            )
+
+        active = apply(12_000_000, 12, "Modal warung sembako")
+        loans.loan_decide(actor=place.ketua, loan=active, decision="approve", reason="Usaha layak")
+        loans.loan_decide(
+            actor=place.pengawas, loan=active, decision="approve", reason="Di atas ambang"
+        )
+        loans.loan_disburse(actor=place.kasir, loan=active, channel="cash", on=on)
+        applied = apply(3_000_000, 6, "Pupuk musim tanam")
+    active.refresh_from_db()
+    return Loans(product=product, applied=applied, active=active)
+
+
 def assert_cross_tenant(client, user: User, url: str, method: str = "get", **kwargs) -> None:
     """`user` must get the same 404 as for a page that does not exist: no probing other tenants."""
     client.force_login(user)
@@ -163,12 +221,14 @@ __all__ = [
     "PASSWORD",
     "PERSONAS",
     "PLACES",
+    "Loans",
     "Place",
     "Role",
     "SupervisionGrant",
     "assert_cross_tenant",
     "build_places",
     "make_cooperative",
+    "make_loans",
     "make_person",
     "make_place",
     "make_supervisor",

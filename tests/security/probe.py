@@ -7,7 +7,8 @@ one from `ID_MAKERS`, keyed by the URL kwarg's name: a kwarg the registry does n
 
 `world` builds the data once per test module, inside a savepoint of the session's transaction
 (see the root conftest): in each of places A and B an active member with savings (a deposit, so
-a journal entry and a savings transaction), a pending manual journal; plus the supervisors and a
+a journal entry and a savings transaction), a pending manual journal, a loan product and two
+loans of the member (one applied, one active: `testing.make_loans`); plus the supervisors and a
 superuser (all capabilities everywhere, for the sweeps that need every form to open).
 """
 
@@ -53,6 +54,8 @@ ID_MAKERS: dict[str, Callable[[Side], Any]] = {
     "journal_id": lambda side: side.ids["manual_journal"].public_id,
     "transaction_id": lambda side: side.ids["transaction"].public_id,
     "correction_id": lambda side: side.ids["correction"].public_id,
+    "loan_id": lambda side: side.ids["loan"].public_id,
+    "product_id": lambda side: side.ids["loan_product"].public_id,
     "code": lambda side: side.ids["account"].code,  # an account code (same chart everywhere)
 }
 # Kwargs whose value means the same in every cooperative (not an object of one cooperative):
@@ -69,6 +72,7 @@ def _no_kwargs(side: Side) -> dict[str, Any]:
 
 PUBLIC_PAGES: dict[str, Callable[[Side], dict[str, Any]]] = {
     "landing": _no_kwargs,  # `/`, the visitors' front door
+    "loans_simulate_public": _no_kwargs,  # `/simulasi-pinjaman/`: terms in, a schedule out
     "card_check": lambda side: {"card_id": side.ids["member"].card_id},
     "region_detail": lambda side: {"code": side.place.cooperative.village_id},
     "transparency_cooperative": lambda side: {"code": side.place.cooperative.village_id},
@@ -87,10 +91,13 @@ PUBLIC_PAGES: dict[str, Callable[[Side], dict[str, Any]]] = {
 API_PARAMS: dict[str, Callable[[Side], Any]] = {
     "cooperative_id": lambda side: side.place.cooperative.public_id,
     "entry_id": lambda side: side.ids["entry"].public_id,
+    "loan_id": lambda side: side.ids["loan"].public_id,
 }
 
 # A money field, by name: amounts, debit/credit, simpanan amounts, prices.
-MONEY_FIELD = re.compile(r"amount|debit|credit|nominal|jumlah|price|harga|saldo|balance|threshold")
+MONEY_FIELD = re.compile(
+    r"amount|debit|credit|nominal|jumlah|price|harga|saldo|balance|threshold|principal"
+)
 
 # --- the URL patterns -------------------------------------------------------------------------
 
@@ -341,9 +348,13 @@ def make_side(place: testing.Place) -> Side:
             {"account": "1-101-01", "credit": 1000},
         ],
     )
+    loans = testing.make_loans(place, member)
     return Side(
         place=place,
         ids={
+            "loan": loans.active,
+            "loan_applied": loans.applied,
+            "loan_product": loans.product,
             "member": member,
             "account": account,
             "entry": txn.entry,

@@ -32,6 +32,11 @@ class Capability(StrEnum):
     VIEW_KTP = "view_ktp"  # a member's KTP photo (personal data)
     HANDLE_CASH = "handle_cash"  # deposits, withdrawals, transfers, bill payments at the counter
     MANAGE_SAVINGS = "manage_savings"  # bill runs, interest, refunds on resignation
+    VIEW_LOANS = "view_loans"  # loans, schedules, portfolio reports (supervisors read-only)
+    APPLY_LOANS = "apply_loans"  # record a member's loan application (the maker)
+    DECIDE_LOANS = "decide_loans"  # the pengurus decision on an application (never its maker)
+    COSIGN_LOANS = "cosign_loans"  # the pengawas co-signature above the threshold / related party
+    MANAGE_LOANS = "manage_loans"  # loan products, restructure requests, provisions
 
 
 # Roles that grant each capability inside the cooperative. Supervisors get only the read ones.
@@ -73,8 +78,29 @@ ROLE_CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.VIEW_KTP: frozenset({"ketua", "sekretaris", "wakil_anggota"}),
     Capability.HANDLE_CASH: frozenset({"bendahara", "kasir"}),
     Capability.MANAGE_SAVINGS: frozenset({"bendahara", "manajer"}),
+    Capability.VIEW_LOANS: frozenset(
+        {
+            "ketua",
+            "sekretaris",
+            "bendahara",
+            "wakil_usaha",
+            "wakil_anggota",
+            "manajer",
+            "kasir",
+            "pengawas",
+            "ketua_pengawas",
+        }
+    ),
+    Capability.APPLY_LOANS: frozenset(
+        {"ketua", "sekretaris", "bendahara", "manajer", "wakil_usaha", "wakil_anggota"}
+    ),
+    Capability.DECIDE_LOANS: frozenset({"ketua", "bendahara", "manajer"}),
+    Capability.COSIGN_LOANS: frozenset({"pengawas", "ketua_pengawas"}),
+    Capability.MANAGE_LOANS: frozenset({"ketua", "bendahara", "manajer"}),
 }
-SUPERVISOR_CAPABILITIES = frozenset({Capability.VIEW, Capability.VIEW_AUDIT, Capability.VIEW_BOOKS})
+SUPERVISOR_CAPABILITIES = frozenset(
+    {Capability.VIEW, Capability.VIEW_AUDIT, Capability.VIEW_BOOKS, Capability.VIEW_LOANS}
+)
 
 
 def active_roles(user: User) -> QuerySet[Role]:

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from kopdes.accounts.errors import Throttled
 from kopdes.accounts.models import ThrottleCounter
 
 
@@ -101,6 +102,19 @@ def member_request_address() -> Limit:
     )
 
 
+def loan_simulation_address() -> Limit:
+    """Public loan simulations (the API's and the public page's) from one address (every one
+    counts): after the free ones a minute's wait, doubling up to 15 minutes; quiet for 10
+    minutes, the count starts again."""
+    return _limit(
+        "loan_simulation.address",
+        settings.KOPDES_LOAN_SIMULATION_ADDRESS_LIMIT,
+        timedelta(minutes=10),
+        timedelta(minutes=1),
+        timedelta(minutes=15),
+    )
+
+
 def _hash(limit: Limit, key: str) -> str:
     message = f"{limit.scope}\x00{key}".encode()
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
@@ -163,3 +177,12 @@ def clear(limit: Limit, key: str | None) -> None:
     """Forget `key`'s attempts (after a successful login, say)."""
     if key:
         ThrottleCounter.objects.filter(scope=limit.scope, key_hash=_hash(limit, key)).delete()
+
+
+def attempt(limit: Limit, key: str | None) -> None:
+    """Count one attempt for `key`, or refuse it (429 `throttle.too_many_attempts`, nothing
+    counted) while the key must still wait."""
+    wait = wait_seconds(limit, key)
+    if wait:
+        raise Throttled(minutes=max(1, -(-wait // 60)))
+    hit(limit, key)

@@ -36,6 +36,9 @@ SOURCE_LABELS = {
     "savings.interest": gettext_lazy("Savings interest"),
     "savings.refund": gettext_lazy("Savings refunded on leaving"),
     "savings.recap": gettext_lazy("Savings recap"),
+    "loan.disbursed": gettext_lazy("Loan disbursed"),
+    "loan.repaid": gettext_lazy("Loan repayment"),
+    "loan.provision": gettext_lazy("Loan loss provision"),
 }
 
 # The words a posting rule's key is made of, besides account codes and unit codes.
@@ -45,8 +48,28 @@ KEY_WORDS = {
     "pokok": gettext_lazy("simpanan pokok"),
     "wajib": gettext_lazy("simpanan wajib"),
     "sukarela": gettext_lazy("simpanan sukarela"),
+    "increase": gettext_lazy("increase"),
+    "decrease": gettext_lazy("decrease"),
     **{value: label for value, label in Account.Participation.choices},
 }
+
+# The named amounts of the posting rules' lines (`{"amount": "principal", ...}`), in words.
+AMOUNT_LABELS = {
+    "amount": gettext_lazy("amount"),
+    "revenue": gettext_lazy("sales"),
+    "cost": gettext_lazy("cost of goods"),
+    "principal": gettext_lazy("principal (pokok)"),
+    "interest": gettext_lazy("interest (jasa)"),
+    "penalty": gettext_lazy("denda"),
+    "fees": gettext_lazy("admin fee and provisi"),
+}
+
+
+def amount_label(name: str) -> str:
+    """A posting rule line's amount name in words (`interest` -> "jasa"); unknown names as words."""
+    label = AMOUNT_LABELS.get(name)
+    return str(label) if label is not None else readable(name)
+
 
 _ACCOUNT_CODE = re.compile(r"^\d+(-\d+)*$")
 

@@ -80,6 +80,7 @@ FIXED_ACCOUNTS: list[AccountSpec] = [
     ),
     AccountSpec("4-201", "Pendapatan dari non-anggota", "income", "4", is_header=True),
     AccountSpec("4-301", "Jasa administrasi dan provisi", "income", "4", participation="member"),
+    AccountSpec("4-302", "Pendapatan denda pinjaman", "income", "4", participation="member"),
     AccountSpec("4-901", "Pendapatan lain-lain", "income", "4", participation="non_member"),
     AccountSpec("5", "Beban", "expense", is_header=True),
     AccountSpec("5-101", "Harga pokok penjualan", "expense", "5", is_header=True),
@@ -168,6 +169,7 @@ def default_posting_rules(
             "Penarikan bank untuk kas kantor",
         ),
     ]
+    rules += loan_posting_rules()
     for expense in ("5-201", "5-202", "5-203", "5-204", "5-209", "5-301", "5-302", "5-901"):
         rules.append(
             (
@@ -228,6 +230,59 @@ def default_posting_rules(
                     )
                 )
     return rules
+
+
+def loan_posting_rules() -> list[tuple[str, str, list[dict], str]]:
+    """The loans' events (kopdes.loans.services; docs/adr/0012-core-loans.md).
+
+    Disbursement from the office cash or the bank: the principal leaves as a receivable (1-103, the
+    loans' sub-ledger control account), the admin fee and provisi are deducted from the money
+    handed out (income 4-301). A repayment splits into pokok (back off 1-103), jasa (income 4-102)
+    and denda (income 4-302): interest and penalties are income when received (cash basis). The
+    month-end provision moves the allowance (1-104) against its expense (5-401).
+    """
+    out: list[tuple[str, str, list[dict], str]] = []
+    for channel, cash, words in (("cash", "1-101-01", "kas kantor"), ("bank", "1-102", "bank")):
+        out.append(
+            (
+                "loan.disbursed",
+                channel,
+                [
+                    {"amount": "principal", "debit": "1-103", "credit": cash},
+                    {"amount": "fees", "debit": cash, "credit": "4-301"},
+                ],
+                f"Pencairan pinjaman anggota dari {words}",
+            )
+        )
+        out.append(
+            (
+                "loan.repaid",
+                channel,
+                [
+                    {"amount": "principal", "debit": cash, "credit": "1-103"},
+                    {"amount": "interest", "debit": cash, "credit": "4-102"},
+                    {"amount": "penalty", "debit": cash, "credit": "4-302"},
+                ],
+                f"Angsuran pinjaman anggota diterima di {words}",
+            )
+        )
+    out.append(
+        (
+            "loan.provision",
+            "increase",
+            [{"amount": "amount", "debit": "5-401", "credit": "1-104"}],
+            "Penambahan cadangan kerugian piutang pinjaman",
+        )
+    )
+    out.append(
+        (
+            "loan.provision",
+            "decrease",
+            [{"amount": "amount", "debit": "1-104", "credit": "5-401"}],
+            "Pengurangan cadangan kerugian piutang pinjaman",
+        )
+    )
+    return out
 
 
 def line_errors(lines: list[tuple[int, int]]) -> str | None:

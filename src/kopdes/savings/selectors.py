@@ -5,6 +5,7 @@ Every function takes the cooperative (or a member, which belongs to one) first a
 """
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -34,14 +35,20 @@ SUBLEDGER = "savings"  # JournalLine.subledger_kind of the members' savings line
 OPEN_BILLS = (Bill.Status.UNPAID, Bill.Status.PARTIAL)
 
 
-def member_has_outstanding_loan(*, member: Member) -> bool:
-    """Whether the member owes the cooperative a loan, which blocks resignation.
+# What the apps above savings that lend (loans) register: member -> owes a loan. Savings may not
+# import them (they stand on savings), so they tell savings here (LoansConfig.ready).
+_OUTSTANDING_LOAN_CHECKS: list[Callable[[Member], bool]] = []
 
-    Loans are not built yet (they come with the loans capability), so no member can owe one and
-    this answers False. It is the one place the resignation asks; when loans exist, this function
-    must ask them (through a layer both apps may use, since savings and loans are siblings).
-    """
-    return False
+
+def register_outstanding_loan_check(check: Callable[[Member], bool]) -> None:
+    if check not in _OUTSTANDING_LOAN_CHECKS:
+        _OUTSTANDING_LOAN_CHECKS.append(check)
+
+
+def member_has_outstanding_loan(*, member: Member) -> bool:
+    """Whether the member owes the cooperative a loan, which blocks resignation: asked of every
+    lending app registered with `register_outstanding_loan_check` (loans)."""
+    return any(check(member) for check in _OUTSTANDING_LOAN_CHECKS)
 
 
 def member(*, cooperative: Cooperative, public_id) -> Member:

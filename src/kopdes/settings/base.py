@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "kopdes.ledger",
     "kopdes.members",
     "kopdes.savings",
+    "kopdes.loans",
     "kopdes.api",
     "kopdes.web",
     "kopdes.demo",
@@ -161,12 +162,15 @@ KOPDES_LOGIN_MAX_DELAY_MINUTES = env_int("KOPDES_LOGIN_MAX_DELAY_MINUTES", 15)
 # Self-registrations from the member app: per account a day, per address an hour.
 KOPDES_MEMBER_REQUEST_LIMIT = env_int("KOPDES_MEMBER_REQUEST_LIMIT", 10)
 KOPDES_MEMBER_REQUEST_ADDRESS_LIMIT = env_int("KOPDES_MEMBER_REQUEST_ADDRESS_LIMIT", 30)
+# Public loan simulations (API and page) per address, then a growing wait.
+KOPDES_LOAN_SIMULATION_ADDRESS_LIMIT = env_int("KOPDES_LOAN_SIMULATION_ADDRESS_LIMIT", 120)
 for _name in (
     "KOPDES_LOGIN_FAILURE_LIMIT",
     "KOPDES_LOGIN_ADDRESS_LIMIT",
     "KOPDES_LOGIN_MAX_DELAY_MINUTES",
     "KOPDES_MEMBER_REQUEST_LIMIT",
     "KOPDES_MEMBER_REQUEST_ADDRESS_LIMIT",
+    "KOPDES_LOAN_SIMULATION_ADDRESS_LIMIT",
 ):
     if globals()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be at least 1.")

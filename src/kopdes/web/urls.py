@@ -5,6 +5,7 @@ from kopdes.web.views import (
     books,
     cooperatives,
     home,
+    loans_simulate,
     members,
     regions,
     savings,
@@ -30,4 +31,5 @@ urlpatterns = [
     *members.urlpatterns,
     *savings.urlpatterns,
     *savings_collective.urlpatterns,
+    *loans_simulate.urlpatterns,
 ]

@@ -2,6 +2,7 @@
 
     {{ entry.source_kind|source_label }}   sale.cash        -> Penjualan tunai
     {{ rule.key|posting_key }}             sembako:member   -> Sembako · Anggota
+    {{ line.amount|amount_name }}          interest         -> jasa
     {{ event.action|action_label }}        savings.deposit  -> Setoran simpanan
     {{ event.object_type|object_type }}    members.member   -> Anggota
     {% for c in event|audit_changes %}     before/after rows: field label, values as labels
@@ -25,6 +26,11 @@ def source_label(code: str) -> str:
 @register.filter
 def posting_key(key: str) -> str:
     return ledger_labels.posting_key_label(key)
+
+
+@register.filter
+def amount_name(name: str) -> str:
+    return ledger_labels.amount_label(name)
 
 
 @register.filter

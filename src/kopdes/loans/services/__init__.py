@@ -1,0 +1,45 @@
+"""Every write of loans, one module per job: `products` (loan products within the policy),
+`applications` (an officer's or the member app's application, with guarantors and collateral),
+`decisions` (maker-checker approval, the pengawas co-signature, the related-party limit) and
+`disbursement` (the schedule and the ledger entry). Repayments, restructuring, the daily close
+and provisions add their own modules.
+
+Each service runs in one database transaction with one audit row; money-moving services change
+the loan (the sub-ledger of 1-103) under its row lock in the same transaction as the journal
+entry that books it, through the ledger's posting rules (`loan_event_lines`), and take an
+idempotency key (core.idempotency).
+
+Lock order, everywhere: the cooperative row (approvals of related-party loans only), the member
+(applications), the loan, the loans' sequences (numbers, receipts), then the ledger's journal
+sequence (inside ledger.services).
+"""
+
+from kopdes.loans.services._common import (
+    CHANNELS,
+    RECEIPT_SEQUENCE,
+    SUBLEDGER,
+    loan_event_lines,
+)
+from kopdes.loans.services.applications import CollateralInput, GuarantorInput, loan_apply
+from kopdes.loans.services.decisions import loan_decide
+from kopdes.loans.services.disbursement import loan_disburse
+from kopdes.loans.services.products import (
+    PRODUCT_DEFAULTS,
+    loan_product_create,
+    loan_product_update,
+)
+
+__all__ = [
+    "CHANNELS",
+    "PRODUCT_DEFAULTS",
+    "RECEIPT_SEQUENCE",
+    "SUBLEDGER",
+    "CollateralInput",
+    "GuarantorInput",
+    "loan_apply",
+    "loan_decide",
+    "loan_disburse",
+    "loan_event_lines",
+    "loan_product_create",
+    "loan_product_update",
+]
