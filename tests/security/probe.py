@@ -56,6 +56,8 @@ ID_MAKERS: dict[str, Callable[[Side], Any]] = {
     "correction_id": lambda side: side.ids["correction"].public_id,
     "loan_id": lambda side: side.ids["loan"].public_id,
     "product_id": lambda side: side.ids["loan_product"].public_id,
+    "loan_transaction_id": lambda side: side.ids["loan_transaction"].public_id,
+    "restructure_id": lambda side: side.ids["restructure"].public_id,
     "code": lambda side: side.ids["account"].code,  # an account code (same chart everywhere)
 }
 # Kwargs whose value means the same in every cooperative (not an object of one cooperative):
@@ -300,6 +302,7 @@ class World:
 
 def make_side(place: testing.Place) -> Side:
     from kopdes.ledger.services import manual_journal_draft
+    from kopdes.loans import services as loan_services
     from kopdes.members.rules import nik_make
     from kopdes.savings import services as savings
     from kopdes.savings.tests.factories import make_member
@@ -349,6 +352,13 @@ def make_side(place: testing.Place) -> Side:
         ],
     )
     loans = testing.make_loans(place, member)
+    # A repayment of the active loan (its receipt) and a pending restructure request.
+    repayment = loan_services.loan_repay(
+        actor=place.kasir, loan=loans.active, amount=212_000, on=date(2026, 4, 2)
+    )
+    restructure = loan_services.loan_restructure_request(
+        actor=place.bendahara, loan=loans.active, months=12, reason="Probe"
+    )
     return Side(
         place=place,
         ids={
@@ -361,6 +371,8 @@ def make_side(place: testing.Place) -> Side:
             "transaction": txn,
             "manual_journal": journal,
             "correction": correction,
+            "loan_transaction": repayment,
+            "restructure": restructure,
         },
         secrets=[member.full_name, member.nik, *(p.full_name for p in place.people.values())],
     )

@@ -243,3 +243,48 @@ class InvalidDate(ValidationFailed):
 class FeesAbovePrincipal(_RupiahParams, ValidationFailed):
     code = "loans.fees_above_principal"
     message = _("The fees (%(fees)s) would take the whole principal (%(principal)s).")
+
+
+# -- repayments, payoff, restructuring (H-repay) -------------------------------------------------
+
+
+class InvalidAmount(ValidationFailed):
+    code = "loans.invalid_amount"
+    message = _("The amount must be a whole number of rupiah above zero.")
+
+
+class LoanNotActive(Conflict):
+    code = "loans.not_active"
+    message = _("Loan %(number)s is not active (it is %(status)s): nothing to pay.")
+
+
+class BeforeDisbursement(ValidationFailed):
+    code = "loans.before_disbursement"
+    message = _("A payment cannot be dated before the loan was disbursed (%(date)s).")
+
+
+class Overpayment(_RupiahParams, ValidationFailed):
+    code = "loans.overpayment"
+    message = _(
+        "%(amount)s is more than the early payoff of the day (%(payoff)s): use early payoff."
+    )
+
+
+class RestructureInvalid(ValidationFailed):
+    code = "loans.restructure_invalid"
+    message = _("Check the new terms.")
+
+
+class RestructurePending(Conflict):
+    code = "loans.restructure_pending"
+    message = _("Loan %(number)s already has a restructure request waiting for a decision.")
+
+
+class RestructureNotPending(Conflict):
+    code = "loans.restructure_not_pending"
+    message = _("This restructure request was already decided.")
+
+
+class RestructureSamePerson(PermissionDenied):
+    code = "loans.restructure_same_person"
+    message = _("The officer who asked for a restructure cannot decide it: another officer must.")

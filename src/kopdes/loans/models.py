@@ -498,3 +498,65 @@ class LoanEvent(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.loan_id}"
+
+
+class LoanRestructure(TenantModel):
+    """A request to reschedule a loan (maker-checker): the new term, rate and grace months asked
+    by one officer with a reason, approved or rejected by another (loans.services.restructure).
+    At most one pending per loan."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a decision")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="restructures")
+    months = models.PositiveSmallIntegerField(_("new term (months)"))
+    annual_rate = models.DecimalField(_("interest rate (% a year)"), max_digits=5, decimal_places=2)
+    grace_months = models.PositiveSmallIntegerField(_("grace months"), default=0)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    requested_on = models.DateField(_("requested on"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_by_label = models.CharField(max_length=200, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_by_label = models.CharField(max_length=200, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cooperative_id", "-created_at"]
+        verbose_name = _("loan restructure request")
+        constraints = [
+            # The backstop behind RestructurePending: two officers asking at once.
+            models.UniqueConstraint(
+                fields=["cooperative", "loan"],
+                condition=Q(status="pending"),
+                name="loans_loanrestructure_one_pending",
+            ),
+            # Permenkop 8/2023: loan interest at most 24% a year.
+            models.CheckConstraint(
+                condition=Q(annual_rate__gte=0) & Q(annual_rate__lte=24),
+                name="loans_loanrestructure_rate_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(months__gte=1) & Q(grace_months__lt=F("months")),
+                name="loans_loanrestructure_terms",
+            ),
+            # Maker-checker, also against a bug: the one who asked never decides.
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("requested_by")),
+                name="loans_loanrestructure_two_people",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.loan_id} {self.get_status_display()}"

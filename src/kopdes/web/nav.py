@@ -110,6 +110,7 @@ def _submenus() -> dict[str, list[MenuEntry]]:
             _entry("savings_deposit", _("Deposit")),
             _entry("savings_withdraw", _("Withdrawal")),
             _entry("savings_transfer", _("Transfer")),
+            _entry("loans_repay", _("Loan repayment"), "loans_receipt", "loans_payoff"),
             _entry("savings_collective", _("Collective deposit")),
             _entry("savings_bills", _("Bills and arrears")),
             _entry("savings_position", _("Savings position")),

@@ -6,6 +6,7 @@ from kopdes.web.views import (
     cooperatives,
     home,
     loans_simulate,
+    loans_counter,
     members,
     regions,
     savings,
@@ -32,4 +33,5 @@ urlpatterns = [
     *savings.urlpatterns,
     *savings_collective.urlpatterns,
     *loans_simulate.urlpatterns,
+    *loans_counter.urlpatterns,
 ]

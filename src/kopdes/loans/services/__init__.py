@@ -1,8 +1,9 @@
 """Every write of loans, one module per job: `products` (loan products within the policy),
 `applications` (an officer's or the member app's application, with guarantors and collateral),
 `decisions` (maker-checker approval, the pengawas co-signature, the related-party limit) and
-`disbursement` (the schedule and the ledger entry). Repayments, restructuring, the daily close
-and provisions add their own modules.
+`disbursement` (the schedule and the ledger entry), `repayment` (repayments at the counter and
+early payoff) and `restructure` (maker-checker rescheduling). The daily close and provisions add
+their own modules.
 
 Each service runs in one database transaction with one audit row; money-moving services change
 the loan (the sub-ledger of 1-103) under its row lock in the same transaction as the journal
@@ -28,6 +29,14 @@ from kopdes.loans.services.products import (
     loan_product_create,
     loan_product_update,
 )
+from kopdes.loans.services.repayment import (
+    loan_dues,
+    loan_payoff,
+    loan_payoff_quote,
+    loan_repay,
+    loan_repay_check,
+)
+from kopdes.loans.services.restructure import loan_restructure_decide, loan_restructure_request
 
 __all__ = [
     "CHANNELS",
@@ -39,7 +48,14 @@ __all__ = [
     "loan_apply",
     "loan_decide",
     "loan_disburse",
+    "loan_dues",
     "loan_event_lines",
+    "loan_payoff",
+    "loan_payoff_quote",
     "loan_product_create",
     "loan_product_update",
+    "loan_repay",
+    "loan_repay_check",
+    "loan_restructure_decide",
+    "loan_restructure_request",
 ]

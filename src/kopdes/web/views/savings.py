@@ -359,6 +359,7 @@ SEARCH_TARGETS = {
     "deposit": "web:savings_deposit",
     "withdraw": "web:savings_withdraw",
     "transfer": "web:savings_transfer",
+    "loan_repay": "web:loans_repay",
 }
 
 
