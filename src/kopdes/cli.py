@@ -17,6 +17,8 @@ def main(argv: list[str] | None = None) -> None:
         from kopdes.witness.command import main as witness
 
         sys.exit(witness(args[1:]))
+    if args[:1] == ["close-day"]:
+        args = ["close_day", *args[1:]]  # a command's module name cannot have a hyphen
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kopdes.settings.base")
     from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured

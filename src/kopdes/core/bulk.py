@@ -131,6 +131,44 @@ def update_column(model: type[models.Model], column: str, pairs: Sequence[tuple[
             )
 
 
+def update_columns(
+    model: type[models.Model],
+    names: Sequence[str],
+    rows: Sequence[tuple[int, ...]],
+    *,
+    add: Sequence[str] = (),
+) -> None:
+    """`update_column` for several BIGINT (or integer) columns: each row is (primary key,
+    *values in the order of `names`). A column named in `add` is increased by its value instead
+    of set (`col = col + value`), so a concurrent writer's change to it is never lost. One
+    UPDATE ... FROM (VALUES ...) per batch of rows (at most UPDATE_BATCH * 2 parameters)."""
+    if not rows:
+        return
+    check_columns(model, tuple(names), insert=False)
+    unknown = set(add) - set(names)
+    if unknown:
+        raise ValueError(f"add names columns not updated: {', '.join(sorted(unknown))}")
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    aliases = [f"c{i}" for i in range(len(names))]
+    assignments = ", ".join(
+        f"{quote(name)} = {table}.{quote(name)} + v.{alias}"
+        if name in add
+        else f"{quote(name)} = v.{alias}"
+        for name, alias in zip(names, aliases, strict=True)
+    )
+    one = "(" + ", ".join(["CAST(%s AS BIGINT)"] * (len(names) + 1)) + ")"
+    per_batch = max(1, (UPDATE_BATCH * 2) // (len(names) + 1))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_batch):
+            batch = rows[start : start + per_batch]
+            cursor.execute(
+                f"WITH v(id, {', '.join(aliases)}) AS (VALUES {', '.join([one] * len(batch))}) "  # noqa: S608 - our table and columns
+                f"UPDATE {table} SET {assignments} FROM v WHERE {table}.id = v.id",
+                [value for row in batch for value in row],
+            )
+
+
 def update_rows(model: type[models.Model], names: Sequence[str], rows: Sequence[tuple]) -> None:
     """Set `names` of many rows: each row is (*values in the order of `names`, primary key)."""
     if not rows:

@@ -288,3 +288,24 @@ class RestructureNotPending(Conflict):
 class RestructureSamePerson(PermissionDenied):
     code = "loans.restructure_same_person"
     message = _("The officer who asked for a restructure cannot decide it: another officer must.")
+
+
+# The daily close, provisions and the collectibility scheme (services/close.py).
+
+
+class CloseDayNotOver(ValidationFailed):
+    code = "loans.close_day_not_over"
+    message = _("%(day)s is not over yet: a day is closed after it ends.")
+
+
+class InvalidScheme(ValidationFailed):
+    code = "loans.invalid_collectibility_scheme"
+    message = _(
+        "The collectibility scheme needs five classes, the first from 0 days, each starting "
+        "later than the one before, with provision rates from 0 to 100%% that never go down."
+    )
+
+
+class InvalidProvisionMonth(ValidationFailed):
+    code = "loans.invalid_provision_month"
+    message = _("The provision is made for a month that has ended (YYYY-MM).")

@@ -560,3 +560,84 @@ class LoanRestructure(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.loan_id} {self.get_status_display()}"
+
+
+# -- the daily close (kopdes.loans.services.close) ---------------------------------------------
+
+
+class CollectibilityScheme(TenantModel):
+    """A cooperative's own collectibility scheme (kopdes.loans.collectibility.Scheme as JSON: the
+    five classes' first day past due and provision rate). Without a row the default banking
+    scheme of domain.md section 4 applies."""
+
+    classes = models.JSONField(_("classes"))
+    actor_label = models.CharField(max_length=200, blank=True)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("collectibility scheme")
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative"], name="loans_collectibilityscheme_one")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cooperative_id}"
+
+
+class LoanDayClose(TenantModel):
+    """One closed day of a cooperative's loans: what `loans_close_day` did (one row per day, not
+    per loan). Its existence makes closing the day again a no-op."""
+
+    day = models.DateField(_("day"))
+    loans = models.PositiveIntegerField(_("active loans"))
+    overdue_loans = models.PositiveIntegerField(_("loans past due"))
+    penalty_accrued = RupiahField(_("denda accrued"))
+    class_changes = models.PositiveIntegerField(_("class changes"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cooperative_id", "-day"]
+        verbose_name = _("loans day close")
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "day"], name="loans_loandayclose_once"),
+            money_check("penalty_accrued", name="loans_loandayclose_money"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cooperative_id} {self.day}"
+
+
+class ProvisionRun(TenantModel):
+    """The month-end provision (PPAP/CKPN): the allowance the loans need by class, the balance of
+    1-104 before, and the entry that moved it there (none when nothing had to move)."""
+
+    month = models.CharField(_("month"), max_length=7)  # YYYY-MM
+    day = models.DateField(_("date"))  # the month's last day: the entry's date
+    required = RupiahField(_("required allowance"))
+    previous = RupiahField(_("allowance before"))
+    by_class = models.JSONField(_("by class"), default=list)
+    entry = models.ForeignKey(
+        "ledger.JournalEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cooperative_id", "-month"]
+        verbose_name = _("provision run")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "month"], name="loans_provisionrun_once"
+            ),
+            money_check("required", name="loans_provisionrun_money"),
+            # 1-104 may have a debit balance (a write-off larger than the allowance).
+            money_check("previous", name="loans_provisionrun_previous_money", signed=True),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cooperative_id} {self.month}"
+
+    @property
+    def change(self) -> int:
+        """The amount posted: positive an increase of the allowance, negative a decrease."""
+        return self.required - self.previous

@@ -25,9 +25,10 @@ from kopdes.core import clock
 from kopdes.core.money import format_rupiah
 from kopdes.core.months import month_text
 from kopdes.ledger import selectors as ledger_selectors
+from kopdes.loans import selectors as loan_selectors
 from kopdes.members import selectors as member_selectors
 from kopdes.savings import selectors as savings_selectors
-from kopdes.web.nav import may_open
+from kopdes.web.nav import may_open, registered
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,65 @@ def counter_today(request: HttpRequest, cooperative: Cooperative) -> Tile:
             "withdrawals": day.withdrawals,
             "withdrawal_total": format_rupiah(day.withdrawal_total),
         },
+    )
+
+
+# The loans' tiles are for the people who handle loans (the counter, or managing them); one
+# query for both, kept on the request.
+LOAN_HANDLERS = frozenset({Capability.HANDLE_CASH, Capability.MANAGE_LOANS})
+
+
+def _loan_numbers(
+    request: HttpRequest, cooperative: Cooperative
+) -> loan_selectors.LoanTiles | None:
+    allowed = request.capabilities  # type: ignore[attr-defined]  # set by cooperative_page
+    if not LOAN_HANDLERS & allowed:
+        return None
+    numbers = getattr(request, "_loan_tiles", None)
+    if numbers is None:
+        numbers = loan_selectors.loan_tiles(cooperative=cooperative, today=clock.today())
+        request._loan_tiles = numbers  # type: ignore[attr-defined]  # one read per request
+    return numbers
+
+
+def _optional_url(name: str, request: HttpRequest, cooperative: Cooperative) -> str:
+    """The page's URL when that page exists and the person may open it, else no link."""
+    allowed = request.capabilities  # type: ignore[attr-defined]  # set by cooperative_page
+    return _url(name, cooperative) if registered(name) and may_open(name, allowed) else ""
+
+
+@tile(Capability.VIEW_LOANS)
+def loans_due_today(request: HttpRequest, cooperative: Cooperative) -> Tile | None:
+    numbers = _loan_numbers(request, cooperative)
+    if numbers is None:
+        return None
+    link = _optional_url("loans_repay", request, cooperative)
+    return Tile(
+        key="loans_due",
+        title=_("Loan installments due today"),
+        value=format_rupiah(numbers.due_today_amount),
+        detail=ngettext("%(n)s loan", "%(n)s loans", numbers.due_today) % {"n": numbers.due_today},
+        url=link,
+        link=_("Take a loan repayment") if link else "",
+        todo=numbers.due_today > 0,
+    )
+
+
+@tile(Capability.VIEW_LOANS)
+def loans_arrears(request: HttpRequest, cooperative: Cooperative) -> Tile | None:
+    numbers = _loan_numbers(request, cooperative)
+    if numbers is None:
+        return None
+    link = _optional_url("loans_arrears", request, cooperative)
+    return Tile(
+        key="loans_arrears",
+        title=_("Loan installments in arrears"),
+        value=format_rupiah(numbers.arrears_amount),
+        detail=ngettext("%(n)s loan past due", "%(n)s loans past due", numbers.arrears)
+        % {"n": numbers.arrears},
+        url=link,
+        link=_("Open the arrears list") if link else "",
+        todo=numbers.arrears > 0,
     )
 
 

@@ -40,6 +40,11 @@ def may_open(url_name: str, allowed: set[Capability] | frozenset[Capability]) ->
     return need is None or need in allowed
 
 
+def registered(url_name: str) -> bool:
+    """Whether `url_name` is a staff page (a link to a page another module may add later)."""
+    return url_name in _page_capabilities()
+
+
 def _entry(name: str, label: str, *also: str) -> MenuEntry:
     return (name, label, frozenset({name, *also}))
 
@@ -87,6 +92,7 @@ def _cooperative_menu() -> list[MenuEntry]:
             "posting_rules",
             "savings_reconciliation",
             "savings_position",
+            "loans_reconciliation",
         ),
         _entry(
             "statements",
@@ -123,6 +129,7 @@ def _submenus() -> dict[str, list[MenuEntry]]:
             _entry("manual_journals", _("Manual journals")),
             _entry("periods", _("Periods")),
             _entry("posting_rules", _("Posting rules")),
+            _entry("loans_reconciliation", _("Loan reconciliation")),
         ],
     }
 

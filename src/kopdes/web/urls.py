@@ -5,8 +5,9 @@ from kopdes.web.views import (
     books,
     cooperatives,
     home,
-    loans_simulate,
     loans_counter,
+    loans_reconcile,
+    loans_simulate,
     members,
     regions,
     savings,
@@ -34,4 +35,5 @@ urlpatterns = [
     *savings_collective.urlpatterns,
     *loans_simulate.urlpatterns,
     *loans_counter.urlpatterns,
+    *loans_reconcile.urlpatterns,
 ]

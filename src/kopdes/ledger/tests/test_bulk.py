@@ -60,6 +60,26 @@ def test_insert_and_updates_write_what_the_orm_reads(coop_a):
     assert (again[rows[0].pk].debit, again[rows[0].pk].month) == (5, 2)
 
 
+def test_update_columns_sets_and_adds_over_many_batches(coop_a, monkeypatch):
+    accounts = list(Account.objects.filter(cooperative=coop_a, is_header=False)[:5])
+    adapt = bulk.adapters()
+    bulk.insert(AccountMonth, [(adapt.uuid(), coop_a.pk, a.pk, 2026, 1, 100, 3) for a in accounts])
+    rows = list(AccountMonth.objects.filter(cooperative=coop_a).order_by("pk"))
+    monkeypatch.setattr(bulk, "UPDATE_BATCH", 2)  # (2 * 2) // 3: one row per statement
+    bulk.update_columns(
+        AccountMonth,
+        ("month", "debit", "credit"),
+        [(r.pk, 2, n, 10 * n) for n, r in enumerate(rows)],
+        add=("credit",),
+    )
+    again = list(AccountMonth.objects.filter(cooperative=coop_a).order_by("pk"))
+    assert [(r.month, r.debit, r.credit) for r in again] == [
+        (2, n, 3 + 10 * n) for n in range(len(rows))
+    ]
+    with pytest.raises(ValueError, match="not updated"):
+        bulk.update_columns(AccountMonth, ("debit",), [(rows[0].pk, 1)], add=("credit",))
+
+
 def test_row_maker_adapts_uuids_dates_and_datetimes(coop_a):
     from datetime import date
 

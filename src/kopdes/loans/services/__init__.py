@@ -2,8 +2,8 @@
 `applications` (an officer's or the member app's application, with guarantors and collateral),
 `decisions` (maker-checker approval, the pengawas co-signature, the related-party limit) and
 `disbursement` (the schedule and the ledger entry), `repayment` (repayments at the counter and
-early payoff) and `restructure` (maker-checker rescheduling). The daily close and provisions add
-their own modules.
+early payoff), `restructure` (maker-checker rescheduling) and `close` (the daily close: days
+past due, collectibility, denda; the month-end provision and the collectibility scheme).
 
 Each service runs in one database transaction with one audit row; money-moving services change
 the loan (the sub-ledger of 1-103) under its row lock in the same transaction as the journal
@@ -22,6 +22,14 @@ from kopdes.loans.services._common import (
     loan_event_lines,
 )
 from kopdes.loans.services.applications import CollateralInput, GuarantorInput, loan_apply
+from kopdes.loans.services.close import (
+    CloseResult,
+    allowance_balance,
+    loans_close_day,
+    loans_collectibility_configure,
+    loans_provision_post,
+    scheme_for,
+)
 from kopdes.loans.services.decisions import loan_decide
 from kopdes.loans.services.disbursement import loan_disburse
 from kopdes.loans.services.products import (
@@ -43,8 +51,10 @@ __all__ = [
     "PRODUCT_DEFAULTS",
     "RECEIPT_SEQUENCE",
     "SUBLEDGER",
+    "CloseResult",
     "CollateralInput",
     "GuarantorInput",
+    "allowance_balance",
     "loan_apply",
     "loan_decide",
     "loan_disburse",
@@ -58,4 +68,8 @@ __all__ = [
     "loan_repay_check",
     "loan_restructure_decide",
     "loan_restructure_request",
+    "loans_close_day",
+    "loans_collectibility_configure",
+    "loans_provision_post",
+    "scheme_for",
 ]

@@ -255,7 +255,7 @@ def test_actions_follow_the_pages_capabilities(client, place_a, who, actions):
     assert [a["name"] for a in response.context["actions"]] == actions
 
 
-@pytest.mark.parametrize(("who", "queries"), [("ketua", 13), ("kasir", 11)])
+@pytest.mark.parametrize(("who", "queries"), [("ketua", 14), ("kasir", 12)])
 def test_beranda_query_count(client, place_a, who, queries, django_assert_num_queries):
     """Session, user, the cooperative and its capabilities (cooperative_page), one query per
     tile, the menu's roles and grants: a fixed number, whatever the data."""

@@ -2,12 +2,16 @@
 
     kopdes loans simulate --principal 10000000 --annual-rate 12 --months 12 --method flat
                           [--grace 0] [--start 2026-12-01] [--json]
+    kopdes loans reconcile [--cooperative 36.03.01.2003] [--date 2026-12-31]
 
 `simulate` prints the schedule `kopdes.loans.schedule.schedule()` makes, the very function
 disbursement uses for the installments it books: as JSON, a list of one object per installment
 (number, due_date, principal, interest, installment, outstanding; amounts in whole rupiah), or as
 a table with the totals and, for a flat loan, its effective annual rate. Refused terms: one line
 naming the error's code, exit 1. Needs no database.
+
+`reconcile` prints, per active cooperative (or the one named), the loans against each GL
+account (selectors.loans_reconcile); exit 1 naming the cooperatives with a difference.
 
 An action is added with `_parser_<action>(subparsers)` (its arguments) and
 `_<action>(**options)` (what it does); `handle` dispatches on the subparser's name.
@@ -20,6 +24,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kopdes.cooperatives.models import Cooperative
 from kopdes.core import clock
 from kopdes.core.errors import DomainError
 from kopdes.core.money import AMOUNT_MAX, format_rupiah, group_thousands, parse_rupiah
@@ -33,6 +38,7 @@ from kopdes.loans.schedule import (
     total_installments,
     total_interest,
 )
+from kopdes.loans.selectors import loans_reconcile
 
 
 def row_json(row: ScheduleRow) -> dict[str, Any]:
@@ -48,13 +54,14 @@ def row_json(row: ScheduleRow) -> dict[str, Any]:
 
 
 class Command(BaseCommand):
-    help = "Loans: simulate a schedule."
+    help = "Loans: simulate a schedule; reconcile the loans with the GL."
     requires_system_checks: list[str] = []
     requires_migrations_checks = False
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         self._parser_simulate(sub)
+        self._parser_reconcile(sub)
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         try:
@@ -149,6 +156,43 @@ class Command(BaseCommand):
         if method == FLAT:
             rate = effective_annual_rate(rows, principal)
             self.stdout.write(f"effective annual rate: {rate}%")
+
+    # reconcile
+
+    def _parser_reconcile(self, sub: Any) -> None:
+        reconcile = sub.add_parser(
+            "reconcile", help="The loans sub-ledger against the GL (1-103, 1-104, 4-102, 4-302)."
+        )
+        reconcile.add_argument("--cooperative", default="", help="Village code; all if omitted.")
+        reconcile.add_argument("--date", default=None, help="Through YYYY-MM-DD (all if omitted).")
+
+    def _reconcile(self, *, cooperative: str, date: str | None, **_: Any) -> None:
+        try:
+            on = _date(date) if date else None
+        except ValueError:
+            raise CommandError(f"--date: not a date in the form YYYY-MM-DD: {date}") from None
+        rows = Cooperative.objects.filter(status=Cooperative.Status.ACTIVE).order_by("village_id")
+        if cooperative:
+            rows = rows.filter(village_id=cooperative)
+            if not rows.exists():
+                raise CommandError(f"No active cooperative for village code {cooperative}.")
+        off = []
+        for coop in rows:
+            lines = loans_reconcile(cooperative=coop, on=on)
+            for line in lines:
+                self.stdout.write(
+                    f"{coop.village_id} {line.account} {line.label}: "
+                    f"pinjaman {format_rupiah(line.loans)}, buku besar {format_rupiah(line.ledger)}, "
+                    f"selisih {format_rupiah(line.difference)}"
+                )
+            if any(line.difference for line in lines):
+                off.append(coop.village_id)
+        if off:
+            raise CommandError(f"{len(off)} cooperative(s) do not reconcile: {', '.join(off)}.")
+
+
+def _date(text: str) -> date:
+    return date.fromisoformat(text)
 
 
 def _whole(text: str | None, error: DomainError) -> int:
