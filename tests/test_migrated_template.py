@@ -9,24 +9,26 @@ import pytest
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
+from kopdes.core import migrated
+
 
 def test_the_key_changes_with_any_migration_input(tmp_path, monkeypatch):
     settings = connection.settings_dict
     data = tmp_path / "data"
     data.mkdir()
     (data / "regions.csv").write_text("36.03,Kabupaten Tangerang\n")
-    monkeypatch.setattr(migrated_template, "ROOT", tmp_path)
-    monkeypatch.setattr(migrated_template, "MIGRATION_INPUTS", ("data",))
-    key = migrated_template.migrations_key(settings)
-    assert migrated_template.migrations_key(settings) == key
+    monkeypatch.setattr(migrated, "PACKAGE", tmp_path)
+    monkeypatch.setattr(migrated, "MIGRATION_INPUTS", ("data",))
+    key = migrated.migrations_key(settings)
+    assert migrated.migrations_key(settings) == key
     (data / "regions.csv").write_text("36.03,Kab. Tangerang\n")
-    assert migrated_template.migrations_key(settings) != key
+    assert migrated.migrations_key(settings) != key
     (data / "more.csv").write_text("")
-    assert len({key, migrated_template.migrations_key(settings)}) == 2
+    assert len({key, migrated.migrations_key(settings)}) == 2
 
 
 def test_the_key_covers_every_app_with_migrations():
-    roots = {str(root) for root in migrated_template.migration_roots()}
+    roots = {str(root) for root in migrated.migration_roots()}
     for app in ("kopdes.ledger", "kopdes.savings", "django.contrib.auth"):
         assert any(root.endswith(app.replace(".", "/") + "/migrations") for root in roots), app
     assert str(migrated_template.ROOT / "src/kopdes/regions/data") in roots

@@ -6,7 +6,7 @@ in the audit log.
 
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from django.contrib.auth import authenticate
@@ -110,6 +110,46 @@ def user_register(
     minutes). It must be the encoding of a configured hasher; it is not checked against the
     password validators, so it never comes from a form or the API.
     """
+    user = _new_user(
+        phone=phone,
+        password=password,
+        full_name=full_name,
+        nik=nik,
+        kk_number=kk_number,
+        village_office=village_office,
+        language=language,
+        password_hash=password_hash,
+    )
+    if User.objects.filter(phone=user.phone).exists():
+        raise PhoneTaken()
+    if password_hash is not None:
+        user.password = password_hash
+    else:
+        user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        raise PhoneTaken() from None
+    audit_record(
+        actor=actor, action="person.register", obj=user, after=snapshot(user, PERSON_FIELDS)
+    )
+    return user
+
+
+def _new_user(
+    *,
+    phone: str,
+    password: str | None,
+    full_name: str,
+    nik: str,
+    kk_number: str,
+    village_office: str,
+    language: str,
+    password_hash: str | None,
+) -> User:
+    """The unsaved person of `user_register`, checked (InvalidPhone, InvalidPerson); no
+    password set yet."""
     e164 = normalize_phone(phone)
     errors = _person_errors(
         full_name=full_name, nik=nik, kk_number=kk_number, village_office=village_office
@@ -133,21 +173,48 @@ def user_register(
         errors["password"] = [_("Give either a password or the hash of one.")]
     if errors:
         raise InvalidPerson(fields=errors)
-    if User.objects.filter(phone=e164).exists():
+    return user
+
+
+@transaction.atomic
+def users_register(
+    *, actor: Actor, people: Sequence[Mapping[str, str]], password_hash: str
+) -> list[User]:
+    """`user_register(actor=actor, password=None, password_hash=password_hash, **person)` for
+    each of `people` (phone, full_name and optionally nik, kk_number, village_office, language),
+    at once: all or none. For trusted bulk callers (the demo's boards): one query for the phones
+    taken, one INSERT of the people and one of their `person.register` audit rows; the rows are
+    the ones the single calls would write. A phone given twice, or already taken: PhoneTaken."""
+    users = [
+        _new_user(
+            phone=person["phone"],
+            password=None,
+            full_name=person["full_name"],
+            nik=person.get("nik", ""),
+            kk_number=person.get("kk_number", ""),
+            village_office=person.get("village_office", ""),
+            language=person.get("language", "id"),
+            password_hash=password_hash,
+        )
+        for person in people
+    ]
+    phones = [user.phone for user in users]
+    if len(set(phones)) < len(phones) or User.objects.filter(phone__in=phones).exists():
         raise PhoneTaken()
-    if password_hash is not None:
+    for user in users:
         user.password = password_hash
-    else:
-        user.set_password(password)
     try:
         with transaction.atomic():
-            user.save()
+            User.objects.bulk_create(users)
     except IntegrityError:
         raise PhoneTaken() from None
-    audit_record(
-        actor=actor, action="person.register", obj=user, after=snapshot(user, PERSON_FIELDS)
+    audit_records(
+        actor=actor,
+        action="person.register",
+        objs=users,
+        afters=[snapshot(user, PERSON_FIELDS) for user in users],
     )
-    return user
+    return users
 
 
 @transaction.atomic

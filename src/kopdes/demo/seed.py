@@ -37,13 +37,17 @@ from kopdes.cooperatives import services as cooperative_services
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core import clock
 from kopdes.demo.ledger_seed import ledger_seed
+from kopdes.demo.loans_seed import LoansSeedResult, loans_close_through, loans_seed_cooperative
 from kopdes.demo.members_seed import seed_members
 from kopdes.demo.savings_seed import FULL_YEAR, SavingsSeedResult, SavingsYear
 from kopdes.ledger.checkpoints import checkpoint_create
-from kopdes.ledger.models import Checkpoint
+from kopdes.ledger.models import Checkpoint, JournalEntry
 from kopdes.members.models import Member
 from kopdes.regions.models import Village
 
+# cooperatives after the AS_POSTED ones with a loan portfolio (demo.loans_seed): their year comes
+# in as an opening import, so the loans are booked in it, dated as they happened
+LOANS_IN = 1
 AS_POSTED = 1  # cooperatives whose year is posted week by week, as it happened (the first)
 DEMO_PASSWORD = "Kopdes-Demo-2026"  # noqa: S105 - documented in the README; demo only
 REGENCY = "36.03"
@@ -133,6 +137,7 @@ class SeedResult:
     entries_posted: int = 0  # journal entries, reversals included
     checkpoints: int = 0  # signed checkpoints (one per new cooperative, yesterday's)
     savings: SavingsSeedResult = field(default_factory=SavingsSeedResult)
+    loans: LoansSeedResult = field(default_factory=LoansSeedResult)
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # (who, phone, place)
 
 
@@ -158,20 +163,28 @@ def _nik(fake: Faker, district_code: str, sex: str, serial: int) -> str:
     return f"{district_code.replace('.', '')}{day:02d}{born.month:02d}{born.year % 100:02d}{serial:04d}"
 
 
+def _person_fields(
+    fake: Faker, *, coop_index: int, seat: int, village: Village, office: str, kk: str
+) -> dict[str, str]:
+    sex = "F" if fake.boolean(chance_of_getting_true=40) else "M"
+    name = fake.name_female() if sex == "F" else fake.name_male()
+    return {
+        "phone": _phone(coop_index, seat),
+        "full_name": name,
+        "nik": _nik(fake, village.district_id, sex, serial=seat + 1),
+        "kk_number": kk,
+        "village_office": office,
+    }
+
+
 def _person(
     fake: Faker, *, coop_index: int, seat: int, village: Village, office: str, kk: str
 ) -> User:
-    sex = "F" if fake.boolean(chance_of_getting_true=40) else "M"
-    name = fake.name_female() if sex == "F" else fake.name_male()
+    fields = _person_fields(
+        fake, coop_index=coop_index, seat=seat, village=village, office=office, kk=kk
+    )
     return account_services.user_register(
-        actor=None,
-        phone=_phone(coop_index, seat),
-        password=None,
-        password_hash=_demo_password_hash(),
-        full_name=name,
-        nik=_nik(fake, village.district_id, sex, serial=seat + 1),
-        kk_number=kk,
-        village_office=office,
+        actor=None, password=None, password_hash=_demo_password_hash(), **fields
     )
 
 
@@ -198,15 +211,22 @@ def _seed_cooperative(
         main_livelihoods=list(fake.random_elements(LIVELIHOODS, length=3, unique=True)),
         leading_commodities=list(fake.random_elements(COMMODITIES, length=2, unique=True)),
     )
-    # The founding meeting elects the board: registered one by one, appointed together.
-    board = []
-    for seat, (kind, office) in enumerate(BOARD):
+    # The founding meeting elects the board: registered together, appointed together.
+    people = []
+    for seat, (_kind, office) in enumerate(BOARD):
         kk = f"{village.district_id.replace('.', '')}{fake.numerify('##########')}"
-        person = _person(fake, coop_index=index, seat=seat, village=village, office=office, kk=kk)
-        board.append((person, kind))
-        result.people_created += 1
+        people.append(
+            _person_fields(fake, coop_index=index, seat=seat, village=village, office=office, kk=kk)
+        )
+    board = account_services.users_register(
+        actor=None, people=people, password_hash=_demo_password_hash()
+    )
+    result.people_created += len(board)
     account_services.roles_assign(
-        actor=None, cooperative=cooperative, seats=board, started_on=FOUNDED_ON
+        actor=None,
+        cooperative=cooperative,
+        seats=[(person, kind) for person, (kind, _office) in zip(board, BOARD, strict=True)],
+        started_on=FOUNDED_ON,
     )
     if index < 3:  # a few cooperatives with staff and a second policy version, to show both
         for seat, kind in ((10, "manajer"), (11, "kasir")):
@@ -273,11 +293,14 @@ def _supervisor(
     return person
 
 
-def _savings_year(full_year: set[str]):
+def _savings_year(full_year: set[str], with_loans: set[str], result: SeedResult, closed: date):
     def run(cooperative: Cooperative, actor, timeline=None) -> SavingsYear | None:
-        return SavingsYear.run(
+        year = SavingsYear.run(
             cooperative, actor=actor, full=cooperative.village_id in full_year, timeline=timeline
         )
+        if cooperative.village_id in with_loans:  # its loans, booked as they happened
+            result.loans.add(loans_seed_cooperative(cooperative, closed))
+        return year
 
     return run
 
@@ -358,25 +381,37 @@ def _seed(*, limit: int | None, scale: float, progress) -> SeedResult:
     # others keep the opening import, as cooperatives bringing in their paper books would.
     full_year = {c.village_id for c in cooperatives[:FULL_YEAR]}
     as_posted = {c.village_id for c in cooperatives[:AS_POSTED]}
+    with_loans = {c.village_id for c in cooperatives[AS_POSTED : AS_POSTED + LOANS_IN]}
     with clock.as_of(opening):
         books = ledger_seed(
             cooperatives,
             progress=(lambda done, total: progress(done, total, "Buku dan simpanan"))
             if progress
             else None,
-            extra=_savings_year(full_year),
+            extra=_savings_year(full_year, with_loans, result, yesterday - timedelta(days=1)),
             as_posted=as_posted,
         )
+        # The loans' daily close through the day before yesterday, as of yesterday evening
+        # (catching up every day since the first disbursement: days past due, collectibility,
+        # denda); yesterday is closed by the platform's `kopdes close-day`, like every day after.
+        for cooperative in cooperatives:
+            if cooperative.village_id in with_loans:
+                loans_close_through(cooperative, yesterday - timedelta(days=1), result.loans)
+    if result.loans.loans:  # booked by this run
+        result.loans.entries = JournalEntry.objects.filter(
+            cooperative__village_id__in=with_loans, source_kind__startswith="loan."
+        ).count()
     signed = Checkpoint.objects.count()
     for cooperative in cooperatives:
         if not Checkpoint.objects.filter(cooperative=cooperative, date__gte=yesterday).exists():
             checkpoint_create(cooperative=cooperative, day=yesterday)
     result.checkpoints = Checkpoint.objects.count() - signed + books.checkpoints
-    result.entries_posted = books.entries + books.reversals
+    result.entries_posted = books.entries + books.reversals + result.loans.entries
     for one in books.extras:
         result.savings.add(one)
     phone, name, agency, organisation = CSR_PARTNER
-    _supervisor(phone, name, agency, organisation, cooperatives=cooperatives[:CSR_FUNDED])
+    if cooperatives:  # `--limit 0`: the database and the supervisors only
+        _supervisor(phone, name, agency, organisation, cooperatives=cooperatives[:CSR_FUNDED])
     result.accounts = demo_accounts(cooperatives[0] if cooperatives else None)
     return result
 

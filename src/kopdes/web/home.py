@@ -28,7 +28,7 @@ from kopdes.ledger import selectors as ledger_selectors
 from kopdes.loans import selectors as loan_selectors
 from kopdes.members import selectors as member_selectors
 from kopdes.savings import selectors as savings_selectors
-from kopdes.web.nav import may_open, registered
+from kopdes.web.nav import may_open
 
 
 @dataclass(frozen=True)
@@ -182,9 +182,9 @@ def _loan_numbers(
 
 
 def _optional_url(name: str, request: HttpRequest, cooperative: Cooperative) -> str:
-    """The page's URL when that page exists and the person may open it, else no link."""
+    """The page's URL when the person may open it, else no link."""
     allowed = request.capabilities  # type: ignore[attr-defined]  # set by cooperative_page
-    return _url(name, cooperative) if registered(name) and may_open(name, allowed) else ""
+    return _url(name, cooperative) if may_open(name, allowed) else ""
 
 
 @tile(Capability.VIEW_LOANS)

@@ -45,11 +45,6 @@ def _section_pages(prefix: str) -> list[str]:
     return [name for name in _page_capabilities() if name.startswith(prefix)]
 
 
-def registered(url_name: str) -> bool:
-    """Whether `url_name` is a staff page (a link to a page another module may add later)."""
-    return url_name in _page_capabilities()
-
-
 def _entry(name: str, label: str, *also: str) -> MenuEntry:
     return (name, label, frozenset({name, *also}))
 

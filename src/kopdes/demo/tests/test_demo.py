@@ -282,3 +282,39 @@ def test_the_public_report_of_a_demo_cooperative_is_tied_to_its_signed_checkpoin
         assert "Closed books as of 31 Oct 2026" in html
         assert checkpoint.root_hash[:16] in html
         assert "not yet covered" not in html
+
+
+def test_the_loans_portfolio_is_booked_by_the_services_and_reconciles(regency):
+    """The second cooperative's loans (demo.loans_seed), after the daily close through
+    yesterday: a loan in every collectibility class, an early payoff, a restructure approved by a
+    second officer, a related-party loan approved by both the pengurus and the pengawas, and the
+    loans sub-ledger equal to the GL."""
+    from kopdes.loans.models import Loan, LoanDecision, LoanRestructure, LoanTransaction
+    from kopdes.loans.selectors import loans_reconcile
+
+    cooperative = Cooperative.objects.order_by("village_id")[1]
+    loans = Loan.objects.filter(cooperative=cooperative)
+    active = loans.filter(status=Loan.Status.ACTIVE)
+    assert set(active.values_list("collectibility", flat=True)) == {1, 2, 3, 4, 5}
+    assert regency.first.loans.classes == {1: 2, 2: 1, 3: 1, 4: 1, 5: 1}
+    paid_early = LoanTransaction.objects.filter(loan__in=loans, kind="payoff")
+    assert (
+        paid_early.count()
+        == 1
+        == loans.filter(status=Loan.Status.PAID, related_party=False).count()
+    )
+    restructure = LoanRestructure.objects.get(loan__in=loans)
+    assert restructure.status == LoanRestructure.Status.APPROVED
+    assert restructure.requested_by_id != restructure.decided_by_id
+    assert loans.get(pk=restructure.loan_id).restructured_count == 1
+    related = loans.get(related_party=True)
+    assert sorted(LoanDecision.objects.filter(loan=related).values_list("role", "decision")) == [
+        ("pengawas", "approve"),
+        ("pengurus", "approve"),
+    ]
+    for loan in loans:  # maker-checker: who applied never decided
+        deciders = set(LoanDecision.objects.filter(loan=loan).values_list("actor_id", flat=True))
+        assert loan.applied_by_id not in deciders
+    assert all(row.difference == 0 for row in loans_reconcile(cooperative=cooperative))
+    assert loans_reconcile(cooperative=cooperative)[0].ledger > 0
+    assert not Loan.objects.exclude(cooperative=cooperative).exists()

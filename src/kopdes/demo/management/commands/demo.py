@@ -3,13 +3,19 @@
 import time
 from typing import IO, cast
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from kopdes.core.migrated import migrate_with_template
 from kopdes.demo.seed import DEMO_PASSWORD, seed
+
+# A new demo database on SQLite starts as a copy of the last one migrated with the same
+# migrations (kopdes.core.migrated): about 10 s of CPU less than migrating it.
+TEMPLATES = "db-templates"
 
 
 class Command(BaseCommand):
@@ -39,7 +45,10 @@ class Command(BaseCommand):
         if options["limit"] is not None and options["limit"] < 0:
             raise CommandError("--limit cannot be negative.")
         started = time.perf_counter()
-        call_command("migrate", interactive=False, verbosity=0)
+        migrate_with_template(
+            folder=settings.DATA_DIR / TEMPLATES,
+            migrate=lambda: call_command("migrate", interactive=False, verbosity=0),
+        )
         with Progress(console=console, transient=True) as bar:
             task = bar.add_task("Seeding", total=None)
 
