@@ -203,7 +203,7 @@ def _check_terms(
         if principal > limit:
             raise AboveSavingsMultiple(
                 amount=principal,
-                multiple=str(product.max_savings_multiple.normalize()),
+                multiple=format(product.max_savings_multiple.normalize(), "f"),
                 savings=savings,
                 limit=limit,
                 fields={"principal": [_("Too much for the member's savings.")]},

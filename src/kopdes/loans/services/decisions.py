@@ -61,7 +61,7 @@ def _check_related_party_limit(cooperative: Cooperative, loan: Loan) -> None:
     if exposure + loan.principal > limit:
         raise RelatedPartyLimit(
             exposure=exposure + loan.principal,
-            percent=str(policy.related_party_loan_limit_percent.normalize()),
+            percent=format(policy.related_party_loan_limit_percent.normalize(), "f"),
             limit=limit,
             own_capital=capital,
         )

@@ -163,6 +163,7 @@ def test_related_party_loans_need_both_and_stay_within_the_limit_of_own_capital(
     with pytest.raises(RelatedPartyLimit) as caught:
         decide(place_a.ketua, second)
     assert caught.value.params["limit"] == 5_000_000
+    assert "di atas 10% modal sendiri" in caught.value.render()  # not "1E+1%"
     third = make_applied_loan(place_a, member=officer, principal=3_000_000, actor=place_a.manajer)
     decide(place_a.ketua, third)
     assert decide(place_a.pengawas, third).status == "approved"
