@@ -412,23 +412,28 @@ def _seed(*, limit: int | None, scale: float, progress) -> SeedResult:
     phone, name, agency, organisation = CSR_PARTNER
     if cooperatives:  # `--limit 0`: the database and the supervisors only
         _supervisor(phone, name, agency, organisation, cooperatives=cooperatives[:CSR_FUNDED])
-    result.accounts = demo_accounts(cooperatives[0] if cooperatives else None)
+    result.accounts = demo_accounts(cooperatives[: AS_POSTED + LOANS_IN][:2])
     return result
 
 
-def demo_accounts(first: Cooperative | None) -> list[tuple[str, str, str]]:
-    rows = [(name, phone, prefix) for phone, name, _a, _o, prefix in SUPERVISORS]
-    rows = [(f"{label}", phone, place) for label, phone, place in rows]
-    rows.append((CSR_PARTNER[1], CSR_PARTNER[0], f"{CSR_FUNDED} koperasi"))
-    if first is not None:
-        from kopdes.accounts.models import Role
+def demo_accounts(officers_of: list[Cooperative]) -> list[tuple[str, str, str]]:
+    """The supervisors, the CSR partner, and the officers of `officers_of`: Balaraja (the week by
+    week books) and the cooperative that lends (the loans)."""
+    from kopdes.accounts.models import Role
 
+    rows = [(name, phone, prefix) for phone, name, _a, _o, prefix in SUPERVISORS]
+    rows.append((CSR_PARTNER[1], CSR_PARTNER[0], f"{CSR_FUNDED} koperasi"))
+    for cooperative in officers_of:
         for role in (
-            Role.objects.filter(cooperative=first, ended_on__isnull=True)
+            Role.objects.filter(cooperative=cooperative, ended_on__isnull=True)
             .select_related("user")
             .order_by("id")
         ):
             rows.append(
-                (f"{role.get_kind_display()}: {role.user.full_name}", role.user.phone, first.name)
+                (
+                    f"{role.get_kind_display()}: {role.user.full_name}",
+                    role.user.phone,
+                    cooperative.name,
+                )
             )
     return rows

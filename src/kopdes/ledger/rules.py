@@ -233,7 +233,7 @@ def default_posting_rules(
 
 
 def loan_posting_rules() -> list[tuple[str, str, list[dict], str]]:
-    """The loans' events (kopdes.loans.services; docs/adr/0012-core-loans.md).
+    """The loans' events (kopdes.loans.services; docs/adr/0012-loans-cash-basis-and-states.md).
 
     Disbursement from the office cash or the bank: the principal leaves as a receivable (1-103, the
     loans' sub-ledger control account), the admin fee and provisi are deducted from the money

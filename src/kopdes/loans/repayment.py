@@ -1,6 +1,6 @@
 """Pure repayment rules: how a payment is split over what a loan owes, the early payoff quote and
 the schedule that replaces the unpaid installments when a loan is restructured. No ORM here, so
-they are tested without a database (ADR 0012-repay-allocation).
+they are tested without a database (ADR 0014).
 
 The words: `denda` is the late penalty accrued on the loan (not per installment), `jasa` an
 installment's interest, `pokok` its principal. An installment is *due* on `on` when its due date

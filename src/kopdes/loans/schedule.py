@@ -3,7 +3,7 @@
 `schedule()` is called by the simulation (CLI, API, pages) and by disbursement (the
 `Installment` rows), so what a member is shown is exactly what is booked. No ORM here.
 
-Conventions (docs/adr/0012-sched-schedule-engine.md):
+Conventions (docs/adr/0013-loan-schedule-engine.md):
 
 - `months` is the whole tenor, grace included: the first `grace_months` rows are interest only,
   the other `months - grace_months` rows repay the principal.

@@ -318,3 +318,8 @@ def test_the_loans_portfolio_is_booked_by_the_services_and_reconciles(regency):
     assert all(row.difference == 0 for row in loans_reconcile(cooperative=cooperative))
     assert loans_reconcile(cooperative=cooperative)[0].ledger > 0
     assert not Loan.objects.exclude(cooperative=cooperative).exists()
+    # Its officers are among the printed demo accounts, so the loans can be seen logged in.
+    kasir = Role.objects.get(cooperative=cooperative, kind="kasir", ended_on__isnull=True)
+    assert (kasir.user.phone, cooperative.name) in {
+        (phone, place) for _who, phone, place in regency.first.accounts
+    }

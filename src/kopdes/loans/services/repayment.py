@@ -1,7 +1,7 @@
 """Repayments at the counter and early payoff: the loan's sub-ledger (installments' paid parts,
 outstanding pokok, denda) changed under the loan's row lock in the same transaction as the
 journal entry that books the cash ("loan.repaid": pokok to 1-103, jasa to 4-102, denda to
-4-302). The split of a payment is the pure rule of `kopdes.loans.repayment` (ADR 0012-repay).
+4-302). The split of a payment is the pure rule of `kopdes.loans.repayment` (ADR 0014).
 
 Lock order: the loan row, its installments, the loan receipt sequence, then the ledger's journal
 sequence (inside ledger.services).
