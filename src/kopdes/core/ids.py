@@ -1,6 +1,7 @@
 """Public ids: the UUIDs in URLs and API paths."""
 
 import uuid
+from collections.abc import Iterable
 
 from kopdes.core.errors import NotFound
 
@@ -14,3 +15,15 @@ def parse_public_id(value: uuid.UUID | str) -> uuid.UUID:
         return uuid.UUID(str(value))
     except ValueError:
         raise NotFound() from None
+
+
+def valid_public_ids(values: Iterable[str]) -> list[uuid.UUID]:
+    """The values that are UUIDs, as UUIDs; the others left out (a reference that cannot be a
+    public id matches nothing)."""
+    found = []
+    for value in values:
+        try:
+            found.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    return found

@@ -13,7 +13,7 @@ from kopdes.accounts.models import Role, User
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core import clock
 from kopdes.core.errors import NotFound
-from kopdes.core.ids import parse_public_id
+from kopdes.core.ids import parse_public_id, valid_public_ids
 from kopdes.ledger.models import Account, AccountMonth, JournalLine
 from kopdes.loans.errors import LoanNotFound, ProductNotFound
 from kopdes.loans.models import (
@@ -112,12 +112,7 @@ def own_loan_ids(user: User, cooperative_id: int, ids: set[str]) -> list[str]:
     """Which of `ids` (loans sub-ledger ids on journal lines: Loan.public_id) are loans of
     `user`'s membership in the cooperative: what ledger.access asks before giving a member the
     proof of an entry (registered in LoansConfig.ready)."""
-    keys = []
-    for value in ids:
-        try:
-            keys.append(uuid.UUID(value))
-        except ValueError:
-            continue
+    keys = valid_public_ids(ids)
     found = Loan.objects.filter(
         cooperative_id=cooperative_id,
         member__in=savings_selectors.memberships(user=user).filter(cooperative_id=cooperative_id),

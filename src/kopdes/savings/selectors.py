@@ -15,7 +15,7 @@ from django.db.models import Case, Count, F, Min, Q, QuerySet, Sum, When
 from kopdes.accounts.models import Role
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core.errors import NotFound
-from kopdes.core.ids import parse_public_id
+from kopdes.core.ids import parse_public_id, valid_public_ids
 from kopdes.ledger.models import AccountMonth, JournalLine
 from kopdes.ledger.statements import RelatedPartyGroup
 from kopdes.members.models import Member
@@ -449,12 +449,7 @@ def own_account_ids(user, cooperative_id: int, ids: set[str]) -> list[str]:
     """Which of `ids` (savings sub-ledger ids on journal lines: SavingsAccount.public_id) are the
     accounts of `user`'s active membership in the cooperative: what ledger.access asks before
     giving a member the proof of an entry (registered in SavingsConfig.ready)."""
-    keys = []
-    for value in ids:
-        try:
-            keys.append(uuid.UUID(value))
-        except ValueError:
-            continue
+    keys = valid_public_ids(ids)
     found = SavingsAccount.objects.filter(
         cooperative_id=cooperative_id,
         member__in=memberships(user=user).filter(cooperative_id=cooperative_id),
