@@ -4,15 +4,19 @@ the bendahara disburses and takes the repayments, the ketua asks for a restructu
 bendahara approves it; then the daily close (`loans_close_day`) over the demo's days gives every
 loan its days past due and collectibility class.
 
-Booked in the year of one cooperative that comes in as an opening import (`seed.LOANS_IN`),
-before its months are closed: each story dated as it happened, every decision made on its day
-(`core.clock.as_of`). The stories are chosen so that after the close through yesterday
-there is a loan in each class 1 to 5, one paid off early and one restructured (days past due on
-2026-11-29 are noted by each story: the demo's close runs through the day before yesterday)."""
+Booked in the years of the cooperatives that come in as an opening import (`seed.LOANS_IN` of
+them), before their months are closed: each story dated as it happened, every decision made on
+its day (`core.clock.as_of`). The first lending cooperative tells every story, so that after the
+close through yesterday it has a loan in each class 1 to 5, one paid off early and one
+restructured (days past due on 2026-11-29 are noted by each story: the demo's close runs through
+the day before yesterday); the others tell a few of them, drawn and sized by their own random
+generator, next to a few loans that are repaid on time. Wherever the ketua has a family card
+on record, the ketua's spouse borrows too: a related-party loan, approved by both organs."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import random
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -23,6 +27,8 @@ from kopdes.cooperatives.models import Cooperative
 from kopdes.cooperatives.selectors import policy_in_force
 from kopdes.core import clock
 from kopdes.core.months import shift_month
+from kopdes.loans import rules as loan_rules
+from kopdes.loans import selectors as loan_selectors
 from kopdes.loans import services as loans
 from kopdes.loans.models import Loan, LoanProduct
 from kopdes.members import services as member_services
@@ -141,9 +147,27 @@ def _product(cooperative: Cooperative, actor, on: date) -> LoanProduct:
         )
 
 
-def loans_seed_cooperative(cooperative: Cooperative, closed: date) -> LoansSeedResult:
-    """Book the stories for `cooperative` (its members, its officers). The caller holds the
-    transaction and closes the loans' days afterwards (`loans_close_through`)."""
+def told_by(cooperative: Cooperative, closed: date, *, every_story: bool) -> list[Story]:
+    """The stories `cooperative` tells: all of them (`every_story`), or two to four of the
+    overdue, paid-off and restructured ones next to two or three loans repaid on time, each
+    principal scaled by the cooperative's own generator (in Rp100.000)."""
+    told = stories(closed)
+    if every_story:
+        return told
+    rng = random.Random(f"loans-{cooperative.village_id}")
+    healthy, troubled = told[0], told[1:]
+    chosen = [healthy] * rng.randint(2, 3) + rng.sample(troubled, rng.randint(2, 4))
+    return [
+        replace(story, principal=int(round(story.principal * rng.uniform(0.6, 1.6), -5)))
+        for story in chosen
+    ]
+
+
+def loans_seed_cooperative(
+    cooperative: Cooperative, closed: date, *, every_story: bool = True
+) -> LoansSeedResult:
+    """Book the stories for `cooperative` (its members, its officers: `told_by`). The caller
+    holds the transaction and closes the loans' days afterwards (`loans_close_through`)."""
     result = LoansSeedResult()
     if Loan.objects.filter(cooperative=cooperative).exists():
         return result
@@ -156,11 +180,11 @@ def loans_seed_cooperative(cooperative: Cooperative, closed: date) -> LoansSeedR
         .order_by("number")
     )
     product = _product(cooperative, ketua, date(2025, 12, 15))
-    told = stories(closed)
+    told = told_by(cooperative, closed, every_story=every_story)
     if len(members) < len(told):
         return result
     pairs = list(zip(told, members[-len(told) :], strict=True))
-    if ketua.kk_number:
+    if ketua.kk_number and _related_fits(cooperative, RELATED):
         spouse = _spouse(cooperative, ketua, sekretaris)
         pairs.append((RELATED, spouse))
     for n, (story, member) in enumerate(pairs):
@@ -193,12 +217,26 @@ def loans_seed_cooperative(cooperative: Cooperative, closed: date) -> LoansSeedR
     return result
 
 
+def _related_fits(cooperative: Cooperative, story: Story) -> bool:
+    """Whether the related-party limit leaves room for `story` on its day: a cooperative that
+    holds only its founders' simpanan pokok has too little own capital, and the pengurus would
+    not propose a loan the rule refuses."""
+    policy = policy_in_force(cooperative=cooperative, on=story.disbursed)
+    if policy is None:
+        return False
+    capital = loan_selectors.own_capital(cooperative, story.disbursed)
+    limit = loan_rules.related_party_limit(capital, policy.related_party_loan_limit_percent)
+    return story.principal <= limit
+
+
 def _spouse(cooperative: Cooperative, ketua, sekretaris) -> Member:
     """The ketua's spouse joins at the office (registered and approved at once), on the ketua's
-    family card: lending to her is a related-party loan."""
+    family card: lending to her is a related-party loan. Her NIK's serial is 9 and the last three
+    digits of the village's code, so no two spouses in one kecamatan share a NIK."""
     district = cooperative.village.district_id.replace(".", "")
     born = date(1984, 5, 17)
-    nik = f"{district}{born.day + 40:02d}{born.month:02d}{born.year % 100:02d}0777"
+    serial = f"9{cooperative.village_id[-3:]}"
+    nik = f"{district}{born.day + 40:02d}{born.month:02d}{born.year % 100:02d}{serial}"
     return member_services.member_register(
         actor=sekretaris,
         cooperative=cooperative,

@@ -47,7 +47,7 @@ from kopdes.regions.models import Village
 
 # cooperatives after the AS_POSTED ones with a loan portfolio (demo.loans_seed): their year comes
 # in as an opening import, so the loans are booked in it, dated as they happened
-LOANS_IN = 1
+LOANS_IN = 6
 AS_POSTED = 1  # cooperatives whose year is posted week by week, as it happened (the first)
 DEMO_PASSWORD = "Kopdes-Demo-2026"  # noqa: S105 - documented in the README; demo only
 REGENCY = "36.03"
@@ -299,7 +299,8 @@ def _savings_year(full_year: set[str], with_loans: set[str], result: SeedResult,
             cooperative, actor=actor, full=cooperative.village_id in full_year, timeline=timeline
         )
         if cooperative.village_id in with_loans:  # its loans, booked as they happened
-            result.loans.add(loans_seed_cooperative(cooperative, closed))
+            first = cooperative.village_id == min(with_loans)  # tells every story
+            result.loans.add(loans_seed_cooperative(cooperative, closed, every_story=first))
         return year
 
     return run

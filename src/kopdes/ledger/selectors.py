@@ -18,7 +18,7 @@ from kopdes.cooperatives.models import Cooperative
 from kopdes.core.errors import NotFound
 from kopdes.core.ids import parse_public_id
 from kopdes.core.models import AuditEvent
-from kopdes.core.months import months_between, next_month, previous_month
+from kopdes.core.months import month_end, months_between, next_month, previous_month
 from kopdes.ledger import chain, merkle
 from kopdes.ledger.chain import Opening
 from kopdes.ledger.checkpoints.building import REFUSED as CHECKPOINT_REFUSED
@@ -69,6 +69,48 @@ def cash_on_hand(*, cooperative: Cooperative) -> int:
         cooperative=cooperative, account__is_cash=True, account__parent__code=KAS_HEADER
     ).aggregate(debit=Sum("debit"), credit=Sum("credit"))
     return (totals["debit"] or 0) - (totals["credit"] or 0)
+
+
+def account_balances(
+    *,
+    cooperative: Cooperative,
+    codes: Iterable[str] | None = None,
+    kind: str | None = None,
+    on: date | None = None,
+) -> dict[str, int]:
+    """Debit minus credit per postable account code (those in `codes`, or of `kind`), through
+    `on` (everything posted by default): the one reader of account balances outside the
+    statements. Whole months come from the monthly snapshots (AccountMonth), the days of `on`'s
+    month up to `on` from the journal lines (the (cooperative, account, date) index), so the cost
+    is months x accounts, never a scan of the journal. Accounts with no posting are absent."""
+    chosen = Account.objects.filter(cooperative=cooperative, is_header=False)
+    if codes is not None:
+        chosen = chosen.filter(code__in=list(codes))
+    if kind is not None:
+        chosen = chosen.filter(kind=kind)
+    names = dict(chosen.values_list("pk", "code"))
+    snapshots = AccountMonth.objects.filter(cooperative=cooperative, account_id__in=list(names))
+    lines = JournalLine.objects.none()
+    if on is not None and on == month_end(on.year, on.month):
+        snapshots = snapshots.filter(Q(year__lt=on.year) | Q(year=on.year, month__lte=on.month))
+    elif on is not None:
+        snapshots = snapshots.filter(Q(year__lt=on.year) | Q(year=on.year, month__lt=on.month))
+        lines = JournalLine.objects.filter(
+            cooperative=cooperative,
+            account_id__in=list(names),
+            date__gte=on.replace(day=1),
+            date__lte=on,
+        )
+    totals: dict[str, int] = {}
+    for rows in (snapshots, lines):
+        for account_id, debit, credit in (
+            rows.values("account_id")
+            .annotate(d=Sum("debit"), c=Sum("credit"))
+            .values_list("account_id", "d", "c")
+        ):
+            code = names[account_id]
+            totals[code] = totals.get(code, 0) + (debit or 0) - (credit or 0)
+    return totals
 
 
 def postable_accounts(*, cooperative: Cooperative) -> QuerySet[Account]:

@@ -14,7 +14,8 @@ from kopdes.cooperatives.models import Cooperative
 from kopdes.core import clock
 from kopdes.core.errors import NotFound
 from kopdes.core.ids import parse_public_id, valid_public_ids
-from kopdes.ledger.models import Account, AccountMonth, JournalLine
+from kopdes.ledger import selectors as ledger_selectors
+from kopdes.ledger.models import Account
 from kopdes.loans.errors import LoanNotFound, ProductNotFound
 from kopdes.loans.models import (
     Installment,
@@ -135,26 +136,14 @@ def member_savings_total(member: Member) -> int:
 
 
 def own_capital(cooperative: Cooperative, on: date | None = None) -> int:
-    """Own capital (modal sendiri) on `on`: the balance of the equity accounts (3-xxx: simpanan
-    pokok and wajib when the policy treats them as equity, grants, reserves, undivided SHU),
-    credit minus debit, from the monthly snapshots before `on`'s month and the journal lines of
-    that month up to `on`."""
+    """Own capital (modal sendiri) on `on` (today by default): the balance of the equity
+    accounts (3-xxx: simpanan pokok and wajib when the policy treats them as equity, grants,
+    reserves, undivided SHU), credit minus debit."""
     on = on or clock.today()
-    equity = Account.objects.filter(cooperative=cooperative, kind=Account.Kind.EQUITY)
-    before = AccountMonth.objects.filter(cooperative=cooperative, account__in=equity).filter(
-        Q(year__lt=on.year) | Q(year=on.year, month__lt=on.month)
+    balances = ledger_selectors.account_balances(
+        cooperative=cooperative, kind=Account.Kind.EQUITY, on=on
     )
-    month = JournalLine.objects.filter(
-        cooperative=cooperative,
-        account__in=equity,
-        entry__date__gte=on.replace(day=1),
-        entry__date__lte=on,
-    )
-    total = 0
-    for rows in (before, month):
-        sums = rows.aggregate(d=Sum("debit"), c=Sum("credit"))
-        total += (sums["c"] or 0) - (sums["d"] or 0)
-    return total
+    return -sum(balances.values())
 
 
 def related_party_exposure(cooperative: Cooperative) -> int:
@@ -333,19 +322,6 @@ class ReconcileRow:
         return self.loans - self.ledger
 
 
-def _balances(cooperative: Cooperative, on: date | None) -> dict[str, int]:
-    """Debit minus credit of the four accounts through `on` (all dates by default)."""
-    lines = JournalLine.objects.filter(
-        cooperative=cooperative, account__code__in=[RECEIVABLE, ALLOWANCE, INTEREST, PENALTY]
-    )
-    if on is not None:
-        lines = lines.filter(date__lte=on)
-    return {
-        row["account__code"]: (row["d"] or 0) - (row["c"] or 0)
-        for row in lines.values("account__code").annotate(d=Sum("debit"), c=Sum("credit"))
-    }
-
-
 def loans_reconcile(*, cooperative: Cooperative, on: date | None = None) -> list[ReconcileRow]:
     """The loans against the GL, through `on` (everything by default); every difference must be
     zero:
@@ -357,7 +333,9 @@ def loans_reconcile(*, cooperative: Cooperative, on: date | None = None) -> list
     * jasa (4-102) and denda (4-302) received: the repayments' and payoffs' interest and
       penalties against those income accounts.
     """
-    gl = _balances(cooperative, on)
+    gl = ledger_selectors.account_balances(
+        cooperative=cooperative, codes=[RECEIVABLE, ALLOWANCE, INTEREST, PENALTY], on=on
+    )
     txns = LoanTransaction.objects.filter(cooperative=cooperative)
     if on is not None:
         txns = txns.filter(date__lte=on)

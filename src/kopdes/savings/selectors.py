@@ -16,7 +16,8 @@ from kopdes.accounts.models import Role
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core.errors import NotFound
 from kopdes.core.ids import parse_public_id, valid_public_ids
-from kopdes.ledger.models import AccountMonth, JournalLine
+from kopdes.ledger import selectors as ledger_selectors
+from kopdes.ledger.models import JournalLine
 from kopdes.ledger.statements import RelatedPartyGroup
 from kopdes.members.models import Member
 from kopdes.savings import rules
@@ -256,16 +257,14 @@ class ReconciliationRow:
 def reconciliation(*, cooperative: Cooperative) -> list[ReconciliationRow]:
     """Sum of the members' balances per kind against the GL balance of its control accounts
     (3-101/2-111 pokok, 3-102/2-112 wajib, 2-101 sukarela), read from the AccountMonth
-    snapshots. The difference must be zero."""
+    snapshots (`ledger.selectors.account_balances`). The difference must be zero."""
     balances = {p.kind: p.balance for p in position(cooperative=cooperative)}
+    codes = [c for codes in rules.CONTROL_ACCOUNTS.values() for c in codes]
     gl = {
-        r["account__code"]: (r["c"] or 0) - (r["d"] or 0)
-        for r in AccountMonth.objects.filter(
-            cooperative=cooperative,
-            account__code__in=[c for codes in rules.CONTROL_ACCOUNTS.values() for c in codes],
-        )
-        .values("account__code")
-        .annotate(d=Sum("debit"), c=Sum("credit"))
+        code: -balance
+        for code, balance in ledger_selectors.account_balances(
+            cooperative=cooperative, codes=codes
+        ).items()
     }
     return [
         ReconciliationRow(kind, codes, balances[kind], sum(gl.get(c, 0) for c in codes))

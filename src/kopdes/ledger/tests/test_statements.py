@@ -152,6 +152,31 @@ def test_snapshot_path_equals_journal_recomputation(books, start, end):
     assert nonzero(statements.movements(books, start, end)) == from_scratch(books, start, end)
 
 
+@pytest.mark.parametrize(
+    "on", [None, date(2026, 3, 31), date(2026, 3, 14), date(2026, 2, 3), date(2025, 12, 31)]
+)
+def test_account_balances_equal_journal_recomputation(books, on):
+    """`ledger.selectors.account_balances`, the one reader of balances outside the statements
+    (loans' own capital, allowance and reconcile, savings' reconcile): snapshots for whole
+    months, lines for the rest, equal to a sum of every line; filtered by code and by kind."""
+    from kopdes.ledger.models import Account
+    from kopdes.ledger.selectors import account_balances
+
+    scratch = from_scratch(books, None, on or date(2099, 12, 31))
+    codes = dict(Account.objects.filter(cooperative=books).values_list("pk", "code"))
+    expected = {codes[pk]: debit - credit for pk, (debit, credit) in scratch.items()}
+    assert account_balances(cooperative=books, on=on) == expected
+    assert account_balances(cooperative=books, codes=["1-102", "9-999"], on=on) == {
+        k: v for k, v in expected.items() if k == "1-102"
+    }
+    equity = set(
+        Account.objects.filter(cooperative=books, kind="equity").values_list("code", flat=True)
+    )
+    assert account_balances(cooperative=books, kind="equity", on=on) == {
+        k: v for k, v in expected.items() if k in equity
+    }
+
+
 def test_reports_read_snapshots_not_the_journal(books):
     # Whole months: the snapshots alone. Nothing reads JournalLine.
     from django.db import connection

@@ -49,7 +49,6 @@ from kopdes.core.actors import Actor, actor_label
 from kopdes.core.audit import audit_record
 from kopdes.ledger import selectors as ledger_selectors
 from kopdes.ledger import services as ledger
-from kopdes.ledger.models import JournalLine
 from kopdes.loans import collectibility as rules
 from kopdes.loans.errors import CloseDayNotOver, InvalidProvisionMonth, InvalidScheme
 from kopdes.loans.models import (
@@ -307,11 +306,8 @@ def _month_end(
 
 def allowance_balance(*, cooperative: Cooperative, on: date | None = None) -> int:
     """The credit balance of 1-104 (cadangan kerugian piutang) through `on` (all by default)."""
-    lines = JournalLine.objects.filter(cooperative=cooperative, account__code=ALLOWANCE)
-    if on is not None:
-        lines = lines.filter(date__lte=on)
-    sums = lines.aggregate(d=Sum("debit"), c=Sum("credit"))
-    return (sums["c"] or 0) - (sums["d"] or 0)
+    balances = ledger_selectors.account_balances(cooperative=cooperative, codes=[ALLOWANCE], on=on)
+    return -balances.get(ALLOWANCE, 0)
 
 
 def loans_provision_post(
