@@ -3,7 +3,9 @@
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db.models import F
+from django.utils import translation
 
 from kopdes.accounts.access import Capability, capabilities
 from kopdes.commerce import rules
@@ -31,6 +33,12 @@ def _other_person(actor: Actor, *earlier: int | None) -> None:
     me = actor_id(actor)
     if me is not None and me in {pk for pk in earlier if pk is not None}:
         raise SamePerson()
+
+
+def books_text(message: Any, **params: Any) -> str:
+    """A memo for the books, in the books' language (Bahasa Indonesia) whoever posts it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(message) % params if params else str(message)
 
 
 def _same_cooperative(cooperative_id: int, *objects: Any) -> None:
