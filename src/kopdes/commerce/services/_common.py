@@ -67,14 +67,6 @@ def document_number(cooperative: Cooperative, prefix: str, on: date, width: int 
     return rules.document_number(prefix, on.year, value, width)
 
 
-def unit_suffix(unit: BusinessUnit) -> str:
-    """The unit's two-digit account suffix, as chart_create numbers units (by id, from 1)."""
-    position = BusinessUnit.objects.filter(
-        cooperative_id=unit.cooperative_id, pk__lte=unit.pk
-    ).count()
-    return f"{position:02d}"
-
-
 def post(
     *,
     cooperative: Cooperative,
