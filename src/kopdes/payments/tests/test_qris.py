@@ -1,49 +1,14 @@
 """QRIS payloads: TLV, CRC-16/CCITT-FALSE, static validation, the dynamic QR (docs/domain.md §6)."""
 
-import binascii
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from kopdes.payments import qris
-
-
-def _tlv(tag: str, value: str) -> str:
-    return f"{tag}{len(value):02d}{value}"
-
-
-def _independent_crc(body: str) -> str:
-    # binascii.crc_hqx is CRC-16/XMODEM (poly 0x1021); with init 0xFFFF it is CCITT-FALSE.
-    return f"{binascii.crc_hqx(body.encode('ascii'), 0xFFFF):04X}"
-
-
-def _sign(body: str) -> str:
-    body += "6304"
-    return body + _independent_crc(body)
-
-
-# A static QRIS written by hand, tag by tag, as a provider issues it to a cooperative's gerai.
-MERCHANT_51 = _tlv("00", "ID.CO.QRIS.WWW") + _tlv("02", "ID1026123456789") + _tlv("03", "UMI")
-MERCHANT_26 = (
-    _tlv("00", "ID.CO.BANKDESA.WWW")
-    + _tlv("01", "936000140000012345")
-    + _tlv("02", "000191234567")
-    + _tlv("03", "UMI")
-)
-STATIC_BODY = (
-    _tlv("00", "01")
-    + _tlv("01", "11")
-    + _tlv("26", MERCHANT_26)
-    + _tlv("51", MERCHANT_51)
-    + _tlv("52", "5411")
-    + _tlv("53", "360")
-    + _tlv("58", "ID")
-    + _tlv("59", "KOPDES MERAH PUTIH BLRJ")
-    + _tlv("60", "TANGERANG")
-    + _tlv("61", "15610")
-)
-STATIC = _sign(STATIC_BODY)
+from kopdes.payments.tests.factories import MERCHANT_26, MERCHANT_51, STATIC, STATIC_BODY
+from kopdes.payments.tests.factories import independent_crc as _independent_crc
+from kopdes.payments.tests.factories import sign as _sign
+from kopdes.payments.tests.factories import tlv as _tlv
 
 
 def test_known_vector_crc():
