@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "kopdes.payments",
     "kopdes.savings",
     "kopdes.loans",
+    "kopdes.commerce",
     "kopdes.api",
     "kopdes.web",
     "kopdes.demo",
