@@ -115,6 +115,19 @@ def loan_simulation_address() -> Limit:
     )
 
 
+def payment_notify_address() -> Limit:
+    """Payment notifications to the public webhook from one address (every one counts): a
+    provider sends a few a second at its busiest; after the free ones a minute's wait, doubling
+    up to 15 minutes; quiet for 10 minutes, the count starts again."""
+    return _limit(
+        "payment_notify.address",
+        settings.KOPDES_PAYMENT_NOTIFY_ADDRESS_LIMIT,
+        timedelta(minutes=10),
+        timedelta(minutes=1),
+        timedelta(minutes=15),
+    )
+
+
 def _hash(limit: Limit, key: str) -> str:
     message = f"{limit.scope}\x00{key}".encode()
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
