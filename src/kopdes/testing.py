@@ -234,3 +234,41 @@ __all__ = [
     "make_supervisor",
     "persona_place",
 ]
+
+
+def sample_static_qris(name: str = "KOPDES MERAH PUTIH", city: str = "TANGERANG") -> str:
+    """A valid static QRIS (docs/domain.md §6) as a provider would issue it, for tests and the
+    probe (the payments tests check one written by hand with an independent CRC)."""
+    from kopdes.payments import qris
+
+    def tlv(tag: str, value: str) -> str:
+        return f"{tag}{len(value):02d}{value}"
+
+    account = tlv("00", "ID.CO.QRIS.WWW") + tlv("02", "ID1026123456789") + tlv("03", "UMI")
+    return qris.build(
+        [
+            qris.Field("00", "01"),
+            qris.Field("01", "11"),
+            qris.Field("51", account),
+            qris.Field("52", "5411"),
+            qris.Field("53", "360"),
+            qris.Field("58", "ID"),
+            qris.Field("59", name[:25]),
+            qris.Field("60", city[:15]),
+        ]
+    )
+
+
+def make_qris(place: Place, member: Any) -> Any:
+    """The office's static QRIS of `place` and a pending QRIS deposit of `member` into sukarela
+    (what the QRIS pages, the simulator page and `/me/payments/{id}` show); returns the intent."""
+    from kopdes.payments.services import qris_merchant_set
+    from kopdes.savings.services import savings_qris_request
+
+    qris_merchant_set(
+        actor=place.ketua,
+        cooperative=place.cooperative,
+        unit=None,
+        static_payload=sample_static_qris(),
+    )
+    return savings_qris_request(actor=None, member=member, kind="deposit", amount=25_000)
