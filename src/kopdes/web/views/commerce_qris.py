@@ -16,6 +16,7 @@ from kopdes.accounts.access import Capability
 from kopdes.cooperatives.models import BusinessUnit, Cooperative
 from kopdes.core.errors import NotFound
 from kopdes.core.money import format_rupiah
+from kopdes.ledger.rules import NO_SALES_UNITS
 from kopdes.payments import selectors, services
 from kopdes.payments.models import PaymentIntent
 from kopdes.web.access import cooperative_page
@@ -49,8 +50,12 @@ class MerchantForm(forms.Form):
 
 
 def _units(cooperative: Cooperative) -> list[BusinessUnit]:
+    """The units that take payments (not the office, whose QRIS is the cooperative's own, nor
+    the savings-and-loan unit)."""
     return list(
-        BusinessUnit.objects.filter(cooperative=cooperative, is_active=True).order_by("code")
+        BusinessUnit.objects.filter(cooperative=cooperative, is_active=True)
+        .exclude(kind__in=NO_SALES_UNITS)
+        .order_by("code")
     )
 
 
