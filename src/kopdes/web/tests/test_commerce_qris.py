@@ -46,7 +46,12 @@ def test_a_bad_payload_is_explained_and_nothing_saved(client, place_a):
 
 def test_the_kasir_sees_but_cannot_change(client, place_a):
     client.force_login(place_a.kasir)
-    assert client.get(url("commerce_qris", place_a)).status_code == 200
+    page = client.get(url("commerce_qris", place_a))
+    assert page.status_code == 200
+    assert url("commerce_simulator", place_a) in page.content.decode()
+    with override_settings(PRODUCTION=True):
+        hidden = client.get(url("commerce_qris", place_a)).content.decode()
+        assert url("commerce_simulator", place_a) not in hidden
     answer = client.post(
         url("commerce_qris", place_a),
         {"target": "kantor", "static_payload": testing.sample_static_qris()},

@@ -101,6 +101,8 @@ def commerce_qris(request, cooperative: Cooperative):
                 "form": form,
                 "can_manage": Capability.MANAGE_CATALOGUE in request.capabilities,
                 "can_settle": Capability.KEEP_BOOKS in request.capabilities,
+                "can_simulate": services.simulator_enabled()
+                and Capability.HANDLE_CASH in request.capabilities,
                 "owed": selectors.qris_owed(cooperative=cooperative),
             },
             status=status,
