@@ -243,22 +243,7 @@ def sample_static_qris(name: str = "KOPDES MERAH PUTIH", city: str = "TANGERANG"
     probe (the payments tests check one written by hand with an independent CRC)."""
     from kopdes.payments import qris
 
-    def tlv(tag: str, value: str) -> str:
-        return f"{tag}{len(value):02d}{value}"
-
-    account = tlv("00", "ID.CO.QRIS.WWW") + tlv("02", "ID1026123456789") + tlv("03", "UMI")
-    return qris.build(
-        [
-            qris.Field("00", "01"),
-            qris.Field("01", "11"),
-            qris.Field("51", account),
-            qris.Field("52", "5411"),
-            qris.Field("53", "360"),
-            qris.Field("58", "ID"),
-            qris.Field("59", name[:25]),
-            qris.Field("60", city[:15]),
-        ]
-    )
+    return qris.static_payload(merchant_name=name, merchant_city=city, nmid="ID1026123456789")
 
 
 def make_qris(place: Place, member: Any) -> Any:
