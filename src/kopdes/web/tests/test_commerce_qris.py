@@ -102,3 +102,20 @@ def test_settlement_page(client, place_a):
     assert done.status_code == 302
     page = client.get(url("commerce_qris", place_a)).content.decode()
     assert "Rp0" in page
+    assert intent.bill_number in page  # among the latest QRIS payments, paid
+
+
+def test_a_refused_notification_is_listed_for_follow_up(client, place_a):
+    from kopdes.payments import gateway
+    from kopdes.payments.errors import AmountMismatch
+    from kopdes.payments.services import payment_notification_receive
+
+    intent = testing.make_qris(place_a, make_member(place_a.cooperative))
+    body, headers = gateway.simulator().notification(
+        provider_reference="P-9", bill_number=intent.bill_number, amount=1
+    )
+    with pytest.raises(AmountMismatch):
+        payment_notification_receive(provider="simulator", body=body, headers=headers)
+    client.force_login(place_a.sekretaris)
+    page = client.get(url("commerce_qris", place_a)).content.decode()
+    assert "Jumlah berbeda: ditolak" in page

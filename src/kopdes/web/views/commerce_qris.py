@@ -18,12 +18,13 @@ from kopdes.core.errors import NotFound
 from kopdes.core.money import format_rupiah
 from kopdes.ledger.rules import NO_SALES_UNITS
 from kopdes.payments import selectors, services
-from kopdes.payments.models import PaymentIntent
+from kopdes.payments.models import PaymentIntent, PaymentNotification
 from kopdes.web.access import cooperative_page
 from kopdes.web.formflow import handle_form
 from kopdes.web.views.savings import RupiahInput
 
 GERAI = "app/<uuid:cooperative_id>/gerai/"
+Outcome = PaymentNotification.Outcome
 OFFICE = "kantor"  # the choice that names the cooperative's office (no unit)
 
 
@@ -104,6 +105,12 @@ def commerce_qris(request, cooperative: Cooperative):
                 "can_simulate": services.simulator_enabled()
                 and Capability.HANDLE_CASH in request.capabilities,
                 "owed": selectors.qris_owed(cooperative=cooperative),
+                "recent": list(selectors.intents(cooperative=cooperative)[:20]),
+                "refused": list(
+                    selectors.notifications(cooperative=cooperative)
+                    .exclude(outcome__in=[Outcome.PAID, Outcome.NOT_PAID])
+                    .order_by("-received_at", "-pk")[:20]
+                ),
             },
             status=status,
         ),
