@@ -116,9 +116,10 @@ def loan_simulation_address() -> Limit:
 
 
 def payment_notify_address() -> Limit:
-    """Payment notifications to the public webhook from one address (every one counts): a
-    provider sends a few a second at its busiest; after the free ones a minute's wait, doubling
-    up to 15 minutes; quiet for 10 minutes, the count starts again."""
+    """Refused payment notifications (a forged signature, an unreadable body, an unknown
+    provider) from one address: after the free ones the address waits a minute, doubling up to
+    15 minutes; quiet for 10 minutes, the count starts again. Genuine notifications are not
+    counted, so a busy provider is never slowed down by its own traffic."""
     return _limit(
         "payment_notify.address",
         settings.KOPDES_PAYMENT_NOTIFY_ADDRESS_LIMIT,
@@ -199,3 +200,11 @@ def attempt(limit: Limit, key: str | None) -> None:
     if wait:
         raise Throttled(minutes=max(1, -(-wait // 60)))
     hit(limit, key)
+
+
+def refuse_while_waiting(limit: Limit, key: str | None) -> None:
+    """Refuse (429 `throttle.too_many_attempts`) while `key` must still wait; count nothing
+    (the caller `hit`s only the attempts that fail, like a login's wrong passwords)."""
+    wait = wait_seconds(limit, key)
+    if wait:
+        raise Throttled(minutes=max(1, -(-wait // 60)))

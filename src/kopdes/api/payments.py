@@ -1,9 +1,10 @@
 """QRIS payments in the API (docs/adr/0018-qris-gateway.md).
 
-`POST /payments/notify/{provider}` is the payment provider's webhook: public (no token), throttled
-per address, the signature over the raw body checked by the provider's gateway. A forged or
-replayed notification changes nothing; the answer's codes are stable (`payments.bad_signature`,
-`payments.amount_mismatch`, ...).
+`POST /payments/notify/{provider}` is the payment provider's webhook: public (no token), the
+signature over the raw body checked by the provider's gateway; an address that sends refused
+notifications (forged, unreadable, unknown provider) is throttled, genuine ones are not counted.
+A forged or replayed notification changes nothing; the answer's codes are stable
+(`payments.bad_signature`, `payments.amount_mismatch`, ...).
 
 `POST /me/savings/qris` asks for a QRIS payment of simpanan from the member app (a deposit into
 sukarela or an open bill) and answers with the dynamic QRIS to show; `GET /me/payments/{intent_id}`
@@ -26,6 +27,7 @@ from kopdes.members import selectors as member_selectors
 from kopdes.members.models import Member
 from kopdes.payments import selectors
 from kopdes.payments import services as payments
+from kopdes.payments.errors import BadNotification, BadSignature, UnknownProvider
 from kopdes.payments.models import PaymentIntent
 from kopdes.savings import services as savings
 
@@ -113,10 +115,15 @@ def payment_notify(request, provider: str):
     `payments.bad_notification`; 404 `payments.unknown_provider`, `payments.unknown_intent`; 409
     `payments.intent_closed`, `payments.refused`; 422 `payments.amount_mismatch`; 429
     `throttle.too_many_attempts`."""
-    throttle.attempt(throttle.payment_notify_address(), getattr(request, "client_ip", None))
-    record = payments.payment_notification_receive(
-        provider=provider, body=request.body, headers=dict(request.headers)
-    )
+    limit, address = throttle.payment_notify_address(), getattr(request, "client_ip", None)
+    throttle.refuse_while_waiting(limit, address)
+    try:
+        record = payments.payment_notification_receive(
+            provider=provider, body=request.body, headers=dict(request.headers)
+        )
+    except (BadSignature, BadNotification, UnknownProvider):
+        throttle.hit(limit, address)  # only what a forger or a prober sends is counted
+        raise
     return {
         "outcome": record.outcome,
         "bill_number": record.intent.bill_number if record.intent else "",

@@ -144,3 +144,17 @@ def test_bad_requests(client, place_a, payer):
         answer = _ask(client, place_a, auth, **body)
         assert answer.json()["error"]["code"] == code, (body, answer.content)
     assert PaymentIntent.objects.count() == 0
+
+
+def test_forgers_are_throttled_providers_are_not(client, settings, place_a, payer):
+    settings.KOPDES_PAYMENT_NOTIFY_ADDRESS_LIMIT = 2
+    auth = bearer(client, place_a.anggota)
+    for n in range(4):  # genuine notifications are never counted
+        intent = _ask(client, place_a, auth, kind="deposit", amount=1_000 + n).json()
+        body, headers = gateways.simulator().notification(
+            provider_reference=f"OK-{n}", bill_number=intent["bill_number"], amount=1_000 + n
+        )
+        assert _notify(client, body, headers).status_code == 200
+    forged = {"X-Kopdes-Signature": "00" * 32}
+    assert [_notify(client, b"{}", forged).status_code for _ in range(3)] == [400, 400, 429]
+    assert _notify(client, b"{}", forged).json()["error"]["code"] == "throttle.too_many_attempts"
