@@ -3,6 +3,8 @@
 from kopdes.web.views import (
     account,
     books,
+    commerce_catalogue,
+    commerce_stock,
     cooperatives,
     home,
     loans,
@@ -40,4 +42,6 @@ urlpatterns = [
     *loans_simulate.urlpatterns,
     *loans_counter.urlpatterns,
     *loans_reconcile.urlpatterns,
+    *commerce_catalogue.urlpatterns,
+    *commerce_stock.urlpatterns,
 ]
