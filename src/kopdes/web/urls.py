@@ -3,7 +3,9 @@
 from kopdes.web.views import (
     account,
     books,
+    commerce_catalogue,
     commerce_qris,
+    commerce_stock,
     cooperatives,
     home,
     loans,
@@ -41,5 +43,7 @@ urlpatterns = [
     *loans_simulate.urlpatterns,
     *loans_counter.urlpatterns,
     *loans_reconcile.urlpatterns,
+    *commerce_catalogue.urlpatterns,
+    *commerce_stock.urlpatterns,
     *commerce_qris.urlpatterns,
 ]
