@@ -31,9 +31,10 @@ PAGES = staff_pages()
 
 
 class _Text(HTMLParser):
-    """The text a person reads: no tags, attributes, scripts, styles or form values."""
+    """The text a person reads: no tags, attributes, scripts, styles or form values, and no
+    `<code>`: syntax a person types as shown (a posting rule's JSON keys), not a label."""
 
-    HIDDEN = {"script", "style", "textarea", "template"}
+    HIDDEN = {"script", "style", "textarea", "template", "code"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)

@@ -106,6 +106,14 @@ ACTION_LABELS = {
 }
 
 
+# Keys of audit rows that are no field of the object's model (counts the service records).
+AUDIT_KEY_LABELS = {
+    "guarantor_count": gettext_lazy("Guarantors"),
+    "collateral_count": gettext_lazy("Collaterals"),
+    "installment_count": gettext_lazy("Installments"),
+}
+
+
 def readable(code: str) -> str:
     """A code nobody has labelled, as words: `loan.disburse_late` -> "Loan: disburse late"."""
     head, _dot, tail = str(code).partition(".")
@@ -153,6 +161,10 @@ def _choices_named(key: str) -> dict:
     return labels
 
 
+def _is_rule_line(value: Any) -> bool:
+    return isinstance(value, dict) and "debit" in value and "credit" in value
+
+
 def _value_text(key: str, field: Any, value: Any) -> str:
     if value is None or value == "":
         return "—"
@@ -168,6 +180,13 @@ def _value_text(key: str, field: Any, value: Any) -> str:
             return str(labels[value])
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if isinstance(value, list) and value and all(_is_rule_line(v) for v in value):
+        # A posting rule's lines: which amount moves from which account to which.
+        return "; ".join(
+            _("debit %(debit)s, credit %(credit)s (%(amount)s)")
+            % {"debit": v["debit"], "credit": v["credit"], "amount": v.get("amount", "")}
+            for v in value
+        )
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
@@ -190,7 +209,8 @@ def audit_changes(
     for key in list(dict.fromkeys([*before, *after])):
         field = fields.get(key)
         name = getattr(field, "verbose_name", None)
-        label = capfirst(str(name)) if name else readable(key)
+        known = AUDIT_KEY_LABELS.get(key)
+        label = capfirst(str(name)) if name else str(known) if known else readable(key)
         write = formatters.get(key) or partial(_value_text, key, field)
         old = write(before[key]) if key in before else ""
         new = write(after[key]) if key in after else ""

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from kopdes.accounts.access import Capability, active_grants, capabilities
 from kopdes.accounts.models import Role
 from kopdes.accounts.selectors import roles_of
+from kopdes.payments.services import simulator_enabled
 
 # A menu entry: (URL name of the page it opens, label, other URL names that mark it current).
 MenuEntry = tuple[str, str, frozenset[str]]
@@ -182,6 +183,13 @@ def _submenus() -> dict[str, list[MenuEntry]]:
                 "commerce_write_off_decide",
             ),
             _entry("commerce_reconciliation", _("Reconciliation")),
+            _entry("commerce_qris", _("QRIS"), "commerce_qris_settle"),
+            # The payment provider's simulator exists outside production only.
+            *(
+                [_entry("commerce_simulator", _("Payment simulator"))]
+                if simulator_enabled()
+                else []
+            ),
         ],
         "books": [
             _entry("accounts", _("Chart of accounts")),

@@ -638,7 +638,7 @@ class PostingRuleForm(forms.Form):
         label=gettext_lazy("Lines (JSON)"),
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
         help_text=gettext_lazy(
-            'A list like [{"amount": "amount", "debit": "1-102", "credit": "3-103"}].'
+            'A list like <code>[{"amount": "amount", "debit": "1-102", "credit": "3-103"}]</code>.'
         ),
     )
 
