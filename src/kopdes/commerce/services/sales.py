@@ -383,30 +383,26 @@ def sale_complete_payment(
     *, sale: Sale, paid_at: datetime | None = None, actor: Actor = None
 ) -> Sale:
     """A QRIS sale's payment is confirmed (the provider's signed notification, through the
-    payments handler, in the notification's transaction): its reserved stock is issued and the
-    sale posted with 1-109 (the money the provider owes) as the payment's account. Once: a sale
-    already completed is returned as it is. A sale cancelled meanwhile is completed all the same
-    when its goods are still in stock (the member paid; the money is never left unbooked),
-    otherwise InsufficientStock refuses and the payment stays unbooked for an officer."""
+    payments handler, in the notification's transaction): its reserved stock is issued (the
+    reservation consumed) and the sale posted with 1-109, the money the provider owes, as the
+    payment's account. Once: a sale already completed is returned as it is. A cancelled sale is
+    refused (SaleNotPending; payments refuses a notification of a cancelled intent before it
+    gets here, and keeps it for the officers)."""
     with transaction.atomic():
         sale = _locked_sale(sale)
         if sale.status == Sale.Status.COMPLETED:
             return sale
-        if sale.payment != Sale.Payment.QRIS:
+        if sale.status != Sale.Status.PENDING_PAYMENT:
             raise SaleNotPending(number=sale.number)
         on = clock.today()
-        goods = _goods(sale)
-        was = sale.status
         reference = f"sale:{sale.public_id}"
-        # A pending sale's goods come out of its own reservation (consumed by the issue); a
-        # cancelled one's reservation was freed, so it takes what is free.
         costs = stock.stock_issue(
             unit=sale.unit,
-            lines=goods,
+            lines=_goods(sale),
             on=on,
             kind="sale",
             reference=reference,
-            allow_reserved=was == Sale.Status.PENDING_PAYMENT,
+            allow_reserved=True,
             actor_label=actor_label(actor),
         )
         for line, cost in zip(sale.lines.order_by("pk"), costs, strict=True):
@@ -422,7 +418,7 @@ def sale_complete_payment(
             actor=actor,
             action="commerce.sale_paid",
             obj=sale,
-            before={"status": was},
+            before={"status": Sale.Status.PENDING_PAYMENT},
             after={
                 "status": sale.status,
                 "cost": sale.cost,
