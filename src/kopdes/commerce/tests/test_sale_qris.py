@@ -31,9 +31,9 @@ def test_a_qris_sale_waits_for_its_payment_then_posts(place_a):
     sale = qris_sale(place_a, unit, [(beras, 2)])
     assert (sale.status, sale.entry, sale.cost) == ("pending_payment", None, 0)
     assert (level(unit, beras).quantity, level(unit, beras).reserved) == (3, 2)
-    with pytest.raises(InsufficientStock):  # what is held is not sold to another
-        with at(D):
-            services.sale_record(actor=place_a.kasir, unit=unit, lines=[(beras, 2)], payment="cash")
+    # What is held is not sold to another.
+    with pytest.raises(InsufficientStock), at(D):
+        services.sale_record(actor=place_a.kasir, unit=unit, lines=[(beras, 2)], payment="cash")
     intent = PaymentIntent.objects.get(purpose="commerce.sale", reference=str(sale.public_id))
     assert intent.amount == 144_000
     with at(D):

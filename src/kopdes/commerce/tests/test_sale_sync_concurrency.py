@@ -43,7 +43,7 @@ def test_a_batch_synced_twice_at_once_is_held_once(place_a):
             with at(D):
                 results = services.sales_sync(actor=place_a.kasir, device=device, sales=batch)
             answers.append([r.status for r in results])
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as exc:
             failures.append(exc)
         finally:
             connections.close_all()  # each thread has its own connection
