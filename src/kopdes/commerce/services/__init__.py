@@ -25,6 +25,17 @@ from kopdes.commerce.services.sales import (
     sale_record,
 )
 from kopdes.commerce.services.shifts import shift_close, shift_open
+from kopdes.commerce.services.stock import (
+    stock_count_approve,
+    stock_count_cancel,
+    stock_count_record,
+    stock_count_recount,
+    stock_count_start,
+    stock_count_submit,
+    stock_transfer,
+    stock_write_off_decide,
+    stock_write_off_request,
+)
 from kopdes.commerce.services.sync import SyncResult, sales_sync
 
 __all__ = [
@@ -46,6 +57,15 @@ __all__ = [
     "sales_sync",
     "shift_close",
     "shift_open",
+    "stock_count_approve",
+    "stock_count_cancel",
+    "stock_count_record",
+    "stock_count_recount",
+    "stock_count_start",
+    "stock_count_submit",
+    "stock_transfer",
+    "stock_write_off_decide",
+    "stock_write_off_request",
     "supplier_create",
     "supplier_update",
 ]
