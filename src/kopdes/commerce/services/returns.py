@@ -213,10 +213,11 @@ def sale_return_decide(
             cooperative_id=cooperative.pk, reference=reference, entry_id=entry.pk
         )
         return_.lines = lines
+        return_.on = on  # the day the books take the return back (its entry's date)
         return_.entry = entry
         return_.status = SaleReturn.Status.APPROVED
         return_.decided_by_label = actor_label(actor)
-        return_.save(update_fields=["lines", "entry", "status", "decided_by_label", "cost"])
+        return_.save(update_fields=["lines", "on", "entry", "status", "decided_by_label", "cost"])
         audit_record(
             actor=actor,
             action="commerce.sale_return_approve",
