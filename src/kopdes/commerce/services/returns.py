@@ -84,7 +84,7 @@ def sale_return_request(
     if not lines:
         raise InvalidLines(fields={"lines": [_("Choose what is returned.")]})
     with transaction.atomic():
-        sale = Sale.objects.select_for_update().select_related("unit").get(pk=sale.pk)
+        sale = Sale.objects.select_for_update(of=("self",)).select_related("unit").get(pk=sale.pk)
         if sale.status != Sale.Status.COMPLETED:
             raise SaleNotReturnable(number=sale.number)
         sold = {ln.product_id: ln for ln in sale.lines.all()}
@@ -142,7 +142,7 @@ def sale_return_decide(
     require(actor, cooperative, Capability.APPROVE_STOCK)
     with transaction.atomic():
         return_ = (
-            SaleReturn.objects.select_for_update()
+            SaleReturn.objects.select_for_update(of=("self",))
             .select_related("sale", "sale__unit", "sale__member", "sale__cooperative")
             .get(pk=return_.pk)
         )
@@ -164,7 +164,7 @@ def sale_return_decide(
             )
             return return_
         sale = (
-            Sale.objects.select_for_update()
+            Sale.objects.select_for_update(of=("self",))
             .select_related("unit", "member")
             .get(pk=return_.sale_id)
         )
