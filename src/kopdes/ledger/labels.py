@@ -28,6 +28,11 @@ SOURCE_LABELS = {
     "expense.cash": gettext_lazy("Expense paid in cash"),
     "purchase.cash": gettext_lazy("Stock bought for cash"),
     "sale.cash": gettext_lazy("Cash sale"),
+    "sale.completed": gettext_lazy("Outlet sale"),
+    "sale.returned": gettext_lazy("Outlet sale return"),
+    "shift.difference": gettext_lazy("Cash shift difference"),
+    "savings.purchase": gettext_lazy("Outlet purchase paid from simpanan sukarela"),
+    "savings.purchase_return": gettext_lazy("Outlet purchase returned to simpanan sukarela"),
     "savings": gettext_lazy("Savings"),
     "savings.deposit": gettext_lazy("Savings deposit"),
     "savings.withdraw": gettext_lazy("Savings withdrawal"),
@@ -42,9 +47,6 @@ SOURCE_LABELS = {
     "stock.received": gettext_lazy("Goods received at an outlet"),
     "stock.transferred": gettext_lazy("Stock moved between units"),
     "stock.adjusted": gettext_lazy("Stock adjusted (opname or write-off)"),
-    "sale.completed": gettext_lazy("Outlet sale"),
-    "sale.returned": gettext_lazy("Outlet sale returned"),
-    "shift.difference": gettext_lazy("Cash shift difference"),
     "qris.settled": gettext_lazy("QRIS settlement into the bank"),
 }
 
