@@ -1,6 +1,6 @@
 """The JSON API at /api/v1/: one NinjaAPI with a router per domain."""
 
-from kopdes.api import auth, cooperatives, ledger, loans, members, regions, savings  # noqa: F401  (each module adds its router to `api`)
+from kopdes.api import auth, commerce, cooperatives, ledger, loans, members, regions, savings  # noqa: F401  (each module adds its router to `api`)
 from kopdes.api.base import api
 
 __all__ = ["api"]
