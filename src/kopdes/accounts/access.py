@@ -37,6 +37,12 @@ class Capability(StrEnum):
     DECIDE_LOANS = "decide_loans"  # the pengurus decision on an application (never its maker)
     COSIGN_LOANS = "cosign_loans"  # the pengawas co-signature above the threshold / related party
     MANAGE_LOANS = "manage_loans"  # loan products, restructure requests, provisions
+    VIEW_COMMERCE = (
+        "view_commerce"  # gerai: catalogue, stock, sales, reports (supervisors read-only)
+    )
+    MANAGE_CATALOGUE = "manage_catalogue"  # products, categories, prices, suppliers, QRIS merchants
+    MANAGE_STOCK = "manage_stock"  # purchase orders, goods receipts, transfers, counts, write-offs
+    APPROVE_STOCK = "approve_stock"  # the second person on opname, write-offs, sale returns
 
 
 # Roles that grant each capability inside the cooperative. Supervisors get only the read ones.
@@ -97,9 +103,31 @@ ROLE_CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.DECIDE_LOANS: frozenset({"ketua", "bendahara", "manajer"}),
     Capability.COSIGN_LOANS: frozenset({"pengawas", "ketua_pengawas"}),
     Capability.MANAGE_LOANS: frozenset({"ketua", "bendahara", "manajer"}),
+    Capability.VIEW_COMMERCE: frozenset(
+        {
+            "ketua",
+            "sekretaris",
+            "bendahara",
+            "wakil_usaha",
+            "wakil_anggota",
+            "manajer",
+            "kasir",
+            "pengawas",
+            "ketua_pengawas",
+        }
+    ),
+    Capability.MANAGE_CATALOGUE: frozenset({"ketua", "bendahara", "manajer", "wakil_usaha"}),
+    Capability.MANAGE_STOCK: frozenset({"ketua", "bendahara", "manajer", "wakil_usaha"}),
+    Capability.APPROVE_STOCK: frozenset({"ketua", "bendahara", "manajer"}),
 }
 SUPERVISOR_CAPABILITIES = frozenset(
-    {Capability.VIEW, Capability.VIEW_AUDIT, Capability.VIEW_BOOKS, Capability.VIEW_LOANS}
+    {
+        Capability.VIEW,
+        Capability.VIEW_AUDIT,
+        Capability.VIEW_BOOKS,
+        Capability.VIEW_LOANS,
+        Capability.VIEW_COMMERCE,
+    }
 )
 
 

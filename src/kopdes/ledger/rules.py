@@ -11,6 +11,9 @@ from dataclasses import dataclass
 # savings-and-loan unit earns participation income.
 GOODS_UNITS = frozenset({"sembako", "apotek", "lpg", "pupuk", "pertanian", "peternakan", "ppob"})
 NO_SALES_UNITS = frozenset({"kantor", "simpan_pinjam"})
+# Units that hold stock (kopdes.commerce): the goods units and the warehouse (pergudangan), which
+# keeps stock for the outlets but does not sell it itself.
+STOCK_UNITS = GOODS_UNITS | {"pergudangan"}
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,8 @@ FIXED_ACCOUNTS: list[AccountSpec] = [
     AccountSpec("1-106", "Piutang jasa pinjaman", "asset", "1"),
     AccountSpec("1-107", "Persediaan", "asset", "1", is_header=True),
     AccountSpec("1-108", "Biaya dibayar dimuka", "asset", "1"),
+    AccountSpec("1-109", "Dana QRIS dalam penyelesaian", "asset", "1"),
+    AccountSpec("1-110", "Kliring belanja dengan simpanan", "asset", "1"),
     AccountSpec("1-201", "Investasi", "asset", "1", cash_flow="investing"),
     AccountSpec("1-301", "Aset tetap", "asset", "1", cash_flow="investing"),
     AccountSpec(
@@ -89,6 +94,7 @@ FIXED_ACCOUNTS: list[AccountSpec] = [
     AccountSpec("5-203", "Beban listrik, air dan telepon", "expense", "5"),
     AccountSpec("5-204", "Beban transportasi", "expense", "5"),
     AccountSpec("5-205", "Beban penyusutan", "expense", "5"),
+    AccountSpec("5-206", "Beban selisih dan kerusakan persediaan", "expense", "5"),
     AccountSpec("5-209", "Beban usaha lain-lain", "expense", "5"),
     AccountSpec("5-301", "Beban RAT", "expense", "5"),
     AccountSpec("5-302", "Beban pendidikan anggota", "expense", "5"),
@@ -109,12 +115,13 @@ def unit_accounts(
             f"1-101-{suffix}", f"Kas {unit_name}", "asset", "1-101", is_cash=True, unit=unit_code
         )
     ]
-    if unit_kind in GOODS_UNITS:
+    if unit_kind in STOCK_UNITS:
         specs.append(
             AccountSpec(
                 f"1-107-{suffix}", f"Persediaan {unit_name}", "asset", "1-107", unit=unit_code
             )
         )
+    if unit_kind in GOODS_UNITS:
         specs.append(
             AccountSpec(f"5-101-{suffix}", f"HPP {unit_name}", "expense", "5-101", unit=unit_code)
         )
@@ -170,6 +177,7 @@ def default_posting_rules(
         ),
     ]
     rules += loan_posting_rules()
+    rules += commerce_posting_rules(units)
     for expense in ("5-201", "5-202", "5-203", "5-204", "5-209", "5-301", "5-302", "5-901"):
         rules.append(
             (
@@ -230,6 +238,135 @@ def default_posting_rules(
                     )
                 )
     return rules
+
+
+def commerce_posting_rules(
+    units: list[tuple[str, str, int]],
+) -> list[tuple[str, str, list[dict], str]]:
+    """The gerai's events (kopdes.commerce; docs/adr/0018-core-commerce-stock.md), per unit.
+
+    Goods received go into the unit's persediaan (1-107-xx) against its cash box, the bank or
+    utang usaha; a transfer moves stock value between two stock units; an opname difference or an
+    approved write-off is a gain (4-901) or a loss (5-206). A sale takes the revenue into the
+    payment's account (the unit's cash, the QRIS clearing 1-109, or the member-credit clearing
+    1-110) split into partisipasi anggota / non-anggota, and moves its cost (HPP) out of stock; a
+    return reverses each line. A cash shift's difference is income or expense; the provider's QRIS
+    settlement moves 1-109 into the bank.
+    """
+    out: list[tuple[str, str, list[dict], str]] = []
+    stock = [(code, f"{number:02d}") for code, kind, number in units if kind in STOCK_UNITS]
+    for code, sx in stock:
+        for payment, credit, words in (
+            ("cash", f"1-101-{sx}", "tunai dari kas gerai"),
+            ("bank", "1-102", "melalui bank"),
+            ("credit", "2-102", "secara kredit (utang usaha)"),
+        ):
+            out.append(
+                (
+                    "stock.received",
+                    f"{code}:{payment}",
+                    [{"amount": "amount", "debit": f"1-107-{sx}", "credit": credit}],
+                    f"Penerimaan barang {words}",
+                )
+            )
+        out.append(
+            (
+                "stock.adjusted",
+                f"{code}:gain",
+                [{"amount": "amount", "debit": f"1-107-{sx}", "credit": "4-901"}],
+                "Selisih lebih persediaan",
+            )
+        )
+        out.append(
+            (
+                "stock.adjusted",
+                f"{code}:loss",
+                [{"amount": "amount", "debit": "5-206", "credit": f"1-107-{sx}"}],
+                "Selisih kurang atau kerusakan persediaan",
+            )
+        )
+    for source, from_sx in stock:
+        for target, to_sx in stock:
+            if source != target:
+                out.append(
+                    (
+                        "stock.transferred",
+                        f"{source}:{target}",
+                        [
+                            {
+                                "amount": "amount",
+                                "debit": f"1-107-{to_sx}",
+                                "credit": f"1-107-{from_sx}",
+                            }
+                        ],
+                        "Pemindahan persediaan antar unit",
+                    )
+                )
+    for code, kind, number in units:
+        if kind not in GOODS_UNITS:
+            continue
+        sx = f"{number:02d}"
+        for payment, account, paid in (
+            ("cash", f"1-101-{sx}", "tunai"),
+            ("qris", "1-109", "QRIS"),
+            ("member_credit", "1-110", "simpanan sukarela"),
+        ):
+            for who, income, whom in (
+                ("member", "4-101", "anggota"),
+                ("non_member", "4-201", "bukan anggota"),
+            ):
+                sale = [
+                    {"amount": "revenue", "debit": account, "credit": f"{income}-{sx}"},
+                    {"amount": "cost", "debit": f"5-101-{sx}", "credit": f"1-107-{sx}"},
+                ]
+                out.append(
+                    (
+                        "sale.completed",
+                        f"{code}:{payment}:{who}",
+                        sale,
+                        f"Penjualan gerai kepada {whom}, dibayar {paid}",
+                    )
+                )
+                out.append(
+                    (
+                        "sale.returned",
+                        f"{code}:{payment}:{who}",
+                        [
+                            {**line, "debit": line["credit"], "credit": line["debit"]}
+                            for line in sale
+                        ],
+                        f"Retur penjualan gerai dari {whom}, dikembalikan {paid}",
+                    )
+                )
+    for code, kind, number in units:
+        if kind in NO_SALES_UNITS:
+            continue
+        sx = f"{number:02d}"
+        out.append(
+            (
+                "shift.difference",
+                f"{code}:over",
+                [{"amount": "amount", "debit": f"1-101-{sx}", "credit": "4-901"}],
+                "Selisih lebih kas shift kasir",
+            )
+        )
+        out.append(
+            (
+                "shift.difference",
+                f"{code}:short",
+                [{"amount": "amount", "debit": "5-901", "credit": f"1-101-{sx}"}],
+                "Selisih kurang kas shift kasir",
+            )
+        )
+    out.append(
+        (
+            "qris.settled",
+            "",
+            [{"amount": "amount", "debit": "1-102", "credit": "1-109"}],
+            "Dana QRIS diselesaikan ke rekening bank",
+        )
+    )
+    return out
 
 
 def loan_posting_rules() -> list[tuple[str, str, list[dict], str]]:

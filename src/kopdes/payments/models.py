@@ -1,0 +1,2 @@
+"""QRIS merchants, payment intents and the provider's notifications (filled by the payments work;
+see docs/architecture.md)."""
