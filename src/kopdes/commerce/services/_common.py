@@ -1,0 +1,91 @@
+"""Shared pieces of the commerce services: permissions, numbers, units, posting."""
+
+from datetime import date
+from typing import Any
+
+from django.db.models import F
+
+from kopdes.accounts.access import Capability, capabilities
+from kopdes.commerce import rules
+from kopdes.commerce.errors import NotAllowed, SamePerson, UnknownObject
+from kopdes.cooperatives.models import BusinessUnit, Cooperative
+from kopdes.core.actors import Actor, actor_id
+from kopdes.ledger import services as ledger
+from kopdes.ledger.models import JournalEntry, Sequence
+
+
+def _require(actor: Actor, cooperative: Cooperative, *needed: Capability) -> None:
+    """NotAllowed unless the person holds one of `needed` in the cooperative. The system (actor
+    None: a cooperative's setup, the demo's import) may do everything."""
+    if actor is None:
+        return
+    if not getattr(actor, "is_authenticated", False):
+        raise NotAllowed()
+    held = capabilities(actor, cooperative)  # type: ignore[arg-type]
+    if not held & set(needed):
+        raise NotAllowed()
+
+
+def _other_person(actor: Actor, *earlier: int | None) -> None:
+    """The four-eyes rule: the actor is none of the people who did the earlier steps."""
+    me = actor_id(actor)
+    if me is not None and me in {pk for pk in earlier if pk is not None}:
+        raise SamePerson()
+
+
+def _same_cooperative(cooperative_id: int, *objects: Any) -> None:
+    for obj in objects:
+        if obj is not None and obj.cooperative_id != cooperative_id:
+            raise UnknownObject()
+
+
+def _unit(cooperative: Cooperative, unit: BusinessUnit) -> BusinessUnit:
+    _same_cooperative(cooperative.pk, unit)
+    return unit
+
+
+def _next_value(cooperative: Cooperative, name: str) -> int:
+    """The next value of a gapless counter, under its row lock, in the caller's transaction."""
+    sequence, _created = Sequence.objects.select_for_update().get_or_create(
+        cooperative=cooperative, name=name
+    )
+    Sequence.objects.filter(pk=sequence.pk).update(last_value=F("last_value") + 1)
+    return sequence.last_value + 1
+
+
+def document_number(cooperative: Cooperative, prefix: str, on: date, width: int = 4) -> str:
+    """The next "<prefix>-<year>-<0001>" of the cooperative (PO, GR, TR, SO, WO, RT, OR, PJL)."""
+    value = _next_value(cooperative, f"commerce_{prefix.lower()}:{on.year}")
+    return rules.document_number(prefix, on.year, value, width)
+
+
+def unit_suffix(unit: BusinessUnit) -> str:
+    """The unit's two-digit account suffix, as chart_create numbers units (by id, from 1)."""
+    position = BusinessUnit.objects.filter(
+        cooperative_id=unit.cooperative_id, pk__lte=unit.pk
+    ).count()
+    return f"{position:02d}"
+
+
+def post(
+    *,
+    cooperative: Cooperative,
+    event: str,
+    key: str,
+    amounts: dict[str, int],
+    on: date,
+    memo: str,
+    source_id: str,
+    actor: Actor,
+) -> JournalEntry:
+    """Book a commerce event through the posting rule in force on `on`."""
+    return ledger.post_event(
+        cooperative=cooperative,
+        event=event,
+        key=key,
+        amounts=amounts,
+        date=on,
+        memo=memo,
+        source_id=source_id,
+        actor=actor,
+    )
