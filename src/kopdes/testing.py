@@ -234,3 +234,44 @@ __all__ = [
     "make_supervisor",
     "persona_place",
 ]
+
+
+def make_pickup_order(place: Place, member: Any, *, on: date = date(2026, 3, 2)) -> Any:
+    """A pickup order of `member` at the place's sembako (H-orders' pages and API): a product
+    "Minyak goreng 1 L" received into stock (20 bottles), and an order of 2 placed by the kasir
+    for the member, still waiting (the orders page, the Beranda's tile, `order_id`)."""
+    from kopdes.commerce import services as commerce
+    from kopdes.commerce.models import Product, Supplier
+    from kopdes.cooperatives.models import BusinessUnit
+    from kopdes.core import clock
+
+    cooperative = place.cooperative
+    unit = BusinessUnit.objects.get(cooperative=cooperative, code="sembako")
+    with clock.as_of(datetime.combine(on, time(12), tzinfo=ZoneInfo("Asia/Jakarta"))):
+        oil = Product.objects.filter(cooperative=cooperative, sku="MYK-1L").first()
+        if oil is None:
+            oil = commerce.product_create(
+                actor=None,
+                cooperative=cooperative,
+                sku="MYK-1L",
+                name="Minyak goreng 1 L",
+                unit="botol",
+                member_price=18_000,
+                non_member_price=19_000,
+            )
+        supplier = Supplier.objects.filter(cooperative=cooperative).first()
+        if supplier is None:
+            supplier = commerce.supplier_create(
+                actor=None, cooperative=cooperative, name="CV Minyak Desa", phone=""
+            )
+        commerce.goods_receive(
+            actor=place.manajer,
+            unit=unit,
+            supplier=supplier,
+            lines=[(oil, 20, 15_000, None)],
+            payment="cash",
+            on=on,
+        )
+        return commerce.order_place(
+            actor=place.kasir, member=member, unit=unit, lines=[(oil, 2)], pickup_by=on
+        )

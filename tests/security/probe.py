@@ -61,6 +61,7 @@ ID_MAKERS: dict[str, Callable[[Side], Any]] = {
     "code": lambda side: side.ids["account"].code,  # an account code (same chart everywhere)
     "guarantor_id": lambda side: side.ids["guarantor"].public_id,
     "collateral_id": lambda side: side.ids["collateral"].public_id,
+    "order_id": lambda side: side.ids["order"].public_id,
 }
 # Kwargs whose value means the same in every cooperative (not an object of one cooperative):
 # swapping them between cooperatives proves nothing.
@@ -96,6 +97,7 @@ API_PARAMS: dict[str, Callable[[Side], Any]] = {
     "cooperative_id": lambda side: side.place.cooperative.public_id,
     "entry_id": lambda side: side.ids["entry"].public_id,
     "loan_id": lambda side: side.ids["loan"].public_id,
+    "order_id": lambda side: side.ids["order"].public_id,
 }
 
 # A money field, by name: amounts, debit/credit, simpanan amounts, prices.
@@ -362,6 +364,7 @@ def make_side(place: testing.Place) -> Side:
         actor=place.bendahara, loan=loans.active, months=12, reason="Probe"
     )
     secured = _secured_application(place, loans.product, label)
+    order = testing.make_pickup_order(place, member)
     return Side(
         place=place,
         ids={
@@ -379,6 +382,7 @@ def make_side(place: testing.Place) -> Side:
             "correction": correction,
             "loan_transaction": repayment,
             "restructure": restructure,
+            "order": order,
         },
         secrets=[
             member.full_name,

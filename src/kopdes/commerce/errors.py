@@ -1,6 +1,8 @@
 """Commerce (gerai) errors: stable dotted codes (`commerce.<failure>`, one per kind of failure)
 for the API, translated messages for people. Each helper adds its own below its section."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from kopdes.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -159,3 +161,44 @@ class CountOpen(Conflict):
 class WriteOffState(Conflict):
     code = "commerce.write_off_state"
     message = _("This write-off has already been decided.")
+
+
+# -- pickup orders (H-orders) --------------------------------------------------------------------
+
+
+class OrderUnitInvalid(ValidationFailed):
+    code = "commerce.order_unit_invalid"
+    message = _("Orders are taken only by an active outlet of the member's own cooperative.")
+
+
+class InvalidPickupDate(ValidationFailed):
+    code = "commerce.invalid_pickup_date"
+    message = _("The pickup day must be from today to %(days)s days from today.")
+
+
+class OrderUnavailable(ValidationFailed):
+    """Products an order cannot have: `details.refusals` names each with its own code
+    (`commerce.insufficient_stock`, `commerce.product_inactive`) and what is available."""
+
+    code = "commerce.order_unavailable"
+    status = 409
+    message = _("Not enough available for: %(products)s.")
+
+    def __init__(self, *, refusals: list[dict], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.refusals = refusals
+
+    def as_dict(self) -> dict[str, Any]:
+        data = super().as_dict()
+        data["details"]["refusals"] = self.refusals
+        return data
+
+
+class OrderStatusInvalid(Conflict):
+    code = "commerce.order_status_invalid"
+    message = _("Order %(number)s is no longer waiting: it was collected, cancelled or expired.")
+
+
+class OrderReasonMissing(ValidationFailed):
+    code = "commerce.order_reason_missing"
+    message = _("Give the reason for cancelling the order.")

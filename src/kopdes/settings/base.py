@@ -190,7 +190,11 @@ except ValueError as _exc:
 # cosignature/v1 verifier key, the one `kopdes witness init` printed>}. Empty: no witness.
 KOPDES_WITNESSES = parse_witnesses(env_str("KOPDES_WITNESSES", "[]"))
 # `kopdes close-day` runs these in order (kopdes.core.daily): loans first, the checkpoints last.
-KOPDES_DAILY_JOBS = ["kopdes.loans.daily.run", "kopdes.ledger.daily.run"]
+KOPDES_DAILY_JOBS = [
+    "kopdes.loans.daily.run",
+    "kopdes.commerce.daily.run",  # pickup orders past their day expire
+    "kopdes.ledger.daily.run",
+]
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]

@@ -139,6 +139,14 @@ def _submenus() -> dict[str, list[MenuEntry]]:
             _entry("loans_reconciliation", _("Reconciliation")),
             _entry("loans_simulate", _("Loan simulation")),
         ],
+        "commerce_reports": [
+            _entry("commerce_report_sales", _("Sales")),
+            _entry("commerce_report_margins", _("Margins")),
+            _entry("commerce_report_stock", _("Stock position")),
+            _entry("commerce_report_movers", _("Slow and fast movers")),
+            _entry("commerce_report_expiring", _("Expiring items")),
+            _entry("commerce_report_shrinkage", _("Shrinkage")),
+        ],
         "books": [
             _entry("accounts", _("Chart of accounts")),
             _entry("journal", _("Journal"), "journal_entry"),

@@ -3,6 +3,8 @@
 from kopdes.web.views import (
     account,
     books,
+    commerce_orders,
+    commerce_reports,
     cooperatives,
     home,
     loans,
@@ -40,4 +42,6 @@ urlpatterns = [
     *loans_simulate.urlpatterns,
     *loans_counter.urlpatterns,
     *loans_reconcile.urlpatterns,
+    *commerce_reports.urlpatterns,
+    *commerce_orders.urlpatterns,
 ]

@@ -11,6 +11,13 @@ from kopdes.commerce.services.catalogue import (
     supplier_create,
     supplier_update,
 )
+from kopdes.commerce.services.orders import (
+    order_cancel,
+    order_collect,
+    order_place,
+    order_ready,
+    orders_expire,
+)
 from kopdes.commerce.services.purchases import (
     goods_receive,
     purchase_order_cancel,
@@ -21,6 +28,11 @@ from kopdes.commerce.services.purchases import (
 __all__ = [
     "category_create",
     "goods_receive",
+    "order_cancel",
+    "order_collect",
+    "order_place",
+    "order_ready",
+    "orders_expire",
     "product_create",
     "product_update",
     "purchase_order_cancel",
