@@ -221,12 +221,14 @@ __all__ = [
     "PASSWORD",
     "PERSONAS",
     "PLACES",
+    "Commerce",
     "Loans",
     "Place",
     "Role",
     "SupervisionGrant",
     "assert_cross_tenant",
     "build_places",
+    "commerce_personas",
     "make_cooperative",
     "make_loans",
     "make_person",
@@ -236,42 +238,100 @@ __all__ = [
 ]
 
 
-def make_pickup_order(place: Place, member: Any, *, on: date = date(2026, 3, 2)) -> Any:
-    """A pickup order of `member` at the place's sembako (H-orders' pages and API): a product
-    "Minyak goreng 1 L" received into stock (20 bottles), and an order of 2 placed by the kasir
-    for the member, still waiting (the orders page, the Beranda's tile, `order_id`)."""
+# -- the gerai (kopdes.commerce): each helper appends what its pages need ------------------------
+
+
+@dataclass
+class Commerce:
+    """A place's gerai data for pages to show: the sembako unit, a category, products (the beras
+    with a valid EAN-13 barcode), a supplier and the goods receipt that stocked the unit. Helpers
+    that need more (sales, shifts, orders, QRIS) add fields with defaults and fill them in their
+    own function, called at the end of `commerce_personas`."""
+
+    unit: Any
+    category: Any
+    products: dict[str, Any]
+    supplier: Any
+    receipt: Any
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# sku -> (name, selling unit, member price, non-member price, barcode, quantity, unit cost)
+COMMERCE_CATALOGUE = {
+    "BRS-5": ("Beras medium 5 kg", "sak", 70_000, 72_000, "8991234567891", 20, 65_000),
+    "MG-2L": ("Minyak goreng 2 liter", "botol", 34_000, 36_000, None, 24, 31_500),
+    "GL-1": ("Gula pasir 1 kg", "pcs", 17_000, 18_000, None, 30, 15_500),
+    "TLR": ("Telur ayam", "kg", 28_000, 30_000, None, 15, 25_000),
+}
+
+
+def commerce_personas(place: Place, *, on: date = date(2026, 3, 2)) -> Commerce:
+    """The sembako unit of `place` stocked through the commerce services on `on`, as the officers
+    would: the manajer keeps the catalogue and receives the goods on credit (utang usaha)."""
     from kopdes.commerce import services as commerce
-    from kopdes.commerce.models import Product, Supplier
     from kopdes.cooperatives.models import BusinessUnit
     from kopdes.core import clock
 
     cooperative = place.cooperative
     unit = BusinessUnit.objects.get(cooperative=cooperative, code="sembako")
     with clock.as_of(datetime.combine(on, time(12), tzinfo=ZoneInfo("Asia/Jakarta"))):
-        oil = Product.objects.filter(cooperative=cooperative, sku="MYK-1L").first()
-        if oil is None:
-            oil = commerce.product_create(
-                actor=None,
+        category = commerce.category_create(
+            actor=place.manajer, cooperative=cooperative, name="Sembako"
+        )
+        products = {
+            sku: commerce.product_create(
+                actor=place.manajer,
                 cooperative=cooperative,
-                sku="MYK-1L",
-                name="Minyak goreng 1 L",
-                unit="botol",
-                member_price=18_000,
-                non_member_price=19_000,
+                sku=sku,
+                name=name,
+                unit=selling_unit,
+                member_price=member_price,
+                non_member_price=price,
+                barcode=barcode,
+                category=category,
+                min_stock=5,
             )
-        supplier = Supplier.objects.filter(cooperative=cooperative).first()
-        if supplier is None:
-            supplier = commerce.supplier_create(
-                actor=None, cooperative=cooperative, name="CV Minyak Desa", phone=""
+            for sku, (name, selling_unit, member_price, price, barcode, _q, _c) in (
+                COMMERCE_CATALOGUE.items()
             )
-        commerce.goods_receive(
+        }
+        supplier = commerce.supplier_create(
             actor=place.manajer,
-            unit=unit,
-            supplier=supplier,
-            lines=[(oil, 20, 15_000, None)],
-            payment="cash",
-            on=on,
+            cooperative=cooperative,
+            name="CV Sumber Pangan Balaraja",
+            phone="081298765432",
+            address="Jl. Raya Balaraja No. 12",
         )
-        return commerce.order_place(
-            actor=place.kasir, member=member, unit=unit, lines=[(oil, 2)], pickup_by=on
+        lines = [
+            (products[sku], quantity, cost)
+            for sku, (*_rest, quantity, cost) in COMMERCE_CATALOGUE.items()
+        ]
+        receipt = commerce.goods_receive(
+            actor=place.manajer, unit=unit, supplier=supplier, lines=lines, payment="credit", on=on
         )
+    commerce_data = Commerce(
+        unit=unit, category=category, products=products, supplier=supplier, receipt=receipt
+    )
+    # Helpers: call your own function here, e.g. `_commerce_sales(place, commerce_data, on=on)`.
+    return commerce_data
+
+
+def make_pickup_order(
+    place: Place, commerce_data: Commerce, member: Any, *, on: date = date(2026, 3, 2)
+) -> Any:
+    """A pickup order of `member` (an active member of the place) at the stocked sembako unit
+    of `commerce_personas`: 2 bottles of minyak goreng placed by the kasir for the member on `on`,
+    still waiting (the orders page, the Beranda's tile, the probe's `order_id`)."""
+    from kopdes.commerce import services as commerce
+    from kopdes.core import clock
+
+    with clock.as_of(datetime.combine(on, time(12), tzinfo=ZoneInfo("Asia/Jakarta"))):
+        order = commerce.order_place(
+            actor=place.kasir,
+            member=member,
+            unit=commerce_data.unit,
+            lines=[(commerce_data.products["MG-2L"], 2)],
+            pickup_by=on,
+        )
+    commerce_data.extra["order"] = order
+    return order

@@ -10,18 +10,18 @@ report's sales agree with the receipts printed that day.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, QuerySet, Sum
 
+from kopdes.commerce import selectors
 from kopdes.commerce.models import (
     Sale,
     SaleLine,
     SaleReturn,
     StockLevel,
-    StockLot,
     StockMovement,
 )
 from kopdes.cooperatives.models import BusinessUnit, Cooperative
@@ -256,7 +256,8 @@ class PositionRow:
 
     @property
     def below_minimum(self) -> bool:
-        return self.min_stock > 0 and self.quantity < self.min_stock
+        """At or below the reorder point (what is available: on hand less reserved)."""
+        return self.min_stock > 0 and self.quantity - self.reserved <= self.min_stock
 
 
 @dataclass
@@ -277,39 +278,24 @@ class UnitPosition:
 def stock_position(
     *, cooperative: Cooperative, unit: BusinessUnit | None = None
 ) -> list[UnitPosition]:
-    """Quantity, reserved quantity and value per product per unit, at moving-average cost (one
-    query); units in code order, products by name."""
-    rows = StockLevel.objects.filter(cooperative=cooperative).filter(
-        Q(quantity__gt=0) | Q(reserved__gt=0) | Q(value__gt=0)
-    )
-    if unit is not None:
-        rows = rows.filter(unit=unit)
+    """`selectors.stock_position` (one query) grouped by unit: quantity, reserved quantity and
+    value per product at moving-average cost."""
     out: dict[str, UnitPosition] = {}
-    for row in rows.values(
-        "unit__code",
-        "unit__name",
-        "product__sku",
-        "product__name",
-        "product__unit",
-        "product__min_stock",
-        "quantity",
-        "reserved",
-        "value",
-    ).order_by("unit__code", "product__name", "product__sku"):
+    for row in selectors.stock_position(cooperative, unit):
         position = out.setdefault(
-            row["unit__code"], UnitPosition(code=row["unit__code"], name=row["unit__name"])
+            row.unit.code, UnitPosition(code=row.unit.code, name=row.unit.name)
         )
         position.rows.append(
             PositionRow(
-                unit_code=row["unit__code"],
-                unit_name=row["unit__name"],
-                sku=row["product__sku"],
-                name=row["product__name"],
-                product_unit=row["product__unit"],
-                quantity=row["quantity"],
-                reserved=row["reserved"],
-                value=row["value"],
-                min_stock=row["product__min_stock"],
+                unit_code=row.unit.code,
+                unit_name=row.unit.name,
+                sku=row.product.sku,
+                name=row.product.name,
+                product_unit=row.product.unit,
+                quantity=row.quantity,
+                reserved=row.reserved,
+                value=row.value,
+                min_stock=row.product.min_stock,
             )
         )
     return list(out.values())
@@ -424,46 +410,34 @@ def expiring(
     days: int = EXPIRY_DAYS_DEFAULT,
     unit: BusinessUnit | None = None,
 ) -> list[ExpiringRow]:
-    """Lots on hand that expire within `days` days (or have expired), soonest first, valued at
-    the moving-average cost (two queries: the lots, the levels of their products)."""
-    lots = StockLot.objects.filter(
-        cooperative=cooperative, quantity__gt=0, expiry_date__lte=today + timedelta(days=days)
-    )
+    """`selectors.expiring_lots`: lots on hand that expire within `days` days (or have
+    expired), soonest first, valued at the moving-average cost of their unit (two queries: the
+    lots, the levels of their products)."""
+    lots = selectors.expiring_lots(cooperative, days, on=today)
     if unit is not None:
         lots = lots.filter(unit=unit)
-    found = list(
-        lots.values(
-            "unit_id",
-            "product_id",
-            "unit__code",
-            "unit__name",
-            "product__sku",
-            "product__name",
-            "expiry_date",
-            "quantity",
-        ).order_by("expiry_date", "unit__code", "product__name")
-    )
+    found = list(lots)
     if not found:
         return []
     costs = {
         (row["unit_id"], row["product_id"]): (row["value"], row["quantity"])
         for row in StockLevel.objects.filter(
-            cooperative=cooperative, product_id__in={r["product_id"] for r in found}
+            cooperative=cooperative, product_id__in={lot.product_id for lot in found}
         ).values("unit_id", "product_id", "value", "quantity")
     }
     rows = []
     for lot in found:
-        value, quantity = costs.get((lot["unit_id"], lot["product_id"]), (0, 0))
+        value, quantity = costs.get((lot.unit_id, lot.product_id), (0, 0))
         rows.append(
             ExpiringRow(
-                unit_code=lot["unit__code"],
-                unit_name=lot["unit__name"],
-                sku=lot["product__sku"],
-                name=lot["product__name"],
-                expiry_date=lot["expiry_date"],
-                quantity=lot["quantity"],
-                days_left=(lot["expiry_date"] - today).days,
-                value=value * lot["quantity"] // quantity if quantity else 0,
+                unit_code=lot.unit.code,
+                unit_name=lot.unit.name,
+                sku=lot.product.sku,
+                name=lot.product.name,
+                expiry_date=lot.expiry_date,
+                quantity=lot.quantity,
+                days_left=(lot.expiry_date - today).days,
+                value=value * lot.quantity // quantity if quantity else 0,
             )
         )
     return rows
@@ -599,19 +573,17 @@ def sales_today(*, cooperative: Cooperative, day: date) -> DaySales:
 
 
 def below_minimum_count(*, cooperative: Cooperative) -> int:
-    """Active products whose stock in a unit is under their reorder point (one query). A
-    product with a reorder point and no stock row in a unit is not counted: it was never
-    stocked there."""
+    """Stock rows of active products at or below their reorder point, counting what is available
+    (on hand less reserved), as `selectors.StockRow.below_reorder_point` does (one query). A
+    product never stocked in a unit has no row there and is not counted."""
     return StockLevel.objects.filter(
         cooperative=cooperative,
         product__is_active=True,
         product__min_stock__gt=0,
-        quantity__lt=F("product__min_stock"),
+        quantity__lte=F("product__min_stock") + F("reserved"),
     ).count()
 
 
 def expiring_count(*, cooperative: Cooperative, today: date, days: int = 30) -> int:
     """Lots on hand expiring within `days` days (expired ones too; one query)."""
-    return StockLot.objects.filter(
-        cooperative=cooperative, quantity__gt=0, expiry_date__lte=today + timedelta(days=days)
-    ).count()
+    return selectors.expiring_lots(cooperative, days, on=today).count()

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kopdes.accounts.access import Capability
 from kopdes.commerce.errors import (
@@ -28,6 +29,7 @@ from kopdes.commerce.models import (
 from kopdes.commerce.services._common import (
     _require,
     _same_cooperative,
+    books_text,
     document_number,
     post,
 )
@@ -62,7 +64,7 @@ def _purchase_lines(unit: BusinessUnit, lines: Any) -> list[tuple[Product, int, 
             or product.cooperative_id != unit.cooperative_id
             or product.pk in seen
             or not _int(quantity, 1, QUANTITY_MAX)
-            or not _int(unit_cost, 0, AMOUNT_MAX)
+            or not _int(unit_cost, 1, AMOUNT_MAX)
             or quantity * unit_cost > AMOUNT_MAX
             or (expiry is not None and not isinstance(expiry, date))
         ):
@@ -233,8 +235,11 @@ def _receive(
         key=f"{unit.code}:{payment}",
         amounts={"amount": total},
         on=on,
-        memo=_("Goods received %(number)s from %(supplier)s")
-        % {"number": number, "supplier": supplier.name},
+        memo=books_text(
+            gettext_lazy("Goods received %(number)s from %(supplier)s"),
+            number=number,
+            supplier=supplier.name,
+        ),
         source_id=number,
         actor=actor,
     )
