@@ -4,13 +4,16 @@ cooperative."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from kopdes.commerce.models import (
+    CashShift,
     Order,
     OrderLine,
+    PosDevice,
     Product,
     Sale,
     SaleLine,
@@ -18,6 +21,7 @@ from kopdes.commerce.models import (
     StockLevel,
     StockLot,
     StockMovement,
+    SyncRejection,
 )
 from kopdes.cooperatives.models import BusinessUnit, Cooperative
 from kopdes.core import clock
@@ -349,66 +353,159 @@ class PurchaseYears:
         return sum(r.last_year for r in self.rows)
 
 
-def _purchase_years(members: dict, year: int) -> list[UnitPurchases]:
-    """Completed sales to the members matched by `members` (lookups on Sale), in `year` and
-    the year before, per unit, less the approved returns of those sales (two queries)."""
-    years = (year - 1, year)
-    rows: dict[int, UnitPurchases] = {}
-    for row in (
-        Sale.objects.filter(**members, status=Sale.Status.COMPLETED, on__year__in=years)
-        .values(
-            "unit_id", "unit__cooperative_id", "unit__code", "unit__name", year=ExtractYear("on")
-        )
-        .annotate(amount=Sum("total"))
-        .order_by()
-    ):
-        item = rows.setdefault(
-            row["unit_id"],
-            UnitPurchases(
-                unit_id=row["unit_id"],
-                cooperative_id=row["unit__cooperative_id"],
-                code=row["unit__code"],
-                name=row["unit__name"],
-            ),
-        )
-        _add(item, row["year"], year, row["amount"] or 0)
-    for row in (
-        SaleReturn.objects.filter(
-            **{f"sale__{k}": v for k, v in members.items()},
-            status=SaleReturn.Status.APPROVED,
-            sale__status=Sale.Status.COMPLETED,
-            sale__on__year__in=years,
-        )
-        .values("sale__unit_id", year=ExtractYear("sale__on"))
-        .annotate(amount=Sum("amount"))
-        .order_by()
-    ):
-        found = rows.get(row["sale__unit_id"])
-        if found is not None:
-            _add(found, row["year"], year, -(row["amount"] or 0))
-    return sorted(rows.values(), key=lambda r: (r.cooperative_id, r.code))
-
-
-def _add(item: UnitPurchases, when: int, year: int, amount: int) -> None:
-    if when == year:
-        item.this_year += amount
-    else:
-        item.last_year += amount
-
-
 def member_purchase_years(*, member: Member, year: int) -> PurchaseYears:
-    """The member's purchases per unit in `year` and the year before, net of returns (the SHU's
-    jasa usaha basis, on the member page)."""
-    return PurchaseYears(year=year, rows=_purchase_years({"member": member}, year))
+    """The member's purchases per unit in `year` and the year before, net of returns, as
+    `member_purchases` (the SHU's jasa usaha basis) counts them: the member page's table."""
+    rows: dict[int, UnitPurchases] = {}
+    for when in (year, year - 1):
+        for row in member_purchases(member.cooperative, when, member):
+            item = rows.setdefault(
+                row.unit_id,
+                UnitPurchases(
+                    unit_id=row.unit_id,
+                    cooperative_id=member.cooperative_id,
+                    code=row.unit_code,
+                    name=row.unit_name,
+                    cooperative=member.cooperative,
+                ),
+            )
+            if when == year:
+                item.this_year = row.net
+            else:
+                item.last_year = row.net
+    return PurchaseYears(year=year, rows=sorted(rows.values(), key=lambda r: r.code))
 
 
 def my_purchase_totals(*, user, year: int) -> list[UnitPurchases]:
-    """The person's purchases per unit (every cooperative where they are a member) in `year`,
-    net of returns, each with its cooperative (three queries)."""
-    rows = [r for r in _purchase_years({"member__user": user}, year) if r.this_year]
-    cooperatives = Cooperative.objects.select_related("village").in_bulk(
-        {r.cooperative_id for r in rows}
+    """The person's purchases per unit in `year` in every cooperative where they are a member,
+    net of returns (`member_purchases`)."""
+    out = []
+    for member in Member.objects.filter(user=user).select_related("cooperative__village"):
+        out += [
+            row for row in member_purchase_years(member=member, year=year).rows if row.this_year
+        ]
+    return out
+
+
+# -- point of sale: member purchases (the SHU's jasa usaha basis), shifts, devices (H-sale) ----
+
+
+@dataclass(frozen=True)
+class MemberPurchases:
+    """A member's purchases at one unit in a period, net of approved returns."""
+
+    member_id: int
+    member_public_id: str
+    member_name: str
+    niak: str
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    purchases: int
+    returns: int
+
+    @property
+    def net(self) -> int:
+        return self.purchases - self.returns
+
+
+def member_purchases(
+    cooperative: Cooperative, year: int | None = None, member: Member | None = None
+) -> list[MemberPurchases]:
+    """Per member per unit: completed sales to the member less the returns approved (in `year`
+    when given: sales by their date, returns by the day they were approved). The basis of the
+    member's jasa usaha in the SHU. Two grouped queries."""
+    sales = Sale.objects.filter(
+        cooperative=cooperative, status=Sale.Status.COMPLETED, member__isnull=False
     )
-    for row in rows:
-        row.cooperative = cooperatives[row.cooperative_id]
+    returns = SaleReturn.objects.filter(
+        cooperative=cooperative, status=SaleReturn.Status.APPROVED, sale__member__isnull=False
+    )
+    if year is not None:
+        sales = sales.filter(on__year=year)
+        returns = returns.filter(on__year=year)
+    if member is not None:
+        sales = sales.filter(member=member)
+        returns = returns.filter(sale__member=member)
+    bought: dict[tuple[int, int], int] = {
+        (row["member_id"], row["unit_id"]): row["total"]
+        for row in sales.values("member_id", "unit_id").annotate(total=Sum("total"))
+    }
+    back: dict[tuple[int, int], int] = {
+        (row["sale__member_id"], row["sale__unit_id"]): row["total"]
+        for row in returns.values("sale__member_id", "sale__unit_id").annotate(total=Sum("amount"))
+    }
+    keys = set(bought) | set(back)
+    members = {
+        m.pk: m
+        for m in Member.objects.filter(pk__in={k[0] for k in keys}).only(
+            "pk", "public_id", "full_name", "number"
+        )
+    }
+    units = {u.pk: u for u in BusinessUnit.objects.filter(pk__in={k[1] for k in keys})}
+    rows = [
+        MemberPurchases(
+            member_id=member_id,
+            member_public_id=str(members[member_id].public_id),
+            member_name=members[member_id].full_name,
+            niak=members[member_id].niak,
+            unit_id=unit_id,
+            unit_code=units[unit_id].code,
+            unit_name=units[unit_id].name,
+            purchases=bought.get((member_id, unit_id), 0),
+            returns=back.get((member_id, unit_id), 0),
+        )
+        for member_id, unit_id in keys
+    ]
+    rows.sort(key=lambda r: (r.niak, r.unit_code))
     return rows
+
+
+def expected_cash(shift: CashShift) -> dict[str, int]:
+    """The shift's cash: the float, its cash sales, the cash refunded for the approved returns
+    its kasir asked for during the shift, and what the drawer should hold."""
+    sales = (
+        Sale.objects.filter(
+            shift=shift, payment=Sale.Payment.CASH, status=Sale.Status.COMPLETED
+        ).aggregate(total=Sum("total"))["total"]
+        or 0
+    )
+    refunds = (
+        SaleReturn.objects.filter(
+            shift=shift, refund=SaleReturn.Refund.CASH, status=SaleReturn.Status.APPROVED
+        ).aggregate(total=Sum("amount"))["total"]
+        or 0
+    )
+    return {
+        "opening_float": shift.opening_float,
+        "cash_sales": sales,
+        "cash_refunds": refunds,
+        "expected": shift.opening_float + sales - refunds,
+    }
+
+
+def shift_report(shift: CashShift) -> dict[str, Any]:
+    """A shift's figures: the float, cash sales, cash refunds, expected, counted and the
+    difference (for a closed shift), and its sales by payment (count and total)."""
+    figures = expected_cash(shift)
+    by_payment = {
+        row["payment"]: {"count": row["count"], "total": row["total"]}
+        for row in Sale.objects.filter(shift=shift, status=Sale.Status.COMPLETED)
+        .values("payment")
+        .annotate(count=Count("pk"), total=Sum("total"))
+    }
+    return {
+        **figures,
+        "expected": shift.expected_cash if shift.expected_cash is not None else figures["expected"],
+        "counted": shift.counted_cash,
+        "difference": shift.difference,
+        "by_payment": by_payment,
+        "status": shift.status,
+    }
+
+
+def device_sync_rejections(device: PosDevice, *, open_only: bool = True) -> list[SyncRejection]:
+    rows = SyncRejection.objects.filter(device=device)
+    if open_only:
+        rows = rows.filter(status=SyncRejection.Status.OPEN)
+    return list(rows.order_by("-created_at"))

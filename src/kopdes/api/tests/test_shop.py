@@ -165,3 +165,28 @@ def test_purchases_without_any_are_empty(client, shop):
     place_a, *_ = shop
     body = client.get("/api/v1/me/purchases", **bearer(client, place_a.anggota)).json()
     assert body["count"] == 0 and body["items"] == [] and body["per_unit"] == []
+
+
+def test_purchases_list_ones_own_sales_and_this_years_totals(client, shop):
+    from kopdes.commerce import services
+
+    place_a, unit, beras, _telur, member = shop
+    other = make_member(place_a.cooperative)
+    with at(D):
+        mine = services.sale_record(
+            actor=place_a.kasir, unit=unit, lines=[(beras, 2)], payment="cash", member=member
+        )
+        services.sale_record(
+            actor=place_a.kasir, unit=unit, lines=[(beras, 1)], payment="cash", member=other
+        )
+    with at(D):
+        body = client.get("/api/v1/me/purchases", **bearer(client, place_a.anggota)).json()
+    assert body["count"] == 1
+    (item,) = body["items"]
+    assert item["receipt"] == mine.number and item["receipt_hash"] == mine.receipt_hash
+    assert item["total"] == 140_000
+    assert [(line["sku"], line["quantity"], line["amount"]) for line in item["lines"]] == [
+        ("BRS-5", 2, 140_000)
+    ]
+    assert body["year"] == D.year
+    assert [(row["unit"], row["amount"]) for row in body["per_unit"]] == [(unit.code, 140_000)]

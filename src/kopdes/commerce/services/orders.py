@@ -28,6 +28,7 @@ from kopdes.commerce.errors import (
 )
 from kopdes.commerce.models import Order, OrderLine, Product, Sale, StockLevel
 from kopdes.commerce.services._common import document_number
+from kopdes.commerce.services.sales import sale_record
 from kopdes.commerce.stock import stock_release, stock_reserve
 from kopdes.cooperatives.models import BusinessUnit, Cooperative
 from kopdes.core import clock, idempotency
@@ -250,8 +251,6 @@ def order_collect(*, actor: Actor, order: Order, payment: str, tendered: int | N
     """The member takes the goods: the reservation is released and the sale made at the
     counter through `sale_record(source="order")`, in one transaction: exactly one sale per
     order (the order's row lock and status guard a second click)."""
-    from kopdes.commerce.services.sales import sale_record  # type: ignore[import-untyped]
-
     _require_cashier(actor, order.cooperative)
     order = _locked(order)
     if order.status not in OPEN:

@@ -17,10 +17,10 @@ from kopdes.commerce.errors import (
     OrderUnavailable,
     OrderUnitInvalid,
 )
-from kopdes.commerce.models import Order, StockLevel
+from kopdes.commerce.models import Order, Sale, StockLevel
 from kopdes.commerce.tests.factories import D, at, make_product, stock_in, unit_of
 from kopdes.core.audit import AuditEvent
-from kopdes.core.errors import IdempotencyConflict
+from kopdes.core.errors import DomainError, IdempotencyConflict
 from kopdes.savings.tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
@@ -190,3 +190,37 @@ def test_the_daily_close_expires_late_orders(shop, settings):
     order.refresh_from_db()
     assert order.status == Order.Status.EXPIRED
     assert daily_run(day=D, village="99.99.99.9999").failures
+
+
+def test_collect_makes_exactly_one_sale_and_releases_the_hold(shop):
+    place_a, unit, beras, telur, member = shop
+    order = place(shop, [(beras, 2), (telur, 1)])
+    with at(D):
+        with pytest.raises(NotAllowed):
+            services.order_collect(actor=place_a.anggota, order=order, payment="cash")
+        sale = services.order_collect(
+            actor=place_a.kasir, order=order, payment="cash", tendered=200_000
+        )
+        with pytest.raises(OrderStatusInvalid):
+            services.order_collect(actor=place_a.kasir, order=order, payment="cash")
+        with pytest.raises(OrderStatusInvalid):
+            services.order_cancel(actor=place_a.anggota, order=order, reason="Telat")
+    order.refresh_from_db()
+    assert order.status == Order.Status.COLLECTED and order.sale_id == sale.pk
+    assert Sale.objects.filter(cooperative=order.cooperative).count() == 1
+    assert sale.source == Sale.Source.ORDER and sale.member_id == member.pk
+    assert sale.total == 2 * 70_000 + 28_000 and sale.change == 200_000 - sale.total
+    assert sale.entry_id is not None
+    assert (level(unit, beras).quantity, level(unit, beras).reserved) == (8, 0)
+    assert (level(unit, telur).quantity, level(unit, telur).reserved) == (4, 0)
+
+
+def test_a_refused_collect_keeps_the_order_and_its_hold(shop):
+    place_a, unit, beras, _telur, _member = shop
+    order = place(shop, [(beras, 2)])
+    with at(D), pytest.raises(DomainError):
+        # cash short of the total: the sale is refused, nothing changes
+        services.order_collect(actor=place_a.kasir, order=order, payment="cash", tendered=1_000)
+    order.refresh_from_db()
+    assert order.status == Order.Status.PLACED
+    assert level(unit, beras).reserved == 2 and not Sale.objects.exists()

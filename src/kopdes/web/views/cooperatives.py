@@ -371,6 +371,11 @@ class PolicyForm(forms.Form):
         min_value=1,
         max_value=AMOUNT_MAX,
     )
+    member_credit_limit = AsciiIntegerField(
+        label=gettext_lazy("Largest outlet purchase from simpanan sukarela (Rp, 0 = off)"),
+        min_value=0,
+        max_value=AMOUNT_MAX,
+    )
     reason = forms.CharField(
         label=gettext_lazy("Reason (e.g. the RAT decision)"),
         widget=forms.Textarea(attrs={"rows": 2}),
