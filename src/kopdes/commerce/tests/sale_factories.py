@@ -7,7 +7,6 @@ from typing import Any
 from django.db.models import Sum
 
 from kopdes.commerce.models import StockLevel, StockMovement
-from kopdes.commerce.services._common import unit_suffix
 from kopdes.commerce.tests.factories import D, at, make_product, stock_in, unit_of
 from kopdes.ledger.models import Account, JournalLine
 from kopdes.savings import services as savings
@@ -56,7 +55,10 @@ def balance(cooperative, code: str) -> int:
 
 
 def code(unit, prefix: str) -> str:
-    return f"{prefix}-{unit_suffix(unit)}"
+    """The unit's own account under `prefix` (1-101 -> 1-101-02 for the sembako)."""
+    return Account.objects.get(
+        cooperative_id=unit.cooperative_id, business_unit=unit, code__startswith=f"{prefix}-"
+    ).code
 
 
 def lines_of(entry) -> list[tuple[str, int, int]]:

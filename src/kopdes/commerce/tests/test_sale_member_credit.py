@@ -77,3 +77,25 @@ def test_the_default_policy_turns_member_credit_on():
 
     assert DEFAULT_POLICY["member_credit_limit"] == 500_000
     assert "member_credit_limit" in policy_errors({**DEFAULT_POLICY, "member_credit_limit": -1})
+
+
+def test_a_policy_version_turns_member_credit_off_and_the_policy_page_keeps_it(client, place_a):
+    from django.urls import reverse
+
+    from kopdes.cooperatives import services as cooperative_services
+
+    unit, beras, _telur = stocked(place_a)
+    member = member_with_savings(place_a, 500_000)
+    with at(D):
+        cooperative_services.policy_change(
+            actor=place_a.ketua,
+            cooperative=place_a.cooperative,
+            effective_from=D,
+            reason="RAT: potong simpanan dihentikan",
+            member_credit_limit=0,
+        )
+    with pytest.raises(MemberCreditOff):
+        buy(place_a, unit, member, [(beras, 1)])
+    client.force_login(place_a.ketua)
+    page = client.get(reverse("web:policy", args=[place_a.cooperative.public_id]))
+    assert b'name="member_credit_limit"' in page.content
