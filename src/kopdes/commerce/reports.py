@@ -14,7 +14,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, F, QuerySet, Sum
+from django.db.models import Count, F, Max, QuerySet, Sum
 
 from kopdes.commerce import selectors
 from kopdes.commerce.models import (
@@ -159,10 +159,11 @@ def sales(
         ]
         return SalesReport(period=period, by=by, rows=rows, total=_total(rows))
     group = {"unit": ("unit__code", "unit__name"), "day": ("on",), "kasir": ("kasir_id",)}[by]
+    named = {"name": Max("kasir_label")} if by == "kasir" else {}
     aggregated = (
         _completed(cooperative, period, unit)
         .values(*group)
-        .annotate(n=Count("id"), revenue=Sum("total"), hpp=Sum("cost"))
+        .annotate(n=Count("id"), revenue=Sum("total"), hpp=Sum("cost"), **named)
         .order_by(*group)
     )
     if by == "unit":
@@ -215,16 +216,11 @@ def sales(
             for row in aggregated
         ]
     else:
-        # the kasir's name as the sales recorded it (the latest label of that id in the period)
-        labels = dict(
-            _completed(cooperative, period, unit)
-            .order_by("kasir_id", "sold_at")
-            .values_list("kasir_id", "kasir_label")
-        )
+        # the kasir as the sales name them (their label, not an id)
         rows = [
             SalesRow(
                 key=str(row["kasir_id"]),
-                label=labels.get(row["kasir_id"], ""),
+                label=row["name"] or "",
                 sales=row["n"],
                 revenue=row["revenue"] or 0,
                 cost=row["hpp"] or 0,

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractYear
 
 from kopdes.commerce.models import (
     CashShift,
@@ -354,25 +354,59 @@ class PurchaseYears:
 
 
 def member_purchase_years(*, member: Member, year: int) -> PurchaseYears:
-    """The member's purchases per unit in `year` and the year before, net of returns, as
-    `member_purchases` (the SHU's jasa usaha basis) counts them: the member page's table."""
+    """The member's purchases per unit in `year` and the year before, net of returns: the
+    member page's table. The same rule as `member_purchases` (the SHU's jasa usaha basis:
+    completed sales by their date, less returns approved, by the day they were approved; tested
+    to agree), in two queries for both years."""
+    years = (year - 1, year)
     rows: dict[int, UnitPurchases] = {}
-    for when in (year, year - 1):
-        for row in member_purchases(member.cooperative, when, member):
-            item = rows.setdefault(
-                row.unit_id,
-                UnitPurchases(
-                    unit_id=row.unit_id,
-                    cooperative_id=member.cooperative_id,
-                    code=row.unit_code,
-                    name=row.unit_name,
-                    cooperative=member.cooperative,
-                ),
-            )
-            if when == year:
-                item.this_year = row.net
-            else:
-                item.last_year = row.net
+
+    def add(unit_id: int, code: str, name: str, when: int, amount: int) -> None:
+        item = rows.setdefault(
+            unit_id,
+            UnitPurchases(
+                unit_id=unit_id,
+                cooperative_id=member.cooperative_id,
+                code=code,
+                name=name,
+                cooperative=member.cooperative,
+            ),
+        )
+        if when == year:
+            item.this_year += amount
+        else:
+            item.last_year += amount
+
+    for row in (
+        Sale.objects.filter(
+            cooperative_id=member.cooperative_id,
+            member=member,
+            status=Sale.Status.COMPLETED,
+            on__year__in=years,
+        )
+        .values("unit_id", "unit__code", "unit__name", year=ExtractYear("on"))
+        .annotate(total=Sum("total"))
+        .order_by()
+    ):
+        add(row["unit_id"], row["unit__code"], row["unit__name"], row["year"], row["total"] or 0)
+    for row in (
+        SaleReturn.objects.filter(
+            cooperative_id=member.cooperative_id,
+            sale__member=member,
+            status=SaleReturn.Status.APPROVED,
+            on__year__in=years,
+        )
+        .values("sale__unit_id", "sale__unit__code", "sale__unit__name", year=ExtractYear("on"))
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        add(
+            row["sale__unit_id"],
+            row["sale__unit__code"],
+            row["sale__unit__name"],
+            row["year"],
+            -(row["total"] or 0),
+        )
     return PurchaseYears(year=year, rows=sorted(rows.values(), key=lambda r: r.code))
 
 
