@@ -26,6 +26,7 @@ LAYERS: list[set[str]] = [
     {"supervision"},
     {"governance"},
     {"savings", "loans", "commerce", "funding"},
+    {"payments"},
     {"members"},
     {"ledger"},
     {"accounts"},
@@ -118,6 +119,10 @@ UNIQUENESS_EXCEPTIONS: dict[tuple[str, str], str] = {
         "members.Member",
         "card_id",
     ): "a random UUID printed as a QR on the card, unique by construction like public_id",
+    (
+        "payments.PaymentIntent",
+        "bill_number",
+    ): "random (QRIS tag 62.01): the provider's notification names the payment by it alone",
 }
 INDEX_EXCEPTIONS: dict[tuple[str, str], str] = {
     (

@@ -44,6 +44,25 @@ if PRODUCTION and (SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 50):
         "KOPDES_SECRET_KEY must be a random string of at least 50 characters."
     )
 
+# QRIS payments (kopdes.payments.gateway, ADR 0018-qris-gateway): the provider whose signed
+# notifications prove a payment, and the simulator's HMAC secret (required in production, as the
+# other secrets: a known secret would let anyone mark a payment paid). QRIS intents wait
+# KOPDES_PAYMENT_INTENT_MINUTES for the payer before they expire.
+KOPDES_PAYMENT_GATEWAY = env_choice("KOPDES_PAYMENT_GATEWAY", "simulator", ("simulator",))
+_DEV_PAYMENT_SECRET = "kopdes-development-only-payment-simulator-secret-0123456789"  # noqa: S105
+KOPDES_PAYMENT_SIMULATOR_SECRET = env_str(
+    "KOPDES_PAYMENT_SIMULATOR_SECRET", None if PRODUCTION else _DEV_PAYMENT_SECRET
+)
+if PRODUCTION and (
+    KOPDES_PAYMENT_SIMULATOR_SECRET == _DEV_PAYMENT_SECRET
+    or len(KOPDES_PAYMENT_SIMULATOR_SECRET) < 32
+):
+    raise ImproperlyConfigured(
+        "KOPDES_PAYMENT_SIMULATOR_SECRET must be a random string of at least 32 characters."
+    )
+KOPDES_PAYMENT_INTENT_MINUTES = env_int("KOPDES_PAYMENT_INTENT_MINUTES", 15)
+KOPDES_PAYMENT_NOTIFY_ADDRESS_LIMIT = env_int("KOPDES_PAYMENT_NOTIFY_ADDRESS_LIMIT", 600)
+
 ALLOWED_HOSTS = env_list(
     "KOPDES_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
