@@ -246,18 +246,21 @@ def stock_restore(
     kind: str,
     reference: str,
     expiry: dict[int, date] | None = None,
+    lots: dict[int, list[tuple[date, int]]] | None = None,
     actor_label: str = "",
 ) -> None:
     """Put `lines` (product, whole quantity, value in rupiah) into `unit`'s stock.
 
-    A product that tracks expiry goes into the lot of `expiry[product.pk]`; without one (a
-    return), into its latest-expiring lot in the unit (`commerce.expiry_required` when it has
-    none).
+    A product that tracks expiry goes into the lots `lots[product.pk]` ((expiry date, quantity)
+    pairs: a transfer keeps the expiry dates it took out), else into the lot of
+    `expiry[product.pk]`; without either (a return), into its latest-expiring lot in the unit
+    (`commerce.expiry_required` when it has none).
     """
     on = business_date(on)
     check_stock_unit(unit)
     _check_lines(unit, lines)
     expiry = expiry or {}
+    lots = lots or {}
     product_ids = {line[0].pk for line in lines}
     levels = _lock_levels(unit, product_ids, create=True)
     moved: dict[int, _Movement] = {}
@@ -269,23 +272,27 @@ def stock_restore(
         movement.quantity += quantity
         movement.value += value
         if product.tracks_expiry:
-            expires = expiry.get(product.pk)
-            if expires is None:
-                latest = (
-                    StockLot.objects.filter(unit=unit, product=product)
-                    .order_by("-expiry_date")
-                    .first()
+            split = lots.get(product.pk)
+            if split is None:
+                expires = expiry.get(product.pk)
+                if expires is None:
+                    latest = (
+                        StockLot.objects.filter(unit=unit, product=product)
+                        .order_by("-expiry_date")
+                        .first()
+                    )
+                    if latest is None:
+                        raise ExpiryRequired(product=product.name)
+                    expires = latest.expiry_date
+                split = [(expires, quantity)]
+            for expires, part in split:
+                lot, _created = StockLot.objects.select_for_update().get_or_create(
+                    cooperative_id=unit.cooperative_id,
+                    unit=unit,
+                    product=product,
+                    expiry_date=expires,
                 )
-                if latest is None:
-                    raise ExpiryRequired(product=product.name)
-                expires = latest.expiry_date
-            lot, _created = StockLot.objects.select_for_update().get_or_create(
-                cooperative_id=unit.cooperative_id,
-                unit=unit,
-                product=product,
-                expiry_date=expires,
-            )
-            StockLot.objects.filter(pk=lot.pk).update(quantity=F("quantity") + quantity)
+                StockLot.objects.filter(pk=lot.pk).update(quantity=F("quantity") + part)
     for product_id in moved:
         level = levels[product_id]
         level.last_movement_on = on
@@ -382,6 +389,22 @@ def stock_issue_bulk(
             row.created_at = now
         bulk.insert(StockMovement, [make(row) for row in movements])
     return results
+
+
+def fefo_lots(*, unit: BusinessUnit, product: Product, quantity: int) -> list[tuple[date, int]]:
+    """The (expiry date, quantity) an issue of `quantity` would take, first expiry first out:
+    what a transfer carries to the other unit. Read before the issue, under its lock."""
+    out: list[tuple[date, int]] = []
+    left = quantity
+    for lot in StockLot.objects.filter(unit=unit, product=product, quantity__gt=0).order_by(
+        "expiry_date", "pk"
+    ):
+        if left == 0:
+            break
+        taken = min(lot.quantity, left)
+        out.append((lot.expiry_date, taken))
+        left -= taken
+    return out
 
 
 def stock_link_entry(*, cooperative_id: int, reference: str, entry_id: int) -> int:

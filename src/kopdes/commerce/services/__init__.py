@@ -17,6 +17,17 @@ from kopdes.commerce.services.purchases import (
     purchase_order_create,
     purchase_order_submit,
 )
+from kopdes.commerce.services.stock import (
+    stock_count_approve,
+    stock_count_cancel,
+    stock_count_record,
+    stock_count_recount,
+    stock_count_start,
+    stock_count_submit,
+    stock_transfer,
+    stock_write_off_decide,
+    stock_write_off_request,
+)
 
 __all__ = [
     "category_create",
@@ -26,6 +37,15 @@ __all__ = [
     "purchase_order_cancel",
     "purchase_order_create",
     "purchase_order_submit",
+    "stock_count_approve",
+    "stock_count_cancel",
+    "stock_count_record",
+    "stock_count_recount",
+    "stock_count_start",
+    "stock_count_submit",
+    "stock_transfer",
+    "stock_write_off_decide",
+    "stock_write_off_request",
     "supplier_create",
     "supplier_update",
 ]

@@ -62,7 +62,7 @@ def _purchase_lines(unit: BusinessUnit, lines: Any) -> list[tuple[Product, int, 
             or product.cooperative_id != unit.cooperative_id
             or product.pk in seen
             or not _int(quantity, 1, QUANTITY_MAX)
-            or not _int(unit_cost, 0, AMOUNT_MAX)
+            or not _int(unit_cost, 1, AMOUNT_MAX)
             or quantity * unit_cost > AMOUNT_MAX
             or (expiry is not None and not isinstance(expiry, date))
         ):

@@ -1,0 +1,170 @@
+"""Reads of the gerai: stock position, the stock sub-ledger against persediaan, product lookup for
+the kasir and the pages, lots about to expire. Pages and the API call these, scoped to one
+cooperative."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Q, QuerySet, Sum
+
+from kopdes.commerce.models import Product, StockLevel, StockLot, StockMovement
+from kopdes.cooperatives.models import BusinessUnit, Cooperative
+from kopdes.core import clock
+from kopdes.ledger.models import Account, JournalLine
+from kopdes.ledger.rules import STOCK_UNITS
+
+
+@dataclass(frozen=True)
+class StockRow:
+    unit: BusinessUnit
+    product: Product
+    quantity: int
+    reserved: int
+    value: int
+    last_movement_on: date | None
+
+    @property
+    def available(self) -> int:
+        return self.quantity - self.reserved
+
+    @property
+    def average_cost(self) -> int:
+        """The moving-average cost of one unit, rounded down (0 with nothing on hand)."""
+        return self.value // self.quantity if self.quantity else 0
+
+    @property
+    def below_reorder_point(self) -> bool:
+        return self.product.min_stock > 0 and self.available <= self.product.min_stock
+
+
+def stock_position(cooperative: Cooperative, unit: BusinessUnit | None = None) -> list[StockRow]:
+    """What each unit holds of each product (rows with something on hand or a reorder point),
+    by unit then product name."""
+    levels = (
+        StockLevel.objects.filter(cooperative=cooperative)
+        .filter(Q(quantity__gt=0) | Q(product__min_stock__gt=0))
+        .select_related("unit", "product", "product__category")
+        .order_by("unit__code", "product__name", "pk")
+    )
+    if unit is not None:
+        levels = levels.filter(unit=unit)
+    return [
+        StockRow(
+            unit=level.unit,
+            product=level.product,
+            quantity=level.quantity,
+            reserved=level.reserved,
+            value=level.value,
+            last_movement_on=level.last_movement_on,
+        )
+        for level in levels
+    ]
+
+
+@dataclass(frozen=True)
+class ReconcileRow:
+    unit: BusinessUnit
+    account: str  # the unit's persediaan account, 1-107-xx ("" when it has none)
+    stock: int  # sum of StockLevel.value
+    movements: int  # sum of StockMovement.value
+    ledger: int  # the account's debit balance
+
+    @property
+    def difference(self) -> int:
+        """The stock value less the ledger's balance."""
+        return self.stock - self.ledger
+
+    @property
+    def movements_difference(self) -> int:
+        """The stock value less the sum of the movements (the sub-ledger's own check)."""
+        return self.stock - self.movements
+
+    @property
+    def reconciles(self) -> bool:
+        return self.stock == self.movements == self.ledger
+
+
+def commerce_reconcile(cooperative: Cooperative) -> list[ReconcileRow]:
+    """Per stock unit: the stock levels' value, the stock movements' sum and the balance of its
+    persediaan account 1-107-xx; all three must be equal (docs/invariants.md)."""
+    units = list(
+        BusinessUnit.objects.filter(cooperative=cooperative, kind__in=STOCK_UNITS).order_by("pk")
+    )
+    accounts = dict(
+        Account.objects.filter(
+            cooperative=cooperative, business_unit__in=units, code__startswith="1-107-"
+        ).values_list("business_unit_id", "code")
+    )
+    stock = dict(
+        StockLevel.objects.filter(cooperative=cooperative)
+        .values("unit_id")
+        .annotate(v=Sum("value"))
+        .values_list("unit_id", "v")
+    )
+    movements = dict(
+        StockMovement.objects.filter(cooperative=cooperative)
+        .values("unit_id")
+        .annotate(v=Sum("value"))
+        .values_list("unit_id", "v")
+    )
+    balances = {
+        row["account__code"]: (row["d"] or 0) - (row["c"] or 0)
+        for row in JournalLine.objects.filter(
+            cooperative=cooperative, account__code__in=list(accounts.values())
+        )
+        .values("account__code")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+    }
+    return [
+        ReconcileRow(
+            unit=unit,
+            account=accounts.get(unit.pk, ""),
+            stock=stock.get(unit.pk) or 0,
+            movements=movements.get(unit.pk) or 0,
+            ledger=balances.get(accounts.get(unit.pk, ""), 0),
+        )
+        for unit in units
+    ]
+
+
+def product_lookup(cooperative: Cooperative, query: str, *, limit: int = 20) -> list[Product]:
+    """Active products for a search box or a scanner: an exact barcode first, else an exact SKU,
+    else names (and SKUs) containing the text."""
+    text = (query or "").strip()
+    if not text:
+        return []
+    products = Product.objects.filter(cooperative=cooperative, is_active=True)
+    if text.isdigit() and len(text) == 13:
+        found = list(products.filter(barcode=text)[:1])
+        if found:
+            return found
+    found = list(products.filter(sku__iexact=text)[:1])
+    if found:
+        return found
+    return list(
+        products.filter(Q(name__icontains=text) | Q(sku__icontains=text)).order_by("name")[:limit]
+    )
+
+
+def products(cooperative: Cooperative, *, active: bool | None = None) -> QuerySet[Product]:
+    rows = Product.objects.filter(cooperative=cooperative).select_related("category")
+    if active is not None:
+        rows = rows.filter(is_active=active)
+    return rows.order_by("name")
+
+
+def expiring_lots(
+    cooperative: Cooperative, within_days: int, *, on: date | None = None
+) -> QuerySet[StockLot]:
+    """Lots still held that expire within `within_days` of the business date (already expired
+    ones included), soonest first."""
+    today = on or clock.today()
+    return (
+        StockLot.objects.filter(
+            cooperative=cooperative,
+            quantity__gt=0,
+            expiry_date__lte=today + timedelta(days=within_days),
+        )
+        .select_related("unit", "product")
+        .order_by("expiry_date", "unit__code", "product__name")
+    )
