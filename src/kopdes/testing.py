@@ -221,12 +221,14 @@ __all__ = [
     "PASSWORD",
     "PERSONAS",
     "PLACES",
+    "Commerce",
     "Loans",
     "Place",
     "Role",
     "SupervisionGrant",
     "assert_cross_tenant",
     "build_places",
+    "commerce_personas",
     "make_cooperative",
     "make_loans",
     "make_person",
@@ -234,3 +236,81 @@ __all__ = [
     "make_supervisor",
     "persona_place",
 ]
+
+
+# -- the gerai (kopdes.commerce): each helper appends what its pages need ------------------------
+
+
+@dataclass
+class Commerce:
+    """A place's gerai data for pages to show: the sembako unit, a category, products (the beras
+    with a valid EAN-13 barcode), a supplier and the goods receipt that stocked the unit. Helpers
+    that need more (sales, shifts, orders, QRIS) add fields with defaults and fill them in their
+    own function, called at the end of `commerce_personas`."""
+
+    unit: Any
+    category: Any
+    products: dict[str, Any]
+    supplier: Any
+    receipt: Any
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# sku -> (name, selling unit, member price, non-member price, barcode, quantity, unit cost)
+COMMERCE_CATALOGUE = {
+    "BRS-5": ("Beras medium 5 kg", "sak", 70_000, 72_000, "8991234567891", 20, 65_000),
+    "MG-2L": ("Minyak goreng 2 liter", "botol", 34_000, 36_000, None, 24, 31_500),
+    "GL-1": ("Gula pasir 1 kg", "pcs", 17_000, 18_000, None, 30, 15_500),
+    "TLR": ("Telur ayam", "kg", 28_000, 30_000, None, 15, 25_000),
+}
+
+
+def commerce_personas(place: Place, *, on: date = date(2026, 3, 2)) -> Commerce:
+    """The sembako unit of `place` stocked through the commerce services on `on`, as the officers
+    would: the manajer keeps the catalogue and receives the goods on credit (utang usaha)."""
+    from kopdes.commerce import services as commerce
+    from kopdes.cooperatives.models import BusinessUnit
+    from kopdes.core import clock
+
+    cooperative = place.cooperative
+    unit = BusinessUnit.objects.get(cooperative=cooperative, code="sembako")
+    with clock.as_of(datetime.combine(on, time(12), tzinfo=ZoneInfo("Asia/Jakarta"))):
+        category = commerce.category_create(
+            actor=place.manajer, cooperative=cooperative, name="Sembako"
+        )
+        products = {
+            sku: commerce.product_create(
+                actor=place.manajer,
+                cooperative=cooperative,
+                sku=sku,
+                name=name,
+                unit=selling_unit,
+                member_price=member_price,
+                non_member_price=price,
+                barcode=barcode,
+                category=category,
+                min_stock=5,
+            )
+            for sku, (name, selling_unit, member_price, price, barcode, _q, _c) in (
+                COMMERCE_CATALOGUE.items()
+            )
+        }
+        supplier = commerce.supplier_create(
+            actor=place.manajer,
+            cooperative=cooperative,
+            name="CV Sumber Pangan Balaraja",
+            phone="081298765432",
+            address="Jl. Raya Balaraja No. 12",
+        )
+        lines = [
+            (products[sku], quantity, cost)
+            for sku, (*_rest, quantity, cost) in COMMERCE_CATALOGUE.items()
+        ]
+        receipt = commerce.goods_receive(
+            actor=place.manajer, unit=unit, supplier=supplier, lines=lines, payment="credit", on=on
+        )
+    commerce_data = Commerce(
+        unit=unit, category=category, products=products, supplier=supplier, receipt=receipt
+    )
+    # Helpers: call your own function here, e.g. `_commerce_sales(place, commerce_data, on=on)`.
+    return commerce_data

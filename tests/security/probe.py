@@ -8,7 +8,8 @@ one from `ID_MAKERS`, keyed by the URL kwarg's name: a kwarg the registry does n
 `world` builds the data once per test module, inside a savepoint of the session's transaction
 (see the root conftest): in each of places A and B an active member with savings (a deposit, so
 a journal entry and a savings transaction), a pending manual journal, a loan product and two
-loans of the member (one applied, one active: `testing.make_loans`); plus the supervisors and a
+loans of the member (one applied, one active: `testing.make_loans`), the sembako gerai's catalogue,
+a supplier and a goods receipt (`testing.commerce_personas`); plus the supervisors and a
 superuser (all capabilities everywhere, for the sweeps that need every form to open).
 """
 
@@ -354,6 +355,7 @@ def make_side(place: testing.Place) -> Side:
         ],
     )
     loans = testing.make_loans(place, member)
+    commerce = testing.commerce_personas(place)
     # A repayment of the active loan (its receipt) and a pending restructure request.
     repayment = loan_services.loan_repay(
         actor=place.kasir, loan=loans.active, amount=212_000, on=date(2026, 4, 2)
@@ -379,6 +381,11 @@ def make_side(place: testing.Place) -> Side:
             "correction": correction,
             "loan_transaction": repayment,
             "restructure": restructure,
+            "commerce_unit": commerce.unit,
+            "commerce_category": commerce.category,
+            "commerce_product": commerce.products["BRS-5"],
+            "supplier": commerce.supplier,
+            "goods_receipt": commerce.receipt,
         },
         secrets=[
             member.full_name,

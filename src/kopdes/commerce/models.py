@@ -272,7 +272,9 @@ class StockLevel(TenantModel):
         ordering = ["cooperative_id", "unit_id", "product_id"]
         verbose_name = _("stock level")
         constraints = [
-            models.UniqueConstraint(fields=["unit", "product"], name="commerce_stocklevel_once"),
+            models.UniqueConstraint(
+                fields=["cooperative", "unit", "product"], name="commerce_stocklevel_once"
+            ),
             models.CheckConstraint(
                 condition=Q(quantity__gte=0), name="commerce_stocklevel_quantity_not_negative"
             ),
@@ -305,7 +307,8 @@ class StockLot(TenantModel):
         verbose_name = _("stock lot")
         constraints = [
             models.UniqueConstraint(
-                fields=["unit", "product", "expiry_date"], name="commerce_stocklot_once"
+                fields=["cooperative", "unit", "product", "expiry_date"],
+                name="commerce_stocklot_once",
             ),
             models.CheckConstraint(
                 condition=Q(quantity__gte=0), name="commerce_stocklot_quantity_not_negative"
@@ -450,7 +453,7 @@ class StockCountLine(TenantModel):
         ordering = ["cooperative_id", "count_id", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["count", "product"], name="commerce_stockcountline_once"
+                fields=["cooperative", "count", "product"], name="commerce_stockcountline_once"
             ),
             models.CheckConstraint(
                 condition=Q(expected_quantity__gte=0)
@@ -662,7 +665,7 @@ class Sale(TenantModel):
             _number_unique("sale"),
             _idempotency_unique("sale"),
             models.UniqueConstraint(
-                fields=["device", "device_sequence"],
+                fields=["cooperative", "device", "device_sequence"],
                 condition=Q(device_sequence__isnull=False),
                 name="commerce_sale_device_sequence",
             ),
@@ -784,7 +787,7 @@ class SyncRejection(TenantModel):
         verbose_name = _("rejected offline sale")
         constraints = [
             models.UniqueConstraint(
-                fields=["device", "client_id"], name="commerce_syncrejection_once"
+                fields=["cooperative", "device", "client_id"], name="commerce_syncrejection_once"
             ),
             _known("status", SyncRejectionStatus, "syncrejection"),
         ]

@@ -3,7 +3,9 @@
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db.models import F
+from django.utils import translation
 
 from kopdes.accounts.access import Capability, capabilities
 from kopdes.commerce import rules
@@ -33,6 +35,12 @@ def _other_person(actor: Actor, *earlier: int | None) -> None:
         raise SamePerson()
 
 
+def books_text(message: Any, **params: Any) -> str:
+    """A memo for the books, in the books' language (Bahasa Indonesia) whoever posts it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(message) % params if params else str(message)
+
+
 def _same_cooperative(cooperative_id: int, *objects: Any) -> None:
     for obj in objects:
         if obj is not None and obj.cooperative_id != cooperative_id:
@@ -57,14 +65,6 @@ def document_number(cooperative: Cooperative, prefix: str, on: date, width: int 
     """The next "<prefix>-<year>-<0001>" of the cooperative (PO, GR, TR, SO, WO, RT, OR, PJL)."""
     value = _next_value(cooperative, f"commerce_{prefix.lower()}:{on.year}")
     return rules.document_number(prefix, on.year, value, width)
-
-
-def unit_suffix(unit: BusinessUnit) -> str:
-    """The unit's two-digit account suffix, as chart_create numbers units (by id, from 1)."""
-    position = BusinessUnit.objects.filter(
-        cooperative_id=unit.cooperative_id, pk__lte=unit.pk
-    ).count()
-    return f"{position:02d}"
 
 
 def post(

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kopdes.accounts.access import Capability
 from kopdes.commerce.errors import (
@@ -28,6 +29,7 @@ from kopdes.commerce.models import (
 from kopdes.commerce.services._common import (
     _require,
     _same_cooperative,
+    books_text,
     document_number,
     post,
 )
@@ -233,8 +235,11 @@ def _receive(
         key=f"{unit.code}:{payment}",
         amounts={"amount": total},
         on=on,
-        memo=_("Goods received %(number)s from %(supplier)s")
-        % {"number": number, "supplier": supplier.name},
+        memo=books_text(
+            gettext_lazy("Goods received %(number)s from %(supplier)s"),
+            number=number,
+            supplier=supplier.name,
+        ),
         source_id=number,
         actor=actor,
     )

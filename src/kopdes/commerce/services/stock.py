@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kopdes.accounts.access import Capability
 from kopdes.commerce import rules
@@ -37,6 +38,7 @@ from kopdes.commerce.services._common import (
     _other_person,
     _require,
     _same_cooperative,
+    books_text,
     document_number,
     post,
 )
@@ -143,8 +145,11 @@ def stock_transfer(
         key=f"{from_unit.code}:{to_unit.code}",
         amounts={"amount": total},
         on=on,
-        memo=_("Stock transfer %(number)s: %(from)s to %(to)s")
-        % {"number": number, "from": from_unit.name, "to": to_unit.name},
+        memo=books_text(
+            gettext_lazy("Stock transfer %(number)s: %(from)s to %(to)s"),
+            number=number,
+            **{"from": from_unit.name, "to": to_unit.name},
+        ),
         source_id=number,
         actor=actor,
     )
@@ -445,7 +450,9 @@ def stock_count_approve(*, actor: Actor, count: StockCount) -> StockCount:
         elif delta < 0:
             losses.append((line.product, -delta))
     reasons = "; ".join(f"{line.product.name}: {line.reason}" for line in lines if line.reason)
-    memo = _("Stock count %(number)s at %(unit)s") % {"number": count.number, "unit": unit.name}
+    memo = books_text(
+        gettext_lazy("Stock count %(number)s at %(unit)s"), number=count.number, unit=unit.name
+    )
     entry, costs = _adjust(
         actor=actor,
         unit=unit,
@@ -560,12 +567,12 @@ def stock_write_off_decide(
             gains=[],
             losses=[(write_off.product, write_off.quantity)],
             kind="write_off",
-            memo=_("Write-off %(number)s: %(product)s (%(reason)s)")
-            % {
-                "number": write_off.number,
-                "product": write_off.product.name,
-                "reason": write_off.get_reason_display(),
-            },
+            memo=books_text(
+                gettext_lazy("Write-off %(number)s: %(product)s (%(reason)s)"),
+                number=write_off.number,
+                product=write_off.product.name,
+                reason=StockWriteOff.Reason(write_off.reason).label,
+            ),
             source_id=write_off.number,
         )
         write_off.value = costs[0]

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from kopdes.commerce.errors import (
     Backdated,
+    ExpiryRequired,
     FutureDate,
     InsufficientStock,
     InvalidLines,
@@ -20,11 +21,13 @@ from kopdes.commerce.stock import (
     issue_cost,
     stock_issue,
     stock_issue_bulk,
+    stock_link_entries,
     stock_release,
     stock_reserve,
     stock_restore,
 )
 from kopdes.commerce.tests.factories import D, at, make_product, unit_of
+from kopdes.ledger import services as ledger
 
 
 @pytest.fixture
@@ -246,3 +249,87 @@ def test_the_bulk_form_matches_one_by_one_and_refuses_per_document(shop):
     assert not StockMovement.objects.filter(reference="s:2").exists()
     assert StockMovement.objects.filter(reference="s:3").count() == 2
     assert _movement_value(unit) == 0
+
+
+def test_a_return_of_a_tracked_product_goes_into_its_latest_lot(shop):
+    coop, _unit, _beras = shop
+    apotek = unit_of(coop, "apotek")
+    obat = make_product(
+        coop,
+        sku="PCT-500",
+        name="Parasetamol 500 mg",
+        unit="strip",
+        member_price=4_000,
+        non_member_price=5_000,
+        tracks_expiry=True,
+    )
+    with at(D):
+        with pytest.raises(ExpiryRequired) as caught:
+            stock_restore(
+                unit=apotek, lines=[(obat, 1, 3_000)], on=D, kind="return", reference="rt:1"
+            )
+        assert caught.value.code == "commerce.expiry_required"
+        for n, expires in enumerate((date(2026, 9, 30), date(2027, 6, 30))):
+            stock_restore(
+                unit=apotek,
+                lines=[(obat, 2, 6_000)],
+                on=D,
+                kind="receipt",
+                reference=f"r:{n}",
+                expiry={obat.pk: expires},
+            )
+        stock_restore(unit=apotek, lines=[(obat, 1, 3_000)], on=D, kind="return", reference="rt:2")
+    lots = dict(
+        StockLot.objects.filter(unit=apotek, product=obat).values_list("expiry_date", "quantity")
+    )
+    assert lots == {date(2026, 9, 30): 2, date(2027, 6, 30): 3}
+
+
+def test_the_bulk_form_consumes_lots_and_links_entries(shop):
+    coop, _unit, _beras = shop
+    apotek = unit_of(coop, "apotek")
+    obat = make_product(
+        coop,
+        sku="PCT-500",
+        name="Parasetamol 500 mg",
+        unit="strip",
+        member_price=4_000,
+        non_member_price=5_000,
+        tracks_expiry=True,
+    )
+    early, late = date(2026, 9, 30), date(2027, 6, 30)
+    with at(D):
+        stock_restore(
+            unit=apotek,
+            lines=[(obat, 3, 9_000)],
+            on=D,
+            kind="receipt",
+            reference="r:1",
+            lots={obat.pk: [(early, 2), (late, 1)]},
+        )
+        results = stock_issue_bulk(
+            unit=apotek,
+            documents=[("s:1", [(obat, 1)]), ("s:2", [(obat, 5)]), ("s:3", [(obat, 2)])],
+            on=D,
+            kind="sale",
+        )
+    assert results[0] == [3_000]
+    assert isinstance(results[1], InsufficientStock)
+    assert results[2] == [6_000]
+    lots = dict(
+        StockLot.objects.filter(unit=apotek, product=obat).values_list("expiry_date", "quantity")
+    )
+    assert lots == {early: 0, late: 0}
+    entry = ledger.post_event(
+        cooperative=coop,
+        event="capital.csr_received",
+        amounts={"amount": 1_000},
+        date=D,
+        memo="Entry to link",
+    )
+    stock_link_entries(cooperative_id=coop.pk, entries={"s:1": entry.pk, "s:3": entry.pk})
+    assert set(
+        StockMovement.objects.filter(reference__in=["s:1", "s:3"]).values_list(
+            "entry_id", flat=True
+        )
+    ) == {entry.pk}
