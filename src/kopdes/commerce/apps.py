@@ -6,3 +6,10 @@ class CommerceConfig(AppConfig):
     name = "kopdes.commerce"
     label = "commerce"
     verbose_name = "Gerai"
+
+    def ready(self) -> None:
+        # A QRIS sale is completed when its payment's signed notification arrives (ADR 0018-sale).
+        from kopdes.commerce.services.sales import SALE_PURPOSE, on_sale_paid
+        from kopdes.payments.handlers import register
+
+        register(SALE_PURPOSE, on_sale_paid)

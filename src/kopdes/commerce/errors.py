@@ -1,9 +1,12 @@
 """Commerce (gerai) errors: stable dotted codes (`commerce.<failure>`, one per kind of failure)
 for the API, translated messages for people. Each helper adds its own below its section."""
 
+from typing import Any, ClassVar
+
 from django.utils.translation import gettext_lazy as _
 
 from kopdes.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from kopdes.core.money import format_rupiah
 
 # -- who may do what --------------------------------------------------------------------------
 
@@ -159,3 +162,163 @@ class CountOpen(Conflict):
 class WriteOffState(Conflict):
     code = "commerce.write_off_state"
     message = _("This write-off has already been decided.")
+
+
+# -- point of sale: sales, returns, shifts, devices, offline sync (H-sale) --------------------
+
+
+class _RupiahParams:
+    """Amounts stay integers in `details` (for the API); people read them as Rupiah."""
+
+    message: ClassVar[Any]
+    _message: Any
+    params: dict[str, Any]
+
+    def render(self) -> str:
+        template = self._message if self._message is not None else self.message
+        amounts = {k: format_rupiah(v) if isinstance(v, int) else v for k, v in self.params.items()}
+        return str(template) % amounts
+
+
+class NotAnOutlet(ValidationFailed):
+    code = "commerce.not_an_outlet"
+    message = _("%(unit)s does not sell goods (or is closed): sales are made at an outlet.")
+
+
+class InvalidSalePayment(ValidationFailed):
+    code = "commerce.invalid_sale_payment"
+    message = _("Choose how the sale is paid: cash, QRIS or member credit.")
+
+
+class EmptySale(ValidationFailed):
+    code = "commerce.empty_sale"
+    message = _("A sale needs at least one product and a total above zero.")
+
+
+class UnknownProduct(ValidationFailed):
+    code = "commerce.unknown_product"
+    message = _("%(product)s is not an active product of this cooperative.")
+
+
+class MemberRequired(ValidationFailed):
+    code = "commerce.member_required"
+    message = _("Paying from simpanan sukarela needs the member: find the member first.")
+
+
+class MemberNotFound(ValidationFailed):
+    code = "commerce.member_not_found"
+    message = _("No such member in this cooperative.")
+
+
+class MemberNotActive(Conflict):
+    code = "commerce.member_not_active"
+    message = _("%(member)s is not an active member: member prices and member credit do not apply.")
+
+
+class TenderedShort(_RupiahParams, ValidationFailed):
+    code = "commerce.tendered_short"
+    message = _("The money received (%(tendered)s) does not cover the total (%(total)s).")
+
+
+class SaleInFuture(ValidationFailed):
+    code = "commerce.sale_in_future"
+    message = _("The sale's time is later than now: check the device's clock.")
+
+
+class InvalidDevice(ValidationFailed):
+    code = "commerce.invalid_device"
+    message = _("The device id must be a UUID made by the kasir page.")
+
+
+class DeviceNotFound(NotFound):
+    code = "commerce.device_not_found"
+    message = _("This device is not registered at this outlet (or was retired).")
+
+
+class DeviceShortIdTaken(Conflict):
+    code = "commerce.device_short_id_taken"
+    message = _("Another device of this outlet has the same short id: the page makes a new id.")
+
+
+class InvalidSequence(ValidationFailed):
+    code = "commerce.invalid_sequence"
+    message = _("A device sale needs its receipt sequence, a whole number above zero.")
+
+
+class SequenceReused(Conflict):
+    code = "commerce.sequence_reused"
+    message = _("Receipt number %(sequence)s of this device is already used by another sale.")
+
+
+class SaleNotPending(Conflict):
+    code = "commerce.sale_not_pending"
+    message = _("Sale %(number)s is not waiting for its QRIS payment.")
+
+
+class SaleNotReturnable(Conflict):
+    code = "commerce.sale_not_returnable"
+    message = _("Only a completed sale can be returned (%(number)s is not).")
+
+
+class ReturnTooMuch(ValidationFailed):
+    code = "commerce.return_too_much"
+    message = _(
+        "More %(product)s returned than the sale still holds (sold less returned or asked)."
+    )
+
+
+class ReturnReasonMissing(ValidationFailed):
+    code = "commerce.return_reason_missing"
+    message = _("Give the reason for the return.")
+
+
+class InvalidRefund(ValidationFailed):
+    code = "commerce.invalid_refund"
+    message = _("Refund in cash, or back to simpanan sukarela for a member's sale.")
+
+
+class ReturnNotPending(Conflict):
+    code = "commerce.return_not_pending"
+    message = _("Return %(number)s has already been decided.")
+
+
+class InvalidCash(ValidationFailed):
+    code = "commerce.invalid_cash"
+    message = _("Enter the cash as a whole number of rupiah, zero or more.")
+
+
+class ShiftAlreadyOpen(Conflict):
+    code = "commerce.shift_already_open"
+    message = _("You already have an open shift at this outlet: close it first.")
+
+
+class ShiftNotOpen(Conflict):
+    code = "commerce.shift_not_open"
+    message = _("This shift is already closed.")
+
+
+class OfflinePayment(ValidationFailed):
+    code = "commerce.offline_payment"
+    message = _(
+        "An offline sale is paid in cash: QRIS and member credit need the server at the time of sale."
+    )
+
+
+class TotalMismatch(ValidationFailed):
+    code = "commerce.total_mismatch"
+    message = _("The sale's total is not the sum of its lines.")
+
+
+class InvalidSyncSale(ValidationFailed):
+    code = "commerce.invalid_sync_sale"
+    message = _("This offline sale is incomplete or malformed: %(problem)s.")
+
+
+class SyncBatchTooLarge(ValidationFailed):
+    code = "commerce.sync_batch_too_large"
+    message = _("Send at most %(limit)s sales at once.")
+
+
+class ClientIdReused(Conflict):
+    code = "commerce.client_id_reused"
+    message = _("This sale id is already held for another sale: the held sale stands.")

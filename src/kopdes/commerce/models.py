@@ -740,6 +740,10 @@ class SaleReturn(TenantModel):
     amount = RupiahField(_("amount"))
     cost = RupiahField(_("cost"), default=0)
     refund = models.CharField(_("refund"), max_length=14, choices=Refund.choices)
+    # The requesting kasir's open shift: a cash refund comes out of that drawer (H-sale, 0003).
+    shift = models.ForeignKey(
+        CashShift, on_delete=models.PROTECT, null=True, blank=True, related_name="returns"
+    )
     requested_by_id = models.BigIntegerField(null=True, blank=True)
     requested_by_label = models.CharField(max_length=200, blank=True)
     decided_by_label = models.CharField(max_length=200, blank=True)

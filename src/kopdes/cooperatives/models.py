@@ -175,6 +175,11 @@ class Policy(TenantModel):
     savings_transfer_max = RupiahField(
         _("largest savings transfer in one transaction"), default=1_000_000_000
     )
+    # The largest purchase at a gerai paid from the member's simpanan sukarela (member credit);
+    # 0 turns member credit off. Versions recorded before it existed read 0 (off).
+    member_credit_limit = RupiahField(
+        _("largest outlet purchase paid from simpanan sukarela (0 = off)"), default=0
+    )
     changed_by_id = models.BigIntegerField(null=True, blank=True)
     changed_by_label = models.CharField(max_length=200, blank=True)
     reason = models.TextField(_("reason"), blank=True)
@@ -218,6 +223,10 @@ class Policy(TenantModel):
                 & Q(savings_transfer_max__gt=0)
                 & Q(savings_transfer_max__lte=AMOUNT_MAX),
                 name="cooperatives_policy_savings_limits_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(member_credit_limit__gte=0) & Q(member_credit_limit__lte=AMOUNT_MAX),
+                name="cooperatives_policy_member_credit_limit_range",
             ),
         ]
 

@@ -40,6 +40,8 @@ DEFAULT_POLICY = {
     "savings_deposit_max": 1_000_000_000,
     "savings_withdrawal_max": 1_000_000_000,
     "savings_transfer_max": 1_000_000_000,
+    # The largest gerai purchase paid from simpanan sukarela (member credit); 0 = off.
+    "member_credit_limit": 500_000,
 }
 SAVINGS_LIMIT_FIELDS = ("savings_deposit_max", "savings_withdrawal_max", "savings_transfer_max")
 
@@ -71,7 +73,12 @@ def policy_errors(values: dict) -> dict[str, list[str]]:
     def add(field: str, message: str) -> None:
         errors.setdefault(field, []).append(message)
 
-    for field in ("simpanan_pokok_amount", "simpanan_wajib_amount", "loan_approval_threshold"):
+    for field in (
+        "simpanan_pokok_amount",
+        "simpanan_wajib_amount",
+        "loan_approval_threshold",
+        "member_credit_limit",
+    ):
         value = values.get(field)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             add(field, _("Enter a whole rupiah amount of zero or more."))

@@ -148,3 +148,15 @@ class CorrectionWouldOverdraw(_RupiahParams, Conflict):
     message = _(
         "The account holds %(balance)s; reversing %(amount)s would make it negative (the money was already taken out)."
     )
+
+
+class MemberCreditOff(Conflict):
+    code = "savings.member_credit_off"
+    message = _("Paying outlet purchases from simpanan sukarela is turned off in the policy.")
+
+
+class MemberCreditAboveLimit(_RupiahParams, Conflict):
+    code = "savings.member_credit_above_limit"
+    message = _(
+        "%(amount)s is above the policy's limit of %(limit)s for one purchase paid from simpanan sukarela."
+    )

@@ -116,9 +116,11 @@ class SavingsTransaction(TenantModel):
         BILL_PAYMENT = "bill_payment", _("Bill payment")
         REVERSAL_IN = "reversal_in", _("Correction (credited back)")
         REVERSAL_OUT = "reversal_out", _("Correction (taken back)")
+        PURCHASE = "purchase", _("Outlet purchase")
+        PURCHASE_RETURN = "return", _("Outlet purchase returned")
 
     # raise the balance
-    CREDITS = ("deposit", "transfer_in", "interest", "bill_payment", "reversal_in")
+    CREDITS = ("deposit", "transfer_in", "interest", "bill_payment", "reversal_in", "return")
     # what a counter correction may reverse (the incoming side of a transfer goes with its outgoing)
     CORRECTABLE = ("deposit", "bill_payment", "withdrawal", "transfer_out", "transfer_in")
 

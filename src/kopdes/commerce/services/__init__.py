@@ -11,12 +11,20 @@ from kopdes.commerce.services.catalogue import (
     supplier_create,
     supplier_update,
 )
+from kopdes.commerce.services.devices import device_gaps, device_register
 from kopdes.commerce.services.purchases import (
     goods_receive,
     purchase_order_cancel,
     purchase_order_create,
     purchase_order_submit,
 )
+from kopdes.commerce.services.returns import sale_return_decide, sale_return_request
+from kopdes.commerce.services.sales import (
+    sale_cancel_pending,
+    sale_complete_payment,
+    sale_record,
+)
+from kopdes.commerce.services.shifts import shift_close, shift_open
 from kopdes.commerce.services.stock import (
     stock_count_approve,
     stock_count_cancel,
@@ -28,15 +36,27 @@ from kopdes.commerce.services.stock import (
     stock_write_off_decide,
     stock_write_off_request,
 )
+from kopdes.commerce.services.sync import SyncResult, sales_sync
 
 __all__ = [
+    "SyncResult",
     "category_create",
+    "device_gaps",
+    "device_register",
     "goods_receive",
     "product_create",
     "product_update",
     "purchase_order_cancel",
     "purchase_order_create",
     "purchase_order_submit",
+    "sale_cancel_pending",
+    "sale_complete_payment",
+    "sale_record",
+    "sale_return_decide",
+    "sale_return_request",
+    "sales_sync",
+    "shift_close",
+    "shift_open",
     "stock_count_approve",
     "stock_count_cancel",
     "stock_count_record",

@@ -39,6 +39,11 @@ from kopdes.savings.services.counter import (
     savings_withdraw,
 )
 from kopdes.savings.services.month_end import savings_bills_create, savings_interest_post
+from kopdes.savings.services.purchases import (
+    member_credit_limit,
+    savings_purchase_charge,
+    savings_purchase_refund,
+)
 from kopdes.savings.services.resignation import member_resign
 from kopdes.savings.services.setup import (
     savings_policy_follow,
@@ -54,6 +59,7 @@ __all__ = [
     "SUBLEDGER",
     "TXN_COLUMNS",
     "CollectiveDeposit",
+    "member_credit_limit",
     "member_resign",
     "savings_bills_create",
     "savings_collective_deposit",
@@ -65,6 +71,8 @@ __all__ = [
     "savings_interest_post",
     "savings_policy_follow",
     "savings_product_update",
+    "savings_purchase_charge",
+    "savings_purchase_refund",
     "savings_setup",
     "savings_transfer",
     "savings_withdraw",

@@ -36,6 +36,8 @@ def _policy(cooperative: Cooperative, on: date | None = None):
     return policy
 
 
+PURCHASE_CLEARING = "1-110"  # Kliring belanja dengan simpanan (ledger.rules FIXED_ACCOUNTS)
+
 # Posting rule descriptions are data in Bahasa Indonesia, with no code in them.
 _WAY = {"cash": "tunai", "bank": "transfer bank"}
 
@@ -76,6 +78,24 @@ def _rule_specs(*, as_equity: bool) -> list[tuple[str, str, list[dict], str]]:
             "sukarela",
             [{"amount": "amount", "debit": "2-101", "credit": "2-101"}],
             "Pindah buku simpanan sukarela antaranggota",
+        )
+    )
+    # Outlet purchases paid from sukarela (member credit) and their returns: against the clearing
+    # account 1-110, which the sale's own entry clears in the same transaction.
+    specs.append(
+        (
+            "savings.purchase",
+            "sukarela",
+            [{"amount": "amount", "debit": "2-101", "credit": PURCHASE_CLEARING}],
+            "Belanja di gerai dibayar dari simpanan sukarela",
+        )
+    )
+    specs.append(
+        (
+            "savings.purchase_return",
+            "sukarela",
+            [{"amount": "amount", "debit": PURCHASE_CLEARING, "credit": "2-101"}],
+            "Retur belanja gerai dikembalikan ke simpanan sukarela",
         )
     )
     specs.append(

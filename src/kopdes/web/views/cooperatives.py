@@ -371,6 +371,12 @@ class PolicyForm(forms.Form):
         min_value=1,
         max_value=AMOUNT_MAX,
     )
+    member_credit_limit = AsciiIntegerField(
+        label=gettext_lazy("Largest outlet purchase from simpanan sukarela (Rp, 0 = off)"),
+        min_value=0,
+        max_value=AMOUNT_MAX,
+        required=False,  # left empty: the value in force carries over
+    )
     reason = forms.CharField(
         label=gettext_lazy("Reason (e.g. the RAT decision)"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -390,7 +396,7 @@ def policy(request, cooperative: Cooperative):
     )
 
     def save(data: dict):
-        data = dict(data)
+        data = {k: v for k, v in data.items() if not (k == "member_credit_limit" and v is None)}
         return cooperative_services.policy_change(
             actor=request.user,
             cooperative=cooperative,

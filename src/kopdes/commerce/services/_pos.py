@@ -1,0 +1,86 @@
+"""Shared pieces of the point-of-sale services (sales, returns, shifts, devices, sync): who may
+act, gapless numbers, the sale's posting lines, the canonical receipt."""
+
+from collections.abc import Sequence as Seq
+from datetime import date, datetime
+
+from django.utils import timezone
+
+from kopdes.accounts.access import Capability, capabilities
+from kopdes.commerce import receipts
+from kopdes.commerce.errors import NotAllowed, NotAnOutlet
+from kopdes.commerce.models import Product, Sale
+from kopdes.cooperatives.models import BusinessUnit, Cooperative
+from kopdes.core.actors import Actor
+from kopdes.ledger import rules as ledger_rules
+from kopdes.ledger import services as ledger
+
+SALE_EVENT = "sale.completed"
+RETURN_EVENT = "sale.returned"
+
+
+def require(actor: Actor, cooperative: Cooperative, *needed: Capability) -> set[Capability]:
+    """The actor's capabilities in the cooperative when they include one of `needed`;
+    NotAllowed otherwise (the service checks the role itself, whatever page or API calls it).
+    The system (actor None: the demo's import) may do everything, as in services/_common."""
+    if actor is None:
+        return set(Capability)
+    if not getattr(actor, "is_authenticated", False):
+        raise NotAllowed()
+    held = capabilities(actor, cooperative)  # type: ignore[arg-type]
+    if not held & set(needed):
+        raise NotAllowed()
+    return held
+
+
+def outlet(unit: BusinessUnit) -> BusinessUnit:
+    """`unit` when it sells goods (a GOODS_UNITS kind, active); NotAnOutlet otherwise."""
+    if unit.kind not in ledger_rules.GOODS_UNITS or not unit.is_active:
+        raise NotAnOutlet(unit=unit.name)
+    return unit
+
+
+def who(member_id: int | None) -> str:
+    return "member" if member_id is not None else "non_member"
+
+
+def sale_draft(
+    sale: Sale, *, event: str, payment: str, revenue: int, cost: int, on: date, memo: str
+) -> ledger.EntryDraft:
+    """The entry of a sale (or of a return: `event` RETURN_EVENT) through the posting rule in
+    force: revenue into the payment's account split by member / non-member, and its cost (HPP)
+    out of the unit's persediaan."""
+    unit_code = sale.unit.code
+    rule = ledger.posting_rule_in_force(
+        cooperative=sale.cooperative,
+        event=event,
+        key=f"{unit_code}:{payment}:{who(sale.member_id)}",
+        on=on,
+    )
+    lines = ledger.event_lines(
+        rule=rule, amounts={"revenue": revenue, "cost": cost}, unit=unit_code
+    )
+    return ledger.EntryDraft(
+        date=on, memo=memo[:300], lines=lines, source_kind=event, source_id=str(sale.public_id)
+    )
+
+
+def local_moment(moment: datetime) -> datetime:
+    return timezone.localtime(moment)
+
+
+def receipt_hash_of(
+    *,
+    number: str,
+    sold_at: datetime,
+    lines: Seq[tuple[Product, int, int]],
+    total: int,
+    payment: str,
+) -> str:
+    return receipts.receipt_hash(
+        number=number,
+        sold_at_local=local_moment(sold_at),
+        lines=[receipts.ReceiptLine(p.sku, q, price) for p, q, price in lines],
+        total=total,
+        payment=payment,
+    )
