@@ -62,10 +62,15 @@ ID_MAKERS: dict[str, Callable[[Side], Any]] = {
     "code": lambda side: side.ids["account"].code,  # an account code (same chart everywhere)
     "guarantor_id": lambda side: side.ids["guarantor"].public_id,
     "collateral_id": lambda side: side.ids["collateral"].public_id,
+    # the kasir pages (testing.commerce_pos_pages)
+    "unit_code": lambda side: side.ids["pos"].unit_code,  # the outlet's code (sembako everywhere)
+    "sale_id": lambda side: side.ids["pos"].sale.public_id,
+    "shift_id": lambda side: side.ids["pos"].shift.public_id,
+    "rejection_id": lambda side: side.ids["pos"].rejection.public_id,
 }
 # Kwargs whose value means the same in every cooperative (not an object of one cooperative):
 # swapping them between cooperatives proves nothing.
-TENANT_NEUTRAL = {"cooperative_id", "code"}
+TENANT_NEUTRAL = {"cooperative_id", "code", "unit_code"}
 
 
 # Pages that are public by design (open to anyone, signed in or not), with how to make their
@@ -386,6 +391,7 @@ def make_side(place: testing.Place) -> Side:
             "commerce_product": commerce.products["BRS-5"],
             "supplier": commerce.supplier,
             "goods_receipt": commerce.receipt,
+            "pos": commerce.extra["pos"],
         },
         secrets=[
             member.full_name,

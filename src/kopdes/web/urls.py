@@ -3,6 +3,7 @@
 from kopdes.web.views import (
     account,
     books,
+    commerce_pos,
     cooperatives,
     home,
     loans,
@@ -40,4 +41,5 @@ urlpatterns = [
     *loans_simulate.urlpatterns,
     *loans_counter.urlpatterns,
     *loans_reconcile.urlpatterns,
+    *commerce_pos.urlpatterns,
 ]
