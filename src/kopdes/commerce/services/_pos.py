@@ -14,6 +14,7 @@ from kopdes.cooperatives.models import BusinessUnit, Cooperative
 from kopdes.core.actors import Actor
 from kopdes.ledger import rules as ledger_rules
 from kopdes.ledger import services as ledger
+from kopdes.ledger.models import PostingRule
 
 SALE_EVENT = "sale.completed"
 RETURN_EVENT = "sale.returned"
@@ -45,18 +46,28 @@ def who(member_id: int | None) -> str:
 
 
 def sale_draft(
-    sale: Sale, *, event: str, payment: str, revenue: int, cost: int, on: date, memo: str
+    sale: Sale,
+    *,
+    event: str,
+    payment: str,
+    revenue: int,
+    cost: int,
+    on: date,
+    memo: str,
+    rules: dict[str, PostingRule] | None = None,
 ) -> ledger.EntryDraft:
     """The entry of a sale (or of a return: `event` RETURN_EVENT) through the posting rule in
     force: revenue into the payment's account split by member / non-member, and its cost (HPP)
-    out of the unit's persediaan."""
+    out of the unit's persediaan. `rules` caches the rules by key for a batch of one day."""
     unit_code = sale.unit.code
-    rule = ledger.posting_rule_in_force(
-        cooperative=sale.cooperative,
-        event=event,
-        key=f"{unit_code}:{payment}:{who(sale.member_id)}",
-        on=on,
-    )
+    key = f"{unit_code}:{payment}:{who(sale.member_id)}"
+    rule = rules.get(key) if rules is not None else None
+    if rule is None:
+        rule = ledger.posting_rule_in_force(
+            cooperative=sale.cooperative, event=event, key=key, on=on
+        )
+        if rules is not None:
+            rules[key] = rule
     lines = ledger.event_lines(
         rule=rule, amounts={"revenue": revenue, "cost": cost}, unit=unit_code
     )

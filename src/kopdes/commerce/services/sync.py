@@ -65,6 +65,17 @@ from kopdes.ledger import services as ledger
 from kopdes.members.models import Member
 
 BATCH_MAX = 500
+# The sale line columns the sync writes, in the order it builds them (core.bulk checks them).
+_LINE_COLUMNS = (
+    "public_id",
+    "cooperative_id",
+    "sale_id",
+    "product_id",
+    "quantity",
+    "unit_price",
+    "amount",
+    "cost",
+)
 ACCEPTED, DUPLICATE, REJECTED = "accepted", "duplicate", "rejected"
 
 
@@ -482,6 +493,7 @@ def _book(
             created_at=now,
         )
         sales.append(sale)
+    rules: dict = {}  # one rule per payment and membership for the whole batch
     drafts = [
         sale_draft(
             sale,
@@ -491,6 +503,7 @@ def _book(
             cost=sale.cost,
             on=on,
             memo=f"Penjualan {sale.number}",
+            rules=rules,
         )
         for sale in sales
     ]
@@ -510,24 +523,24 @@ def _book(
             cooperative=cooperative, public_id__in=[s.public_id for s in sales]
         ).values_list("public_id", "pk")
     )
+    # The lines as database-ready tuples (no model instances: they were a third of the time).
+    new_uuid = bulk.adapters().uuid
     line_rows = []
-    as_line = bulk.row_maker(SaleLine)
     for sale, candidate, line_costs in zip(sales, candidates, costs, strict=True):
         sale.pk = ids[sale.public_id]
         sale._state.adding = False
         for (product, quantity, price), cost in zip(candidate.lines, line_costs, strict=True):
             line_rows.append(
-                as_line(
-                    SaleLine(
-                        cooperative=cooperative,
-                        sale=sale,
-                        product=product,
-                        quantity=quantity,
-                        unit_price=price,
-                        amount=quantity * price,
-                        cost=cost,
-                    )
+                (
+                    new_uuid(),
+                    cooperative.pk,
+                    sale.pk,
+                    product.pk,
+                    quantity,
+                    price,
+                    quantity * price,
+                    cost,
                 )
             )
-    bulk.insert(SaleLine, line_rows)
+    bulk.insert(SaleLine, line_rows, names=_LINE_COLUMNS)
     return sales
