@@ -313,8 +313,38 @@ def commerce_personas(place: Place, *, on: date = date(2026, 3, 2)) -> Commerce:
         unit=unit, category=category, products=products, supplier=supplier, receipt=receipt
     )
     # Helpers: call your own function here, e.g. `_commerce_sales(place, commerce_data, on=on)`.
+    _commerce_back_office(place, commerce_data, on=on)
     commerce_data.extra["pos"] = commerce_pos_pages(place, commerce_data)
     return commerce_data
+
+
+def _commerce_back_office(place: Place, data: Commerce, *, on: date) -> None:
+    """The back-office documents the gerai pages show (H-pages), made by the manajer on `on`:
+    an open purchase order (sent, nothing received), a transfer of beras to the warehouse, a stock
+    count of the warehouse being counted and a write-off waiting for its decision. In
+    `data.extra`: purchase_order, transfer, count, write_off."""
+    from kopdes.commerce import services as commerce
+    from kopdes.cooperatives.models import BusinessUnit
+    from kopdes.core import clock
+
+    actor = place.manajer
+    beras, telur = data.products["BRS-5"], data.products["TLR"]
+    warehouse = BusinessUnit.objects.get(cooperative=place.cooperative, code="pergudangan")
+    with clock.as_of(datetime.combine(on, time(12), tzinfo=ZoneInfo("Asia/Jakarta"))):
+        order = commerce.purchase_order_create(
+            actor=actor, unit=data.unit, supplier=data.supplier, lines=[(telur, 30, 25_000)]
+        )
+        commerce.purchase_order_submit(actor=actor, order=order)
+        transfer = commerce.stock_transfer(
+            actor=actor, from_unit=data.unit, to_unit=warehouse, lines=[(beras, 5)]
+        )
+        count = commerce.stock_count_start(actor=actor, unit=warehouse)
+        write_off = commerce.stock_write_off_request(
+            actor=actor, unit=data.unit, product=telur, quantity=1, reason="damaged", note="Pecah"
+        )
+    data.extra.update(
+        {"purchase_order": order, "transfer": transfer, "count": count, "write_off": write_off}
+    )
 
 
 @dataclass

@@ -67,6 +67,14 @@ ID_MAKERS: dict[str, Callable[[Side], Any]] = {
     "sale_id": lambda side: side.ids["pos"].sale.public_id,
     "shift_id": lambda side: side.ids["pos"].shift.public_id,
     "rejection_id": lambda side: side.ids["pos"].rejection.public_id,
+    # the gerai's back office (testing.commerce_personas)
+    "item_id": lambda side: side.ids["commerce_product"].public_id,  # a commerce Product
+    "supplier_id": lambda side: side.ids["supplier"].public_id,
+    "purchase_order_id": lambda side: side.ids["purchase_order"].public_id,
+    "goods_receipt_id": lambda side: side.ids["goods_receipt"].public_id,
+    "transfer_id": lambda side: side.ids["stock_transfer"].public_id,
+    "count_id": lambda side: side.ids["stock_count"].public_id,
+    "write_off_id": lambda side: side.ids["write_off"].public_id,
 }
 # Kwargs whose value means the same in every cooperative (not an object of one cooperative):
 # swapping them between cooperatives proves nothing.
@@ -392,6 +400,10 @@ def make_side(place: testing.Place) -> Side:
             "supplier": commerce.supplier,
             "goods_receipt": commerce.receipt,
             "pos": commerce.extra["pos"],
+            "purchase_order": commerce.extra["purchase_order"],
+            "stock_transfer": commerce.extra["transfer"],
+            "stock_count": commerce.extra["count"],
+            "write_off": commerce.extra["write_off"],
         },
         secrets=[
             member.full_name,

@@ -3,7 +3,9 @@
 from kopdes.web.views import (
     account,
     books,
+    commerce_catalogue,
     commerce_pos,
+    commerce_stock,
     cooperatives,
     home,
     loans,
@@ -42,4 +44,6 @@ urlpatterns = [
     *loans_counter.urlpatterns,
     *loans_reconcile.urlpatterns,
     *commerce_pos.urlpatterns,
+    *commerce_catalogue.urlpatterns,
+    *commerce_stock.urlpatterns,
 ]
