@@ -313,6 +313,8 @@ def commerce_personas(place: Place, *, on: date = date(2026, 3, 2)) -> Commerce:
         unit=unit, category=category, products=products, supplier=supplier, receipt=receipt
     )
     # Helpers: call your own function here, e.g. `_commerce_sales(place, commerce_data, on=on)`.
+    _commerce_back_office(place, commerce_data, on=on)
+    commerce_data.extra["pos"] = commerce_pos_pages(place, commerce_data)
     return commerce_data
 
 
@@ -335,3 +337,92 @@ def make_pickup_order(
         )
     commerce_data.extra["order"] = order
     return order
+
+
+def _commerce_back_office(place: Place, data: Commerce, *, on: date) -> None:
+    """The back-office documents the gerai pages show (H-pages), made by the manajer on `on`:
+    an open purchase order (sent, nothing received), a transfer of beras to the warehouse, a stock
+    count of the warehouse being counted and a write-off waiting for its decision. In
+    `data.extra`: purchase_order, transfer, count, write_off."""
+    from kopdes.commerce import services as commerce
+    from kopdes.cooperatives.models import BusinessUnit
+    from kopdes.core import clock
+
+    actor = place.manajer
+    beras, telur = data.products["BRS-5"], data.products["TLR"]
+    warehouse = BusinessUnit.objects.get(cooperative=place.cooperative, code="pergudangan")
+    with clock.as_of(datetime.combine(on, time(12), tzinfo=ZoneInfo("Asia/Jakarta"))):
+        order = commerce.purchase_order_create(
+            actor=actor, unit=data.unit, supplier=data.supplier, lines=[(telur, 30, 25_000)]
+        )
+        commerce.purchase_order_submit(actor=actor, order=order)
+        transfer = commerce.stock_transfer(
+            actor=actor, from_unit=data.unit, to_unit=warehouse, lines=[(beras, 5)]
+        )
+        count = commerce.stock_count_start(actor=actor, unit=warehouse)
+        write_off = commerce.stock_write_off_request(
+            actor=actor, unit=data.unit, product=telur, quantity=1, reason="damaged", note="Pecah"
+        )
+    data.extra.update(
+        {"purchase_order": order, "transfer": transfer, "count": count, "write_off": write_off}
+    )
+
+
+@dataclass
+class PosPages:
+    """What the kasir pages show in a place (ids for the security matrices and the browser's
+    sweep): the outlet's code, a shift open for each person who handles cash, a sale at the
+    counter, a device whose synced sales left a gap in its receipt numbers, and one offline sale
+    the server rejected (more than on hand)."""
+
+    unit_code: str
+    shift: Any
+    sale: Any
+    device: Any
+    rejection: Any
+
+
+def commerce_pos_pages(place: Place, data: Commerce) -> PosPages:
+    """The kasir pages' data of `place` at its stocked sembako, through the commerce services,
+    on today's business date (a sale is dated the day it is made)."""
+    import uuid
+
+    from kopdes.commerce import services as commerce
+    from kopdes.commerce.models import SyncRejection
+    from kopdes.core import clock
+
+    unit = data.unit
+    product = data.products["GL-1"]
+    shifts = [
+        commerce.shift_open(actor=place.people[name], unit=unit, opening_float=100_000)
+        for name in ("bendahara", "kasir")
+    ]
+    sale = commerce.sale_record(actor=place.kasir, unit=unit, lines=[(product, 1)], payment="cash")
+    device = commerce.device_register(
+        actor=place.kasir, unit=unit, public_id=uuid.uuid4(), label="HP kasir"
+    )
+
+    def offline(sequence: int, quantity: int) -> dict[str, Any]:
+        return {
+            "client_id": str(uuid.uuid4()),
+            "sequence": sequence,
+            "sold_at": clock.now().isoformat(),
+            "payment": "cash",
+            "lines": [
+                {
+                    "product": str(product.public_id),
+                    "quantity": quantity,
+                    "unit_price": product.non_member_price,
+                }
+            ],
+            "total": quantity * product.non_member_price,
+        }
+
+    commerce.sales_sync(actor=place.kasir, device=device, sales=[offline(1, 1), offline(3, 500)])
+    return PosPages(
+        unit_code=unit.code,
+        shift=shifts[0],
+        sale=sale,
+        device=device,
+        rejection=SyncRejection.objects.get(device=device),
+    )

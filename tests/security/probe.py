@@ -63,10 +63,23 @@ ID_MAKERS: dict[str, Callable[[Side], Any]] = {
     "guarantor_id": lambda side: side.ids["guarantor"].public_id,
     "collateral_id": lambda side: side.ids["collateral"].public_id,
     "order_id": lambda side: side.ids["order"].public_id,
+    # the kasir pages (testing.commerce_pos_pages)
+    "unit_code": lambda side: side.ids["pos"].unit_code,  # the outlet's code (sembako everywhere)
+    "sale_id": lambda side: side.ids["pos"].sale.public_id,
+    "shift_id": lambda side: side.ids["pos"].shift.public_id,
+    "rejection_id": lambda side: side.ids["pos"].rejection.public_id,
+    # the gerai's back office (testing.commerce_personas)
+    "item_id": lambda side: side.ids["commerce_product"].public_id,  # a commerce Product
+    "supplier_id": lambda side: side.ids["supplier"].public_id,
+    "purchase_order_id": lambda side: side.ids["purchase_order"].public_id,
+    "goods_receipt_id": lambda side: side.ids["goods_receipt"].public_id,
+    "transfer_id": lambda side: side.ids["stock_transfer"].public_id,
+    "count_id": lambda side: side.ids["stock_count"].public_id,
+    "write_off_id": lambda side: side.ids["write_off"].public_id,
 }
 # Kwargs whose value means the same in every cooperative (not an object of one cooperative):
 # swapping them between cooperatives proves nothing.
-TENANT_NEUTRAL = {"cooperative_id", "code"}
+TENANT_NEUTRAL = {"cooperative_id", "code", "unit_code"}
 
 
 # Pages that are public by design (open to anyone, signed in or not), with how to make their
@@ -390,6 +403,11 @@ def make_side(place: testing.Place) -> Side:
             "supplier": commerce.supplier,
             "goods_receipt": commerce.receipt,
             "order": order,
+            "pos": commerce.extra["pos"],
+            "purchase_order": commerce.extra["purchase_order"],
+            "stock_transfer": commerce.extra["transfer"],
+            "stock_count": commerce.extra["count"],
+            "write_off": commerce.extra["write_off"],
         },
         secrets=[
             member.full_name,

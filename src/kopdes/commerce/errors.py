@@ -363,3 +363,16 @@ class SyncBatchTooLarge(ValidationFailed):
 class ClientIdReused(Conflict):
     code = "commerce.client_id_reused"
     message = _("This sale id is already held for another sale: the held sale stands.")
+
+
+# -- point of sale pages (sync rejections) ----------------------------------------------------
+
+
+class InvalidResolution(ValidationFailed):
+    code = "commerce.invalid_resolution"
+    message = _("Say what was done about the rejected sale.")
+
+
+class RejectionResolved(Conflict):
+    code = "commerce.rejection_resolved"
+    message = _("This rejected sale has already been resolved.")

@@ -83,6 +83,7 @@ def _cooperative_menu() -> list[MenuEntry]:
             "savings_resign",
         ),
         _entry("loans", _("Loans"), *_section_pages("loans_")),
+        _entry("commerce_home", _("Outlets"), *_section_pages("commerce_")),
         _entry(
             "journal",
             _("Books"),
@@ -146,6 +147,55 @@ def _submenus() -> dict[str, list[MenuEntry]]:
             _entry("commerce_report_movers", _("Slow and fast movers")),
             _entry("commerce_report_expiring", _("Expiring items")),
             _entry("commerce_report_shrinkage", _("Shrinkage")),
+        ],
+        # The gerai (outlets): the back office first, then what the other parts add (point of
+        # sale, shifts, reports): one entry per page family, current on its sub-pages.
+        "commerce": [
+            _entry("commerce_home", _("Outlets")),
+            _entry(
+                "commerce_products",
+                _("Products"),
+                "commerce_product_new",
+                "commerce_product_edit",
+                "commerce_stock_card",
+            ),
+            _entry("commerce_categories", _("Categories")),
+            _entry(
+                "commerce_suppliers",
+                _("Suppliers"),
+                "commerce_supplier_new",
+                "commerce_supplier_edit",
+            ),
+            _entry(
+                "commerce_purchase_orders",
+                _("Purchase orders"),
+                "commerce_purchase_order_new",
+                "commerce_purchase_order",
+                "commerce_purchase_order_submit",
+                "commerce_purchase_order_cancel",
+                "commerce_purchase_order_receive",
+            ),
+            _entry(
+                "commerce_receipts", _("Goods receipts"), "commerce_receipt_new", "commerce_receipt"
+            ),
+            _entry("commerce_stock", _("Stock position")),
+            _entry(
+                "commerce_transfers", _("Transfers"), "commerce_transfer_new", "commerce_transfer"
+            ),
+            _entry("commerce_counts", _("Stock counts"), *_section_pages("commerce_count")),
+            _entry(
+                "commerce_write_offs",
+                _("Write-offs"),
+                "commerce_write_off_new",
+                "commerce_write_off_decide",
+            ),
+            _entry("commerce_reconciliation", _("Reconciliation")),
+            _entry("commerce_pos_units", _("Cashier"), "commerce_pos", "commerce_sale_receipt"),
+            _entry("commerce_sales", _("Sales")),
+            _entry("commerce_shifts", _("Cash shifts"), "commerce_shift"),
+            _entry("commerce_devices", _("Cashier devices"), "commerce_sync_rejection"),
+            _entry("commerce_orders", _("Pickup orders")),
+            _entry("commerce_report_sales", _("Reports"), *_section_pages("commerce_report_")),
         ],
         "books": [
             _entry("accounts", _("Chart of accounts")),

@@ -3,8 +3,11 @@
 from kopdes.web.views import (
     account,
     books,
+    commerce_catalogue,
     commerce_orders,
+    commerce_pos,
     commerce_reports,
+    commerce_stock,
     cooperatives,
     home,
     loans,
@@ -44,4 +47,7 @@ urlpatterns = [
     *loans_reconcile.urlpatterns,
     *commerce_reports.urlpatterns,
     *commerce_orders.urlpatterns,
+    *commerce_pos.urlpatterns,
+    *commerce_catalogue.urlpatterns,
+    *commerce_stock.urlpatterns,
 ]

@@ -25,6 +25,7 @@ from kopdes.commerce.services.purchases import (
     purchase_order_create,
     purchase_order_submit,
 )
+from kopdes.commerce.services.rejections import sync_rejection_resolve
 from kopdes.commerce.services.returns import sale_return_decide, sale_return_request
 from kopdes.commerce.services.sales import (
     sale_cancel_pending,
@@ -80,4 +81,5 @@ __all__ = [
     "stock_write_off_request",
     "supplier_create",
     "supplier_update",
+    "sync_rejection_resolve",
 ]

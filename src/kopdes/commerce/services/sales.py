@@ -39,6 +39,7 @@ from kopdes.commerce.errors import (
     SaleNotPending,
     SequenceReused,
     TenderedShort,
+    UnknownObject,
     UnknownProduct,
 )
 from kopdes.commerce.models import CashShift, PosDevice, Product, Sale, SaleLine
@@ -459,5 +460,9 @@ def sale_cancel_pending(*, actor: Actor, sale: Sale, note: str = "") -> Sale:
 
 def on_sale_paid(intent: Any, notification: Any) -> Sale:
     """The payments handler for purpose "commerce.sale" (registered in CommerceConfig.ready)."""
-    sale = Sale.objects.get(cooperative_id=intent.cooperative_id, public_id=intent.reference)
+    sale = Sale.objects.filter(
+        cooperative_id=intent.cooperative_id, public_id=intent.reference
+    ).first()
+    if sale is None:  # a refusal payments keeps (nothing booked), never a crash
+        raise UnknownObject()
     return sale_complete_payment(sale=sale, paid_at=getattr(intent, "paid_at", None))

@@ -291,7 +291,7 @@ def commerce_report_stock(request, cooperative: Cooperative):
                 _("Outlet"),
                 _("SKU"),
                 _("Product"),
-                _("Unit"),
+                _("Selling unit"),
                 _("On hand"),
                 _("Reserved"),
                 _("Average cost"),
@@ -344,7 +344,7 @@ def commerce_report_movers(request, cooperative: Cooperative):
                 _("Sold a day"),
                 _("On hand"),
                 _("Days of cover"),
-                _("Movement"),
+                _("Turnover"),
             ],
             rows=[
                 [
