@@ -336,9 +336,15 @@ def stock_issue_bulk(
     for reference, lines in documents:
         try:
             _check_lines(unit, lines)
-            # Work on copies so a refused document leaves the others' state as it was.
-            saved = {pid: (lv.quantity, lv.value, lv.reserved) for pid, lv in levels.items()}
-            saved_lots = {lot.pk: lot.quantity for ls in lots.values() for lot in ls}
+            # `_take` refuses before it changes anything; the snapshot of this document's rows
+            # is the backstop that a refused document leaves the others' state as it was.
+            mine = {product.pk for product, _q in lines}
+            saved = {
+                pid: (levels[pid].quantity, levels[pid].value, levels[pid].reserved)
+                for pid in mine
+                if pid in levels
+            }
+            saved_lots = {lot.pk: lot.quantity for pid in mine for lot in lots.get(pid, [])}
             try:
                 costs, moved = _take(levels, lots, lines, allow_reserved=allow_reserved)
             except InsufficientStock:
@@ -348,8 +354,8 @@ def stock_issue_bulk(
                         value,
                         reserved,
                     )
-                for ls in lots.values():
-                    for lot in ls:
+                for pid in mine:
+                    for lot in lots.get(pid, []):
                         lot.quantity = saved_lots[lot.pk]
                 raise
         except (InsufficientStock, InvalidLines) as error:

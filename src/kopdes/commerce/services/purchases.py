@@ -80,16 +80,18 @@ def purchase_order_create(
     actor: Actor,
     unit: BusinessUnit,
     supplier: Supplier,
-    lines: list[tuple[Product, int, int]],
+    lines: list[tuple],
     expected_on: date | None = None,
     note: str = "",
 ) -> PurchaseOrder:
-    """A draft purchase order "PO-<year>-<0001>" for goods to be received at `unit`."""
+    """A draft purchase order "PO-<year>-<0001>" for goods to be received at `unit`: lines
+    (product, quantity, unit cost), each product once. Raises InvalidLines, NotStockUnit,
+    NotAllowed."""
     cooperative = unit.cooperative
     _require(actor, cooperative, Capability.MANAGE_STOCK)
     _same_cooperative(cooperative.pk, supplier)
     check_stock_unit(unit)
-    checked = _purchase_lines(unit, [tuple(line)[:3] for line in lines] if lines else lines)
+    checked = _purchase_lines(unit, lines)
     today = clock.today()
     order = PurchaseOrder.objects.create(
         cooperative=cooperative,

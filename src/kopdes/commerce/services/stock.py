@@ -232,13 +232,22 @@ def stock_count_start(
     return count
 
 
+def _product_key(key: Any) -> Any:
+    """A Product, or its id as an int or a string of digits (a form's field name), as the id."""
+    if isinstance(key, Product):
+        return key.pk
+    if isinstance(key, str) and key.isascii() and key.isdigit():
+        return int(key)
+    return key
+
+
 def _counts(count: StockCount, counts: Mapping[Any, Any]) -> dict[int, int]:
     """{product id: counted quantity} from a mapping keyed by Product or product id."""
     if not counts:
         raise InvalidLines()
     out: dict[int, int] = {}
     for key, value in counts.items():
-        pid = key.pk if isinstance(key, Product) else key
+        pid = _product_key(key)
         if (
             not isinstance(pid, int)
             or not isinstance(value, int)
@@ -331,8 +340,7 @@ def stock_count_submit(
     count = _lock_count(count, "counting", "recount")
     _require(actor, count.cooperative, Capability.MANAGE_STOCK)
     given = {
-        (key.pk if isinstance(key, Product) else key): str(text or "").strip()[:300]
-        for key, text in (reasons or {}).items()
+        _product_key(key): str(text or "").strip()[:300] for key, text in (reasons or {}).items()
     }
     lines = list(count.lines.select_for_update())
     for line in lines:
