@@ -370,7 +370,7 @@ def _post(sale: Sale, *, actor: Actor, on) -> Any:
 
 def _locked_sale(sale: Sale) -> Sale:
     return (
-        Sale.objects.select_for_update()
+        Sale.objects.select_for_update(of=("self",))
         .select_related("unit", "cooperative", "member", "device")
         .get(pk=sale.pk)
     )
