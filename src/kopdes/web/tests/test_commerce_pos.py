@@ -143,6 +143,7 @@ def test_a_sale_through_the_plain_form_and_its_receipt(client, place_a, shop, sh
     assert 'class="receipt slip"' in body  # 58 mm when printed (print.css)
     assert "Kembali: Rp9.000" in body and "Kode struk: " + sale.receipt_hash in body
     assert "https://wa.me/6281234567890?text=" in body  # WhatsApp-ready text to the member
+    assert "Periksa di buku besar: " in body and 'class="ledger-qr"' in body  # the signed books
     assert member.nik not in body
 
 
