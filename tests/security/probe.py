@@ -110,6 +110,7 @@ API_PARAMS: dict[str, Callable[[Side], Any]] = {
     "cooperative_id": lambda side: side.place.cooperative.public_id,
     "entry_id": lambda side: side.ids["entry"].public_id,
     "loan_id": lambda side: side.ids["loan"].public_id,
+    "intent_id": lambda side: side.ids["intent"].public_id,
 }
 
 # A money field, by name: amounts, debit/credit, simpanan amounts, prices.
@@ -377,6 +378,7 @@ def make_side(place: testing.Place) -> Side:
         actor=place.bendahara, loan=loans.active, months=12, reason="Probe"
     )
     secured = _secured_application(place, loans.product, label)
+    intent = testing.make_qris(place, member)
     return Side(
         place=place,
         ids={
@@ -394,6 +396,7 @@ def make_side(place: testing.Place) -> Side:
             "correction": correction,
             "loan_transaction": repayment,
             "restructure": restructure,
+            "intent": intent,
             "commerce_unit": commerce.unit,
             "commerce_category": commerce.category,
             "commerce_product": commerce.products["BRS-5"],

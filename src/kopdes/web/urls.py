@@ -5,6 +5,7 @@ from kopdes.web.views import (
     books,
     commerce_catalogue,
     commerce_pos,
+    commerce_qris,
     commerce_stock,
     cooperatives,
     home,
@@ -46,4 +47,5 @@ urlpatterns = [
     *commerce_pos.urlpatterns,
     *commerce_catalogue.urlpatterns,
     *commerce_stock.urlpatterns,
+    *commerce_qris.urlpatterns,
 ]

@@ -191,9 +191,11 @@ def sale_record(
     other `PJL-<year>-<serial>`. The same `idempotency_key` (or `client_id`) with the same
     request returns the first sale; with another request IdempotencyConflict.
 
-    Raises NotAllowed, NotAnOutlet, InvalidPayment, EmptySale, InvalidQuantity, ProductNotFound,
-    MemberRequired, MemberNotFound, MemberNotActive, TenderedShort, FutureDate, DeviceNotFound,
-    SequenceReused, InsufficientStock, the savings refusals of member credit, PeriodClosed.
+    Raises NotAllowed, NotAnOutlet, InvalidSalePayment, EmptySale, InvalidLines, UnknownProduct,
+    MemberRequired, MemberNotFound, MemberNotActive, TenderedShort, SaleInFuture, DeviceNotFound,
+    InvalidSequence, SequenceReused, InsufficientStock, the savings refusals of member credit
+    (savings.member_credit_off, savings.member_credit_above_limit, savings.insufficient_balance),
+    payments.no_merchant (QRIS without a QRIS merchant), PeriodClosed, IdempotencyConflict.
     """
     cooperative = unit.cooperative
     require(actor, cooperative, Capability.HANDLE_CASH)
