@@ -45,7 +45,8 @@ def run(*args):
 
 def test_the_jobs_run_loans_first_and_the_checkpoints_last():
     paths = settings.KOPDES_DAILY_JOBS
-    assert paths == ["kopdes.loans.daily.run", "kopdes.ledger.daily.run"]
+    assert paths[0] == "kopdes.loans.daily.run" and paths[-1] == "kopdes.ledger.daily.run"
+    assert "kopdes.payments.daily.run" in paths
     assert [path for path, _job in daily_jobs()] == paths
     assert all(callable(job) for _path, job in daily_jobs())
 

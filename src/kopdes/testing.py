@@ -238,6 +238,29 @@ __all__ = [
 ]
 
 
+def sample_static_qris(name: str = "KOPDES MERAH PUTIH", city: str = "TANGERANG") -> str:
+    """A valid static QRIS (docs/domain.md §6) as a provider would issue it, for tests and the
+    probe (the payments tests check one written by hand with an independent CRC)."""
+    from kopdes.payments import qris
+
+    return qris.static_payload(merchant_name=name, merchant_city=city, nmid="ID1026123456789")
+
+
+def make_qris(place: Place, member: Any) -> Any:
+    """The office's static QRIS of `place` and a pending QRIS deposit of `member` into sukarela
+    (what the QRIS pages, the simulator page and `/me/payments/{id}` show); returns the intent."""
+    from kopdes.payments.services import qris_merchant_set
+    from kopdes.savings.services import savings_qris_request
+
+    qris_merchant_set(
+        actor=place.ketua,
+        cooperative=place.cooperative,
+        unit=None,
+        static_payload=sample_static_qris(),
+    )
+    return savings_qris_request(actor=None, member=member, kind="deposit", amount=25_000)
+
+
 # -- the gerai (kopdes.commerce): each helper appends what its pages need ------------------------
 
 

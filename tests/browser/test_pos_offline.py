@@ -7,7 +7,9 @@ second sync of the same sales changes nothing. A sale the server cannot accept s
 page's "not accepted" list. The receipt prints at 58 mm."""
 
 import json
+import os
 import re
+from pathlib import Path
 
 from django.conf import settings
 from django.test import Client
@@ -27,6 +29,12 @@ def _log_in(context, live_server, user) -> None:
     context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
     )
+
+
+def _shots() -> Path:
+    folder = Path(os.environ.get("KOPDES_ARTEFACTS", "var/artefacts")) / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def _scan(page, text: str) -> None:
@@ -99,6 +107,7 @@ def test_sales_rung_up_offline_are_held_once(page, context, live_server, place_a
     page.locator("#pos-tendered").fill("150000")
     expect(page.locator("#pos-change")).to_have_text("Rp6.000")
     numbers.append(_pay(page))
+    page.screenshot(path=str(_shots() / "pos-offline-receipt-phone.png"), full_page=True)
     page.locator("#pos-new-sale").click()
 
     _scan(page, "gla-1")  # a SKU, any case

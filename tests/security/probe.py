@@ -112,6 +112,7 @@ API_PARAMS: dict[str, Callable[[Side], Any]] = {
     "entry_id": lambda side: side.ids["entry"].public_id,
     "loan_id": lambda side: side.ids["loan"].public_id,
     "order_id": lambda side: side.ids["order"].public_id,
+    "intent_id": lambda side: side.ids["intent"].public_id,
 }
 
 # A money field, by name: amounts, debit/credit, simpanan amounts, prices.
@@ -380,6 +381,7 @@ def make_side(place: testing.Place) -> Side:
         actor=place.bendahara, loan=loans.active, months=12, reason="Probe"
     )
     secured = _secured_application(place, loans.product, label)
+    intent = testing.make_qris(place, member)
     return Side(
         place=place,
         ids={
@@ -397,6 +399,7 @@ def make_side(place: testing.Place) -> Side:
             "correction": correction,
             "loan_transaction": repayment,
             "restructure": restructure,
+            "intent": intent,
             "commerce_unit": commerce.unit,
             "commerce_category": commerce.category,
             "commerce_product": commerce.products["BRS-5"],

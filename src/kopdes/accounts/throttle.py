@@ -115,6 +115,20 @@ def loan_simulation_address() -> Limit:
     )
 
 
+def payment_notify_address() -> Limit:
+    """Refused payment notifications (a forged signature, an unreadable body, an unknown
+    provider) from one address: after the free ones the address waits a minute, doubling up to
+    15 minutes; quiet for 10 minutes, the count starts again. Genuine notifications are not
+    counted, so a busy provider is never slowed down by its own traffic."""
+    return _limit(
+        "payment_notify.address",
+        settings.KOPDES_PAYMENT_NOTIFY_ADDRESS_LIMIT,
+        timedelta(minutes=10),
+        timedelta(minutes=1),
+        timedelta(minutes=15),
+    )
+
+
 def _hash(limit: Limit, key: str) -> str:
     message = f"{limit.scope}\x00{key}".encode()
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
@@ -186,3 +200,11 @@ def attempt(limit: Limit, key: str | None) -> None:
     if wait:
         raise Throttled(minutes=max(1, -(-wait // 60)))
     hit(limit, key)
+
+
+def refuse_while_waiting(limit: Limit, key: str | None) -> None:
+    """Refuse (429 `throttle.too_many_attempts`) while `key` must still wait; count nothing
+    (the caller `hit`s only the attempts that fail, like a login's wrong passwords)."""
+    wait = wait_seconds(limit, key)
+    if wait:
+        raise Throttled(minutes=max(1, -(-wait // 60)))

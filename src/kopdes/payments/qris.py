@@ -217,6 +217,34 @@ def dynamic_payload(
     return build(fields)
 
 
+def static_payload(
+    *,
+    merchant_name: str,
+    merchant_city: str,
+    nmid: str,
+    criteria: str = "UMI",
+    mcc: str = "5411",
+    postal_code: str = "",
+) -> str:
+    """A static QRIS as a provider issues one (tag 51 with ID.CO.QRIS.WWW and the NMID): what the
+    simulator provider hands the demo's cooperatives and the tests. Raises QrisFormatError for a
+    value longer than its tag allows."""
+    account = tlv("00", QRIS_DOMAIN) + tlv("02", nmid) + tlv("03", criteria)
+    fields = [
+        Field("00", "01"),
+        Field("01", STATIC),
+        Field("51", account),
+        Field("52", mcc),
+        Field("53", "360"),
+        Field("58", "ID"),
+        Field("59", merchant_name[:25]),
+        Field("60", merchant_city[:15]),
+    ]
+    if postal_code:
+        fields.append(Field("61", postal_code))
+    return build(fields)
+
+
 def payload_amount(payload: str) -> int | None:
     """Tag 54 as whole rupiah (None when absent). Raises QrisFormatError."""
     value = _by_tag(parse(payload)).get("54")

@@ -19,6 +19,13 @@ class SavingsConfig(AppConfig):
 
         register_subledger_owner(SUBLEDGER, own_account_ids)
 
+        # Simpanan paid by QRIS are booked when the provider's signed notification arrives.
+        from kopdes.payments.handlers import register
+        from kopdes.savings.services.qris import BILL, DEPOSIT, on_bill_paid, on_deposit_paid
+
+        register(DEPOSIT, on_deposit_paid)
+        register(BILL, on_bill_paid)
+
 
 def _policy_changed(sender, *, policy, actor, **kwargs) -> None:
     from kopdes.savings.services.setup import savings_policy_follow

@@ -128,6 +128,7 @@ class SavingsTransaction(TenantModel):
         NONE = "", _("None")
         CASH = "cash", _("Cash")
         BANK = "bank", _("Bank transfer")
+        QRIS = "qris", _("QRIS")
 
     account = models.ForeignKey(
         SavingsAccount, on_delete=models.PROTECT, related_name="transactions"

@@ -21,6 +21,7 @@ CONTROL_ACCOUNTS = {
 LIABILITY_ACCOUNTS = {"pokok": "2-111", "wajib": "2-112"}
 OFFICE_CASH = "1-101-01"
 BANK = "1-102"
+QRIS_CLEARING = "1-109"  # Dana QRIS dalam penyelesaian: paid by QRIS, not yet settled to the bank
 INTEREST_EXPENSE = "5-501"
 
 

@@ -61,7 +61,7 @@ if PRODUCTION and (
         "KOPDES_PAYMENT_SIMULATOR_SECRET must be a random string of at least 32 characters."
     )
 KOPDES_PAYMENT_INTENT_MINUTES = env_int("KOPDES_PAYMENT_INTENT_MINUTES", 15)
-KOPDES_PAYMENT_NOTIFY_ADDRESS_LIMIT = env_int("KOPDES_PAYMENT_NOTIFY_ADDRESS_LIMIT", 600)
+KOPDES_PAYMENT_NOTIFY_ADDRESS_LIMIT = env_int("KOPDES_PAYMENT_NOTIFY_ADDRESS_LIMIT", 20)
 
 ALLOWED_HOSTS = env_list(
     "KOPDES_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
@@ -208,9 +208,11 @@ except ValueError as _exc:
 # {"name": <the witness's key name>, "url": <its submission prefix>, "verifier_key": <its
 # cosignature/v1 verifier key, the one `kopdes witness init` printed>}. Empty: no witness.
 KOPDES_WITNESSES = parse_witnesses(env_str("KOPDES_WITNESSES", "[]"))
-# `kopdes close-day` runs these in order (kopdes.core.daily): loans first, the checkpoints last.
+# `kopdes close-day` runs these in order (kopdes.core.daily): loans first, then the QRIS intents
+# whose time is up and the pickup orders past their day, the checkpoints last.
 KOPDES_DAILY_JOBS = [
     "kopdes.loans.daily.run",
+    "kopdes.payments.daily.run",
     "kopdes.commerce.daily.run",  # pickup orders past their day expire
     "kopdes.ledger.daily.run",
 ]

@@ -6,6 +6,7 @@ from kopdes.web.views import (
     commerce_catalogue,
     commerce_orders,
     commerce_pos,
+    commerce_qris,
     commerce_reports,
     commerce_stock,
     cooperatives,
@@ -50,4 +51,5 @@ urlpatterns = [
     *commerce_pos.urlpatterns,
     *commerce_catalogue.urlpatterns,
     *commerce_stock.urlpatterns,
+    *commerce_qris.urlpatterns,
 ]

@@ -84,7 +84,7 @@ def sale_return_request(
     if not lines:
         raise InvalidLines(fields={"lines": [_("Choose what is returned.")]})
     with transaction.atomic():
-        sale = Sale.objects.select_for_update().select_related("unit").get(pk=sale.pk)
+        sale = Sale.objects.select_for_update(of=("self",)).select_related("unit").get(pk=sale.pk)
         if sale.status != Sale.Status.COMPLETED:
             raise SaleNotReturnable(number=sale.number)
         sold = {ln.product_id: ln for ln in sale.lines.all()}
@@ -142,7 +142,7 @@ def sale_return_decide(
     require(actor, cooperative, Capability.APPROVE_STOCK)
     with transaction.atomic():
         return_ = (
-            SaleReturn.objects.select_for_update()
+            SaleReturn.objects.select_for_update(of=("self",))
             .select_related("sale", "sale__unit", "sale__member", "sale__cooperative")
             .get(pk=return_.pk)
         )
@@ -164,7 +164,7 @@ def sale_return_decide(
             )
             return return_
         sale = (
-            Sale.objects.select_for_update()
+            Sale.objects.select_for_update(of=("self",))
             .select_related("unit", "member")
             .get(pk=return_.sale_id)
         )
@@ -213,10 +213,11 @@ def sale_return_decide(
             cooperative_id=cooperative.pk, reference=reference, entry_id=entry.pk
         )
         return_.lines = lines
+        return_.on = on  # the day the books take the return back (its entry's date)
         return_.entry = entry
         return_.status = SaleReturn.Status.APPROVED
         return_.decided_by_label = actor_label(actor)
-        return_.save(update_fields=["lines", "entry", "status", "decided_by_label", "cost"])
+        return_.save(update_fields=["lines", "on", "entry", "status", "decided_by_label", "cost"])
         audit_record(
             actor=actor,
             action="commerce.sale_return_approve",

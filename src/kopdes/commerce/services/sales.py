@@ -191,9 +191,11 @@ def sale_record(
     other `PJL-<year>-<serial>`. The same `idempotency_key` (or `client_id`) with the same
     request returns the first sale; with another request IdempotencyConflict.
 
-    Raises NotAllowed, NotAnOutlet, InvalidPayment, EmptySale, InvalidQuantity, ProductNotFound,
-    MemberRequired, MemberNotFound, MemberNotActive, TenderedShort, FutureDate, DeviceNotFound,
-    SequenceReused, InsufficientStock, the savings refusals of member credit, PeriodClosed.
+    Raises NotAllowed, NotAnOutlet, InvalidSalePayment, EmptySale, InvalidLines, UnknownProduct,
+    MemberRequired, MemberNotFound, MemberNotActive, TenderedShort, SaleInFuture, DeviceNotFound,
+    InvalidSequence, SequenceReused, InsufficientStock, the savings refusals of member credit
+    (savings.member_credit_off, savings.member_credit_above_limit, savings.insufficient_balance),
+    payments.no_merchant (QRIS without a QRIS merchant), PeriodClosed, IdempotencyConflict.
     """
     cooperative = unit.cooperative
     require(actor, cooperative, Capability.HANDLE_CASH)
@@ -370,7 +372,7 @@ def _post(sale: Sale, *, actor: Actor, on) -> Any:
 
 def _locked_sale(sale: Sale) -> Sale:
     return (
-        Sale.objects.select_for_update()
+        Sale.objects.select_for_update(of=("self",))
         .select_related("unit", "cooperative", "member", "device")
         .get(pk=sale.pk)
     )

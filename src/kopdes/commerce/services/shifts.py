@@ -78,7 +78,11 @@ def shift_close(*, actor: Actor, shift: CashShift, counted_cash: int, note: str 
         raise NotAllowed()
     _check_cash(counted_cash, "counted_cash")
     with transaction.atomic():
-        shift = CashShift.objects.select_for_update().select_related("unit").get(pk=shift.pk)
+        shift = (
+            CashShift.objects.select_for_update(of=("self",))
+            .select_related("unit")
+            .get(pk=shift.pk)
+        )
         if shift.status != CashShift.Status.OPEN:
             raise ShiftNotOpen()
         now = clock.now()

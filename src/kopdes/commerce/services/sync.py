@@ -257,7 +257,7 @@ def sales_sync(*, actor: Actor, device: PosDevice, sales: list[dict]) -> list[Sy
         raise SyncBatchTooLarge(limit=BATCH_MAX)
     with transaction.atomic():
         device = (
-            PosDevice.objects.select_for_update()
+            PosDevice.objects.select_for_update(of=("self",))
             .select_related("unit", "cooperative")
             .get(pk=device.pk)
         )

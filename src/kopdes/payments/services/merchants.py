@@ -53,7 +53,8 @@ def qris_merchant_set(
     _require(actor, cooperative, Capability.MANAGE_CATALOGUE)
     if unit is not None and unit.cooperative_id != cooperative.pk:
         raise NotFound()
-    payload = "".join(static_payload.split()) if static_payload else ""
+    # Spaces belong to the payload (the merchant's name); line breaks of a pasted text do not.
+    payload = (static_payload or "").strip().replace("\r", "").replace("\n", "")
     problems = ["format"] if len(payload) > PAYLOAD_MAX else qris.static_valid(payload)
     if problems:
         raise InvalidQris(fields={"static_payload": problem_messages(problems)})

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from kopdes.core import clock
 from kopdes.core.audit import audit_record
 from kopdes.core.errors import DomainError
+from kopdes.core.money import format_rupiah
 from kopdes.payments import gateway as gateways
 from kopdes.payments import handlers
 from kopdes.payments.errors import (
@@ -39,8 +40,6 @@ def _error(record: PaymentNotification, reason: str = "") -> DomainError | None:
     from the stored row, so it answers as the first delivery did."""
     intent = record.intent
     if record.outcome == Outcome.AMOUNT_MISMATCH and intent is not None:
-        from kopdes.core.money import format_rupiah
-
         return AmountMismatch(
             paid=format_rupiah(record.amount or 0), expected=format_rupiah(intent.amount)
         )

@@ -264,3 +264,22 @@ def test_the_simulator_is_off_in_production(intent):
         services.payment_simulate_paid(intent)
     intent.refresh_from_db()
     assert intent.status == PaymentIntent.Status.PENDING
+
+
+def test_the_daily_job_expires_what_is_due(coop_a, booked):
+    from datetime import date, datetime
+
+    import time_machine
+
+    from kopdes.payments import daily
+
+    make_merchant(coop_a)
+    with time_machine.travel(datetime.fromisoformat("2026-04-02 10:00+07:00"), tick=False):
+        services.payment_intent_create(
+            cooperative=coop_a, purpose=PURPOSE, reference="d", amount=1_000
+        )
+    with time_machine.travel(datetime.fromisoformat("2026-04-03 01:00+07:00"), tick=False):
+        outcome = daily.run(day=date(2026, 4, 2), village=coop_a.village_id)
+        assert outcome.failures == [] and outcome.lines[0].endswith(": 1.")
+        assert PaymentIntent.objects.get().status == PaymentIntent.Status.EXPIRED
+        assert daily.run(day=date(2026, 4, 2), village="99.99").failures

@@ -184,3 +184,25 @@ def test_dynamic_round_trip_property(amount, bill, terminal):
     for field in qris.parse(STATIC):
         if field.tag not in ("01", "63"):
             assert values[field.tag] == field.value
+
+
+@given(st.text(max_size=300))
+def test_any_text_gets_problems_never_a_crash(text):
+    problems = qris.static_valid(text)
+    assert set(problems) <= set(qris.PROBLEMS)
+    assert problems or qris.crc_valid(text.strip())
+
+
+@given(
+    name=st.text(
+        alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=1, max_size=25
+    ).filter(str.strip),
+    city=st.text(
+        alphabet=st.characters(min_codepoint=0x41, max_codepoint=0x5A), min_size=1, max_size=15
+    ),
+)
+def test_a_built_static_payload_is_valid(name, city):
+    payload = qris.static_payload(merchant_name=name, merchant_city=city, nmid="ID1026000000001")
+    assert qris.static_valid(payload) == []
+    assert qris.merchant_info(payload).nmid == "ID1026000000001"
+    assert payload[-4:] == _independent_crc(payload[:-4])

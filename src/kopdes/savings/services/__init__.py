@@ -1,8 +1,9 @@
 """Every write of simpanan, one module per job: `setup` (products and posting rules from the
 policy), `counter` (deposits, withdrawals, transfers), `collective` (a day's collected simpanan
 as one entry, the setoran kolektif), `month_end` (wajib bills, sukarela interest), `resignation`
-(refund and close) and `correction` (maker-checker reversal of a counter transaction: the only
-place savings reverses an entry).
+(refund and close), `correction` (maker-checker reversal of a counter transaction: the only
+place savings reverses an entry) and `qris` (simpanan paid by QRIS from the member app: the
+request, and the handlers that book it when the payment's signed notification arrives).
 
 Each service runs in one database transaction that updates the member's account (the
 sub-ledger) and posts the journal entry that books it through the ledger's posting rules, so the
@@ -44,6 +45,7 @@ from kopdes.savings.services.purchases import (
     savings_purchase_charge,
     savings_purchase_refund,
 )
+from kopdes.savings.services.qris import QRIS_KINDS, savings_qris_request
 from kopdes.savings.services.resignation import member_resign
 from kopdes.savings.services.setup import (
     savings_policy_follow,
@@ -55,6 +57,7 @@ __all__ = [
     "CHANNELS",
     "COLLECTIVE_MAX_LINES",
     "INTEREST_LINES_PER_ENTRY",
+    "QRIS_KINDS",
     "RECEIPT_SEQUENCE",
     "SUBLEDGER",
     "TXN_COLUMNS",
@@ -73,6 +76,7 @@ __all__ = [
     "savings_product_update",
     "savings_purchase_charge",
     "savings_purchase_refund",
+    "savings_qris_request",
     "savings_setup",
     "savings_transfer",
     "savings_withdraw",

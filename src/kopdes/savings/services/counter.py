@@ -60,8 +60,35 @@ def savings_deposit(
     Raises InvalidAmount, MemberNotFound, MemberNotActive, AccountClosed, PeriodClosed (ledger),
     IdempotencyConflict.
     """
-    _check_amount(amount)
     _check_channel(channel)
+    return _deposit(
+        actor=actor,
+        cooperative=cooperative,
+        member=member,
+        kind=kind,
+        amount=amount,
+        channel=channel,
+        on=on,
+        idempotency_key=idempotency_key,
+        memo=memo,
+    )
+
+
+def _deposit(
+    *,
+    actor: Actor,
+    cooperative: Cooperative,
+    member: Member,
+    kind: str,
+    amount: int,
+    channel: str,
+    on: date | None,
+    idempotency_key: str | None,
+    memo: str,
+) -> Txn:
+    """`savings_deposit` for a channel already checked: the counter's cash and bank, or "qris"
+    (only from a paid QRIS intent, `savings.services.qris`)."""
+    _check_amount(amount)
     if kind not in Kind.values:
         raise InvalidKind(fields={"kind": [_("Choose a kind.")]})
     request = {

@@ -72,6 +72,16 @@ def _rule_specs(*, as_equity: bool) -> list[tuple[str, str, list[dict], str]]:
                         f"Penarikan simpanan sukarela ({_WAY[channel]})",
                     )
                 )
+        # Paid by QRIS from the member app: the money is owed by the payment provider until it
+        # settles into the bank (1-109, kopdes.payments); never refunded or withdrawn by QRIS.
+        specs.append(
+            (
+                "savings.deposit",
+                f"{kind}:qris",
+                [{"amount": "amount", "debit": rules.QRIS_CLEARING, "credit": control}],
+                f"Setoran simpanan {kind} (QRIS)",
+            )
+        )
     specs.append(
         (
             "savings.transfer",

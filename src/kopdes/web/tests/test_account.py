@@ -347,6 +347,7 @@ def _production_settings(**extra) -> str:
         **os.environ,
         "KOPDES_ENV": "production",
         "KOPDES_SECRET_KEY": "x" * 64,
+        "KOPDES_PAYMENT_SIMULATOR_SECRET": "y" * 40,
         "KOPDES_ALLOWED_HOSTS": "kopdes.example.go.id",
         **extra,
     }

@@ -14,6 +14,7 @@ from kopdes.accounts.tokens import token_issue
 from kopdes.commerce import services
 from kopdes.commerce.models import CashShift, PosDevice, Sale, StockLevel, SyncRejection
 from kopdes.commerce.tests.factories import BARCODE, make_product, stock_in, unit_of
+from kopdes.commerce.tests.sale_factories import member_with_savings
 from kopdes.members.models import Member
 from kopdes.payments.models import PaymentIntent
 from kopdes.payments.services import payment_simulate_paid
@@ -143,6 +144,7 @@ def test_a_sale_through_the_plain_form_and_its_receipt(client, place_a, shop, sh
     assert 'class="receipt slip"' in body  # 58 mm when printed (print.css)
     assert "Kembali: Rp9.000" in body and "Kode struk: " + sale.receipt_hash in body
     assert "https://wa.me/6281234567890?text=" in body  # WhatsApp-ready text to the member
+    assert "Periksa di buku besar: " in body and 'class="ledger-qr"' in body  # the signed books
     assert member.nik not in body
 
 
@@ -164,6 +166,28 @@ def test_a_qris_sale_shows_its_code_and_completes_when_paid(client, place_a, sho
     assert client.get(status).json()["status"] == "completed"
     paid = client.get(answer["Location"]).content.decode()
     assert "web/pos-receipt.js" not in paid and Sale.objects.get().entry is not None
+
+
+def test_member_credit_through_the_plain_form(client, place_a, shop, shift):
+    member = member_with_savings(place_a, amount=200_000)
+    client.force_login(place_a.kasir)
+    without = client.post(
+        kasir_url(place_a), {"items": "GLA-1", "payment": "member_credit", "idempotency_key": "m0"}
+    )
+    assert without.status_code == 400 and not Sale.objects.exists()  # needs the member
+    answer = client.post(
+        kasir_url(place_a),
+        {
+            "items": "GLA-1 x 2",
+            "member": member.niak,
+            "payment": "member_credit",
+            "idempotency_key": "m1",
+        },
+    )
+    assert answer.status_code == 302
+    sale = Sale.objects.get()
+    assert sale.payment == "member_credit" and sale.total == 34_000 and sale.tendered is None
+    assert "Potong simpanan sukarela" in client.get(answer["Location"]).content.decode()
 
 
 def test_a_refused_sale_saves_nothing_and_says_why(client, place_a, shop, shift):

@@ -38,7 +38,7 @@ from kopdes.members import selectors as member_selectors
 from kopdes.web.access import cooperative_page
 from kopdes.web.errors import found_or_404
 from kopdes.web.formflow import handle_form
-from kopdes.web.receipts import qr_svg
+from kopdes.web.receipts import ledger_receipt, qr_svg
 from kopdes.web.views.savings import RupiahInput
 
 GERAI = "app/<uuid:cooperative_id>/gerai/"
@@ -428,6 +428,9 @@ def commerce_sale_receipt(request, cooperative: Cooperative, sale_id):
     text = sale_receipt_text(
         cooperative=cooperative.name, sale=sale, lines=lines, member=member_text
     )
+    ledger = ledger_receipt(request, sale.entry) if sale.entry is not None else None
+    if ledger is not None:
+        text += f"\nPeriksa di buku besar: {ledger.url}"
     whatsapp = ""
     if member is not None and member.phone:
         whatsapp = f"https://wa.me/{member.phone.lstrip('+')}?text={quote(text)}"
@@ -447,6 +450,7 @@ def commerce_sale_receipt(request, cooperative: Cooperative, sale_id):
             "whatsapp": whatsapp,
             "again_url": again,
             "qris": qris,
+            "ledger": ledger,
             "qris_svg": qr_svg(qris, scale=4) if qris else "",
             "status_url": reverse(
                 "web:commerce_sale_status", args=[cooperative.public_id, sale.public_id]
