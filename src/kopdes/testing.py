@@ -337,7 +337,29 @@ def commerce_personas(place: Place, *, on: date = date(2026, 3, 2)) -> Commerce:
     )
     # Helpers: call your own function here, e.g. `_commerce_sales(place, commerce_data, on=on)`.
     _commerce_back_office(place, commerce_data, on=on)
+    commerce_data.extra["pos"] = commerce_pos_pages(place, commerce_data)
     return commerce_data
+
+
+def make_pickup_order(
+    place: Place, commerce_data: Commerce, member: Any, *, on: date = date(2026, 3, 2)
+) -> Any:
+    """A pickup order of `member` (an active member of the place) at the stocked sembako unit
+    of `commerce_personas`: 2 bottles of minyak goreng placed by the kasir for the member on `on`,
+    still waiting (the orders page, the Beranda's tile, the probe's `order_id`)."""
+    from kopdes.commerce import services as commerce
+    from kopdes.core import clock
+
+    with clock.as_of(datetime.combine(on, time(12), tzinfo=ZoneInfo("Asia/Jakarta"))):
+        order = commerce.order_place(
+            actor=place.kasir,
+            member=member,
+            unit=commerce_data.unit,
+            lines=[(commerce_data.products["MG-2L"], 2)],
+            pickup_by=on,
+        )
+    commerce_data.extra["order"] = order
+    return order
 
 
 def _commerce_back_office(place: Place, data: Commerce, *, on: date) -> None:
@@ -366,4 +388,64 @@ def _commerce_back_office(place: Place, data: Commerce, *, on: date) -> None:
         )
     data.extra.update(
         {"purchase_order": order, "transfer": transfer, "count": count, "write_off": write_off}
+    )
+
+
+@dataclass
+class PosPages:
+    """What the kasir pages show in a place (ids for the security matrices and the browser's
+    sweep): the outlet's code, a shift open for each person who handles cash, a sale at the
+    counter, a device whose synced sales left a gap in its receipt numbers, and one offline sale
+    the server rejected (more than on hand)."""
+
+    unit_code: str
+    shift: Any
+    sale: Any
+    device: Any
+    rejection: Any
+
+
+def commerce_pos_pages(place: Place, data: Commerce) -> PosPages:
+    """The kasir pages' data of `place` at its stocked sembako, through the commerce services,
+    on today's business date (a sale is dated the day it is made)."""
+    import uuid
+
+    from kopdes.commerce import services as commerce
+    from kopdes.commerce.models import SyncRejection
+    from kopdes.core import clock
+
+    unit = data.unit
+    product = data.products["GL-1"]
+    shifts = [
+        commerce.shift_open(actor=place.people[name], unit=unit, opening_float=100_000)
+        for name in ("bendahara", "kasir")
+    ]
+    sale = commerce.sale_record(actor=place.kasir, unit=unit, lines=[(product, 1)], payment="cash")
+    device = commerce.device_register(
+        actor=place.kasir, unit=unit, public_id=uuid.uuid4(), label="HP kasir"
+    )
+
+    def offline(sequence: int, quantity: int) -> dict[str, Any]:
+        return {
+            "client_id": str(uuid.uuid4()),
+            "sequence": sequence,
+            "sold_at": clock.now().isoformat(),
+            "payment": "cash",
+            "lines": [
+                {
+                    "product": str(product.public_id),
+                    "quantity": quantity,
+                    "unit_price": product.non_member_price,
+                }
+            ],
+            "total": quantity * product.non_member_price,
+        }
+
+    commerce.sales_sync(actor=place.kasir, device=device, sales=[offline(1, 1), offline(3, 500)])
+    return PosPages(
+        unit_code=unit.code,
+        shift=shifts[0],
+        sale=sale,
+        device=device,
+        rejection=SyncRejection.objects.get(device=device),
     )

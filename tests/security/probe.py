@@ -62,6 +62,12 @@ ID_MAKERS: dict[str, Callable[[Side], Any]] = {
     "code": lambda side: side.ids["account"].code,  # an account code (same chart everywhere)
     "guarantor_id": lambda side: side.ids["guarantor"].public_id,
     "collateral_id": lambda side: side.ids["collateral"].public_id,
+    "order_id": lambda side: side.ids["order"].public_id,
+    # the kasir pages (testing.commerce_pos_pages)
+    "unit_code": lambda side: side.ids["pos"].unit_code,  # the outlet's code (sembako everywhere)
+    "sale_id": lambda side: side.ids["pos"].sale.public_id,
+    "shift_id": lambda side: side.ids["pos"].shift.public_id,
+    "rejection_id": lambda side: side.ids["pos"].rejection.public_id,
     # the gerai's back office (testing.commerce_personas)
     "item_id": lambda side: side.ids["commerce_product"].public_id,  # a commerce Product
     "supplier_id": lambda side: side.ids["supplier"].public_id,
@@ -73,7 +79,7 @@ ID_MAKERS: dict[str, Callable[[Side], Any]] = {
 }
 # Kwargs whose value means the same in every cooperative (not an object of one cooperative):
 # swapping them between cooperatives proves nothing.
-TENANT_NEUTRAL = {"cooperative_id", "code"}
+TENANT_NEUTRAL = {"cooperative_id", "code", "unit_code"}
 
 
 # Pages that are public by design (open to anyone, signed in or not), with how to make their
@@ -105,6 +111,7 @@ API_PARAMS: dict[str, Callable[[Side], Any]] = {
     "cooperative_id": lambda side: side.place.cooperative.public_id,
     "entry_id": lambda side: side.ids["entry"].public_id,
     "loan_id": lambda side: side.ids["loan"].public_id,
+    "order_id": lambda side: side.ids["order"].public_id,
     "intent_id": lambda side: side.ids["intent"].public_id,
 }
 
@@ -365,6 +372,7 @@ def make_side(place: testing.Place) -> Side:
     )
     loans = testing.make_loans(place, member)
     commerce = testing.commerce_personas(place)
+    order = testing.make_pickup_order(place, commerce, member)
     # A repayment of the active loan (its receipt) and a pending restructure request.
     repayment = loan_services.loan_repay(
         actor=place.kasir, loan=loans.active, amount=212_000, on=date(2026, 4, 2)
@@ -397,6 +405,8 @@ def make_side(place: testing.Place) -> Side:
             "commerce_product": commerce.products["BRS-5"],
             "supplier": commerce.supplier,
             "goods_receipt": commerce.receipt,
+            "order": order,
+            "pos": commerce.extra["pos"],
             "purchase_order": commerce.extra["purchase_order"],
             "stock_transfer": commerce.extra["transfer"],
             "stock_count": commerce.extra["count"],

@@ -1,6 +1,16 @@
 """The JSON API at /api/v1/: one NinjaAPI with a router per domain."""
 
-from kopdes.api import auth, cooperatives, ledger, loans, members, payments, regions, savings  # noqa: F401  (each module adds its router to `api`)
+from kopdes.api import (  # noqa: F401  (each module adds its router to `api`)
+    auth,
+    commerce,
+    cooperatives,
+    ledger,
+    loans,
+    members,
+    payments,
+    regions,
+    savings,
+)
 from kopdes.api.base import api
 
 __all__ = ["api"]

@@ -164,6 +164,47 @@ class WriteOffState(Conflict):
     message = _("This write-off has already been decided.")
 
 
+# -- pickup orders (H-orders) --------------------------------------------------------------------
+
+
+class OrderUnitInvalid(ValidationFailed):
+    code = "commerce.order_unit_invalid"
+    message = _("Orders are taken only by an active outlet of the member's own cooperative.")
+
+
+class InvalidPickupDate(ValidationFailed):
+    code = "commerce.invalid_pickup_date"
+    message = _("The pickup day must be from today to %(days)s days from today.")
+
+
+class OrderUnavailable(ValidationFailed):
+    """Products an order cannot have: `details.refusals` names each with its own code
+    (`commerce.insufficient_stock`, `commerce.product_inactive`) and what is available."""
+
+    code = "commerce.order_unavailable"
+    status = 409
+    message = _("Not enough available for: %(products)s.")
+
+    def __init__(self, *, refusals: list[dict], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.refusals = refusals
+
+    def as_dict(self) -> dict[str, Any]:
+        data = super().as_dict()
+        data["details"]["refusals"] = self.refusals
+        return data
+
+
+class OrderStatusInvalid(Conflict):
+    code = "commerce.order_status_invalid"
+    message = _("Order %(number)s is no longer waiting: it was collected, cancelled or expired.")
+
+
+class OrderReasonMissing(ValidationFailed):
+    code = "commerce.order_reason_missing"
+    message = _("Give the reason for cancelling the order.")
+
+
 # -- point of sale: sales, returns, shifts, devices, offline sync (H-sale) --------------------
 
 
@@ -322,3 +363,16 @@ class SyncBatchTooLarge(ValidationFailed):
 class ClientIdReused(Conflict):
     code = "commerce.client_id_reused"
     message = _("This sale id is already held for another sale: the held sale stands.")
+
+
+# -- point of sale pages (sync rejections) ----------------------------------------------------
+
+
+class InvalidResolution(ValidationFailed):
+    code = "commerce.invalid_resolution"
+    message = _("Say what was done about the rejected sale.")
+
+
+class RejectionResolved(Conflict):
+    code = "commerce.rejection_resolved"
+    message = _("This rejected sale has already been resolved.")

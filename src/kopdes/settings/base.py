@@ -209,10 +209,11 @@ except ValueError as _exc:
 # cosignature/v1 verifier key, the one `kopdes witness init` printed>}. Empty: no witness.
 KOPDES_WITNESSES = parse_witnesses(env_str("KOPDES_WITNESSES", "[]"))
 # `kopdes close-day` runs these in order (kopdes.core.daily): loans first, then the QRIS intents
-# whose time is up, the checkpoints last.
+# whose time is up and the pickup orders past their day, the checkpoints last.
 KOPDES_DAILY_JOBS = [
     "kopdes.loans.daily.run",
     "kopdes.payments.daily.run",
+    "kopdes.commerce.daily.run",  # pickup orders past their day expire
     "kopdes.ledger.daily.run",
 ]
 

@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kopdes.accounts.access import Capability
+from kopdes.commerce import reports as commerce_reports
+from kopdes.commerce import selectors as commerce_selectors
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core import clock
 from kopdes.core.money import format_rupiah
@@ -219,6 +221,69 @@ def loans_arrears(request: HttpRequest, cooperative: Cooperative) -> Tile | None
         url=link,
         link=_("Open the arrears list") if link else "",
         todo=numbers.arrears > 0,
+    )
+
+
+# -- the outlets (issue 12): one query each ------------------------------------------------------
+
+
+@tile(Capability.VIEW_COMMERCE)
+def outlet_sales_today(request: HttpRequest, cooperative: Cooperative) -> Tile:
+    day = commerce_reports.sales_today(cooperative=cooperative, day=clock.today())
+    detail = " · ".join(f"{name} {format_rupiah(revenue)}" for name, _n, revenue in day.units)
+    link = _optional_url("commerce_report_sales", request, cooperative)
+    return Tile(
+        key="outlet_sales",
+        title=_("Outlet sales today"),
+        value=format_rupiah(day.revenue),
+        detail=detail or ngettext("%(n)s sale", "%(n)s sales", day.count) % {"n": day.count},
+        url=link,
+        link=_("Outlet reports") if link else "",
+    )
+
+
+@tile(Capability.MANAGE_STOCK)
+def stock_below_minimum(request: HttpRequest, cooperative: Cooperative) -> Tile:
+    count = commerce_reports.below_minimum_count(cooperative=cooperative)
+    link = _optional_url("commerce_report_stock", request, cooperative)
+    return Tile(
+        key="stock_low",
+        title=_("Below minimum stock"),
+        value=str(count),
+        detail=ngettext("item to reorder", "items to reorder", count),
+        url=link,
+        link=_("Stock position") if link else "",
+        todo=count > 0,
+    )
+
+
+@tile(Capability.MANAGE_STOCK)
+def stock_expiring(request: HttpRequest, cooperative: Cooperative) -> Tile:
+    count = commerce_reports.expiring_count(cooperative=cooperative, today=clock.today(), days=30)
+    link = _optional_url("commerce_report_expiring", request, cooperative)
+    return Tile(
+        key="stock_expiring",
+        title=_("Expiring within 30 days"),
+        value=str(count),
+        detail=ngettext("lot on hand", "lots on hand", count),
+        url=f"{link}?days=30" if link else "",
+        link=_("Expiring items") if link else "",
+        todo=count > 0,
+    )
+
+
+@tile(Capability.HANDLE_CASH)
+def pickup_orders_waiting(request: HttpRequest, cooperative: Cooperative) -> Tile:
+    count = commerce_selectors.waiting_orders_count(cooperative=cooperative)
+    link = _optional_url("commerce_orders", request, cooperative)
+    return Tile(
+        key="pickup_orders",
+        title=_("Pickup orders"),
+        value=str(count),
+        detail=ngettext("order waits", "orders wait", count),
+        url=link,
+        link=_("Hand over orders") if link else "",
+        todo=count > 0,
     )
 
 

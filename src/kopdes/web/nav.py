@@ -141,6 +141,14 @@ def _submenus() -> dict[str, list[MenuEntry]]:
             _entry("loans_reconciliation", _("Reconciliation")),
             _entry("loans_simulate", _("Loan simulation")),
         ],
+        "commerce_reports": [
+            _entry("commerce_report_sales", _("Sales")),
+            _entry("commerce_report_margins", _("Margins")),
+            _entry("commerce_report_stock", _("Stock position")),
+            _entry("commerce_report_movers", _("Slow and fast movers")),
+            _entry("commerce_report_expiring", _("Expiring items")),
+            _entry("commerce_report_shrinkage", _("Shrinkage")),
+        ],
         # The gerai (outlets): the back office first, then what the other parts add (point of
         # sale, shifts, reports): one entry per page family, current on its sub-pages.
         "commerce": [
@@ -183,6 +191,12 @@ def _submenus() -> dict[str, list[MenuEntry]]:
                 "commerce_write_off_decide",
             ),
             _entry("commerce_reconciliation", _("Reconciliation")),
+            _entry("commerce_pos_units", _("Cashier"), "commerce_pos", "commerce_sale_receipt"),
+            _entry("commerce_sales", _("Sales")),
+            _entry("commerce_shifts", _("Cash shifts"), "commerce_shift"),
+            _entry("commerce_devices", _("Cashier devices"), "commerce_sync_rejection"),
+            _entry("commerce_orders", _("Pickup orders")),
+            _entry("commerce_report_sales", _("Reports"), *_section_pages("commerce_report_")),
             _entry("commerce_qris", _("QRIS"), "commerce_qris_settle"),
             # The payment provider's simulator exists outside production only.
             *(

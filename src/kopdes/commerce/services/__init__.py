@@ -12,12 +12,20 @@ from kopdes.commerce.services.catalogue import (
     supplier_update,
 )
 from kopdes.commerce.services.devices import device_gaps, device_register
+from kopdes.commerce.services.orders import (
+    order_cancel,
+    order_collect,
+    order_place,
+    order_ready,
+    orders_expire,
+)
 from kopdes.commerce.services.purchases import (
     goods_receive,
     purchase_order_cancel,
     purchase_order_create,
     purchase_order_submit,
 )
+from kopdes.commerce.services.rejections import sync_rejection_resolve
 from kopdes.commerce.services.returns import sale_return_decide, sale_return_request
 from kopdes.commerce.services.sales import (
     sale_cancel_pending,
@@ -44,6 +52,11 @@ __all__ = [
     "device_gaps",
     "device_register",
     "goods_receive",
+    "order_cancel",
+    "order_collect",
+    "order_place",
+    "order_ready",
+    "orders_expire",
     "product_create",
     "product_update",
     "purchase_order_cancel",
@@ -68,4 +81,5 @@ __all__ = [
     "stock_write_off_request",
     "supplier_create",
     "supplier_update",
+    "sync_rejection_resolve",
 ]

@@ -204,6 +204,41 @@ def test_cash_and_counter_tiles(client, place_a):
     assert counter.detail.startswith("2 ") and "Rp30.000" in counter.detail
 
 
+def test_outlet_tiles(client, place_a):
+    """Today's completed sales per outlet, items below their reorder point and lots expiring
+    within 30 days (MANAGE_STOCK), pickup orders waiting (HANDLE_CASH)."""
+    from datetime import timedelta
+
+    from kopdes.commerce import services as commerce
+    from kopdes.commerce.tests.factories import make_product, stock_in, unit_of
+
+    coop = place_a.cooperative
+    today = clock.today()
+    beras = make_product(coop, min_stock=20)  # 10 in stock: below its minimum
+    stock_in(place_a, beras, 10, on=today)
+    obat = make_product(
+        coop, sku="PCT", name="Paracetamol", unit="strip", member_price=4_000,
+        non_member_price=5_000, tracks_expiry=True,
+    )  # fmt: skip
+    apotek = unit_of(coop, "apotek")
+    for days in (10, 45):
+        stock_in(place_a, obat, 5, unit_cost=3_000, unit=apotek, on=today,
+                 expiry_date=today + timedelta(days=days))  # fmt: skip
+    member = make_member(coop)
+    commerce.order_place(actor=place_a.kasir, member=member, unit=unit_of(coop), lines=[(beras, 2)])
+    client.force_login(place_a.ketua)
+    tiles = tiles_of(client, coop)
+    assert tiles["stock_low"].value == "1" and tiles["stock_low"].todo
+    assert tiles["stock_expiring"].value == "1"
+    assert tiles["outlet_sales"].value == "Rp0"
+    assert "pickup_orders" not in tiles  # the ketua does not handle cash
+    client.force_login(place_a.kasir)
+    tiles = tiles_of(client, coop)
+    assert tiles["pickup_orders"].value == "1" and tiles["pickup_orders"].todo
+    assert tiles["pickup_orders"].url == url("commerce_orders", coop)
+    assert "stock_low" not in tiles
+
+
 @pytest.mark.parametrize(
     ("who", "shown", "hidden"),
     [
@@ -255,7 +290,8 @@ def test_actions_follow_the_pages_capabilities(client, place_a, who, actions):
     assert [a["name"] for a in response.context["actions"]] == actions
 
 
-@pytest.mark.parametrize(("who", "queries"), [("ketua", 14), ("kasir", 12)])
+# ketua: +3 outlet tiles (sales today, below minimum, expiring); kasir: +2 (sales, orders)
+@pytest.mark.parametrize(("who", "queries"), [("ketua", 17), ("kasir", 14)])
 def test_beranda_query_count(client, place_a, who, queries, django_assert_num_queries):
     """Session, user, the cooperative and its capabilities (cooperative_page), one query per
     tile, the menu's roles and grants: a fixed number, whatever the data."""

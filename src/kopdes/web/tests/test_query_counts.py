@@ -21,7 +21,7 @@ PAGES = {
     "cooperative": 12,
     "officers": 12,
     "members": 13,
-    "member": 12,
+    "member": 14,  # + the purchases at the outlets, this year and last (sales, returns)
     "savings_bills": 13,
     "journal": 12,
     "trial_balance": 20,  # opens on the year to date (no month closed): the comparative too
