@@ -44,6 +44,10 @@ SOURCE_LABELS = {
     "loan.disbursed": gettext_lazy("Loan disbursed"),
     "loan.repaid": gettext_lazy("Loan repayment"),
     "loan.provision": gettext_lazy("Loan loss provision"),
+    "stock.received": gettext_lazy("Goods received at an outlet"),
+    "stock.transferred": gettext_lazy("Stock moved between units"),
+    "stock.adjusted": gettext_lazy("Stock adjusted (opname or write-off)"),
+    "qris.settled": gettext_lazy("QRIS settlement into the bank"),
 }
 
 # The words a posting rule's key is made of, besides account codes and unit codes.
@@ -55,6 +59,12 @@ KEY_WORDS = {
     "sukarela": gettext_lazy("simpanan sukarela"),
     "increase": gettext_lazy("increase"),
     "decrease": gettext_lazy("decrease"),
+    "credit": gettext_lazy("on credit (utang usaha)"),
+    "member_credit": gettext_lazy("paid from simpanan sukarela"),
+    "gain": gettext_lazy("surplus"),
+    "loss": gettext_lazy("shortage or loss"),
+    "over": gettext_lazy("cash over"),
+    "short": gettext_lazy("cash short"),
     **{value: label for value, label in Account.Participation.choices},
 }
 
