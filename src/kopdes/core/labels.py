@@ -56,6 +56,7 @@ ACTION_LABELS = {
     "commerce.sales_sync": gettext_lazy("Offline sales synced"),
     "commerce.shift_close": gettext_lazy("Cash shift closed"),
     "commerce.shift_open": gettext_lazy("Cash shift opened"),
+    "commerce.sync_rejection_resolve": gettext_lazy("Rejected offline sale resolved"),
     "cooperative.found": gettext_lazy("Cooperative founded"),
     "cooperative.update": gettext_lazy("Cooperative profile changed"),
     "employee.record": gettext_lazy("Employee recorded"),
