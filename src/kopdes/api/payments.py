@@ -1,4 +1,4 @@
-"""QRIS payments in the API (docs/adr/0018-qris-gateway.md).
+"""QRIS payments in the API (docs/adr/0019-qris-gateway.md).
 
 `POST /payments/notify/{provider}` is the payment provider's webhook: public (no token), the
 signature over the raw body checked by the provider's gateway; an address that sends refused

@@ -8,7 +8,7 @@ class CommerceConfig(AppConfig):
     verbose_name = "Gerai"
 
     def ready(self) -> None:
-        # A QRIS sale is completed when its payment's signed notification arrives (ADR 0018-sale).
+        # A QRIS sale is completed when its payment's signed notification arrives (ADR 0020).
         from kopdes.commerce.services.sales import SALE_PURPOSE, on_sale_paid
         from kopdes.payments.handlers import register
 

@@ -1,7 +1,7 @@
 """Receipts of the point of sale, pure (no ORM): numbers, the short hash, change, sequence gaps.
 
 A receipt's short hash lets a member check that the receipt in their hand is the one the
-cooperative holds (docs/adr/0018-sale-receipts-and-offline-sales.md). It is the first
+cooperative holds (docs/adr/0020-sale-receipts-and-offline-sales.md). It is the first
 `HASH_LENGTH` hex characters of SHA-256 over the canonical receipt, UTF-8 text lines joined
 by a line feed, with no line feed at the end:
 

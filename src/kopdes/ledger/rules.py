@@ -243,7 +243,7 @@ def default_posting_rules(
 def commerce_posting_rules(
     units: list[tuple[str, str, int]],
 ) -> list[tuple[str, str, list[dict], str]]:
-    """The gerai's events (kopdes.commerce; docs/adr/0018-core-commerce-stock.md), per unit.
+    """The gerai's events (kopdes.commerce; docs/adr/0018-commerce-stock-and-posting.md), per unit.
 
     Goods received go into the unit's persediaan (1-107-xx) against its cash box, the bank or
     utang usaha; a transfer moves stock value between two stock units; an opname difference or an

@@ -1,6 +1,6 @@
 """The payments' daily job for `kopdes close-day` (kopdes.core.daily): the pending QRIS
 intents whose time was up by the end of the day closed are marked expired (one UPDATE per run;
-a payment made in time and notified later is still booked, ADR 0018-qris-gateway)."""
+a payment made in time and notified later is still booked, ADR 0019-qris-gateway)."""
 
 from datetime import date, datetime, time, timedelta
 

@@ -1,4 +1,4 @@
-"""The payment gateway interface: how a provider's notification is verified (ADR 0018-qris-gateway).
+"""The payment gateway interface: how a provider's notification is verified (ADR 0019-qris-gateway).
 
 A QRIS payment is made in the payer's bank or e-wallet app; the cooperative's payment provider
 then notifies Kopdes at `POST /api/v1/payments/notify/<provider>`. Only a notification whose

@@ -10,7 +10,7 @@ A payload is a flat run of TLV fields (two-digit id, two-digit length, value); t
 account templates, `62` and `64` (and `80`-`99`) hold TLV fields of their own. The cooperative
 stores the static payload its payment provider issued; `dynamic_payload` derives the QR of one
 payment from it. A QR, scanned or not, proves nothing: only the provider's signed notification
-does (docs/adr/0018-qris-gateway.md).
+does (docs/adr/0019-qris-gateway.md).
 """
 
 import re

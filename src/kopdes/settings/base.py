@@ -44,7 +44,7 @@ if PRODUCTION and (SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 50):
         "KOPDES_SECRET_KEY must be a random string of at least 50 characters."
     )
 
-# QRIS payments (kopdes.payments.gateway, ADR 0018-qris-gateway): the provider whose signed
+# QRIS payments (kopdes.payments.gateway, ADR 0019-qris-gateway): the provider whose signed
 # notifications prove a payment, and the simulator's HMAC secret (required in production, as the
 # other secrets: a known secret would let anyone mark a payment paid). QRIS intents wait
 # KOPDES_PAYMENT_INTENT_MINUTES for the payer before they expire.

@@ -1,5 +1,5 @@
 """QRIS in the API: the member's savings payment, its state, the provider's webhook with raw
-bytes (forged, replayed, refused) (docs/adr/0018-qris-gateway.md)."""
+bytes (forged, replayed, refused) (docs/adr/0019-qris-gateway.md)."""
 
 import pytest
 

@@ -1,7 +1,7 @@
 """The sync of offline sales: the kasir page queues sales in the browser (IndexedDB) while the
 connection is down, each with the browser's UUID (`client_id`) and the device's own receipt
 sequence, and sends them here when it is back (`POST /api/v1/pos/sync`, or the page's session
-endpoint; docs/adr/0018-sale-receipts-and-offline-sales.md).
+endpoint; docs/adr/0020-sale-receipts-and-offline-sales.md).
 
 One result per client_id: `accepted` (new: the sale is booked), `duplicate` (already held: the
 same sale is answered again, nothing is booked twice) or `rejected` (the server cannot accept it

@@ -1,4 +1,4 @@
-"""The provider's notification: the only thing that turns a payment paid (ADR 0018-qris-gateway).
+"""The provider's notification: the only thing that turns a payment paid (ADR 0019-qris-gateway).
 
 `payment_notification_receive` verifies the signature through the provider's gateway, then,
 under the intent's row lock, decides what the notification may do. Every notification is kept

@@ -1,4 +1,4 @@
-"""Intents, signed notifications, replays and forgeries, the simulator (ADR 0018-qris-gateway)."""
+"""Intents, signed notifications, replays and forgeries, the simulator (ADR 0019-qris-gateway)."""
 
 import json
 from datetime import timedelta

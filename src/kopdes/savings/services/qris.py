@@ -1,4 +1,4 @@
-"""Simpanan paid by QRIS from the member app (issue 12 item 3; docs/adr/0018-qris-gateway.md).
+"""Simpanan paid by QRIS from the member app (issue 12 item 3; docs/adr/0019-qris-gateway.md).
 
 The member asks for a payment (`savings_qris_request`): a deposit into simpanan sukarela, or the
 payment of one of their open bills (pokok or wajib). Payments (`kopdes.payments`) makes the

@@ -1,5 +1,5 @@
 """Simpanan paid by QRIS from the member app: the intent, the provider's signed notification,
-the deposit booked into 1-109 (docs/adr/0018-qris-gateway.md)."""
+the deposit booked into 1-109 (docs/adr/0019-qris-gateway.md)."""
 
 from datetime import date
 

@@ -6,7 +6,7 @@ gaps and the sync rejections, and the sales of a day.
 The kasir page is progressive: without JavaScript it is a plain form (one sale per submit,
 through `handle_form` and `sale_record`); with `static/web/pos.js` the sales are rung up in the
 browser, queued in IndexedDB and synced to `commerce_pos_sync`, which calls `sales_sync` as
-`POST /api/v1/pos/sync` does (docs/adr/0018-pos-offline-queue.md)."""
+`POST /api/v1/pos/sync` does (docs/adr/0022-pos-offline-queue.md)."""
 
 import json
 import re

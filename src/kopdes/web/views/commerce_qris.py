@@ -1,4 +1,4 @@
-"""Gerai pages for QRIS (docs/adr/0018-qris-gateway.md): the static QRIS of the office and of
+"""Gerai pages for QRIS (docs/adr/0019-qris-gateway.md): the static QRIS of the office and of
 each gerai (`/app/<id>/gerai/qris/`: everyone with VIEW_COMMERCE sees them, MANAGE_CATALOGUE
 changes them), the settlement of QRIS money into the bank (`qris/penyelesaian/`, KEEP_BOOKS), and
 the payment simulator for officers outside production (`gerai/simulator/`: the pending QRIS

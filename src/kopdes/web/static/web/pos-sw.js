@@ -8,7 +8,7 @@
  *  - anything else (POSTs: the sync, the plain form; other pages) goes to the network untouched.
  * The page sends {type: "cache", urls: [...]} once the worker is active, so the assets loaded
  * before the worker existed are kept too. Nothing personal is cached: the page carries the
- * kasir's name, the catalogue carries prices (see docs/adr/0018-pos-offline-queue.md). */
+ * kasir's name, the catalogue carries prices (see docs/adr/0022-pos-offline-queue.md). */
 "use strict";
 
 var CACHE = "kopdes-pos-v1";

@@ -13,7 +13,7 @@
  *  - QRIS and member credit need the server: the cart is put in the plain form and submitted;
  *  - a service worker (kasir/sw.js, scoped to the kasir page) keeps the page and its assets, so
  *    it reloads without a connection.
- * See docs/adr/0018-pos-offline-queue.md. */
+ * See docs/adr/0022-pos-offline-queue.md. */
 (function () {
   "use strict";
 
