@@ -293,7 +293,9 @@ def _sync(*, actor: Actor, device: PosDevice, unit, items: list) -> list[SyncRes
         r.client_id: r
         for r in SyncRejection.objects.filter(device=device, client_id__in=set(ids.values()))
     }
-    used = _sequences_used(device)
+    used = _sequences_used(
+        device, {items[i]["sequence"] for i in ids if isinstance(items[i].get("sequence"), int)}
+    )
     catalogue = _Catalogue(cooperative.pk, [items[i] for i in ids])
     candidates: list[_Candidate] = []
     rejections: list[SyncRejection] = []
@@ -398,11 +400,13 @@ def _rejection(
     )
 
 
-def _sequences_used(device: PosDevice) -> dict[int, uuid.UUID]:
+def _sequences_used(device: PosDevice, sequences: set[int]) -> dict[int, uuid.UUID]:
+    """Which sale holds each of the batch's `sequences` on `device` (its sales, and the
+    rejections kept: few), so a call costs the batch, not the device's history."""
     used: dict[int, uuid.UUID] = {
         sequence: public_id
         for sequence, public_id in Sale.objects.filter(
-            device=device, device_sequence__isnull=False
+            device=device, device_sequence__in=sequences
         ).values_list("device_sequence", "public_id")
         if sequence is not None
     }
