@@ -1,24 +1,28 @@
-"""The demo cooperatives' books: a year of postings, from the CSR capital to last week's sales.
+"""The demo cooperatives' books: a year of postings, from the CSR capital to last week's takings.
 
 For each cooperative, from the day its Rp100 juta of CSR capital reached the bank (the first 60
 villages by code in October 2025, the other 214 on 6 December 2025, docs/domain.md §1) to
-LAST_DAY: cash drawn for the office, working capital handed to the sembako and LPG 3 kg gerai,
-fortnightly stock purchases, weekly (LPG: fortnightly) recaps of cash sales to members and
-non-members with their cost of goods (margins of 8-15%), takings handed back to the office, monthly honor, listrik and transport,
-surplus cash deposited in the bank, the 2025 year-end closing, and a few duplicated entries
-corrected by reversal. Every month through LAST_CLOSED is closed; the current month stays open.
+LAST_DAY: cash drawn for the office, cash handed to a gerai whose box is short for a purchase,
+the gerai's takings handed to the office at each month's end (each keeps a float, UNIT_FLOAT),
+the QRIS funds settled into the bank the day after, monthly honor, listrik and transport, surplus
+cash deposited in the bank, the 2025 year-end closing, and a few duplicated entries corrected by
+reversal. Every month through LAST_CLOSED is closed; the current month stays open.
 
-Other capabilities' years come first (`ledger_seed(..., extra=...)`: the members' simpanan,
-`savings_seed`, booked by the savings services once the chart exists); the generator reads their
-entries back and simulates their cash among the cooperative's own days, so the savings cash goes
-to the bank with the month-end surplus and no cash box runs short (a cooperative with members
-starts with the simpanan pokok of its founding meeting, 1 August 2025).
+The gerai's own business (purchases, stock, sales, returns, shifts) is not planned here: it is
+booked by the commerce services (`commerce_seed`) and comes in as `extra` with the members'
+simpanan (`savings_seed`) (`ledger_seed(..., extra=...)`, booked once the chart exists); the
+generator reads their entries back and simulates their cash among the cooperative's own days, so
+the savings cash and the gerai's takings go to the bank with the month-end surplus and no cash
+box runs short (a cooperative with members starts with the simpanan pokok of its founding
+meeting, 1 August 2025). The synthetic weekly recaps of earlier demos (`sale.cash`,
+`purchase.cash`) are gone: every sale and purchase in the books is a real document.
 
 Everything posts through `kopdes.ledger.services` and the cooperative's posting rules: one
 `journal_entries_post_bulk` call per cooperative (a year of entries in one run), then the
-reversals and the period closes (from the month of the first entry through LAST_CLOSED). The generator simulates the balances as it goes and never spends
-money a cash box, the bank or a stock room does not hold, so no cash or stock account is ever
-negative at any day's end.
+reversals and the period closes (from the month of the first entry through LAST_CLOSED). The
+generator simulates the balances as it goes and never spends money a cash box or the bank does
+not hold, so no cash account is ever negative at any day's end (and the commerce services never
+let a stock room go below zero).
 
 Deterministic: each cooperative draws from its own `random.Random` seeded by its village code, so
 its books do not depend on the order or on what was seeded before (the posting time, `posted_at`,
@@ -56,9 +60,7 @@ SECOND_ROUND_DAY = date(2025, 12, 6)
 LAST_DAY = date(2026, 11, 28)  # the demo's "yesterday": today is 2026-11-29
 LAST_CLOSED = (2026, 10)
 LPG_UNIT = ("lpg", "LPG 3 kg")
-LPG_COST = 16_500  # per 3 kg cylinder, bought from the agen
-LPG_PRICE = 18_000  # sold at the pangkalan (9% margin)
-RAMADAN_2026 = (date(2026, 2, 16), date(2026, 3, 21))  # sembako sells more before Lebaran
+UNIT_FLOAT = 2_000_000  # cash a gerai keeps at a month's end; its other takings go to the office
 
 
 @dataclass
@@ -86,21 +88,6 @@ def _round_down(amount: int, step: int = 1_000) -> int:
     return amount // step * step
 
 
-def _merge(lines: Iterable[Line]) -> list[Line]:
-    """Sum lines on the same account and side, keeping the order of first appearance."""
-    totals: dict[tuple[str, str], list[int]] = {}
-    for ln in lines:
-        side = "debit" if ln.debit else "credit"
-        cell = totals.setdefault((ln.account, side), [0])
-        cell[0] += ln.debit or ln.credit
-    return [
-        Line(account=account, debit=amount[0])
-        if side == "debit"
-        else Line(account, credit=amount[0])
-        for (account, side), amount in totals.items()
-    ]
-
-
 class Books:
     """Plans one cooperative's year against its posting rules, simulating every balance."""
 
@@ -110,24 +97,32 @@ class Books:
         rules: dict[tuple[str, str], PostingRule],
         rng: random.Random,
         extra: Iterable[EntryDraft] = (),
+        unit_names: dict[str, str] | None = None,
     ) -> None:
         self.rules = rules
         self.rng = rng
         self.plan = Plan()
-        self.pending = deque(extra)  # other capabilities' posted entries (savings), by date
+        # other capabilities' posted entries (savings, the gerai's purchases and sales), by date
+        self.pending = deque(extra)
         self.balance: dict[str, int] = defaultdict(int)  # debit-positive balance per account code
         self.office = self._account("cash.bank_withdrawal", "", "debit")
         self.bank = self._account("capital.csr_received", "", "debit")
-        self.lpg_stock = 0  # cylinders
+        # each gerai's cash box (1-101-xx) -> the gerai's code, and the gerai's names for memos
+        self.unit_of_cash = {
+            rule.lines[0]["debit"]: key
+            for (event, key), rule in rules.items()
+            if event == "cash.transfer_to_unit"
+        }
+        self.unit_names = unit_names or {}
+        # the QRIS funds the provider owes (1-109), settled into the bank the next day
+        qris = rules.get(("qris.settled", ""))
+        self.qris = qris.lines[0]["credit"] if qris is not None else None
 
     def _account(self, event: str, key: str, side: str, line: int = 0) -> str:
         return self.rules[(event, key)].lines[line][side]
 
     def cash(self, unit: str) -> str:
         return self._account("cash.transfer_to_unit", unit, "debit")
-
-    def stock(self, unit: str) -> str:
-        return self._account("purchase.cash", unit, "debit")
 
     def lines(self, event: str, key: str = "", **amounts: int) -> list[Line]:
         return ledger.event_lines(rule=self.rules[(event, key)], amounts=amounts)
@@ -153,13 +148,31 @@ class Books:
 
     def take_extra(self, through: date) -> None:
         """Count the other capabilities' entries dated up to `through` (already posted by their
-        services) in the simulated balances, drawing office cash from the bank first when one
-        pays cash out (a savings withdrawal or refund)."""
+        services) in the simulated balances, first drawing office cash from the bank when one
+        pays cash out of the office (a savings withdrawal or refund), and handing office cash to
+        a gerai whose box would run short (a goods receipt paid in cash, a refund, a shift
+        short)."""
         while self.pending and self.pending[0].date <= through:
             draft = self.pending.popleft()
-            paid_out = sum(ln.credit for ln in draft.lines if ln.account == self.office)
-            if paid_out:
-                self.ensure_office(draft.date, paid_out)
+            paid_out: dict[str, int] = defaultdict(int)
+            for ln in draft.lines:
+                if ln.account == self.office or ln.account in self.unit_of_cash:
+                    paid_out[ln.account] += ln.credit - ln.debit
+            for account, amount in paid_out.items():
+                if amount <= 0:
+                    continue
+                if account == self.office:
+                    self.ensure_office(draft.date, amount)
+                else:
+                    unit = self.unit_of_cash[account]
+                    short = amount - self.balance[account]
+                    if short > 0:  # a float to go on with: rounded up to Rp500 ribu
+                        self.ensure_unit(
+                            draft.date,
+                            unit,
+                            self.unit_names.get(unit, unit),
+                            self.balance[account] + _round_down(short + 499_999, 500_000),
+                        )
             for ln in draft.lines:
                 self.balance[ln.account] += ln.debit - ln.credit
                 if ln.account[0] == "1":
@@ -199,6 +212,17 @@ class Books:
             )
         return min(amount, self.balance[self.cash(unit)])
 
+    def settle_qris(self, day: date) -> None:
+        """The payment provider settles the QRIS funds (1-109) into the bank: what was owed at the
+        end of the day before, on `day`."""
+        if self.qris is not None and self.balance[self.qris] > 0:
+            self.event(
+                day,
+                "Penyelesaian dana QRIS dari penyedia ke rekening bank",
+                "qris.settled",
+                amount=self.balance[self.qris],
+            )
+
     def hand_over(self, day: date, unit: str, name: str, keep: int) -> None:
         surplus = _round_down(self.balance[self.cash(unit)] - keep, 100_000)
         if surplus > 0:
@@ -210,22 +234,12 @@ class Books:
                 amount=surplus,
             )
 
-    def sale_recap(self, day: date, unit: str, name: str, cost: int, margin_bp: int) -> None:
-        """One week's cash sales of a gerai, members and non-members, with their cost of goods."""
-        member_share = self.rng.randint(55, 80)
-        cost_member = _round_down(cost * member_share // 100, 500)
-        parts = []
-        for who, part in (("member", cost_member), ("non_member", cost - cost_member)):
-            if part > 0:
-                revenue = part + part * margin_bp // 10_000
-                parts += self.lines("sale.cash", f"{unit}:{who}", revenue=revenue, cost=part)
-        week = day.isocalendar()
-        self.add(
-            day,
-            f"Rekap penjualan tunai gerai {name} minggu {week.week}/{week.year}",
-            _merge(parts),
-            source_kind="sale.cash",
-        )
+
+def capital_day(*, seed: str, first_round: bool) -> date:
+    """The day the cooperative's CSR capital reaches the bank (the first draw of its plan): the
+    gerai open a week later (`commerce_seed`)."""
+    rng = random.Random(f"kopdes-ledger-{seed}")
+    return date(2025, 10, rng.randint(6, 24)) if first_round else SECOND_ROUND_DAY
 
 
 def plan_year(
@@ -234,21 +248,21 @@ def plan_year(
     seed: str,
     first_round: bool,
     extra: Iterable[EntryDraft] = (),
+    unit_names: dict[str, str] | None = None,
 ) -> Plan:
     """The whole year of one cooperative (pure: no database). See the module docstring.
 
-    `extra` are other capabilities' entries, already posted (the members' savings), in date
-    order: the simulated cash and bank include them on their days (the month-end surplus goes to
-    the bank with the rest, and no cash box runs short); the plan does not repeat them."""
+    `extra` are other capabilities' entries, already posted (the members' savings, the gerai's
+    purchases and sales), in date order: the simulated cash and bank include them on their days
+    (the gerai's takings go to the office at the month's end and the surplus to the bank with the
+    rest; a gerai short of cash for a purchase gets it from the office; the QRIS funds are settled
+    into the bank the next day), so no cash box runs short; the plan does not repeat them.
+    `unit_names`: gerai code -> name, for the memos."""
     rng = random.Random(f"kopdes-ledger-{seed}")
-    books = Books(rules=rules, rng=rng, extra=extra)
+    books = Books(rules=rules, rng=rng, extra=extra, unit_names=unit_names)
     start = date(2025, 10, rng.randint(6, 24)) if first_round else SECOND_ROUND_DAY
-    scale = rng.randint(70, 140)  # percent: villages differ in size
-    # Stock bought every other Monday: two weeks of sales.
-    sembako_target = _round_down(16_000_000 * scale // 100, 100_000)
-    lpg_target = 240 * scale // 100  # cylinders
+    assert start == capital_day(seed=seed, first_round=first_round)
     honor = rng.choice([2_000_000, 2_500_000, 3_000_000, 3_500_000])
-    sembako, lpg = "Sembako", "LPG 3 kg"
 
     books.take_extra(start - timedelta(days=1))  # the members' simpanan pokok come first
     books.event(
@@ -260,8 +274,6 @@ def plan_year(
     opening = start + timedelta(days=3)
     books.take_extra(opening)
     books.ensure_office(opening, rng.choice([25_000_000, 30_000_000, 35_000_000]))
-    books.ensure_unit(opening, "sembako", sembako, sembako_target + 3_000_000)
-    books.ensure_unit(opening, "lpg", lpg, lpg_target * LPG_COST + 1_000_000)
 
     # Duplicated transport payments, corrected by reversal the same day (2026, closed months).
     mistakes = {
@@ -274,46 +286,8 @@ def plan_year(
         if day.year == 2026 and not year_end_done:
             books.plan.year_end_at = len(books.plan.drafts)
             year_end_done = True
+        books.settle_qris(day)
         books.take_extra(day)
-        weekday = day.weekday()
-        fortnight = day.isocalendar().week % 2 == 0
-        if weekday == 0 and fortnight:  # every other Monday: restock
-            need = _round_down(sembako_target - books.balance[books.stock("sembako")], 10_000)
-            if need > 500_000:
-                spend = books.ensure_unit(day, "sembako", sembako, need)
-                spend = _round_down(spend, 10_000)
-                if spend > 0:
-                    books.event(
-                        day,
-                        "Pembelian beras, telur, minyak goreng dan gula dari distributor",
-                        "purchase.cash",
-                        "sembako",
-                        amount=spend,
-                    )
-            cylinders = lpg_target - books.lpg_stock
-            if cylinders > 10:
-                spend = books.ensure_unit(day, "lpg", lpg, cylinders * LPG_COST)
-                cylinders = spend // LPG_COST
-                if cylinders > 0:
-                    books.event(
-                        day,
-                        f"Pembelian {cylinders} tabung LPG 3 kg dari agen",
-                        "purchase.cash",
-                        "lpg",
-                        amount=cylinders * LPG_COST,
-                    )
-                    books.lpg_stock += cylinders
-        elif weekday == 5:  # Saturday: the sales recaps (sembako weekly, LPG fortnightly)
-            boost = 150 if RAMADAN_2026[0] <= day <= RAMADAN_2026[1] else 100
-            sell = rng.randint(35, 50) * boost // 100
-            cost = _round_down(books.balance[books.stock("sembako")] * sell // 100, 500)
-            if cost > 0:
-                books.sale_recap(day, "sembako", sembako, cost, rng.randint(800, 1500))
-            sold = books.lpg_stock * rng.randint(70, 95) // 100 if not fortnight else 0
-            if sold > 0:
-                margin_bp = (LPG_PRICE - LPG_COST) * 10_000 // LPG_COST
-                books.sale_recap(day, "lpg", lpg, sold * LPG_COST, margin_bp)
-                books.lpg_stock -= sold
         if day.day == 15:
             amount = _round_down(rng.randint(150_000, 450_000), 5_000)
             if books.ensure_office(day, amount):
@@ -352,8 +326,10 @@ def plan_year(
                 day, "Honor pengurus dan pengelola gerai", "expense.cash", "5-201", amount=honor
             )
         if (day + timedelta(days=1)).day == 1:  # month end: takings and surplus to the bank
-            books.hand_over(day, "sembako", sembako, keep=sembako_target)
-            books.hand_over(day, "lpg", lpg, keep=lpg_target * LPG_COST)
+            for account, unit in books.unit_of_cash.items():  # each gerai keeps a float
+                if books.balance[account] > UNIT_FLOAT:
+                    name = books.unit_names.get(unit, unit)
+                    books.hand_over(day, unit, name, keep=UNIT_FLOAT)
             surplus = _round_down(books.balance[books.office] - 5_000_000, 500_000)
             if surplus > 0:
                 books.event(
@@ -524,6 +500,9 @@ def books_seed_cooperative(
         seed=cooperative.village_id,
         first_round=first_round,
         extra=drafts,
+        unit_names=dict(
+            BusinessUnit.objects.filter(cooperative=cooperative).values_list("code", "name")
+        ),
     )
     if as_posted:
         timeline = Timeline(cooperative=cooperative, actor=actor, plan=plan)
