@@ -9,8 +9,9 @@ cash deposited in the bank, the 2025 year-end closing, and a few duplicated entr
 reversal. Every month through LAST_CLOSED is closed; the current month stays open.
 
 The gerai's own business (purchases, stock, sales, returns, shifts) is not planned here: it is
-booked by the commerce services (`commerce_seed`) and comes in as `extra` with the members'
-simpanan (`savings_seed`) (`ledger_seed(..., extra=...)`, booked once the chart exists); the
+the commerce services' (issue 12; the demo does not book it yet: the weekly sales recaps it used
+to invent, entries no service of the product makes, are gone), and would come in as `extra`
+like the members' simpanan (`savings_seed`) (`ledger_seed(..., extra=...)`, booked once the chart exists); the
 generator reads their entries back and simulates their cash among the cooperative's own days, so
 the savings cash and the gerai's takings go to the bank with the month-end surplus and no cash
 box runs short (a cooperative with members starts with the simpanan pokok of its founding
