@@ -133,6 +133,20 @@ class ReceiptLineForm(CostLineForm):
         return data
 
 
+def _documents(request, cooperative: Cooperative, template: str, **rows: Any):
+    """A list of the gerai's documents (orders, receipts, transfers) with the links to new ones
+    for those who manage stock."""
+    return render(
+        request,
+        f"web/commerce/{template}.html",
+        {
+            "cooperative": cooperative,
+            **rows,
+            "can_manage": Capability.MANAGE_STOCK in request.capabilities,
+        },
+    )
+
+
 def _lines(form_class, request, cooperative, *, initial: list[dict] | None = None):
     """The rows of a lines form: LINE_ROWS (or the order's lines), bound on POST."""
     initial = initial or []
@@ -167,14 +181,8 @@ def _need_one(form: forms.Form, valid: bool, filled: list) -> bool:
 
 @cooperative_page(Capability.VIEW_COMMERCE)
 def commerce_purchase_orders(request, cooperative: Cooperative):
-    return render(
-        request,
-        "web/commerce/purchase_orders.html",
-        {
-            "cooperative": cooperative,
-            "orders": lists.purchase_orders(cooperative),
-            "can_manage": Capability.MANAGE_STOCK in request.capabilities,
-        },
+    return _documents(
+        request, cooperative, "purchase_orders", orders=lists.purchase_orders(cooperative)
     )
 
 
@@ -308,15 +316,7 @@ def commerce_purchase_order_cancel(request, cooperative: Cooperative, purchase_o
 
 @cooperative_page(Capability.VIEW_COMMERCE)
 def commerce_receipts(request, cooperative: Cooperative):
-    return render(
-        request,
-        "web/commerce/receipts.html",
-        {
-            "cooperative": cooperative,
-            "receipts": lists.receipts(cooperative),
-            "can_manage": Capability.MANAGE_STOCK in request.capabilities,
-        },
-    )
+    return _documents(request, cooperative, "receipts", receipts=lists.receipts(cooperative))
 
 
 class ReceiptForm(forms.Form):
@@ -497,15 +497,7 @@ def commerce_stock_card(request, cooperative: Cooperative, item_id):
 
 @cooperative_page(Capability.VIEW_COMMERCE)
 def commerce_transfers(request, cooperative: Cooperative):
-    return render(
-        request,
-        "web/commerce/transfers.html",
-        {
-            "cooperative": cooperative,
-            "transfers": lists.transfers(cooperative),
-            "can_manage": Capability.MANAGE_STOCK in request.capabilities,
-        },
-    )
+    return _documents(request, cooperative, "transfers", transfers=lists.transfers(cooperative))
 
 
 class TransferForm(forms.Form):
