@@ -29,6 +29,11 @@ class ErrorOut(Schema):
     error: ErrorBody
 
 
+# An Idempotency-Key header: visible ASCII, 1-100 characters (what an HTTP header can carry
+# unchanged; a UUID fits). Declared on each keyed operation's header, so the schema says it.
+KEY_PATTERN = r"^[!-~]{1,100}$"
+
+
 def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
     """Response declarations for error statuses, always with 422 (bad input) included."""
     return {status: ErrorOut for status in sorted({422, *statuses})}

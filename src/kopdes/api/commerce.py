@@ -21,7 +21,7 @@ from ninja import P, Query, Router, Schema, Status
 from ninja.params import HeaderEx
 from pydantic import Field
 
-from kopdes.api.base import api, errors
+from kopdes.api.base import KEY_PATTERN, api, errors
 from kopdes.api.schemas import CooperativeRef, cooperative_ref
 from kopdes.commerce import pos_selectors, selectors, services
 from kopdes.commerce.errors import DeviceNotFound
@@ -107,7 +107,7 @@ def pos_sync(request, payload: PosSyncIn):
 # -- the member app: the shop, pickup orders, purchases -----------------------------------------
 
 ORDER_KEY_TEXT = (
-    "Any unique text per order (1-100 characters): a retry with the same key and the same body "
+    "Any unique text per order (1-100 visible ASCII characters): a retry with the same key and the same body "
     "answers with the first order instead of placing a second one"
 )
 
@@ -311,7 +311,7 @@ def my_order_place(
     request,
     payload: OrderIn,
     idempotency_key: HeaderEx[
-        str | None, P(alias="Idempotency-Key", description=ORDER_KEY_TEXT)
+        str | None, P(alias="Idempotency-Key", description=ORDER_KEY_TEXT, pattern=KEY_PATTERN)
     ] = None,
 ):
     """Order products of an outlet of the caller's cooperative, to collect and pay at the

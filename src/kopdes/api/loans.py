@@ -19,7 +19,7 @@ from ninja.params import HeaderEx
 from pydantic import Field
 
 from kopdes.accounts import throttle
-from kopdes.api.base import api, errors
+from kopdes.api.base import KEY_PATTERN, api, errors
 from kopdes.api.schemas import CooperativeRef, cooperative_ref
 from kopdes.core import clock
 from kopdes.core.errors import NotFound
@@ -297,7 +297,7 @@ def my_loans(request):
 
 
 KEY_TEXT = (
-    "Any unique text per application (1-100 characters): a retry with the same key and the same "
+    "Any unique text per application (1-100 visible ASCII characters): a retry with the same key and the same "
     "body answers with the first application instead of making a second one"
 )
 
@@ -350,7 +350,9 @@ def _guarantor(member: Member, item: GuarantorIn) -> dict:
 def my_loan_apply(
     request,
     payload: ApplicationIn,
-    idempotency_key: HeaderEx[str | None, P(alias="Idempotency-Key", description=KEY_TEXT)] = None,
+    idempotency_key: HeaderEx[
+        str | None, P(alias="Idempotency-Key", description=KEY_TEXT, pattern=KEY_PATTERN)
+    ] = None,
 ):
     """Apply for a loan in a cooperative where the caller is an active member. It waits for the
     officers' decision (maker-checker); the answer is the application with the schedule its

@@ -20,7 +20,7 @@ from ninja.params import HeaderEx
 from pydantic import Field
 
 from kopdes.accounts import throttle
-from kopdes.api.base import api, errors
+from kopdes.api.base import KEY_PATTERN, api, errors
 from kopdes.core import clock
 from kopdes.core.errors import NotFound
 from kopdes.members import selectors as member_selectors
@@ -34,7 +34,7 @@ from kopdes.savings import services as savings
 router = Router(tags=["payments"])
 
 KEY_TEXT = (
-    "Any unique text (up to 100 characters) per payment: a retry with the same key and body "
+    "Any unique text (1-100 visible ASCII characters) per payment: a retry with the same key and body "
     "answers with the first intent"
 )
 
@@ -150,7 +150,9 @@ def _membership(request, cooperative_id: UUID) -> Member:
 def my_savings_qris(
     request,
     payload: QrisIn,
-    idempotency_key: HeaderEx[str | None, P(alias="Idempotency-Key", description=KEY_TEXT)] = None,
+    idempotency_key: HeaderEx[
+        str | None, P(alias="Idempotency-Key", description=KEY_TEXT, pattern=KEY_PATTERN)
+    ] = None,
 ):
     """A QRIS payment of the caller's simpanan in a cooperative where they are an active member:
     a deposit of `amount` into sukarela, or the outstanding amount of the open bill `bill_id`.

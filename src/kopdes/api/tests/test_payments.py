@@ -158,3 +158,15 @@ def test_forgers_are_throttled_providers_are_not(client, settings, place_a, paye
     forged = {"X-Kopdes-Signature": "00" * 32}
     assert [_notify(client, b"{}", forged).status_code for _ in range(3)] == [400, 400, 429]
     assert _notify(client, b"{}", forged).json()["error"]["code"] == "throttle.too_many_attempts"
+
+
+@pytest.mark.parametrize("key", ["two words", "kunci-ü", "x" * 101])
+def test_an_idempotency_key_beyond_visible_ascii_is_refused_with_nothing_made(
+    client, place_a, payer, key
+):
+    """The Idempotency-Key header is 1-100 visible ASCII characters (api.base.KEY_PATTERN, in
+    the schema of every keyed operation): anything else is a 422, and no intent is made."""
+    auth = bearer(client, place_a.anggota)
+    refused = _ask(client, place_a, auth, key=key, kind="deposit", amount=50_000)
+    assert refused.status_code == 422, refused.content
+    assert not PaymentIntent.objects.exists()
