@@ -72,6 +72,14 @@ class DuplicateProduct(Conflict):
     message = _("Another product already has this SKU or barcode.")
 
 
+class InvalidCatalogue(ValidationFailed):
+    """A catalogue import with rows that cannot be imported: `fields` names each as
+    "row <n>: <field>" (rows counted from 1); nothing is imported."""
+
+    code = "commerce.invalid_catalogue"
+    message = _("%(count)s rows of the catalogue cannot be imported; nothing was imported.")
+
+
 class InvalidCategory(ValidationFailed):
     code = "commerce.invalid_category"
     message = _("Give the category a new name (at most 100 characters).")

@@ -89,10 +89,14 @@ def _lock_levels(
                 "product_id", flat=True
             )
         )
-        for product_id in sorted(product_ids - have):
-            StockLevel.objects.get_or_create(
-                cooperative_id=unit.cooperative_id, unit=unit, product_id=product_id
-            )
+        # One INSERT; a row a concurrent transaction made meanwhile is left as it is.
+        StockLevel.objects.bulk_create(
+            [
+                StockLevel(cooperative_id=unit.cooperative_id, unit=unit, product_id=product_id)
+                for product_id in sorted(product_ids - have)
+            ],
+            ignore_conflicts=True,
+        )
     return {
         level.product_id: level
         for level in StockLevel.objects.select_for_update()

@@ -3,6 +3,12 @@
 Always the real time, except inside `as_of(moment)`, which the demo uses to load a year of
 history as books brought in on one day (an opening import), so that the day's signed checkpoint
 covers them. Nothing reachable from a page or the API sets it.
+
+`posted_as_of(moment)` (the demo only, too) pins the time the ledger records postings at
+(`posting_now()`) while `as_of` moves the business day: the demo's gerai books each day as it
+happened (the commerce services date a stock movement by the business day, never earlier), and
+those entries still come in with the opening import (or the week's posting, for a year posted as
+it happened), so the signed checkpoints do not change with it.
 """
 
 from collections.abc import Iterator
@@ -13,6 +19,7 @@ from datetime import date, datetime
 from django.utils import timezone
 
 _fixed: ContextVar[datetime | None] = ContextVar("kopdes_clock", default=None)
+_posting: ContextVar[datetime | None] = ContextVar("kopdes_posting_clock", default=None)
 
 
 def now() -> datetime:
@@ -33,3 +40,20 @@ def as_of(moment: datetime) -> Iterator[None]:
         yield
     finally:
         _fixed.reset(token)
+
+
+def posting_now() -> datetime:
+    """The moment the ledger records a posting at (`posted_at`): `now()`, except inside
+    `posted_as_of`."""
+    return _posting.get() or now()
+
+
+@contextmanager
+def posted_as_of(moment: datetime) -> Iterator[None]:
+    if timezone.is_naive(moment):
+        raise ValueError("posted_as_of() needs an aware datetime.")
+    token = _posting.set(moment)
+    try:
+        yield
+    finally:
+        _posting.reset(token)

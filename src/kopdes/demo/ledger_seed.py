@@ -9,9 +9,8 @@ cash deposited in the bank, the 2025 year-end closing, and a few duplicated entr
 reversal. Every month through LAST_CLOSED is closed; the current month stays open.
 
 The gerai's own business (purchases, stock, sales, returns, shifts) is not planned here: it is
-the commerce services' (issue 12; the demo does not book it yet: the weekly sales recaps it used
-to invent, entries no service of the product makes, are gone), and would come in as `extra`
-like the members' simpanan (`savings_seed`) (`ledger_seed(..., extra=...)`, booked once the chart exists); the
+booked by the commerce services (`commerce_seed`) and comes in as `extra` with the members'
+simpanan (`savings_seed`) (`ledger_seed(..., extra=...)`, booked once the chart exists); the
 generator reads their entries back and simulates their cash among the cooperative's own days, so
 the savings cash and the gerai's takings go to the bank with the month-end surplus and no cash
 box runs short (a cooperative with members starts with the simpanan pokok of its founding
@@ -49,7 +48,7 @@ from kopdes.core import clock
 from kopdes.core.actors import Actor
 from kopdes.ledger import services as ledger
 from kopdes.ledger.checkpoints import checkpoint_create
-from kopdes.ledger.models import JournalEntry, PostingRule
+from kopdes.ledger.models import JournalEntry, JournalLine, PostingRule
 from kopdes.ledger.services import EntryDraft, Line
 from kopdes.regions.models import Village
 from kopdes.savings.services import savings_setup
@@ -360,12 +359,36 @@ def first_round_villages() -> set[str]:
 
 
 class Extra(Protocol):
-    """Another capability's year in the same books (the members' savings), booked by its own
-    services: its posted entries as drafts (date and lines, for the cash simulation), in date
-    order, and its summary."""
+    """The other capabilities' year in the same books (the members' savings, the loans, the
+    gerai), booked by their own services before the plan: its summary. Its entries are read back
+    from the journal (`posted_drafts`)."""
 
-    drafts: list[EntryDraft]
     result: Any
+
+
+def posted_drafts(cooperative: Cooperative) -> list[EntryDraft]:
+    """Every entry posted for `cooperative` so far, as the cash simulation needs it (date and
+    lines), in date order: what the other capabilities' services booked before the plan."""
+    lines_of: dict[int, list[Line]] = {}
+    drafts: list[EntryDraft] = []
+    for entry_id, day, code, debit, credit in (
+        JournalLine.objects.filter(cooperative=cooperative)
+        .order_by("entry__number", "line_no")
+        .values_list("entry_id", "entry__date", "account__code", "debit", "credit")
+    ):
+        if entry_id not in lines_of:
+            lines_of[entry_id] = []
+            drafts.append(
+                EntryDraft(
+                    date=day,
+                    memo="",
+                    lines=lines_of[entry_id],
+                    source_kind="extra",
+                    source_id=str(entry_id),
+                )
+            )
+        lines_of[entry_id].append(Line(code, debit=debit, credit=credit))
+    return sorted(drafts, key=lambda d: d.date)
 
 
 # Called with the cooperative and the actor (and, for a year posted as it happened, its
@@ -490,12 +513,12 @@ def books_seed_cooperative(
     savings_setup(actor=actor, cooperative=cooperative)
     if as_posted and extra is not None:
         with transaction.atomic():
-            rehearsal = extra(cooperative, actor)
+            extra(cooperative, actor)
+            drafts = posted_drafts(cooperative)
             transaction.set_rollback(True)
-        drafts = rehearsal.drafts if rehearsal is not None else []
     else:
         year = extra(cooperative, actor) if extra is not None else None
-        drafts = year.drafts if year is not None else []
+        drafts = posted_drafts(cooperative) if year is not None else []
     plan = plan_year(
         rules=_rules(cooperative),
         seed=cooperative.village_id,
@@ -528,7 +551,7 @@ def books_seed_cooperative(
             ledger.journal_entry_reverse(entry=entries[index], date=day, actor=actor, memo=memo)
             result.reversals += 1
     if year is not None:
-        result.entries += len(year.drafts)
+        result.entries += len(drafts)
         result.extras.append(year.result)
     result.periods_closed = ledger.period_close_through(
         actor=actor, cooperative=cooperative, year=LAST_CLOSED[0], month=LAST_CLOSED[1]

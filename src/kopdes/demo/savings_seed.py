@@ -28,7 +28,6 @@ whole year to its first FULL_YEAR cooperatives only, because through the service
 about 2.5 s of CPU per cooperative (docs/benchmarks.md).
 
     year = SavingsYear.run(cooperative, actor=...)   # None when there is nothing to seed
-    year.drafts          # the posted savings entries, for the books' cash simulation
     year.result          # counts for the summary
 
 The demo runs it from `ledger_seed` (`extra=`), after the cooperative's chart exists and before
@@ -53,8 +52,7 @@ from kopdes.cooperatives.selectors import policy_in_force
 from kopdes.core import months
 from kopdes.demo.ledger_seed import LAST_CLOSED
 from kopdes.demo.members_seed import LEAVING, leaver, leaving_date
-from kopdes.ledger.models import JournalLine
-from kopdes.ledger.services import EntryDraft, Line
+from kopdes.ledger.models import JournalEntry
 from kopdes.members.models import Member
 from kopdes.savings import services
 from kopdes.savings.models import Bill, Kind, SavingsProduct, SavingsTransaction
@@ -162,7 +160,6 @@ class SavingsYear:
             self.joined[m.pk] = m.joined_on
         self.leaver = leaver(cooperative)
         self.leaves_on = leaving_date(self.leaver) if self.leaver is not None else None
-        self.drafts: list[EntryDraft] = []
         self.result = SavingsSeedResult(cooperatives=1)
 
     @classmethod
@@ -369,26 +366,9 @@ class SavingsYear:
         result.bills_open = bills.filter(
             status__in=[Bill.Status.UNPAID, Bill.Status.PARTIAL]
         ).count()
-        # The savings entries as the books' cash simulation needs them: date and lines.
-        by_entry: dict[int, EntryDraft] = {}
-        lines_of: dict[int, list[Line]] = {}  # each draft's lines, filled in as they come
-        for entry_id, day, code, debit, credit in (
-            JournalLine.objects.filter(cooperative=coop, entry__source_kind__startswith="savings.")
-            .order_by("entry__number", "line_no")
-            .values_list("entry_id", "entry__date", "account__code", "debit", "credit")
-        ):
-            if entry_id not in by_entry:
-                lines_of[entry_id] = []
-                by_entry[entry_id] = EntryDraft(
-                    date=day,
-                    memo="",
-                    lines=lines_of[entry_id],
-                    source_kind="savings",
-                    source_id=str(entry_id),
-                )
-            lines_of[entry_id].append(Line(code, debit=debit, credit=credit))
-        self.drafts = sorted(by_entry.values(), key=lambda d: d.date)
-        result.entries = len(self.drafts)
+        result.entries = JournalEntry.objects.filter(
+            cooperative=coop, source_kind__startswith="savings."
+        ).count()
 
 
 @transaction.atomic

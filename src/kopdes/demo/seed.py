@@ -36,6 +36,14 @@ from kopdes.accounts.models import User
 from kopdes.cooperatives import services as cooperative_services
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core import clock
+from kopdes.demo.commerce_seed import (
+    FULL_YEAR_SHOP,
+    WEEKS_OF_SALES,
+    YEAR,
+    CommerceSeedResult,
+    Interleaved,
+    commerce_year,
+)
 from kopdes.demo.ledger_seed import ledger_seed
 from kopdes.demo.loans_seed import LoansSeedResult, loans_close_through, loans_seed_cooperative
 from kopdes.demo.members_seed import seed_members
@@ -138,7 +146,9 @@ class SeedResult:
     checkpoints: int = 0  # signed checkpoints (one per new cooperative, yesterday's)
     savings: SavingsSeedResult = field(default_factory=SavingsSeedResult)
     loans: LoansSeedResult = field(default_factory=LoansSeedResult)
+    commerce: CommerceSeedResult = field(default_factory=CommerceSeedResult)
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # (who, phone, place)
+    kasir: tuple[str, str, str] | None = None  # the first cooperative's kasir page: url, who, phone
 
 
 def _demo_password_hash() -> str:
@@ -293,15 +303,42 @@ def _supervisor(
     return person
 
 
-def _savings_year(full_year: set[str], with_loans: set[str], result: SeedResult, closed: date):
-    def run(cooperative: Cooperative, actor, timeline=None) -> SavingsYear | None:
+@dataclass
+class _Year:
+    """A cooperative's other years in its books (`ledger_seed`'s extra): the members' savings,
+    their loans and the gerai's, booked by their services."""
+
+    result: tuple[SavingsSeedResult, CommerceSeedResult]
+
+
+def _savings_year(
+    full_year: set[str],
+    with_loans: set[str],
+    result: SeedResult,
+    closed: date,
+    sales: dict[str, str],
+):
+    def run(cooperative: Cooperative, actor, timeline=None) -> _Year | None:
+        shop = commerce_year(
+            cooperative, actor=actor, sales=sales.get(cooperative.village_id), timeline=timeline
+        )
+        interleaved = Interleaved(timeline, shop) if timeline and shop else timeline
         year = SavingsYear.run(
-            cooperative, actor=actor, full=cooperative.village_id in full_year, timeline=timeline
+            cooperative, actor=actor, full=cooperative.village_id in full_year, timeline=interleaved
         )
         if cooperative.village_id in with_loans:  # its loans, booked as they happened
             first = cooperative.village_id == min(with_loans)  # tells every story
             result.loans.add(loans_seed_cooperative(cooperative, closed, every_story=first))
-        return year
+        if shop is not None:
+            shop.finish()
+        if year is None and shop is None:
+            return None
+        return _Year(
+            result=(
+                year.result if year else SavingsSeedResult(),
+                shop.result if shop else CommerceSeedResult(),
+            ),
+        )
 
     return run
 
@@ -383,13 +420,21 @@ def _seed(*, limit: int | None, scale: float, progress) -> SeedResult:
     full_year = {c.village_id for c in cooperatives[:FULL_YEAR]}
     as_posted = {c.village_id for c in cooperatives[:AS_POSTED]}
     with_loans = {c.village_id for c in cooperatives[AS_POSTED : AS_POSTED + LOANS_IN]}
+    # The gerai: a catalogue everywhere; a year of sales in the FULL_YEAR_SHOP cooperatives after
+    # the first (whose year, posted as it happened, is booked twice: a year of sales would cost
+    # twice); the last weeks of sales in the first and the other lending cooperatives.
+    sales = {c.village_id: WEEKS_OF_SALES for c in cooperatives[: AS_POSTED + LOANS_IN]}
+    sales.update({c.village_id: YEAR for c in cooperatives[AS_POSTED : AS_POSTED + FULL_YEAR_SHOP]})
+    entries_before = JournalEntry.objects.count()
     with clock.as_of(opening):
         books = ledger_seed(
             cooperatives,
             progress=(lambda done, total: progress(done, total, "Buku dan simpanan"))
             if progress
             else None,
-            extra=_savings_year(full_year, with_loans, result, yesterday - timedelta(days=1)),
+            extra=_savings_year(
+                full_year, with_loans, result, yesterday - timedelta(days=1), sales
+            ),
             as_posted=as_posted,
         )
         # The loans' daily close through the day before yesterday, as of yesterday evening
@@ -407,13 +452,16 @@ def _seed(*, limit: int | None, scale: float, progress) -> SeedResult:
         if not Checkpoint.objects.filter(cooperative=cooperative, date__gte=yesterday).exists():
             checkpoint_create(cooperative=cooperative, day=yesterday)
     result.checkpoints = Checkpoint.objects.count() - signed + books.checkpoints
-    result.entries_posted = books.entries + books.reversals + result.loans.entries
-    for one in books.extras:
-        result.savings.add(one)
+    # the books' (savings, loans, gerai and the plan), and the loans' daily close after them
+    result.entries_posted = JournalEntry.objects.count() - entries_before
+    for savings, shop in books.extras:
+        result.savings.add(savings)
+        result.commerce.add(shop)
     phone, name, agency, organisation = CSR_PARTNER
     if cooperatives:  # `--limit 0`: the database and the supervisors only
         _supervisor(phone, name, agency, organisation, cooperatives=cooperatives[:CSR_FUNDED])
     result.accounts = demo_accounts(cooperatives[: AS_POSTED + LOANS_IN][:2])
+    result.kasir = kasir_page(cooperatives[0]) if cooperatives else None
     return result
 
 
@@ -438,3 +486,30 @@ def demo_accounts(officers_of: list[Cooperative]) -> list[tuple[str, str, str]]:
                 )
             )
     return rows
+
+
+def kasir_page(cooperative: Cooperative) -> tuple[str, str, str] | None:
+    """The sembako gerai's kasir page of `cooperative` and who opens it (its kasir)."""
+    from django.urls import NoReverseMatch, reverse
+
+    from kopdes.accounts.models import Role
+    from kopdes.cooperatives.models import BusinessUnit
+
+    unit = BusinessUnit.objects.filter(cooperative=cooperative, kind="sembako").first()
+    role = (
+        Role.objects.filter(cooperative=cooperative, kind__in=["kasir", "bendahara"])
+        .filter(ended_on__isnull=True)
+        .select_related("user")
+        .order_by("-kind")  # the kasir first
+        .first()
+    )
+    if unit is None or role is None:
+        return None
+    try:
+        url = reverse(
+            "web:commerce_pos",
+            kwargs={"cooperative_id": cooperative.public_id, "unit_code": unit.code},
+        )
+    except NoReverseMatch:  # the kasir page's URL as the shared design names it
+        url = f"/app/{cooperative.public_id}/gerai/{unit.code}/kasir/"
+    return url, f"{role.get_kind_display()} {role.user.full_name}", role.user.phone

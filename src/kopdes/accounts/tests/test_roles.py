@@ -140,3 +140,27 @@ def test_the_role_page_does_not_tell_whose_phone_number_it_is(client, place_a, p
     ok = client.post(url, {**data, "full_name": stranger.full_name.upper()})
     assert ok.status_code == 302
     assert stranger.roles.filter(cooperative=place_a.cooperative, kind="kasir").exists()
+
+
+def test_holds_agrees_with_capabilities_for_officers_supervisors_and_outsiders(
+    place_a, place_b, dinas
+):
+    """`holds` (the services' check) answers as `capabilities` does, for every capability."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from kopdes.accounts.access import holds
+
+    cooperative = place_a.cooperative
+    people = [place_a.ketua, place_a.kasir, place_b.ketua, dinas, AnonymousUser()]
+    for person in people:
+        held = capabilities(person, cooperative)
+        for capability in Capability:
+            assert holds(person, cooperative, capability) == (capability in held), (
+                person,
+                capability,
+            )
+        assert holds(person, cooperative, Capability.VIEW, Capability.KEEP_BOOKS) == bool(
+            held & {Capability.VIEW, Capability.KEEP_BOOKS}
+        )
+    assert holds(dinas, cooperative, Capability.VIEW_BOOKS)
+    assert not holds(dinas, cooperative, Capability.KEEP_BOOKS)

@@ -5,6 +5,7 @@ mechanism itself (issue, restore, reserve) is `kopdes.commerce.stock`.
 Callers use `from kopdes.commerce import services; services.goods_receive(...)`."""
 
 from kopdes.commerce.services.catalogue import (
+    catalogue_import,
     category_create,
     product_create,
     product_update,
@@ -48,6 +49,7 @@ from kopdes.commerce.services.sync import SyncResult, sales_sync
 
 __all__ = [
     "SyncResult",
+    "catalogue_import",
     "category_create",
     "device_gaps",
     "device_register",

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import translation
 
-from kopdes.accounts.access import Capability, capabilities
+from kopdes.accounts.access import Capability, holds
 from kopdes.commerce import rules
 from kopdes.commerce.errors import NotAllowed, SamePerson, UnknownObject
 from kopdes.cooperatives.models import BusinessUnit, Cooperative
@@ -21,10 +21,7 @@ def _require(actor: Actor, cooperative: Cooperative, *needed: Capability) -> Non
     None: a cooperative's setup, the demo's import) may do everything."""
     if actor is None:
         return
-    if not getattr(actor, "is_authenticated", False):
-        raise NotAllowed()
-    held = capabilities(actor, cooperative)  # type: ignore[arg-type]
-    if not held & set(needed):
+    if not holds(actor, cooperative, *needed):  # type: ignore[arg-type]
         raise NotAllowed()
 
 

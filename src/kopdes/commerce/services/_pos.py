@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
-from kopdes.accounts.access import Capability, capabilities
+from kopdes.accounts.access import Capability, holds
 from kopdes.commerce import receipts
 from kopdes.commerce.errors import NotAllowed, NotAnOutlet
 from kopdes.commerce.models import Product, Sale
@@ -20,18 +20,12 @@ SALE_EVENT = "sale.completed"
 RETURN_EVENT = "sale.returned"
 
 
-def require(actor: Actor, cooperative: Cooperative, *needed: Capability) -> set[Capability]:
-    """The actor's capabilities in the cooperative when they include one of `needed`;
-    NotAllowed otherwise (the service checks the role itself, whatever page or API calls it).
-    The system (actor None: the demo's import) may do everything, as in services/_common."""
-    if actor is None:
-        return set(Capability)
-    if not getattr(actor, "is_authenticated", False):
+def require(actor: Actor, cooperative: Cooperative, *needed: Capability) -> None:
+    """NotAllowed unless the actor holds one of `needed` in the cooperative (the service checks
+    the role itself, whatever page or API calls it). The system (actor None: the demo's import)
+    may do everything, as in services/_common."""
+    if actor is not None and not holds(actor, cooperative, *needed):  # type: ignore[arg-type]
         raise NotAllowed()
-    held = capabilities(actor, cooperative)  # type: ignore[arg-type]
-    if not held & set(needed):
-        raise NotAllowed()
-    return held
 
 
 def outlet(unit: BusinessUnit) -> BusinessUnit:

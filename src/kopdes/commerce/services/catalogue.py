@@ -2,6 +2,8 @@
 member and non-member price), categories and suppliers (phone stored E.164, shown masked).
 MANAGE_CATALOGUE (a person; the system, actor None, for a cooperative's setup and the demo)."""
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -13,6 +15,7 @@ from kopdes.commerce import rules
 from kopdes.commerce.errors import (
     DuplicateProduct,
     InvalidBarcode,
+    InvalidCatalogue,
     InvalidCategory,
     InvalidProduct,
     InvalidSupplier,
@@ -22,7 +25,7 @@ from kopdes.commerce.models import Category, Product, Supplier
 from kopdes.commerce.services._common import _require, _same_cooperative
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core.actors import Actor
-from kopdes.core.audit import audit_record, snapshot
+from kopdes.core.audit import audit_record, audit_records, snapshot
 from kopdes.core.money import AMOUNT_MAX
 
 PRODUCT_FIELDS = (
@@ -69,6 +72,19 @@ def category_create(*, actor: Actor, cooperative: Cooperative, name: str) -> Cat
 
 
 def _clean_product(cooperative: Cooperative, values: dict[str, Any], pk: int | None) -> dict:
+    out = _check_product(cooperative, values)
+    others = Product.objects.filter(cooperative=cooperative)
+    if pk is not None:
+        others = others.exclude(pk=pk)
+    if others.filter(sku__iexact=out["sku"]).exists():
+        raise DuplicateProduct(fields={"sku": [str(DuplicateProduct.message)]})
+    if out["barcode"] and others.filter(barcode=out["barcode"]).exists():
+        raise DuplicateProduct(fields={"barcode": [str(DuplicateProduct.message)]})
+    return out
+
+
+def _check_product(cooperative: Cooperative, values: dict[str, Any]) -> dict:
+    """A product's fields checked and cleaned, all but their uniqueness in the cooperative."""
     errors: dict[str, list[str]] = {}
     out = dict(values)
     for field, limit in (("sku", rules.SKU_MAX), ("name", rules.NAME_MAX), ("unit", 20)):
@@ -101,13 +117,6 @@ def _clean_product(cooperative: Cooperative, values: dict[str, Any], pk: int | N
     out["barcode"] = barcode or None
     if out["member_price"] > out["non_member_price"]:
         raise PriceOrder(fields={"member_price": [str(PriceOrder.message)]})
-    others = Product.objects.filter(cooperative=cooperative)
-    if pk is not None:
-        others = others.exclude(pk=pk)
-    if others.filter(sku__iexact=out["sku"]).exists():
-        raise DuplicateProduct(fields={"sku": [str(DuplicateProduct.message)]})
-    if out["barcode"] and others.filter(barcode=out["barcode"]).exists():
-        raise DuplicateProduct(fields={"barcode": [str(DuplicateProduct.message)]})
     return out
 
 
@@ -136,6 +145,103 @@ def product_create(*, actor: Actor, cooperative: Cooperative, **fields: Any) -> 
         actor=actor, action="commerce.product_create", obj=product, after=snapshot(product)
     )
     return product
+
+
+@dataclass(frozen=True)
+class CatalogueImport:
+    products: list[Product]
+    categories: list[Category]  # the categories the import created
+
+
+@transaction.atomic
+def catalogue_import(
+    *, actor: Actor, cooperative: Cooperative, rows: Sequence[Mapping[str, Any]]
+) -> CatalogueImport:
+    """Many new products at once (a cooperative's starting catalogue, a list from its supplier):
+    each row has the fields of `product_create`, its `category` a category's name (made when the
+    cooperative has none of that name). The same checks as `product_create`, row by row, plus no
+    SKU or barcode twice in the rows; all or nothing: InvalidCatalogue names every refused row's
+    fields ("rows.<n>.<field>", rows counted from 1). The audit rows are those of the single
+    calls. Raises NotAllowed, InvalidCatalogue."""
+    _require(actor, cooperative, Capability.MANAGE_CATALOGUE)
+    existing = Product.objects.filter(cooperative=cooperative)
+    skus = {sku.casefold() for sku in existing.values_list("sku", flat=True)}
+    barcodes = set(existing.exclude(barcode=None).values_list("barcode", flat=True))
+    categories = {c.name.casefold(): c for c in Category.objects.filter(cooperative=cooperative)}
+    made: dict[str, Category] = {}
+    errors: dict[str, list[str]] = {}
+    refused_rows: set[int] = set()
+    cleaned: list[tuple[dict, str]] = []
+    for number, row in enumerate(rows, start=1):
+        unknown = set(row) - set(PRODUCT_FIELDS)
+        values = {"unit": "pcs", "barcode": None, **row, "category": None}
+        category = str(row.get("category") or "").strip()
+        where = f"rows.{number}.%s"
+        sku = str(row.get("sku") or "").strip().casefold()
+        code = str(row.get("barcode") or "").strip()
+        # in the cooperative already, or an earlier row (refused or not: one of them must change)
+        taken = [
+            name
+            for name, value, seen in (("sku", sku, skus), ("barcode", code, barcodes))
+            if value and value in seen
+        ]
+        skus.add(sku)
+        barcodes.add(code)
+        for name in taken:
+            errors[where % name] = [str(DuplicateProduct.message)]
+        try:
+            if unknown:
+                raise InvalidProduct(fields={name: [_("Unknown field.")] for name in unknown})
+            if len(category) > 100:
+                raise InvalidCategory(fields={"category": [str(InvalidCategory.message)]})
+            out = _check_product(cooperative, values)
+        except (InvalidProduct, InvalidBarcode, InvalidCategory, PriceOrder) as refused:
+            for name, messages in sorted(refused.fields.items()):
+                errors.setdefault(where % name, [str(m) for m in messages])
+            refused_rows.add(number)
+            continue
+        if taken:
+            refused_rows.add(number)
+            continue
+        cleaned.append((out, category))
+    if not rows:
+        raise InvalidCatalogue(
+            _("The catalogue has no rows."), fields={"rows": [_("The catalogue has no rows.")]}
+        )
+    if errors:
+        raise InvalidCatalogue(fields=errors, count=len(refused_rows))
+    for _out, name in cleaned:
+        if name and name.casefold() not in categories and name.casefold() not in made:
+            made[name.casefold()] = Category(cooperative=cooperative, name=name)
+    Category.objects.bulk_create(made.values())
+    categories.update(made)
+    products = [
+        Product(
+            cooperative=cooperative,
+            **{**out, "category": categories[name.casefold()] if name else None},
+        )
+        for out, name in cleaned
+    ]
+    try:
+        with transaction.atomic():
+            Product.objects.bulk_create(products)
+    except IntegrityError:  # a concurrent product took a SKU or barcode
+        raise DuplicateProduct() from None
+    # The rows the single calls would write: one per category made and per product.
+    audit_records(
+        actor=actor,
+        action="commerce.category_create",
+        objs=list(made.values()),
+        afters=[snapshot(c) for c in made.values()],
+    )
+    audit_records(
+        actor=actor,
+        action="commerce.product_create",
+        objs=products,
+        afters=[snapshot(p) for p in products],
+        reason="Impor katalog",
+    )
+    return CatalogueImport(products=products, categories=list(made.values()))
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from kopdes.accounts.access import Capability
+from kopdes.accounts.access import Capability, holds
 from kopdes.commerce.errors import InvalidCash, NotAllowed, ShiftAlreadyOpen, ShiftNotOpen
 from kopdes.commerce.models import CashShift, PosDevice
 from kopdes.commerce.selectors import expected_cash
@@ -73,8 +73,12 @@ def shift_close(*, actor: Actor, shift: CashShift, counted_cash: int, note: str 
     approves stock (the manajer closing a shift left open). The difference against the expected
     cash is posted (over or short) and kept. Raises NotAllowed, InvalidCash, ShiftNotOpen."""
     cooperative = shift.cooperative
-    held = require(actor, cooperative, Capability.HANDLE_CASH, Capability.APPROVE_STOCK)
-    if shift.kasir_id != actor_id(actor) and Capability.APPROVE_STOCK not in held:
+    require(actor, cooperative, Capability.HANDLE_CASH, Capability.APPROVE_STOCK)
+    if (
+        actor is not None
+        and shift.kasir_id != actor_id(actor)
+        and not holds(actor, cooperative, Capability.APPROVE_STOCK)  # type: ignore[arg-type]
+    ):
         raise NotAllowed()
     _check_cash(counted_cash, "counted_cash")
     with transaction.atomic():

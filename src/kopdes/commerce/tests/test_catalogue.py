@@ -6,6 +6,7 @@ from kopdes.commerce import services
 from kopdes.commerce.errors import (
     DuplicateProduct,
     InvalidBarcode,
+    InvalidCatalogue,
     InvalidCategory,
     InvalidProduct,
     InvalidSupplier,
@@ -165,3 +166,92 @@ def test_product_lookup_by_barcode_sku_or_name(place_a, place_b):
     assert product_lookup(coop, "gl-1") == [gula]
     assert product_lookup(coop, "gula") == [gula]
     assert product_lookup(coop, "  ") == []
+
+
+def _rows():
+    return [
+        {
+            "sku": "BRS-05",
+            "name": "Beras medium 5 kg",
+            "unit": "sak",
+            "category": "Sembako",
+            "barcode": "8990000000013",
+            "member_price": 62_000,
+            "non_member_price": 66_000,
+        },
+        {
+            "sku": "TLR-KG",
+            "name": "Telur ayam ras",
+            "unit": "kg",
+            "category": "sembako",  # the same category, whatever the case
+            "member_price": 28_500,
+            "non_member_price": 30_000,
+        },
+        {
+            "sku": "PCT-500",
+            "name": "Parasetamol 500 mg",
+            "unit": "strip",
+            "category": "Obat bebas",
+            "member_price": "3500",
+            "non_member_price": "3800",
+            "tracks_expiry": True,
+        },
+    ]
+
+
+def test_a_catalogue_is_imported_at_once_with_its_categories_and_audit_rows(place_a):
+    coop = place_a.cooperative
+    existing = services.category_create(actor=place_a.manajer, cooperative=coop, name="Sembako")
+    audits = AuditEvent.objects.count()
+    done = services.catalogue_import(actor=place_a.manajer, cooperative=coop, rows=_rows())
+    assert [p.sku for p in done.products] == ["BRS-05", "TLR-KG", "PCT-500"]
+    assert [c.name for c in done.categories] == ["Obat bebas"]
+    beras, telur, obat = (
+        Product.objects.get(cooperative=coop, sku=s) for s in ("BRS-05", "TLR-KG", "PCT-500")
+    )
+    assert beras.category == telur.category == existing and obat.tracks_expiry
+    assert (obat.member_price, obat.non_member_price, telur.barcode) == (3_500, 3_800, None)
+    # the rows the single calls write: one per category made, one per product
+    actions = list(AuditEvent.objects.order_by("id")[audits:].values_list("action", flat=True))
+    assert actions == ["commerce.category_create"] + ["commerce.product_create"] * 3
+
+
+def test_a_catalogue_with_bad_rows_is_refused_whole_naming_each_row(place_a):
+    coop = place_a.cooperative
+    make_product(coop, sku="TLR-KG", barcode=None)
+    rows = _rows()
+    rows[0]["barcode"] = "8990000000014"  # wrong check digit
+    rows[2]["member_price"] = 4_000  # above the non-member price
+    rows.append({**_rows()[2], "barcode": ""})  # PCT-500 twice in the rows
+    before = Product.objects.filter(cooperative=coop).count()
+    with pytest.raises(InvalidCatalogue) as refused:
+        services.catalogue_import(actor=place_a.manajer, cooperative=coop, rows=rows)
+    assert refused.value.code == "commerce.invalid_catalogue"
+    assert set(refused.value.fields) == {
+        "rows.1.barcode",
+        "rows.2.sku",  # in the cooperative already
+        "rows.3.member_price",
+        "rows.4.sku",  # PCT-500 a second time
+    }
+    assert refused.value.params["count"] == 4
+    assert Product.objects.filter(cooperative=coop).count() == before  # nothing imported
+    with pytest.raises(InvalidCatalogue):
+        services.catalogue_import(actor=place_a.manajer, cooperative=coop, rows=[])
+
+
+def test_twice_in_the_rows_is_refused(place_a):
+    rows = [*_rows()[:1], {**_rows()[0], "barcode": None}]
+    with pytest.raises(InvalidCatalogue) as refused:
+        services.catalogue_import(actor=place_a.manajer, cooperative=place_a.cooperative, rows=rows)
+    assert set(refused.value.fields) == {"rows.2.sku"}
+
+
+def test_only_who_manages_the_catalogue_imports_one(place_a, place_b):
+    with pytest.raises(NotAllowed):
+        services.catalogue_import(
+            actor=place_a.kasir, cooperative=place_a.cooperative, rows=_rows()
+        )
+    with pytest.raises(NotAllowed):
+        services.catalogue_import(
+            actor=place_b.manajer, cooperative=place_a.cooperative, rows=_rows()
+        )

@@ -25,3 +25,34 @@ def test_today_is_the_local_day_of_now():
     # 18:00 UTC on 28 November is already 29 November in Jakarta (UTC+7).
     with clock.as_of(datetime(2026, 11, 28, 18, 0, tzinfo=UTC)):
         assert clock.today() == date(2026, 11, 29)
+
+
+def test_posting_time_follows_the_clock_unless_pinned():
+    opening = datetime(2026, 11, 30, 11, 0, tzinfo=UTC)
+    day = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+    with clock.as_of(opening):
+        assert clock.posting_now() == opening
+        with clock.posted_as_of(clock.posting_now()), clock.as_of(day):
+            assert clock.now() == day
+            assert clock.today() == date(2026, 3, 2)
+            assert clock.posting_now() == opening  # the business day moved, the posting did not
+        assert clock.posting_now() == opening
+    with pytest.raises(ValueError), clock.posted_as_of(datetime(2026, 11, 28)):  # noqa: DTZ001 - naive on purpose
+        pass
+
+
+def test_a_posting_records_the_pinned_posting_time(coop_a):
+    from kopdes.ledger.services import Line, journal_entry_post
+
+    cooperative = coop_a
+    opening = datetime(2026, 11, 30, 11, 0, tzinfo=UTC)
+    with clock.posted_as_of(opening), clock.as_of(datetime(2026, 3, 2, 3, 0, tzinfo=UTC)):
+        entry = journal_entry_post(
+            cooperative=cooperative,
+            date=clock.today(),
+            memo="Uji",
+            lines=[Line("1-102", debit=1_000), Line("3-103", credit=1_000)],
+            source_kind="manual",
+        )
+    assert entry.posted_at == opening
+    assert entry.date == date(2026, 3, 2)

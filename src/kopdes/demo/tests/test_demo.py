@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.db.models import F
 
 from kopdes.accounts.access import visible_cooperatives
 from kopdes.accounts.models import Role, User
@@ -220,6 +221,10 @@ def test_command_seeds_without_serving(capsys, regency):
     assert Member.objects.filter(cooperative=added).count() == 10
     for what in ("cooperatives", "officers", "members", "journal entries", "Seeded in"):
         assert what in out, what
+    # the first cooperative's kasir page and the kasir who opens it
+    first = Cooperative.objects.order_by("village_id").first()
+    kasir = Role.objects.get(cooperative=first, kind="kasir", ended_on__isnull=True).user
+    assert f"/app/{first.public_id}/gerai/sembako/kasir/" in out and kasir.phone in out
     with pytest.raises(CommandError):
         call_command("demo", "--no-serve", "--scale", "-1")
 
@@ -244,6 +249,7 @@ def test_books_are_signed_and_verifiable_after_the_demo(client, regency):
             continue
         # The year as it happened: a checkpoint every week, each holding the entries posted that
         # week, dated in it (or, the month-end interest, on the last day of the month before).
+        # The gerai's entries too: booked on their business day, posted with the week's.
         assert len(signed) > 50
         assert all(c.date.weekday() == 6 for c in signed)  # Sundays
         for checkpoint in signed:
@@ -342,3 +348,104 @@ def test_the_loans_portfolio_is_booked_by_the_services_and_reconciles(regency):
     assert (kasir.user.phone, cooperative.name) in {
         (phone, place) for _who, phone, place in regency.first.accounts
     }
+
+
+def test_the_gerai_are_booked_by_the_commerce_services_and_reconcile(regency):
+    """Issue 12.9: every cooperative has its gerai's catalogue (valid EAN-13 barcodes, member
+    prices 3-8 % below; LPG 3 kg in some, obat bebas with a year of sales); the first and the
+    lending cooperatives sell (stock received and sold, stock equal to persediaan); the
+    FULL_YEAR_SHOP cooperatives after the first a year of sales with members at member prices,
+    QRIS sales paid through the simulator's signed notification, returns approved by a second
+    officer, a transfer from the warehouse and an opname with differences counted twice and
+    approved by another person. No synthetic recap (`sale.cash`, `purchase.cash`) is left."""
+    from kopdes.commerce.models import (
+        GoodsReceipt,
+        Product,
+        Sale,
+        SaleLine,
+        SaleReturn,
+        StockCount,
+        StockTransfer,
+    )
+    from kopdes.commerce.rules import ean13_valid
+    from kopdes.commerce.selectors import commerce_reconcile
+    from kopdes.demo.commerce_seed import FULL_YEAR_SHOP
+    from kopdes.demo.seed import LOANS_IN
+    from kopdes.demo.tests.test_ledger_seed import assert_balanced_and_never_short
+    from kopdes.payments.models import PaymentIntent, PaymentNotification
+
+    assert not JournalEntry.objects.filter(source_kind__in=["sale.cash", "purchase.cash"]).exists()
+    cooperatives = list(Cooperative.objects.order_by("village_id"))
+    shops = regency.first.commerce
+    assert shops.cooperatives == SEEDED and shops.sales == Sale.objects.count()
+    full = cooperatives[AS_POSTED : AS_POSTED + FULL_YEAR_SHOP]
+    selling = cooperatives[: AS_POSTED + LOANS_IN]
+    kinds = set()
+    for coop in cooperatives:
+        products = Product.objects.filter(cooperative=coop)
+        assert products.count() >= 9, coop
+        kinds.add(frozenset(products.values_list("category__name", flat=True)))
+        for product in products:
+            assert product.barcode and product.barcode.startswith("899")
+            assert ean13_valid(product.barcode), product.barcode
+            off = 100 - product.member_price * 100 / product.non_member_price
+            assert 3 <= off < 9, (product.sku, off)
+        rows = commerce_reconcile(coop)
+        assert all(row.difference == row.movements_difference == 0 for row in rows), rows
+        sales = Sale.objects.filter(cooperative=coop, status="completed")
+        if coop not in selling:  # the catalogue only
+            assert not sales.exists() and not GoodsReceipt.objects.filter(cooperative=coop)
+            continue
+        assert rows and GoodsReceipt.objects.filter(cooperative=coop).exists()
+        assert sales.exists(), coop
+        days = sales.values_list("on", flat=True)
+        if coop in full:
+            assert min(days).isoformat() < "2025-12-31" and max(days).isoformat() > "2026-11-20"
+            assert sales.count() > 1_000
+        else:
+            assert min(days).isoformat() > "2026-11-01"
+    assert any("LPG" in k for k in kinds) and any("LPG" not in k for k in kinds)
+    assert sum("Obat bebas" in k for k in kinds) == FULL_YEAR_SHOP
+    member_lines = SaleLine.objects.filter(sale__cooperative__in=full, sale__member__isnull=False)
+    assert member_lines.count() > 1_000
+    assert not member_lines.exclude(unit_price=F("product__member_price")).exists()
+    others = SaleLine.objects.filter(sale__cooperative__in=full, sale__member__isnull=True)
+    assert others.exists()
+    assert not others.exclude(unit_price=F("product__non_member_price")).exists()
+    for coop in full:
+        qris = Sale.objects.filter(cooperative=coop, payment="qris", status="completed")
+        assert qris.count() >= 10
+        paid = PaymentIntent.objects.filter(cooperative=coop, status="paid")
+        assert paid.count() == qris.count()
+        assert (
+            PaymentNotification.objects.filter(intent__in=paid, signature_valid=True).count()
+            == paid.count()
+        )
+        returns = SaleReturn.objects.filter(sale__cooperative=coop, status="approved")
+        assert returns.exists()
+        for one in returns:
+            assert one.requested_by_label != one.decided_by_label and one.entry_id
+        assert StockTransfer.objects.filter(
+            cooperative=coop, from_unit__kind="pergudangan"
+        ).exists()
+        count = StockCount.objects.get(cooperative=coop)
+        assert count.status == "posted" and count.entry_id
+        assert len({count.counted_by_label, count.recounted_by_label, count.approved_by_label}) == 3
+        differing = [ln for ln in count.lines.all() if ln.value_difference]
+        assert differing and all(ln.reason for ln in differing)
+    # no cash box, bank or stock account below zero at a month's end, loans and gerai included
+    for coop in cooperatives:
+        assert_balanced_and_never_short(coop)
+
+
+def test_member_purchases_are_the_shu_basis(regency):
+    """Members bought at the gerai with a year of sales: the SHU's jasa usaha basis per member
+    per unit, net of the returns; some bought in the other cooperatives' last week too."""
+    from kopdes.commerce.selectors import member_purchases
+
+    cooperatives = list(Cooperative.objects.order_by("village_id"))
+    rows = member_purchases(cooperatives[AS_POSTED], year=2026)
+    assert len({row.member_id for row in rows}) > 20
+    assert {row.unit_code for row in rows} >= {"sembako", "lpg"}
+    assert all(row.net > 0 for row in rows)
+    assert member_purchases(cooperatives[0], year=2026)

@@ -325,7 +325,7 @@ def _post(
     head = _journal_head_locked(cooperative)
     _refuse_closed(head, (d.date for d in drafts))
     number, prev = head.last_value, head.last_hash
-    now = clock.now()  # the real time; see core.clock for the one exception
+    now = clock.posting_now()  # the real time; see core.clock for the demo's exceptions
     posted_text = _posted_at_text(now)
     actor_label = actors.actor_label(actor)
     actor_id = actors.actor_id(actor)

@@ -70,6 +70,13 @@ class Command(BaseCommand):
             ("savings deposits, withdrawals and refunds", savings.movements),
             ("sukarela interest credits", savings.interest_credits),
             ("simpanan bills (open)", f"{savings.bills} ({savings.bills_open})"),
+            ("gerai products", result.commerce.products),
+            ("goods receipts", result.commerce.receipts),
+            (
+                "gerai sales (to members, paid by QRIS)",
+                f"{result.commerce.sales} ({result.commerce.member_sales}, "
+                f"{result.commerce.qris_sales})",
+            ),
         ):
             summary.add_row(what, str(count))
         console.print(summary)
@@ -81,5 +88,8 @@ class Command(BaseCommand):
             # Demo phone numbers are printed in full: they are made up and needed to log in.
             table.add_row(who, phone, scope)
         console.print(table)
+        if result.kasir is not None:
+            url, who, phone = result.kasir
+            console.print(f"The gerai's kasir page: {url} (log in as {who}, {phone}).")
         if not options["no_serve"]:
             call_command("serve", host=options["host"], port=options["port"])
