@@ -39,20 +39,3 @@ def test_posting_time_follows_the_clock_unless_pinned():
         assert clock.posting_now() == opening
     with pytest.raises(ValueError), clock.posted_as_of(datetime(2026, 11, 28)):  # noqa: DTZ001 - naive on purpose
         pass
-
-
-def test_a_posting_records_the_pinned_posting_time(coop_a):
-    from kopdes.ledger.services import Line, journal_entry_post
-
-    cooperative = coop_a
-    opening = datetime(2026, 11, 30, 11, 0, tzinfo=UTC)
-    with clock.posted_as_of(opening), clock.as_of(datetime(2026, 3, 2, 3, 0, tzinfo=UTC)):
-        entry = journal_entry_post(
-            cooperative=cooperative,
-            date=clock.today(),
-            memo="Uji",
-            lines=[Line("1-102", debit=1_000), Line("3-103", credit=1_000)],
-            source_kind="manual",
-        )
-    assert entry.posted_at == opening
-    assert entry.date == date(2026, 3, 2)

@@ -384,3 +384,24 @@ def test_close_through_closes_every_open_month_in_one_go(coop_a):
     with pytest.raises(PeriodClosed):
         post(coop_a, [Line("1-102", debit=10), Line("3-103", credit=10)], day=date(2026, 3, 31))
     post(coop_a, [Line("1-102", debit=10), Line("3-103", credit=10)], day=date(2026, 4, 1))
+
+
+def test_a_posting_records_the_pinned_posting_time(coop_a):
+    """The demo books a day as it happened and posts it with the import (core.clock)."""
+    from datetime import UTC, date, datetime
+
+    from kopdes.core import clock
+    from kopdes.ledger.services import Line, journal_entry_post
+
+    cooperative = coop_a
+    opening = datetime(2026, 11, 30, 11, 0, tzinfo=UTC)
+    with clock.posted_as_of(opening), clock.as_of(datetime(2026, 3, 2, 3, 0, tzinfo=UTC)):
+        entry = journal_entry_post(
+            cooperative=cooperative,
+            date=clock.today(),
+            memo="Uji",
+            lines=[Line("1-102", debit=1_000), Line("3-103", credit=1_000)],
+            source_kind="manual",
+        )
+    assert entry.posted_at == opening
+    assert entry.date == date(2026, 3, 2)
