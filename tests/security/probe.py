@@ -76,6 +76,10 @@ ID_MAKERS: dict[str, Callable[[Side], Any]] = {
     "transfer_id": lambda side: side.ids["stock_transfer"].public_id,
     "count_id": lambda side: side.ids["stock_count"].public_id,
     "write_off_id": lambda side: side.ids["write_off"].public_id,
+    # the funds (testing.make_funding)
+    "source_id": lambda side: side.ids["funding"].source.public_id,
+    "use_id": lambda side: side.ids["funding"].use.public_id,
+    "document_id": lambda side: side.ids["funding"].document.public_id,
 }
 # Kwargs whose value means the same in every cooperative (not an object of one cooperative):
 # swapping them between cooperatives proves nothing.
@@ -382,6 +386,7 @@ def make_side(place: testing.Place) -> Side:
     )
     secured = _secured_application(place, loans.product, label)
     intent = testing.make_qris(place, member)
+    funding = testing.make_funding(place)
     return Side(
         place=place,
         ids={
@@ -411,6 +416,7 @@ def make_side(place: testing.Place) -> Side:
             "stock_transfer": commerce.extra["transfer"],
             "stock_count": commerce.extra["count"],
             "write_off": commerce.extra["write_off"],
+            "funding": funding,
         },
         secrets=[
             member.full_name,

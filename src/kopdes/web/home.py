@@ -26,6 +26,7 @@ from kopdes.cooperatives.models import Cooperative
 from kopdes.core import clock
 from kopdes.core.money import format_rupiah
 from kopdes.core.months import month_text
+from kopdes.funding import selectors as funding_selectors
 from kopdes.ledger import selectors as ledger_selectors
 from kopdes.loans import selectors as loan_selectors
 from kopdes.members import selectors as member_selectors
@@ -221,6 +222,27 @@ def loans_arrears(request: HttpRequest, cooperative: Cooperative) -> Tile | None
         url=link,
         link=_("Open the arrears list") if link else "",
         todo=numbers.arrears > 0,
+    )
+
+
+# -- the funds (issue 13): one query ----------------------------------------------------------------
+
+
+@tile(Capability.REVIEW_FUNDING)
+def fund_flags(request: HttpRequest, cooperative: Cooperative) -> Tile:
+    """Uses of a restricted fund outside its permitted lines, waiting for the pengawas."""
+    count = funding_selectors.open_flag_count(cooperative)
+    link = _optional_url("funding_flags", request, cooperative)
+    return Tile(
+        key="fund_flags",
+        title=_("Flagged fund uses"),
+        value=str(count),
+        detail=ngettext(
+            "use outside a fund's permitted lines", "uses outside a fund's permitted lines", count
+        ),
+        url=link,
+        link=_("Flagged uses") if link else "",
+        todo=count > 0,
     )
 
 
