@@ -1,4 +1,4 @@
-"""Funding sources and their use (docs/adr/0024-fund-restricted-funds.md): CSR grants, APBD hibah,
+"""Funding sources and their use (docs/adr/0025-fund-restricted-funds.md): CSR grants, APBD hibah,
 Dana Desa participation, the state-bank loan of PMK 49/2025 and other loans; every receipt
 (`FundReceipt`, posted as "fund.received") and every use (`FundUse`: a spending posted as
 "fund.spent", or part of another service's outgoing entry attached to the fund) with its evidence.

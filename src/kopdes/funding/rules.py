@@ -1,6 +1,6 @@
 """Pure rules of the funding sources (no ORM): the business lines a fund may be spent on, the
 posting-rule keys of receipts and spendings, and what happens to a use of a restricted fund
-outside its permitted lines (docs/adr/0024-fund-restricted-funds.md)."""
+outside its permitted lines (docs/adr/0025-fund-restricted-funds.md)."""
 
 from django.utils.translation import gettext_lazy as _
 

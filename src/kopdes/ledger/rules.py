@@ -376,7 +376,7 @@ def commerce_posting_rules(
 def funding_posting_rules(
     units: list[tuple[str, str, int]],
 ) -> list[tuple[str, str, list[dict], str]]:
-    """The funding events (kopdes.funding; docs/adr/0024-fund-restricted-funds.md).
+    """The funding events (kopdes.funding; docs/adr/0025-fund-restricted-funds.md).
 
     "fund.received" by the source's kind: CSR and APBD hibah as equity (3-103) or income (4-902)
     as the policy says (`Policy.csr_capital_as_equity`), Dana Desa as participation capital
