@@ -433,3 +433,20 @@ def line_errors(lines: list[tuple[int, int]]) -> str | None:
         if (debit > 0) == (credit > 0):
             return "one_side"
     return None
+
+
+def bank_loan_posting_rules() -> list[tuple[str, str, list[dict], str]]:
+    """The state-bank loan's installment (kopdes.funding; docs/adr/0024-bank-loan-schedule.md):
+    the principal part pays down the debt to the bank (2-201), the interest is an expense
+    (5-501), both from the bank account. (The drawing itself is "fund.received", key bank_loan.)"""
+    return [
+        (
+            "bank_loan.installment_paid",
+            "",
+            [
+                {"amount": "principal", "debit": "2-201", "credit": "1-102"},
+                {"amount": "interest", "debit": "5-501", "credit": "1-102"},
+            ],
+            "Angsuran pinjaman bank Himbara (pokok dan bunga) dari rekening bank",
+        )
+    ]
