@@ -43,6 +43,9 @@ class Capability(StrEnum):
     MANAGE_CATALOGUE = "manage_catalogue"  # products, categories, prices, suppliers, QRIS merchants
     MANAGE_STOCK = "manage_stock"  # purchase orders, goods receipts, transfers, counts, write-offs
     APPROVE_STOCK = "approve_stock"  # the second person on opname, write-offs, sale returns
+    VIEW_FUNDING = "view_funding"  # funding sources, their receipts, uses, evidence and reports
+    MANAGE_FUNDING = "manage_funding"  # record sources, receipts, spendings and their evidence
+    REVIEW_FUNDING = "review_funding"  # the pengawas acknowledges or resolves a flagged fund use
 
 
 # Roles that grant each capability inside the cooperative. Supervisors get only the read ones.
@@ -119,6 +122,20 @@ ROLE_CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.MANAGE_CATALOGUE: frozenset({"ketua", "bendahara", "manajer", "wakil_usaha"}),
     Capability.MANAGE_STOCK: frozenset({"ketua", "bendahara", "manajer", "wakil_usaha"}),
     Capability.APPROVE_STOCK: frozenset({"ketua", "bendahara", "manajer"}),
+    Capability.VIEW_FUNDING: frozenset(
+        {
+            "ketua",
+            "sekretaris",
+            "bendahara",
+            "wakil_usaha",
+            "wakil_anggota",
+            "manajer",
+            "pengawas",
+            "ketua_pengawas",
+        }
+    ),
+    Capability.MANAGE_FUNDING: frozenset({"ketua", "bendahara"}),
+    Capability.REVIEW_FUNDING: frozenset({"pengawas", "ketua_pengawas"}),
 }
 SUPERVISOR_CAPABILITIES = frozenset(
     {
@@ -127,6 +144,7 @@ SUPERVISOR_CAPABILITIES = frozenset(
         Capability.VIEW_BOOKS,
         Capability.VIEW_LOANS,
         Capability.VIEW_COMMERCE,
+        Capability.VIEW_FUNDING,
     }
 )
 

@@ -180,6 +180,14 @@ class Policy(TenantModel):
     member_credit_limit = RupiahField(
         _("largest outlet purchase paid from simpanan sukarela (0 = off)"), default=0
     )
+    # A restricted fund's use outside its permitted business lines (kopdes.funding): "refuse" it,
+    # or "flag": record it and show it to the pengawas.
+    restricted_fund_outside_lines = models.CharField(
+        _("use of a restricted fund outside its permitted lines"),
+        max_length=10,
+        choices=[("refuse", _("Refuse")), ("flag", _("Record and flag to the pengawas"))],
+        default="refuse",
+    )
     changed_by_id = models.BigIntegerField(null=True, blank=True)
     changed_by_label = models.CharField(max_length=200, blank=True)
     reason = models.TextField(_("reason"), blank=True)
@@ -227,6 +235,10 @@ class Policy(TenantModel):
             models.CheckConstraint(
                 condition=Q(member_credit_limit__gte=0) & Q(member_credit_limit__lte=AMOUNT_MAX),
                 name="cooperatives_policy_member_credit_limit_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(restricted_fund_outside_lines__in=["refuse", "flag"]),
+                name="cooperatives_policy_restricted_fund_outside_lines_known",
             ),
         ]
 

@@ -42,7 +42,10 @@ DEFAULT_POLICY = {
     "savings_transfer_max": 1_000_000_000,
     # The largest gerai purchase paid from simpanan sukarela (member credit); 0 = off.
     "member_credit_limit": 500_000,
+    # A restricted fund's use outside its permitted lines: "refuse" or "flag" (to the pengawas).
+    "restricted_fund_outside_lines": "refuse",
 }
+RESTRICTED_FUND_OUTSIDE_LINES = ("refuse", "flag")
 SAVINGS_LIMIT_FIELDS = ("savings_deposit_max", "savings_withdrawal_max", "savings_transfer_max")
 
 
@@ -118,6 +121,11 @@ def policy_errors(values: dict) -> dict[str, list[str]]:
     notice = values.get("rat_notice_days")
     if not isinstance(notice, int) or notice < 14:
         add("rat_notice_days", _("Members get at least 14 days' notice of the RAT."))
+    if values.get("restricted_fund_outside_lines") not in RESTRICTED_FUND_OUTSIDE_LINES:
+        add(
+            "restricted_fund_outside_lines",
+            _("Choose whether such a use is refused or flagged to the pengawas."),
+        )
     for message in shu_allocation_errors(values.get("shu_allocation")):
         add("shu_allocation", message)
     return errors

@@ -48,6 +48,8 @@ SOURCE_LABELS = {
     "stock.transferred": gettext_lazy("Stock moved between units"),
     "stock.adjusted": gettext_lazy("Stock adjusted (opname or write-off)"),
     "qris.settled": gettext_lazy("QRIS settlement into the bank"),
+    "fund.received": gettext_lazy("Funding received"),
+    "fund.spent": gettext_lazy("Spending from a fund"),
 }
 
 # The words a posting rule's key is made of, besides account codes and unit codes.
@@ -65,6 +67,16 @@ KEY_WORDS = {
     "loss": gettext_lazy("shortage or loss"),
     "over": gettext_lazy("cash over"),
     "short": gettext_lazy("cash short"),
+    "csr": gettext_lazy("CSR grant"),
+    "apbd_hibah": gettext_lazy("APBD grant (hibah)"),
+    "dana_desa": gettext_lazy("Dana Desa participation"),
+    "bank_loan": gettext_lazy("State-bank loan (PMK 49/2025)"),
+    "other_loan": gettext_lazy("Other loan"),
+    "equity": gettext_lazy("as equity"),
+    "income": gettext_lazy("as income"),
+    "asset": gettext_lazy("Asset purchase"),
+    "expense": gettext_lazy("Operating expense"),
+    "working_capital": gettext_lazy("Working capital for a gerai"),
     **{value: label for value, label in Account.Participation.choices},
 }
 

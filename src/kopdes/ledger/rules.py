@@ -71,6 +71,7 @@ FIXED_ACCOUNTS: list[AccountSpec] = [
     ),
     AccountSpec("2-110", "Utang pajak", "liability", "2"),
     AccountSpec("2-201", "Utang bank (Himbara)", "liability", "2", cash_flow="financing"),
+    AccountSpec("2-202", "Utang lain-lain", "liability", "2", cash_flow="financing"),
     AccountSpec("3", "Ekuitas", "equity", is_header=True),
     AccountSpec("3-101", "Simpanan pokok", "equity", "3", cash_flow="financing"),
     AccountSpec("3-102", "Simpanan wajib", "equity", "3", cash_flow="financing"),
@@ -78,6 +79,7 @@ FIXED_ACCOUNTS: list[AccountSpec] = [
     AccountSpec("3-104", "Cadangan", "equity", "3", cash_flow="financing"),
     AccountSpec("3-105", "Cadangan risiko", "equity", "3", cash_flow="financing"),
     AccountSpec("3-106", "SHU belum dibagi", "equity", "3", cash_flow="financing"),
+    AccountSpec("3-107", "Modal penyertaan Dana Desa", "equity", "3", cash_flow="financing"),
     AccountSpec("4", "Pendapatan", "income", is_header=True),
     AccountSpec("4-101", "Partisipasi anggota", "income", "4", is_header=True),
     AccountSpec(
@@ -87,6 +89,7 @@ FIXED_ACCOUNTS: list[AccountSpec] = [
     AccountSpec("4-301", "Jasa administrasi dan provisi", "income", "4", participation="member"),
     AccountSpec("4-302", "Pendapatan denda pinjaman", "income", "4", participation="member"),
     AccountSpec("4-901", "Pendapatan lain-lain", "income", "4", participation="non_member"),
+    AccountSpec("4-902", "Pendapatan hibah", "income", "4", participation="non_member"),
     AccountSpec("5", "Beban", "expense", is_header=True),
     AccountSpec("5-101", "Harga pokok penjualan", "expense", "5", is_header=True),
     AccountSpec("5-201", "Beban gaji dan honor", "expense", "5"),
@@ -178,6 +181,7 @@ def default_posting_rules(
     ]
     rules += loan_posting_rules()
     rules += commerce_posting_rules(units)
+    rules += funding_posting_rules(units)
     for expense in ("5-201", "5-202", "5-203", "5-204", "5-209", "5-301", "5-302", "5-901"):
         rules.append(
             (
@@ -366,6 +370,71 @@ def commerce_posting_rules(
             "Dana QRIS diselesaikan ke rekening bank",
         )
     )
+    return out
+
+
+def funding_posting_rules(
+    units: list[tuple[str, str, int]],
+) -> list[tuple[str, str, list[dict], str]]:
+    """The funding events (kopdes.funding; docs/adr/0024-fund-restricted-funds.md).
+
+    "fund.received" by the source's kind: CSR and APBD hibah as equity (3-103) or income (4-902)
+    as the policy says (`Policy.csr_capital_as_equity`), Dana Desa as participation capital
+    (3-107), the bank loan as debt to the bank (2-201), another loan as other debt (2-202); into
+    the bank (key `<kind>[:equity|:income]`) or the office cash (the same key + `:cash`).
+    "fund.spent" by what the money bought: `asset` (1-301), `expense` (5-209) or
+    `working_capital:<unit code>` (the gerai's cash box 1-101-xx), paid from the bank (`:bank`)
+    or the office cash (`:cash`).
+    """
+    out: list[tuple[str, str, list[dict], str]] = []
+    credits = [
+        ("csr:equity", "3-103", "Dana hibah CSR diterima (ekuitas)"),
+        ("csr:income", "4-902", "Dana hibah CSR diterima (pendapatan)"),
+        ("apbd_hibah:equity", "3-103", "Dana hibah APBD diterima (ekuitas)"),
+        ("apbd_hibah:income", "4-902", "Dana hibah APBD diterima (pendapatan)"),
+        ("dana_desa", "3-107", "Modal penyertaan Dana Desa diterima"),
+        ("bank_loan", "2-201", "Pencairan pinjaman bank Himbara"),
+        ("other_loan", "2-202", "Pinjaman lain diterima"),
+    ]
+    for key, credit, words in credits:
+        for suffix, debit, where in (
+            ("", "1-102", "di rekening bank"),
+            (":cash", "1-101-01", "tunai di kas kantor"),
+        ):
+            out.append(
+                (
+                    "fund.received",
+                    key + suffix,
+                    [{"amount": "amount", "debit": debit, "credit": credit}],
+                    f"{words} {where}",
+                )
+            )
+    payers = (("bank", "1-102", "dari rekening bank"), ("cash", "1-101-01", "dari kas kantor"))
+    for kind, debit, words in (
+        ("asset", "1-301", "Pembelian aset tetap dari dana"),
+        ("expense", "5-209", "Beban usaha dibayar dari dana"),
+    ):
+        for channel, credit, paid in payers:
+            out.append(
+                (
+                    "fund.spent",
+                    f"{kind}:{channel}",
+                    [{"amount": "amount", "debit": debit, "credit": credit}],
+                    f"{words} {paid}",
+                )
+            )
+    for code, kind, number in units:
+        if kind == "kantor" or number == 1:  # the office's box 1-101-01 is where money comes from
+            continue
+        for channel, credit, paid in payers:
+            out.append(
+                (
+                    "fund.spent",
+                    f"working_capital:{code}:{channel}",
+                    [{"amount": "amount", "debit": f"1-101-{number:02d}", "credit": credit}],
+                    f"Modal kerja dari dana diserahkan ke kas gerai {paid}",
+                )
+            )
     return out
 
 

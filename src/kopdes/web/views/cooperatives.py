@@ -377,6 +377,14 @@ class PolicyForm(forms.Form):
         max_value=AMOUNT_MAX,
         required=False,  # left empty: the value in force carries over
     )
+    restricted_fund_outside_lines = forms.ChoiceField(
+        label=gettext_lazy("Use of a restricted fund outside its permitted lines"),
+        choices=[
+            ("refuse", gettext_lazy("Refuse")),
+            ("flag", gettext_lazy("Record and flag to the pengawas")),
+        ],
+        required=False,  # left empty: the value in force carries over
+    )
     reason = forms.CharField(
         label=gettext_lazy("Reason (e.g. the RAT decision)"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -396,7 +404,13 @@ def policy(request, cooperative: Cooperative):
     )
 
     def save(data: dict):
-        data = {k: v for k, v in data.items() if not (k == "member_credit_limit" and v is None)}
+        data = {
+            k: v
+            for k, v in data.items()
+            if not (
+                k in ("member_credit_limit", "restricted_fund_outside_lines") and v in (None, "")
+            )
+        }
         return cooperative_services.policy_change(
             actor=request.user,
             cooperative=cooperative,
