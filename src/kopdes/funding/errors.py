@@ -30,6 +30,16 @@ class BankLoanInvalidAmount(ValidationFailed):
     message = _("The amount must be a whole number of rupiah above zero.")
 
 
+class BankLoanInvalidText(ValidationFailed):
+    code = "funding.bank_loan_invalid_text"
+    message = _("Fill this in (at most %(maximum)s characters).")
+
+
+class BankLoanContractTaken(ValidationFailed):
+    code = "funding.bank_loan_contract_taken"
+    message = _("The cooperative already has a bank loan with contract number %(number)s.")
+
+
 class BankLoanCeilingTooHigh(_RupiahParams, ValidationFailed):
     code = "funding.bank_loan_ceiling"
     message = _("The loan ceiling must be above zero and at most %(maximum)s (PMK 49/2025).")

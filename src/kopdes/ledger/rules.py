@@ -182,6 +182,7 @@ def default_posting_rules(
     rules += loan_posting_rules()
     rules += commerce_posting_rules(units)
     rules += funding_posting_rules(units)
+    rules += bank_loan_posting_rules()
     for expense in ("5-201", "5-202", "5-203", "5-204", "5-209", "5-301", "5-302", "5-901"):
         rules.append(
             (

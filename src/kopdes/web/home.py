@@ -26,6 +26,7 @@ from kopdes.cooperatives.models import Cooperative
 from kopdes.core import clock
 from kopdes.core.money import format_rupiah
 from kopdes.core.months import month_text
+from kopdes.funding import selectors as funding_selectors
 from kopdes.ledger import selectors as ledger_selectors
 from kopdes.loans import selectors as loan_selectors
 from kopdes.members import selectors as member_selectors
@@ -162,6 +163,31 @@ def counter_today(request: HttpRequest, cooperative: Cooperative) -> Tile:
             "withdrawals": day.withdrawals,
             "withdrawal_total": format_rupiah(day.withdrawal_total),
         },
+    )
+
+
+@tile(Capability.MANAGE_FUNDING)
+def bank_loan_warnings(request: HttpRequest, cooperative: Cooperative) -> Tile | None:
+    """The bank loan installments due soon that the bank and office cash cannot cover (the
+    daily job's warnings, open until paid): for the ketua and bendahara, shown only when any."""
+    warnings = funding_selectors.open_bank_loan_warnings(cooperative)
+    if not warnings:
+        return None
+    first = warnings[0]
+    return Tile(
+        key="bank_loan_warnings",
+        title=_("Bank loan installments short of cash"),
+        value=format_rupiah(first.needed - first.cash),
+        detail=_("Installment %(number)s of %(loan)s due on %(due)s: %(short)s short")
+        % {
+            "number": first.installment.number,
+            "loan": str(first.loan),
+            "due": date_format(first.due_on, "j F Y"),
+            "short": format_rupiah(first.needed - first.cash),
+        },
+        url=_url("funding_bank_loans", cooperative),
+        link=_("Bank loans"),
+        todo=True,
     )
 
 

@@ -85,6 +85,7 @@ def _cooperative_menu() -> list[MenuEntry]:
         ),
         _entry("loans", _("Loans"), *_section_pages("loans_")),
         _entry("commerce_home", _("Outlets"), *_section_pages("commerce_")),
+        _entry("funding_bank_loans", _("Bank loans"), *_section_pages("funding_bank_loan")),
         _entry(
             "journal",
             _("Books"),

@@ -10,6 +10,7 @@ from kopdes.web.views import (
     commerce_reports,
     commerce_stock,
     cooperatives,
+    funding_bank_loans,
     home,
     loans,
     loans_counter,
@@ -52,4 +53,5 @@ urlpatterns = [
     *commerce_catalogue.urlpatterns,
     *commerce_stock.urlpatterns,
     *commerce_qris.urlpatterns,
+    *funding_bank_loans.urlpatterns,
 ]
