@@ -222,6 +222,7 @@ __all__ = [
     "PERSONAS",
     "PLACES",
     "Commerce",
+    "Funding",
     "Loans",
     "Place",
     "Role",
@@ -230,6 +231,7 @@ __all__ = [
     "build_places",
     "commerce_personas",
     "make_cooperative",
+    "make_funding",
     "make_loans",
     "make_person",
     "make_place",
@@ -449,3 +451,49 @@ def commerce_pos_pages(place: Place, data: Commerce) -> PosPages:
         device=device,
         rejection=SyncRejection.objects.get(device=device),
     )
+
+
+# The first bytes of a PNG: all the evidence check reads (members.rules.image_type).
+SAMPLE_PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
+
+
+@dataclass
+class Funding:
+    source: Any
+    use: Any
+    document: Any
+
+
+def make_funding(place: Place, *, on: date = date(2026, 3, 2)) -> Funding:
+    """A restricted CSR grant of `place` (sembako and LPG), received into the bank, one use of it
+    with its evidence and one document, through the funding services as the bendahara would."""
+    from kopdes.funding import services as funding
+
+    source = funding.funding_source_create(
+        actor=place.bendahara,
+        cooperative=place.cooperative,
+        kind="csr",
+        name="Hibah CSR PT Contoh Properti",
+        partner="PT Contoh Properti",
+        agreement_number="CSR/KDMP/001/2026",
+        agreement_date=on,
+        amount=100_000_000,
+        permitted_lines=["sembako", "lpg"],
+    )
+    funding.fund_receive(actor=place.bendahara, source=source, amount=100_000_000, on=on)
+    use = funding.fund_spend(
+        actor=place.bendahara,
+        source=source,
+        line="sembako",
+        kind="asset",
+        amount=4_500_000,
+        on=on,
+        description="Rak, timbangan dan freezer gerai sembako",
+        payee="Toko Elektronik Balaraja",
+        evidence=SAMPLE_PNG,
+        channel="bank",
+    )
+    document = funding.funding_document_add(
+        actor=place.bendahara, source=source, title="Perjanjian hibah CSR", file=SAMPLE_PNG
+    )
+    return Funding(source=source, use=use, document=document)

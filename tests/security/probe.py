@@ -79,6 +79,10 @@ ID_MAKERS: dict[str, Callable[[Side], Any]] = {
     # the bank loan pages (dana/pinjaman-bank/)
     "bank_loan_id": lambda side: side.ids["bank_loan"].public_id,
     "installment_id": lambda side: side.ids["bank_loan_installment"].public_id,
+    # the funds (testing.make_funding)
+    "source_id": lambda side: side.ids["funding"].source.public_id,
+    "use_id": lambda side: side.ids["funding"].use.public_id,
+    "document_id": lambda side: side.ids["funding"].document.public_id,
 }
 # Kwargs whose value means the same in every cooperative (not an object of one cooperative):
 # swapping them between cooperatives proves nothing.
@@ -386,6 +390,7 @@ def make_side(place: testing.Place) -> Side:
     secured = _secured_application(place, loans.product, label)
     intent = testing.make_qris(place, member)
     bank_loan = _bank_loan(place)
+    funding = testing.make_funding(place)
     return Side(
         place=place,
         ids={
@@ -417,6 +422,7 @@ def make_side(place: testing.Place) -> Side:
             "write_off": commerce.extra["write_off"],
             "bank_loan": bank_loan,
             "bank_loan_installment": bank_loan.installments.get(number=1),
+            "funding": funding,
         },
         secrets=[
             member.full_name,

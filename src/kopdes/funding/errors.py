@@ -5,7 +5,7 @@ from typing import Any, ClassVar
 
 from django.utils.translation import gettext_lazy as _
 
-from kopdes.core.errors import Conflict, ValidationFailed
+from kopdes.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from kopdes.core.money import format_rupiah
 
 
@@ -20,6 +20,117 @@ class _RupiahParams:
         template = self._message if self._message is not None else self.message
         amounts = {k: format_rupiah(v) if isinstance(v, int) else v for k, v in self.params.items()}
         return str(template) % amounts
+
+
+class NotAllowed(PermissionDenied):
+    code = "funding.not_allowed"
+    message = _("You are not allowed to do this with the cooperative's funds.")
+
+
+class SamePerson(PermissionDenied):
+    """The pengawas deciding a flag is not the person who recorded the use."""
+
+    code = "funding.same_person"
+    message = _("Another person must decide this flag: you recorded the use yourself.")
+
+
+class UnknownObject(NotFound):
+    """A source, use, unit or entry that is not the cooperative's (or does not exist)."""
+
+    code = "funding.not_found"
+    message = _("Not found in this cooperative.")
+
+
+class InvalidSource(ValidationFailed):
+    """A funding source's field that is missing or out of its range (`fields` says which)."""
+
+    code = "funding.invalid_source"
+    message = _("Some fields of the funding source are not valid.")
+
+
+class SourceClosed(Conflict):
+    code = "funding.source_closed"
+    message = _("This funding source is closed: nothing more can be received or used.")
+
+
+class InvalidAmount(ValidationFailed):
+    code = "funding.invalid_amount"
+    message = _("Enter a whole rupiah amount above zero.")
+
+
+class InvalidChannel(ValidationFailed):
+    code = "funding.invalid_channel"
+    message = _("Choose the bank account or the office cash.")
+
+
+class InvalidDate(ValidationFailed):
+    code = "funding.invalid_date"
+    message = _("The date cannot be later than today (%(today)s).")
+
+
+class BeyondCommitment(_RupiahParams, Conflict):
+    code = "funding.beyond_commitment"
+    message = _(
+        "%(amount)s would bring the receipts to %(total)s, above the committed %(committed)s."
+    )
+
+
+class UnknownLine(ValidationFailed):
+    code = "funding.unknown_line"
+    message = _("Choose one of the business lines.")
+
+
+class LineNotPermitted(ValidationFailed):
+    code = "funding.line_not_permitted"
+    message = _(
+        "This fund may only be used for %(permitted)s: %(line)s is not one of its permitted lines."
+    )
+
+
+class InsufficientFund(_RupiahParams, Conflict):
+    code = "funding.insufficient_fund"
+    message = _("%(amount)s is more than what is left of this fund (%(balance)s).")
+
+
+class InvalidSpendKind(ValidationFailed):
+    code = "funding.invalid_spend_kind"
+    message = _("Choose an asset purchase, an operating expense or working capital for a gerai.")
+
+
+class UnitRequired(ValidationFailed):
+    code = "funding.unit_required"
+    message = _("Working capital goes to a gerai's cash box: choose the gerai.")
+
+
+class EvidenceRequired(ValidationFailed):
+    code = "funding.evidence_required"
+    message = _("Attach the evidence (a photo of the receipt, or a document).")
+
+
+class InvalidDocument(ValidationFailed):
+    code = "funding.invalid_document"
+    message = _("Upload a JPEG, PNG or WebP photo or a PDF of at most 2 MB.")
+
+
+class EntryNotOutgoing(ValidationFailed):
+    code = "funding.entry_not_outgoing"
+    message = _(
+        "Entry %(number)s pays no money out of the bank or a cash box, or is already a use "
+        "of a fund."
+    )
+
+
+class AttachBeyondEntry(_RupiahParams, Conflict):
+    code = "funding.attach_beyond_entry"
+    message = _(
+        "Entry %(number)s paid out %(paid)s, of which %(attached)s is already attributed to "
+        "funds: %(amount)s more is too much."
+    )
+
+
+class InvalidFlagDecision(Conflict):
+    code = "funding.invalid_flag_decision"
+    message = _("This use is not flagged, or the flag cannot move to that state.")
 
 
 # -- the state-bank loan of PMK 49/2025 (kopdes.funding.rules, services/bank_loans.py) ----------

@@ -181,6 +181,8 @@ class FundUse(TenantModel):
     the policy "flag", it is recorded `flagged` for the pengawas to acknowledge or resolve."""
 
     Kind = UseKind
+    SpendKind = SpendKind
+    FlagState = FlagState
 
     source = models.ForeignKey(FundingSource, on_delete=models.PROTECT, related_name="uses")
     line = models.CharField(_("business line"), max_length=30)

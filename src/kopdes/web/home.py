@@ -250,6 +250,27 @@ def loans_arrears(request: HttpRequest, cooperative: Cooperative) -> Tile | None
     )
 
 
+# -- the funds (issue 13): one query ----------------------------------------------------------------
+
+
+@tile(Capability.REVIEW_FUNDING)
+def fund_flags(request: HttpRequest, cooperative: Cooperative) -> Tile:
+    """Uses of a restricted fund outside its permitted lines, waiting for the pengawas."""
+    count = funding_selectors.open_flag_count(cooperative)
+    link = _optional_url("funding_flags", request, cooperative)
+    return Tile(
+        key="fund_flags",
+        title=_("Flagged fund uses"),
+        value=str(count),
+        detail=ngettext(
+            "use outside a fund's permitted lines", "uses outside a fund's permitted lines", count
+        ),
+        url=link,
+        link=_("Flagged uses") if link else "",
+        todo=count > 0,
+    )
+
+
 # -- the outlets (issue 12): one query each ------------------------------------------------------
 
 

@@ -85,7 +85,7 @@ def _cooperative_menu() -> list[MenuEntry]:
         ),
         _entry("loans", _("Loans"), *_section_pages("loans_")),
         _entry("commerce_home", _("Outlets"), *_section_pages("commerce_")),
-        _entry("funding_bank_loans", _("Bank loans"), *_section_pages("funding_bank_loan")),
+        _entry("funding", _("Funds"), *_section_pages("funding_")),
         _entry(
             "journal",
             _("Books"),
@@ -149,6 +149,24 @@ def _submenus() -> dict[str, list[MenuEntry]]:
             _entry("commerce_report_movers", _("Slow and fast movers")),
             _entry("commerce_report_expiring", _("Expiring items")),
             _entry("commerce_report_shrinkage", _("Shrinkage")),
+        ],
+        # The funding sources (kopdes.funding): sources, the report, the flags for the pengawas;
+        # the bank loan's pages add their entry here.
+        "funding": [
+            _entry(
+                "funding",
+                _("Funding sources"),
+                "funding_source_new",
+                "funding_source",
+                "funding_receive",
+                "funding_spend",
+                "funding_attach",
+                "funding_document_add",
+                "funding_use",
+            ),
+            _entry("funding_report", _("Fund-use report")),
+            _entry("funding_flags", _("Flagged uses")),
+            _entry("funding_bank_loans", _("Bank loans"), *_section_pages("funding_bank_loan")),
         ],
         # The gerai (outlets): the back office first, then what the other parts add (point of
         # sale, shifts, reports): one entry per page family, current on its sub-pages.

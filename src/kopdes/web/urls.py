@@ -10,6 +10,7 @@ from kopdes.web.views import (
     commerce_reports,
     commerce_stock,
     cooperatives,
+    funding,
     funding_bank_loans,
     home,
     loans,
@@ -53,5 +54,6 @@ urlpatterns = [
     *commerce_catalogue.urlpatterns,
     *commerce_stock.urlpatterns,
     *commerce_qris.urlpatterns,
+    *funding.urlpatterns,
     *funding_bank_loans.urlpatterns,
 ]

@@ -2,7 +2,6 @@
 drawings into the bank, the installments paid from the bank, and the warning before an
 installment falls due without the cash to pay it."""
 
-import hashlib
 from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
@@ -13,12 +12,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
 
-from kopdes.accounts.access import Capability, capabilities
+from kopdes.accounts.access import Capability
 from kopdes.cooperatives.models import Cooperative
-from kopdes.core import clock, idempotency
-from kopdes.core.actors import Actor, actor_label
+from kopdes.core import clock
+from kopdes.core.actors import Actor
 from kopdes.core.audit import audit_record
-from kopdes.core.errors import IdempotencyConflict, PermissionDenied
+from kopdes.core.errors import IdempotencyConflict
 from kopdes.core.idempotency import check_key
 from kopdes.core.money import AMOUNT_MAX, format_rupiah
 from kopdes.funding import rules
@@ -41,10 +40,11 @@ from kopdes.funding.models import (
     BankLoanDisbursement,
     BankLoanInstallment,
     BankLoanWarning,
-    FundingDocument,
     FundingSource,
-    FundReceipt,
 )
+from kopdes.funding.services import _common
+from kopdes.funding.services.receipts import fund_receive
+from kopdes.funding.services.sources import funding_document_add, funding_source_create
 from kopdes.ledger import selectors as ledger_selectors
 from kopdes.ledger import services as ledger
 from kopdes.ledger.models import JournalEntry
@@ -56,12 +56,7 @@ KEY_PREFIX = "bank_loan:"
 
 def _require(actor: Actor, cooperative: Cooperative) -> None:
     """MANAGE_FUNDING (ketua, bendahara); the system (None: the demo, a setup) may do it all."""
-    if actor is None:
-        return
-    if not getattr(actor, "is_authenticated", False) or Capability.MANAGE_FUNDING not in (
-        capabilities(actor, cooperative)  # type: ignore[arg-type]
-    ):
-        raise PermissionDenied()
+    _common._require(actor, cooperative, Capability.MANAGE_FUNDING)
 
 
 def _text(value: Any, field: str, max_length: int) -> str:
@@ -133,18 +128,17 @@ def bank_loan_create(
             taken = BankLoanContractTaken(number=contract_number)
             taken.fields = {"contract_number": [taken.render()]}
             raise taken
-        source = FundingSource.objects.create(
+        source = funding_source_create(
+            actor=actor,
             cooperative=cooperative,
             kind=FundingSource.Kind.BANK_LOAN,
             name=f"Pinjaman {bank} {contract_number}"[:150],
+            amount=ceiling,
             partner=bank,
             agreement_number=contract_number,
             agreement_date=agreement_date,
-            amount=ceiling,
             restricted=False,
-            permitted_lines=[],
-            note=str(note or "")[:2000],
-            created_by_label=actor_label(actor),
+            note=str(note or ""),
         )
         loan = BankLoan.objects.create(
             cooperative=cooperative,
@@ -159,16 +153,7 @@ def bank_loan_create(
             first_due_on=first_due_on,
         )
         for title, upload in documents:
-            content = upload.read()
-            upload.seek(0)
-            FundingDocument.objects.create(
-                cooperative=cooperative,
-                source=source,
-                title=_text(title, "documents", 150),
-                file=upload,
-                sha256=hashlib.sha256(content).hexdigest(),
-                uploaded_by_label=actor_label(actor),
-            )
+            funding_document_add(actor=actor, source=source, title=title, file=upload)
         audit_record(
             actor=actor,
             action="funding.bank_loan_create",
@@ -186,50 +171,6 @@ def bank_loan_create(
             },
         )
     return loan
-
-
-def _receive(
-    *, actor: Actor, source: FundingSource, amount: int, on: date, idempotency_key: str | None
-) -> FundReceipt:
-    """The drawing's receipt into the bank: "fund.received" key bank_loan (Dr 1-102, Cr 2-201)
-    and its `FundReceipt`, keyed once (`core.idempotency`). What H-fund's `fund_receive` does for
-    every source; to be replaced by a call to it once it is on this branch."""
-
-    def run(fingerprint: str) -> FundReceipt:
-        entry = ledger.post_event(
-            cooperative=source.cooperative,
-            event="fund.received",
-            key=FundingSource.Kind.BANK_LOAN,
-            amounts={"amount": amount},
-            date=on,
-            memo=f"Pencairan pinjaman bank {source.partner} {source.agreement_number}",
-            source_id=str(source.public_id),
-            actor=actor,
-        )
-        return FundReceipt.objects.create(
-            cooperative=source.cooperative,
-            source=source,
-            on=on,
-            amount=amount,
-            channel="bank",
-            entry=entry,
-            idempotency_key=idempotency_key,
-            request_hash=fingerprint,
-            actor_label=actor_label(actor),
-        )
-
-    return idempotency.once(
-        FundReceipt.objects.filter(cooperative=source.cooperative),
-        key=idempotency_key,
-        request={
-            "operation": "fund.receive",
-            "source": str(source.public_id),
-            "amount": amount,
-            "on": on.isoformat(),
-            "channel": "bank",
-        },
-        run=run,
-    )
 
 
 def _rebuild_schedule(loan: BankLoan, principal: int) -> None:
@@ -291,14 +232,22 @@ def bank_loan_disburse(
     on = on or clock.today()
     with transaction.atomic():
         loan = BankLoan.objects.select_for_update().get(pk=loan.pk)
-        receipt = _receive(
-            actor=actor, source=loan.source, amount=amount, on=on, idempotency_key=idempotency_key
-        )
-        replay = BankLoanDisbursement.objects.filter(receipt=receipt).first()
-        if replay is not None:
-            if replay.purpose != purpose:
-                raise IdempotencyConflict(key=idempotency_key or "")
-            return replay
+        if idempotency_key is not None:
+            earlier = BankLoanDisbursement.objects.filter(
+                cooperative=cooperative, receipt__idempotency_key=idempotency_key
+            ).first()
+            if earlier is not None:  # a retry: the same request answers the first drawing
+                again = fund_receive(
+                    actor=actor,
+                    source=loan.source,
+                    amount=amount,
+                    on=on,
+                    channel="bank",
+                    idempotency_key=idempotency_key,
+                )
+                if again.pk != earlier.receipt_id or earlier.purpose != purpose:
+                    raise IdempotencyConflict(key=idempotency_key)
+                return earlier
         if loan.status != BankLoan.Status.ACTIVE:
             raise BankLoanNotActive()
         if BankLoanInstallment.objects.filter(loan=loan, paid_on__isnull=False).exists():
@@ -324,6 +273,14 @@ def bank_loan_disburse(
                 )
                 over2.fields = {"amount": [over2.render()]}
                 raise over2
+        receipt = fund_receive(
+            actor=actor,
+            source=loan.source,
+            amount=amount,
+            on=on,
+            channel="bank",
+            idempotency_key=idempotency_key,
+        )
         disbursement = BankLoanDisbursement.objects.create(
             cooperative=cooperative,
             loan=loan,
