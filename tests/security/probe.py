@@ -76,6 +76,9 @@ ID_MAKERS: dict[str, Callable[[Side], Any]] = {
     "transfer_id": lambda side: side.ids["stock_transfer"].public_id,
     "count_id": lambda side: side.ids["stock_count"].public_id,
     "write_off_id": lambda side: side.ids["write_off"].public_id,
+    # the bank loan pages (dana/pinjaman-bank/)
+    "bank_loan_id": lambda side: side.ids["bank_loan"].public_id,
+    "installment_id": lambda side: side.ids["bank_loan_installment"].public_id,
     # the funds (testing.make_funding)
     "source_id": lambda side: side.ids["funding"].source.public_id,
     "use_id": lambda side: side.ids["funding"].use.public_id,
@@ -386,6 +389,7 @@ def make_side(place: testing.Place) -> Side:
     )
     secured = _secured_application(place, loans.product, label)
     intent = testing.make_qris(place, member)
+    bank_loan = _bank_loan(place)
     funding = testing.make_funding(place)
     return Side(
         place=place,
@@ -416,6 +420,8 @@ def make_side(place: testing.Place) -> Side:
             "stock_transfer": commerce.extra["transfer"],
             "stock_count": commerce.extra["count"],
             "write_off": commerce.extra["write_off"],
+            "bank_loan": bank_loan,
+            "bank_loan_installment": bank_loan.installments.get(number=1),
             "funding": funding,
         },
         secrets=[
@@ -426,6 +432,28 @@ def make_side(place: testing.Place) -> Side:
             *(p.full_name for p in place.people.values()),
         ],
     )
+
+
+def _bank_loan(place: testing.Place):
+    """A state-bank loan drawn into the bank (its schedule made): the bank loan pages' ids."""
+    from kopdes.funding.services import bank_loan_create, bank_loan_disburse
+
+    loan = bank_loan_create(
+        actor=None,
+        cooperative=place.cooperative,
+        bank="Bank Rakyat Indonesia",
+        contract_number=f"PMK49/{place.cooperative.village_id}",
+        ceiling=500_000_000,
+        operating_part=100_000_000,
+        months=36,
+        grace_months=6,
+        first_due_on=date(2026, 5, 12),
+        agreement_date=date(2026, 3, 20),
+    )
+    bank_loan_disburse(
+        actor=None, loan=loan, amount=500_000_000, purpose="investment", on=date(2026, 4, 1)
+    )
+    return loan
 
 
 def _secured_application(place: testing.Place, product, label: str):

@@ -400,3 +400,34 @@ class BankLoanDisbursement(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.loan} {self.on}"
+
+
+class BankLoanWarning(TenantModel):
+    """An installment falling due within the warning days while the bank and the office cash hold
+    less than it (and the unpaid installments before it): raised once per installment by the
+    daily job (`funding.services.bank_loan_warnings`), open until the installment is paid."""
+
+    loan = models.ForeignKey(BankLoan, on_delete=models.PROTECT, related_name="warnings")
+    installment = models.ForeignKey(
+        BankLoanInstallment, on_delete=models.PROTECT, related_name="warnings"
+    )
+    raised_on = models.DateField(_("raised on"))
+    due_on = models.DateField(_("due on"))
+    amount = RupiahField(_("installment"))
+    needed = RupiahField(_("needed by the due date"))
+    cash = RupiahField(_("bank and office cash"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cooperative_id", "due_on", "id"]
+        verbose_name = _("bank loan warning")
+        constraints = [
+            money_check("amount", "needed", name="funding_bankloanwarning_money"),
+            money_check("cash", name="funding_bankloanwarning_cash", signed=True),
+            models.UniqueConstraint(
+                fields=["cooperative", "installment"], name="funding_bankloanwarning_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.loan} #{self.installment_id} {self.due_on}"

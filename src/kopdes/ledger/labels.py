@@ -50,6 +50,7 @@ SOURCE_LABELS = {
     "qris.settled": gettext_lazy("QRIS settlement into the bank"),
     "fund.received": gettext_lazy("Funding received"),
     "fund.spent": gettext_lazy("Spending from a fund"),
+    "bank_loan.installment_paid": gettext_lazy("Bank loan installment paid"),
 }
 
 # The words a posting rule's key is made of, besides account codes and unit codes.

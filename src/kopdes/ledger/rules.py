@@ -182,6 +182,7 @@ def default_posting_rules(
     rules += loan_posting_rules()
     rules += commerce_posting_rules(units)
     rules += funding_posting_rules(units)
+    rules += bank_loan_posting_rules()
     for expense in ("5-201", "5-202", "5-203", "5-204", "5-209", "5-301", "5-302", "5-901"):
         rules.append(
             (
@@ -502,3 +503,20 @@ def line_errors(lines: list[tuple[int, int]]) -> str | None:
         if (debit > 0) == (credit > 0):
             return "one_side"
     return None
+
+
+def bank_loan_posting_rules() -> list[tuple[str, str, list[dict], str]]:
+    """The state-bank loan's installment (kopdes.funding; docs/adr/0026-bank-loan-schedule.md):
+    the principal part pays down the debt to the bank (2-201), the interest is an expense
+    (5-501), both from the bank account. (The drawing itself is "fund.received", key bank_loan.)"""
+    return [
+        (
+            "bank_loan.installment_paid",
+            "",
+            [
+                {"amount": "principal", "debit": "2-201", "credit": "1-102"},
+                {"amount": "interest", "debit": "5-501", "credit": "1-102"},
+            ],
+            "Angsuran pinjaman bank Himbara (pokok dan bunga) dari rekening bank",
+        )
+    ]

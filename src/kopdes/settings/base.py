@@ -215,8 +215,11 @@ KOPDES_DAILY_JOBS = [
     "kopdes.loans.daily.run",
     "kopdes.payments.daily.run",
     "kopdes.commerce.daily.run",  # pickup orders past their day expire
+    "kopdes.funding.daily.run",  # bank loan installments due soon without the cash: warned
     "kopdes.ledger.daily.run",
 ]
+# Days before a bank loan installment falls due that a shortfall of cash is warned about.
+KOPDES_BANK_LOAN_WARNING_DAYS = env_int("KOPDES_BANK_LOAN_WARNING_DAYS", 7)
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]

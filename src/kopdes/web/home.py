@@ -166,6 +166,31 @@ def counter_today(request: HttpRequest, cooperative: Cooperative) -> Tile:
     )
 
 
+@tile(Capability.MANAGE_FUNDING)
+def bank_loan_warnings(request: HttpRequest, cooperative: Cooperative) -> Tile | None:
+    """The bank loan installments due soon that the bank and office cash cannot cover (the
+    daily job's warnings, open until paid): for the ketua and bendahara, shown only when any."""
+    warnings = funding_selectors.open_bank_loan_warnings(cooperative)
+    if not warnings:
+        return None
+    first = warnings[0]
+    return Tile(
+        key="bank_loan_warnings",
+        title=_("Bank loan installments short of cash"),
+        value=format_rupiah(first.needed - first.cash),
+        detail=_("Installment %(number)s of %(loan)s due on %(due)s: %(short)s short")
+        % {
+            "number": first.installment.number,
+            "loan": str(first.loan),
+            "due": date_format(first.due_on, "j F Y"),
+            "short": format_rupiah(first.needed - first.cash),
+        },
+        url=_url("funding_bank_loans", cooperative),
+        link=_("Bank loans"),
+        todo=True,
+    )
+
+
 # The loans' tiles are for the people who handle loans (the counter, or managing them); one
 # query for both, kept on the request.
 LOAN_HANDLERS = frozenset({Capability.HANDLE_CASH, Capability.MANAGE_LOANS})

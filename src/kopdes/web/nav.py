@@ -166,6 +166,7 @@ def _submenus() -> dict[str, list[MenuEntry]]:
             ),
             _entry("funding_report", _("Fund-use report")),
             _entry("funding_flags", _("Flagged uses")),
+            _entry("funding_bank_loans", _("Bank loans"), *_section_pages("funding_bank_loan")),
         ],
         # The gerai (outlets): the back office first, then what the other parts add (point of
         # sale, shifts, reports): one entry per page family, current on its sub-pages.

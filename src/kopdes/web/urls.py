@@ -11,6 +11,7 @@ from kopdes.web.views import (
     commerce_stock,
     cooperatives,
     funding,
+    funding_bank_loans,
     home,
     loans,
     loans_counter,
@@ -54,4 +55,5 @@ urlpatterns = [
     *commerce_stock.urlpatterns,
     *commerce_qris.urlpatterns,
     *funding.urlpatterns,
+    *funding_bank_loans.urlpatterns,
 ]
