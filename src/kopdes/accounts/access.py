@@ -43,6 +43,7 @@ class Capability(StrEnum):
     MANAGE_CATALOGUE = "manage_catalogue"  # products, categories, prices, suppliers, QRIS merchants
     MANAGE_STOCK = "manage_stock"  # purchase orders, goods receipts, transfers, counts, write-offs
     APPROVE_STOCK = "approve_stock"  # the second person on opname, write-offs, sale returns
+    PUBLISH_ANNOUNCEMENTS = "publish_announcements"  # announcements and member documents
 
 
 # Roles that grant each capability inside the cooperative. Supervisors get only the read ones.
@@ -119,6 +120,7 @@ ROLE_CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.MANAGE_CATALOGUE: frozenset({"ketua", "bendahara", "manajer", "wakil_usaha"}),
     Capability.MANAGE_STOCK: frozenset({"ketua", "bendahara", "manajer", "wakil_usaha"}),
     Capability.APPROVE_STOCK: frozenset({"ketua", "bendahara", "manajer"}),
+    Capability.PUBLISH_ANNOUNCEMENTS: frozenset({"ketua", "sekretaris"}),
 }
 SUPERVISOR_CAPABILITIES = frozenset(
     {
