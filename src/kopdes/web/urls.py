@@ -2,6 +2,7 @@
 
 from kopdes.web.views import (
     account,
+    announcements,
     books,
     commerce_catalogue,
     commerce_orders,
@@ -52,4 +53,5 @@ urlpatterns = [
     *commerce_catalogue.urlpatterns,
     *commerce_stock.urlpatterns,
     *commerce_qris.urlpatterns,
+    *announcements.urlpatterns,
 ]
