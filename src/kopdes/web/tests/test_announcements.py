@@ -179,3 +179,35 @@ def test_the_beranda_shows_the_latest_announcement(client, place_a):
     services.announcement_publish(actor=None, cooperative=coop, title="Listrik padam", body="Teks")
     page = client.get(url("cooperative_home", coop)).content.decode()
     assert "Pengumuman terbaru" in page and "Listrik padam" in page
+
+
+def test_the_public_page_lists_published_ad_art_and_rat_results_with_their_hash(client, place_a):
+    coop = place_a.cooperative
+    news = testing.make_announcements(place_a)  # a published AD/ART
+    add = services.document_add
+    result = add(
+        actor=None,
+        cooperative=coop,
+        kind="rat_result",
+        title="Hasil RAT 2025",
+        file=PDF + b"rat",
+        published=True,
+    )
+    hidden = add(
+        actor=None, cooperative=coop, kind="rat_result", title="Draf RAT", file=PDF + b"draf"
+    )
+    statement = add(
+        actor=None,
+        cooperative=coop,
+        kind="statement",
+        title="Laporan keuangan",
+        file=PDF + b"lk",
+        published=True,
+    )
+    client.logout()
+    html = client.get(reverse("web:transparency_cooperative", args=[coop.village_id])).content
+    html = html.decode()
+    assert news.document.title in html and news.document.sha256 in html
+    assert result.title in html and result.sha256 in html
+    assert hidden.title not in html and statement.title not in html
+    assert place_a.sekretaris.full_name not in html  # who uploaded is not shown
