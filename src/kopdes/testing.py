@@ -497,3 +497,38 @@ def make_funding(place: Place, *, on: date = date(2026, 3, 2)) -> Funding:
         actor=place.bendahara, source=source, title="Perjanjian hibah CSR", file=SAMPLE_PNG
     )
     return Funding(source=source, use=use, document=document)
+
+
+# A small PDF with its header and trailer: what `document_add` accepts as a PDF.
+SAMPLE_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@dataclass
+class Announcements:
+    announcement: Any
+    document: Any
+
+
+def make_announcements(place: Place) -> Announcements:
+    """A published AD/ART document and an announcement of it, by the sekretaris (the ids of the
+    announcements pages and of the member API's documents)."""
+    from kopdes.announcements import services as announcement_services
+
+    document = announcement_services.document_add(
+        actor=place.sekretaris,
+        cooperative=place.cooperative,
+        kind="ad_art",
+        title="Anggaran Dasar dan Anggaran Rumah Tangga",
+        file=SAMPLE_PDF,
+        fiscal_year=2025,
+        published=True,
+    )
+    announcement = announcement_services.announcement_publish(
+        actor=place.sekretaris,
+        cooperative=place.cooperative,
+        title="AD/ART koperasi",
+        body="AD/ART koperasi dapat dibaca di aplikasi anggota.",
+        kind="document",
+        document=document,
+    )
+    return Announcements(announcement=announcement, document=document)

@@ -60,6 +60,7 @@ NOT_PAGES = {
     "member_ktp",
     "loans_guarantor_document",
     "loans_collateral_document",
+    "announcements_document_file",
     "log_checkpoint",
     "log_tile",
     "log_consistency",

@@ -82,7 +82,10 @@ ID_MAKERS: dict[str, Callable[[Side], Any]] = {
     # the funds (testing.make_funding)
     "source_id": lambda side: side.ids["funding"].source.public_id,
     "use_id": lambda side: side.ids["funding"].use.public_id,
-    "document_id": lambda side: side.ids["funding"].document.public_id,
+    "funding_document_id": lambda side: side.ids["funding"].document.public_id,
+    # announcements and member documents (testing.make_announcements)
+    "announcement_id": lambda side: side.ids["announcement"].public_id,
+    "document_id": lambda side: side.ids["document"].public_id,
 }
 # Kwargs whose value means the same in every cooperative (not an object of one cooperative):
 # swapping them between cooperatives proves nothing.
@@ -120,6 +123,7 @@ API_PARAMS: dict[str, Callable[[Side], Any]] = {
     "loan_id": lambda side: side.ids["loan"].public_id,
     "order_id": lambda side: side.ids["order"].public_id,
     "intent_id": lambda side: side.ids["intent"].public_id,
+    "document_id": lambda side: side.ids["document"].public_id,
 }
 
 # A money field, by name: amounts, debit/credit, simpanan amounts, prices.
@@ -391,6 +395,7 @@ def make_side(place: testing.Place) -> Side:
     intent = testing.make_qris(place, member)
     bank_loan = _bank_loan(place)
     funding = testing.make_funding(place)
+    news = testing.make_announcements(place)
     return Side(
         place=place,
         ids={
@@ -423,6 +428,8 @@ def make_side(place: testing.Place) -> Side:
             "bank_loan": bank_loan,
             "bank_loan_installment": bank_loan.installments.get(number=1),
             "funding": funding,
+            "announcement": news.announcement,
+            "document": news.document,
         },
         secrets=[
             member.full_name,

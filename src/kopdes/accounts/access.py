@@ -46,6 +46,7 @@ class Capability(StrEnum):
     VIEW_FUNDING = "view_funding"  # funding sources, their receipts, uses, evidence and reports
     MANAGE_FUNDING = "manage_funding"  # record sources, receipts, spendings and their evidence
     REVIEW_FUNDING = "review_funding"  # the pengawas acknowledges or resolves a flagged fund use
+    PUBLISH_ANNOUNCEMENTS = "publish_announcements"  # announcements and member documents
 
 
 # Roles that grant each capability inside the cooperative. Supervisors get only the read ones.
@@ -136,6 +137,7 @@ ROLE_CAPABILITIES: dict[Capability, frozenset[str]] = {
     ),
     Capability.MANAGE_FUNDING: frozenset({"ketua", "bendahara"}),
     Capability.REVIEW_FUNDING: frozenset({"pengawas", "ketua_pengawas"}),
+    Capability.PUBLISH_ANNOUNCEMENTS: frozenset({"ketua", "sekretaris"}),
 }
 SUPERVISOR_CAPABILITIES = frozenset(
     {

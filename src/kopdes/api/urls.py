@@ -1,6 +1,7 @@
 """The JSON API at /api/v1/: one NinjaAPI with a router per domain."""
 
 from kopdes.api import (  # noqa: F401  (each module adds its router to `api`)
+    announcements,
     auth,
     commerce,
     cooperatives,

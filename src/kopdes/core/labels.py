@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 ACTION_LABELS = {
+    "announcement.publish": gettext_lazy("Announcement published"),
+    "announcement.withdraw": gettext_lazy("Announcement withdrawn"),
     "auth.token_issue": gettext_lazy("API sign-in"),
     "auth.token_revoke": gettext_lazy("API sign-out"),
     "business_unit.activate": gettext_lazy("Business unit activated"),
@@ -105,6 +107,10 @@ ACTION_LABELS = {
     "person.change_password": gettext_lazy("Password changed"),
     "person.register": gettext_lazy("Person registered"),
     "person.reset_password": gettext_lazy("Password reset"),
+    "document.add": gettext_lazy("Document for members added"),
+    "document.publish": gettext_lazy("Document published to members"),
+    "document.supersede": gettext_lazy("Document replaced by a new version"),
+    "document.unpublish": gettext_lazy("Document hidden from members"),
     "person.set_language": gettext_lazy("Language chosen"),
     "policy.change": gettext_lazy("Policy (AD/ART) changed"),
     "regions.load_national": gettext_lazy("Region codes loaded (national)"),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kopdes.accounts.access import Capability
+from kopdes.announcements import selectors as announcement_selectors
 from kopdes.commerce import reports as commerce_reports
 from kopdes.commerce import selectors as commerce_selectors
 from kopdes.cooperatives.models import Cooperative
@@ -331,6 +332,23 @@ def pickup_orders_waiting(request: HttpRequest, cooperative: Cooperative) -> Til
         url=link,
         link=_("Hand over orders") if link else "",
         todo=count > 0,
+    )
+
+
+@tile(Capability.VIEW)
+def latest_announcement(request: HttpRequest, cooperative: Cooperative) -> Tile | None:
+    announcement = announcement_selectors.latest_announcement(cooperative, on=clock.today())
+    if announcement is None:
+        return None
+    return Tile(
+        key="announcement",
+        title=_("Latest announcement"),
+        value=date_format(announcement.publish_on),
+        detail=announcement.title,
+        url=reverse(
+            "web:announcements_detail", args=[cooperative.public_id, announcement.public_id]
+        ),
+        link=_("Read"),
     )
 
 

@@ -107,6 +107,7 @@ def _cooperative_menu() -> list[MenuEntry]:
             "equity_changes",
             "cash_flow",
         ),
+        _entry("announcements", _("Announcements"), *_section_pages("announcements_")),
         _entry("policy", _("Policy (AD/ART)")),
         _entry("audit", _("Audit log")),
     ]
@@ -222,6 +223,24 @@ def _submenus() -> dict[str, list[MenuEntry]]:
                 [_entry("commerce_simulator", _("Payment simulator"))]
                 if simulator_enabled()
                 else []
+            ),
+        ],
+        "announcements": [
+            _entry(
+                "announcements",
+                _("Announcements"),
+                "announcements_new",
+                "announcements_detail",
+                "announcements_withdraw",
+            ),
+            _entry(
+                "announcements_documents",
+                _("Documents"),
+                *[
+                    n
+                    for n in _section_pages("announcements_document")
+                    if n != "announcements_documents"
+                ],
             ),
         ],
         "books": [

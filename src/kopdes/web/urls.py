@@ -2,6 +2,7 @@
 
 from kopdes.web.views import (
     account,
+    announcements,
     books,
     commerce_catalogue,
     commerce_orders,
@@ -56,4 +57,5 @@ urlpatterns = [
     *commerce_qris.urlpatterns,
     *funding.urlpatterns,
     *funding_bank_loans.urlpatterns,
+    *announcements.urlpatterns,
 ]

@@ -414,9 +414,9 @@ def _file_response(field) -> HttpResponse:
 
 
 @cooperative_page(Capability.VIEW_FUNDING)
-def funding_document(request, cooperative: Cooperative, source_id, document_id):
+def funding_document(request, cooperative: Cooperative, source_id, funding_document_id):
     source = _source(cooperative, source_id)
-    document = found_or_404(access.document_for, source=source, public_id=document_id)
+    document = found_or_404(access.document_for, source=source, public_id=funding_document_id)
     return _file_response(document.file)
 
 
@@ -641,7 +641,7 @@ urlpatterns = [
     path(SOURCE + "belanja/", funding_spend, name="funding_spend"),
     path(SOURCE + "lampirkan/", funding_attach, name="funding_attach"),
     path(SOURCE + "dokumen/", funding_document_add, name="funding_document_add"),
-    path(SOURCE + "dokumen/<uuid:document_id>/", funding_document, name="funding_document"),
+    path(SOURCE + "dokumen/<uuid:funding_document_id>/", funding_document, name="funding_document"),
     path(SOURCE + "penggunaan/<uuid:use_id>/", funding_use, name="funding_use"),
     path(
         SOURCE + "penggunaan/<uuid:use_id>/bukti/",

@@ -18,6 +18,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from kopdes.announcements import selectors as announcement_selectors
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core.months import month_end
 from kopdes.ledger import checkpoints, signing, statements
@@ -138,6 +139,7 @@ def transparency_cooperative(request, code: str):
             "covering_cosignatures": covering_cosignatures,
             "members": member_selectors.status_counts(cooperative=cooperative)["active"],
             "failing": bool(failing_verification(cooperative_ids=[cooperative.pk])),
+            "documents": list(announcement_selectors.public_documents(cooperative)),
         },
     )
 
