@@ -12,7 +12,7 @@ it happened), so the signed checkpoints do not change with it.
 """
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
 
@@ -31,15 +31,19 @@ def today() -> date:
     return timezone.localdate(now())
 
 
+def as_of(moment: datetime) -> AbstractContextManager[None]:
+    return _pinned(_fixed, moment, "as_of")
+
+
 @contextmanager
-def as_of(moment: datetime) -> Iterator[None]:
+def _pinned(clock: ContextVar[datetime | None], moment: datetime, name: str) -> Iterator[None]:
     if timezone.is_naive(moment):
-        raise ValueError("as_of() needs an aware datetime.")
-    token = _fixed.set(moment)
+        raise ValueError(f"{name}() needs an aware datetime.")
+    token = clock.set(moment)
     try:
         yield
     finally:
-        _fixed.reset(token)
+        clock.reset(token)
 
 
 def posting_now() -> datetime:
@@ -48,12 +52,5 @@ def posting_now() -> datetime:
     return _posting.get() or now()
 
 
-@contextmanager
-def posted_as_of(moment: datetime) -> Iterator[None]:
-    if timezone.is_naive(moment):
-        raise ValueError("posted_as_of() needs an aware datetime.")
-    token = _posting.set(moment)
-    try:
-        yield
-    finally:
-        _posting.reset(token)
+def posted_as_of(moment: datetime) -> AbstractContextManager[None]:
+    return _pinned(_posting, moment, "posted_as_of")
