@@ -191,9 +191,10 @@ def test_navigation_and_place_switcher(client, place_a, coop_b):
     places = response.context["nav_places"]
     assert [p["current"] for p in places] == [True, False]
     urls = [item["url"] for item in response.context["nav_items"]]
-    # A kasir: home, profile, officers, members, savings, loans, outlets, policy; no books,
-    # reports or audit log.
-    assert len(urls) == 8
+    # A kasir: home, profile, officers, members, savings, loans, outlets, announcements, policy;
+    # no books, reports or audit log.
+    assert len(urls) == 9
+    assert url("announcements", place_a.cooperative) in urls
     assert url("loans", place_a.cooperative) in urls
     assert url("commerce_home", place_a.cooperative) in urls
     assert (
