@@ -76,10 +76,12 @@ ID_MAKERS: dict[str, Callable[[Side], Any]] = {
     "transfer_id": lambda side: side.ids["stock_transfer"].public_id,
     "count_id": lambda side: side.ids["stock_count"].public_id,
     "write_off_id": lambda side: side.ids["write_off"].public_id,
+    # the SHU pages (testing.make_shu_year): a fiscal year, the same number in every cooperative
+    "year": lambda side: side.ids["shu_year"].year,
 }
 # Kwargs whose value means the same in every cooperative (not an object of one cooperative):
 # swapping them between cooperatives proves nothing.
-TENANT_NEUTRAL = {"cooperative_id", "code", "unit_code"}
+TENANT_NEUTRAL = {"cooperative_id", "code", "unit_code", "year"}
 
 
 # Pages that are public by design (open to anyone, signed in or not), with how to make their
@@ -113,6 +115,7 @@ API_PARAMS: dict[str, Callable[[Side], Any]] = {
     "loan_id": lambda side: side.ids["loan"].public_id,
     "order_id": lambda side: side.ids["order"].public_id,
     "intent_id": lambda side: side.ids["intent"].public_id,
+    "year": lambda side: side.ids["shu_year"].year,
 }
 
 # A money field, by name: amounts, debit/credit, simpanan amounts, prices.
@@ -382,6 +385,7 @@ def make_side(place: testing.Place) -> Side:
     )
     secured = _secured_application(place, loans.product, label)
     intent = testing.make_qris(place, member)
+    shu_year = testing.make_shu_year(place, member)
     return Side(
         place=place,
         ids={
@@ -411,6 +415,7 @@ def make_side(place: testing.Place) -> Side:
             "stock_transfer": commerce.extra["transfer"],
             "stock_count": commerce.extra["count"],
             "write_off": commerce.extra["write_off"],
+            "shu_year": shu_year,
         },
         secrets=[
             member.full_name,

@@ -43,6 +43,8 @@ class Capability(StrEnum):
     MANAGE_CATALOGUE = "manage_catalogue"  # products, categories, prices, suppliers, QRIS merchants
     MANAGE_STOCK = "manage_stock"  # purchase orders, goods receipts, transfers, counts, write-offs
     APPROVE_STOCK = "approve_stock"  # the second person on opname, write-offs, sale returns
+    VIEW_SHU = "view_shu"  # the SHU years, allocation, member shares and statements
+    MANAGE_SHU = "manage_shu"  # simulate, post (a second person) and pay the SHU
 
 
 # Roles that grant each capability inside the cooperative. Supervisors get only the read ones.
@@ -119,6 +121,19 @@ ROLE_CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.MANAGE_CATALOGUE: frozenset({"ketua", "bendahara", "manajer", "wakil_usaha"}),
     Capability.MANAGE_STOCK: frozenset({"ketua", "bendahara", "manajer", "wakil_usaha"}),
     Capability.APPROVE_STOCK: frozenset({"ketua", "bendahara", "manajer"}),
+    Capability.VIEW_SHU: frozenset(
+        {
+            "ketua",
+            "sekretaris",
+            "bendahara",
+            "wakil_usaha",
+            "wakil_anggota",
+            "manajer",
+            "pengawas",
+            "ketua_pengawas",
+        }
+    ),
+    Capability.MANAGE_SHU: frozenset({"ketua", "bendahara"}),
 }
 SUPERVISOR_CAPABILITIES = frozenset(
     {
@@ -127,6 +142,7 @@ SUPERVISOR_CAPABILITIES = frozenset(
         Capability.VIEW_BOOKS,
         Capability.VIEW_LOANS,
         Capability.VIEW_COMMERCE,
+        Capability.VIEW_SHU,
     }
 )
 

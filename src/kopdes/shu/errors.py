@@ -79,5 +79,5 @@ class InvalidYear(ValidationFailed):
 
 
 class ShuYearNotFound(NotFound):
-    code = "shu.not_found"
+    # The API's one 404 (request.not_found): absent and another person's look the same.
     message = _("No SHU for this year.")

@@ -16,6 +16,7 @@ from kopdes.ledger.models import Account, JournalLine, Period
 from kopdes.loans.models import LoanTransaction
 from kopdes.members.models import Member
 from kopdes.savings.models import Kind, SavingsAccount, SavingsTransaction
+from kopdes.savings.selectors import memberships
 from kopdes.shu import rules
 from kopdes.shu.errors import ShuYearNotFound, YearNotClosed
 from kopdes.shu.models import ShuAllocationLine, ShuMemberShare, ShuYear
@@ -205,14 +206,29 @@ def share_for(shu_year: ShuYear, member: Member) -> ShuMemberShare | None:
     )
 
 
-def my_shu_years(member: Member) -> QuerySet[ShuMemberShare]:
-    """The member's shares of the years the RAT approved (a simulation is not yet theirs)."""
+def my_shares(user) -> QuerySet[ShuMemberShare]:
+    """The person's SHU shares in every cooperative where they are a member, of the years the
+    RAT approved (a simulation is not yet theirs), newest first."""
+    if not user.is_authenticated:
+        return ShuMemberShare.objects.none()
     return (
-        ShuMemberShare.objects.filter(member=member, cooperative_id=member.cooperative_id)
+        ShuMemberShare.objects.filter(member__in=memberships(user=user))
         .exclude(shu_year__status=ShuYear.Status.SIMULATED)
-        .select_related("shu_year")
-        .order_by("-shu_year__year")
+        .select_related("shu_year", "member", "cooperative")
+        .order_by("-shu_year__year", "cooperative_id")
     )
+
+
+def my_statement(user, year: int, cooperative_id=None) -> "Statement":
+    """The person's statement of `year` (in the cooperative named, else their first one with a
+    share that year); ShuYearNotFound (the API's 404) otherwise."""
+    rows = my_shares(user).filter(shu_year__year=year)
+    if cooperative_id is not None:
+        rows = rows.filter(cooperative__public_id=cooperative_id)
+    share = rows.first()
+    if share is None:
+        raise ShuYearNotFound()
+    return member_statement(share.shu_year, share.member)
 
 
 # -- the member statement -----------------------------------------------------------------------
@@ -278,37 +294,89 @@ class Statement:
         )
 
     def as_text(self) -> str:
-        """The statement as plain text (the CLI, `kopdes shu explain`)."""
+        """The statement as plain text (the CLI, `kopdes shu explain`), in the active language."""
+        from django.utils.translation import gettext as _
+
         from kopdes.core.money import format_rupiah as rp
 
+        def text(message: str, **values: object) -> str:
+            return message % values
+
+        savings_basis = (
+            _("average month-end balance")
+            if self.savings_basis == "average"
+            else (_("year-end balance"))
+        )
         out = [
-            f"SHU {self.year} - {self.cooperative} ({self.status})",
-            f"Anggota: {self.member_name} (NIAK {self.niak})",
+            text(
+                _("SHU %(year)s - %(cooperative)s (%(status)s)"),
+                year=self.year,
+                cooperative=self.cooperative,
+                status=self.status,
+            ),
+            text(_("Member: %(name)s (NIAK %(niak)s)"), name=self.member_name, niak=self.niak),
             "",
-            f"SHU tahun {self.year}: {rp(self.shu_total)}",
-            f"Pendapatan dari anggota: {rp(self.member_income)}; "
-            f"dari non-anggota: {rp(self.non_member_income)}",
-            f"SHU dari anggota = {rp(self.shu_total)} x {rp(self.member_income)} / "
-            f"{rp(self.member_income + self.non_member_income)} = {rp(self.member_part)}",
-            f"Bagian jasa anggota ({self.members_line_percent}%): {rp(self.members_line)}",
-            f"  Jasa modal {self.jasa_modal_percent}%: {rp(self.jasa_modal_pool)}",
-            f"  Jasa usaha {self.jasa_usaha_percent}%: {rp(self.jasa_usaha_pool)}",
+            text(_("SHU of %(year)s: %(shu)s"), year=self.year, shu=rp(self.shu_total)),
+            text(
+                _("Income from members: %(member)s; from non-members: %(other)s"),
+                member=rp(self.member_income),
+                other=rp(self.non_member_income),
+            ),
+            text(
+                _("SHU from members = %(shu)s x %(member)s / %(income)s = %(part)s"),
+                shu=rp(self.shu_total),
+                member=rp(self.member_income),
+                income=rp(self.member_income + self.non_member_income),
+                part=rp(self.member_part),
+            ),
+            text(
+                _("Members' line (%(percent)s%%): %(amount)s"),
+                percent=self.members_line_percent,
+                amount=rp(self.members_line),
+            ),
+            text(
+                _("  Jasa modal %(percent)s%%: %(amount)s"),
+                percent=self.jasa_modal_percent,
+                amount=rp(self.jasa_modal_pool),
+            ),
+            text(
+                _("  Jasa usaha %(percent)s%%: %(amount)s"),
+                percent=self.jasa_usaha_percent,
+                amount=rp(self.jasa_usaha_pool),
+            ),
             "",
-            f"Simpanan Anda ({self.savings_basis}"
-            + (", termasuk sukarela" if self.savings_include_sukarela else "")
-            + f"): {rp(self.savings)} dari {rp(self.savings_total)}",
-            f"Transaksi Anda ({self.transaction_basis}): belanja {rp(self.purchases)} + "
-            f"jasa pinjaman {rp(self.interest)} = {rp(self.transactions)} "
-            f"dari {rp(self.transactions_total)}",
+            text(
+                _("Your savings (%(basis)s): %(savings)s of %(total)s"),
+                basis=savings_basis
+                + (_(", with simpanan sukarela") if self.savings_include_sukarela else ""),
+                savings=rp(self.savings),
+                total=rp(self.savings_total),
+            ),
+            text(
+                _(
+                    "Your transactions: purchases %(purchases)s + loan interest %(interest)s = "
+                    "%(transactions)s of %(total)s"
+                ),
+                purchases=rp(self.purchases),
+                interest=rp(self.interest),
+                transactions=rp(self.transactions),
+                total=rp(self.transactions_total),
+            ),
             "",
             f"JMA = {rp(self.savings)} / {rp(self.savings_total)} x {rp(self.jasa_modal_pool)} "
             f"= {self.jasa_modal_exact:.2f} -> {rp(self.jasa_modal)}",
             f"JUA = {rp(self.transactions)} / {rp(self.transactions_total)} x "
             f"{rp(self.jasa_usaha_pool)} = {self.jasa_usaha_exact:.2f} -> {rp(self.jasa_usaha)}",
-            f"SHU Anda = JMA + JUA = {rp(self.jasa_modal)} + {rp(self.jasa_usaha)} "
-            f"= {rp(self.total)}",
-            "(pembulatan: sisa rupiah dibagi ke pecahan terbesar, sama besar ke nomor anggota "
-            "terkecil)",
+            text(
+                _("Your SHU = JMA + JUA = %(jma)s + %(jua)s = %(total)s"),
+                jma=rp(self.jasa_modal),
+                jua=rp(self.jasa_usaha),
+                total=rp(self.total),
+            ),
+            _(
+                "(Rounding: the rupiah left over go to the largest fractions, equal ones to the "
+                "lower member number.)"
+            ),
         ]
         return "\n".join(out)
 

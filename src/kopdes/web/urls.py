@@ -20,6 +20,7 @@ from kopdes.web.views import (
     regions,
     savings,
     savings_collective,
+    shu,
     statements,
     transparency,
     transparency_log,
@@ -52,4 +53,5 @@ urlpatterns = [
     *commerce_catalogue.urlpatterns,
     *commerce_stock.urlpatterns,
     *commerce_qris.urlpatterns,
+    *shu.urlpatterns,
 ]
