@@ -48,6 +48,8 @@ SOURCE_LABELS = {
     "stock.transferred": gettext_lazy("Stock moved between units"),
     "stock.adjusted": gettext_lazy("Stock adjusted (opname or write-off)"),
     "qris.settled": gettext_lazy("QRIS settlement into the bank"),
+    "shu.allocated": gettext_lazy("SHU divided as the RAT decided"),
+    "shu.paid": gettext_lazy("SHU paid to a member"),
 }
 
 # The words a posting rule's key is made of, besides account codes and unit codes.

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -118,11 +120,29 @@ def test_policy_change_and_refusal(client, place_a):
     assert Policy.objects.filter(cooperative=coop).count() == 2
     newest = Policy.objects.filter(cooperative=coop).order_by("-version").first()
     assert (newest.savings_deposit_max, newest.savings_withdrawal_max) == (50_000_000, 20_000_000)
+    # The SHU bases left out carry over; given, they make a new version.
+    assert (newest.shu_jasa_modal_percent, newest.shu_savings_basis) == (Decimal("40"), "year_end")
+    shu = {
+        "shu_jasa_modal_percent": "30",
+        "shu_savings_basis": "average",
+        "shu_savings_include_sukarela": "on",
+        "shu_transaction_basis": "purchases",
+    }
+    assert client.post(url("policy", coop), {**form, **shu}).status_code == 302
+    newest = Policy.objects.filter(cooperative=coop).order_by("-version").first()
+    assert (
+        newest.shu_jasa_modal_percent,
+        newest.shu_savings_basis,
+        newest.shu_savings_include_sukarela,
+        newest.shu_transaction_basis,
+    ) == (Decimal("30"), "average", True, "purchases")
+    page = client.get(url("policy", coop)).content.decode()
+    assert "Rata-rata saldo akhir bulan" in page and "Belanja di gerai" in page
     above = client.post(url("policy", coop), {**form, "savings_deposit_max": str(10**14)})
     assert above.status_code == 400
     refused = client.post(url("policy", coop), {**form, "loan_rate_max": "30"})
     assert refused.status_code == 400
-    assert Policy.objects.filter(cooperative=coop).count() == 2
+    assert Policy.objects.filter(cooperative=coop).count() == 3
     # Digits of other scripts (Arabic-Indic, full-width), which int() and Decimal() accept.
     for field, text in (
         ("simpanan_pokok_amount", "\u0661\u0660\u0660\u0660\u0660\u0660"),
@@ -130,7 +150,7 @@ def test_policy_change_and_refusal(client, place_a):
     ):
         other = client.post(url("policy", coop), {**form, field: text})
         assert other.status_code == 400 and field in other.context["form"].errors
-    assert Policy.objects.filter(cooperative=coop).count() == 2
+    assert Policy.objects.filter(cooperative=coop).count() == 3
     client.force_login(place_a.bendahara)
     assert client.post(url("policy", coop), form).status_code == 404
 
