@@ -71,3 +71,16 @@ def test_a_kasir_cannot_open_the_shu_and_a_pengawas_reads_without_forms(client, 
     page = client.get(_url("shu_years", coop))
     assert page.status_code == 200 and b'name="year"' not in page.content
     assert client.post(_url("shu_years", coop), {"year": "2025"}).status_code == 404
+
+
+def test_the_beranda_tile_shows_last_years_shu_to_who_manages_it(client, place_a):
+    coop = place_a.cooperative
+    client.force_login(place_a.ketua)
+    tiles = {t.key: t for t in client.get(_url("cooperative_home", coop)).context["tiles"]}
+    assert tiles["shu"].todo and tiles["shu"].value == "Belum disimulasikan"
+    testing.make_shu_year(place_a, make_member(coop, name="Siti"))
+    tiles = {t.key: t for t in client.get(_url("cooperative_home", coop)).context["tiles"]}
+    assert tiles["shu"].value == "Disimulasikan" and tiles["shu"].url == _url("shu_years", coop)
+    client.force_login(place_a.kasir)
+    tiles = {t.key for t in client.get(_url("cooperative_home", coop)).context["tiles"]}
+    assert "shu" not in tiles
