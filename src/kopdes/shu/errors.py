@@ -79,5 +79,5 @@ class InvalidYear(ValidationFailed):
 
 
 class ShuYearNotFound(NotFound):
-    # The API's one 404 (request.not_found): absent and another person's look the same.
+    code = "shu.not_found"
     message = _("No SHU for this year.")

@@ -110,7 +110,9 @@ class ShuAllocationLine(TenantModel):
         ordering = ["shu_year_id", "position"]
         verbose_name = _("SHU allocation line")
         constraints = [
-            models.UniqueConstraint(fields=["shu_year", "key"], name="shu_allocationline_key"),
+            models.UniqueConstraint(
+                fields=["cooperative", "shu_year", "key"], name="shu_allocationline_key"
+            ),
             money_check("amount", name="shu_allocationline_money"),
         ]
 
@@ -147,7 +149,9 @@ class ShuMemberShare(TenantModel):
         ordering = ["shu_year_id", "member__number"]
         verbose_name = _("member's SHU share")
         constraints = [
-            models.UniqueConstraint(fields=["shu_year", "member"], name="shu_membershare_one"),
+            models.UniqueConstraint(
+                fields=["cooperative", "shu_year", "member"], name="shu_membershare_one"
+            ),
             money_check(
                 "savings",
                 "purchases",

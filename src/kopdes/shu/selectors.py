@@ -12,6 +12,7 @@ from django.db.models.functions import ExtractMonth
 
 from kopdes.commerce.selectors import member_purchases
 from kopdes.cooperatives.models import Cooperative
+from kopdes.core.errors import NotFound
 from kopdes.ledger.models import Account, JournalLine, Period
 from kopdes.loans.models import LoanTransaction
 from kopdes.members.models import Member
@@ -221,13 +222,14 @@ def my_shares(user) -> QuerySet[ShuMemberShare]:
 
 def my_statement(user, year: int, cooperative_id=None) -> "Statement":
     """The person's statement of `year` (in the cooperative named, else their first one with a
-    share that year); ShuYearNotFound (the API's 404) otherwise."""
+    share that year); otherwise the API's one 404, `request.not_found` (absent and another
+    person's look the same)."""
     rows = my_shares(user).filter(shu_year__year=year)
     if cooperative_id is not None:
         rows = rows.filter(cooperative__public_id=cooperative_id)
     share = rows.first()
     if share is None:
-        raise ShuYearNotFound()
+        raise NotFound()
     return member_statement(share.shu_year, share.member)
 
 
