@@ -25,6 +25,7 @@ LAYERS: list[set[str]] = [
     {"api", "web", "pwa"},
     {"supervision"},
     {"governance"},
+    {"shu"},
     {"savings", "loans", "commerce", "funding"},
     {"payments"},
     {"members", "announcements"},

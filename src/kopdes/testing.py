@@ -532,3 +532,43 @@ def make_announcements(place: Place) -> Announcements:
         document=document,
     )
     return Announcements(announcement=announcement, document=document)
+
+
+def make_shu_year(place: Place, member: Any, *, year: int = 2025) -> Any:
+    """The SHU of `year` simulated through the services (kopdes.shu) by the ketua, on the books
+    of `close_shu_books`."""
+    from kopdes.shu import services as shu
+
+    close_shu_books(place, member, year=year)
+    return shu.shu_simulate(actor=place.ketua, cooperative=place.cooperative, year=year)
+
+
+def close_shu_books(place: Place, member: Any, *, year: int = 2025) -> None:
+    """A year with an SHU to divide: `member` a member since August with simpanan wajib, the
+    year's member income (jasa pinjaman 4-102, into the bank) booked in December, the year closed
+    (`ledger.year_end_close`)."""
+    from kopdes.ledger import services as ledger
+    from kopdes.savings import services as savings
+
+    cooperative = place.cooperative
+    member.joined_on = date(year, 8, 1)
+    member.save(update_fields=["joined_on"])
+    savings.savings_deposit(
+        actor=None,
+        cooperative=cooperative,
+        member=member,
+        kind="wajib",
+        amount=100_000,
+        on=date(year, 8, 1),
+    )
+    ledger.journal_entry_post(
+        cooperative=cooperative,
+        date=date(year, 12, 1),
+        memo="Jasa pinjaman anggota",
+        lines=[
+            ledger.Line(account="1-102", debit=1_000_000),
+            ledger.Line(account="4-102", credit=1_000_000),
+        ],
+        source_kind="testing",
+    )
+    ledger.year_end_close(actor=None, cooperative=cooperative, year=year)

@@ -86,10 +86,12 @@ ID_MAKERS: dict[str, Callable[[Side], Any]] = {
     # announcements and member documents (testing.make_announcements)
     "announcement_id": lambda side: side.ids["announcement"].public_id,
     "document_id": lambda side: side.ids["document"].public_id,
+    # the SHU pages (testing.make_shu_year): a fiscal year, the same number in every cooperative
+    "year": lambda side: side.ids["shu_year"].year,
 }
 # Kwargs whose value means the same in every cooperative (not an object of one cooperative):
 # swapping them between cooperatives proves nothing.
-TENANT_NEUTRAL = {"cooperative_id", "code", "unit_code"}
+TENANT_NEUTRAL = {"cooperative_id", "code", "unit_code", "year"}
 
 
 # Pages that are public by design (open to anyone, signed in or not), with how to make their
@@ -124,6 +126,7 @@ API_PARAMS: dict[str, Callable[[Side], Any]] = {
     "order_id": lambda side: side.ids["order"].public_id,
     "intent_id": lambda side: side.ids["intent"].public_id,
     "document_id": lambda side: side.ids["document"].public_id,
+    "year": lambda side: side.ids["shu_year"].year,
 }
 
 # A money field, by name: amounts, debit/credit, simpanan amounts, prices.
@@ -396,6 +399,7 @@ def make_side(place: testing.Place) -> Side:
     bank_loan = _bank_loan(place)
     funding = testing.make_funding(place)
     news = testing.make_announcements(place)
+    shu_year = testing.make_shu_year(place, member)
     return Side(
         place=place,
         ids={
@@ -430,6 +434,7 @@ def make_side(place: testing.Place) -> Side:
             "funding": funding,
             "announcement": news.announcement,
             "document": news.document,
+            "shu_year": shu_year,
         },
         secrets=[
             member.full_name,

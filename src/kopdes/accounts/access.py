@@ -47,6 +47,8 @@ class Capability(StrEnum):
     MANAGE_FUNDING = "manage_funding"  # record sources, receipts, spendings and their evidence
     REVIEW_FUNDING = "review_funding"  # the pengawas acknowledges or resolves a flagged fund use
     PUBLISH_ANNOUNCEMENTS = "publish_announcements"  # announcements and member documents
+    VIEW_SHU = "view_shu"  # the SHU years, allocation, member shares and statements
+    MANAGE_SHU = "manage_shu"  # simulate, post (a second person) and pay the SHU
 
 
 # Roles that grant each capability inside the cooperative. Supervisors get only the read ones.
@@ -135,9 +137,22 @@ ROLE_CAPABILITIES: dict[Capability, frozenset[str]] = {
             "ketua_pengawas",
         }
     ),
+    Capability.VIEW_SHU: frozenset(
+        {
+            "ketua",
+            "sekretaris",
+            "bendahara",
+            "wakil_usaha",
+            "wakil_anggota",
+            "manajer",
+            "pengawas",
+            "ketua_pengawas",
+        }
+    ),
     Capability.MANAGE_FUNDING: frozenset({"ketua", "bendahara"}),
     Capability.REVIEW_FUNDING: frozenset({"pengawas", "ketua_pengawas"}),
     Capability.PUBLISH_ANNOUNCEMENTS: frozenset({"ketua", "sekretaris"}),
+    Capability.MANAGE_SHU: frozenset({"ketua", "bendahara"}),
 }
 SUPERVISOR_CAPABILITIES = frozenset(
     {
@@ -147,6 +162,7 @@ SUPERVISOR_CAPABILITIES = frozenset(
         Capability.VIEW_LOANS,
         Capability.VIEW_COMMERCE,
         Capability.VIEW_FUNDING,
+        Capability.VIEW_SHU,
     }
 )
 

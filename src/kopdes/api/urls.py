@@ -11,6 +11,7 @@ from kopdes.api import (  # noqa: F401  (each module adds its router to `api`)
     payments,
     regions,
     savings,
+    shu,
 )
 from kopdes.api.base import api
 

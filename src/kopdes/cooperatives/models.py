@@ -188,6 +188,31 @@ class Policy(TenantModel):
         choices=[("refuse", _("Refuse")), ("flag", _("Record and flag to the pengawas"))],
         default="refuse",
     )
+    # The SHU's members' line (kopdes.shu, docs/adr/0027-shu-computation.md).
+    shu_jasa_modal_percent = models.DecimalField(
+        _("SHU: share of the members' part paid as jasa modal (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("40"),
+    )
+    shu_savings_basis = models.CharField(
+        _("SHU: savings basis"),
+        max_length=10,
+        choices=[("year_end", _("Year-end balance")), ("average", _("Average month-end balance"))],
+        default="year_end",
+    )
+    shu_savings_include_sukarela = models.BooleanField(
+        _("SHU: simpanan sukarela counts in the savings basis"), default=False
+    )
+    shu_transaction_basis = models.CharField(
+        _("SHU: transaction basis"),
+        max_length=24,
+        choices=[
+            ("purchases", _("Purchases at the outlets")),
+            ("purchases_and_interest", _("Purchases and loan interest paid")),
+        ],
+        default="purchases_and_interest",
+    )
     changed_by_id = models.BigIntegerField(null=True, blank=True)
     changed_by_label = models.CharField(max_length=200, blank=True)
     reason = models.TextField(_("reason"), blank=True)
@@ -239,6 +264,10 @@ class Policy(TenantModel):
             models.CheckConstraint(
                 condition=Q(restricted_fund_outside_lines__in=["refuse", "flag"]),
                 name="cooperatives_policy_restricted_fund_outside_lines_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(shu_jasa_modal_percent__gte=0) & Q(shu_jasa_modal_percent__lte=100),
+                name="cooperatives_policy_shu_jasa_modal_range",
             ),
         ]
 

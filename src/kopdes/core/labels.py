@@ -21,6 +21,11 @@ from django.utils.translation import gettext_lazy
 ACTION_LABELS = {
     "announcement.publish": gettext_lazy("Announcement published"),
     "announcement.withdraw": gettext_lazy("Announcement withdrawn"),
+    "shu.simulate": gettext_lazy("SHU simulated"),
+    "shu.approve": gettext_lazy("SHU approved by the RAT"),
+    "shu.post": gettext_lazy("SHU allocation posted"),
+    "shu.pay": gettext_lazy("SHU paid to members"),
+    "savings.sukarela_credit": gettext_lazy("Credited to members' simpanan sukarela"),
     "auth.token_issue": gettext_lazy("API sign-in"),
     "auth.token_revoke": gettext_lazy("API sign-out"),
     "business_unit.activate": gettext_lazy("Business unit activated"),

@@ -51,6 +51,8 @@ SOURCE_LABELS = {
     "fund.received": gettext_lazy("Funding received"),
     "fund.spent": gettext_lazy("Spending from a fund"),
     "bank_loan.installment_paid": gettext_lazy("Bank loan installment paid"),
+    "shu.allocated": gettext_lazy("SHU divided as the RAT decided"),
+    "shu.paid": gettext_lazy("SHU paid to a member"),
 }
 
 # The words a posting rule's key is made of, besides account codes and unit codes.

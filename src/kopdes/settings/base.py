@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "kopdes.loans",
     "kopdes.commerce",
     "kopdes.funding",
+    "kopdes.shu",
     "kopdes.api",
     "kopdes.web",
     "kopdes.demo",

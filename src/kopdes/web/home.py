@@ -32,6 +32,7 @@ from kopdes.ledger import selectors as ledger_selectors
 from kopdes.loans import selectors as loan_selectors
 from kopdes.members import selectors as member_selectors
 from kopdes.savings import selectors as savings_selectors
+from kopdes.shu import selectors as shu_selectors
 from kopdes.web.nav import may_open
 
 
@@ -380,3 +381,24 @@ def actions(request: HttpRequest, cooperative: Cooperative) -> list[dict]:
         for name, label in _actions()
         if may_open(name, allowed)
     ]
+
+
+# -- the SHU (issue 13): one query ---------------------------------------------------------------
+
+
+@tile(Capability.MANAGE_SHU)
+def shu_last_year(request: HttpRequest, cooperative: Cooperative) -> Tile:
+    year = clock.today().year - 1
+    found = shu_selectors.shu_proposal(cooperative, year)
+    link = _optional_url("shu_years", request, cooperative)
+    return Tile(
+        key="shu",
+        title=_("SHU %(year)s") % {"year": year},
+        value=found.get_status_display() if found else _("Not simulated yet"),
+        detail=format_rupiah(found.shu_total)
+        if found
+        else _("Simulate it once the year is closed"),
+        url=link,
+        link=_("SHU by year") if link else "",
+        todo=found is None or found.status != found.Status.PAID,
+    )

@@ -86,6 +86,7 @@ def _cooperative_menu() -> list[MenuEntry]:
         _entry("loans", _("Loans"), *_section_pages("loans_")),
         _entry("commerce_home", _("Outlets"), *_section_pages("commerce_")),
         _entry("funding", _("Funds"), *_section_pages("funding_")),
+        _entry("shu_years", _("SHU"), *_section_pages("shu_")),
         _entry(
             "journal",
             _("Books"),
@@ -126,6 +127,9 @@ def _submenus() -> dict[str, list[MenuEntry]]:
             _entry("savings_position", _("Savings position")),
             _entry("savings_reconciliation", _("Reconciliation")),
             _entry("savings_corrections", _("Corrections"), "savings_correction_decide"),
+        ],
+        "shu": [
+            _entry("shu_years", _("SHU by year")),
         ],
         "loans": [
             _entry("loans", _("Loans"), "loans_detail", "loans_decide", "loans_cosign"),

@@ -23,6 +23,7 @@ from kopdes.web.views import (
     regions,
     savings,
     savings_collective,
+    shu,
     statements,
     transparency,
     transparency_log,
@@ -58,4 +59,5 @@ urlpatterns = [
     *funding.urlpatterns,
     *funding_bank_loans.urlpatterns,
     *announcements.urlpatterns,
+    *shu.urlpatterns,
 ]

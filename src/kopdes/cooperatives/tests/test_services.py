@@ -95,6 +95,10 @@ def test_policy_history_and_in_force(coop_a, place_a):
         ({"rat_quorum_percent": Decimal("0")}, "rat_quorum_percent"),
         ({"rat_notice_days": 7}, "rat_notice_days"),
         ({"restricted_fund_outside_lines": "ignore"}, "restricted_fund_outside_lines"),
+        ({"shu_jasa_modal_percent": Decimal("101")}, "shu_jasa_modal_percent"),
+        ({"shu_savings_basis": "monthly"}, "shu_savings_basis"),
+        ({"shu_savings_include_sukarela": "yes"}, "shu_savings_include_sukarela"),
+        ({"shu_transaction_basis": "everything"}, "shu_transaction_basis"),
         (
             {
                 "shu_allocation": [

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -128,6 +130,24 @@ def test_policy_change_and_refusal(client, place_a):
     assert newest.restricted_fund_outside_lines == "flag"
     assert Policy.objects.filter(cooperative=coop).count() == 3
     form["effective_from"] = "2026-12-02"
+    # The SHU bases left out carry over; given, they make a new version.
+    assert (newest.shu_jasa_modal_percent, newest.shu_savings_basis) == (Decimal("40"), "year_end")
+    shu = {
+        "shu_jasa_modal_percent": "30",
+        "shu_savings_basis": "average",
+        "shu_savings_include_sukarela": "on",
+        "shu_transaction_basis": "purchases",
+    }
+    assert client.post(url("policy", coop), {**form, **shu}).status_code == 302
+    newest = Policy.objects.filter(cooperative=coop).order_by("-version").first()
+    assert (
+        newest.shu_jasa_modal_percent,
+        newest.shu_savings_basis,
+        newest.shu_savings_include_sukarela,
+        newest.shu_transaction_basis,
+    ) == (Decimal("30"), "average", True, "purchases")
+    page = client.get(url("policy", coop)).content.decode()
+    assert "Rata-rata saldo akhir bulan" in page and "Belanja di gerai" in page
     above = client.post(url("policy", coop), {**form, "savings_deposit_max": str(10**14)})
     assert above.status_code == 400
     refused = client.post(url("policy", coop), {**form, "loan_rate_max": "30"})

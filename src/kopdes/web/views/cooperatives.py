@@ -385,10 +385,45 @@ class PolicyForm(forms.Form):
         ],
         required=False,  # left empty: the value in force carries over
     )
+    shu_jasa_modal_percent = AsciiDecimalField(
+        label=gettext_lazy("SHU: share of the members' part paid as jasa modal (%)"),
+        max_digits=5,
+        decimal_places=2,
+        required=False,  # left empty: the value in force carries over (as the choices below)
+    )
+    shu_savings_basis = forms.ChoiceField(
+        label=gettext_lazy("SHU: savings basis"),
+        choices=[
+            ("year_end", gettext_lazy("Year-end balance")),
+            ("average", gettext_lazy("Average month-end balance")),
+        ],
+        required=False,
+    )
+    shu_savings_include_sukarela = forms.BooleanField(
+        label=gettext_lazy("SHU: simpanan sukarela counts in the savings basis"), required=False
+    )
+    shu_transaction_basis = forms.ChoiceField(
+        label=gettext_lazy("SHU: transaction basis"),
+        choices=[
+            ("purchases", gettext_lazy("Purchases at the outlets")),
+            ("purchases_and_interest", gettext_lazy("Purchases and loan interest paid")),
+        ],
+        required=False,
+    )
     reason = forms.CharField(
         label=gettext_lazy("Reason (e.g. the RAT decision)"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+# Policy fields a form may leave empty: the value in force carries over.
+CARRIED_OVER = {
+    "member_credit_limit",
+    "restricted_fund_outside_lines",
+    "shu_jasa_modal_percent",
+    "shu_savings_basis",
+    "shu_transaction_basis",
+}
 
 
 @cooperative_page(write=Capability.CHANGE_POLICY)
@@ -404,13 +439,7 @@ def policy(request, cooperative: Cooperative):
     )
 
     def save(data: dict):
-        data = {
-            k: v
-            for k, v in data.items()
-            if not (
-                k in ("member_credit_limit", "restricted_fund_outside_lines") and v in (None, "")
-            )
-        }
+        data = {k: v for k, v in data.items() if not (k in CARRIED_OVER and v in (None, ""))}
         return cooperative_services.policy_change(
             actor=request.user,
             cooperative=cooperative,
