@@ -94,6 +94,7 @@ def test_policy_history_and_in_force(coop_a, place_a):
         ({"simpanan_wajib_amount": -1}, "simpanan_wajib_amount"),
         ({"rat_quorum_percent": Decimal("0")}, "rat_quorum_percent"),
         ({"rat_notice_days": 7}, "rat_notice_days"),
+        ({"restricted_fund_outside_lines": "ignore"}, "restricted_fund_outside_lines"),
         (
             {
                 "shu_allocation": [

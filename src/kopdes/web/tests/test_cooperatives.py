@@ -118,11 +118,21 @@ def test_policy_change_and_refusal(client, place_a):
     assert Policy.objects.filter(cooperative=coop).count() == 2
     newest = Policy.objects.filter(cooperative=coop).order_by("-version").first()
     assert (newest.savings_deposit_max, newest.savings_withdrawal_max) == (50_000_000, 20_000_000)
+    assert newest.restricted_fund_outside_lines == "refuse"  # left empty: carried over
+    flag = client.post(
+        url("policy", coop),
+        {**form, "effective_from": "2026-12-02", "restricted_fund_outside_lines": "flag"},
+    )
+    assert flag.status_code == 302
+    newest = Policy.objects.filter(cooperative=coop).order_by("-version").first()
+    assert newest.restricted_fund_outside_lines == "flag"
+    assert Policy.objects.filter(cooperative=coop).count() == 3
+    form["effective_from"] = "2026-12-02"
     above = client.post(url("policy", coop), {**form, "savings_deposit_max": str(10**14)})
     assert above.status_code == 400
     refused = client.post(url("policy", coop), {**form, "loan_rate_max": "30"})
     assert refused.status_code == 400
-    assert Policy.objects.filter(cooperative=coop).count() == 2
+    assert Policy.objects.filter(cooperative=coop).count() == 3
     # Digits of other scripts (Arabic-Indic, full-width), which int() and Decimal() accept.
     for field, text in (
         ("simpanan_pokok_amount", "\u0661\u0660\u0660\u0660\u0660\u0660"),
@@ -130,7 +140,7 @@ def test_policy_change_and_refusal(client, place_a):
     ):
         other = client.post(url("policy", coop), {**form, field: text})
         assert other.status_code == 400 and field in other.context["form"].errors
-    assert Policy.objects.filter(cooperative=coop).count() == 2
+    assert Policy.objects.filter(cooperative=coop).count() == 3
     client.force_login(place_a.bendahara)
     assert client.post(url("policy", coop), form).status_code == 404
 
