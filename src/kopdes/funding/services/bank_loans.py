@@ -322,7 +322,7 @@ def bank_loan_installment_pay(
     cooperative = installment.cooperative
     _require(actor, cooperative)
     check_key(idempotency_key)
-    on = on or clock.today()
+    on = _common.check_date(on or clock.today())
     key = KEY_PREFIX + idempotency_key if idempotency_key else None
     with transaction.atomic():
         loan = BankLoan.objects.select_for_update().get(pk=installment.loan_id)

@@ -226,6 +226,14 @@ def test_refused_payments(place_a):
         _code(lambda: bank_loan_installment_pay(actor=place_a.bendahara, installment=second))
         == "funding.bank_loan_earlier_unpaid"
     )
+    assert (
+        _code(
+            lambda: bank_loan_installment_pay(
+                actor=place_a.bendahara, installment=first, on=date(2099, 5, 12)
+            )
+        )
+        == "funding.invalid_date"
+    )
     bank_loan_installment_pay(actor=place_a.bendahara, installment=first, on=first.due_on)
     assert (
         _code(lambda: bank_loan_installment_pay(actor=place_a.bendahara, installment=first))
