@@ -152,7 +152,7 @@ def test_policy_change_and_refusal(client, place_a):
     assert above.status_code == 400
     refused = client.post(url("policy", coop), {**form, "loan_rate_max": "30"})
     assert refused.status_code == 400
-    assert Policy.objects.filter(cooperative=coop).count() == 3
+    assert Policy.objects.filter(cooperative=coop).count() == 4
     # Digits of other scripts (Arabic-Indic, full-width), which int() and Decimal() accept.
     for field, text in (
         ("simpanan_pokok_amount", "\u0661\u0660\u0660\u0660\u0660\u0660"),
@@ -160,7 +160,7 @@ def test_policy_change_and_refusal(client, place_a):
     ):
         other = client.post(url("policy", coop), {**form, field: text})
         assert other.status_code == 400 and field in other.context["form"].errors
-    assert Policy.objects.filter(cooperative=coop).count() == 3
+    assert Policy.objects.filter(cooperative=coop).count() == 4
     client.force_login(place_a.bendahara)
     assert client.post(url("policy", coop), form).status_code == 404
 
