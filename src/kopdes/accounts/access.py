@@ -43,6 +43,12 @@ class Capability(StrEnum):
     MANAGE_CATALOGUE = "manage_catalogue"  # products, categories, prices, suppliers, QRIS merchants
     MANAGE_STOCK = "manage_stock"  # purchase orders, goods receipts, transfers, counts, write-offs
     APPROVE_STOCK = "approve_stock"  # the second person on opname, write-offs, sale returns
+    VIEW_RAT = (
+        "view_rat"  # members' meetings, their documents, attendance, votes (supervisors read)
+    )
+    MANAGE_RAT = (
+        "manage_rat"  # schedule and run the RAT: notice, agenda, attendance, votes, minutes
+    )
 
 
 # Roles that grant each capability inside the cooperative. Supervisors get only the read ones.
@@ -119,6 +125,19 @@ ROLE_CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.MANAGE_CATALOGUE: frozenset({"ketua", "bendahara", "manajer", "wakil_usaha"}),
     Capability.MANAGE_STOCK: frozenset({"ketua", "bendahara", "manajer", "wakil_usaha"}),
     Capability.APPROVE_STOCK: frozenset({"ketua", "bendahara", "manajer"}),
+    Capability.VIEW_RAT: frozenset(
+        {
+            "ketua",
+            "sekretaris",
+            "bendahara",
+            "wakil_usaha",
+            "wakil_anggota",
+            "manajer",
+            "pengawas",
+            "ketua_pengawas",
+        }
+    ),
+    Capability.MANAGE_RAT: frozenset({"ketua", "sekretaris"}),
 }
 SUPERVISOR_CAPABILITIES = frozenset(
     {
@@ -127,6 +146,7 @@ SUPERVISOR_CAPABILITIES = frozenset(
         Capability.VIEW_BOOKS,
         Capability.VIEW_LOANS,
         Capability.VIEW_COMMERCE,
+        Capability.VIEW_RAT,
     }
 )
 
