@@ -61,6 +61,10 @@ class PolicyOut(Schema):
     loan_rate_max: Decimal
     rat_quorum_percent: Decimal
     shu_allocation: list[dict]
+    shu_jasa_modal_percent: Decimal
+    shu_savings_basis: str
+    shu_savings_include_sukarela: bool
+    shu_transaction_basis: str
 
 
 class CooperativeOut(CooperativeSummary):

@@ -180,6 +180,31 @@ class Policy(TenantModel):
     member_credit_limit = RupiahField(
         _("largest outlet purchase paid from simpanan sukarela (0 = off)"), default=0
     )
+    # The SHU's members' line (kopdes.shu, docs/adr/0024-shu-computation.md).
+    shu_jasa_modal_percent = models.DecimalField(
+        _("SHU: share of the members' part paid as jasa modal (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("40"),
+    )
+    shu_savings_basis = models.CharField(
+        _("SHU: savings basis"),
+        max_length=10,
+        choices=[("year_end", _("Year-end balance")), ("average", _("Average month-end balance"))],
+        default="year_end",
+    )
+    shu_savings_include_sukarela = models.BooleanField(
+        _("SHU: simpanan sukarela counts in the savings basis"), default=False
+    )
+    shu_transaction_basis = models.CharField(
+        _("SHU: transaction basis"),
+        max_length=24,
+        choices=[
+            ("purchases", _("Purchases at the outlets")),
+            ("purchases_and_interest", _("Purchases and loan interest paid")),
+        ],
+        default="purchases_and_interest",
+    )
     changed_by_id = models.BigIntegerField(null=True, blank=True)
     changed_by_label = models.CharField(max_length=200, blank=True)
     reason = models.TextField(_("reason"), blank=True)
@@ -227,6 +252,10 @@ class Policy(TenantModel):
             models.CheckConstraint(
                 condition=Q(member_credit_limit__gte=0) & Q(member_credit_limit__lte=AMOUNT_MAX),
                 name="cooperatives_policy_member_credit_limit_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(shu_jasa_modal_percent__gte=0) & Q(shu_jasa_modal_percent__lte=100),
+                name="cooperatives_policy_shu_jasa_modal_range",
             ),
         ]
 

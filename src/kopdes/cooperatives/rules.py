@@ -42,7 +42,17 @@ DEFAULT_POLICY = {
     "savings_transfer_max": 1_000_000_000,
     # The largest gerai purchase paid from simpanan sukarela (member credit); 0 = off.
     "member_credit_limit": 500_000,
+    # The SHU's members' line (kopdes.shu): the share paid as jasa modal (the rest is jasa
+    # usaha), the savings basis (year-end balance or the average of month-end balances; pokok and
+    # wajib, with sukarela when included) and the transaction basis (purchases at the gerai, with
+    # the loan interest paid when "purchases_and_interest").
+    "shu_jasa_modal_percent": Decimal("40"),
+    "shu_savings_basis": "year_end",
+    "shu_savings_include_sukarela": False,
+    "shu_transaction_basis": "purchases_and_interest",
 }
+SHU_SAVINGS_BASES = ("year_end", "average")
+SHU_TRANSACTION_BASES = ("purchases", "purchases_and_interest")
 SAVINGS_LIMIT_FIELDS = ("savings_deposit_max", "savings_withdrawal_max", "savings_transfer_max")
 
 
@@ -118,6 +128,18 @@ def policy_errors(values: dict) -> dict[str, list[str]]:
     notice = values.get("rat_notice_days")
     if not isinstance(notice, int) or notice < 14:
         add("rat_notice_days", _("Members get at least 14 days' notice of the RAT."))
+    jasa_modal = values.get("shu_jasa_modal_percent")
+    if not isinstance(jasa_modal, Decimal) or not (0 <= jasa_modal <= 100):
+        add("shu_jasa_modal_percent", _("The jasa modal share is a percentage from 0 to 100."))
+    if values.get("shu_savings_basis") not in SHU_SAVINGS_BASES:
+        add("shu_savings_basis", _("Choose the year-end balance or the average balance."))
+    if not isinstance(values.get("shu_savings_include_sukarela"), bool):
+        add("shu_savings_include_sukarela", _("Say whether simpanan sukarela counts."))
+    if values.get("shu_transaction_basis") not in SHU_TRANSACTION_BASES:
+        add(
+            "shu_transaction_basis",
+            _("Choose purchases, or purchases and loan interest paid."),
+        )
     for message in shu_allocation_errors(values.get("shu_allocation")):
         add("shu_allocation", message)
     return errors

@@ -178,6 +178,7 @@ def default_posting_rules(
     ]
     rules += loan_posting_rules()
     rules += commerce_posting_rules(units)
+    rules += shu_posting_rules()
     for expense in ("5-201", "5-202", "5-203", "5-204", "5-209", "5-301", "5-302", "5-901"):
         rules.append(
             (
@@ -367,6 +368,50 @@ def commerce_posting_rules(
         )
     )
     return out
+
+
+# The SHU's allocation lines (kopdes.shu.rules.LINE_ACCOUNTS): each is credited to its account
+# against SHU belum dibagi (3-106).
+SHU_LINE_ACCOUNTS = {
+    "cadangan": "3-104",
+    "anggota": "2-108",
+    "pengurus": "2-103",
+    "karyawan": "2-104",
+    "pendidikan": "2-105",
+    "sosial": "2-106",
+    "pembangunan_daerah_kerja": "2-107",
+    "pemerintah_desa": "2-109",
+}
+
+
+def shu_posting_rules() -> list[tuple[str, str, list[dict], str]]:
+    """The SHU's events (kopdes.shu; docs/adr/0024-shu-computation.md). The allocation approved by
+    the RAT moves SHU belum dibagi (3-106) to the reserve and the funds, the members' line to SHU
+    anggota belum dibayar (2-108); a member's share is then paid in cash from the office (1-101-01)
+    or credited to their simpanan sukarela (2-101, with the member's sub-ledger reference)."""
+    return [
+        (
+            "shu.allocated",
+            "",
+            [
+                {"amount": key, "debit": "3-106", "credit": account}
+                for key, account in SHU_LINE_ACCOUNTS.items()
+            ],
+            "Pembagian SHU sesuai keputusan RAT",
+        ),
+        (
+            "shu.paid",
+            "cash",
+            [{"amount": "amount", "debit": "2-108", "credit": "1-101-01"}],
+            "SHU anggota dibayar tunai dari kas kantor",
+        ),
+        (
+            "shu.paid",
+            "sukarela",
+            [{"amount": "amount", "debit": "2-108", "credit": "2-101"}],
+            "SHU anggota dimasukkan ke simpanan sukarela",
+        ),
+    ]
 
 
 def loan_posting_rules() -> list[tuple[str, str, list[dict], str]]:

@@ -118,9 +118,18 @@ class SavingsTransaction(TenantModel):
         REVERSAL_OUT = "reversal_out", _("Correction (taken back)")
         PURCHASE = "purchase", _("Outlet purchase")
         PURCHASE_RETURN = "return", _("Outlet purchase returned")
+        SHU = "shu", _("SHU paid in")
 
     # raise the balance
-    CREDITS = ("deposit", "transfer_in", "interest", "bill_payment", "reversal_in", "return")
+    CREDITS = (
+        "deposit",
+        "transfer_in",
+        "interest",
+        "bill_payment",
+        "reversal_in",
+        "return",
+        "shu",
+    )
     # what a counter correction may reverse (the incoming side of a transfer goes with its outgoing)
     CORRECTABLE = ("deposit", "bill_payment", "withdrawal", "transfer_out", "transfer_in")
 

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "kopdes.savings",
     "kopdes.loans",
     "kopdes.commerce",
+    "kopdes.shu",
     "kopdes.rat",
     "kopdes.api",
     "kopdes.web",

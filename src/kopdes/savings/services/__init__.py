@@ -1,7 +1,8 @@
 """Every write of simpanan, one module per job: `setup` (products and posting rules from the
 policy), `counter` (deposits, withdrawals, transfers), `collective` (a day's collected simpanan
 as one entry, the setoran kolektif), `month_end` (wajib bills, sukarela interest), `resignation`
-(refund and close), `correction` (maker-checker reversal of a counter transaction: the only
+(refund and close), `credits` (money owed to members credited to sukarela in one run: the SHU),
+`correction` (maker-checker reversal of a counter transaction: the only
 place savings reverses an entry) and `qris` (simpanan paid by QRIS from the member app: the
 request, and the handlers that book it when the payment's signed notification arrives).
 
@@ -39,6 +40,7 @@ from kopdes.savings.services.counter import (
     savings_transfer,
     savings_withdraw,
 )
+from kopdes.savings.services.credits import sukarela_credit_from
 from kopdes.savings.services.month_end import savings_bills_create, savings_interest_post
 from kopdes.savings.services.purchases import (
     member_credit_limit,
@@ -80,4 +82,5 @@ __all__ = [
     "savings_setup",
     "savings_transfer",
     "savings_withdraw",
+    "sukarela_credit_from",
 ]

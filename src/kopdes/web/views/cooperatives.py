@@ -377,6 +377,28 @@ class PolicyForm(forms.Form):
         max_value=AMOUNT_MAX,
         required=False,  # left empty: the value in force carries over
     )
+    shu_jasa_modal_percent = AsciiDecimalField(
+        label=gettext_lazy("SHU: share of the members' part paid as jasa modal (%)"),
+        max_digits=5,
+        decimal_places=2,
+    )
+    shu_savings_basis = forms.ChoiceField(
+        label=gettext_lazy("SHU: savings basis"),
+        choices=[
+            ("year_end", gettext_lazy("Year-end balance")),
+            ("average", gettext_lazy("Average month-end balance")),
+        ],
+    )
+    shu_savings_include_sukarela = forms.BooleanField(
+        label=gettext_lazy("SHU: simpanan sukarela counts in the savings basis"), required=False
+    )
+    shu_transaction_basis = forms.ChoiceField(
+        label=gettext_lazy("SHU: transaction basis"),
+        choices=[
+            ("purchases", gettext_lazy("Purchases at the outlets")),
+            ("purchases_and_interest", gettext_lazy("Purchases and loan interest paid")),
+        ],
+    )
     reason = forms.CharField(
         label=gettext_lazy("Reason (e.g. the RAT decision)"),
         widget=forms.Textarea(attrs={"rows": 2}),
