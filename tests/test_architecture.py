@@ -27,7 +27,7 @@ LAYERS: list[set[str]] = [
     {"governance"},
     {"savings", "loans", "commerce", "funding"},
     {"payments"},
-    {"members"},
+    {"members", "announcements"},
     {"ledger"},
     {"accounts"},
     {"cooperatives"},

@@ -49,6 +49,7 @@ class Capability(StrEnum):
     MANAGE_RAT = (
         "manage_rat"  # schedule and run the RAT: notice, agenda, attendance, votes, minutes
     )
+    PUBLISH_ANNOUNCEMENTS = "publish_announcements"  # announcements and member documents
 
 
 # Roles that grant each capability inside the cooperative. Supervisors get only the read ones.
@@ -138,6 +139,7 @@ ROLE_CAPABILITIES: dict[Capability, frozenset[str]] = {
         }
     ),
     Capability.MANAGE_RAT: frozenset({"ketua", "sekretaris"}),
+    Capability.PUBLISH_ANNOUNCEMENTS: frozenset({"ketua", "sekretaris"}),
 }
 SUPERVISOR_CAPABILITIES = frozenset(
     {

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "kopdes.accounts",
     "kopdes.ledger",
     "kopdes.members",
+    "kopdes.announcements",
     "kopdes.payments",
     "kopdes.savings",
     "kopdes.loans",
