@@ -29,6 +29,7 @@ from kopdes.rat.services._common import (
     require_status,
     sha256,
 )
+from kopdes.shu import selectors as shu_selectors
 
 Status = Meeting.Status
 Kind = MeetingDocument.Kind
@@ -92,7 +93,8 @@ def _add(meeting: Meeting, *, kind: str, title: str, data: bytes, ext: str, acto
 def documents_generate(*, actor: Actor, meeting: Meeting) -> list[MeetingDocument]:
     """The pack of a draft or announced meeting from the CLOSED books of its fiscal year
     (BooksNotClosed until December is closed): the financial statements as one PDF and the
-    balance sheet and income statement as Excel. Generated documents made before are replaced;
+    balance sheet and income statement as Excel (the ledger's statements and exports), and the
+    SHU proposal of the year when there is one (kopdes.shu.selectors.shu_proposal). Generated documents made before are replaced;
     uploaded ones stay."""
     cooperative = meeting.cooperative
     require_manager(actor, cooperative)
@@ -159,6 +161,29 @@ def documents_generate(*, actor: Actor, meeting: Meeting) -> list[MeetingDocumen
                 title=f"{table.title} {meeting.fiscal_year} (Excel)",
                 data=exports.xlsx_bytes(table, heading=_heading(cooperative, table)),
                 ext="xlsx",
+                actor=actor,
+                generated=True,
+            )
+        )
+    proposal = shu_selectors.shu_proposal(cooperative, meeting.fiscal_year)
+    if proposal is not None:
+        with translation.override("id"):
+            shu_html = render_to_string(
+                "rat/shu_pdf.html",
+                {
+                    "cooperative": cooperative,
+                    "shu": proposal,
+                    "lines": list(shu_selectors.allocation_lines(proposal)),
+                    "heading": _heading(cooperative, tables[0]),
+                },
+            )
+        made.append(
+            _add(
+                meeting,
+                kind=Kind.SHU,
+                title=f"Usulan Pembagian SHU Tahun Buku {meeting.fiscal_year}",
+                data=pdf.render_pdf(shu_html),
+                ext="pdf",
                 actor=actor,
                 generated=True,
             )

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kopdes.announcements.rules import TITLE_MAX_LENGTH
+from kopdes.announcements.services import announcement_publish
 from kopdes.cooperatives.models import Cooperative
 from kopdes.cooperatives.rules import DEFAULT_POLICY
 from kopdes.cooperatives.selectors import policy_in_force
@@ -174,8 +176,9 @@ def _notice(meeting: Meeting) -> str:
 
 @transaction.atomic
 def meeting_announce(*, actor: Actor, meeting: Meeting) -> Meeting:
-    """Send the notice: the meeting is announced (members see it in the app: GET /me/rat) and
-    its WhatsApp-ready text kept on it. Refused (NoticeTooShort) when the meeting is now less
+    """Send the notice: the meeting is announced (members see it in the app: GET /me/rat and
+    the announcements, published with source "rat:<meeting id>") and its WhatsApp-ready text
+    kept on it. Refused (NoticeTooShort) when the meeting is now less
     than the policy's notice ahead, and without an agenda (InvalidAgenda)."""
     require_manager(actor, meeting.cooperative)
     meeting = lock(meeting)
@@ -187,6 +190,17 @@ def meeting_announce(*, actor: Actor, meeting: Meeting) -> Meeting:
     meeting.announced_at = clock.now()
     meeting.notice_text = _notice(meeting)
     meeting.save(update_fields=["status", "announced_at", "notice_text", "updated_at"])
+    # The notice in the member app, as an announcement of kind "rat" (idempotent on its source).
+    announcement_publish(
+        actor=actor,
+        cooperative=meeting.cooperative,
+        title=f"Undangan {Meeting.Kind(meeting.kind).label} tahun buku {meeting.fiscal_year}"[
+            :TITLE_MAX_LENGTH
+        ],
+        body=meeting.notice_text.replace("*", ""),
+        kind="rat",
+        source=f"rat:{meeting.public_id}",
+    )
     audit_record(
         actor=actor,
         action="rat.announce",

@@ -26,6 +26,7 @@ from kopdes.rat.errors import (
     InvalidChoice,
     InvalidResolution,
     NoQuorum,
+    NoShuProposal,
     NotAllowed,
     NotAMember,
     NotInSession,
@@ -41,6 +42,9 @@ from kopdes.rat.models import (
     VoteReceipt,
 )
 from kopdes.rat.services._common import lock, require_manager, require_status
+from kopdes.shu import selectors as shu_selectors
+from kopdes.shu import services as shu_services
+from kopdes.shu.models import ShuYear
 
 Status = Meeting.Status
 _system_random = random.SystemRandom()
@@ -122,6 +126,8 @@ def resolution_open(
         raise InvalidResolution(fields=problems)
     meeting = lock(meeting)
     require_status(meeting, Status.HELD)
+    if agenda_item is not None and agenda_item.kind == AgendaItem.Kind.SHU:
+        _simulated_shu(meeting)
     resolution = Resolution.objects.create(
         cooperative=meeting.cooperative,
         meeting=meeting,
@@ -137,6 +143,14 @@ def resolution_open(
         after={"question": question, "ballot": ballot},
     )
     return resolution
+
+
+def _simulated_shu(meeting: Meeting) -> ShuYear:
+    """The fiscal year's SHU proposal waiting for the RAT (simulated); NoShuProposal else."""
+    proposal = shu_selectors.shu_proposal(meeting.cooperative, meeting.fiscal_year)
+    if proposal is None or proposal.status != ShuYear.Status.SIMULATED:
+        raise NoShuProposal(year=meeting.fiscal_year)
+    return proposal
 
 
 def _choice_mac(resolution: Resolution, choice: str) -> str:
@@ -283,4 +297,13 @@ def resolution_close(*, actor: Actor, resolution: Resolution) -> Resolution:
             "required": required,
         },
     )
+    item = resolution.agenda_item
+    if (
+        resolution.outcome == Resolution.Outcome.ADOPTED
+        and item is not None
+        and item.kind == AgendaItem.Kind.SHU
+    ):
+        shu_services.shu_approve(
+            actor=actor, shu_year=_simulated_shu(meeting), resolution=str(resolution.public_id)
+        )
     return resolution
