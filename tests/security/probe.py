@@ -76,6 +76,10 @@ ID_MAKERS: dict[str, Callable[[Side], Any]] = {
     "transfer_id": lambda side: side.ids["stock_transfer"].public_id,
     "count_id": lambda side: side.ids["stock_count"].public_id,
     "write_off_id": lambda side: side.ids["write_off"].public_id,
+    # the members' meetings (testing.make_rat)
+    "meeting_id": lambda side: side.ids["rat"].meeting.public_id,
+    "document_id": lambda side: side.ids["rat"].document.public_id,
+    "resolution_id": lambda side: side.ids["rat"].resolution.public_id,
 }
 # Kwargs whose value means the same in every cooperative (not an object of one cooperative):
 # swapping them between cooperatives proves nothing.
@@ -113,6 +117,8 @@ API_PARAMS: dict[str, Callable[[Side], Any]] = {
     "loan_id": lambda side: side.ids["loan"].public_id,
     "order_id": lambda side: side.ids["order"].public_id,
     "intent_id": lambda side: side.ids["intent"].public_id,
+    "meeting_id": lambda side: side.ids["rat"].meeting.public_id,
+    "resolution_id": lambda side: side.ids["rat"].resolution.public_id,
 }
 
 # A money field, by name: amounts, debit/credit, simpanan amounts, prices.
@@ -382,6 +388,7 @@ def make_side(place: testing.Place) -> Side:
     )
     secured = _secured_application(place, loans.product, label)
     intent = testing.make_qris(place, member)
+    rat = testing.make_rat(place, member)
     return Side(
         place=place,
         ids={
@@ -411,6 +418,7 @@ def make_side(place: testing.Place) -> Side:
             "stock_transfer": commerce.extra["transfer"],
             "stock_count": commerce.extra["count"],
             "write_off": commerce.extra["write_off"],
+            "rat": rat,
         },
         secrets=[
             member.full_name,

@@ -106,6 +106,7 @@ def _cooperative_menu() -> list[MenuEntry]:
             "equity_changes",
             "cash_flow",
         ),
+        _entry("rat", _("RAT"), *_section_pages("rat_")),
         _entry("policy", _("Policy (AD/ART)")),
         _entry("audit", _("Audit log")),
     ]

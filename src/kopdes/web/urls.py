@@ -17,6 +17,7 @@ from kopdes.web.views import (
     loans_reports,
     loans_simulate,
     members,
+    rat,
     regions,
     savings,
     savings_collective,
@@ -52,4 +53,5 @@ urlpatterns = [
     *commerce_catalogue.urlpatterns,
     *commerce_stock.urlpatterns,
     *commerce_qris.urlpatterns,
+    *rat.urlpatterns,
 ]
