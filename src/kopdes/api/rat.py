@@ -81,10 +81,14 @@ class MeetingOut(Schema):
 
 def _meeting_out(meeting: Meeting, member_id: int | None) -> dict:
     present, members, required, met = selectors.quorum(meeting)
-    voted = set(
-        VoteReceipt.objects.filter(resolution__meeting=meeting, member_id=member_id).values_list(
-            "resolution_id", flat=True
+    voted = (
+        set(
+            VoteReceipt.objects.filter(
+                resolution__meeting=meeting, member_id=member_id
+            ).values_list("resolution_id", flat=True)
         )
+        if member_id is not None
+        else set()
     )
     return {
         "id": meeting.public_id,
@@ -107,7 +111,8 @@ def _meeting_out(meeting: Meeting, member_id: int | None) -> dict:
             for d in meeting.documents.order_by("kind", "pk")
         ],
         "quorum": {"present": present, "members": members, "required": required, "met": met},
-        "attending": Attendance.objects.filter(meeting=meeting, member_id=member_id).exists(),
+        "attending": member_id is not None
+        and Attendance.objects.filter(meeting=meeting, member_id=member_id).exists(),
         "resolutions": [
             {
                 "id": r.public_id,
