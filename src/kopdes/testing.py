@@ -463,7 +463,7 @@ class RatMeeting:
 
 
 def make_rat(
-    place: Place, member: Any, *, fiscal_year: int = 2025, vote: bool = True
+    place: Place, member: Any, *, fiscal_year: int = 2025, vote: bool = True, minutes: bool = False
 ) -> RatMeeting:
     """The RAT of `fiscal_year` for `place`: scheduled on 1 March 2026 for 20 March, announced,
     opened on its day with `member` present, a resolution open (and `member`'s open vote)."""
@@ -515,5 +515,7 @@ def make_rat(
             rat.vote_cast(
                 actor=place.sekretaris, member=member, resolution=resolution, choice="yes"
             )
+        if minutes:  # the berita acara of the meeting so far (a PDF)
+            rat.minutes_generate(actor=place.sekretaris, meeting=meeting)
     meeting.refresh_from_db()
     return RatMeeting(meeting=meeting, document=document, resolution=resolution, shu_item=shu_item)

@@ -388,7 +388,7 @@ def make_side(place: testing.Place) -> Side:
     )
     secured = _secured_application(place, loans.product, label)
     intent = testing.make_qris(place, member)
-    rat = testing.make_rat(place, member)
+    rat = testing.make_rat(place, member, minutes=True)
     return Side(
         place=place,
         ids={

@@ -108,8 +108,11 @@ class AgendaItem(TenantModel):
 
     class Meta:
         ordering = ["meeting_id", "order"]
+        verbose_name = _("agenda item")
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "order"], name="rat_agendaitem_order")
+            models.UniqueConstraint(
+                fields=["cooperative", "meeting", "order"], name="rat_agendaitem_order"
+            )
         ]
 
     def __str__(self) -> str:
@@ -129,8 +132,11 @@ class Attendance(TenantModel):
 
     class Meta:
         ordering = ["meeting_id", "recorded_at", "pk"]
+        verbose_name = _("attendance")
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "member"], name="rat_attendance_once")
+            models.UniqueConstraint(
+                fields=["cooperative", "meeting", "member"], name="rat_attendance_once"
+            )
         ]
 
 
@@ -164,6 +170,7 @@ class Resolution(TenantModel):
 
     class Meta:
         ordering = ["meeting_id", "opened_at", "pk"]
+        verbose_name = _("resolution")
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="open", outcome="") | Q(status="closed") & ~Q(outcome=""),
@@ -192,9 +199,10 @@ class VoteReceipt(TenantModel):
 
     class Meta:
         ordering = ["resolution_id", "cast_at", "pk"]
+        verbose_name = _("vote receipt")
         constraints = [
             models.UniqueConstraint(
-                fields=["resolution", "member"], name="rat_votereceipt_one_vote"
+                fields=["cooperative", "resolution", "member"], name="rat_votereceipt_one_vote"
             ),
             models.UniqueConstraint(
                 fields=["cooperative", "idempotency_key"],
@@ -224,9 +232,10 @@ class Ballot(models.Model):
     )
 
     class Meta:
+        verbose_name = _("ballot")
         constraints = [
             models.UniqueConstraint(
-                fields=["resolution", "member"],
+                fields=["cooperative", "resolution", "member"],
                 condition=Q(member__isnull=False),
                 name="rat_ballot_open_once",
             )
