@@ -219,7 +219,7 @@ def document_upload(
     audit_record(
         actor=actor,
         action="rat.document_upload",
-        obj=meeting,
+        obj=document,
         after={"kind": kind, "title": title, "sha256": document.sha256},
     )
     return document

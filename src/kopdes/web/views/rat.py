@@ -127,7 +127,7 @@ class ScheduleForm(forms.Form):
     start = forms.TimeField(
         label=gettext_lazy("Time"), widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"})
     )
-    place = forms.CharField(label=gettext_lazy("Place"), max_length=200, required=False)
+    place = forms.CharField(label=gettext_lazy("Place"), max_length=200)
     online = forms.BooleanField(label=gettext_lazy("Members may join online"), required=False)
     join_info = forms.CharField(
         label=gettext_lazy("How to join online"), max_length=300, required=False
