@@ -24,7 +24,7 @@ LAYERS: list[set[str]] = [
     {"demo"},
     {"api", "web", "pwa"},
     {"supervision"},
-    {"governance"},
+    {"rat"},
     {"shu"},
     {"savings", "loans", "commerce", "funding"},
     {"payments"},

@@ -572,3 +572,73 @@ def close_shu_books(place: Place, member: Any, *, year: int = 2025) -> None:
         source_kind="testing",
     )
     ledger.year_end_close(actor=None, cooperative=cooperative, year=year)
+
+
+@dataclass
+class RatMeeting:
+    """A RAT in session (`make_rat`): its agenda, an uploaded document, the member present and
+    an open resolution they voted on."""
+
+    meeting: Any
+    document: Any
+    resolution: Any
+    shu_item: Any
+
+
+def make_rat(
+    place: Place, member: Any, *, fiscal_year: int = 2025, vote: bool = True, minutes: bool = False
+) -> RatMeeting:
+    """The RAT of `fiscal_year` for `place`: scheduled on 1 March 2026 for 20 March, announced,
+    opened on its day with `member` present, a resolution open (and `member`'s open vote)."""
+    from kopdes.core import clock
+    from kopdes.rat import services as rat
+
+    day = datetime(2026, 3, 20, 10, tzinfo=ZoneInfo("Asia/Jakarta"))
+    with clock.as_of(datetime(2026, 3, 1, 9, tzinfo=ZoneInfo("Asia/Jakarta"))):
+        meeting = rat.meeting_schedule(
+            actor=place.ketua,
+            cooperative=place.cooperative,
+            fiscal_year=fiscal_year,
+            scheduled_at=day,
+            place="Balai Desa",
+            online=True,
+            join_info="Aplikasi anggota",
+        )
+        document = rat.document_upload(
+            actor=place.sekretaris,
+            meeting=meeting,
+            kind="pengurus_report",
+            title="Laporan Pengurus",
+            file=b"%PDF-1.4\n% Laporan pengurus\n%%EOF\n",
+        )
+        rat.agenda_set(
+            actor=place.ketua,
+            meeting=meeting,
+            items=[
+                {
+                    "title": "Laporan pertanggungjawaban pengurus",
+                    "kind": "pengurus_report",
+                    "document": document,
+                },
+                {"title": "Pembagian SHU", "kind": "shu"},
+            ],
+        )
+        rat.meeting_announce(actor=place.ketua, meeting=meeting)
+    with clock.as_of(day):
+        rat.meeting_open(actor=place.ketua, meeting=meeting)
+        rat.attendance_record(actor=place.sekretaris, meeting=meeting, member=member)
+        shu_item = meeting.agenda.get(kind="shu")
+        resolution = rat.resolution_open(
+            actor=place.ketua,
+            meeting=meeting,
+            question="Menerima laporan pertanggungjawaban pengurus",
+            ballot="open",
+        )
+        if vote:
+            rat.vote_cast(
+                actor=place.sekretaris, member=member, resolution=resolution, choice="yes"
+            )
+        if minutes:  # the berita acara of the meeting so far (a PDF)
+            rat.minutes_generate(actor=place.sekretaris, meeting=meeting)
+    meeting.refresh_from_db()
+    return RatMeeting(meeting=meeting, document=document, resolution=resolution, shu_item=shu_item)

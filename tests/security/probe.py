@@ -88,6 +88,10 @@ ID_MAKERS: dict[str, Callable[[Side], Any]] = {
     "document_id": lambda side: side.ids["document"].public_id,
     # the SHU pages (testing.make_shu_year): a fiscal year, the same number in every cooperative
     "year": lambda side: side.ids["shu_year"].year,
+    # the members' meetings (testing.make_rat)
+    "meeting_id": lambda side: side.ids["rat"].meeting.public_id,
+    "meeting_document_id": lambda side: side.ids["rat"].document.public_id,
+    "resolution_id": lambda side: side.ids["rat"].resolution.public_id,
 }
 # Kwargs whose value means the same in every cooperative (not an object of one cooperative):
 # swapping them between cooperatives proves nothing.
@@ -127,6 +131,8 @@ API_PARAMS: dict[str, Callable[[Side], Any]] = {
     "intent_id": lambda side: side.ids["intent"].public_id,
     "document_id": lambda side: side.ids["document"].public_id,
     "year": lambda side: side.ids["shu_year"].year,
+    "meeting_id": lambda side: side.ids["rat"].meeting.public_id,
+    "resolution_id": lambda side: side.ids["rat"].resolution.public_id,
 }
 
 # A money field, by name: amounts, debit/credit, simpanan amounts, prices.
@@ -400,6 +406,7 @@ def make_side(place: testing.Place) -> Side:
     funding = testing.make_funding(place)
     news = testing.make_announcements(place)
     shu_year = testing.make_shu_year(place, member)
+    rat = testing.make_rat(place, member, minutes=True)
     return Side(
         place=place,
         ids={
@@ -435,6 +442,7 @@ def make_side(place: testing.Place) -> Side:
             "announcement": news.announcement,
             "document": news.document,
             "shu_year": shu_year,
+            "rat": rat,
         },
         secrets=[
             member.full_name,

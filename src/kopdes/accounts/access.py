@@ -46,6 +46,12 @@ class Capability(StrEnum):
     VIEW_FUNDING = "view_funding"  # funding sources, their receipts, uses, evidence and reports
     MANAGE_FUNDING = "manage_funding"  # record sources, receipts, spendings and their evidence
     REVIEW_FUNDING = "review_funding"  # the pengawas acknowledges or resolves a flagged fund use
+    VIEW_RAT = (
+        "view_rat"  # members' meetings, their documents, attendance, votes (supervisors read)
+    )
+    MANAGE_RAT = (
+        "manage_rat"  # schedule and run the RAT: notice, agenda, attendance, votes, minutes
+    )
     PUBLISH_ANNOUNCEMENTS = "publish_announcements"  # announcements and member documents
     VIEW_SHU = "view_shu"  # the SHU years, allocation, member shares and statements
     MANAGE_SHU = "manage_shu"  # simulate, post (a second person) and pay the SHU
@@ -137,6 +143,18 @@ ROLE_CAPABILITIES: dict[Capability, frozenset[str]] = {
             "ketua_pengawas",
         }
     ),
+    Capability.VIEW_RAT: frozenset(
+        {
+            "ketua",
+            "sekretaris",
+            "bendahara",
+            "wakil_usaha",
+            "wakil_anggota",
+            "manajer",
+            "pengawas",
+            "ketua_pengawas",
+        }
+    ),
     Capability.VIEW_SHU: frozenset(
         {
             "ketua",
@@ -151,6 +169,7 @@ ROLE_CAPABILITIES: dict[Capability, frozenset[str]] = {
     ),
     Capability.MANAGE_FUNDING: frozenset({"ketua", "bendahara"}),
     Capability.REVIEW_FUNDING: frozenset({"pengawas", "ketua_pengawas"}),
+    Capability.MANAGE_RAT: frozenset({"ketua", "sekretaris"}),
     Capability.PUBLISH_ANNOUNCEMENTS: frozenset({"ketua", "sekretaris"}),
     Capability.MANAGE_SHU: frozenset({"ketua", "bendahara"}),
 }
@@ -163,6 +182,7 @@ SUPERVISOR_CAPABILITIES = frozenset(
         Capability.VIEW_COMMERCE,
         Capability.VIEW_FUNDING,
         Capability.VIEW_SHU,
+        Capability.VIEW_RAT,
     }
 )
 

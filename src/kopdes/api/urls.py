@@ -9,6 +9,7 @@ from kopdes.api import (  # noqa: F401  (each module adds its router to `api`)
     loans,
     members,
     payments,
+    rat,
     regions,
     savings,
     shu,

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "kopdes.commerce",
     "kopdes.funding",
     "kopdes.shu",
+    "kopdes.rat",
     "kopdes.api",
     "kopdes.web",
     "kopdes.demo",

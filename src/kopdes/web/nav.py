@@ -109,6 +109,7 @@ def _cooperative_menu() -> list[MenuEntry]:
             "cash_flow",
         ),
         _entry("announcements", _("Announcements"), *_section_pages("announcements_")),
+        _entry("rat", _("RAT"), *_section_pages("rat_")),
         _entry("policy", _("Policy (AD/ART)")),
         _entry("audit", _("Audit log")),
     ]

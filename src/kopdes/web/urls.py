@@ -20,6 +20,7 @@ from kopdes.web.views import (
     loans_reports,
     loans_simulate,
     members,
+    rat,
     regions,
     savings,
     savings_collective,
@@ -60,4 +61,5 @@ urlpatterns = [
     *funding_bank_loans.urlpatterns,
     *announcements.urlpatterns,
     *shu.urlpatterns,
+    *rat.urlpatterns,
 ]
