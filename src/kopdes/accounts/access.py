@@ -57,6 +57,20 @@ class Capability(StrEnum):
     MANAGE_SHU = "manage_shu"  # simulate, post (a second person) and pay the SHU
 
 
+# The pengurus, the pengawas and the manajer: who reads the books, the funds, the SHU, the RAT.
+OFFICERS = frozenset(
+    {
+        "ketua",
+        "sekretaris",
+        "bendahara",
+        "wakil_usaha",
+        "wakil_anggota",
+        "manajer",
+        "pengawas",
+        "ketua_pengawas",
+    }
+)
+
 # Roles that grant each capability inside the cooperative. Supervisors get only the read ones.
 ROLE_CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.VIEW: frozenset(Role.Kind.values),
@@ -64,109 +78,29 @@ ROLE_CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.MANAGE_OFFICERS: frozenset({"ketua", "sekretaris"}),
     Capability.CHANGE_POLICY: frozenset({"ketua"}),
     Capability.VIEW_AUDIT: frozenset({"ketua", "pengawas", "ketua_pengawas"}),
-    Capability.VIEW_BOOKS: frozenset(
-        {
-            "ketua",
-            "sekretaris",
-            "bendahara",
-            "wakil_usaha",
-            "wakil_anggota",
-            "manajer",
-            "pengawas",
-            "ketua_pengawas",
-        }
-    ),
+    Capability.VIEW_BOOKS: OFFICERS,
     Capability.KEEP_BOOKS: frozenset({"bendahara", "manajer"}),
     Capability.APPROVE_JOURNAL: frozenset({"ketua", "bendahara", "manajer"}),
     Capability.REOPEN_PERIOD: frozenset({"ketua"}),
-    Capability.VIEW_MEMBERS: frozenset(
-        {
-            "ketua",
-            "sekretaris",
-            "bendahara",
-            "wakil_usaha",
-            "wakil_anggota",
-            "manajer",
-            "kasir",
-            "pengawas",
-            "ketua_pengawas",
-        }
-    ),
+    Capability.VIEW_MEMBERS: OFFICERS | {"kasir"},
     Capability.MANAGE_MEMBERS: frozenset({"ketua", "sekretaris", "wakil_anggota", "manajer"}),
     Capability.VIEW_KTP: frozenset({"ketua", "sekretaris", "wakil_anggota"}),
     Capability.HANDLE_CASH: frozenset({"bendahara", "kasir"}),
     Capability.MANAGE_SAVINGS: frozenset({"bendahara", "manajer"}),
-    Capability.VIEW_LOANS: frozenset(
-        {
-            "ketua",
-            "sekretaris",
-            "bendahara",
-            "wakil_usaha",
-            "wakil_anggota",
-            "manajer",
-            "kasir",
-            "pengawas",
-            "ketua_pengawas",
-        }
-    ),
+    Capability.VIEW_LOANS: OFFICERS | {"kasir"},
     Capability.APPLY_LOANS: frozenset(
         {"ketua", "sekretaris", "bendahara", "manajer", "wakil_usaha", "wakil_anggota"}
     ),
     Capability.DECIDE_LOANS: frozenset({"ketua", "bendahara", "manajer"}),
     Capability.COSIGN_LOANS: frozenset({"pengawas", "ketua_pengawas"}),
     Capability.MANAGE_LOANS: frozenset({"ketua", "bendahara", "manajer"}),
-    Capability.VIEW_COMMERCE: frozenset(
-        {
-            "ketua",
-            "sekretaris",
-            "bendahara",
-            "wakil_usaha",
-            "wakil_anggota",
-            "manajer",
-            "kasir",
-            "pengawas",
-            "ketua_pengawas",
-        }
-    ),
+    Capability.VIEW_COMMERCE: OFFICERS | {"kasir"},
     Capability.MANAGE_CATALOGUE: frozenset({"ketua", "bendahara", "manajer", "wakil_usaha"}),
     Capability.MANAGE_STOCK: frozenset({"ketua", "bendahara", "manajer", "wakil_usaha"}),
     Capability.APPROVE_STOCK: frozenset({"ketua", "bendahara", "manajer"}),
-    Capability.VIEW_FUNDING: frozenset(
-        {
-            "ketua",
-            "sekretaris",
-            "bendahara",
-            "wakil_usaha",
-            "wakil_anggota",
-            "manajer",
-            "pengawas",
-            "ketua_pengawas",
-        }
-    ),
-    Capability.VIEW_RAT: frozenset(
-        {
-            "ketua",
-            "sekretaris",
-            "bendahara",
-            "wakil_usaha",
-            "wakil_anggota",
-            "manajer",
-            "pengawas",
-            "ketua_pengawas",
-        }
-    ),
-    Capability.VIEW_SHU: frozenset(
-        {
-            "ketua",
-            "sekretaris",
-            "bendahara",
-            "wakil_usaha",
-            "wakil_anggota",
-            "manajer",
-            "pengawas",
-            "ketua_pengawas",
-        }
-    ),
+    Capability.VIEW_FUNDING: OFFICERS,
+    Capability.VIEW_RAT: OFFICERS,
+    Capability.VIEW_SHU: OFFICERS,
     Capability.MANAGE_FUNDING: frozenset({"ketua", "bendahara"}),
     Capability.REVIEW_FUNDING: frozenset({"pengawas", "ketua_pengawas"}),
     Capability.MANAGE_RAT: frozenset({"ketua", "sekretaris"}),
