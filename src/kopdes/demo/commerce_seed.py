@@ -135,6 +135,7 @@ OPNAME = {
 BASKET_LINES = ([1, 2, 3, 4, 5], [30, 25, 20, 15, 10])
 BASKETS = {"sembako": (2, 5), "lpg": (1, 2), "apotek": (0, 1)}  # per open day (a year of sales)
 BASKETS_ELSEWHERE = {"sembako": (3, 6), "lpg": (2, 4)}
+BULK = 3  # warung owners' baskets in the year-long gerai (`CommerceYear._most`)
 
 
 def ean13(number: str) -> str:
@@ -212,7 +213,7 @@ class CommerceYear:
     """One cooperative's gerai, day by day through the commerce services.
 
     `book_before(day)` books the days before `day` (so another year booked on the same timeline,
-    the savings, interleaves by date: `Interleaved`); `finish()` books the rest and reads the
+    the savings, interleaves by date: `ledger_seed.Interleaved`); `finish()` books the rest and reads the
     entries back as drafts."""
 
     def __init__(
@@ -316,6 +317,10 @@ class CommerceYear:
         moment = timezone.make_aware(datetime.combine(day, time(hour, minute)))
         with clock.posted_as_of(clock.posting_now()), clock.as_of(moment):
             yield
+
+    def next_day(self) -> date | None:
+        """The first day not booked yet (None: all are)."""
+        return self.days[self.next] if self.next < len(self.days) else None
 
     def book_before(self, day: date) -> None:
         while self.next < len(self.days) and self.days[self.next] < day:
@@ -434,13 +439,18 @@ class CommerceYear:
 
     # -- stock ---------------------------------------------------------------------------------
 
+    def _most(self, item: Item) -> int:
+        """At most this many of `item` in a basket line: in the year-long gerai, warung owners
+        buy to resell next to the households, up to BULK times a household's quantity."""
+        return item.most * (BULK if self.full else 1)
+
     def _weekly(self, item: Item) -> int:
         """Expected units of `item` sold a week at its gerai (the basket model below)."""
         low, high = (BASKETS if self.full else BASKETS_ELSEWHERE).get(item.gerai, (0, 0))
         lines, weights = BASKET_LINES
         mean_lines = sum(n * w for n, w in zip(lines, weights, strict=True)) / sum(weights)
         total = sum(i.weight for i in self.items if i.gerai == item.gerai)
-        per_basket = min(1.0, mean_lines * item.weight / total) * (1 + item.most) / 2
+        per_basket = min(1.0, mean_lines * item.weight / total) * (1 + self._most(item)) / 2
         boost = 1.5  # Ramadan and the busy days
         return int(6 * (low + high) / 2 * per_basket * boost) + 2
 
@@ -511,7 +521,7 @@ class CommerceYear:
                 chosen.append(item)
         basket = []
         for item in chosen:
-            quantity = rng.randint(1, item.most)
+            quantity = rng.randint(1, self._most(item))
             if self.on_hand[(gerai, item.sku)] >= quantity:
                 basket.append((item, quantity))
         return basket
@@ -725,21 +735,6 @@ def _kinds():
     for prefix in COMMERCE_KINDS:
         q |= Q(source_kind__startswith=prefix)
     return q
-
-
-class Interleaved:
-    """A timeline (`ledger_seed.Timeline`) for another year booked alongside the gerai's (the
-    savings): before each of its bookings, the gerai's days before it are booked, so everything
-    is posted in date order, week by week."""
-
-    def __init__(self, timeline, year: CommerceYear) -> None:
-        self.timeline, self.year = timeline, year
-
-    @contextmanager
-    def at(self, day: date) -> Iterator[None]:
-        self.year.book_before(day)
-        with self.timeline.at(day):
-            yield
 
 
 def commerce_year(

@@ -3,21 +3,24 @@ through the funding services as the bendahara would, and a few of its uses with 
 small generated PNG standing for the receipt photo), each naming one of the grant's permitted
 business lines (sembako, pertanian, peternakan, LPG).
 
-Deterministic: each cooperative draws from its own `random.Random` seeded by its village code.
-Not wired into `seed.py` yet: the demo's books (ledger_seed) already post the CSR capital as
-"capital.csr_received"; the integrator books it through `funding_seed_cooperative` instead."""
+Booked as a `ledger_seed.Agenda` (`funding_agenda`): each step on its day, in date order with the
+cooperative's other years (on a timeline, each in its week), before the books' plan, which reads
+the receipt and the uses back for its cash simulation (the plan no longer books the capital).
+
+Deterministic: each cooperative draws from its own `random.Random` seeded by its village code."""
 
 from __future__ import annotations
 
 import random
 import struct
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from kopdes.accounts.models import Role
 from kopdes.cooperatives.models import BusinessUnit, Cooperative
 from kopdes.core import clock
+from kopdes.demo.ledger_seed import Agenda
 from kopdes.funding import services as funding
 from kopdes.funding.models import FundingSource, FundUse
 
@@ -43,8 +46,8 @@ USES = [
 
 @dataclass
 class FundingSeedResult:
-    source: FundingSource
-    uses: list[FundUse]
+    source: FundingSource | None = None  # once the receipt is booked
+    uses: list[FundUse] = field(default_factory=list)
 
 
 def receipt_png(text: str) -> bytes:
@@ -83,41 +86,47 @@ def _bendahara(cooperative: Cooperative):
 def funding_seed_cooperative(cooperative: Cooperative, *, on: date) -> FundingSeedResult:
     """Record the cooperative's CSR grant (received into the bank on `on`) and its uses that fall
     due by today, through the funding services, by its bendahara (the system when it has none)."""
+    agenda = Agenda()
+    result = funding_agenda(cooperative, on=on, agenda=agenda)
+    agenda.finish()
+    return result
+
+
+def funding_agenda(cooperative: Cooperative, *, on: date, agenda: Agenda) -> FundingSeedResult:
+    """Add the grant's steps to `agenda`: the source recorded and the money received on `on`,
+    then each use on its day (those after today are left out). The result fills as they book."""
     rng = random.Random(f"kopdes-funding-{cooperative.village_id}")
     actor = _bendahara(cooperative)
     partner = rng.choice(PARTNERS)
     serial = rng.randint(1, 250)
-    source = funding.funding_source_create(
-        actor=actor,
-        cooperative=cooperative,
-        kind="csr",
-        name=f"Hibah CSR {partner}",
-        partner=partner,
-        agreement_number=f"{serial:03d}/CSR-KDMP/{cooperative.village_id[-4:]}/{on.year}",
-        agreement_date=on - timedelta(days=rng.randint(7, 30)),
-        amount=GRANT,
-        permitted_lines=PERMITTED,
-        note="Modal awal Koperasi Desa Merah Putih dari mitra CSR.",
-    )
-    funding.fund_receive(
-        actor=actor,
-        source=source,
-        amount=GRANT,
-        on=on,
-        idempotency_key=f"demo-csr-{cooperative.village_id}",
-    )
-    units = {u.kind: u for u in BusinessUnit.objects.filter(cooperative=cooperative)}
-    today = clock.today()
-    uses = []
-    for line, kind, description, payee, share, days in USES:
-        day = on + timedelta(days=days + rng.randint(0, 3))
-        if day > today:
-            break
-        unit = units.get(line) if kind == "working_capital" else None
-        if kind == "working_capital" and unit is None:
-            continue
-        amount = GRANT * share // 100 - rng.randint(0, 20) * 100_000
-        uses.append(
+    agreed = on - timedelta(days=rng.randint(7, 30))
+    result = FundingSeedResult()
+
+    def receive() -> None:
+        result.source = funding.funding_source_create(
+            actor=actor,
+            cooperative=cooperative,
+            kind="csr",
+            name=f"Hibah CSR {partner}",
+            partner=partner,
+            agreement_number=f"{serial:03d}/CSR-KDMP/{cooperative.village_id[-4:]}/{on.year}",
+            agreement_date=agreed,
+            amount=GRANT,
+            permitted_lines=PERMITTED,
+            note="Modal awal Koperasi Desa Merah Putih dari mitra CSR.",
+        )
+        funding.fund_receive(
+            actor=actor,
+            source=result.source,
+            amount=GRANT,
+            on=on,
+            idempotency_key=f"demo-csr-{cooperative.village_id}",
+        )
+
+    def spend(line, kind, description, payee, amount, day, unit) -> None:
+        source = result.source
+        assert source is not None  # the receipt comes first
+        result.uses.append(
             funding.fund_spend(
                 actor=actor,
                 source=source,
@@ -133,4 +142,20 @@ def funding_seed_cooperative(cooperative: Cooperative, *, on: date) -> FundingSe
                 idempotency_key=f"demo-fund-{cooperative.village_id}-{line}",
             )
         )
-    return FundingSeedResult(source=source, uses=uses)
+
+    agenda.add(on, receive)
+    units = {u.kind: u for u in BusinessUnit.objects.filter(cooperative=cooperative)}
+    today = clock.today()
+    for line, kind, description, payee, share, days in USES:
+        day = on + timedelta(days=days + rng.randint(0, 3))
+        if day > today:
+            break
+        unit = units.get(line) if kind == "working_capital" else None
+        if kind == "working_capital" and unit is None:
+            continue
+        amount = GRANT * share // 100 - rng.randint(0, 20) * 100_000
+        agenda.add(
+            day,
+            lambda a=(line, kind, description, payee, amount, day, unit): spend(*a),
+        )
+    return result

@@ -30,10 +30,11 @@ is the real time, so the hashes differ between runs; the data do not). Idempoten
 that already has journal entries is left alone.
 """
 
+import heapq
 import random
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
@@ -61,6 +62,9 @@ LAST_DAY = date(2026, 11, 28)  # the demo's "yesterday": today is 2026-11-29
 LAST_CLOSED = (2026, 10)
 LPG_UNIT = ("lpg", "LPG 3 kg")
 UNIT_FLOAT = 2_000_000  # cash a gerai keeps at a month's end; its other takings go to the office
+# The pengurus and the gerai's staff are paid from the month after the first RAT (March 2026),
+# whose budget (RAPB) sets the honor; until then they serve unpaid (docs/domain.md section 1).
+HONOR_FROM = date(2026, 4, 1)
 
 
 @dataclass
@@ -264,13 +268,7 @@ def plan_year(
     assert start == capital_day(seed=seed, first_round=first_round)
     honor = rng.choice([2_000_000, 2_500_000, 3_000_000, 3_500_000])
 
-    books.take_extra(start - timedelta(days=1))  # the members' simpanan pokok come first
-    books.event(
-        start,
-        "Penerimaan modal CSR pengembang (Rp100 juta) ke rekening koperasi",
-        "capital.csr_received",
-        amount=CSR_AMOUNT,
-    )
+    # the members' simpanan pokok, then the CSR capital (the funding services' receipt)
     opening = start + timedelta(days=3)
     books.take_extra(opening)
     books.ensure_office(opening, rng.choice([25_000_000, 30_000_000, 35_000_000]))
@@ -321,7 +319,7 @@ def plan_year(
                     "5-203",
                     amount=amount,
                 )
-        if day.day == 25 and books.ensure_office(day, honor):
+        if day.day == 25 and day >= HONOR_FROM and books.ensure_office(day, honor):
             books.event(
                 day, "Honor pengurus dan pengelola gerai", "expense.cash", "5-201", amount=honor
             )
@@ -484,6 +482,67 @@ class Timeline:
         self.next = stop
 
 
+class Agenda:
+    """One-off bookings of a cooperative, each on its day (its fund's receipt and uses, a bank
+    loan's drawing and installments): booked in date order alongside its other years
+    (`Interleaved`), each in its week on a timeline, otherwise at the caller's clock. A step may
+    add later ones (a loan's installments, once the loan and its schedule exist)."""
+
+    def __init__(self, timeline: "Timeline | None" = None) -> None:
+        self.timeline = timeline
+        self.steps: list[tuple[date, int, Callable[[], Any]]] = []  # a heap, by day then order
+        self.added = 0
+
+    def add(self, day: date, step: Callable[[], Any]) -> None:
+        heapq.heappush(self.steps, (day, self.added, step))
+        self.added += 1
+
+    def next_day(self) -> date | None:
+        return self.steps[0][0] if self.steps else None
+
+    def book_before(self, day: date) -> None:
+        while self.steps and self.steps[0][0] < day:
+            when, _order, step = heapq.heappop(self.steps)
+            with self.timeline.at(when) if self.timeline is not None else nullcontext():
+                step()
+
+    def finish(self) -> None:
+        self.book_before(date.max)
+
+
+class Interleaved:
+    """The timeline the savings year books on (`at(day)`), with the cooperative's other years
+    (the gerai's days, the agenda's steps) booked before each of its bookings, earliest first:
+    everything is booked in date order, so on a timeline each week holds what is dated in it.
+    `finish()` books what is left of the others."""
+
+    def __init__(self, timeline: "Timeline | None", *years: Any) -> None:
+        self.timeline, self.years = timeline, years
+
+    def book_before(self, day: date) -> None:
+        while True:
+            due = [
+                (first, n)
+                for n, year in enumerate(self.years)
+                if (first := year.next_day()) is not None and first < day
+            ]
+            if not due:
+                return
+            first, n = min(due)
+            self.years[n].book_before(first + timedelta(days=1))
+
+    @contextmanager
+    def at(self, day: date) -> Iterator[None]:
+        self.book_before(day)
+        with self.timeline.at(day) if self.timeline is not None else nullcontext():
+            yield
+
+    def finish(self) -> None:
+        self.book_before(date.max)
+        for year in self.years:
+            year.finish()
+
+
 def books_seed_cooperative(
     *,
     cooperative: Cooperative,
@@ -491,6 +550,7 @@ def books_seed_cooperative(
     actor: Actor = None,
     extra: ExtraFactory | None = None,
     as_posted: bool = False,
+    after_2025: Callable[[Cooperative], Any] | None = None,
 ) -> LedgerSeedResult:
     """Give one cooperative its LPG gerai, chart of accounts and year of books (no checks for
     existing entries: `ledger_seed` decides), with the `extra` year (booked by its services).
@@ -518,7 +578,7 @@ def books_seed_cooperative(
             transaction.set_rollback(True)
     else:
         year = extra(cooperative, actor) if extra is not None else None
-        drafts = posted_drafts(cooperative) if year is not None else []
+        drafts = posted_drafts(cooperative)
     plan = plan_year(
         rules=_rules(cooperative),
         seed=cooperative.village_id,
@@ -550,10 +610,18 @@ def books_seed_cooperative(
         for index, day, memo in plan.reversals:
             ledger.journal_entry_reverse(entry=entries[index], date=day, actor=actor, memo=memo)
             result.reversals += 1
+    result.entries += len(drafts)
     if year is not None:
-        result.entries += len(drafts)
         result.extras.append(year.result)
+    # 2025 is closed first: its RAT (the caller's `after_2025`, in March 2026) reads the closed
+    # books and may post the SHU into the open months; then the months through LAST_CLOSED.
     result.periods_closed = ledger.period_close_through(
+        actor=actor, cooperative=cooperative, year=2025, month=12
+    )
+    if after_2025 is not None:
+        with clock.posted_as_of(clock.now()):
+            after_2025(cooperative)
+    result.periods_closed += ledger.period_close_through(
         actor=actor, cooperative=cooperative, year=LAST_CLOSED[0], month=LAST_CLOSED[1]
     )
     return result
@@ -565,6 +633,7 @@ def ledger_seed(
     progress: Callable[[int, int], None] | None = None,
     extra: ExtraFactory | None = None,
     as_posted: Iterable[str] = (),
+    after_2025: Callable[[Cooperative], Any] | None = None,
 ) -> LedgerSeedResult:
     """Seed the books of `cooperatives` that have none yet, with each one's `extra` year (the
     members' savings) among them. Safe to run again: nothing changes. The caller holds the
@@ -592,6 +661,7 @@ def ledger_seed(
                 actor=users.get(bendahara.get(cooperative.pk)),
                 extra=extra,
                 as_posted=cooperative.village_id in weekly,
+                after_2025=after_2025,
             )
             for name in ("cooperatives", "entries", "reversals", "periods_closed", "checkpoints"):
                 setattr(total, name, getattr(total, name) + getattr(one, name))

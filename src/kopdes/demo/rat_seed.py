@@ -8,8 +8,8 @@ resolution approves); the meeting is closed and its minutes made.
 Deterministic: attendance (always at least the quorum) and votes are drawn from a generator
 seeded by the village code. `late=True` holds it a month after the deadline (31 March);
 `held=False` leaves it announced and never held, so the deadline tracking shows it late or
-overdue. Idempotent: a fiscal year that already has a RAT is left as it is. Not wired into
-`seed.py` (the integrator does that)."""
+overdue. Idempotent: a fiscal year that already has a RAT is left as it is. `kopdes demo` books
+the RAT of 2025 once 2025 is closed (`demo.seed`, with the SHU around it: `shu_seed`)."""
 
 from __future__ import annotations
 
@@ -51,6 +51,18 @@ def _officers(cooperative: Cooperative) -> dict[str, User]:
     return found
 
 
+def rat_day(cooperative: Cooperative, *, year: int = 2025, late: bool = False) -> date:
+    """The RAT's day: a Saturday from early February to mid-March of the next year, drawn by the
+    village's own generator; held `late`, a month after the deadline (31 March) at the earliest."""
+    rng = random.Random(f"rat-day:{cooperative.village_id}:{year}")
+    first = date(year + 1, 2, 1)
+    first += timedelta(days=(5 - first.weekday()) % 7)  # the first Saturday of February
+    day = first + timedelta(weeks=rng.randint(0, 5))
+    if late:
+        day = max(day, rules.default_deadline(year) + timedelta(days=30))
+    return day
+
+
 def rat_seed_cooperative(
     cooperative: Cooperative,
     *,
@@ -59,8 +71,7 @@ def rat_seed_cooperative(
     late: bool = False,
     held: bool = True,
 ) -> Meeting:
-    """The RAT of fiscal year `year`, held on `held_on` (default the second Saturday of March
-    of the next year)."""
+    """The RAT of fiscal year `year`, held on `held_on` (default `rat_day`)."""
     existing = (
         Meeting.objects.filter(cooperative=cooperative, fiscal_year=year, kind=Meeting.Kind.RAT)
         .exclude(status=Meeting.Status.CANCELLED)
@@ -69,7 +80,7 @@ def rat_seed_cooperative(
     if existing is not None:
         return existing
     rng = random.Random(f"rat:{cooperative.village_id}:{year}")
-    day = held_on or date(year + 1, 3, 14)
+    day = held_on or rat_day(cooperative, year=year, late=late)
     if late:
         day = max(day, rules.default_deadline(year) + timedelta(days=30))
     people = _officers(cooperative)

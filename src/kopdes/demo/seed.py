@@ -33,21 +33,33 @@ from faker import Faker
 
 from kopdes.accounts import services as account_services
 from kopdes.accounts.models import User
+from kopdes.announcements.models import Announcement
 from kopdes.cooperatives import services as cooperative_services
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core import clock
+from kopdes.demo.announcements_seed import announcements_seed_cooperative
+from kopdes.demo.bank_loan_seed import BankLoanSeed, bank_loan_agenda
 from kopdes.demo.commerce_seed import (
     FULL_YEAR_SHOP,
     WEEKS_OF_SALES,
     YEAR,
     CommerceSeedResult,
-    Interleaved,
     commerce_year,
 )
-from kopdes.demo.ledger_seed import ledger_seed
+from kopdes.demo.funding_seed import FundingSeedResult, funding_agenda
+from kopdes.demo.ledger_seed import (
+    LAST_DAY,
+    Agenda,
+    Interleaved,
+    capital_day,
+    first_round_villages,
+    ledger_seed,
+)
 from kopdes.demo.loans_seed import LoansSeedResult, loans_close_through, loans_seed_cooperative
 from kopdes.demo.members_seed import seed_members
+from kopdes.demo.rat_seed import rat_day, rat_seed_cooperative
 from kopdes.demo.savings_seed import FULL_YEAR, SavingsSeedResult, SavingsYear
+from kopdes.demo.shu_seed import shu_seed_cooperative
 from kopdes.ledger.checkpoints import checkpoint_create
 from kopdes.ledger.models import Checkpoint, JournalEntry
 from kopdes.members.models import Member
@@ -134,6 +146,8 @@ CSR_PARTNER = (
 )
 CSR_FUNDED = 5  # the first cooperatives by village code
 MEMBERS = 40  # per cooperative at scale 1 (`kopdes demo --scale`)
+BANK_LOAN_FIRST, BANK_LOAN_EVERY = 1, 45  # the cooperatives with a state-bank loan (by village)
+ANNOUNCING = 20  # the first cooperatives whose sekretaris publishes the AD/ART and announcements
 SQLITE_CACHE_KIB = 1_048_576  # at most 1 GiB of page cache while seeding (used as it fills)
 
 
@@ -147,6 +161,12 @@ class SeedResult:
     savings: SavingsSeedResult = field(default_factory=SavingsSeedResult)
     loans: LoansSeedResult = field(default_factory=LoansSeedResult)
     commerce: CommerceSeedResult = field(default_factory=CommerceSeedResult)
+    fund_uses: int = 0  # spendings of the CSR grants, each with its evidence
+    bank_loans: int = 0
+    installments_paid: int = 0  # of the bank loans
+    meetings: dict[str, int] = field(default_factory=dict)  # RATs of 2025 by HELD/LATE/...
+    shu_paid: int = 0  # cooperatives whose SHU 2025 was paid into simpanan sukarela
+    announcements: int = 0  # published by this run (the RATs' notices among them)
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # (who, phone, place)
     kasir: tuple[str, str, str] | None = None  # the first cooperative's kasir page: url, who, phone
 
@@ -306,41 +326,127 @@ def _supervisor(
 @dataclass
 class _Year:
     """A cooperative's other years in its books (`ledger_seed`'s extra): the members' savings,
-    their loans and the gerai's, booked by their services."""
+    their loans, the gerai's, its CSR grant and its bank loan, booked by their services."""
 
-    result: tuple[SavingsSeedResult, CommerceSeedResult]
+    result: tuple[SavingsSeedResult, CommerceSeedResult, FundingSeedResult, BankLoanSeed | None]
 
 
-def _savings_year(
-    full_year: set[str],
-    with_loans: set[str],
-    result: SeedResult,
-    closed: date,
-    sales: dict[str, str],
-):
-    def run(cooperative: Cooperative, actor, timeline=None) -> _Year | None:
+@dataclass(frozen=True)
+class Stories:
+    """Which cooperatives (village codes) get which part of the demo's year."""
+
+    first_round: set[str]  # CSR capital in October 2025 (ledger_seed.FIRST_ROUND)
+    full_year: set[str]  # the members' whole year of savings
+    with_loans: set[str]  # a portfolio of member loans
+    sales: dict[str, str]  # the gerai's sales: YEAR or WEEKS_OF_SALES
+    bank_loans: set[str]  # the state-bank loan of PMK 49/2025
+    meetings: dict[str, str]  # the RAT of 2025: HELD, LATE or NOT_HELD
+
+
+def demo_stories(cooperatives: list[Cooperative]) -> Stories:
+    """Who gets which part of the year, by position among `cooperatives` (in village order)."""
+    # The gerai: a catalogue everywhere; a year of sales in the FULL_YEAR_SHOP cooperatives after
+    # the first (whose year, posted as it happened, is booked twice: a year of sales would cost
+    # twice); the last weeks of sales in the first and the other lending cooperatives.
+    sales = {c.village_id: WEEKS_OF_SALES for c in cooperatives[: AS_POSTED + LOANS_IN]}
+    shops = cooperatives[AS_POSTED : AS_POSTED + FULL_YEAR_SHOP]
+    sales.update({c.village_id: YEAR for c in shops})
+    return Stories(
+        first_round=first_round_villages(),
+        # the whole year of savings in the first FULL_YEAR but the year-long shop, whose SHU of
+        # 2025 is paid into its members' simpanan sukarela in March 2026 (booked after the year:
+        # a later sukarela movement would be out of order in the passbook)
+        full_year={c.village_id for c in [c for c in cooperatives if c not in shops][:FULL_YEAR]},
+        with_loans={c.village_id for c in cooperatives[AS_POSTED : AS_POSTED + LOANS_IN]},
+        sales=sales,
+        bank_loans={c.village_id for c in cooperatives[BANK_LOAN_FIRST::BANK_LOAN_EVERY]},
+        meetings=_meetings(cooperatives),
+    )
+
+
+def _savings_year(stories: Stories, result: SeedResult, closed: date):
+    def run(cooperative: Cooperative, actor, timeline=None) -> _Year:
+        village = cooperative.village_id
+        agenda = Agenda(timeline)
+        capital = capital_day(seed=village, first_round=village in stories.first_round)
+        funds = funding_agenda(cooperative, on=capital, agenda=agenda)
+        bank_loan = (
+            bank_loan_agenda(cooperative, on=LAST_DAY, agenda=agenda)
+            if village in stories.bank_loans
+            else None
+        )
         shop = commerce_year(
-            cooperative, actor=actor, sales=sales.get(cooperative.village_id), timeline=timeline
+            cooperative, actor=actor, sales=stories.sales.get(village), timeline=timeline
         )
-        interleaved = Interleaved(timeline, shop) if timeline and shop else timeline
+        others = Interleaved(timeline, *(y for y in (agenda, shop) if y is not None))
         year = SavingsYear.run(
-            cooperative, actor=actor, full=cooperative.village_id in full_year, timeline=interleaved
+            cooperative, actor=actor, full=village in stories.full_year, timeline=others
         )
-        if cooperative.village_id in with_loans:  # its loans, booked as they happened
-            first = cooperative.village_id == min(with_loans)  # tells every story
+        if village in stories.with_loans:  # its loans, booked as they happened
+            first = village == min(stories.with_loans)  # tells every story
             result.loans.add(loans_seed_cooperative(cooperative, closed, every_story=first))
-        if shop is not None:
-            shop.finish()
-        if year is None and shop is None:
-            return None
+        others.finish()
         return _Year(
             result=(
                 year.result if year else SavingsSeedResult(),
                 shop.result if shop else CommerceSeedResult(),
+                funds,
+                bank_loan,
             ),
         )
 
     return run
+
+
+HELD, LATE, NOT_HELD = "held", "late", "not_held"
+# The RATs of 2025 the demo books: Kecamatan Balaraja's nine cooperatives (a RAT with its
+# documents pack and minutes costs about two seconds of CPU: the regency's would take minutes),
+# the fifth held late and the ninth never held.
+RAT_HELD = 9
+LATE_EVERY, NOT_HELD_EVERY = 5, 9
+
+
+def _year_end_2025(stories: Stories, result: SeedResult):
+    """The RAT of 2025 (`ledger_seed`'s `after_2025`, once 2025 is closed): the bendahara's SHU
+    proposal four weeks before (none after a deficit, as every demo cooperative's first months
+    were), the meeting (`rat_seed`), and the SHU the RAT approved posted and paid into the
+    members' simpanan sukarela on the Monday after."""
+
+    def run(cooperative: Cooperative) -> None:
+        how = stories.meetings.get(cooperative.village_id)
+        if how is None:
+            return
+        day = rat_day(cooperative, year=2025, late=how == LATE)
+        with clock.as_of(_morning(day - timedelta(days=28))):
+            proposal = shu_seed_cooperative(cooperative, year=2025)
+        rat_seed_cooperative(cooperative, year=2025, late=how == LATE, held=how != NOT_HELD)
+        result.meetings[how] = result.meetings.get(how, 0) + 1
+        if proposal is not None and how != NOT_HELD:
+            with clock.as_of(_morning(day + timedelta(days=2))):
+                shu_year = shu_seed_cooperative(cooperative, year=2025)
+            if shu_year is not None and shu_year.status == "paid":
+                result.shu_paid += 1
+
+    return run
+
+
+def _meetings(cooperatives: list[Cooperative]) -> dict[str, str]:
+    """How each cooperative's RAT of 2025 went: every LATE_EVERY-th held late (after the 31 March
+    deadline, within the legal limit), every NOT_HELD_EVERY-th announced but never held (now
+    overdue), the others held on a Saturday of February or March."""
+    how = {}
+    for n, cooperative in enumerate(cooperatives[:RAT_HELD]):
+        if n % NOT_HELD_EVERY == NOT_HELD_EVERY - 1:
+            how[cooperative.village_id] = NOT_HELD
+        elif n % LATE_EVERY == LATE_EVERY - 1:
+            how[cooperative.village_id] = LATE
+        else:
+            how[cooperative.village_id] = HELD
+    return how
+
+
+def _morning(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(9, 0)))
 
 
 def seed(*, limit: int | None = None, scale: float = 1.0, progress=None) -> SeedResult:
@@ -417,14 +523,8 @@ def _seed(*, limit: int | None, scale: float, progress) -> SeedResult:
     # each week checkpointed (ledger_seed.Timeline): its books are booked twice (a rehearsal
     # rolled back, for the plan to see the savings), about 3.5 s of CPU a cooperative, so the
     # others keep the opening import, as cooperatives bringing in their paper books would.
-    full_year = {c.village_id for c in cooperatives[:FULL_YEAR]}
     as_posted = {c.village_id for c in cooperatives[:AS_POSTED]}
-    with_loans = {c.village_id for c in cooperatives[AS_POSTED : AS_POSTED + LOANS_IN]}
-    # The gerai: a catalogue everywhere; a year of sales in the FULL_YEAR_SHOP cooperatives after
-    # the first (whose year, posted as it happened, is booked twice: a year of sales would cost
-    # twice); the last weeks of sales in the first and the other lending cooperatives.
-    sales = {c.village_id: WEEKS_OF_SALES for c in cooperatives[: AS_POSTED + LOANS_IN]}
-    sales.update({c.village_id: YEAR for c in cooperatives[AS_POSTED : AS_POSTED + FULL_YEAR_SHOP]})
+    stories = demo_stories(cooperatives)
     entries_before = JournalEntry.objects.count()
     with clock.as_of(opening):
         books = ledger_seed(
@@ -432,20 +532,19 @@ def _seed(*, limit: int | None, scale: float, progress) -> SeedResult:
             progress=(lambda done, total: progress(done, total, "Buku dan simpanan"))
             if progress
             else None,
-            extra=_savings_year(
-                full_year, with_loans, result, yesterday - timedelta(days=1), sales
-            ),
+            extra=_savings_year(stories, result, yesterday - timedelta(days=1)),
             as_posted=as_posted,
+            after_2025=_year_end_2025(stories, result),
         )
         # The loans' daily close through the day before yesterday, as of yesterday evening
         # (catching up every day since the first disbursement: days past due, collectibility,
         # denda); yesterday is closed by the platform's `kopdes close-day`, like every day after.
         for cooperative in cooperatives:
-            if cooperative.village_id in with_loans:
+            if cooperative.village_id in stories.with_loans:
                 loans_close_through(cooperative, yesterday - timedelta(days=1), result.loans)
     if result.loans.loans:  # booked by this run
         result.loans.entries = JournalEntry.objects.filter(
-            cooperative__village_id__in=with_loans, source_kind__startswith="loan."
+            cooperative__village_id__in=stories.with_loans, source_kind__startswith="loan."
         ).count()
     signed = Checkpoint.objects.count()
     for cooperative in cooperatives:
@@ -454,9 +553,22 @@ def _seed(*, limit: int | None, scale: float, progress) -> SeedResult:
     result.checkpoints = Checkpoint.objects.count() - signed + books.checkpoints
     # the books' (savings, loans, gerai and the plan), and the loans' daily close after them
     result.entries_posted = JournalEntry.objects.count() - entries_before
-    for savings, shop in books.extras:
+    for savings, shop, funds, bank_loan in books.extras:
         result.savings.add(savings)
         result.commerce.add(shop)
+        result.fund_uses += len(funds.uses)
+        if bank_loan is not None:
+            result.bank_loans += 1
+            result.installments_paid += bank_loan.paid
+    # The sekretaris publishes the AD/ART and the month's announcements (a PDF each: the first
+    # ANNOUNCING cooperatives only, to keep the demo quick).
+    # (idempotent: run again, it publishes nothing twice)
+    published = Announcement.objects.count()
+    for done, cooperative in enumerate(cooperatives[:ANNOUNCING], start=1):
+        announcements_seed_cooperative(cooperative, on=timezone.localdate())
+        if progress:
+            progress(done, min(len(cooperatives), ANNOUNCING), "Pengumuman")
+    result.announcements = Announcement.objects.count() - published
     phone, name, agency, organisation = CSR_PARTNER
     if cooperatives:  # `--limit 0`: the database and the supervisors only
         _supervisor(phone, name, agency, organisation, cooperatives=cooperatives[:CSR_FUNDED])

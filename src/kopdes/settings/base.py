@@ -302,4 +302,6 @@ LOGGING = {
         },
     },
     "root": {"handlers": ["console"], "level": env_str("KOPDES_LOG_LEVEL", "INFO")},
+    # WeasyPrint logs each step of every PDF at INFO: only its warnings are worth reading
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
 }

@@ -5,6 +5,7 @@ same twelve again for every test took about 20 s of the suite's CPU (docs/testin
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -16,7 +17,7 @@ from kopdes.accounts.models import Role, User
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core.models import AuditEvent
 from kopdes.demo.savings_seed import FULL_YEAR
-from kopdes.demo.seed import AS_POSTED, DEMO_PASSWORD, SeedResult, seed
+from kopdes.demo.seed import AS_POSTED, DEMO_PASSWORD, SeedResult, demo_stories, seed
 from kopdes.ledger.models import JournalEntry, JournalLine
 from kopdes.loans.models import Loan
 from kopdes.members.models import Member
@@ -130,7 +131,7 @@ def test_demo_is_deterministic_idempotent_and_scoped(client, regency):
 
     # Every cooperative's members are valid and its savings reconcile with its books.
     known = known_regions()
-    full_year = list(Cooperative.objects.order_by("village_id")[:FULL_YEAR])
+    full_year = demo_stories(list(Cooperative.objects.order_by("village_id"))).full_year
     for coop in Cooperative.objects.order_by("village_id")[::4]:
         district = coop.village.district_id.replace(".", "")
         members = Member.objects.filter(cooperative=coop)
@@ -141,10 +142,12 @@ def test_demo_is_deterministic_idempotent_and_scoped(client, regency):
             assert nik_check(m.nik, sex=m.sex, birth_date=m.birth_date, known=known).ok
         for row in reconciliation(cooperative=coop):
             assert row.difference == 0, (coop, row)
-            assert row.subledger > 0 or (coop not in full_year and row.kind != "pokok"), row
+            assert row.subledger > 0 or (
+                coop.village_id not in full_year and row.kind != "pokok"
+            ), row
         assert subledger_mismatches(cooperative=coop) == []
         wajib = Bill.objects.filter(cooperative=coop, kind="wajib").exclude(status="cancelled")
-        if coop in full_year:  # a year of simpanan through the services
+        if coop.village_id in full_year:  # a year of simpanan through the services
             unpaid = wajib.exclude(status="paid").count() / wajib.count()
             assert 0.1 <= unpaid <= 0.6, (coop, unpaid)
         else:  # the founding meeting's simpanan pokok
@@ -449,3 +452,74 @@ def test_member_purchases_are_the_shu_basis(regency):
     assert {row.unit_code for row in rows} >= {"sembako", "lpg"}
     assert all(row.net > 0 for row in rows)
     assert member_purchases(cooperatives[0], year=2026)
+
+
+def test_funds_rat_and_shu_are_booked_by_their_services(regency):
+    """Issue 13.7: every cooperative's CSR grant received and spent on its permitted lines, each
+    use with its evidence (the fund-use report equal to the books, no capital booked twice); a
+    state-bank loan with the installments due paid; the RATs of 2025 of Kecamatan Balaraja (one
+    late, one never held); the SHU of 2025 where the year had a surplus, approved by the RAT's
+    vote, posted and paid into the members' simpanan sukarela; the AD/ART published."""
+    from django.utils import timezone
+
+    from kopdes.announcements.models import Document
+    from kopdes.demo.funding_seed import GRANT
+    from kopdes.funding import selectors as funding
+    from kopdes.funding.models import BankLoan, FundingSource
+    from kopdes.ledger.selectors import account_balances
+    from kopdes.rat.models import Meeting
+    from kopdes.rat.rules import default_deadline
+    from kopdes.shu.models import ShuMemberShare, ShuYear
+
+    cooperatives = list(Cooperative.objects.order_by("village_id"))
+    assert not JournalEntry.objects.filter(source_kind="capital.csr_received").exists()
+    for coop in cooperatives:
+        [source] = FundingSource.objects.filter(cooperative=coop, kind="csr")
+        [row] = funding.fund_use(coop, source)
+        assert row.received == GRANT and row.use_count >= 3, coop
+        assert row.evidence_count == row.use_count and row.balance > 0
+        assert Document.objects.filter(cooperative=coop, kind="ad_art").exists()
+
+    cangkudu = cooperatives[AS_POSTED]
+    [loan] = BankLoan.objects.all()
+    assert loan.cooperative == cangkudu
+    paid = loan.installments.filter(paid_on__isnull=False).count()
+    assert paid == regency.first.installments_paid >= 7
+    owed, on_2_201 = funding.bank_loans_reconcile(cangkudu)
+    assert owed == on_2_201 > 0
+
+    meetings = {m.cooperative_id: m for m in Meeting.objects.filter(fiscal_year=2025)}
+    balaraja = [c for c in cooperatives if c.village.district_id == "36.03.01"]
+    assert set(meetings) == {c.pk for c in balaraja} and len(balaraja) == 9
+    assert regency.first.meetings == {"held": 7, "late": 1, "not_held": 1}
+    deadline = default_deadline(2025)
+    late = [
+        m
+        for m in meetings.values()
+        if m.status == "closed" and timezone.localdate(m.scheduled_at) > deadline
+    ]
+    assert len(late) == 1
+    [waiting] = [m for m in meetings.values() if m.status != "closed"]
+    assert waiting.status == "announced"
+
+    # The SHU of 2025: only Cangkudu's first months (a year of trade) ended with a surplus.
+    [shu] = ShuYear.objects.all()
+    assert (shu.cooperative, shu.year, shu.status) == (cangkudu, 2025, "paid")
+    assert shu.resolution.startswith("Keputusan RAT ") and regency.first.shu_paid == 1
+    shares = ShuMemberShare.objects.filter(shu_year=shu, total__gt=0)
+    assert shares.count() > 20
+    assert sum(s.total for s in shares) <= shu.members_line
+    credited = SavingsTransaction.objects.filter(cooperative=cangkudu, kind="shu")
+    assert sum(t.amount for t in credited) == sum(s.total for s in shares)
+    assert account_balances(cooperative=cangkudu, codes=["3-106"]).get("3-106", 0) <= 0
+    share = shares.select_related("member").order_by("-total").first()
+    out = StringIO()
+    call_command(
+        "shu",
+        "explain",
+        member=share.member.niak,
+        cooperative=cangkudu.village_id,
+        year=2025,
+        stdout=out,
+    )
+    assert f"{share.total:,}".replace(",", ".") in out.getvalue()

@@ -11,13 +11,16 @@ import time_machine
 from django.db import transaction
 from django.db.models import Sum
 
+from kopdes.demo.funding_seed import funding_agenda
 from kopdes.demo.ledger_seed import (
     CSR_AMOUNT,
     LAST_CLOSED,
     LAST_DAY,
+    Agenda,
+    capital_day,
     first_round_villages,
-    ledger_seed,
 )
+from kopdes.demo.ledger_seed import ledger_seed as seed_books
 from kopdes.demo.members_seed import seed_members
 from kopdes.demo.savings_seed import SavingsYear
 from kopdes.ledger import statements
@@ -36,6 +39,26 @@ def _today():
         yield
 
 
+def csr_grant(coop, actor, timeline=None) -> None:
+    """The CSR grant the books start from, received and partly spent through the funding services
+    as `kopdes demo` books it (`demo.funding_seed`)."""
+    agenda = Agenda(timeline)
+    first_round = coop.village_id in first_round_villages()
+    funding_agenda(
+        coop, on=capital_day(seed=coop.village_id, first_round=first_round), agenda=agenda
+    )
+    agenda.finish()
+
+
+def with_savings(coop, actor, timeline=None):
+    csr_grant(coop, actor, timeline)
+    return SavingsYear.run(coop, actor=actor)
+
+
+def ledger_seed(cooperatives, extra=csr_grant):
+    return seed_books(cooperatives, extra=extra)
+
+
 def months(first: tuple[int, int], last: tuple[int, int]) -> list[tuple[int, int]]:
     out, (year, month) = [], first
     while (year, month) <= last:
@@ -52,7 +75,7 @@ def test_rounds_of_csr_capital(coop_a, coop_b):
     assert result.cooperatives == 2 and result.entries > 80 and result.reversals >= 2
     for coop, when in ((coop_a, (2025, 10)), (coop_b, (2025, 12))):
         csr = JournalEntry.objects.get(cooperative=coop, number=1)
-        assert csr.source_kind == "capital.csr_received" and csr.total == CSR_AMOUNT
+        assert csr.source_kind == "fund.received" and csr.total == CSR_AMOUNT
         assert (csr.date.year, csr.date.month) == when
         if coop == coop_b:
             assert csr.date == date(2025, 12, 6)
@@ -95,7 +118,8 @@ def test_books_balance_never_run_short_and_are_closed(coop_a, coop_b):
         # (the gerai's purchases and sales are the commerce services', `commerce_seed`).
         kinds = set(JournalEntry.objects.filter(cooperative=coop).values_list("source_kind"))
         assert {
-            ("capital.csr_received",),
+            ("fund.received",),
+            ("fund.spent",),
             ("cash.bank_withdrawal",),
             ("expense.cash",),
             ("reversal",),
@@ -164,9 +188,7 @@ def test_books_with_the_members_savings(coop_a, coop_b):
     books: reconciled, never short of cash, and closed with the rest."""
     for coop in (coop_a, coop_b):
         seed_members(coop)
-    result = ledger_seed(
-        [coop_a, coop_b], extra=lambda coop, actor: SavingsYear.run(coop, actor=actor)
-    )
+    result = ledger_seed([coop_a, coop_b], extra=with_savings)
     assert len(result.extras) == 2 and all(r.movements > 200 for r in result.extras)
     assert result.entries == JournalEntry.objects.exclude(source_kind="reversal").count()
     for coop in (coop_a, coop_b):

@@ -11,6 +11,7 @@ choice only as an HMAC under the server's secret.
 import random
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
@@ -303,7 +304,11 @@ def resolution_close(*, actor: Actor, resolution: Resolution) -> Resolution:
         and item is not None
         and item.kind == AgendaItem.Kind.SHU
     ):
+        # the approval names the decision as the books and the members read it, not an id
+        decided_on = timezone.localdate(resolution.closed_at).strftime("%d-%m-%Y")
         shu_services.shu_approve(
-            actor=actor, shu_year=_simulated_shu(meeting), resolution=str(resolution.public_id)
+            actor=actor,
+            shu_year=_simulated_shu(meeting),
+            resolution=f"Keputusan RAT {decided_on}: {resolution.question}"[:200],
         )
     return resolution

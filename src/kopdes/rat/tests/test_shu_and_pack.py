@@ -94,4 +94,5 @@ def test_the_pack_and_the_shu_approved_by_the_rat(place_a, time_machine):
             )
     proposal = ShuYear.objects.get(pk=proposal.pk)
     assert proposal.status == "approved"
-    assert proposal.resolution == str(resolution.public_id)
+    assert proposal.resolution.startswith("Keputusan RAT ")
+    assert proposal.resolution.endswith(resolution.question)
