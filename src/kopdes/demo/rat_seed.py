@@ -3,7 +3,7 @@ booked through the RAT services as the officers would run it: the ketua schedule
 ahead, sets the usual agenda, makes the documents pack when the year's books are closed, and
 sends the notice; on the day the sekretaris records who came, the members vote on the pengurus'
 report (open ballot) and, when the year has an SHU proposal, on the SHU (which the adopted
-resolution approves); the meeting is closed and its minutes made.
+resolution approves); the meeting is closed, its minutes made and published to the members.
 
 Deterministic: attendance (always at least the quorum) and votes are drawn from a generator
 seeded by the village code. `late=True` holds it a month after the deadline (31 March);
@@ -20,6 +20,8 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from kopdes.accounts.models import Role, User
+from kopdes.announcements import services as announcements
+from kopdes.announcements.models import Document
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core import clock
 from kopdes.rat import rules, selectors
@@ -127,4 +129,16 @@ def rat_seed_cooperative(
                 rat.vote_cast(actor=sekretaris, member=member, resolution=resolution, choice=choice)
             rat.resolution_close(actor=ketua, resolution=resolution)
         rat.meeting_close(actor=ketua, meeting=meeting)
-        return rat.minutes_generate(actor=sekretaris, meeting=meeting)
+        meeting = rat.minutes_generate(actor=sekretaris, meeting=meeting)
+        # the signed berita acara published to the members (and the transparency page)
+        with meeting.minutes_file.open("rb") as minutes:
+            announcements.document_add(
+                actor=sekretaris,
+                cooperative=cooperative,
+                kind=Document.Kind.RAT_RESULT,
+                title=f"Berita acara RAT tahun buku {year}",
+                file=minutes.read(),
+                fiscal_year=year,
+                published=True,
+            )
+        return meeting

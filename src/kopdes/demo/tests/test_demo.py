@@ -501,6 +501,7 @@ def test_funds_rat_and_shu_are_booked_by_their_services(regency):
     assert len(late) == 1
     [waiting] = [m for m in meetings.values() if m.status != "closed"]
     assert waiting.status == "announced"
+    assert Document.objects.filter(kind="rat_result", published=True).count() == 8
 
     # The SHU of 2025: only Cangkudu's first months (a year of trade) ended with a surplus.
     [shu] = ShuYear.objects.all()

@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.db.models import Sum
 from django.utils import translation
 
-from kopdes.accounts.access import Capability, capabilities
+from kopdes.accounts.access import Capability, holds
 from kopdes.cooperatives.models import Cooperative
 from kopdes.cooperatives.selectors import policy_in_force
 from kopdes.core import clock
@@ -37,10 +37,7 @@ def _require(actor: Actor, cooperative: Cooperative, *needed: Capability) -> Non
     None: the demo's seed) may do everything."""
     if actor is None:
         return
-    if not getattr(actor, "is_authenticated", False):
-        raise NotAllowed()
-    held = capabilities(actor, cooperative)  # type: ignore[arg-type]
-    if not held & set(needed):
+    if not holds(actor, cooperative, *needed):  # type: ignore[arg-type]
         raise NotAllowed()
 
 

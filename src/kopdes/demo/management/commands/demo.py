@@ -77,6 +77,18 @@ class Command(BaseCommand):
                 f"{result.commerce.sales} ({result.commerce.member_sales}, "
                 f"{result.commerce.qris_sales})",
             ),
+            ("uses of CSR grants, each with its evidence", result.fund_uses),
+            (
+                "state-bank loans (installments paid)",
+                f"{result.bank_loans} ({result.installments_paid})",
+            ),
+            (
+                "RATs of 2025 held (late, announced but not held)",
+                f"{result.meetings.get('held', 0) + result.meetings.get('late', 0)} "
+                f"({result.meetings.get('late', 0)}, {result.meetings.get('not_held', 0)})",
+            ),
+            ("SHU of 2025 paid into simpanan sukarela (cooperatives)", result.shu_paid),
+            ("announcements published", result.announcements),
         ):
             summary.add_row(what, str(count))
         console.print(summary)
