@@ -1,6 +1,7 @@
-"""Reads of the funding sources for one cooperative: the fund-use report (`fund_use`), per CSR
-partner (`fund_use_by_partner`), the open flags, the entries that may be attached; the state-bank
-loans (`bank_loans`, `bank_loan_file`, `open_bank_loan_warnings`, `bank_loans_reconcile`)."""
+"""Reads of the funding sources for one cooperative: the fund-use report (`fund_use`, as of a
+day or everything recorded), per CSR partner (`fund_use_by_partner`), the open flags, the
+entries that may be attached; the state-bank loans (`bank_loans`, `bank_loan_file`,
+`open_bank_loan_warnings`, `bank_loans_reconcile`)."""
 
 import uuid
 from collections import defaultdict
@@ -63,16 +64,33 @@ def sources(cooperative: Cooperative) -> QuerySet[FundingSource]:
     return FundingSource.objects.filter(cooperative=cooperative).order_by("-created_at", "-id")
 
 
-def fund_use(cooperative: Cooperative, source: FundingSource | None = None) -> list[FundUseRow]:
+def fund_use(
+    cooperative: Cooperative, source: FundingSource | None = None, *, on: date | None = None
+) -> list[FundUseRow]:
     """Per fund (of the cooperative, or only `source`): received, spent by line, balance, the
-    number of uses with their evidence and of open flags. Three queries whatever the count."""
+    number of uses with their evidence and of open flags. Three queries whatever the count.
+
+    As of `on`, only the receipts and uses dated on or before that day count, and only the funds
+    recorded, agreed or with money received or used by then appear (a report of a past year
+    leaves out a fund that came later); without `on`, everything recorded."""
     chosen = sources(cooperative)
     if source is not None:
         chosen = chosen.filter(pk=source.pk)
+    money_in = FundReceipt.objects.filter(cooperative=cooperative)
+    money_out = FundUse.objects.filter(cooperative=cooperative)
+    if on is not None:
+        money_in = money_in.filter(on__lte=on)
+        money_out = money_out.filter(on__lte=on)
+        chosen = chosen.filter(
+            Q(created_at__date__lte=on)
+            | Q(agreement_date__lte=on)
+            | Q(pk__in=money_in.values("source_id"))
+            | Q(pk__in=money_out.values("source_id"))
+        )
     funds = list(chosen)
     ids = [f.pk for f in funds]
     received = dict(
-        FundReceipt.objects.filter(cooperative=cooperative, source_id__in=ids)
+        money_in.filter(source_id__in=ids)
         .values("source_id")
         .annotate(t=Sum("amount"))
         .values_list("source_id", "t")
@@ -80,7 +98,7 @@ def fund_use(cooperative: Cooperative, source: FundingSource | None = None) -> l
     by_line: dict[int, list[LineUse]] = defaultdict(list)
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     for source_id, line, amount, uses, evidence, flags in (
-        FundUse.objects.filter(cooperative=cooperative, source_id__in=ids)
+        money_out.filter(source_id__in=ids)
         .values("source_id", "line")
         .annotate(
             t=Sum("amount"),
@@ -115,11 +133,11 @@ def fund_use(cooperative: Cooperative, source: FundingSource | None = None) -> l
     return rows
 
 
-def fund_use_by_partner(cooperative: Cooperative) -> list[PartnerRow]:
+def fund_use_by_partner(cooperative: Cooperative, *, on: date | None = None) -> list[PartnerRow]:
     """The fund-use report per partner (the CSR company, the dinas, the bank): its funds and
-    their totals, spent by line across them."""
+    their totals, spent by line across them (as of `on`, as `fund_use`)."""
     groups: dict[str, list[FundUseRow]] = defaultdict(list)
-    for row in fund_use(cooperative):
+    for row in fund_use(cooperative, on=on):
         groups[row.source.partner or row.source.name].append(row)
     out = []
     for partner, rows in sorted(groups.items()):
@@ -144,10 +162,12 @@ def receipts(source: FundingSource) -> QuerySet[FundReceipt]:
     return FundReceipt.objects.filter(source=source).select_related("entry").order_by("on", "id")
 
 
-def uses(source: FundingSource) -> QuerySet[FundUse]:
-    return (
-        FundUse.objects.filter(source=source).select_related("entry", "unit").order_by("on", "id")
-    )
+def uses(source: FundingSource, *, on: date | None = None) -> QuerySet[FundUse]:
+    """The source's uses, oldest first; as of `on`, those dated on or before it."""
+    found = FundUse.objects.filter(source=source)
+    if on is not None:
+        found = found.filter(on__lte=on)
+    return found.select_related("entry", "unit").order_by("on", "id")
 
 
 def open_flags(cooperative: Cooperative) -> QuerySet[FundUse]:

@@ -1,5 +1,6 @@
 """The meeting's documents: the pack generated from the closed books of the fiscal year (the
-financial statements as a PDF and Excel, made by the ledger's statements and exports), the files
+financial statements as a PDF and Excel, made by the ledger's statements and exports, the SHU
+proposal, the fund-use report at the year's end), the files
 the officers upload (RAPB, the pengurus' and pengawas' reports), and the minutes (berita acara)
 as a PDF. Every file is kept with its SHA-256, which the pages and the member app show."""
 
@@ -16,6 +17,7 @@ from kopdes.accounts.selectors import officers
 from kopdes.core import clock, pdf
 from kopdes.core.actors import Actor, actor_label
 from kopdes.core.audit import audit_record
+from kopdes.funding import report as funding_report
 from kopdes.ledger import exports, statements
 from kopdes.ledger.selectors import closed_through
 from kopdes.rat import selectors
@@ -93,9 +95,11 @@ def _add(meeting: Meeting, *, kind: str, title: str, data: bytes, ext: str, acto
 def documents_generate(*, actor: Actor, meeting: Meeting) -> list[MeetingDocument]:
     """The pack of a draft or announced meeting from the CLOSED books of its fiscal year
     (BooksNotClosed until December is closed): the financial statements as one PDF and the
-    balance sheet and income statement as Excel (the ledger's statements and exports), and the
-    SHU proposal of the year when there is one (kopdes.shu.selectors.shu_proposal). Generated documents made before are replaced;
-    uploaded ones stay."""
+    balance sheet and income statement as Excel (the ledger's statements and exports), the SHU
+    proposal of the year when there is one (kopdes.shu.selectors.shu_proposal), and the fund-use
+    report as of 31 December when the cooperative had a funding source by then (the members
+    judge how the CSR grants and hibah were spent). Generated documents made before are
+    replaced; uploaded ones stay."""
     cooperative = meeting.cooperative
     require_manager(actor, cooperative)
     meeting = lock(meeting)
@@ -183,6 +187,21 @@ def documents_generate(*, actor: Actor, meeting: Meeting) -> list[MeetingDocumen
                 kind=Kind.SHU,
                 title=f"Usulan Pembagian SHU Tahun Buku {meeting.fiscal_year}",
                 data=pdf.render_pdf(shu_html),
+                ext="pdf",
+                actor=actor,
+                generated=True,
+            )
+        )
+    with translation.override("id"):  # the business lines' labels are read as the report is built
+        fund_use = funding_report.fund_use_report(cooperative, year_end)
+        fund_use_pdf = funding_report.fund_use_report_pdf(fund_use) if fund_use.rows else None
+    if fund_use_pdf is not None:
+        made.append(
+            _add(
+                meeting,
+                kind=Kind.FUND_USE,
+                title=f"Laporan Penggunaan Dana s.d. 31 Desember {meeting.fiscal_year}",
+                data=fund_use_pdf,
                 ext="pdf",
                 actor=actor,
                 generated=True,

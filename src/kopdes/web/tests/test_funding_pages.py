@@ -140,9 +140,15 @@ def test_the_report_as_a_page_pdf_and_excel(client, place_a):
     page = client.get(url("funding_report", coop))
     text = page.content.decode()
     assert page.status_code == 200 and "Rp7.000.000" in text and "PT Contoh Properti" in text
+    use = FundUse.objects.filter(source=source).first()
+    assert url("funding_use_evidence", coop, source.public_id, use.public_id) in text
+    name = f"penggunaan-dana-{coop.code}-{clock.today().isoformat()}"
     pdf = client.get(url("funding_report", coop) + "?format=pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf["Content-Disposition"] == f'attachment; filename="{name}.pdf"'
     xlsx = client.get(url("funding_report", coop) + "?format=xlsx")
+    assert xlsx["Content-Disposition"] == f'attachment; filename="{name}.xlsx"'
     book = load_workbook(io.BytesIO(xlsx.content))
     rows = [list(r) for r in book.active.iter_rows(values_only=True)]
     fund_row = next(r for r in rows if r[0] == source.name and r[5] is not None)

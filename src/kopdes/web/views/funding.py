@@ -1,31 +1,27 @@
 """Funding pages (under `/app/<id>/dana/`, URL names `funding_*`): the funding sources with their
 balances, a source's page (receipts, uses, documents, flags), the forms (a new source, money
 received, a spending with its evidence, attaching another entry, a document), a use's page with
-the pengawas' decision on a flag, the open flags, and the fund-use report (page, PDF, Excel).
+the pengawas' decision on a flag, the open flags, and the fund-use report (page, PDF, Excel: built
+by kopdes.funding.report).
 Evidence and documents are streamed only to people who may read the funds. Each view parses,
 authorises (`cooperative_page`), calls one funding service or read, and renders."""
 
-import io
 import uuid
 from typing import Any
 
 from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kopdes.accounts.access import Capability
 from kopdes.cooperatives.models import BusinessUnit, Cooperative
-from kopdes.core import clock, pdf
-from kopdes.core.spreadsheet import append_row
-from kopdes.funding import access, rules, selectors, services
+from kopdes.core import clock
+from kopdes.funding import access, report, rules, selectors, services
 from kopdes.funding.errors import EntryNotOutgoing
 from kopdes.funding.models import FundingSource, SourceKind
-from kopdes.ledger.statements import date_id
 from kopdes.members.rules import IMAGE_CONTENT_TYPES, image_type
 from kopdes.web.access import cooperative_page
 from kopdes.web.errors import found_or_404
@@ -492,143 +488,31 @@ def funding_flags(request, cooperative: Cooperative):
 # --- the fund-use report ------------------------------------------------------------------------
 
 
-def _report_xlsx(cooperative: Cooperative, rows, partners, today) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Penggunaan dana"
-    append_row(sheet, [cooperative.name])
-    append_row(sheet, [_("Fund-use report"), date_id(today)])
-    append_row(sheet, [])
-    header = append_row(
-        sheet,
-        [
-            _("Fund"),
-            _("Kind"),
-            _("Partner"),
-            _("Agreement number"),
-            _("Business line"),
-            _("Received"),
-            _("Used"),
-            _("Balance"),
-            _("Uses"),
-            _("With evidence"),
-        ],
-    )
-    for cell in header:
-        cell.font = Font(bold=True)
-    for row in rows:
-        source = row.source
-        append_row(
-            sheet,
-            [
-                source.name,
-                str(source.get_kind_display()),
-                source.partner,
-                source.agreement_number,
-                _("All lines"),
-                row.received,
-                row.spent,
-                row.balance,
-                row.use_count,
-                row.evidence_count,
-            ],
-        )
-        for line in row.by_line:
-            append_row(
-                sheet, [source.name, "", "", "", str(line.label), "", line.amount, "", "", ""]
-            )
-    partner_sheet = book.create_sheet("Per mitra")
-    header = append_row(
-        partner_sheet, [_("Partner"), _("Business line"), _("Received"), _("Used"), _("Balance")]
-    )
-    for cell in header:
-        cell.font = Font(bold=True)
-    for partner in partners:
-        append_row(
-            partner_sheet,
-            [partner.partner, _("All lines"), partner.received, partner.spent, partner.balance],
-        )
-        for line in partner.by_line:
-            append_row(partner_sheet, [partner.partner, str(line.label), "", line.amount, ""])
-    uses_sheet = book.create_sheet("Rincian")
-    header = append_row(
-        uses_sheet,
-        [
-            _("Fund"),
-            _("Date"),
-            _("Business line"),
-            _("Description"),
-            _("Paid to"),
-            _("Amount"),
-            _("Journal entry"),
-            _("Evidence SHA-256"),
-            _("Flag"),
-        ],
-    )
-    for cell in header:
-        cell.font = Font(bold=True)
-    for row in rows:
-        for use in selectors.uses(row.source):
-            cells = append_row(
-                uses_sheet,
-                [
-                    row.source.name,
-                    use.on,
-                    rules.line_label(use.line),
-                    use.description,
-                    use.payee,
-                    use.amount,
-                    str(use.entry),
-                    use.evidence_sha256,
-                    str(use.get_flag_state_display()) if use.flagged else "",
-                ],
-            )
-            cells[1].number_format = "d mmm yyyy"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 @cooperative_page(Capability.VIEW_FUNDING)
 def funding_report(request, cooperative: Cooperative):
-    """Per fund and per partner: received, used by business line, balance, evidence; every use
-    with its evidence link. `?format=pdf` or `?format=xlsx`."""
+    """Per fund and per partner, as of today: received, used by business line, balance,
+    evidence; every use with its evidence link. `?format=pdf` or `?format=xlsx`
+    (kopdes.funding.report builds all three)."""
     today = clock.today()
-    rows = selectors.fund_use(cooperative)
-    partners = selectors.fund_use_by_partner(cooperative)
-    details = [(row, list(selectors.uses(row.source))) for row in rows]
-    for _row, uses in details:
-        for use in uses:
-            use.line_text = rules.line_label(use.line)  # type: ignore[attr-defined]  # for the template
+    built = report.fund_use_report(cooperative, today)
     fmt = request.GET.get("format")
-    if fmt == "xlsx":
-        response = HttpResponse(_report_xlsx(cooperative, rows, partners, today), content_type=XLSX)
-        name = f"penggunaan-dana-{cooperative.code}-{today.isoformat()}.xlsx"
+    if fmt in ("pdf", "xlsx"):
+        if fmt == "pdf":
+            response = HttpResponse(
+                report.fund_use_report_pdf(built), content_type="application/pdf"
+            )
+        else:
+            response = HttpResponse(report.fund_use_report_xlsx(built), content_type=XLSX)
+        name = f"penggunaan-dana-{cooperative.code}-{today.isoformat()}.{fmt}"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-    context = {
-        "cooperative": cooperative,
-        "rows": rows,
-        "partners": partners,
-        "details": details,
-        "today": today,
-        "printed": timezone.localtime(),
-        "totals": {
-            "received": sum(r.received for r in rows),
-            "spent": sum(r.spent for r in rows),
-            "balance": sum(r.balance for r in rows),
-        },
-    }
-    if fmt == "pdf":
-        html = render_to_string("web/funding/report_pdf.html", context, request=request)
-        response = HttpResponse(pdf.render_pdf(html), content_type="application/pdf")
-        name = f"penggunaan-dana-{cooperative.code}-{today.isoformat()}.pdf"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
-    return render(request, "web/funding/report.html", context)
+    for row, uses in built.details:
+        for use in uses:
+            use.evidence_url = reverse(  # type: ignore[attr-defined]  # for the template
+                "web:funding_use_evidence",
+                args=[cooperative.public_id, row.source.public_id, use.public_id],
+            )
+    return render(request, "web/funding/report.html", {"cooperative": cooperative, "report": built})
 
 
 urlpatterns = [
