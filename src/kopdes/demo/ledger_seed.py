@@ -1,10 +1,11 @@
 """The demo cooperatives' books: a year of postings, from the CSR capital to last week's takings.
 
 For each cooperative, from the day its Rp100 juta of CSR capital reached the bank (the first 60
-villages by code in October 2025, the other 214 on 6 December 2025, docs/domain.md §1) to
+villages by code in October 2025, the other 214 on 6 December 2025, docs/domain.md §1; received
+and partly spent through the funding services, `funding_seed`, among the other years) to
 LAST_DAY: cash drawn for the office, cash handed to a gerai whose box is short for a purchase,
 the gerai's takings handed to the office at each month's end (each keeps a float, UNIT_FLOAT),
-the QRIS funds settled into the bank the day after, monthly honor, listrik and transport, surplus
+the QRIS funds settled into the bank the day after, monthly honor (from HONOR_FROM), listrik and transport, surplus
 cash deposited in the bank, the 2025 year-end closing, and a few duplicated entries corrected by
 reversal. Every month through LAST_CLOSED is closed; the current month stays open.
 
@@ -63,7 +64,7 @@ LAST_CLOSED = (2026, 10)
 LPG_UNIT = ("lpg", "LPG 3 kg")
 UNIT_FLOAT = 2_000_000  # cash a gerai keeps at a month's end; its other takings go to the office
 # The pengurus and the gerai's staff are paid from the month after the first RAT (March 2026),
-# whose budget (RAPB) sets the honor; until then they serve unpaid (docs/domain.md section 1).
+# whose budget (RAPB) sets the honor; until then they serve unpaid (docs/domain.md section 2).
 HONOR_FROM = date(2026, 4, 1)
 
 

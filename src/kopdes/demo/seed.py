@@ -408,8 +408,8 @@ LATE_EVERY, NOT_HELD_EVERY = 5, 9
 
 def _year_end_2025(stories: Stories, result: SeedResult):
     """The RAT of 2025 (`ledger_seed`'s `after_2025`, once 2025 is closed): the bendahara's SHU
-    proposal four weeks before (none after a deficit, as every demo cooperative's first months
-    were), the meeting (`rat_seed`), and the SHU the RAT approved posted and paid into the
+    proposal four weeks before (none after a deficit: every demo cooperative's first months but
+    Cangkudu's, ADR 0030), the meeting (`rat_seed`), and the SHU the RAT approved posted and paid into the
     members' simpanan sukarela on the Monday after."""
 
     def run(cooperative: Cooperative) -> None:
@@ -561,8 +561,7 @@ def _seed(*, limit: int | None, scale: float, progress) -> SeedResult:
             result.bank_loans += 1
             result.installments_paid += bank_loan.paid
     # The sekretaris publishes the AD/ART and the month's announcements (a PDF each: the first
-    # ANNOUNCING cooperatives only, to keep the demo quick).
-    # (idempotent: run again, it publishes nothing twice)
+    # ANNOUNCING cooperatives only, to keep the demo quick; run again, nothing is published twice).
     published = Announcement.objects.count()
     for done, cooperative in enumerate(cooperatives[:ANNOUNCING], start=1):
         announcements_seed_cooperative(cooperative, on=timezone.localdate())
