@@ -14,6 +14,7 @@ Deterministic: the bank, the contract number and the months since the first due 
 import random
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core.months import shift_month
@@ -92,7 +93,7 @@ def bank_loan_agenda(cooperative: Cooperative, *, on: date, agenda: Agenda) -> B
                 idempotency_key=f"demo-bank-loan-{purpose}",
             )
         for installment in loan.installments.filter(due_on__lte=on).order_by("number"):
-            agenda.add(installment.due_on, lambda i=installment: pay(i))
+            agenda.add(installment.due_on, partial(pay, installment))
 
     agenda.add(drawn_on, sign_and_draw)
     return seeded

@@ -16,6 +16,7 @@ import struct
 import zlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 
 from kopdes.accounts.models import Role
 from kopdes.cooperatives.models import BusinessUnit, Cooperative
@@ -154,8 +155,5 @@ def funding_agenda(cooperative: Cooperative, *, on: date, agenda: Agenda) -> Fun
         if kind == "working_capital" and unit is None:
             continue
         amount = GRANT * share // 100 - rng.randint(0, 20) * 100_000
-        agenda.add(
-            day,
-            lambda a=(line, kind, description, payee, amount, day, unit): spend(*a),
-        )
+        agenda.add(day, partial(spend, line, kind, description, payee, amount, day, unit))
     return result
