@@ -2,8 +2,8 @@
 a supplier into the sembako unit (lines, payment), see the receipt with its journal entry, then
 start a stock count, type the counts on the count sheet and hand it in."""
 
+from browser.lazy_expect import expect
 from browser.test_counter import PHONE, _fits, _log_in, _shots
-from playwright.sync_api import expect
 
 from kopdes.commerce.models import GoodsReceipt, StockCount, StockLevel
 from kopdes.commerce.tests.factories import make_product, make_supplier, unit_of

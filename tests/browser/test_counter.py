@@ -10,9 +10,9 @@ import re
 import time
 from pathlib import Path
 
+from browser.lazy_expect import expect
 from django.conf import settings
 from django.test import Client
-from playwright.sync_api import expect
 
 from kopdes.members.models import Member
 from kopdes.savings.models import SavingsAccount, SavingsTransaction

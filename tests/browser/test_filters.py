@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import itertools
 
+from browser.lazy_expect import expect
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-from playwright.sync_api import expect
 
 from kopdes import testing
 

@@ -1,9 +1,9 @@
 """A refused form in Chromium: the error summary takes the focus, each field's aria-describedby
 names its error element, and the summary's links lead to the fields (issue 9, item 9)."""
 
+from browser.lazy_expect import expect
 from django.conf import settings
 from django.test import Client
-from playwright.sync_api import expect
 
 from kopdes import testing
 

@@ -4,7 +4,7 @@ Screenshots go to /tmp (kopdes-landing*.png, kopdes-beranda*.png) for a person t
 """
 
 import pytest
-from playwright.sync_api import expect
+from browser.lazy_expect import expect
 
 from kopdes import testing
 

@@ -5,9 +5,9 @@ receipt (terbilang, WhatsApp text, a 58 mm slip when printed)."""
 import re
 from datetime import timedelta
 
+from browser.lazy_expect import expect
 from browser.test_counter import PHONE, _fits, _log_in, _shots
 from django.utils import timezone
-from playwright.sync_api import expect
 
 from kopdes.loans.models import Loan, LoanTransaction
 from kopdes.loans.tests.repay_factories import make_active_loan

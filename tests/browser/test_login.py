@@ -4,7 +4,7 @@ Screenshots go to /tmp (kopdes-login*.png) for a person to judge the layout.
 """
 
 import pytest
-from playwright.sync_api import expect
+from browser.lazy_expect import expect
 
 from kopdes.accounts.models import User
 

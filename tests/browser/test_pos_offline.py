@@ -11,9 +11,9 @@ import os
 import re
 from pathlib import Path
 
+from browser.lazy_expect import expect
 from django.conf import settings
 from django.test import Client
-from playwright.sync_api import expect
 
 from kopdes.commerce import services
 from kopdes.commerce.models import PosDevice, Sale, StockLevel, SyncRejection

@@ -2,9 +2,9 @@
 the database is what every browser test expects."""
 
 import pytest
+from browser.lazy_expect import expect
 from django.core.management import call_command
 from django.db import DatabaseError, transaction
-from playwright.sync_api import expect
 
 from kopdes.core.models import AuditEvent
 from kopdes.regions.models import Village

@@ -10,7 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import time_machine
-from playwright.sync_api import expect
+from browser.lazy_expect import expect
 
 from kopdes import testing
 from kopdes.ledger import checkpoints, merkle, services

@@ -4,8 +4,6 @@ left out, and so is a fund that came after it; the workbook lists the same uses.
 import io
 from datetime import date
 
-from openpyxl import load_workbook
-
 from kopdes.funding import report, services
 from kopdes.funding.tests.factories import D, make_source, spend
 
@@ -13,6 +11,8 @@ LATER = date(2026, 3, 20)
 
 
 def test_the_report_as_of_a_day_leaves_out_what_came_later(place_a):
+    from openpyxl import load_workbook
+
     coop = place_a.cooperative
     source = make_source(place_a, amount=20_000_000)
     services.fund_receive(actor=place_a.bendahara, source=source, amount=10_000_000, on=D)

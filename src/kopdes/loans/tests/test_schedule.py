@@ -3,7 +3,6 @@
 from datetime import date
 from decimal import Decimal
 
-import numpy_financial as npf
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -67,6 +66,8 @@ def test_anuitas_agrees_with_numpy_financial_to_the_rupiah_before_the_last(t):
     most of its digits (at 0.01 % a year and Rp175 miliar, pmt is 0.2 rupiah off the exact
     annuity). So the comparison keeps to loans a cooperative makes (up to Rp10 miliar, at least
     1 % a year), and the test below checks every rate and size against the exact formula."""
+    import numpy_financial as npf
+
     t["method"] = ANUITAS
     rows = schedule(**t)
     grace, n = t["grace_months"], t["months"] - t["grace_months"]
@@ -152,6 +153,8 @@ def test_flat_effective_rate_known_values(rate, months, effective):
 @settings(max_examples=60)
 @given(terms(min_principal=1_000_000, max_principal=10**10, max_months=60))
 def test_effective_rate_is_the_irr_of_the_cash_flows(t):
+    import numpy_financial as npf
+
     rows = schedule(**t)
     irr = npf.irr([-t["principal"], *(r.installment for r in rows)]) * 1200
     assert abs(effective_annual_rate(rows, t["principal"]) - Decimal(str(irr))) <= Decimal("0.01")

@@ -5,7 +5,6 @@ from datetime import date, datetime
 
 import pytest
 import time_machine
-from openpyxl import Workbook, load_workbook
 
 from kopdes.core.models import AuditEvent
 from kopdes.members import imports, services
@@ -71,6 +70,8 @@ def csv_file(rows, delimiter=";") -> bytes:
 
 
 def xlsx_file(rows) -> bytes:
+    from openpyxl import Workbook
+
     book = Workbook()
     sheet = book.active
     sheet.append(["Daftar Anggota Koperasi"])  # a title row above the header, as treasurers do
@@ -253,6 +254,8 @@ def test_unreadable_files(place_a, name, content):
 
 def test_the_template_imports_cleanly(place_a):
     content = imports.import_template(cooperative=place_a.cooperative)
+    from openpyxl import load_workbook
+
     sheet = load_workbook(io.BytesIO(content)).active
     assert [c.value for c in sheet[1]] == [*HEADER, "Status Perkawinan"]
     _, report = imports.member_import_commit(

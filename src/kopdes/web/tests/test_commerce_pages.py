@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from kopdes.commerce.models import Order, StockLevel
 from kopdes.commerce.tests.factories import D, at, make_product, stock_in, unit_of
@@ -30,6 +29,8 @@ def url(name, coop, *args):
 
 
 def sheet_rows(response):
+    from openpyxl import load_workbook
+
     book = load_workbook(io.BytesIO(response.content))
     return [list(row) for row in book.active.iter_rows(values_only=True)]
 

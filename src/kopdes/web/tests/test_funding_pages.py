@@ -8,7 +8,6 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from kopdes import testing
 from kopdes.cooperatives import services as cooperative_services
@@ -132,6 +131,8 @@ def test_evidence_and_documents_are_served_only_in_the_tenant(client, place_a, p
 
 
 def test_the_report_as_a_page_pdf_and_excel(client, place_a):
+    from openpyxl import load_workbook
+
     source = funded(place_a, amount=10_000_000)
     spend(place_a, source, 1_000_000, line="sembako")
     spend(place_a, source, 2_000_000, line="lpg")

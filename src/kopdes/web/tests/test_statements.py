@@ -3,7 +3,6 @@
 from datetime import date
 from io import BytesIO
 
-import openpyxl
 import pytest
 from django.urls import reverse
 
@@ -182,6 +181,8 @@ def test_index_jumps_to_the_ledger_of_an_account(client, books):
 
 @pytest.mark.parametrize("name", [*STATEMENTS, "general_ledger"])
 def test_downloads(client, books, name):
+    import openpyxl
+
     client.force_login(books.bendahara)
     coop = books.cooperative
     target = url(name, coop, "1-101-01" if name == "general_ledger" else None) + MARCH
