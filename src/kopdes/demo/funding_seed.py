@@ -84,18 +84,24 @@ def _bendahara(cooperative: Cooperative):
     return role.user if role is not None else None
 
 
-def funding_seed_cooperative(cooperative: Cooperative, *, on: date) -> FundingSeedResult:
-    """Record the cooperative's CSR grant (received into the bank on `on`) and its uses that fall
-    due by today, through the funding services, by its bendahara (the system when it has none)."""
+def funding_seed_cooperative(
+    cooperative: Cooperative, *, on: date, uses: int = len(USES)
+) -> FundingSeedResult:
+    """Record the cooperative's CSR grant (received into the bank on `on`) and its first `uses`
+    uses that fall due by today, through the funding services, by its bendahara (the system when
+    it has none)."""
     agenda = Agenda()
-    result = funding_agenda(cooperative, on=on, agenda=agenda)
+    result = funding_agenda(cooperative, on=on, agenda=agenda, uses=uses)
     agenda.finish()
     return result
 
 
-def funding_agenda(cooperative: Cooperative, *, on: date, agenda: Agenda) -> FundingSeedResult:
+def funding_agenda(
+    cooperative: Cooperative, *, on: date, agenda: Agenda, uses: int = len(USES)
+) -> FundingSeedResult:
     """Add the grant's steps to `agenda`: the source recorded and the money received on `on`,
-    then each use on its day (those after today are left out). The result fills as they book."""
+    then the first `uses` of USES each on its day (those after today are left out). The result
+    fills as they book."""
     rng = random.Random(f"kopdes-funding-{cooperative.village_id}")
     actor = _bendahara(cooperative)
     partner = rng.choice(PARTNERS)
@@ -147,7 +153,7 @@ def funding_agenda(cooperative: Cooperative, *, on: date, agenda: Agenda) -> Fun
     agenda.add(on, receive)
     units = {u.kind: u for u in BusinessUnit.objects.filter(cooperative=cooperative)}
     today = clock.today()
-    for line, kind, description, payee, share, days in USES:
+    for line, kind, description, payee, share, days in USES[:uses]:
         day = on + timedelta(days=days + rng.randint(0, 3))
         if day > today:
             break

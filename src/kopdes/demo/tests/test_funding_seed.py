@@ -36,6 +36,17 @@ def test_the_seed_records_the_grant_and_its_uses(place_a):
     assert row.evidence_count == row.use_count == 4
 
 
+def test_fewer_uses_are_the_first_of_the_list(place_a):
+    """Outside the showcase cooperatives the demo books the grant's first FEW_USES uses (issue 7:
+    the demo's time), the same ones in the same order."""
+    from kopdes.demo.seed import FEW_USES
+
+    result = funding_seed_cooperative(place_a.cooperative, on=date(2025, 10, 15), uses=FEW_USES)
+    assert [u.line for u in result.uses] == ["sembako", "pertanian"]
+    [row] = selectors.fund_use(place_a.cooperative, result.source)
+    assert row.use_count == row.evidence_count == FEW_USES
+
+
 def _story(result):
     source = result.source
     return (source.partner, source.agreement_number, [(u.on, u.amount) for u in result.uses])

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db.models import Sum
+from django.db.models import OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import translation
 
 from kopdes.accounts.access import Capability, holds
@@ -97,8 +98,19 @@ def received_total(source: FundingSource) -> int:
     return FundReceipt.objects.filter(source=source).aggregate(t=Sum("amount"))["t"] or 0
 
 
-def used_total(source: FundingSource) -> int:
-    return FundUse.objects.filter(source=source).aggregate(t=Sum("amount"))["t"] or 0
+def fund_balance(source: FundingSource) -> int:
+    """Received less used, in one query (a use's check under the source's row lock)."""
+
+    def total(rows: Any) -> Any:
+        summed = rows.filter(source=OuterRef("pk")).values("source").annotate(t=Sum("amount"))
+        return Coalesce(Subquery(summed.values("t")), 0)
+
+    return (
+        FundingSource.objects.filter(pk=source.pk)
+        .annotate(balance=total(FundReceipt.objects) - total(FundUse.objects))
+        .values_list("balance", flat=True)
+        .get()
+    )
 
 
 def read_document(document: Any, field: str) -> tuple[bytes, str] | None:

@@ -36,13 +36,12 @@ from kopdes.funding.services._common import (
     check_amount,
     check_date,
     digest,
+    fund_balance,
     funding_policy,
     locked_source,
-    received_total,
     required_evidence,
     same_cooperative,
     stored,
-    used_total,
 )
 from kopdes.ledger import services as ledger
 from kopdes.ledger.models import JournalEntry, JournalLine
@@ -93,7 +92,7 @@ def _line_check(source: FundingSource, line: str, on: date) -> bool:
 
 
 def _balance_check(source: FundingSource, amount: int) -> None:
-    balance = received_total(source) - used_total(source)
+    balance = fund_balance(source)
     if amount > balance:
         raise InsufficientFund(amount=amount, balance=balance)
 
