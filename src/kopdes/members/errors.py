@@ -116,3 +116,8 @@ class ActivationCodeExpired(DomainError):
 class ActivationNotAllowed(Conflict):
     code = "member.activation_not_allowed"
     message = _("Only an active member, or one whose request is pending, gets an activation code.")
+
+
+class RequestNotPending(Conflict):
+    code = "member.request_not_pending"
+    message = _("This membership is no longer a pending request: the office keeps its KTP photo.")
