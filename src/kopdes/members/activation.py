@@ -26,7 +26,7 @@ from kopdes.accounts.devices import sign_in
 from kopdes.accounts.errors import AlreadyActive, InvalidPerson, Throttled
 from kopdes.accounts.models import User
 from kopdes.accounts.rules import normalize_phone
-from kopdes.accounts.services import user_register
+from kopdes.accounts.services import user_register, users_register
 from kopdes.core.actors import Actor, actor_label
 from kopdes.core.audit import audit_record, audit_records
 from kopdes.members.errors import (
@@ -228,3 +228,40 @@ def member_activate_by_code(
         )
         token, token_row = sign_in(user=user, device=device)
     return user, token, token_row.expires_at
+
+
+@transaction.atomic
+def member_accounts_open(*, actor: Actor, cooperative_id: int, password_hash: str) -> int:
+    """Give every member of a cooperative who has a phone number and no account one, at once,
+    all with one password hash (`users_register`: a trusted bulk caller's, the demo's), and
+    link it; a person whose number already has an account (an officer who is also a member) is
+    linked, not registered twice. Returns how many memberships were linked. One
+    `member.activate` audit row per membership."""
+    members = list(
+        Member.objects.filter(cooperative_id=cooperative_id, user__isnull=True)
+        .exclude(phone="")
+        .exclude(status=Member.Status.REJECTED)
+        .order_by("id")
+    )
+    if not members:
+        return 0
+    accounts = {u.phone: u for u in User.objects.filter(phone__in={m.phone for m in members})}
+    people = {
+        m.phone: {"phone": m.phone, "full_name": m.full_name, "nik": m.nik}
+        for m in members
+        if m.phone not in accounts
+    }
+    for user in users_register(
+        actor=actor, people=list(people.values()), password_hash=password_hash
+    ):
+        accounts[user.phone] = user
+    for member in members:
+        member.user = accounts[member.phone]
+    Member.objects.bulk_update(members, ["user"])
+    audit_records(
+        actor=actor,
+        action="member.activate",
+        objs=members,
+        afters=[{"account": str(accounts[m.phone].public_id), "phone": m.phone} for m in members],
+    )
+    return len(members)

@@ -45,6 +45,7 @@ def test_otp_always_answers_the_same_202(client, dewi, phone, purpose):
     response = post(client, "/auth/otp", {"phone": phone, "purpose": purpose})
     assert response.status_code == 202, response.content
     assert response.json()["expires_in"] == 300
+    assert response.json()["message"].startswith("Jika nomor ini")
     assert set(response.json()) == {"message", "expires_in"}
 
 
@@ -219,7 +220,8 @@ def test_register_then_ask_to_join(client):
     assert response.status_code == 201, response.content
     me = client.get("/api/v1/me", **bearer(response.json()["token"])).json()
     assert (me["full_name"], me["phone"]) == ("Rina Wati", "+6281377788899")
-    assert OutboxMessage.objects.filter(phone="+6281377788899").count() == 1
+    sent = OutboxMessage.objects.get(phone="+6281377788899")
+    assert "Berlaku 5 menit" in sent.text  # Bahasa Indonesia first
 
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 100

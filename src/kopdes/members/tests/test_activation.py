@@ -281,3 +281,24 @@ def test_no_code_for_an_ended_membership(place_a):
     )
     with pytest.raises(ActivationNotAllowed):
         activation.activation_code_issue(actor=place_a.sekretaris, member=m)
+
+
+def test_accounts_opened_in_bulk_link_an_existing_account(place_a):
+    officer = member(place_a, 1, phone=place_a.bendahara.phone)  # the bendahara is a member too
+    other = member(place_a, 2, phone="081388000002")
+    users = User.objects.count()
+    opened = activation.member_accounts_open(
+        actor=None, cooperative_id=place_a.cooperative.pk, password_hash=place_a.bendahara.password
+    )
+    assert opened >= 2 and User.objects.count() == users + opened - 1
+    officer.refresh_from_db()
+    other.refresh_from_db()
+    assert officer.user == place_a.bendahara and other.user.phone == "+6281388000002"
+    assert (
+        activation.member_accounts_open(
+            actor=None,
+            cooperative_id=place_a.cooperative.pk,
+            password_hash=place_a.bendahara.password,
+        )
+        == 0
+    )
