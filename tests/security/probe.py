@@ -126,6 +126,7 @@ PUBLIC_PAGES: dict[str, Callable[[Side], dict[str, Any]]] = {
 API_PARAMS: dict[str, Callable[[Side], Any]] = {
     "cooperative_id": lambda side: side.place.cooperative.public_id,
     "entry_id": lambda side: side.ids["entry"].public_id,
+    "member_id": lambda side: side.ids["member"].public_id,  # a membership (the member app's)
     "loan_id": lambda side: side.ids["loan"].public_id,
     "order_id": lambda side: side.ids["order"].public_id,
     "intent_id": lambda side: side.ids["intent"].public_id,

@@ -98,3 +98,60 @@ class PengawasHandlesMoney(DomainError):
         "%(person)s is pengawas and may not handle cash or keep the books (%(role)s): the "
         "pengawas supervises those who do."
     )
+
+
+class OtpInvalid(DomainError):
+    """No live code for this number and purpose, or not this one (absent, used, replaced)."""
+
+    code = "auth.otp_invalid"
+    status = 400
+    message = _("The code is wrong. Check the message, or ask for a new code.")
+
+
+class OtpExpired(DomainError):
+    code = "auth.otp_expired"
+    status = 400
+    message = _("The code has expired: ask for a new code.")
+
+
+class OtpTooManyAttempts(DomainError):
+    code = "auth.otp_too_many_attempts"
+    status = 429
+    message = _("Too many wrong attempts with this code: ask for a new code.")
+
+
+class AlreadyActive(Conflict):
+    code = "auth.already_active"
+    message = _("This account is already active: sign in with the phone number and password.")
+
+
+class InvalidPin(ValidationFailed):
+    code = "auth.pin_invalid"
+    message = _("The PIN has exactly 6 digits.")
+
+
+class TrivialPin(ValidationFailed):
+    code = "auth.pin_trivial"
+    message = _(
+        "This PIN is too easy to guess (one digit repeated, or a sequence): choose another."
+    )
+
+
+class WrongPin(DomainError):
+    code = "auth.pin_wrong"
+    status = 401
+    message = _("The PIN is wrong. %(remaining)s attempts left before this phone is locked.")
+
+
+class DeviceInvalid(DomainError):
+    """An unknown device, a wrong device key or a device that was replaced: all look the same."""
+
+    code = "auth.device_invalid"
+    status = 401
+    message = _("This phone is not set up for a PIN: sign in with the phone number and password.")
+
+
+class DeviceLocked(DomainError):
+    code = "auth.device_locked"
+    status = 403
+    message = _("Too many wrong PINs: sign in with the phone number and password again.")

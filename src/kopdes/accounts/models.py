@@ -262,3 +262,53 @@ class ThrottleCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key_hash[:8]}"
+
+
+class OneTimeCode(models.Model):
+    """A 6-digit code sent to a phone number for one purpose (`kopdes.accounts.otp`). Only its
+    keyed hash is stored; it expires after a few minutes, allows a few wrong attempts, and is
+    used once. A new code for the same number and purpose replaces the one before."""
+
+    class Purpose(models.TextChoices):
+        ACTIVATE = "activate", _("Activate a member's account")
+        REGISTER = "register", _("Register an account")
+        PIN_RESET = "pin_reset", _("Reset the PIN")
+
+    phone = models.CharField(_("phone number"), max_length=16)
+    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("one-time code")
+        indexes = [
+            models.Index(fields=["phone", "purpose", "-created_at"], name="accounts_otp_phone_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose}:{self.pk}"
+
+
+class Device(PublicIdModel):
+    """A phone on which a person set a PIN for daily use: a random device key (only its SHA-256
+    kept here) and the PIN (hashed like a password). Five wrong PINs disable it; the person then
+    signs in with the password again (`kopdes.accounts.devices`)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="devices")
+    label = models.CharField(_("label"), max_length=100, blank=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    pin_hash = models.CharField(max_length=200)
+    failed_attempts = models.PositiveSmallIntegerField(_("wrong PINs"), default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phone with a PIN")
+        indexes = [models.Index(fields=["user", "disabled_at"], name="accounts_device_user_idx")]
+
+    def __str__(self) -> str:
+        return self.label or str(self.public_id)

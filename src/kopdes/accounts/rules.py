@@ -1,9 +1,11 @@
-"""Pure rules about people: phone numbers (no ORM here)."""
+"""Pure rules about people: phone numbers, PINs (no ORM here)."""
 
 import re
+from itertools import pairwise
 
 from django.utils.translation import gettext_lazy as _
 
+from kopdes.accounts.errors import InvalidPin, TrivialPin
 from kopdes.core.errors import ValidationFailed
 
 _DIGITS = re.compile(r"[\s\-().]")
@@ -39,3 +41,25 @@ def normalize_phone(raw: str) -> str:
     ):
         raise InvalidPhone(fields={"phone": [str(InvalidPhone.message)]})
     return "+62" + national
+
+
+PIN_LENGTH = 6
+
+
+def pin_is_trivial(pin: str) -> bool:
+    """One digit repeated (111111), a run up or down (123456, 654321), or a short pattern
+    repeated (121212, 123123): the first PINs anyone tries."""
+    digits = [int(c) for c in pin]
+    steps = {b - a for a, b in pairwise(digits)}
+    if len(steps) == 1 and next(iter(steps)) in (-1, 0, 1):
+        return True
+    return pin[:2] * 3 == pin or pin[:3] * 2 == pin
+
+
+def pin_check(pin: str) -> str:
+    """`pin` if it is 6 ASCII digits and not trivial; else InvalidPin or TrivialPin."""
+    if not (len(pin) == PIN_LENGTH and pin.isascii() and pin.isdigit()):
+        raise InvalidPin(fields={"pin": [str(InvalidPin.message)]})
+    if pin_is_trivial(pin):
+        raise TrivialPin(fields={"pin": [str(TrivialPin.message)]})
+    return pin

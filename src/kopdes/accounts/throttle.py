@@ -1,5 +1,6 @@
 """The one throttling mechanism: logins, the old password on the password change, one-time
-reset codes and the member app's self-registration all count attempts here (ADR 0004).
+reset codes, one-time codes (OTP) and the member app's self-registration all count attempts
+here (ADR 0004). Failed codes, PINs and activations count as failed logins of the address.
 
 A `Limit` lets `free` attempts through; each further attempt makes the key wait, `delay` at
 first, doubling each time up to `max_delay` (a fixed block is `delay == max_delay`). A key that
@@ -126,6 +127,30 @@ def payment_notify_address() -> Limit:
         timedelta(minutes=10),
         timedelta(minutes=1),
         timedelta(minutes=15),
+    )
+
+
+def otp_phone() -> Limit:
+    """One-time codes sent to one phone number (every request counts, whether or not a code
+    goes out, so the answer says nothing about the number): after the free ones in an hour,
+    5 minutes' wait, doubling up to an hour."""
+    return _limit(
+        "otp.phone",
+        settings.KOPDES_OTP_PHONE_LIMIT,
+        timedelta(hours=1),
+        timedelta(minutes=5),
+        timedelta(hours=1),
+    )
+
+
+def otp_address() -> Limit:
+    """One-time code requests from one address, whatever the number: then an hour's block."""
+    return _limit(
+        "otp.address",
+        settings.KOPDES_OTP_ADDRESS_LIMIT,
+        timedelta(hours=1),
+        timedelta(hours=1),
+        timedelta(hours=1),
     )
 
 

@@ -4,13 +4,15 @@ memberships with their status and member number (NIAK)."""
 from datetime import date
 from uuid import UUID
 
-from ninja import Router, Schema, Status
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import Field
 
 from kopdes.accounts import throttle
 from kopdes.accounts.errors import Throttled
 from kopdes.api.base import api, errors
 from kopdes.api.schemas import CooperativeRef, cooperative_ref
+from kopdes.core.errors import NotFound
 from kopdes.members import selectors, services
 
 router = Router(tags=["members"])
@@ -98,6 +100,21 @@ def membership_request(request, payload: MembershipRequestIn):
 def my_memberships(request):
     """The caller's memberships and requests, in every cooperative, oldest first."""
     return [_out(m) for m in selectors.memberships_of(user=request.user)]
+
+
+@router.post(
+    "/me/memberships/{member_id}/ktp-photo",
+    response={200: MembershipOut, **errors(401, 404, 409)},
+)
+def membership_ktp_photo(request, member_id: UUID, ktp_photo: File[UploadedFile | None] = None):
+    """Add the KTP photo to one's own pending request (multipart, field `ktp_photo`): JPEG, PNG
+    or WebP by its content, at most 2 MB (422 `member.invalid_ktp_photo`, nothing stored). 404
+    for a membership that is not the caller's; 409 `member.request_not_pending` once decided."""
+    member = selectors.memberships_of(user=request.user).filter(public_id=member_id).first()
+    if member is None:  # before the body: another person's membership is 404 whatever is sent
+        raise NotFound()
+    services.member_request_ktp_photo(actor=request.user, member=member, photo=ktp_photo)
+    return _out(selectors.memberships_of(user=request.user).get(pk=member.pk))
 
 
 api.add_router("/", router)

@@ -28,6 +28,12 @@ ACTION_LABELS = {
     "savings.sukarela_credit": gettext_lazy("Credited to members' simpanan sukarela"),
     "auth.token_issue": gettext_lazy("API sign-in"),
     "auth.token_revoke": gettext_lazy("API sign-out"),
+    "auth.otp_send": gettext_lazy("One-time code sent"),
+    "device.pin_set": gettext_lazy("PIN set on a phone"),
+    "device.pin_reset": gettext_lazy("PIN reset with a one-time code"),
+    "device.locked": gettext_lazy("Phone locked after wrong PINs"),
+    "member.activate": gettext_lazy("Member's account activated"),
+    "member.activation_code_issue": gettext_lazy("Activation code printed for a member"),
     "business_unit.activate": gettext_lazy("Business unit activated"),
     "business_unit.add": gettext_lazy("Business unit added"),
     "commerce.category_create": gettext_lazy("Product category added"),
@@ -159,6 +165,9 @@ AUDIT_KEY_LABELS = {
     "guarantor_count": gettext_lazy("Guarantors"),
     "collateral_count": gettext_lazy("Collaterals"),
     "installment_count": gettext_lazy("Installments"),
+    "account": gettext_lazy("Account"),
+    "devices_disabled": gettext_lazy("Phones disabled"),
+    "device": gettext_lazy("Phone"),
 }
 
 

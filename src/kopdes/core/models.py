@@ -60,3 +60,21 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}:{self.object_id}"
+
+
+class OutboxMessage(models.Model):
+    """A text message (WhatsApp or SMS) kept by the outbox backend of `kopdes.core.messaging`
+    instead of being delivered: the demo and development read the one-time codes here. The phone
+    number is kept as needed to deliver; pages and logs show it masked."""
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    phone = models.CharField(max_length=16)
+    purpose = models.CharField(max_length=40, blank=True)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("outgoing message")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.purpose}"

@@ -24,7 +24,7 @@ from django.db import transaction
 from faker import Faker
 
 from kopdes.cooperatives.models import Cooperative
-from kopdes.members import imports, rules
+from kopdes.members import activation, imports, rules
 from kopdes.members import services as member_services
 from kopdes.members.models import Member
 
@@ -122,10 +122,13 @@ def seed_members(
     rng_seed: int | None = None,
     fake: Faker | None = None,
     actor=None,
+    password_hash: str | None = None,
 ) -> int:
     """Seed `count` members of `cooperative`; returns how many were created. A cooperative that
     already has members is left alone (idempotent). `fake` reuses a caller's Faker("id_ID")
-    (creating one costs ~25 ms); it is re-seeded here, so the result is the same either way."""
+    (creating one costs ~25 ms); it is re-seeded here, so the result is the same either way.
+    With `password_hash`, every member gets a member-app account with that password
+    (`activation.member_accounts_open`)."""
     if count <= 0 or Member.objects.filter(cooperative=cooperative).exists():
         return 0
     if "village" not in cooperative._state.fields_cache:
@@ -194,6 +197,10 @@ def seed_members(
         )
         if approved_on is not None:
             member_services.member_approve(actor=actor, member=member, on=approved_on)
+    if password_hash is not None:
+        activation.member_accounts_open(
+            actor=actor, cooperative_id=cooperative.pk, password_hash=password_hash
+        )
     return count
 
 

@@ -521,7 +521,9 @@ def _seed(*, limit: int | None, scale: float, progress) -> SeedResult:
     with_members = set(Member.objects.values_list("cooperative_id", flat=True).distinct())
     for done, cooperative in enumerate(cooperatives, start=1):
         if count and cooperative.pk not in with_members:
-            result.members_created += seed_members(cooperative, count=count, fake=fake)
+            result.members_created += seed_members(
+                cooperative, count=count, fake=fake, password_hash=_demo_password_hash()
+            )
         if progress:
             progress(done, len(cooperatives), "Anggota")
     # A year of books (chart of accounts, postings, closed months) for those that have none yet,

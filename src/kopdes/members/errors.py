@@ -84,3 +84,40 @@ class ImportHasBadRows(Conflict):
         "%(count)s rows have problems, so nothing was imported. Fix them, or choose to import "
         "only the good rows."
     )
+
+
+class ActivationMismatch(DomainError):
+    """The NIK and date of birth given do not match a member with this phone number or code:
+    the same answer whether or not the number or the member exists."""
+
+    code = "auth.activation_mismatch"
+    status = 400
+    message = _(
+        "The NIK or date of birth does not match the cooperative's register. Check them against "
+        "the KTP, or ask the cooperative's office."
+    )
+
+
+class ActivationCodeInvalid(DomainError):
+    code = "auth.activation_code_invalid"
+    status = 400
+    message = _(
+        "This activation code is not valid (wrong, already used or replaced): check it, or ask "
+        "the cooperative's office for a new one."
+    )
+
+
+class ActivationCodeExpired(DomainError):
+    code = "auth.activation_code_expired"
+    status = 400
+    message = _("This activation code has expired: ask the cooperative's office for a new one.")
+
+
+class ActivationNotAllowed(Conflict):
+    code = "member.activation_not_allowed"
+    message = _("Only an active member, or one whose request is pending, gets an activation code.")
+
+
+class RequestNotPending(Conflict):
+    code = "member.request_not_pending"
+    message = _("This membership is no longer a pending request: the office keeps its KTP photo.")

@@ -195,3 +195,24 @@ class MemberImport(TenantModel):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+class ActivationCode(TenantModel):
+    """A one-time activation code the cooperative prints for a member who has no phone number on
+    record (or another one): only its keyed hash is kept, valid 30 days, used once; a new one
+    replaces the old (`kopdes.members.activation`)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="activation_codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+    issued_by = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("activation code")
+        indexes = [models.Index(fields=["cooperative", "member"], name="members_activation_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}:{self.created_at:%Y-%m-%d}"

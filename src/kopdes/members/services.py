@@ -26,6 +26,7 @@ from kopdes.cooperatives.models import Cooperative
 from kopdes.core import clock
 from kopdes.core.actors import Actor, actor_label
 from kopdes.core.audit import audit_record, snapshot
+from kopdes.core.errors import NotFound
 from kopdes.ledger.models import Sequence
 from kopdes.members import rules
 from kopdes.members.errors import (
@@ -35,6 +36,7 @@ from kopdes.members.errors import (
     NikTaken,
     NoCooperativeHere,
     OutsideVillage,
+    RequestNotPending,
     StatusChangeNotAllowed,
     SupervisorCannotRequest,
     UnknownVillage,
@@ -676,3 +678,16 @@ def member_set_ktp_photo(*, actor: Actor, member: Member, photo: Any) -> Member:
         after={"ktp_photo": "stored", "type": kind, "bytes": len(data)},
     )
     return locked
+
+
+def member_request_ktp_photo(*, actor: User, member: Member, photo: Any) -> Member:
+    """The member app adds the KTP photo to the person's own pending request (`actor` is the
+    request's account): `member_set_ktp_photo`'s checks. Raises RequestNotPending, NotFound
+    (another person's membership), InvalidKtpPhoto."""
+    if member.user_id != actor.pk:
+        raise NotFound()
+    if member.status != Member.Status.REQUESTED:
+        raise RequestNotPending()
+    if not photo:
+        raise InvalidKtpPhoto(fields={"ktp_photo": [_("Choose the photo of the KTP.")]})
+    return member_set_ktp_photo(actor=actor, member=member, photo=photo)

@@ -189,6 +189,10 @@ KOPDES_MEMBER_REQUEST_LIMIT = env_int("KOPDES_MEMBER_REQUEST_LIMIT", 10)
 KOPDES_MEMBER_REQUEST_ADDRESS_LIMIT = env_int("KOPDES_MEMBER_REQUEST_ADDRESS_LIMIT", 30)
 # Public loan simulations (API and page) per address, then a growing wait.
 KOPDES_LOAN_SIMULATION_ADDRESS_LIMIT = env_int("KOPDES_LOAN_SIMULATION_ADDRESS_LIMIT", 120)
+# One-time codes (OTP) sent to one phone number in an hour, and from one address in an hour,
+# before a growing wait (kopdes.accounts.otp, ADR 0031).
+KOPDES_OTP_PHONE_LIMIT = env_int("KOPDES_OTP_PHONE_LIMIT", 3)
+KOPDES_OTP_ADDRESS_LIMIT = env_int("KOPDES_OTP_ADDRESS_LIMIT", 20)
 for _name in (
     "KOPDES_LOGIN_FAILURE_LIMIT",
     "KOPDES_LOGIN_ADDRESS_LIMIT",
@@ -196,6 +200,8 @@ for _name in (
     "KOPDES_MEMBER_REQUEST_LIMIT",
     "KOPDES_MEMBER_REQUEST_ADDRESS_LIMIT",
     "KOPDES_LOAN_SIMULATION_ADDRESS_LIMIT",
+    "KOPDES_OTP_PHONE_LIMIT",
+    "KOPDES_OTP_ADDRESS_LIMIT",
 ):
     if globals()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be at least 1.")
@@ -221,6 +227,10 @@ KOPDES_DAILY_JOBS = [
     "kopdes.funding.daily.run",  # bank loan installments due soon without the cash: warned
     "kopdes.ledger.daily.run",
 ]
+# The messaging gateway for one-time codes (kopdes.core.messaging): `outbox` keeps every message
+# in a table for the demo and development (read on /app/pesan-keluar/ or `kopdes outbox`); a
+# dotted path `package.module.Class` names a WhatsApp or SMS provider's backend.
+KOPDES_MESSAGING_BACKEND = env_str("KOPDES_MESSAGING_BACKEND", "outbox")
 # Days before a bank loan installment falls due that a shortfall of cash is warned about.
 KOPDES_BANK_LOAN_WARNING_DAYS = env_int("KOPDES_BANK_LOAN_WARNING_DAYS", 7)
 

@@ -80,3 +80,27 @@ def test_deterministic_and_idempotent(coop_a):
 def test_scalable(coop_a):
     assert seed_members(coop_a, count=300, rng_seed=7) == 300
     assert Member.objects.filter(cooperative=coop_a, status="active").count() == 299
+
+
+def test_every_member_with_a_phone_signs_in_with_the_demo_password(client, coop_a, place_a):
+    from kopdes.accounts.models import User
+    from kopdes.demo.seed import DEMO_PASSWORD, _demo_password_hash
+    from kopdes.members.models import Member as M
+
+    officer = place_a.anggota  # a person who already has an account, with a number on record
+    seed_members(coop_a, count=12, password_hash=_demo_password_hash())
+    members = M.objects.filter(cooperative=coop_a)
+    assert members.count() == 12 and not members.filter(user__isnull=True).exists()
+    assert User.objects.filter(phone__in=members.values("phone")).count() == 12
+    assert AuditEvent.objects.filter(action="member.activate").count() == 12
+    first = members.order_by("number").first()
+    response = client.post(
+        "/api/v1/auth/login",
+        {"phone": first.phone, "password": DEMO_PASSWORD},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    token = response.json()["token"]
+    mine = client.get("/api/v1/me/memberships", HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    assert [m["niak"] for m in mine] == [first.niak]
+    assert officer.memberships.count() == 0  # nobody else's membership on an existing account

@@ -74,6 +74,7 @@ ACTIONS = [
     "member_kk",
     "member_contact",
     "member_photo",
+    "member_activation_code",
 ]
 
 

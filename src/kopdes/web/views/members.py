@@ -19,7 +19,7 @@ from kopdes.accounts.access import Capability
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core.errors import NotFound
 from kopdes.core.masking import mask_identity_number
-from kopdes.members import imports, selectors, services
+from kopdes.members import activation, imports, selectors, services
 from kopdes.members.models import MaritalStatus, Member
 from kopdes.members.rules import IMAGE_CONTENT_TYPES, image_type
 from kopdes.savings import selectors as savings_selectors
@@ -257,6 +257,8 @@ def _detail(request, cooperative: Cooperative, member: Member, *, bound=None, st
             "kk_history": history["kk_history"],
             "can_manage": can_manage,
             "can_view_ktp": Capability.VIEW_KTP in caps and bool(member.ktp_photo),
+            "has_account": member.user is not None and member.user.has_usable_password(),
+            "may_get_code": member.status in activation.ISSUABLE,
             **forms_,
         },
         status=status,
@@ -377,6 +379,37 @@ def member_photo(request, cooperative: Cooperative, member_id: uuid.UUID):
             actor=request.user, member=m, photo=d["ktp_photo"]
         ),
         _("The KTP photo was stored."),
+    )
+
+
+@cooperative_page(Capability.MANAGE_MEMBERS)
+@require_POST
+def member_activation_code(request, cooperative: Cooperative, member_id: uuid.UUID):
+    """Issue a one-time activation code for the member app and show it once, on a slip to
+    print and hand over (a new code replaces the one before; only its hash is kept)."""
+    member = _member(cooperative, member_id)
+    form = ActionForm(request.POST)
+
+    def slip(result) -> HttpResponse:
+        code, row = result
+        return render(
+            request,
+            "web/members/activation_slip.html",
+            {"cooperative": cooperative, "member": member, "code": code, "row": row},
+        )
+
+    return handle_form(
+        request,
+        form,
+        save=lambda data: activation.activation_code_issue(actor=request.user, member=member),
+        success=slip,
+        page=lambda status: _detail(
+            request,
+            cooperative,
+            _member(cooperative, member_id),
+            bound={"activation_form": form},
+            status=status,
+        ),
     )
 
 
@@ -545,6 +578,7 @@ urlpatterns = [
     path(M + "kk/", member_kk, name="member_kk"),
     path(M + "kontak/", member_contact, name="member_contact"),
     path(M + "foto-ktp/", member_photo, name="member_photo"),
+    path(M + "kode-aktivasi/", member_activation_code, name="member_activation_code"),
     path(M + "ktp/", member_ktp, name="member_ktp"),
     path(M + "kartu/", member_card, name="member_card"),
     path("kartu/<uuid:card_id>/", card_check, name="card_check"),
