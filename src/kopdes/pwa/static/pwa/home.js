@@ -33,10 +33,10 @@ function membership(m) {
     h("h3", {}, t("loan")),
     loan.count === 0
       ? h("p", {}, t("loan_none"))
-      : h("dl", { class: "amounts" },
+      : [h("dl", { class: "amounts" },
           row(t("outstanding"), rupiah(loan.outstanding)),
-          next && row(t("next_installment"), rupiah(next.amount)),
-          next && h("p", { class: "muted" }, `${next.product}: ${t("installment_n", { n: next.number, date: day(next.due_date) })}`)),
+          next && row(t("next_installment"), rupiah(next.amount))),
+         next && h("p", { class: "muted" }, `${next.product}: ${t("installment_n", { n: next.number, date: day(next.due_date) })}`)],
   );
 }
 
