@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.http import require_GET
 
 # The app's ES modules, loaded by app.js through relative imports (so by their plain names,
@@ -38,6 +39,32 @@ ICONS = {
     "pwa/icon-maskable-512.png": ("512x512", "image/png"),
 }
 THEME = "#b71c1c"
+# The shell's few fixed words, before the app's modules put in the member's chosen language
+# (Bahasa Indonesia unless they chose English): what a browser without JavaScript shows.
+SHELL_WORDS = {
+    "id": {
+        "skip": "Langsung ke isi",
+        "loading": "Memuat…",
+        "nav": "Menu utama",
+        "home": "Beranda",
+        "savings": "Simpanan",
+        "card": "Kartu",
+        "account": "Akun",
+        "noscript": "Aplikasi anggota memerlukan JavaScript.",
+        "staff": "Beranda Kopdes",
+    },
+    "en": {
+        "skip": "Skip to content",
+        "loading": "Loading…",
+        "nav": "Main menu",
+        "home": "Home",
+        "savings": "Savings",
+        "card": "Card",
+        "account": "Account",
+        "noscript": "The member app needs JavaScript.",
+        "staff": "Kopdes home",
+    },
+}
 
 
 def _source(name: str) -> bytes:
@@ -82,10 +109,17 @@ def version() -> str:
 @require_GET
 def shell(request: HttpRequest) -> HttpResponse:
     """The one page of the app: a header, an empty main for the screens, the bottom menu."""
+    lang = "en" if translation.get_language() == "en" else "id"
     response = render(
         request,
         "pwa/shell.html",
-        {"app_js": _module_url("app.js"), "style": static(STYLE), "theme": THEME},
+        {
+            "app_js": _module_url("app.js"),
+            "style": static(STYLE),
+            "theme": THEME,
+            "lang": lang,
+            "words": SHELL_WORDS[lang],
+        },
     )
     response["Cache-Control"] = "no-cache"
     return response
