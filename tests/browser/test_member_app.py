@@ -149,6 +149,14 @@ def test_member_app_on_a_phone(browser, live_server):
         expect(page.get_by_role("heading", name="Masuk")).to_be_visible()
         page.wait_for_function("() => navigator.serviceWorker.controller !== null")
         _check(page, "masuk")
+        # Installable: Chromium's own check of the manifest, icons and worker. (Playwright's
+        # contexts are incognito profiles, where Chromium never offers to install.)
+        cdp = context.new_cdp_session(page)
+        found = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+        assert [e["errorId"] for e in found if e["errorId"] != "in-incognito"] == [], found
+        manifest = cdp.send("Page.getAppManifest")
+        assert not manifest.get("errors"), manifest
+        cdp.detach()
         page.screenshot(path=str(shots / "member-app-masuk.png"), full_page=True)
 
         page.get_by_label("Nomor HP").fill("0" + place.anggota.phone.removeprefix("+62"))

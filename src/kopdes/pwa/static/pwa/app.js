@@ -48,6 +48,7 @@ let rendering = 0;
 async function render(focus = false) {
   const ticket = ++rendering;
   translateShell();
+  showNetwork();
   let route = location.hash.replace(/^#\/?/, "") || "beranda";
   if (!token() && route !== "masuk") route = "masuk";
   if (token() && route === "masuk") route = "beranda";
