@@ -4,6 +4,7 @@ from kopdes.api.urls import api
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("m/", include("kopdes.pwa.urls")),
     path("", include("kopdes.web.urls")),
 ]
 

@@ -176,15 +176,20 @@ def _walk(patterns, prefix: str = "", namespace: str = "") -> Iterator[tuple[str
             yield namespace, prefix + str(pattern.pattern), pattern
 
 
+# The namespaces of pages: the staff pages (`web`) and the member app's shell (`pwa`: /m/, its
+# manifest and service worker, public and without ids).
+PAGE_NAMESPACES = ("web", "pwa")
+
+
 def staff_pages() -> list[Page]:
-    """Every page of the `web` namespace, in the resolver's order."""
+    """Every page of the `web` and `pwa` namespaces, in the resolver's order."""
     pages = []
     for namespace, route, pattern in _walk(get_resolver().url_patterns):
-        if namespace != "web":
+        if namespace not in PAGE_NAMESPACES:
             continue
         pages.append(
             Page(
-                name=f"web:{pattern.name}",
+                name=f"{namespace}:{pattern.name}",
                 route=route,
                 view=pattern.callback,
                 kwargs=tuple(pattern.pattern.converters),

@@ -40,10 +40,12 @@ class TransactionOut(Schema):
     id: UUID
     cooperative_id: UUID
     savings: str = Field(description="pokok, wajib or sukarela")
+    savings_label: str = Field(description="The kind as a word, e.g. Simpanan wajib")
     type: str = Field(
         description="deposit, withdrawal, transfer_in, transfer_out, interest, refund, bill_payment,"
         " reversal_in, reversal_out (a correction: `corrected` marks the transaction it reverses)"
     )
+    type_label: str = Field(description="The type as a word, in the caller's language")
     amount: int = Field(description="Rupiah; always positive, the type says the direction")
     balance_after: int
     date: date
@@ -70,11 +72,13 @@ class BillOut(Schema):
     id: UUID
     cooperative_id: UUID
     savings: str
+    savings_label: str
     period: str
     amount: int
     paid_amount: int
     outstanding: int
     status: str
+    status_label: str
 
 
 class BillPage(Schema):
@@ -133,7 +137,9 @@ def my_transactions(request, paging: Query[Paging]):
                 "id": t.public_id,
                 "cooperative_id": t.account.member.cooperative.public_id,
                 "savings": t.account.kind,
+                "savings_label": t.account.get_kind_display(),
                 "type": t.kind,
+                "type_label": t.get_kind_display(),
                 "amount": t.amount,
                 "balance_after": t.balance_after,
                 "date": t.date,
@@ -164,11 +170,13 @@ def my_bills(request, filters: Query[BillFilter]):
                 "id": b.public_id,
                 "cooperative_id": b.member.cooperative.public_id,
                 "savings": b.kind,
+                "savings_label": b.get_kind_display(),
                 "period": b.period,
                 "amount": b.amount,
                 "paid_amount": b.paid_amount,
                 "outstanding": b.outstanding,
                 "status": b.status,
+                "status_label": b.get_status_display(),
             }
             for b in page
         ],

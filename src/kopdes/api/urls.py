@@ -7,6 +7,7 @@ from kopdes.api import (  # noqa: F401  (each module adds its router to `api`)
     cooperatives,
     ledger,
     loans,
+    member_home,
     members,
     payments,
     rat,

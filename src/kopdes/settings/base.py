@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "kopdes.rat",
     "kopdes.api",
     "kopdes.web",
+    "kopdes.pwa",
     "kopdes.demo",
 ]
 

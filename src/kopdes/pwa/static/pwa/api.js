@@ -1,0 +1,90 @@
+// The JSON API with the member's bearer token (kept in this app's storage on the phone).
+import { current } from "./i18n.js";
+
+const BASE = "/api/v1";
+const TOKEN = "kopdes.m.token";
+const NAME = "kopdes.m.name";
+
+export class Offline extends Error {}
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(body?.error?.message || `HTTP ${status}`);
+    this.status = status;
+    this.code = body?.error?.code || "";
+  }
+}
+
+export const token = () => localStorage.getItem(TOKEN);
+
+async function call(method, path, body) {
+  const headers = { Accept: "application/json", "Accept-Language": current() };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (token()) headers.Authorization = `Bearer ${token()}`;
+  let response;
+  try {
+    response = await fetch(BASE + path, {
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "omit",
+    });
+  } catch {
+    throw new Offline();
+  }
+  const data = response.status === 204 ? null : await response.json().catch(() => null);
+  if (!response.ok) throw new ApiError(response.status, data);
+  return {
+    data,
+    offline: response.headers.get("X-Kopdes-Offline") === "1",
+    saved: response.headers.get("X-Kopdes-Saved"),
+  };
+}
+
+// A GET of the member's own data: from the network, or the copy the service worker kept
+// (`offline` true, `saved` the time it was kept).
+export const get = (path) => call("GET", path);
+
+// Delete every copy of member data on the phone (the service worker's data caches).
+export async function forgetData() {
+  if (!("caches" in window)) return;
+  const names = await caches.keys();
+  await Promise.all(names.filter((n) => n.startsWith("kopdes-m-data-")).map((n) => caches.delete(n)));
+}
+
+export async function signIn(phone, password) {
+  const { data } = await call("POST", "/auth/login", { phone, password, device: "Aplikasi anggota" });
+  await forgetData();
+  localStorage.setItem(TOKEN, data.token);
+}
+
+// Hook for the account activation, OTP, PIN and self-registration screens (another branch
+// builds their API): true when the server knows `POST /api/v1/auth/<name>` (an empty body is
+// refused as invalid, 422, and nothing is sent to anyone), false when it answers 404/405.
+export async function hasAuthEndpoint(name) {
+  try {
+    await call("POST", `/auth/${name}`, {});
+    return true;
+  } catch (error) {
+    return error instanceof ApiError && ![404, 405].includes(error.status);
+  }
+}
+
+// Sign out: revoke the token on the server when there is a connection; in any case forget the
+// token, the name and every kept answer on this phone. Returns false when the server was not
+// reached.
+export async function signOut() {
+  let reached = true;
+  try {
+    if (token()) await call("POST", "/auth/logout");
+  } catch (error) {
+    reached = !(error instanceof Offline);
+  }
+  localStorage.removeItem(TOKEN);
+  localStorage.removeItem(NAME);
+  await forgetData();
+  return reached;
+}
+
+export function rememberName(name) {
+  localStorage.setItem(NAME, name);
+}
+
+export const rememberedName = () => localStorage.getItem(NAME) || "";

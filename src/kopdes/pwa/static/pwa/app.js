@@ -1,0 +1,87 @@
+// The member app's entry: the service worker, the language, the router (#/<screen>), and the
+// small DOM helper every screen uses. Plain ES modules, no framework (docs/adr/0032-member-pwa.md).
+import { token, ApiError, Offline, signOut } from "./api.js";
+import { t, translateShell } from "./i18n.js";
+
+const view = document.getElementById("view");
+const tabs = document.getElementById("tabs");
+const net = document.getElementById("net");
+
+// h("p", {class: "x"}, "text", child...): an element; text is always text, never HTML.
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === false || value == null) continue;
+    if (name.startsWith("on")) el.addEventListener(name.slice(2), value);
+    else el.setAttribute(name, value === true ? "" : value);
+  }
+  el.append(...children.flat().filter((c) => c != null && c !== false));
+  return el;
+}
+
+const SCREENS = {
+  masuk: () => import("./login.js"),
+  beranda: () => import("./home.js"),
+  simpanan: () => import("./savings.js"),
+  kartu: () => import("./card.js"),
+  akun: () => import("./account.js"),
+};
+
+export function go(route) {
+  if (location.hash === `#/${route}`) render(true);
+  else location.hash = `#/${route}`;
+}
+
+// A screen's failure said plainly: offline without a kept copy, a lapsed session, the server.
+export function failure(error, retry) {
+  if (error instanceof ApiError && error.status === 401) {
+    signOut().then(() => go("masuk"));
+    return h("p", {}, t("loading"));
+  }
+  const text = error instanceof Offline ? t("need_network") : t("error");
+  return h("div", { class: "notice", role: "alert" }, h("p", {}, text),
+    h("button", { type: "button", class: "secondary", onclick: retry }, t("retry")));
+}
+
+let rendering = 0;
+
+async function render(focus = false) {
+  const ticket = ++rendering;
+  translateShell();
+  showNetwork();
+  let route = location.hash.replace(/^#\/?/, "") || "beranda";
+  if (!token() && route !== "masuk") route = "masuk";
+  if (token() && route === "masuk") route = "beranda";
+  const load = SCREENS[route];
+  tabs.hidden = route === "masuk";
+  for (const link of tabs.querySelectorAll("a")) {
+    if (link.dataset.route === route) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+  const body = document.createDocumentFragment();
+  if (!load) {
+    body.append(h("h1", {}, t("not_found")));
+  } else {
+    const screen = await load();
+    if (ticket !== rendering) return;
+    await screen.render(body, () => render());
+    if (ticket !== rendering) return;
+  }
+  view.replaceChildren(body);
+  view.dataset.screen = route;
+  if (focus) view.focus();
+}
+
+function showNetwork() {
+  net.textContent = navigator.onLine ? "" : t("offline");
+}
+
+window.addEventListener("hashchange", () => render(true));
+window.addEventListener("online", showNetwork);
+window.addEventListener("offline", showNetwork);
+
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.register(view.dataset.sw, { scope: view.dataset.scope }).catch(() => {});
+}
+showNetwork();
+render();
