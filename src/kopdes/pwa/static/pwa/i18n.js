@@ -80,6 +80,12 @@ export function choose(code) {
   document.documentElement.lang = lang;
 }
 
+// A screen's own words, added when its module loads (each screen keeps its words beside it):
+// addWords({ id: { key: "…" }, en: { key: "…" } }).
+export function addWords(words) {
+  for (const code of Object.keys(WORDS)) Object.assign(WORDS[code], words[code] ?? {});
+}
+
 export function t(key, values = {}) {
   let text = WORDS[lang][key] ?? WORDS.id[key] ?? key;
   for (const [name, value] of Object.entries(values)) text = text.replaceAll(`{${name}}`, value);
