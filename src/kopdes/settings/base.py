@@ -145,7 +145,12 @@ if DATABASE_URL:
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
 else:
-    _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "kopdes.sqlite3")}
+    _db = {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(DATA_DIR / "kopdes.sqlite3"),
+        # kept like a server's: a new SQLite connection runs the PRAGMAs below on every request
+        "CONN_MAX_AGE": env_int("KOPDES_DB_CONN_MAX_AGE", 60),
+    }
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock at BEGIN so
     # two writers queue on busy_timeout instead of failing with "database is locked" mid-way.
