@@ -1,7 +1,7 @@
 // Pinjaman: the member's loans and applications with their status and schedule (GET /me/loans,
 // /me/loans/{id}), the products (GET /me/loan-products), a simulation by the server's own
-// schedule engine (POST /loans/simulate with the product's rate and method: nothing is computed
-// here) and an application (POST /me/loans/applications), with a guarantor or collateral when
+// schedule engine and the product's rules (POST /me/loans/simulate: nothing is computed here)
+// and an application (POST /me/loans/applications), with a guarantor or collateral when
 // the product requires it. Installments are paid at the cooperative's office (no QRIS for
 // loans yet).
 import { h, failure } from "./app.js";
@@ -24,6 +24,7 @@ addWords({
     needs_guarantor: "Perlu penjamin.", needs_collateral: "Perlu agunan.",
     principal: "Jumlah pinjaman (Rp)", months: "Lama (bulan)", simulate: "Hitung angsuran",
     sim_result: "Angsuran pertama {first}, jumlah jasa {interest}, jumlah dibayar {total}.",
+    sim_fees: "Saat pencairan: biaya administrasi {admin}, provisi {provisi}.",
     purpose: "Keperluan", guarantor: "Penjamin", guarantor_niak: "No. anggota penjamin (bila anggota)",
     guarantor_name: "Nama penjamin (bila bukan anggota)", guarantor_nik: "NIK penjamin (bila bukan anggota)",
     relationship: "Hubungan (mis. suami, istri, saudara)", collateral: "Agunan",
@@ -44,6 +45,7 @@ addWords({
     needs_guarantor: "Needs a guarantor.", needs_collateral: "Needs collateral.",
     principal: "Amount (Rp)", months: "Term (months)", simulate: "Compute the installments",
     sim_result: "First installment {first}, total interest {interest}, total to pay {total}.",
+    sim_fees: "At disbursement: administration fee {admin}, provisi {provisi}.",
     purpose: "Purpose", guarantor: "Guarantor", guarantor_niak: "Guarantor's member no. (if a member)",
     guarantor_name: "Guarantor's name (if not a member)", guarantor_nik: "Guarantor's NIK (if not a member)",
     relationship: "Relationship (e.g. husband, wife, sibling)", collateral: "Collateral",
@@ -134,11 +136,12 @@ function applyForm(products, retry) {
     const p = product();
     box.textContent = "";
     try {
-      const { data } = await post("/loans/simulate", { principal: money(form.principal.value),
-        months: money(form.months.value), annual_rate: p.annual_rate, method: p.method });
+      const { data } = await post("/me/loans/simulate", { product_id: p.id,
+        principal: money(form.principal.value), months: money(form.months.value) });
       result.replaceChildren(
         h("p", {}, t("sim_result", { first: rupiah(data.rows[0].installment),
           interest: rupiah(data.total_interest), total: rupiah(data.total_installments) })),
+        h("p", { class: "muted" }, t("sim_fees", { admin: rupiah(data.admin_fee), provisi: rupiah(data.provisi) })),
         table(data.rows));
     } catch (error) {
       showError(form, box, error);
