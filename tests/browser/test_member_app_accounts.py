@@ -2,25 +2,32 @@
 the register activates the account with the activation code the cooperative printed, sets a
 PIN, and after the token is gone opens the app with the PIN; pays an open bill by QRIS (the
 payment simulator sends the provider's signed notification while the app polls) and sees the
-bill paid; simulates a loan on the server and applies for it. Every new screen passes axe-core
+bill paid; simulates a loan on the server and applies for it. A newcomer registers with a code
+from the outbox and asks to join the cooperative of their village with the KTP photo. Every new screen passes axe-core
 and fits the screen; screenshots go to $KOPDES_ARTEFACTS/screenshots (member-app-*.png)."""
 
 from __future__ import annotations
 
 import re
+from datetime import date
+from pathlib import Path
 
 from browser.lazy_expect import expect
 from browser.test_member_app import PHONE, _check, _shots
 
 from kopdes import testing
+from kopdes.core.models import OutboxMessage
 from kopdes.loans.tests.factories import make_product
 from kopdes.members import activation
+from kopdes.members.models import Member
+from kopdes.members.rules import nik_make
 from kopdes.payments.models import PaymentIntent
 from kopdes.payments.services import payment_simulate_paid
 from kopdes.payments.tests.factories import make_merchant
 from kopdes.savings import services
 from kopdes.savings.tests.factories import make_member
 
+ICON = Path(__file__).resolve().parents[2] / "src/kopdes/pwa/static/pwa/icon-192.png"
 NEW_PHONE = "081299887766"
 PIN = "135792"
 
@@ -122,6 +129,58 @@ def test_activate_pin_pay_by_qris_and_apply_for_a_loan(browser, live_server):
         expect(page.locator("#view")).to_contain_text("Diajukan, menunggu keputusan pengurus")
         page.get_by_role("button", name="Lihat jadwal angsuran").tap()
         expect(page.locator("#view table")).to_contain_text("Rp112.000")
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+def test_register_then_ask_to_join_the_village_cooperative(
+    browser, live_server, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    testing.persona_place("A")  # the cooperative of Cangkudu (36.03.01.2003)
+    born = date(1992, 5, 17)
+    nik = nik_make(district_digits="360301", sex="F", birth_date=born, serial=7)
+    context = browser.new_context(base_url=live_server.url, **PHONE)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    heading = page.get_by_role("heading", level=1)
+    try:
+        page.goto("/m/")
+        page.get_by_role("link", name="Daftar").tap()
+        expect(heading).to_have_text("Daftar")
+        page.get_by_label("Nomor HP").fill("081377788800")
+        page.get_by_role("button", name="Kirim kode").tap()
+        expect(page.get_by_label("Kode dari pesan")).to_be_visible()
+        _check(page, "daftar")
+        sent = OutboxMessage.objects.get(phone="+6281377788800", purpose="otp.register")
+        code = re.search(r"\b(\d{6})\b", sent.text).group(1)
+        page.get_by_label("Kode dari pesan").fill(code)
+        page.get_by_label("Nama lengkap (sesuai KTP)").fill("Rina Wati")
+        page.get_by_label("Kata sandi baru").fill(testing.PASSWORD)
+        page.get_by_role("button", name="Buat akun").tap()
+        expect(heading).to_have_text("Buat PIN")
+        page.get_by_role("button", name="Nanti saja").tap()
+
+        # Joining: the village by name, the KTP's data and photo; pending approval.
+        expect(heading).to_have_text("Gabung koperasi")
+        expect(page.get_by_label("Nama lengkap (sesuai KTP)")).to_have_value("Rina Wati")
+        page.get_by_label("Desa/kelurahan", exact=True).fill("Cangkudu")
+        expect(page.locator("#village_code option")).to_have_count(2)
+        page.locator("#village_code").select_option(value="36.03.01.2003")
+        page.get_by_label("NIK (16 angka, sesuai KTP)").fill(nik)
+        page.get_by_label("Perempuan").check()
+        page.get_by_label("Tanggal lahir").fill(born.isoformat())
+        page.get_by_label("Alamat (sesuai KTP)").fill("Kp. Cangkudu RT 003/RW 001")
+        page.get_by_label("Foto KTP").set_input_files(str(ICON))
+        _check(page, "gabung")
+        page.get_by_role("button", name="Kirim pengajuan").tap()
+        expect(page.locator("#view [role=status]")).to_contain_text("Pengajuan terkirim")
+        member = Member.objects.get(nik=nik)
+        assert member.status == Member.Status.REQUESTED and member.ktp_photo
+        page.screenshot(path=str(_shots() / "member-app-gabung.png"), full_page=True)
         assert not errors, errors
     finally:
         context.close()

@@ -62,7 +62,7 @@ function table(rows) {
     h("thead", {}, h("tr", {}, ["col_no", "col_due", "col_installment", "col_left"].map((k) => h("th", { scope: "col" }, t(k))))),
     h("tbody", {}, rows.map((r) => h("tr", {},
       h("td", {}, String(r.number)),
-      h("td", {}, day(r.due_date), r.paid_on ? h("small", { class: "ok" }, ` · ${t("paid_on", { date: day(r.paid_on) })}`) : ""),
+      h("td", {}, day(r.due_date), r.paid_on ? h("small", { class: "ok" }, t("paid_on", { date: day(r.paid_on) })) : ""),
       h("td", {}, rupiah(r.installment)),
       h("td", {}, rupiah(r.outstanding)))))));
 }
@@ -115,7 +115,7 @@ function applyForm(products, retry) {
   const product = () => products.find((p) => p.id === select.value);
   const describe = () => {
     const p = product();
-    terms.textContent = [t("product_terms", { rate: p.annual_rate, method: t(`m_${p.method}`), min: p.tenor_min,
+    terms.textContent = [t("product_terms", { rate: Number(p.annual_rate), method: t(`m_${p.method}`), min: p.tenor_min,
       max: p.tenor_max, max_amount: rupiah(p.max_amount) }),
     p.requires_guarantor ? t("needs_guarantor") : "", p.requires_collateral ? t("needs_collateral") : ""].join(" ").trim();
     guarantor.hidden = !p.requires_guarantor;
