@@ -2,7 +2,8 @@
 the register activates the account with the activation code the cooperative printed, sets a
 PIN, and after the token is gone opens the app with the PIN; pays an open bill by QRIS (the
 payment simulator sends the provider's signed notification while the app polls) and sees the
-bill paid; simulates a loan on the server and applies for it. A newcomer registers with a code
+bill paid; simulates a loan on the server and applies for it; signs out and resets the forgotten
+PIN with a code from the outbox. A newcomer registers with a code
 from the outbox and asks to join the cooperative of their village with the KTP photo. Every new screen passes axe-core
 and fits the screen; screenshots go to $KOPDES_ARTEFACTS/screenshots (member-app-*.png)."""
 
@@ -129,6 +130,26 @@ def test_activate_pin_pay_by_qris_and_apply_for_a_loan(browser, live_server):
         expect(page.locator("#view")).to_contain_text("Diajukan, menunggu keputusan pengurus")
         page.get_by_role("button", name="Lihat jadwal angsuran").tap()
         expect(page.locator("#view table")).to_contain_text("Rp112.000")
+        _check(page, "pinjaman-jadwal")
+
+        # Signing out keeps the PIN (the sign-in offers it); a forgotten PIN is reset with a code to the phone.
+        page.get_by_role("link", name="Akun").tap()
+        page.get_by_role("button", name="Keluar").tap()
+        expect(heading).to_have_text("Masuk")
+        page.get_by_role("link", name="Masuk dengan PIN").tap()
+        expect(heading).to_have_text("Masukkan PIN")
+        page.get_by_role("link", name="Lupa PIN?").tap()
+        expect(heading).to_have_text("Atur ulang PIN")
+        page.get_by_label("Nomor HP").fill(NEW_PHONE)
+        page.get_by_role("button", name="Kirim kode").tap()
+        expect(page.locator("#reset-sent")).not_to_be_empty()
+        _check(page, "lupa-pin")
+        sent = OutboxMessage.objects.get(purpose="otp.pin_reset")
+        page.get_by_label("Kode dari pesan").fill(re.search(r"\b(\d{6})\b", sent.text).group(1))
+        page.get_by_label("PIN baru (6 angka)").fill("864209")
+        page.get_by_role("button", name="Simpan PIN baru").tap()
+        expect(heading).to_have_text("Halo, Dewi Lestari")
+        assert page.evaluate("() => JSON.parse(localStorage.getItem('kopdes.m.device'))") != kept
         assert not errors, errors
     finally:
         context.close()

@@ -75,3 +75,10 @@ addWords({
 });
 
 export const alertBox = (id) => h("p", { id, class: "error", role: "alert" });
+export const statusBox = (id) => h("p", { id, class: "notice", role: "status", hidden: true });
+
+// The server's word that a code went out (the same whether or not the number is known).
+export function said(box, text) {
+  box.textContent = text;
+  box.hidden = false;
+}

@@ -58,7 +58,7 @@ addWords({
 const money = (text) => Number(String(text).replace(/\D/g, ""));
 
 function table(rows) {
-  return h("div", { class: "scroll" }, h("table", { class: "table" },
+  return h("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": t("schedule") }, h("table", { class: "table" },
     h("thead", {}, h("tr", {}, ["col_no", "col_due", "col_installment", "col_left"].map((k) => h("th", { scope: "col" }, t(k))))),
     h("tbody", {}, rows.map((r) => h("tr", {},
       h("td", {}, String(r.number)),

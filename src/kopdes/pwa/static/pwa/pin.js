@@ -5,7 +5,7 @@
 import { h, go } from "./app.js";
 import { post, device, keepDevice, forgetDevice, keepToken, DEVICE_LABEL, ApiError } from "./api.js";
 import { t, addWords } from "./i18n.js";
-import { field, onSubmit, alertBox } from "./form.js";
+import { field, onSubmit, alertBox, statusBox, said } from "./form.js";
 
 addWords({
   id: {
@@ -94,11 +94,12 @@ export async function reset(root) {
     field("otp", t("code"), { inputmode: "numeric", autocomplete: "one-time-code", maxlength: 10 }, t("code_hint")),
     field("pin", t("new_pin"), PIN, t("pin_hint")));
   const button = h("button", { type: "submit" }, t("send_code"));
-  const form = h("form", { class: "stack", novalidate: true }, phone, rest, box, button);
+  const sent = statusBox("reset-sent");
+  const form = h("form", { class: "stack", novalidate: true }, phone, sent, rest, box, button);
   onSubmit(form, box, async () => {
     if (rest.hidden) {
       const { data } = await post("/auth/otp", { phone: form.phone.value.trim(), purpose: "pin_reset" });
-      box.textContent = data.message;
+      said(sent, data.message);
       rest.hidden = false;
       button.textContent = t("pin_reset_save");
       form.otp.focus();

@@ -6,7 +6,7 @@
 import { h, go } from "./app.js";
 import { get, post, keepToken, DEVICE_LABEL } from "./api.js";
 import { t, addWords } from "./i18n.js";
-import { field, onSubmit, alertBox, showError } from "./form.js";
+import { field, onSubmit, alertBox, showError, statusBox, said } from "./form.js";
 
 addWords({
   id: {
@@ -58,13 +58,14 @@ const back = () => h("p", {}, h("a", { href: "#/masuk", class: "link" }, t("back
 
 export async function render(root) {
   const box = alertBox("activate-error");
+  const sent = statusBox("activate-sent");
   const otp = field("otp", t("code"), CODE, t("code_hint"));
   otp.hidden = true;
   const ask = h("button", { type: "button", class: "secondary", id: "ask-code" }, t("ask_code"));
   const form = h("form", { class: "stack", novalidate: true },
     field("phone", t("phone"), TEL, t("phone_hint")),
     field("activation_code", t("activation_code"), { autocomplete: "off", maxlength: 20 }, t("activation_code_hint")),
-    ask, otp,
+    ask, sent, otp,
     field("nik", t("nik"), { inputmode: "numeric", maxlength: 16, required: true }),
     field("birth_date", t("birth_date"), { type: "date", required: true }),
     field("password", t("new_password"), NEW_PASSWORD, t("password_hint")),
@@ -74,7 +75,7 @@ export async function render(root) {
     box.textContent = "";
     try {
       const { data } = await post("/auth/otp", { phone: form.phone.value.trim(), purpose: "activate" });
-      box.textContent = data.message;
+      said(sent, data.message);
       otp.hidden = false;
       form.otp.focus();
     } catch (error) {
@@ -94,17 +95,18 @@ export async function render(root) {
 
 export async function register(root) {
   const box = alertBox("register-error");
+  const sent = statusBox("register-sent");
   const rest = h("div", { class: "stack", hidden: true },
     field("otp", t("code"), CODE, t("code_hint")),
     field("full_name", t("full_name"), { autocomplete: "name", maxlength: 150, required: true }),
     field("password", t("new_password"), NEW_PASSWORD, t("password_hint")));
   const button = h("button", { type: "submit" }, t("send_code"));
   const form = h("form", { class: "stack", novalidate: true },
-    field("phone", t("phone"), TEL, t("phone_hint")), rest, box, button);
+    field("phone", t("phone"), TEL, t("phone_hint")), sent, rest, box, button);
   onSubmit(form, box, async () => {
     if (rest.hidden) {
       const { data } = await post("/auth/otp", { phone: form.phone.value.trim(), purpose: "register" });
-      box.textContent = data.message;
+      said(sent, data.message);
       rest.hidden = false;
       button.textContent = t("register");
       form.otp.focus();
