@@ -143,13 +143,16 @@ def test_api_lists_say_nothing_about_another_cooperative(world, client, path):
 
 
 # Values for request bodies, by property name, pointing at cooperative B: the village, a
-# member's NIK. Properties not listed get a harmless value of their type.
+# member's NIK, a loan product (with terms it would accept). Properties not listed get a harmless value of their type.
 def _body(schema: dict, side) -> dict:
     member = side.ids["member"]
     known = {
         "village_code": side.place.cooperative.village_id,
         "cooperative_id": str(side.place.cooperative.public_id),
         "member_id": str(member.public_id),
+        "product_id": str(side.ids["loan_product"].public_id),
+        "principal": 1_000_000,
+        "months": 6,
         "nik": member.nik,
         "kk_number": member.kk_number or "",
         "full_name": "Probe",
@@ -179,7 +182,8 @@ TENANT_BODIES = [
     for m, p, op in SECURED
     if "{" not in p
     and (schema := _request_schema(op))
-    and {"village_code", "cooperative_id", "member_id", "nik"} & set(schema.get("properties", {}))
+    and {"village_code", "cooperative_id", "member_id", "nik", "product_id"}
+    & set(schema.get("properties", {}))
 ]
 
 

@@ -23,7 +23,7 @@ from kopdes.api.base import KEY_PATTERN, api, errors
 from kopdes.api.schemas import CooperativeRef, cooperative_ref
 from kopdes.core import clock
 from kopdes.core.errors import NotFound
-from kopdes.loans import selectors, services
+from kopdes.loans import rules, selectors, services
 from kopdes.loans.errors import InvalidGuarantor
 from kopdes.loans.models import Installment, Loan, LoanProduct
 from kopdes.loans.schedule import ScheduleRow, schedule, simulate
@@ -294,6 +294,62 @@ def my_loans(request):
     rows = selectors.my_loans_with_next(user=request.user)
     # open_installments: the selector's Prefetch(to_attr=...), not a model field.
     return [_loan_out(loan, loan.open_installments) for loan in rows]  # type: ignore[attr-defined]
+
+
+class MySimulationIn(Schema):
+    product_id: UUID = Field(description="One of GET /me/loan-products")
+    principal: int = Field(description="Rupiah, above zero")
+    months: int = Field(description="Tenor in months, the grace months included")
+    grace_months: int = 0
+
+
+class MySimulationOut(SimulationOut):
+    admin_fee: int = Field(description="Rupiah taken once at disbursement (biaya administrasi)")
+    provisi: int = Field(description="Rupiah taken once at disbursement (provisi)")
+
+
+@router.post(
+    "/me/loans/simulate",
+    response={200: MySimulationOut, **errors(401, 404)},
+    summary="What an application would give (the member app)",
+)
+def my_loan_simulate(request, payload: MySimulationIn):
+    """The schedule an application for these terms would give (as if disbursed today), checked
+    against the product's rules as an application is: the product's rate and method, its tenor,
+    its largest amount and the member's savings multiple. Nothing is stored. 404
+    `request.not_found` for a product not offered to the caller (another cooperative's, an
+    inactive one); 422 as `POST /me/loans/applications` for its terms (`loans.invalid_tenor`,
+    `loans.amount_above_maximum`, `loans.above_savings_multiple`, `loans.invalid_principal`,
+    ...)."""
+    product = (
+        selectors.products_for_member(user=request.user)
+        .filter(public_id=payload.product_id)
+        .first()
+    )
+    if product is None:
+        raise NotFound()
+    member = (
+        member_selectors.memberships_of(user=request.user)
+        .filter(status=Member.Status.ACTIVE, cooperative_id=product.cooperative_id)
+        .first()
+    )
+    if member is None:
+        raise NotFound()
+    result = services.loan_application_preview(
+        member=member,
+        product=product,
+        principal=payload.principal,
+        months=payload.months,
+        grace_months=payload.grace_months,
+    )
+    return {
+        "rows": [row_out(row) for row in result.rows],
+        "total_interest": result.total_interest,
+        "total_installments": result.total_installments,
+        "effective_annual_rate": result.effective_annual_rate,
+        "admin_fee": rules.fee(payload.principal, product.admin_fee_percent),
+        "provisi": rules.fee(payload.principal, product.provisi_percent),
+    }
 
 
 KEY_TEXT = (

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
+import segno
 from ninja import P, Router, Schema, Status
 from ninja.params import HeaderEx
 from pydantic import Field
@@ -76,6 +77,7 @@ class IntentOut(Schema):
     status: str = Field(description="pending, paid, expired or cancelled")
     bill_number: str = Field(description="QRIS tag 62.01: the payment's number at the provider")
     payload: str = Field(description="The dynamic QRIS to show as a QR code (EMVCo MPM)")
+    qr_svg: str = Field(description="`payload` as a QR code, an SVG data URI (for an <img>)")
     merchant_name: str
     created_at: datetime
     expires_at: datetime
@@ -94,6 +96,9 @@ def _intent_out(intent: PaymentIntent) -> dict:
         "status": status,
         "bill_number": intent.bill_number,
         "payload": intent.payload,
+        "qr_svg": segno.make(intent.payload, error="m").svg_data_uri(
+            scale=6, border=4, dark="#000", light="#fff"
+        ),
         "merchant_name": intent.merchant.merchant_name,
         "created_at": intent.created_at,
         "expires_at": intent.expires_at,

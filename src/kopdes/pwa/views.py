@@ -30,6 +30,11 @@ MODULES = (
     "savings.js",
     "card.js",
     "account.js",
+    "form.js",
+    "signup.js",
+    "pin.js",
+    "pay.js",
+    "loans.js",
 )
 STYLE = "pwa/app.css"
 ICONS = {

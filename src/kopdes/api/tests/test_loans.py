@@ -311,3 +311,69 @@ def test_the_products_a_member_may_ask_for(client, place_a, place_b, applicant):
         ("Pinjaman Usaha", str(place_a.cooperative.public_id))
     ]
     assert body[0]["tenor_max"] == 24 and body[0]["max_amount"] == 50_000_000
+
+
+SIMULATE = "/api/v1/me/loans/simulate"
+
+
+def test_a_member_simulates_a_product_on_the_server(
+    client, place_a, applicant, time_machine, django_assert_max_num_queries
+):
+    time_machine.move_to("2026-03-02 09:00 +07:00")
+    _member, product = applicant
+    auth = bearer(client, place_a.anggota)
+    terms = {"product_id": str(product.public_id), "principal": 1_200_000, "months": 12}
+    with django_assert_max_num_queries(4):  # the token, the product, the membership
+        answer = client.post(SIMULATE, terms, content_type="application/json", **auth)
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    # the product's own rate and method (12 % flat): the engine's schedule, as disbursed today
+    expected = schedule(
+        principal=1_200_000,
+        annual_rate=product.annual_rate,
+        months=12,
+        method=product.method,
+        start=date(2026, 3, 2),
+    )
+    assert [r["installment"] for r in body["rows"]] == [r.installment for r in expected]
+    assert body["rows"][0] == {
+        "number": 1,
+        "due_date": "2026-04-02",
+        "principal": 100_000,
+        "interest": 12_000,
+        "installment": 112_000,
+        "outstanding": 1_100_000,
+    }
+    assert body["total_interest"] == 144_000 and body["admin_fee"] == 12_000
+    assert not Loan.objects.exists()  # nothing stored
+
+
+def test_a_simulation_refuses_what_the_product_refuses(client, place_a, applicant):
+    _member, product = applicant
+    auth = bearer(client, place_a.anggota)
+    too_long = {"product_id": str(product.public_id), "principal": 1_000_000, "months": 99}
+    answer = client.post(SIMULATE, too_long, content_type="application/json", **auth)
+    assert answer.status_code == 422
+    assert answer.json()["error"]["code"] == "loans.invalid_tenor"
+    assert "months" in answer.json()["error"]["fields"]
+
+
+def test_another_cooperatives_product_is_404_and_a_token_is_needed(
+    client, place_a, place_b, applicant
+):
+    from kopdes.loans.tests.factories import make_product
+
+    other = make_product(place_b.cooperative, name="Pinjaman B")
+    terms = {"product_id": str(other.public_id), "principal": 1_000_000, "months": 6}
+    answer = client.post(
+        SIMULATE, terms, content_type="application/json", **bearer(client, place_a.anggota)
+    )
+    assert answer.status_code == 404
+    assert client.post(SIMULATE, terms, content_type="application/json").status_code == 401
+    # an account without a membership (the cooperative's officer): no product is theirs
+    _member, product = applicant
+    terms["product_id"] = str(product.public_id)
+    answer = client.post(
+        SIMULATE, terms, content_type="application/json", **bearer(client, place_a.ketua)
+    )
+    assert answer.status_code == 404

@@ -65,6 +65,8 @@ def test_deposit_by_qris_through_the_webhook(client, place_a, payer):
     intent = asked.json()
     assert intent["status"] == "pending" and intent["amount"] == 50_000
     assert intent["payload"].startswith("000201010212")
+    # the QR code to show, made on the server from the payload (no QR library on the phone)
+    assert intent["qr_svg"].startswith("data:image/svg+xml")
     # the same request with the same key: the same intent
     keyed = [_ask(client, place_a, auth, kind="deposit", amount=10_000, key="k1") for _ in range(2)]
     assert keyed[0].json()["id"] == keyed[1].json()["id"]

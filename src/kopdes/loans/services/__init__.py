@@ -22,7 +22,12 @@ from kopdes.loans.services._common import (
     SUBLEDGER,
     loan_event_lines,
 )
-from kopdes.loans.services.applications import CollateralInput, GuarantorInput, loan_apply
+from kopdes.loans.services.applications import (
+    CollateralInput,
+    GuarantorInput,
+    loan_application_preview,
+    loan_apply,
+)
 from kopdes.loans.services.close import (
     CloseResult,
     allowance_balance,
@@ -56,6 +61,7 @@ __all__ = [
     "CollateralInput",
     "GuarantorInput",
     "allowance_balance",
+    "loan_application_preview",
     "loan_apply",
     "loan_decide",
     "loan_disburse",

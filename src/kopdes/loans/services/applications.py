@@ -210,6 +210,29 @@ def _check_terms(
             )
 
 
+def loan_application_preview(
+    *, member: Member, product: LoanProduct, principal: int, months: int, grace_months: int = 0
+) -> schedule.Simulation:
+    """What an application for these terms would give, checked against the product's rules
+    exactly as `loan_apply` checks them (the same errors), with the schedule from the engine the
+    disbursement uses, as if disbursed today. Reads only; nothing is stored or audited."""
+    _check_terms(
+        member=member,
+        product=product,
+        principal=principal,
+        months=months,
+        grace_months=grace_months,
+    )
+    return schedule.simulate(
+        principal=principal,
+        annual_rate=product.annual_rate,
+        months=months,
+        method=product.method,
+        start=clock.today(),
+        grace_months=grace_months,
+    )
+
+
 def loan_apply(
     *,
     actor: Actor,

@@ -11,19 +11,21 @@ export class ApiError extends Error {
     super(body?.error?.message || `HTTP ${status}`);
     this.status = status;
     this.code = body?.error?.code || "";
+    this.fields = body?.error?.fields || {};
   }
 }
 
 export const token = () => localStorage.getItem(TOKEN);
 
-async function call(method, path, body) {
-  const headers = { Accept: "application/json", "Accept-Language": current() };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+async function call(method, path, body, extra = {}) {
+  const headers = { Accept: "application/json", "Accept-Language": current(), ...extra };
+  const form = body instanceof FormData;
+  if (body !== undefined && !form) headers["Content-Type"] = "application/json";
   if (token()) headers.Authorization = `Bearer ${token()}`;
   let response;
   try {
     response = await fetch(BASE + path, {
-      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+      method, headers, body: body === undefined || form ? body : JSON.stringify(body),
       credentials: "omit",
     });
   } catch {
@@ -55,18 +57,6 @@ export async function signIn(phone, password) {
   localStorage.setItem(TOKEN, data.token);
 }
 
-// Hook for the account activation, OTP, PIN and self-registration screens (another branch
-// builds their API): true when the server knows `POST /api/v1/auth/<name>` (an empty body is
-// refused as invalid, 422, and nothing is sent to anyone), false when it answers 404/405.
-export async function hasAuthEndpoint(name) {
-  try {
-    await call("POST", `/auth/${name}`, {});
-    return true;
-  } catch (error) {
-    return error instanceof ApiError && ![404, 405].includes(error.status);
-  }
-}
-
 // Sign out: revoke the token on the server when there is a connection; in any case forget the
 // token, the name and every kept answer on this phone. Returns false when the server was not
 // reached.
@@ -88,3 +78,34 @@ export function rememberName(name) {
 }
 
 export const rememberedName = () => localStorage.getItem(NAME) || "";
+
+// A write (sign-up, PIN, payment, application): always to the network, never from a copy.
+export const post = (path, body, headers) => call("POST", path, body, headers);
+
+// Keep a token the server gave (activation, registration, PIN unlock or reset).
+export async function keepToken(value) {
+  await forgetData();
+  localStorage.setItem(TOKEN, value);
+}
+
+// The PIN of this phone (POST /auth/pin): the device's id and key stay in this app's storage;
+// with the PIN they give a new token (POST /auth/pin/unlock). Signing out keeps them.
+const DEVICE = "kopdes.m.device";
+export const DEVICE_LABEL = "Aplikasi anggota";
+
+export function device() {
+  try {
+    const kept = JSON.parse(localStorage.getItem(DEVICE) || "null");
+    return kept && kept.device_id && kept.device_key ? kept : null;
+  } catch {
+    return null;
+  }
+}
+
+export function keepDevice({ device_id, device_key }) {
+  localStorage.setItem(DEVICE, JSON.stringify({ device_id, device_key }));
+}
+
+export function forgetDevice() {
+  localStorage.removeItem(DEVICE);
+}

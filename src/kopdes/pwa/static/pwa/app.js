@@ -1,6 +1,6 @@
 // The member app's entry: the service worker, the language, the router (#/<screen>), and the
 // small DOM helper every screen uses. Plain ES modules, no framework (docs/adr/0032-member-pwa.md).
-import { token, ApiError, Offline, signOut } from "./api.js";
+import { token, device, ApiError, Offline, signOut } from "./api.js";
 import { t, translateShell } from "./i18n.js";
 
 const view = document.getElementById("view");
@@ -25,7 +25,17 @@ const SCREENS = {
   simpanan: () => import("./savings.js"),
   kartu: () => import("./card.js"),
   akun: () => import("./account.js"),
+  aktifkan: () => import("./signup.js"),
+  daftar: () => import("./signup.js").then((m) => ({ render: m.register })),
+  gabung: () => import("./signup.js").then((m) => ({ render: m.join })),
+  pin: () => import("./pin.js"),
+  buka: () => import("./pin.js").then((m) => ({ render: m.unlock })),
+  "lupa-pin": () => import("./pin.js").then((m) => ({ render: m.reset })),
+  pinjaman: () => import("./loans.js"),
 };
+// Screens for someone without a token; "pin" and "gabung" follow a sign-in, without the menu.
+const PUBLIC = ["masuk", "aktifkan", "daftar", "buka", "lupa-pin"];
+const BARE = [...PUBLIC, "pin", "gabung"];
 
 export function go(route) {
   if (location.hash === `#/${route}`) render(true);
@@ -35,7 +45,7 @@ export function go(route) {
 // A screen's failure said plainly: offline without a kept copy, a lapsed session, the server.
 export function failure(error, retry) {
   if (error instanceof ApiError && error.status === 401) {
-    signOut().then(() => go("masuk"));
+    signOut().then(() => go(device() ? "buka" : "masuk"));
     return h("p", {}, t("loading"));
   }
   const text = error instanceof Offline ? t("need_network") : t("error");
@@ -50,10 +60,12 @@ async function render(focus = false) {
   translateShell();
   showNetwork();
   let route = location.hash.replace(/^#\/?/, "") || "beranda";
-  if (!token() && route !== "masuk") route = "masuk";
-  if (token() && route === "masuk") route = "beranda";
+  // Without a token: the PIN pad when this phone keeps a device, else the sign-in.
+  if (!token() && !PUBLIC.includes(route)) route = device() ? "buka" : "masuk";
+  if (!token() && route === "buka" && !device()) route = "masuk";
+  if (token() && PUBLIC.includes(route)) route = "beranda";
   const load = SCREENS[route];
-  tabs.hidden = route === "masuk";
+  tabs.hidden = BARE.includes(route);
   for (const link of tabs.querySelectorAll("a")) {
     if (link.dataset.route === route) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");

@@ -1,7 +1,12 @@
 // Beranda: everything in one request (GET /api/v1/me/home).
 import { h, failure } from "./app.js";
 import { get, rememberName } from "./api.js";
-import { t, rupiah, day, moment } from "./i18n.js";
+import { t, rupiah, day, moment, addWords } from "./i18n.js";
+
+addWords({
+  id: { loans_open: "Pinjaman: jadwal, simulasi, pengajuan", join_open: "Ajukan diri menjadi anggota" },
+  en: { loans_open: "Loans: schedule, simulation, application", join_open: "Ask to become a member" },
+});
 
 export function freshness(root, { offline }, time) {
   root.append(h("p", { class: offline ? "stale" : "muted", id: "updated", "data-offline": offline ? "1" : "0" },
@@ -37,6 +42,7 @@ function membership(m) {
           row(t("outstanding"), rupiah(loan.outstanding)),
           next && row(t("next_installment"), rupiah(next.amount))),
          next && h("p", { class: "muted" }, `${next.product}: ${t("installment_n", { n: next.number, date: day(next.due_date) })}`)],
+    h("p", {}, h("a", { href: "#/pinjaman", class: "link" }, t("loans_open"))),
   );
 }
 
@@ -52,7 +58,10 @@ export async function render(root, retry) {
   rememberName(home.full_name);
   root.append(h("h1", {}, t("hello", { name: home.full_name })));
   freshness(root, answer, home.server_time);
-  if (home.memberships.length === 0) root.append(h("p", { class: "notice" }, t("no_membership")));
+  if (home.memberships.length === 0) {
+    root.append(h("p", { class: "notice" }, t("no_membership")),
+      h("p", {}, h("a", { href: "#/gabung", class: "link" }, t("join_open"))));
+  }
   root.append(...home.memberships.map(membership));
   root.append(h("section", { class: "card", "aria-labelledby": "news" },
     h("h2", { id: "news" }, t("news")),

@@ -1,7 +1,16 @@
 // Sign-in with phone number and password (POST /api/v1/auth/login).
 import { h, go } from "./app.js";
-import { ApiError, Offline, signIn } from "./api.js";
-import { t } from "./i18n.js";
+import { ApiError, Offline, signIn, device } from "./api.js";
+import { t, addWords } from "./i18n.js";
+
+addWords({
+  id: { login_activate: "Aktifkan akun", login_activate_hint: "Sudah anggota koperasi tetapi belum punya akun?",
+    login_register: "Daftar", login_register_hint: "Belum anggota? Buat akun lalu ajukan diri ke koperasi desa Anda.",
+    login_pin: "Masuk dengan PIN" },
+  en: { login_activate: "Activate the account", login_activate_hint: "Already a member but no account yet?",
+    login_register: "Register", login_register_hint: "Not a member yet? Create an account, then ask your village's cooperative.",
+    login_pin: "Sign in with the PIN" },
+});
 
 export async function render(root) {
   const message = h("div", { id: "login-error", class: "error", role: "alert" });
@@ -34,7 +43,12 @@ export async function render(root) {
     button.textContent = t("signing_in");
     try {
       await signIn(phone.value.trim(), password.value);
-      go("beranda");
+      // A password sign-in offers the PIN of this phone, unless it has one.
+      if (device()) go("beranda");
+      else {
+        sessionStorage.setItem("kopdes.m.next", "beranda");
+        go("pin");
+      }
     } catch (error) {
       if (error instanceof Offline) message.textContent = t("login_offline");
       else if (error instanceof ApiError) message.textContent = `${t("login_failed")} ${error.message}`;
@@ -51,6 +65,10 @@ export async function render(root) {
     note && h("p", { class: "notice", role: "status" }, note),
     h("p", {}, t("login_intro")),
     form,
-    h("p", { class: "muted" }, t("no_account")),
+    device() && h("p", {}, h("a", { href: "#/buka", class: "link" }, t("login_pin"))),
+    h("p", { class: "muted" }, t("login_activate_hint")),
+    h("p", {}, h("a", { href: "#/aktifkan", class: "link" }, t("login_activate"))),
+    h("p", { class: "muted" }, t("login_register_hint")),
+    h("p", {}, h("a", { href: "#/daftar", class: "link" }, t("login_register"))),
   );
 }
