@@ -2,6 +2,7 @@
 // small DOM helper every screen uses. Plain ES modules, no framework (docs/adr/0032-member-pwa.md).
 import { token, ApiError, Offline, signOut } from "./api.js";
 import { t, translateShell } from "./i18n.js";
+import { ROUTES as MORE } from "./more.js";
 
 const view = document.getElementById("view");
 const tabs = document.getElementById("tabs");
@@ -25,6 +26,11 @@ const SCREENS = {
   simpanan: () => import("./savings.js"),
   kartu: () => import("./card.js"),
   akun: () => import("./account.js"),
+  lainnya: () => import("./more.js"),
+  belanja: () => import("./shop.js"),
+  shu: () => import("./shu.js"),
+  rat: () => import("./rat.js"),
+  transparansi: () => import("./transparency.js"),
 };
 
 export function go(route) {
@@ -55,7 +61,8 @@ async function render(focus = false) {
   const load = SCREENS[route];
   tabs.hidden = route === "masuk";
   for (const link of tabs.querySelectorAll("a")) {
-    if (link.dataset.route === route) link.setAttribute("aria-current", "page");
+    const here = link.dataset.route === route || (link.dataset.route === "lainnya" && MORE.includes(route));
+    if (here) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
   const body = document.createDocumentFragment();

@@ -1,0 +1,59 @@
+// Writes and files for the member screens of issue 14 (shop, RAT, transparency): a POST with the
+// member's token and an Idempotency-Key, and a file of the API saved on the phone. Never cached
+// by the service worker: a write needs the network, and says so (Offline).
+import { token, ApiError, Offline } from "./api.js";
+import { current } from "./i18n.js";
+
+const BASE = "/api/v1";
+
+function headers(extra = {}) {
+  const out = { Accept: "application/json", "Accept-Language": current(), ...extra };
+  if (token()) out.Authorization = `Bearer ${token()}`;
+  return out;
+}
+
+// POST `body` as JSON; `key` (an Idempotency-Key) makes a retry answer with the first result.
+export async function post(path, body, key) {
+  let response;
+  try {
+    response = await fetch(BASE + path, {
+      method: "POST", credentials: "omit",
+      headers: headers({ "Content-Type": "application/json", ...(key ? { "Idempotency-Key": key } : {}) }),
+      body: JSON.stringify(body ?? {}),
+    });
+  } catch {
+    throw new Offline();
+  }
+  const data = await response.json().catch(() => null);
+  if (!response.ok) throw new ApiError(response.status, data);
+  return data;
+}
+
+export const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`);
+
+// Fetch a file of the API with the token and hand it to the phone as a download named `name`.
+export async function download(path, name) {
+  let response;
+  try {
+    response = await fetch(BASE + path, { headers: headers({ Accept: "*/*" }), credentials: "omit" });
+  } catch {
+    throw new Offline();
+  }
+  if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => null));
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+// What to tell the member when a write or a download fails: the server's own message (already
+// in their language), or that it needs the network.
+export function why(error, t) {
+  if (error instanceof Offline) return t("need_online");
+  if (error instanceof ApiError && error.message && !error.message.startsWith("HTTP")) return error.message;
+  return t("error");
+}
