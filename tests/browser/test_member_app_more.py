@@ -4,7 +4,7 @@ SHU (this year's estimate, labelled so, and last year's statement), the RAT (att
 one vote; a second vote from a stale screen shows the server's message) and the transparency
 screen's "Verifikasi transaksi saya": the member's own deposit checked in the browser with the
 public verifier's module ("Terverifikasi"), then, with the checkpoint changed in the database,
-"GAGAL". Every screen passes axe-core and fits the phone; screenshots go to
+"GAGAL"; then the SHU in English. Every screen passes axe-core and fits the phone; screenshots go to
 $KOPDES_ARTEFACTS/screenshots (member-app-*.png). The clock stands at the RAT's day (20 March
 2026, ticking), for the server as for the seeded books."""
 
@@ -136,7 +136,9 @@ def test_shop_shu_rat_and_verify_my_transaction(browser, live_server):
             _open(page, "RAT", "RAT")
             expect(view).to_contain_text("Balai Desa")
             expect(view).to_contain_text("Pembagian SHU")
-            expect(page.get_by_role("button", name="Unduh Laporan Pengurus")).to_be_visible()
+            with page.expect_download() as pack:
+                page.get_by_role("button", name="Unduh Laporan Pengurus").tap()
+            assert pack.value.suggested_filename == "Laporan Pengurus.pdf"
             page.get_by_role("button", name="Catat kehadiran saya (daring)").tap()
             expect(view).to_contain_text("Kehadiran Anda sudah tercatat")
             stale = context.new_page()
@@ -177,6 +179,13 @@ def test_shop_shu_rat_and_verify_my_transaction(browser, live_server):
             page.get_by_role("button", name="Verifikasi", exact=True).tap()
             expect(result).to_contain_text("GAGAL", timeout=30_000)
             page.screenshot(path=str(shots / "member-app-transparansi-gagal.png"), full_page=True)
+            # In English, the same screens in English words.
+            page.get_by_role("link", name="Akun").tap()
+            page.get_by_label("English").check()
+            page.get_by_role("link", name="More").tap()
+            page.get_by_role("link", name="SHU").tap()
+            expect(page.locator("#shu-estimate-note")).to_contain_text("Only an estimate")
+            expect(view).to_contain_text("Estimated SHU for 2026")
             assert not errors, errors
         finally:
             context.close()

@@ -31,6 +31,11 @@ export async function post(path, body, key) {
 
 export const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`);
 
+const EXTENSIONS = {
+  "application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg",
+  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+};
+
 // Fetch a file of the API with the token and hand it to the phone as a download named `name`.
 export async function download(path, name) {
   let response;
@@ -40,10 +45,11 @@ export async function download(path, name) {
     throw new Offline();
   }
   if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => null));
-  const url = URL.createObjectURL(await response.blob());
+  const blob = await response.blob();
+  const url = URL.createObjectURL(blob);
   const link = document.createElement("a");
   link.href = url;
-  link.download = name;
+  link.download = name + (EXTENSIONS[blob.type] || "");
   document.body.append(link);
   link.click();
   link.remove();
