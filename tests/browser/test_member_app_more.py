@@ -4,7 +4,7 @@ SHU (this year's estimate, labelled so, and last year's statement), the RAT (att
 one vote; a second vote from a stale screen shows the server's message) and the transparency
 screen's "Verifikasi transaksi saya": the member's own deposit checked in the browser with the
 public verifier's module ("Terverifikasi"), then, with the checkpoint changed in the database,
-"GAGAL"; then the SHU in English. Every screen passes axe-core and fits the phone; screenshots go to
+"GAGAL"; then the SHU in English, and the RAT offline from its kept answer. Every screen passes axe-core and fits the phone; screenshots go to
 $KOPDES_ARTEFACTS/screenshots (member-app-*.png). The clock stands at the RAT's day (20 March
 2026, ticking), for the server as for the seeded books."""
 
@@ -186,6 +186,13 @@ def test_shop_shu_rat_and_verify_my_transaction(browser, live_server):
             page.get_by_role("link", name="SHU").tap()
             expect(page.locator("#shu-estimate-note")).to_contain_text("Only an estimate")
             expect(view).to_contain_text("Estimated SHU for 2026")
+            # Offline: a screen opened before shows its kept answers, marked as such.
+            context.set_offline(True)
+            page.get_by_role("link", name="More").tap()
+            page.locator("#view a[href='#/rat']").tap()
+            expect(page.locator("#updated")).to_have_attribute("data-offline", "1")
+            expect(view).to_contain_text("Balai Desa")
+            context.set_offline(False)
             assert not errors, errors
         finally:
             context.close()

@@ -4,7 +4,7 @@
 import { h, failure } from "./app.js";
 import { get } from "./api.js";
 import { t, addWords, current } from "./i18n.js";
-import { post, newKey, download, why } from "./send.js";
+import { post, newKey, download, why, kept } from "./send.js";
 
 addWords({
   id: {
@@ -118,11 +118,14 @@ function meeting(m, retry) {
   );
 }
 
+
 export async function render(root, retry) {
   root.append(h("h1", {}, t("rat_title")));
   let meetings;
   try {
-    meetings = (await get("/me/rat")).data;
+    const answer = await get("/me/rat");
+    kept(root, [answer]);
+    meetings = answer.data;
   } catch (error) {
     root.append(failure(error, retry));
     return;

@@ -1,8 +1,10 @@
-// Writes and files for the member screens of issue 14 (shop, RAT, transparency): a POST with the
-// member's token and an Idempotency-Key, and a file of the API saved on the phone. Never cached
-// by the service worker: a write needs the network, and says so (Offline).
+// Writes and files for the member screens of issue 14 (shop, SHU, RAT, transparency): a POST with
+// the member's token and an Idempotency-Key, a file of the API saved on the phone, the note on
+// answers kept offline. Writes and files never go through the service worker's cache: a write
+// needs the network, and says so (Offline).
 import { token, ApiError, Offline } from "./api.js";
 import { current } from "./i18n.js";
+import { freshness } from "./home.js";
 
 const BASE = "/api/v1";
 
@@ -62,4 +64,12 @@ export function why(error, t) {
   if (error instanceof Offline) return t("need_online");
   if (error instanceof ApiError && error.message && !error.message.startsWith("HTTP")) return error.message;
   return t("error");
+}
+
+// A screen's answers that the service worker kept (offline) say so, with when they were kept, as
+// on the Beranda; otherwise the time they were read.
+export function kept(root, answers) {
+  const offline = answers.find((a) => a.offline);
+  const now = new Date().toISOString();
+  freshness(root, { offline: Boolean(offline) }, offline ? offline.saved || now : now);
 }

@@ -4,7 +4,7 @@
 import { h, failure } from "./app.js";
 import { get } from "./api.js";
 import { t, addWords, rupiah, day, moment } from "./i18n.js";
-import { post, newKey, why } from "./send.js";
+import { post, newKey, why, kept } from "./send.js";
 
 addWords({
   id: {
@@ -37,6 +37,7 @@ let chosen = "";  // the outlet's "<cooperative id>|<code>", kept while the app 
 let query = "";
 let done = "";
 
+
 export async function render(root, retry) {
   root.append(h("h1", {}, t("shop_title")));
   let outlets;
@@ -63,6 +64,7 @@ export async function render(root, retry) {
     root.append(failure(error, retry));
     return;
   }
+  kept(root, [catalogue, orders, purchases]);
   if (done) root.append(h("p", { class: "notice", role: "status", id: "order-done" }, done));
   done = "";
   if (outlets.length > 1) {

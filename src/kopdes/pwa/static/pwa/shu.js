@@ -2,6 +2,7 @@
 // statements of the years the RAT approved, each with its breakdown (GET /me/shu, /me/shu/{year}).
 import { h, failure } from "./app.js";
 import { get } from "./api.js";
+import { kept } from "./send.js";
 import { t, addWords, rupiah, day } from "./i18n.js";
 
 addWords({
@@ -77,6 +78,7 @@ async function statement(share, box, button) {
   }
 }
 
+
 export async function render(root, retry) {
   root.append(h("h1", {}, t("shu_title")));
   let estimates, shares;
@@ -86,6 +88,7 @@ export async function render(root, retry) {
     root.append(failure(error, retry));
     return;
   }
+  kept(root, [estimates, shares]);
   root.append(...estimates.data.map(estimate));
   root.append(h("section", { class: "card", "aria-labelledby": "shu-past" },
     h("h2", { id: "shu-past" }, t("shu_past")),

@@ -6,7 +6,7 @@
 import { h, failure } from "./app.js";
 import { get, ApiError, Offline } from "./api.js";
 import { t, addWords, rupiah, day } from "./i18n.js";
-import { download, why } from "./send.js";
+import { download, why, kept } from "./send.js";
 import { verifyEntryProof, VerifyError } from "../web/verifier.js";
 
 // For browsers whose Web Crypto lacks Ed25519: the vendored library, fetched only then.
@@ -118,6 +118,7 @@ function cooperative(c) {
       h("dl", { class: "amounts", id: "fund-lines" }, use.by_line.map((l) => row(l.label, rupiah(l.amount))))]);
 }
 
+
 export async function render(root, retry) {
   root.append(h("h1", {}, t("tr_title")));
   let coops, documents, txns;
@@ -129,6 +130,7 @@ export async function render(root, retry) {
     root.append(failure(error, retry));
     return;
   }
+  kept(root, [coops, documents, txns]);
   root.append(h("section", { class: "card", "aria-labelledby": "tr-mine" },
     h("h2", { id: "tr-mine" }, t("tr_mine")), h("p", { class: "muted" }, t("tr_mine_intro")),
     mine(txns.data.items, coops.data)));
