@@ -52,7 +52,7 @@ def _seed(place) -> None:
             actor=place.kasir, unit=unit_of(coop), lines=[(beras, 1)], payment="cash", member=me
         )
         source = funded(place, amount=50_000_000)
-        spend(place, source, 12_500_000, line="sembako", on=D1)
+        spend(place, source, 12_500_000, line="sembako", kind="asset", on=D1)
     with time_machine.travel(moment(date(2026, 3, 10)), tick=False):
         checkpoints.checkpoint_create(cooperative=coop, day=D1)
     testing.make_rat(place, make_member(coop), vote=False)
@@ -126,6 +126,7 @@ def test_shop_shu_rat_and_verify_my_transaction(browser, live_server):
             _open(page, "SHU", "SHU")
             expect(page.locator("#shu-estimate-note")).to_contain_text("hanya perkiraan")
             expect(view).to_contain_text("Perkiraan SHU tahun 2026")
+            expect(view).to_contain_text("Perkiraan SHU Anda")  # the beras sold at a profit
             page.get_by_role("button", name="Lihat rincian 2025").tap()
             expect(view).to_contain_text("Rincian SHU 2025")
             expect(view).to_contain_text("Keputusan RAT RAT/2026/01")
