@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
+from django.http import HttpResponse
 from ninja import P, Router, Schema, Status
 from ninja.params import HeaderEx
 from pydantic import Field
@@ -146,6 +147,47 @@ def my_rat(request):
         member = selectors.member_of(request.user, meeting.cooperative)
         out.append(_meeting_out(meeting, member.pk if member else None))
     return out
+
+
+# What a document of the pack is, from its first bytes (the pack holds PDF and Excel files and
+# scans).
+CONTENT_TYPES = {
+    b"%PDF": "application/pdf",
+    b"PK\x03\x04": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    b"\xff\xd8\xff": "image/jpeg",
+    b"\x89PNG": "image/png",
+}
+
+
+@router.get(
+    "/me/rat/{meeting_id}/documents/{document_id}",
+    response={200: None, **errors(401, 404)},
+    summary="A document of a meeting's pack",
+)
+def my_rat_document(request, meeting_id: UUID, document_id: UUID):
+    """The file of one document of the pack of a meeting of the caller's cooperative (its
+    SHA-256 is in `GET /me/rat`). 404 `request.not_found` for another cooperative's meeting or
+    document, or an absent one."""
+    meeting = selectors.my_meeting(request.user, meeting_id)
+    _member(request, meeting)
+    document = meeting.documents.filter(public_id=document_id).first()
+    if document is None or not document.file:
+        raise NotFound()
+    try:
+        with document.file.open("rb") as handle:
+            content = handle.read()
+    except FileNotFoundError:
+        raise NotFound() from None
+    kind = next(
+        (k for head, k in CONTENT_TYPES.items() if content.startswith(head)),
+        "application/octet-stream",
+    )
+    response = HttpResponse(content, content_type=kind)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = f'attachment; filename="rat-{document.public_id}"'
+    response["X-Content-SHA256"] = document.sha256
+    return response
 
 
 class AttendanceOut(Schema):

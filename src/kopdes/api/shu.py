@@ -13,6 +13,7 @@ from pydantic import Field
 
 from kopdes.api.base import api, errors
 from kopdes.api.schemas import CooperativeRef, cooperative_ref
+from kopdes.core import clock
 from kopdes.shu import selectors
 
 router = Router(tags=["shu"])
@@ -158,6 +159,45 @@ def my_shu(request):
             "paid_on": s.paid_on,
         }
         for s in selectors.my_shares(request.user)
+    ]
+
+
+class ShuEstimateOut(Schema):
+    estimate: bool = Field(True, description="Always true: an estimate, not a statement")
+    cooperative: CooperativeRef
+    year: int
+    through: date = Field(description="The books are counted up to this day")
+    shu_total: int = Field(description="The year's result so far (income less expenses)")
+    member_part: int
+    members_line: int = Field(description="The members' line of the policy's allocation")
+    jasa_modal_pool: int
+    jasa_usaha_pool: int
+    savings: int = Field(description="The member's savings basis")
+    savings_total: int
+    transactions: int = Field(description="The member's transactions basis")
+    transactions_total: int
+    jasa_modal: int
+    jasa_usaha: int
+    total: int = Field(description="The estimated share, rupiah")
+
+
+@router.get("/me/shu/estimate", response={200: list[ShuEstimateOut], **errors(401)})
+def my_shu_estimate(request):
+    """An estimate of the caller's SHU share of the current year, per cooperative where they are
+    an active member: the year-to-date result divided by the policy in force exactly as the SHU
+    is divided at year end (shu.selectors.division), with the bases as they stand. Only an
+    estimate: the result, the bases and the policy change before the RAT approves the SHU."""
+    return [
+        {
+            "estimate": True,
+            "cooperative": cooperative_ref(e.cooperative),
+            **{
+                name: getattr(e, name)
+                for name in ShuEstimateOut.model_fields
+                if name not in {"estimate", "cooperative"}
+            },
+        }
+        for e in selectors.my_estimates(request.user, clock.today())
     ]
 
 

@@ -8,6 +8,7 @@ from kopdes.api import (  # noqa: F401  (each module adds its router to `api`)
     ledger,
     loans,
     member_home,
+    member_transparency,
     members,
     payments,
     rat,

@@ -35,7 +35,16 @@ MODULES = (
     "pin.js",
     "pay.js",
     "loans.js",
+    "more.js",
+    "send.js",
+    "shop.js",
+    "shu.js",
+    "rat.js",
+    "transparency.js",
 )
+# Modules of the site the app imports (by their plain names, relative to static/pwa/): the
+# public verifier's checks, shared with /transparansi/<code>/verifikasi/ (docs/adr/0032).
+SHARED = ("web/verifier.js",)
 STYLE = "pwa/app.css"
 ICONS = {
     "pwa/icon.svg": ("any", "image/svg+xml"),
@@ -55,6 +64,7 @@ SHELL_WORDS = {
         "savings": "Simpanan",
         "card": "Kartu",
         "account": "Akun",
+        "more": "Lainnya",
         "noscript": "Aplikasi anggota memerlukan JavaScript.",
         "staff": "Beranda Kopdes",
     },
@@ -66,6 +76,7 @@ SHELL_WORDS = {
         "savings": "Savings",
         "card": "Card",
         "account": "Account",
+        "more": "More",
         "noscript": "The member app needs JavaScript.",
         "staff": "Kopdes home",
     },
@@ -90,12 +101,13 @@ def _assets() -> list[str]:
         static(STYLE),
         static("pwa/icon.svg"),
         *(_module_url(name) for name in MODULES),
+        *(f"{settings.STATIC_URL}{name}" for name in SHARED),
     ]
 
 
 def _version() -> str:
     digest = hashlib.sha256()
-    for name in (STYLE, *(f"pwa/{m}" for m in MODULES)):
+    for name in (STYLE, *(f"pwa/{m}" for m in MODULES), *SHARED):
         digest.update(_source(name))
     digest.update(Path(__file__).with_name("templates").joinpath("pwa", "shell.html").read_bytes())
     digest.update(Path(__file__).with_name("templates").joinpath("pwa", "sw.js").read_bytes())

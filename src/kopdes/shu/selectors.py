@@ -12,6 +12,7 @@ from django.db.models.functions import ExtractMonth
 
 from kopdes.commerce.selectors import member_purchases
 from kopdes.cooperatives.models import Cooperative
+from kopdes.cooperatives.selectors import policy_in_force
 from kopdes.core.errors import NotFound
 from kopdes.ledger.models import Account, JournalLine, Period
 from kopdes.loans.models import LoanTransaction
@@ -19,7 +20,7 @@ from kopdes.members.models import Member
 from kopdes.savings.models import Kind, SavingsAccount, SavingsTransaction
 from kopdes.savings.selectors import memberships
 from kopdes.shu import rules
-from kopdes.shu.errors import ShuYearNotFound, YearNotClosed
+from kopdes.shu.errors import NoBasis, ShuYearNotFound, YearNotClosed
 from kopdes.shu.models import ShuAllocationLine, ShuMemberShare, ShuYear
 
 YEAR_END_SOURCE = "year_end"  # ledger.services.year_end_close's entry
@@ -164,6 +165,185 @@ def transaction_bases(cooperative: Cooperative, year: int) -> tuple[dict[int, in
         .order_by()
     }
     return dict(purchases), interest
+
+
+@dataclass(frozen=True)
+class Division:
+    """A year's result divided by a policy: the member part, the allocation lines, the pools and
+    every member's share (rules.member_shares over the bases of the members at 31 December)."""
+
+    member_part: int
+    non_member_part: int
+    lines: list[rules.AllocationLine]
+    members_line: int
+    jasa_modal_pool: int
+    jasa_usaha_pool: int
+    members: list[Member]
+    bases: list[rules.Basis]
+    shares: list[rules.Share]
+    purchases: dict[int, int]
+    interest: dict[int, int]
+    with_interest: bool
+
+
+def division(cooperative: Cooperative, year: int, result: YearResult, policy) -> Division:
+    """The SHU's division, as `shu_simulate` records it and the member's estimate shows it."""
+    member_part, non_member_part = rules.member_part(
+        shu_total=result.shu_total,
+        member_income=result.member_income,
+        non_member_income=result.non_member_income,
+    )
+    lines = rules.allocation(
+        shu_total=result.shu_total, member_share=member_part, lines=policy.shu_allocation
+    )
+    members_line = sum(ln.amount for ln in lines if ln.key == rules.MEMBERS_LINE)
+    modal_pool, usaha_pool = rules.pools(
+        members_line=members_line, jasa_modal_percent=policy.shu_jasa_modal_percent
+    )
+    members = list(members_at_year_end(cooperative, year))
+    savings = savings_bases(
+        cooperative,
+        year,
+        basis=policy.shu_savings_basis,
+        include_sukarela=policy.shu_savings_include_sukarela,
+    )
+    purchases, interest = transaction_bases(cooperative, year)
+    with_interest = policy.shu_transaction_basis == "purchases_and_interest"
+
+    def transactions(member: Member) -> int:
+        bought = max(purchases.get(member.pk, 0), 0)
+        return bought + (interest.get(member.pk, 0) if with_interest else 0)
+
+    bases = [
+        rules.Basis(
+            number=m.number or 0, savings=max(savings.get(m.pk, 0), 0), transactions=transactions(m)
+        )
+        for m in members
+    ]
+    modal_pool, usaha_pool, shares = rules.member_shares(
+        jasa_modal_pool=modal_pool, jasa_usaha_pool=usaha_pool, bases=bases
+    )
+    return Division(
+        member_part=member_part,
+        non_member_part=non_member_part,
+        lines=lines,
+        members_line=members_line,
+        jasa_modal_pool=modal_pool,
+        jasa_usaha_pool=usaha_pool,
+        members=members,
+        bases=bases,
+        shares=shares,
+        purchases=purchases,
+        interest=interest,
+        with_interest=with_interest,
+    )
+
+
+def year_to_date_result(cooperative: Cooperative, year: int, through: date) -> YearResult:
+    """The result of `year` so far, from the books as they stand (no closing entry yet): income
+    less expenses dated 1 January to `through`, member income by the income accounts'
+    participation as in `year_result`."""
+    lines = JournalLine.objects.filter(
+        cooperative=cooperative,
+        date__gte=date(year, 1, 1),
+        date__lte=through,
+        account__kind__in=[Account.Kind.INCOME, Account.Kind.EXPENSE],
+    ).exclude(entry__source_kind=YEAR_END_SOURCE)
+    totals = lines.aggregate(
+        income=Sum(
+            Case(
+                When(account__kind=Account.Kind.INCOME, then=F("credit") - F("debit")),
+                default=0,
+            )
+        ),
+        member=Sum(
+            Case(
+                When(
+                    account__kind=Account.Kind.INCOME,
+                    account__participation="member",
+                    then=F("credit") - F("debit"),
+                ),
+                default=0,
+            )
+        ),
+        expense=Sum(
+            Case(
+                When(account__kind=Account.Kind.EXPENSE, then=F("debit") - F("credit")),
+                default=0,
+            )
+        ),
+    )
+    income, member = totals["income"] or 0, totals["member"] or 0
+    return YearResult(
+        shu_total=income - (totals["expense"] or 0),
+        member_income=member,
+        non_member_income=income - member,
+    )
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A member's estimated share of this year's SHU: the year-to-date result divided by the
+    policy in force as the RAT would divide it at year end. Not a statement: the result, the
+    bases and the policy will change before the year is closed."""
+
+    cooperative: Cooperative
+    year: int
+    through: date
+    shu_total: int
+    member_part: int
+    members_line: int
+    jasa_modal_pool: int
+    jasa_usaha_pool: int
+    savings: int
+    savings_total: int
+    transactions: int
+    transactions_total: int
+    jasa_modal: int
+    jasa_usaha: int
+    total: int
+
+
+def my_estimates(user, on: date) -> list[Estimate]:
+    """The person's estimated SHU of `on`'s year in each cooperative where they are an active
+    member and a policy is in force; nothing where the year so far is a deficit or gives no
+    basis (the estimate is then zero: the API says so)."""
+    out = []
+    for member in memberships(user=user):
+        cooperative = member.cooperative
+        policy = policy_in_force(cooperative=cooperative, on=on)
+        result = year_to_date_result(cooperative, on.year, on)
+        shares: dict[int, tuple[int, int]] = {}
+        d = None
+        if policy is not None and result.shu_total > 0:
+            try:
+                d = division(cooperative, on.year, result, policy)
+            except NoBasis:
+                d = None
+        if d is not None:
+            shares = {s.number: (s.jasa_modal, s.jasa_usaha) for s in d.shares}
+        basis = next((b for b in (d.bases if d else []) if b.number == (member.number or 0)), None)
+        modal, usaha = shares.get(member.number or 0, (0, 0))
+        out.append(
+            Estimate(
+                cooperative=cooperative,
+                year=on.year,
+                through=on,
+                shu_total=result.shu_total,
+                member_part=d.member_part if d else 0,
+                members_line=d.members_line if d else 0,
+                jasa_modal_pool=d.jasa_modal_pool if d else 0,
+                jasa_usaha_pool=d.jasa_usaha_pool if d else 0,
+                savings=basis.savings if basis else 0,
+                savings_total=sum(b.savings for b in d.bases) if d else 0,
+                transactions=basis.transactions if basis else 0,
+                transactions_total=sum(b.transactions for b in d.bases) if d else 0,
+                jasa_modal=modal,
+                jasa_usaha=usaha,
+                total=modal + usaha,
+            )
+        )
+    return out
 
 
 # -- years, shares ------------------------------------------------------------------------------

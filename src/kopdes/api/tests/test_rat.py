@@ -79,3 +79,23 @@ def test_another_cooperatives_meeting_is_not_found(client, place_a, place_b):
         **headers,
     )
     assert answer.status_code == 404 and answer.json()["error"]["code"] == "request.not_found"
+
+
+def test_a_document_of_the_pack_for_the_members_own_meeting_only(client, place_a, place_b):
+    make_member(place_a.cooperative, user=place_a.anggota)
+    rat = testing.make_rat(place_a, make_member(place_a.cooperative))
+    [listed] = client.get("/api/v1/me/rat", **bearer(place_a.anggota)).json()
+    assert listed["documents"], listed
+    document = listed["documents"][0]
+    url = f"/api/v1/me/rat/{rat.meeting.public_id}/documents/{document['id']}"
+    assert client.get(url).status_code == 401
+    answer = client.get(url, **bearer(place_a.anggota))
+    assert answer.status_code == 200
+    assert answer["X-Content-SHA256"] == document["sha256"]
+    assert "no-store" in answer["Cache-Control"]
+    # A member of another cooperative: the same 404 as a document that does not exist.
+    make_member(place_b.cooperative, user=place_b.anggota)
+    foreign = client.get(url, **bearer(place_b.anggota))
+    assert foreign.status_code == 404 and foreign.json()["error"]["code"] == "request.not_found"
+    missing = f"/api/v1/me/rat/{rat.meeting.public_id}/documents/{rat.meeting.public_id}"
+    assert client.get(missing, **bearer(place_a.anggota)).status_code == 404

@@ -93,3 +93,22 @@ def test_every_module_the_app_imports_is_precached(client):
         )
     assert seen <= set(MODULES), seen - set(MODULES)
     assert seen, "no import found"
+
+
+def test_the_shared_verifier_module_is_precached_and_the_only_one_from_outside(client):
+    """The transparency screen imports the public verifier's checks (static/web/verifier.js),
+    not a copy: that file is in the precache list, and nothing else outside static/pwa/ is
+    imported."""
+    from django.contrib.staticfiles import finders
+
+    from kopdes.pwa.views import MODULES, SHARED
+
+    outside = set()
+    for name in MODULES:
+        source = Path(finders.find(f"pwa/{name}")).read_text(encoding="utf-8")
+        outside |= set(re.findall(r"""from\s*["']\.\./([\w/-]+\.js)["']""", source))
+    assert outside == set(SHARED) == {"web/verifier.js"}
+    assets = re.search(r"var ASSETS = (\[.*?\]);", client.get("/m/sw.js").content.decode())
+    assert "/static/web/verifier.js" in json.loads(assets.group(1))
+    page = Path(finders.find("web/verify.js")).read_text(encoding="utf-8")
+    assert 'from "./verifier.js"' in page and "function rootFromInclusion" not in page

@@ -12,7 +12,7 @@ from kopdes.core.audit import audit_record
 from kopdes.ledger import services as ledger
 from kopdes.members.models import Member
 from kopdes.savings.services import INTEREST_LINES_PER_ENTRY, sukarela_credit_from
-from kopdes.shu import rules, selectors
+from kopdes.shu import selectors
 from kopdes.shu.errors import (
     AlreadyApproved,
     AlreadyPaid,
@@ -53,41 +53,11 @@ def shu_simulate(*, actor: Actor, cooperative: Cooperative, year: int) -> ShuYea
     policy = policy_in_force(cooperative=cooperative, on=clock.today())
     if policy is None:
         raise InvalidYear(fields={"year": [str(InvalidYear.message)]})
-    member_part, non_member_part = rules.member_part(
-        shu_total=result.shu_total,
-        member_income=result.member_income,
-        non_member_income=result.non_member_income,
-    )
-    lines = rules.allocation(
-        shu_total=result.shu_total, member_share=member_part, lines=policy.shu_allocation
-    )
-    members_line = sum(ln.amount for ln in lines if ln.key == rules.MEMBERS_LINE)
-    modal_pool, usaha_pool = rules.pools(
-        members_line=members_line, jasa_modal_percent=policy.shu_jasa_modal_percent
-    )
-    members = list(selectors.members_at_year_end(cooperative, year))
-    savings = selectors.savings_bases(
-        cooperative,
-        year,
-        basis=policy.shu_savings_basis,
-        include_sukarela=policy.shu_savings_include_sukarela,
-    )
-    purchases, interest = selectors.transaction_bases(cooperative, year)
-    with_interest = policy.shu_transaction_basis == "purchases_and_interest"
-
-    def transactions(member: Member) -> int:
-        bought = max(purchases.get(member.pk, 0), 0)
-        return bought + (interest.get(member.pk, 0) if with_interest else 0)
-
-    bases = [
-        rules.Basis(
-            number=m.number or 0, savings=max(savings.get(m.pk, 0), 0), transactions=transactions(m)
-        )
-        for m in members
-    ]
-    modal_pool, usaha_pool, shares = rules.member_shares(
-        jasa_modal_pool=modal_pool, jasa_usaha_pool=usaha_pool, bases=bases
-    )
+    d = selectors.division(cooperative, year, result, policy)
+    member_part, non_member_part, lines = d.member_part, d.non_member_part, d.lines
+    members_line, modal_pool, usaha_pool = d.members_line, d.jasa_modal_pool, d.jasa_usaha_pool
+    members, bases, shares = d.members, d.bases, d.shares
+    purchases, interest, with_interest = d.purchases, d.interest, d.with_interest
     if existing is not None:
         existing.delete()
     shu_year = ShuYear.objects.create(

@@ -2,6 +2,7 @@
 // small DOM helper every screen uses. Plain ES modules, no framework (docs/adr/0032-member-pwa.md).
 import { token, device, ApiError, Offline, signOut } from "./api.js";
 import { t, translateShell } from "./i18n.js";
+import { ROUTES as MORE } from "./more.js";
 
 const view = document.getElementById("view");
 const tabs = document.getElementById("tabs");
@@ -32,6 +33,11 @@ const SCREENS = {
   buka: () => import("./pin.js").then((m) => ({ render: m.unlock })),
   "lupa-pin": () => import("./pin.js").then((m) => ({ render: m.reset })),
   pinjaman: () => import("./loans.js"),
+  lainnya: () => import("./more.js"),
+  belanja: () => import("./shop.js"),
+  shu: () => import("./shu.js"),
+  rat: () => import("./rat.js"),
+  transparansi: () => import("./transparency.js"),
 };
 // Screens for someone without a token; "pin" and "gabung" follow a sign-in, without the menu.
 const PUBLIC = ["masuk", "aktifkan", "daftar", "buka", "lupa-pin"];
@@ -67,7 +73,8 @@ async function render(focus = false) {
   const load = SCREENS[route];
   tabs.hidden = BARE.includes(route);
   for (const link of tabs.querySelectorAll("a")) {
-    if (link.dataset.route === route) link.setAttribute("aria-current", "page");
+    const here = link.dataset.route === route || (link.dataset.route === "lainnya" && MORE.includes(route));
+    if (here) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
   const body = document.createDocumentFragment();
