@@ -124,6 +124,10 @@ UNIQUENESS_EXCEPTIONS: dict[tuple[str, str], str] = {
         "payments.PaymentIntent",
         "bill_number",
     ): "random (QRIS tag 62.01): the provider's notification names the payment by it alone",
+    (
+        "members.ActivationCode",
+        "code_hash",
+    ): "the keyed hash of a random printed code: the member types the code alone, no cooperative",
 }
 INDEX_EXCEPTIONS: dict[tuple[str, str], str] = {
     (

@@ -8,9 +8,10 @@ The weight (issue 14, item 6): every response the browser and its service worker
 counted from Playwright's network events (the worker's precache fetches included, even those
 the browser's HTTP cache answered), on a first visit (at most 150 KB) and a repeat visit (under
 20 KB); no request leaves the origin. The test server sends files uncompressed (whitenoise
-serves its pre-compressed copies only after `collectstatic` in production), so the budget is
-checked on the uncompressed bytes, an upper bound; the gzip size of the same bodies is printed
-beside them (run with `-s` to see the table).
+serves its pre-compressed copies only after `collectstatic` in production), so each body is
+gzipped here and the budget, which the issue sets on compressed bytes, is checked on those
+sizes; the uncompressed bytes are printed beside them (run with `-s` to see the table: about
+140 KB uncompressed, 26 KB gzipped on a first visit, which precaches every screen's module).
 """
 
 from __future__ import annotations
@@ -194,6 +195,11 @@ def test_member_app_on_a_phone(browser, live_server):
         expect(page.get_by_role("heading", level=1)).to_have_text("Simpanan")
         expect(page.locator("#view")).to_contain_text("Riwayat transaksi")
         expect(page.locator("#view")).to_contain_text("+Rp1.250.000")
+        # the mutasi of a period (this year so far by default), with the closing balances
+        page.get_by_role("button", name="Tampilkan mutasi").tap()
+        statement = page.locator("#statement-result")
+        expect(statement).to_contain_text("Saldo akhir")
+        expect(statement).to_contain_text("Simpanan sukarela")
         _check(page, "simpanan")
         page.screenshot(path=str(shots / "member-app-simpanan.png"), full_page=True)
 
@@ -232,8 +238,10 @@ def test_member_app_on_a_phone(browser, live_server):
         repeat_wire, repeat_packed = meter.total()
         repeat = meter.report("repeat visit (home)")
         print(f"\n{first}\n{repeat}")
-        assert first_wire <= FIRST_VISIT_BUDGET, first
-        assert repeat_wire < REPEAT_VISIT_BUDGET, repeat
+        # the issue's budget is on compressed bytes (production's whitenoise sends its gzip and
+        # brotli copies); the uncompressed total stays printed beside it
+        assert first_packed <= FIRST_VISIT_BUDGET, first
+        assert repeat_packed < REPEAT_VISIT_BUDGET, repeat
         assert not meter.foreign, meter.foreign
 
         # Offline: the home opens from the kept copy, marked as such, with its time.

@@ -10,9 +10,11 @@ from pydantic import Field
 
 from kopdes.api.base import api, errors
 from kopdes.api.schemas import CooperativeRef, cooperative_ref
+from kopdes.core.errors import NotFound
 from kopdes.ledger import selectors as ledger_selectors
 from kopdes.ledger import signing
 from kopdes.savings import selectors
+from kopdes.savings.errors import InvalidPeriod
 
 router = Router(tags=["savings"])
 
@@ -79,6 +81,40 @@ class BillOut(Schema):
     outstanding: int
     status: str
     status_label: str
+
+
+class StatementRowOut(Schema):
+    date: date
+    type_label: str
+    receipt: str
+    credit: int
+    debit: int
+    balance: int
+
+
+class StatementOut(Schema):
+    savings: str = Field(description="pokok, wajib or sukarela")
+    savings_label: str
+    opened: bool = Field(description="False where no account of this kind was opened yet")
+    opening: int = Field(description="The balance at the start of `date_from`")
+    closing: int = Field(description="The balance at the end of `date_to`")
+    credits: int
+    debits: int
+    rows: list[StatementRowOut]
+
+
+class StatementsOut(Schema):
+    cooperative: CooperativeRef
+    niak: str
+    date_from: date
+    date_to: date
+    accounts: list[StatementOut]
+
+
+class StatementFilter(Schema):
+    member_id: UUID = Field(description="One of the caller's memberships (`GET /me/memberships`)")
+    date_from: date
+    date_to: date
 
 
 class BillPage(Schema):
@@ -179,6 +215,55 @@ def my_bills(request, filters: Query[BillFilter]):
                 "status_label": b.get_status_display(),
             }
             for b in page
+        ],
+    }
+
+
+STATEMENT_DAYS = 366
+
+
+@router.get("/savings/statement", response={200: StatementsOut, **errors(401, 404, 422)})
+def my_statement(request, filters: Query[StatementFilter]):
+    """The mutasi of the caller's simpanan in one of their memberships between two dates (at most
+    a year): each account's opening and closing balance, credits, debits and transactions with
+    the running balance, as on the passbook. Another person's membership: 404
+    `request.not_found`; a period that ends before it starts or spans more than a year: 422
+    `savings.invalid_period`."""
+    if not 0 <= (filters.date_to - filters.date_from).days < STATEMENT_DAYS:
+        raise InvalidPeriod(fields={"date_to": [str(InvalidPeriod.message)]})
+    member = selectors.memberships(user=request.user).filter(public_id=filters.member_id).first()
+    if member is None:
+        raise NotFound()
+    statements = selectors.member_statement(
+        member=member, date_from=filters.date_from, date_to=filters.date_to
+    )
+    return {
+        "cooperative": cooperative_ref(member.cooperative),
+        "niak": member.niak,
+        "date_from": filters.date_from,
+        "date_to": filters.date_to,
+        "accounts": [
+            {
+                "savings": s.kind,
+                "savings_label": s.kind_label,
+                "opened": s.account is not None,
+                "opening": s.opening,
+                "closing": s.closing,
+                "credits": s.credits,
+                "debits": s.debits,
+                "rows": [
+                    {
+                        "date": r.txn.date,
+                        "type_label": r.txn.get_kind_display(),
+                        "receipt": r.txn.receipt_label,
+                        "credit": r.credit,
+                        "debit": r.debit,
+                        "balance": r.balance,
+                    }
+                    for r in s.rows
+                ],
+            }
+            for s in statements
         ],
     }
 

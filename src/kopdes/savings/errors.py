@@ -88,6 +88,11 @@ class InvalidMonth(ValidationFailed):
     message = _("Give the month as YYYY-MM, not later than the current month.")
 
 
+class InvalidPeriod(ValidationFailed):
+    code = "savings.invalid_period"
+    message = _("Give a period of at most a year whose end does not come before its start.")
+
+
 class LoanOutstanding(Conflict):
     code = "savings.loan_outstanding"
     message = _("The member still has a loan outstanding; it must be repaid before leaving.")

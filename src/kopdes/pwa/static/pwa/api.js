@@ -17,15 +17,20 @@ export class ApiError extends Error {
 
 export const token = () => localStorage.getItem(TOKEN);
 
+// The headers of every request: JSON, the app's language, the member's token.
+export function headers(extra = {}) {
+  const out = { Accept: "application/json", "Accept-Language": current(), ...extra };
+  if (token()) out.Authorization = `Bearer ${token()}`;
+  return out;
+}
+
 async function call(method, path, body, extra = {}) {
-  const headers = { Accept: "application/json", "Accept-Language": current(), ...extra };
   const form = body instanceof FormData;
-  if (body !== undefined && !form) headers["Content-Type"] = "application/json";
-  if (token()) headers.Authorization = `Bearer ${token()}`;
+  const headersOut = headers(body !== undefined && !form ? { "Content-Type": "application/json", ...extra } : extra);
   let response;
   try {
     response = await fetch(BASE + path, {
-      method, headers, body: body === undefined || form ? body : JSON.stringify(body),
+      method, headers: headersOut, body: body === undefined || form ? body : JSON.stringify(body),
       credentials: "omit",
     });
   } catch {

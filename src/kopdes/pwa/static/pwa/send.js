@@ -2,32 +2,14 @@
 // the member's token and an Idempotency-Key, a file of the API saved on the phone, the note on
 // answers kept offline. Writes and files never go through the service worker's cache: a write
 // needs the network, and says so (Offline).
-import { token, ApiError, Offline } from "./api.js";
-import { current } from "./i18n.js";
+import { headers, post as postJson, ApiError, Offline } from "./api.js";
 import { freshness } from "./home.js";
 
 const BASE = "/api/v1";
 
-function headers(extra = {}) {
-  const out = { Accept: "application/json", "Accept-Language": current(), ...extra };
-  if (token()) out.Authorization = `Bearer ${token()}`;
-  return out;
-}
-
 // POST `body` as JSON; `key` (an Idempotency-Key) makes a retry answer with the first result.
 export async function post(path, body, key) {
-  let response;
-  try {
-    response = await fetch(BASE + path, {
-      method: "POST", credentials: "omit",
-      headers: headers({ "Content-Type": "application/json", ...(key ? { "Idempotency-Key": key } : {}) }),
-      body: JSON.stringify(body ?? {}),
-    });
-  } catch {
-    throw new Offline();
-  }
-  const data = await response.json().catch(() => null);
-  if (!response.ok) throw new ApiError(response.status, data);
+  const { data } = await postJson(path, body ?? {}, key ? { "Idempotency-Key": key } : {});
   return data;
 }
 
