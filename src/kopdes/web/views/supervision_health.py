@@ -1,0 +1,176 @@
+"""The health assessment pages (penilaian kesehatan, docs/domain.md §5), under `/pantau/<id>/`:
+`kesehatan/` (VIEW_HEALTH: supervisors in scope and the cooperative's officers) shows the current
+assessment of a year with every component and its inputs, the history, and for the examiner
+(ASSESS_HEALTH: a Dinas grant that is not read-only) the questionnaire and "Nilai ulang";
+`kesehatan/kuesioner/` (ASSESS_HEALTH) saves the management questionnaire."""
+
+from django import forms
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kopdes.accounts.access import Capability
+from kopdes.cooperatives.models import Cooperative
+from kopdes.supervision import selectors, services
+from kopdes.supervision.models import Assessment
+from kopdes.web.access import cooperative_page
+from kopdes.web.formflow import handle_form
+
+HEALTH = "pantau/<uuid:cooperative_id>/kesehatan/"
+
+
+class AssessForm(forms.Form):
+    year = forms.TypedChoiceField(label=gettext_lazy("Fiscal year"), coerce=int)
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, str(y)) for y in years]  # type: ignore[attr-defined]
+
+
+class QuestionnaireForm(forms.Form):
+    year = forms.TypedChoiceField(label=gettext_lazy("Fiscal year"), coerce=int)
+
+    def __init__(self, *args, years: list[int], questions: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, str(y)) for y in years]  # type: ignore[attr-defined]
+        for question in questions:
+            self.fields[question["key"]] = forms.BooleanField(
+                label=question["text"], required=False
+            )
+
+
+def _years(cooperative: Cooperative) -> list[int]:
+    return selectors.closed_years(cooperative)
+
+
+def _shown_year(request, cooperative: Cooperative, years: list[int]) -> int | None:
+    asked = request.GET.get("tahun", "")
+    if asked.isdigit() and len(asked) == 4:
+        return int(asked)
+    latest = selectors.current_assessment(cooperative)
+    if latest is not None:
+        return latest.year
+    return years[0] if years else None
+
+
+def _questionnaire_form(cooperative: Cooperative, year: int | None, data=None):
+    years = _years(cooperative)
+    questions = selectors.method_in_force().rules.get("questionnaire", [])
+    initial: dict = {"year": year}
+    filled = selectors.management_answers(cooperative, year) if year else None
+    if filled is not None:
+        initial.update(filled.answers)
+    form = QuestionnaireForm(
+        data, years=years, questions=questions, initial=initial, auto_id="kuesioner_%s"
+    )
+    return form, filled
+
+
+def _aspects(assessment: Assessment | None, method_rules: dict) -> list[dict]:
+    """The assessment's components grouped by aspect, with the aspects' labels and points."""
+    if assessment is None:
+        return []
+    labels = {
+        a["key"]: (a.get("label", a["key"]), a.get("weight")) for a in method_rules["aspects"]
+    }
+    groups: dict[str, dict] = {}
+    for component in assessment.components:
+        label, weight = labels.get(component["aspect"], (component["aspect"], ""))
+        group = groups.setdefault(
+            component["aspect"], {"label": label, "weight": weight, "points": 0, "components": []}
+        )
+        group["components"].append(component)
+        group["points"] += float(component["points"])
+    return list(groups.values())
+
+
+def _page(request, cooperative: Cooperative, *, assess_form=None, questionnaire=None, status=200):
+    years = _years(cooperative)
+    year = _shown_year(request, cooperative, years)
+    assessment = selectors.current_assessment(cooperative, year) if year else None
+    can_assess = Capability.ASSESS_HEALTH in request.capabilities
+    filled = selectors.management_answers(cooperative, year) if year else None
+    if can_assess and questionnaire is None:
+        questionnaire, filled = _questionnaire_form(cooperative, year)
+    if can_assess and assess_form is None:
+        assess_form = AssessForm(years=years, initial={"year": year})
+    return render(
+        request,
+        "web/supervision/health.html",
+        {
+            "cooperative": cooperative,
+            "year": year,
+            "years": years,
+            "assessment": assessment,
+            "aspects": _aspects(assessment, assessment.method.rules) if assessment else [],
+            "history": selectors.assessments(cooperative),
+            "filled": filled,
+            "can_assess": can_assess,
+            "assess_form": assess_form if can_assess else None,
+            "questionnaire": questionnaire if can_assess else None,
+        },
+        status=status,
+    )
+
+
+def _url(cooperative: Cooperative, year: int) -> str:
+    return reverse("web:health", args=[cooperative.public_id]) + f"?tahun={year}"
+
+
+@cooperative_page(Capability.VIEW_HEALTH, write=Capability.ASSESS_HEALTH)
+def health(request, cooperative: Cooperative):
+    """The health of the cooperative; a POST (the examiner) assesses a closed year again."""
+    form = AssessForm(request.POST or None, years=_years(cooperative))
+    return handle_form(
+        request,
+        form,
+        save=lambda data: services.health_assess(
+            actor=request.user, cooperative=cooperative, year=data["year"]
+        ),
+        message=lambda a: (
+            _("Assessed: %(score)s, %(predicate)s.")
+            % {"score": a.score, "predicate": a.get_predicate_display()}
+        ),
+        success=lambda a: redirect(_url(cooperative, a.year)),
+        page=lambda status: _page(
+            request,
+            cooperative,
+            assess_form=form if request.method == "POST" else None,
+            status=status,
+        ),
+    )
+
+
+@cooperative_page(Capability.ASSESS_HEALTH)
+def health_questionnaire(request, cooperative: Cooperative):
+    """The management questionnaire of a year (the examiner); shown on the health page too."""
+    year_text = request.POST.get("year") or request.GET.get("tahun", "")
+    year = int(year_text) if year_text.isdigit() else None
+    form, _filled = _questionnaire_form(cooperative, year, request.POST or None)
+
+    def save(data: dict):
+        answers = {key: value for key, value in data.items() if key != "year"}
+        return services.management_answers_fill(
+            actor=request.user, cooperative=cooperative, year=data["year"], answers=answers
+        )
+
+    return handle_form(
+        request,
+        form,
+        save=save,
+        message=_("The management questionnaire was saved. Assess again to count it."),
+        success=lambda row: redirect(_url(cooperative, row.year)),
+        page=lambda status: render(
+            request,
+            "web/supervision/health_questionnaire.html",
+            {"cooperative": cooperative, "form": form},
+            status=status,
+        ),
+    )
+
+
+urlpatterns = [
+    path(HEALTH, health, name="health"),
+    path(HEALTH + "kuesioner/", health_questionnaire, name="health_questionnaire"),
+]
