@@ -187,6 +187,18 @@ def _supervisor_capabilities(user: User, cooperative: Cooperative) -> frozenset[
     return SUPERVISOR_CAPABILITIES | EXAMINER_CAPABILITIES if found else SUPERVISOR_CAPABILITIES
 
 
+def examines_anywhere(user: User) -> bool:
+    """Whether the person is an examiner somewhere (a live Dinas grant that is not read-only),
+    or a superuser: who may revise the health assessment's methods (ADR 0033)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    return (
+        active_grants(user).filter(agency=SupervisionGrant.Agency.DINAS, read_only=False).exists()
+    )
+
+
 def supervised_cooperatives(user: User) -> QuerySet[Cooperative]:
     condition = supervised_filter(user)
     if user.is_superuser:

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from kopdes.accounts.access import Capability, holds
+from kopdes.accounts.access import Capability, examines_anywhere, holds
 from kopdes.accounts.models import User
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core.actors import Actor, actor_label
@@ -123,7 +123,10 @@ def health_method_revise(
 ) -> HealthMethod:
     """A new version of a method (the Dinas' edit): a ratio method is checked first
     (weights total 100, bands in order, scores 0..100); the risk-based frame is stored as
-    given. Assessments already made keep the version they used."""
+    given. Assessments already made keep the version they used. Only an examiner (or the
+    system)."""
+    if actor is not None and not (isinstance(actor, User) and examines_anywhere(actor)):
+        raise NotExaminer()
     if kind == HealthMethod.Kind.RATIO:
         try:
             rules.validate_method(rules_data)

@@ -102,11 +102,14 @@ def test_a_dinas_grant_for_another_region_cannot_assess(place_b, examiner):
     assert services.health_assess(actor=examiner, cooperative=place_b.cooperative, year=2025)
 
 
-def test_a_method_revision_is_checked_and_versioned(examiner):
+def test_a_method_revision_is_checked_and_versioned(examiner, dinas, kejaksaan):
     from kopdes.supervision.errors import MethodInvalid
     from kopdes.supervision.methods import RATIO_METHOD
     from kopdes.supervision.selectors import method_in_force
 
+    for reader in (dinas, kejaksaan):
+        with pytest.raises(NotExaminer):
+            services.health_method_revise(actor=reader, kind="ratio", rules_data=RATIO_METHOD)
     with pytest.raises(MethodInvalid):
         services.health_method_revise(actor=examiner, kind="ratio", rules_data={"aspects": []})
     revised = services.health_method_revise(

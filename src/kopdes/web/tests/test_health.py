@@ -86,3 +86,30 @@ def test_the_profile_links_to_the_health_page_for_those_who_may_read_it(client, 
     client.force_login(place_a.kasir)
     page = client.get(reverse("web:cooperative", args=[place_a.cooperative.public_id]))
     assert link not in page.content.decode()
+
+
+def test_the_method_page_shows_the_bands_and_the_examiner_saves_a_new_version(
+    client, examiner, dinas
+):
+    import json
+
+    from kopdes.supervision.methods import RATIO_METHOD
+    from kopdes.supervision.models import HealthMethod
+
+    url = reverse("web:health_method")
+    client.force_login(dinas)  # read-only: reads, no form, a POST is 404
+    page = client.get(url).content.decode()
+    assert "Kualitas Aktiva Produktif" in page and "10\u2013&lt; 15 %: 100" in page
+    assert 'name="rules"' not in page
+    assert client.post(url, {"rules": "{}", "note": "x"}).status_code == 404
+
+    client.force_login(examiner)
+    assert 'name="rules"' in client.get(url).content.decode()
+    bad = client.post(url, {"rules": json.dumps({"aspects": []}), "note": "uji"})
+    assert bad.status_code == 400 and "harus 100" in bad.content.decode()
+    assert client.post(url, {"rules": "{not json", "note": "uji"}).status_code == 400
+    changed = json.loads(json.dumps(RATIO_METHOD))
+    changed["aspects"][0]["components"][0]["bands"][0]["score"] = 0
+    response = client.post(url, {"rules": json.dumps(changed), "note": "Tabel Perdep"})
+    assert response.status_code == 302
+    assert HealthMethod.objects.filter(kind="ratio").order_by("-version").first().version == 2

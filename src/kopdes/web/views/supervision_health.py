@@ -4,16 +4,20 @@ assessment of a year with every component and its inputs, the history, and for t
 (ASSESS_HEALTH: a Dinas grant that is not read-only) the questionnaire and "Nilai ulang";
 `kesehatan/kuesioner/` (ASSESS_HEALTH) saves the management questionnaire."""
 
+import json
+
 from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kopdes.accounts.access import Capability
+from kopdes.accounts.access import Capability, examines_anywhere
 from kopdes.cooperatives.models import Cooperative
 from kopdes.supervision import selectors, services
-from kopdes.supervision.models import Assessment
+from kopdes.supervision.models import Assessment, HealthMethod
 from kopdes.web.access import cooperative_page
 from kopdes.web.formflow import handle_form
 
@@ -170,7 +174,91 @@ def health_questionnaire(request, cooperative: Cooperative):
     )
 
 
+class MethodForm(forms.Form):
+    rules = forms.CharField(
+        label=gettext_lazy("Rules (JSON)"),
+        widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "false"}),
+        help_text=gettext_lazy(
+            "Aspects, components with their weight and bands (from <= ratio < to: score), "
+            "the questionnaire and the predicates. Weights must total 100."
+        ),
+    )
+    note = forms.CharField(label=gettext_lazy("What changed, and on what basis"), max_length=500)
+
+    def clean_rules(self) -> dict:
+        try:
+            data = json.loads(self.cleaned_data["rules"])
+        except ValueError as error:
+            raise forms.ValidationError(_("Not valid JSON: %(error)s") % {"error": error}) from None
+        if not isinstance(data, dict):
+            raise forms.ValidationError(_("The rules must be a JSON object."))
+        return data
+
+
+def _band_text(band: dict) -> str:
+    low, high = band.get("from"), band.get("to")
+    if low is None:
+        where = f"< {high}"
+    elif high is None:
+        where = f"≥ {low}"
+    else:
+        where = f"{low}\u2013< {high}"
+    return f"{where} %: {band['score']}"
+
+
+@login_required
+def health_method(request):
+    """The ratio method in force, readable by anyone signed in (it is the regulation's and the
+    Dinas' published rules); an examiner saves a new version (`health_method_revise`)."""
+    method = selectors.method_in_force(HealthMethod.Kind.RATIO)
+    can_edit = examines_anywhere(request.user)
+    form = MethodForm(
+        request.POST or None,
+        initial={"rules": json.dumps(method.rules, indent=2, ensure_ascii=False)},
+    )
+    if request.method == "POST" and not can_edit:
+        raise Http404
+    aspects = [
+        {
+            **aspect,
+            "rows": [
+                {**c, "band_texts": [_band_text(b) for b in c.get("bands", [])]}
+                for c in aspect["components"]
+            ],
+        }
+        for aspect in method.rules["aspects"]
+    ]
+    return handle_form(
+        request,
+        form,
+        save=lambda data: services.health_method_revise(
+            actor=request.user,
+            kind=HealthMethod.Kind.RATIO,
+            rules_data=data["rules"],
+            note=data["note"],
+        ),
+        message=lambda m: (
+            _("Version %(version)s of the method is in force.") % {"version": m.version}
+        ),
+        success=reverse("web:health_method"),
+        page=lambda status: render(
+            request,
+            "web/supervision/health_method.html",
+            {
+                "method": method,
+                "aspects": aspects,
+                "versions": HealthMethod.objects.filter(kind=HealthMethod.Kind.RATIO).order_by(
+                    "-version"
+                ),
+                "form": form if can_edit else None,
+            },
+            status=status,
+        ),
+    )
+
+
 urlpatterns = [
+    path("pantau/metode-kesehatan/", health_method, name="health_method"),
     path(HEALTH, health, name="health"),
     path(HEALTH + "kuesioner/", health_questionnaire, name="health_questionnaire"),
 ]
