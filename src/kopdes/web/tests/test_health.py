@@ -113,3 +113,18 @@ def test_the_method_page_shows_the_bands_and_the_examiner_saves_a_new_version(
     response = client.post(url, {"rules": json.dumps(changed), "note": "Tabel Perdep"})
     assert response.status_code == 302
     assert HealthMethod.objects.filter(kind="ratio").order_by("-version").first().version == 2
+
+
+def test_the_beranda_shows_the_latest_predicate_to_the_officers(
+    client, closed_2025, place_a, examiner
+):
+    from kopdes.supervision.services import health_assess
+
+    home = reverse("web:cooperative_home", args=[closed_2025.public_id])
+    client.force_login(place_a.ketua)
+    assert "Belum dinilai" in client.get(home).content.decode()
+    assessment = health_assess(actor=examiner, cooperative=closed_2025, year=2025)
+    page = client.get(home).content.decode()
+    assert assessment.get_predicate_display() in page and _url(closed_2025) in page
+    client.force_login(place_a.kasir)
+    assert _url(closed_2025) not in client.get(home).content.decode()
