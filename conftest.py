@@ -162,6 +162,18 @@ def dinas(db):
 
 
 @pytest.fixture
+def examiner(db):
+    """The Dinas' examiner: a grant over the regency that is not read-only, so they assess the
+    cooperatives' health and fill the management questionnaire (docs/domain.md §5)."""
+    return testing.make_supervisor(
+        agency="dinas",
+        organisation="Dinas Koperasi Kab. Tangerang (penilai)",
+        region_prefix="36.03",
+        read_only=False,
+    )
+
+
+@pytest.fixture
 def camat_balaraja(db):
     return testing.make_supervisor(
         agency="dinas", organisation="Kecamatan Balaraja", region_prefix="36.03.01"

@@ -142,6 +142,7 @@ def make_supervisor(
     organisation: str,
     region_prefix: str = "",
     cooperatives: list[Cooperative] | None = None,
+    read_only: bool = True,
 ) -> User:
     person = make_person(full_name=f"Pengawas {organisation}")
     account_services.supervision_grant(
@@ -151,6 +152,7 @@ def make_supervisor(
         organisation=organisation,
         region_prefix=region_prefix,
         cooperatives=cooperatives,
+        read_only=read_only,
     )
     return person
 

@@ -223,14 +223,28 @@ def has_foreign_object(page: Page) -> bool:
     return any(name not in TENANT_NEUTRAL for name in page.kwargs)
 
 
+EXAMINER = "Penilai probe"
+
+
 def actor_for(page: Page, place: testing.Place, *, write: bool) -> User | None:
     """A persona of `place` who may use the page in their own cooperative (so a refusal
-    elsewhere is the tenant's doing, not the role's)."""
+    elsewhere is the tenant's doing, not the role's); for what no role gives (the health
+    assessment, ASSESS_HEALTH), the examiner of the place's kecamatan `make_side` made."""
+    from kopdes.accounts.models import SupervisionGrant
+
     need = {page.capability, page.write_capability if write else page.capability}
     for name, *_rest in testing.PERSONAS:
         person = place.people[name]
         if need <= capabilities(person, place.cooperative):
             return person
+    examiners = SupervisionGrant.objects.filter(
+        organisation__startswith=EXAMINER,
+        region_prefix=place.cooperative.village.district_id,
+        revoked_at__isnull=True,
+    ).select_related("user")
+    for grant in examiners:
+        if need <= capabilities(grant.user, place.cooperative):
+            return grant.user
     return None
 
 
@@ -413,6 +427,14 @@ def make_side(place: testing.Place) -> Side:
     news = testing.make_announcements(place)
     shu_year = testing.make_shu_year(place, member)
     rat = testing.make_rat(place, member, minutes=True)
+    # The examiner of the cooperative's kecamatan (a Dinas grant that is not read-only): the only
+    # one who may assess its health (ASSESS_HEALTH), and who sees no other side.
+    testing.make_supervisor(
+        agency="dinas",
+        organisation=f"{EXAMINER} {label}",
+        region_prefix=cooperative.village.district_id,
+        read_only=False,
+    )
     return Side(
         place=place,
         ids={

@@ -2,13 +2,14 @@
 
 Absent and forbidden give the same NotFound, so nobody can probe for other cooperatives.
 Supervisors (Dinas, province, ministry, Kejaksaan, CSR partners) see the cooperatives in their
-grant's scope, read-only.
+grant's scope, read-only; a Dinas grant that is not read-only also assesses their health
+(ASSESS_HEALTH, the examiner).
 """
 
 import uuid
 from enum import StrEnum
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
 from django.utils import timezone
 
 from kopdes.accounts.models import Role, SupervisionGrant, User
@@ -55,6 +56,10 @@ class Capability(StrEnum):
     PUBLISH_ANNOUNCEMENTS = "publish_announcements"  # announcements and member documents
     VIEW_SHU = "view_shu"  # the SHU years, allocation, member shares and statements
     MANAGE_SHU = "manage_shu"  # simulate, post (a second person) and pay the SHU
+    VIEW_HEALTH = "view_health"  # the health assessments (penilaian kesehatan) of the cooperative
+    # Assess the cooperative's health and fill the management questionnaire: no role gives it,
+    # only a Dinas grant that is not read-only and covers the cooperative (the examiner).
+    ASSESS_HEALTH = "assess_health"
 
 
 # The pengurus, the pengawas and the manajer: who reads the books, the funds, the SHU, the RAT.
@@ -106,6 +111,8 @@ ROLE_CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.MANAGE_RAT: frozenset({"ketua", "sekretaris"}),
     Capability.PUBLISH_ANNOUNCEMENTS: frozenset({"ketua", "sekretaris"}),
     Capability.MANAGE_SHU: frozenset({"ketua", "bendahara"}),
+    Capability.VIEW_HEALTH: OFFICERS,
+    Capability.ASSESS_HEALTH: frozenset(),
 }
 SUPERVISOR_CAPABILITIES = frozenset(
     {
@@ -117,8 +124,11 @@ SUPERVISOR_CAPABILITIES = frozenset(
         Capability.VIEW_FUNDING,
         Capability.VIEW_SHU,
         Capability.VIEW_RAT,
+        Capability.VIEW_HEALTH,
     }
 )
+# What an examiner's grant (a Dinas grant that is not read-only) adds to the read ones.
+EXAMINER_CAPABILITIES = frozenset({Capability.ASSESS_HEALTH})
 
 
 def active_roles(user: User) -> QuerySet[Role]:
@@ -135,7 +145,14 @@ def active_grants(user: User) -> QuerySet[SupervisionGrant]:
 
 def supervised_filter(user: User) -> Q | None:
     """A filter on Cooperative for everything the person's live grants cover, or None."""
+    return _grant_filters(user)[0]
+
+
+def _grant_filters(user: User) -> tuple[Q | None, Q | None]:
+    """(what the person's live grants cover, what their examiner grants cover: a Dinas grant
+    that is not read-only), each a filter on Cooperative or None."""
     condition: Q | None = None
+    examined: Q | None = None
     for grant in active_grants(user).prefetch_related("cooperatives"):
         if grant.agency == SupervisionGrant.Agency.CSR:
             part = Q(pk__in=[c.pk for c in grant.cooperatives.all()])
@@ -146,7 +163,40 @@ def supervised_filter(user: User) -> Q | None:
         else:
             part = Q()  # a national grant (ministry) covers every cooperative
         condition = part if condition is None else condition | part
-    return condition
+        if grant.agency == SupervisionGrant.Agency.DINAS and not grant.read_only:
+            examined = part if examined is None else examined | part
+    return condition, examined
+
+
+def _supervisor_capabilities(user: User, cooperative: Cooperative) -> frozenset[Capability]:
+    """What the person's grants give in `cooperative`: the read ones where a grant covers it,
+    and the examiner's where a Dinas grant that is not read-only covers it (one query besides
+    the grants)."""
+    supervised, examined = _grant_filters(user)
+    if supervised is None:
+        return frozenset()
+    flag = ExpressionWrapper(examined, output_field=BooleanField()) if examined else Value(False)
+    found = (
+        Cooperative.objects.filter(supervised, pk=cooperative.pk)
+        .annotate(examined=flag)
+        .values_list("examined", flat=True)
+        .first()
+    )
+    if found is None:
+        return frozenset()
+    return SUPERVISOR_CAPABILITIES | EXAMINER_CAPABILITIES if found else SUPERVISOR_CAPABILITIES
+
+
+def examines_anywhere(user: User) -> bool:
+    """Whether the person is an examiner somewhere (a live Dinas grant that is not read-only),
+    or a superuser: who may revise the health assessment's methods (ADR 0033)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    return (
+        active_grants(user).filter(agency=SupervisionGrant.Agency.DINAS, read_only=False).exists()
+    )
 
 
 def supervised_cooperatives(user: User) -> QuerySet[Cooperative]:
@@ -183,16 +233,15 @@ def capabilities(user: User, cooperative: Cooperative) -> set[Capability]:
         return set(Capability)
     kinds = role_kinds(user, cooperative)
     allowed = {cap for cap, roles in ROLE_CAPABILITIES.items() if kinds & roles}
-    if supervised_cooperatives(user).filter(pk=cooperative.pk).exists():
-        allowed |= SUPERVISOR_CAPABILITIES
-    return allowed
+    return allowed | _supervisor_capabilities(user, cooperative)
 
 
 def holds(user: User, cooperative: Cooperative, *needed: Capability) -> bool:
     """Whether `user` holds one of `needed` in `cooperative` (`capabilities(...) & needed`), read
     in the fewest queries: the roles first; the supervision grants only when the roles do not
-    give it and one of `needed` is a capability a grant gives (they are all read ones, so a
-    write is never checked against the grants). The services' check, once per call."""
+    give it and one of `needed` is a capability a grant gives (the read ones, and the
+    examiner's ASSESS_HEALTH; any other write is never checked against the grants). The
+    services' check, once per call."""
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser:
@@ -200,9 +249,9 @@ def holds(user: User, cooperative: Cooperative, *needed: Capability) -> bool:
     kinds = role_kinds(user, cooperative)
     if any(kinds & ROLE_CAPABILITIES[need] for need in needed):
         return True
-    if not SUPERVISOR_CAPABILITIES.intersection(needed):
+    if not (SUPERVISOR_CAPABILITIES | EXAMINER_CAPABILITIES).intersection(needed):
         return False
-    return supervised_cooperatives(user).filter(pk=cooperative.pk).exists()
+    return bool(_supervisor_capabilities(user, cooperative).intersection(needed))
 
 
 def cooperative_access(

@@ -21,6 +21,9 @@ from django.utils.translation import gettext_lazy
 ACTION_LABELS = {
     "announcement.publish": gettext_lazy("Announcement published"),
     "announcement.withdraw": gettext_lazy("Announcement withdrawn"),
+    "health.assess": gettext_lazy("Health assessment made"),
+    "health.questionnaire_fill": gettext_lazy("Management questionnaire filled"),
+    "health.method_revise": gettext_lazy("Health assessment method revised"),
     "shu.simulate": gettext_lazy("SHU simulated"),
     "shu.approve": gettext_lazy("SHU approved by the RAT"),
     "shu.post": gettext_lazy("SHU allocation posted"),

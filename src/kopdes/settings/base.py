@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "kopdes.funding",
     "kopdes.shu",
     "kopdes.rat",
+    "kopdes.supervision",
     "kopdes.api",
     "kopdes.web",
     "kopdes.pwa",

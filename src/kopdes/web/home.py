@@ -15,7 +15,7 @@ from datetime import date
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -33,6 +33,7 @@ from kopdes.loans import selectors as loan_selectors
 from kopdes.members import selectors as member_selectors
 from kopdes.savings import selectors as savings_selectors
 from kopdes.shu import selectors as shu_selectors
+from kopdes.supervision import selectors as supervision_selectors
 from kopdes.web.nav import may_open
 
 
@@ -401,4 +402,24 @@ def shu_last_year(request: HttpRequest, cooperative: Cooperative) -> Tile:
         url=link,
         link=_("SHU by year") if link else "",
         todo=found is None or found.status != found.Status.PAID,
+    )
+
+
+# -- the health assessment (issue 15): one query ------------------------------------------------
+
+
+@tile(Capability.VIEW_HEALTH)
+def health(request: HttpRequest, cooperative: Cooperative) -> Tile:
+    """The latest health assessment by the Dinas (read-only for the cooperative)."""
+    latest = supervision_selectors.current_assessment(cooperative)
+    return Tile(
+        key="health",
+        title=_("Health assessment"),
+        value=latest.get_predicate_display() if latest else _("Not assessed yet"),
+        detail=_("Score %(score)s, fiscal year %(year)s")
+        % {"score": number_format(latest.score, 2), "year": latest.year}
+        if latest
+        else _("The Dinas assesses a closed year"),
+        url=_url("health", cooperative),
+        link=_("Health assessment"),
     )

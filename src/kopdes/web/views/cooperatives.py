@@ -51,6 +51,7 @@ def cooperative(request, cooperative: Cooperative):
             "profile": village_profile(cooperative=cooperative),
             "policy": policy_in_force(cooperative=cooperative),
             "can_edit": Capability.EDIT_PROFILE in request.capabilities,
+            "can_view_health": Capability.VIEW_HEALTH in request.capabilities,
         },
     )
 

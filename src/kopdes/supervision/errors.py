@@ -1,0 +1,28 @@
+"""Health assessment errors: stable dotted codes (`supervision.<failure>`), translated messages."""
+
+from django.utils.translation import gettext_lazy as _
+
+from kopdes.core.errors import Conflict, PermissionDenied, ValidationFailed
+
+
+class YearNotClosed(Conflict):
+    code = "supervision.year_not_closed"
+    message = _(
+        "The books of %(year)s are not closed yet: the assessment reads the closed books of "
+        "the year (tutup tahun first)."
+    )
+
+
+class NotExaminer(PermissionDenied):
+    code = "supervision.not_examiner"
+    message = _("Only the Dinas Koperasi supervising this cooperative may assess its health.")
+
+
+class MethodInvalid(ValidationFailed):
+    code = "supervision.method_invalid"
+    message = _("The assessment method is not valid: %(problems)s")
+
+
+class UnknownQuestion(ValidationFailed):
+    code = "supervision.unknown_question"
+    message = _("The questionnaire has no question %(key)s.")
