@@ -1,7 +1,7 @@
 // Forms of the member app: a labelled field with its hint and its own error, and the server's
 // refusal shown plainly (its message, each named field marked aria-invalid and described).
 import { h } from "./app.js";
-import { ApiError, Offline } from "./api.js";
+import { ApiError, Offline, post } from "./api.js";
 import { t, addWords } from "./i18n.js";
 
 // field("nik", "NIK", {inputmode: "numeric"}, "16 angka"): [label, input, hint, error].
@@ -81,4 +81,15 @@ export const statusBox = (id) => h("p", { id, class: "notice", role: "status", h
 export function said(box, text) {
   box.textContent = text;
   box.hidden = false;
+}
+
+// The first step of a form that needs a one-time code: the code asked for `purpose` to the
+// number in the form's `phone` field, the server's word said in `sent`, the `rest` of the form
+// shown and the `button`, if given, relabelled `label` for the second step.
+export async function askCode(form, { purpose, sent, rest, button = null, label = "" }) {
+  const { data } = await post("/auth/otp", { phone: form.phone.value.trim(), purpose });
+  said(sent, data.message);
+  rest.hidden = false;
+  if (button) button.textContent = label;
+  form.otp.focus();
 }

@@ -5,7 +5,7 @@
 import { h, go } from "./app.js";
 import { post, device, keepDevice, forgetDevice, keepToken, DEVICE_LABEL, ApiError } from "./api.js";
 import { t, addWords } from "./i18n.js";
-import { field, onSubmit, alertBox, statusBox, said } from "./form.js";
+import { field, onSubmit, alertBox, statusBox, askCode } from "./form.js";
 
 addWords({
   id: {
@@ -98,11 +98,7 @@ export async function reset(root) {
   const form = h("form", { class: "stack", novalidate: true }, phone, sent, rest, box, button);
   onSubmit(form, box, async () => {
     if (rest.hidden) {
-      const { data } = await post("/auth/otp", { phone: form.phone.value.trim(), purpose: "pin_reset" });
-      said(sent, data.message);
-      rest.hidden = false;
-      button.textContent = t("pin_reset_save");
-      form.otp.focus();
+      await askCode(form, { purpose: "pin_reset", sent, rest, button, label: t("pin_reset_save") });
       return;
     }
     const { data } = await post("/auth/pin/reset", {

@@ -6,7 +6,7 @@
 import { h, go } from "./app.js";
 import { get, post, keepToken, DEVICE_LABEL } from "./api.js";
 import { t, addWords } from "./i18n.js";
-import { field, onSubmit, alertBox, showError, statusBox, said } from "./form.js";
+import { field, onSubmit, alertBox, showError, statusBox, askCode } from "./form.js";
 
 addWords({
   id: {
@@ -74,10 +74,7 @@ export async function render(root) {
   ask.addEventListener("click", async () => {
     box.textContent = "";
     try {
-      const { data } = await post("/auth/otp", { phone: form.phone.value.trim(), purpose: "activate" });
-      said(sent, data.message);
-      otp.hidden = false;
-      form.otp.focus();
+      await askCode(form, { purpose: "activate", sent, rest: otp });
     } catch (error) {
       showError(form, box, error);
     }
@@ -105,11 +102,7 @@ export async function register(root) {
     field("phone", t("phone"), TEL, t("phone_hint")), sent, rest, box, button);
   onSubmit(form, box, async () => {
     if (rest.hidden) {
-      const { data } = await post("/auth/otp", { phone: form.phone.value.trim(), purpose: "register" });
-      said(sent, data.message);
-      rest.hidden = false;
-      button.textContent = t("register");
-      form.otp.focus();
+      await askCode(form, { purpose: "register", sent, rest, button, label: t("register") });
       return;
     }
     const { data } = await post("/auth/register", {
