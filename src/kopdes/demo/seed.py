@@ -65,6 +65,8 @@ from kopdes.ledger.checkpoints import checkpoint_create
 from kopdes.ledger.models import Checkpoint, JournalEntry
 from kopdes.members.models import Member
 from kopdes.regions.models import Village
+from kopdes.supervision.models import Assessment
+from kopdes.supervision.services import health_assess
 
 # cooperatives after the AS_POSTED ones with a loan portfolio (demo.loans_seed): their year comes
 # in as an opening import, so the loans are booked in it, dated as they happened
@@ -108,6 +110,7 @@ COMMODITIES = [
     "kerupuk",
 ]
 
+EXAMINER = "+6281100000001"  # the regency's Dinas, SUPERVISORS' first
 SUPERVISORS = [
     # phone, name, agency, organisation, region prefix
     (
@@ -171,6 +174,7 @@ class SeedResult:
     meetings: dict[str, int] = field(default_factory=dict)  # RATs of 2025 by HELD/LATE/...
     shu_paid: int = 0  # cooperatives whose SHU 2025 was paid into simpanan sukarela
     announcements: int = 0  # published by this run (the RATs' notices among them)
+    health_assessed: int = 0  # health assessments of 2025 by the regency's Dinas
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # (who, phone, place)
     kasir: tuple[str, str, str] | None = None  # the first cooperative's kasir page: url, who, phone
 
@@ -323,6 +327,8 @@ def _supervisor(
         organisation=organisation,
         region_prefix=prefix,
         cooperatives=cooperatives,
+        # the regency's Dinas examines its cooperatives' health (ADR 0033); everyone else reads
+        read_only=phone != EXAMINER,
     )
     return person
 
@@ -582,6 +588,13 @@ def _seed(*, limit: int | None, scale: float, progress) -> SeedResult:
         if progress:
             progress(done, min(len(cooperatives), ANNOUNCING), "Pengumuman")
     result.announcements = Announcement.objects.count() - published
+    # The regency's Dinas assesses the health of 2025 from the closed books (ADR 0033), in the
+    # first ANNOUNCING cooperatives (the others are assessed on their page or by `kopdes health`).
+    examiner = User.objects.filter(phone=EXAMINER).first()
+    for cooperative in cooperatives[:ANNOUNCING]:
+        if not Assessment.objects.filter(cooperative=cooperative, year=2025).exists():
+            health_assess(actor=examiner, cooperative=cooperative, year=2025)
+            result.health_assessed += 1
     phone, name, agency, organisation = CSR_PARTNER
     if cooperatives:  # `--limit 0`: the database and the supervisors only
         _supervisor(phone, name, agency, organisation, cooperatives=cooperatives[:CSR_FUNDED])

@@ -6,11 +6,11 @@ system (`actor=None`, `kopdes health assess`) assesses too."""
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from kopdes.accounts.access import Capability, examines_anywhere, holds
 from kopdes.accounts.models import User
 from kopdes.cooperatives.models import Cooperative
+from kopdes.core import clock
 from kopdes.core.actors import Actor, actor_label
 from kopdes.core.audit import audit_record
 from kopdes.supervision import rules, selectors
@@ -60,7 +60,7 @@ def health_assess(*, actor: Actor, cooperative: Cooperative, year: int) -> Asses
         inputs=inputs,
         questionnaire_filled=filled is not None,
         assessed_by_label=actor_label(actor),
-        assessed_at=timezone.now(),
+        assessed_at=clock.now(),
     )
     audit_record(
         actor=actor,
@@ -104,7 +104,7 @@ def management_answers_fill(
     row.method = method
     row.answers = clean
     row.filled_by_label = actor_label(actor)
-    row.filled_at = timezone.now()
+    row.filled_at = clock.now()
     row.save()
     audit_record(
         actor=actor,

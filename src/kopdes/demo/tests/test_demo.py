@@ -179,6 +179,19 @@ def test_demo_is_deterministic_idempotent_and_scoped(client, regency):
     assert {c.village.district_id for c in visible_cooperatives(camat)} == {"36.03.01"}
     assert visible_cooperatives(csr).count() == 5
     assert dinas.check_password(DEMO_PASSWORD)
+    # the regency's Dinas examines the cooperatives' health (ADR 0033); the others only read
+    from kopdes.accounts.access import Capability, holds
+
+    coop = visible_cooperatives(camat).first()
+    assert holds(dinas, coop, Capability.ASSESS_HEALTH)
+    assert not holds(camat, coop, Capability.ASSESS_HEALTH)
+    assert holds(camat, coop, Capability.VIEW_HEALTH)
+    from kopdes.demo.seed import ANNOUNCING
+    from kopdes.supervision.models import Assessment
+
+    assessed = Assessment.objects.filter(year=2025, is_current=True)
+    assert assessed.count() == min(SEEDED, ANNOUNCING) == regency.first.health_assessed
+    assert {a.assessed_by_label for a in assessed} == {dinas.full_name}
 
     response = client.post(
         "/api/v1/auth/login",
