@@ -9,6 +9,7 @@ A forged or replayed notification changes nothing; the answer's codes are stable
 `POST /me/savings/qris` asks for a QRIS payment of simpanan from the member app (a deposit into
 sukarela or an open bill) and answers with the dynamic QRIS to show; `GET /me/payments/{intent_id}`
 is its state, for the caller's own payments only (404 for anyone else's).
+`POST /me/loans/{loan_id}/qris` asks the same for an installment of the caller's active loan.
 """
 
 from datetime import datetime
@@ -24,6 +25,8 @@ from kopdes.accounts import throttle
 from kopdes.api.base import KEY_PATTERN, api, errors
 from kopdes.core import clock
 from kopdes.core.errors import NotFound
+from kopdes.loans import selectors as loan_selectors
+from kopdes.loans import services as loans
 from kopdes.members import selectors as member_selectors
 from kopdes.members.models import Member
 from kopdes.payments import selectors
@@ -69,10 +72,22 @@ class QrisIn(Schema):
     bill_id: UUID | None = Field(None, description="The bill to pay (GET /me/bills), for a bill")
 
 
+class LoanQrisIn(Schema):
+    model_config = {"json_schema_extra": {"examples": [{"amount": 110_000}]}}
+
+    # Optional (as is the body) so that the loan is looked up first: another person's loan is a
+    # 404 whatever the body; without an amount the answer is 422 loans.invalid_amount.
+    amount: int | None = Field(
+        None,
+        description="Rupiah: above zero, at most the loan's early payoff of the day (the next "
+        "installment's amount in the member app)",
+    )
+
+
 class IntentOut(Schema):
     id: UUID
     cooperative_id: UUID
-    purpose: str = Field(description="savings.deposit or savings.bill")
+    purpose: str = Field(description="savings.deposit, savings.bill or loans.repayment")
     amount: int
     status: str = Field(description="pending, paid, expired or cancelled")
     bill_number: str = Field(description="QRIS tag 62.01: the payment's number at the provider")
@@ -173,6 +188,40 @@ def my_savings_qris(
         kind=payload.kind,
         amount=payload.amount,
         bill_id=payload.bill_id,
+        idempotency_key=idempotency_key,
+    )
+    found = selectors.my_intent(user=request.user, public_id=intent.public_id)
+    return Status(201, _intent_out(found))
+
+
+@router.post(
+    "/me/loans/{loan_id}/qris",
+    response={201: IntentOut, **errors(401, 404, 409)},
+    summary="Pay a loan installment by QRIS (the member app)",
+)
+def my_loan_qris(
+    request,
+    loan_id: UUID,
+    payload: LoanQrisIn | None = None,
+    idempotency_key: HeaderEx[
+        str | None, P(alias="Idempotency-Key", description=KEY_TEXT, pattern=KEY_PATTERN)
+    ] = None,
+):
+    """A QRIS payment of `amount` on one of the caller's active loans, in a cooperative where
+    they are an active member. The answer carries the dynamic QRIS to show; the repayment is
+    booked (split as at the counter: denda, jasa, pokok by the product's order) only when the
+    provider's signed notification arrives (poll `GET /me/payments/{id}`). 404
+    `request.not_found` for another person's loan, as for an id that does not exist; 409
+    `loans.not_active`, `payments.no_merchant` (the cooperative has no QRIS yet),
+    `idempotency.key_reused`; 422 `loans.invalid_amount`, `loans.overpayment` (more than closes
+    the loan today)."""
+    loan = loan_selectors.my_loan(user=request.user, public_id=loan_id)
+    member = _membership(request, loan.cooperative.public_id)
+    intent = loans.loan_qris_request(
+        actor=request.user,
+        member=member,
+        loan=loan,
+        amount=payload.amount if payload is not None else None,
         idempotency_key=idempotency_key,
     )
     found = selectors.my_intent(user=request.user, public_id=intent.public_id)

@@ -518,6 +518,20 @@ def loan_posting_rules() -> list[tuple[str, str, list[dict], str]]:
                 f"Angsuran pinjaman anggota diterima di {words}",
             )
         )
+    # An installment paid by QRIS from the member app (kopdes.loans.services.qris): the money
+    # sits in 1-109 "Dana QRIS dalam penyelesaian" until the provider settles into the bank.
+    out.append(
+        (
+            "loan.repaid",
+            "qris",
+            [
+                {"amount": "principal", "debit": "1-109", "credit": "1-103"},
+                {"amount": "interest", "debit": "1-109", "credit": "4-102"},
+                {"amount": "penalty", "debit": "1-109", "credit": "4-302"},
+            ],
+            "Angsuran pinjaman anggota dibayar lewat QRIS",
+        )
+    )
     out.append(
         (
             "loan.provision",

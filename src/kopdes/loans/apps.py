@@ -17,3 +17,9 @@ class LoansConfig(AppConfig):
         register_subledger_owner(SUBLEDGER, own_loan_ids)
         # A member who still owes a loan cannot resign (savings asks; it may not import loans).
         register_outstanding_loan_check(member_has_outstanding_loan)
+
+        # Installments paid by QRIS are booked when the provider's signed notification arrives.
+        from kopdes.loans.services.qris import REPAYMENT, on_repayment_paid
+        from kopdes.payments.handlers import register
+
+        register(REPAYMENT, on_repayment_paid)

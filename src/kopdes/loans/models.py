@@ -425,6 +425,7 @@ class LoanTransaction(TenantModel):
         NONE = "", _("None")
         CASH = "cash", _("Cash")
         BANK = "bank", _("Bank transfer")
+        QRIS = "qris", _("QRIS")
 
     loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="transactions")
     kind = models.CharField(_("type"), max_length=12, choices=Kind.choices)

@@ -59,6 +59,7 @@ class PaymentIntent(TenantModel):
         SALE = "commerce.sale", _("Sale at an outlet")
         DEPOSIT = "savings.deposit", _("Savings deposit")
         BILL = "savings.bill", _("Savings bill payment")
+        LOAN_REPAYMENT = "loans.repayment", _("Loan installment")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for payment")

@@ -2,7 +2,7 @@
 `applications` (an officer's or the member app's application, with guarantors and collateral),
 `decisions` (maker-checker approval, the pengawas co-signature, the related-party limit),
 `disbursement` (the schedule and the ledger entry), `repayment` (repayments at the counter and
-early payoff), `restructure` (maker-checker rescheduling) and `close` (the daily close: days past
+early payoff), `qris` (an installment paid by QRIS from the member app), `restructure` (maker-checker rescheduling) and `close` (the daily close: days past
 due, collectibility, denda; the month-end provision; the collectibility scheme).
 
 Each service runs in one database transaction with one audit row; money-moving services change
@@ -43,6 +43,7 @@ from kopdes.loans.services.products import (
     loan_product_create,
     loan_product_update,
 )
+from kopdes.loans.services.qris import loan_qris_request
 from kopdes.loans.services.repayment import (
     loan_dues,
     loan_payoff,
@@ -71,6 +72,7 @@ __all__ = [
     "loan_payoff_quote",
     "loan_product_create",
     "loan_product_update",
+    "loan_qris_request",
     "loan_repay",
     "loan_repay_check",
     "loan_restructure_decide",

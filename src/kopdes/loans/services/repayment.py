@@ -236,8 +236,29 @@ def loan_repay(
     Overpayment (above the early payoff amount of the day), PeriodClosed (ledger),
     IdempotencyConflict.
     """
-    _check_amount(amount)
     _check_channel(channel)
+    return _repay(
+        actor=actor,
+        loan=loan,
+        amount=amount,
+        channel=channel,
+        on=on,
+        idempotency_key=idempotency_key,
+    )
+
+
+def _repay(
+    *,
+    actor: Actor,
+    loan: Loan,
+    amount: int,
+    channel: str,
+    on: date | None,
+    idempotency_key: str | None,
+) -> LoanTransaction:
+    """`loan_repay` for a channel already checked: the counter's cash and bank, or "qris" (only
+    from a paid QRIS intent, `loans.services.qris`)."""
+    _check_amount(amount)
     request = {
         "operation": "repay",
         "loan": loan.pk,

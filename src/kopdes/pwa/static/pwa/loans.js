@@ -2,8 +2,9 @@
 // /me/loans/{id}), the products (GET /me/loan-products), a simulation by the server's own
 // schedule engine and the product's rules (POST /me/loans/simulate: nothing is computed here)
 // and an application (POST /me/loans/applications), with a guarantor or collateral when
-// the product requires it. Installments are paid at the cooperative's office (no QRIS for
-// loans yet).
+// the product requires it. An active loan's installment is paid by QRIS (POST
+// /me/loans/{id}/qris through pay.js, the next installment's amount); once paid, the loans
+// again with the new outstanding. The office still takes cash and transfers.
 import { h, failure } from "./app.js";
 import { get, post } from "./api.js";
 import { t, addWords, rupiah, day } from "./i18n.js";
@@ -17,7 +18,7 @@ addWords({
     st_rejected: "Ditolak", st_active: "Berjalan", st_paid: "Lunas", st_written_off: "Dihapusbukukan",
     show_schedule: "Lihat jadwal angsuran", schedule: "Jadwal angsuran", schedule_projected: "Perkiraan bila dicairkan hari ini.",
     col_no: "Ke", col_due: "Jatuh tempo", col_installment: "Angsuran", col_left: "Sisa pokok",
-    paid_on: "lunas {date}", pay_office: "Angsuran dibayar di kantor koperasi (tunai atau transfer). Pembayaran angsuran lewat QRIS belum tersedia di aplikasi.",
+    paid_on: "lunas {date}", pay_installment: "Bayar angsuran {amount} dengan QRIS",
     apply_title: "Ajukan pinjaman", product: "Produk pinjaman", products_none: "Koperasi Anda belum menawarkan produk pinjaman.",
     m_flat: "flat", m_efektif: "efektif (menurun)", m_anuitas: "anuitas",
     product_terms: "Jasa {rate}% setahun ({method}), {min}–{max} bulan, paling banyak {max_amount}.",
@@ -38,7 +39,7 @@ addWords({
     st_rejected: "Rejected", st_active: "Running", st_paid: "Paid off", st_written_off: "Written off",
     show_schedule: "Show the schedule", schedule: "Schedule", schedule_projected: "An estimate if disbursed today.",
     col_no: "No.", col_due: "Due", col_installment: "Installment", col_left: "Principal left",
-    paid_on: "paid {date}", pay_office: "Installments are paid at the cooperative's office (cash or transfer). Paying installments by QRIS is not in the app yet.",
+    paid_on: "paid {date}", pay_installment: "Pay the installment of {amount} by QRIS",
     apply_title: "Apply for a loan", product: "Loan product", products_none: "Your cooperative offers no loan product yet.",
     m_flat: "flat", m_efektif: "effective (declining)", m_anuitas: "annuity",
     product_terms: "Interest {rate}% a year ({method}), {min}–{max} months, at most {max_amount}.",
@@ -67,7 +68,16 @@ function table(rows) {
       h("td", {}, rupiah(r.outstanding)))))));
 }
 
-function loanItem(loan) {
+// The QRIS screen is loaded only when the member pays; once paid, the loans again.
+async function pay(box, loan, amount, retry) {
+  const { payByQris } = await import("./pay.js");
+  await payByQris(box, `/me/loans/${loan.id}/qris`, { amount }, (message) => {
+    sessionStorage.setItem("kopdes.m.loan_paid", message);
+    retry();
+  });
+}
+
+function loanItem(loan, box, retry) {
   const slot = h("div", {});
   const show = h("button", { type: "button", class: "secondary", "aria-expanded": "false" }, t("show_schedule"));
   show.addEventListener("click", async () => {
@@ -92,6 +102,8 @@ function loanItem(loan) {
     h("small", { class: "muted" }, `${t(`st_${loan.status}`)} · ${t("n_months", { n: loan.months })}`),
     loan.status === "active" && h("small", {}, `${t("outstanding")}: ${rupiah(loan.outstanding)}`,
       next ? ` · ${t("installment_n", { n: next.number, date: day(next.due_date) })}: ${rupiah(next.amount)}` : ""),
+    loan.status === "active" && next && h("button", { type: "button",
+      onclick: () => pay(box, loan, next.amount, retry) }, t("pay_installment", { amount: rupiah(next.amount) })),
     show, slot);
 }
 
@@ -180,11 +192,14 @@ export async function render(root, retry) {
   const applied = sessionStorage.getItem("kopdes.m.applied");
   sessionStorage.removeItem("kopdes.m.applied");
   if (applied) root.append(h("p", { class: "notice ok", role: "status", id: "applied" }, applied));
+  const paid = sessionStorage.getItem("kopdes.m.loan_paid");
+  sessionStorage.removeItem("kopdes.m.loan_paid");
+  if (paid) root.append(h("p", { class: "notice ok", role: "status", id: "paid" }, paid));
+  const box = h("div", { id: "pay-box", hidden: true });
   root.append(h("section", { class: "card", "aria-labelledby": "my-loans" },
     h("h2", { id: "my-loans" }, t("my_loans")),
     loans.data.length === 0 ? h("p", {}, t("loans_none"))
-      : h("ul", { class: "list" }, loans.data.map(loanItem)),
-    loans.data.some((l) => l.status === "active") && h("p", { class: "muted" }, t("pay_office"))));
+      : h("ul", { class: "list" }, loans.data.map((loan) => loanItem(loan, box, retry)))), box);
   root.append(h("section", { class: "card", "aria-labelledby": "apply" },
     h("h2", { id: "apply" }, t("apply_title")),
     products.data.length === 0 ? h("p", {}, t("products_none")) : applyForm(products.data, retry)));

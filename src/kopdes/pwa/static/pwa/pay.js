@@ -31,8 +31,9 @@ addWords({
 const EVERY = 3000;
 let polling = 0;
 
-// Ask for the intent (`request`: the body of POST /me/savings/qris) and show it in `box`.
-export async function payByQris(box, request, paid) {
+// Ask for the intent (POST `path` with the body `request`: /me/savings/qris for simpanan,
+// /me/loans/{id}/qris for a loan installment) and show it in `box`.
+export async function payByQris(box, path, request, paid) {
   const ticket = ++polling;
   const status = h("p", { role: "status", id: "pay-status" });
   box.hidden = false;
@@ -42,7 +43,7 @@ export async function payByQris(box, request, paid) {
   }
   let intent;
   try {
-    ({ data: intent } = await post("/me/savings/qris", request,
+    ({ data: intent } = await post(path, request,
       { "Idempotency-Key": `m-${Date.now()}-${Math.random().toString(36).slice(2, 10)}` }));
   } catch (error) {
     box.replaceChildren(h("p", { class: "error", role: "alert" },

@@ -25,7 +25,7 @@ addWords({
 // The QRIS screen is loaded only when the member pays.
 async function pay(box, request, retry) {
   const { payByQris } = await import("./pay.js");
-  await payByQris(box, request, (message) => {
+  await payByQris(box, "/me/savings/qris", request, (message) => {
     sessionStorage.setItem("kopdes.m.paid", message);
     retry();
   });
