@@ -260,6 +260,7 @@ def test_member_app_on_a_phone(browser, live_server):
         expect(page.locator("#updated")).to_have_attribute("data-offline", "1")
         page.evaluate(FORGET_CARD)
         page.get_by_role("link", name="Kartu").tap()
+        expect(page.locator("#view")).to_have_attribute("data-screen", "kartu")
         expect(page.locator("#view [role=alert]")).to_contain_text("Perlu koneksi internet")
 
         # Signing out offline: the token and every kept answer are gone from the phone.
