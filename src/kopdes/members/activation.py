@@ -75,7 +75,7 @@ def activation_code_issue(*, actor: Actor, member: Member) -> tuple[str, Activat
     code (shown once, never stored) and its row; any earlier unused code is replaced. Raises
     ActivationNotAllowed (an ended or rejected membership), AlreadyActive (the member already
     signs in)."""
-    member = Member.objects.select_for_update().select_related("user").get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).select_related("user").get(pk=member.pk)
     if member.status not in ISSUABLE:
         raise ActivationNotAllowed()
     if _has_account(member):
