@@ -10,6 +10,7 @@ from pydantic import Field
 
 from kopdes.api.base import api, errors
 from kopdes.api.schemas import CooperativeRef, cooperative_ref
+from kopdes.core import clock
 from kopdes.core.errors import NotFound
 from kopdes.ledger import selectors as ledger_selectors
 from kopdes.ledger import signing
@@ -112,9 +113,8 @@ class StatementsOut(Schema):
 
 
 class StatementFilter(Schema):
-    member_id: UUID = Field(description="One of the caller's memberships (`GET /me/memberships`)")
-    date_from: date
-    date_to: date
+    date_from: date | None = Field(None, description="The first day (1 January by default)")
+    date_to: date | None = Field(None, description="The last day (today by default)")
 
 
 class BillPage(Schema):
@@ -222,26 +222,30 @@ def my_bills(request, filters: Query[BillFilter]):
 STATEMENT_DAYS = 366
 
 
-@router.get("/savings/statement", response={200: StatementsOut, **errors(401, 404, 422)})
-def my_statement(request, filters: Query[StatementFilter]):
-    """The mutasi of the caller's simpanan in one of their memberships between two dates (at most
-    a year): each account's opening and closing balance, credits, debits and transactions with
-    the running balance, as on the passbook. Another person's membership: 404
-    `request.not_found`; a period that ends before it starts or spans more than a year: 422
+@router.get(
+    "/memberships/{member_id}/savings-statement",
+    response={200: StatementsOut, **errors(401, 404, 422)},
+)
+def my_statement(request, member_id: UUID, filters: Query[StatementFilter]):
+    """The mutasi of the caller's simpanan in one of their active memberships (`member_id`, from
+    `GET /me/memberships`) between two dates, at most a year (this year so far by default):
+    each account's opening and closing balance, credits, debits and transactions with the
+    running balance, as on the passbook. Another person's membership: 404 `request.not_found`;
+    a period that ends before it starts or spans more than a year: 422
     `savings.invalid_period`."""
-    if not 0 <= (filters.date_to - filters.date_from).days < STATEMENT_DAYS:
-        raise InvalidPeriod(fields={"date_to": [str(InvalidPeriod.message)]})
-    member = selectors.memberships(user=request.user).filter(public_id=filters.member_id).first()
+    member = selectors.memberships(user=request.user).filter(public_id=member_id).first()
     if member is None:
         raise NotFound()
-    statements = selectors.member_statement(
-        member=member, date_from=filters.date_from, date_to=filters.date_to
-    )
+    date_to = filters.date_to or clock.today()
+    date_from = filters.date_from or date(date_to.year, 1, 1)
+    if not 0 <= (date_to - date_from).days < STATEMENT_DAYS:
+        raise InvalidPeriod(fields={"date_to": [str(InvalidPeriod.message)]})
+    statements = selectors.member_statement(member=member, date_from=date_from, date_to=date_to)
     return {
         "cooperative": cooperative_ref(member.cooperative),
         "niak": member.niak,
-        "date_from": filters.date_from,
-        "date_to": filters.date_to,
+        "date_from": date_from,
+        "date_to": date_to,
         "accounts": [
             {
                 "savings": s.kind,

@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 
 from kopdes import testing
+from kopdes.core import clock
 from kopdes.members.models import Member
 from kopdes.savings import services
 from kopdes.savings.tests.factories import make_member
@@ -102,15 +103,15 @@ def test_my_statement_of_a_period(client, place_a, place_b, saver):
     """The mutasi as on the passbook: opening and closing balances, the period's transactions
     with the running balance; the caller's own membership only."""
     auth = bearer(client, place_a.anggota)
-    url = f"/api/v1/me/savings/statement?member_id={saver.public_id}"
-    body = client.get(f"{url}&date_from=2026-01-01&date_to=2026-03-31", **auth).json()
+    url = f"/api/v1/me/memberships/{saver.public_id}/savings-statement?"
+    body = client.get(f"{url}date_from=2026-01-01&date_to=2026-03-31", **auth).json()
     assert body["niak"] == saver.niak and body["cooperative"]["village_code"] == "36.03.01.2003"
     by_kind = {a["savings"]: a for a in body["accounts"]}
     sukarela = by_kind["sukarela"]
     assert (sukarela["opening"], sukarela["closing"], sukarela["credits"]) == (0, 125_000, 125_000)
     [row] = sukarela["rows"]
     assert row["balance"] == 125_000 and row["type_label"] and row["date"] == "2026-02-01"
-    after = client.get(f"{url}&date_from=2026-03-01&date_to=2026-03-31", **auth).json()
+    after = client.get(f"{url}date_from=2026-03-01&date_to=2026-03-31", **auth).json()
     later = {a["savings"]: a for a in after["accounts"]}["sukarela"]
     assert (later["opening"], later["closing"], later["rows"]) == (125_000, 125_000, [])
 
@@ -119,7 +120,7 @@ def test_my_statement_of_a_period(client, place_a, place_b, saver):
         "date_from=2026-03-01&date_to=2026-02-01",
         "date_from=2025-01-01&date_to=2026-03-01",
     ):
-        bad = client.get(f"{url}&{dates}", **auth)
+        bad = client.get(f"{url}{dates}", **auth)
         assert bad.status_code == 422
         assert bad.json()["error"]["code"] == "savings.invalid_period"
         assert "date_to" in bad.json()["error"]["fields"]
@@ -127,12 +128,12 @@ def test_my_statement_of_a_period(client, place_a, place_b, saver):
     other = make_member(place_a.cooperative, name="Orang Lain")
     stranger = Member.objects.get(cooperative=place_b.cooperative, user=place_b.anggota)
     for member in (other, stranger):
-        missing = client.get(
-            f"/api/v1/me/savings/statement?member_id={member.public_id}"
-            "&date_from=2026-01-01&date_to=2026-03-31",
-            **auth,
-        )
+        missing = client.get(f"/api/v1/me/memberships/{member.public_id}/savings-statement", **auth)
         assert missing.status_code == 404
         assert missing.json()["error"]["code"] == "request.not_found"
-    anonymous = client.get(f"{url}&date_from=2026-01-01&date_to=2026-03-31")
+    # without dates: this year so far
+    default = client.get(url, **auth).json()
+    today = clock.today().isoformat()
+    assert default["date_to"] == today and default["date_from"] == f"{today[:4]}-01-01"
+    anonymous = client.get(url)
     assert anonymous.status_code == 401

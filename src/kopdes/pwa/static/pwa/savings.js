@@ -56,7 +56,7 @@ function deposit(memberships, box, retry) {
     h("h2", { id: "deposit" }, t("deposit_title")), form);
 }
 
-// The mutasi of a period (GET /me/savings/statement), as on the passbook: each account's opening
+// The mutasi of a period (GET /me/memberships/{id}/savings-statement), as on the passbook: each account's opening
 // and closing balance and its transactions with the running balance.
 function statement(memberships) {
   const today = new Date().toISOString().slice(0, 10);
@@ -72,8 +72,8 @@ function statement(memberships) {
     error, h("button", { type: "submit" }, t("statement_show")));
   onSubmit(form, error, async () => {
     const member = choose ? form.member_id.value : memberships[0].id;
-    const query = new URLSearchParams({ member_id: member, date_from: form.date_from.value, date_to: form.date_to.value });
-    const { data } = await get(`/me/savings/statement?${query}`);
+    const query = new URLSearchParams({ date_from: form.date_from.value, date_to: form.date_to.value });
+    const { data } = await get(`/me/memberships/${member}/savings-statement?${query}`);
     result.replaceChildren(...data.accounts.map((a) => h("section", { class: "statement" },
       h("h3", {}, a.savings_label),
       !a.opened ? h("p", { class: "muted" }, t("statement_not_opened")) : [
