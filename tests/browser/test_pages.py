@@ -139,6 +139,8 @@ def persona_for(page: probe.Page, side: probe.Side, supervisor):
         return None
     if name == "supervision":
         return supervisor
+    if name == "csr_overview":  # the CSR partner funding the place
+        return probe.outside_grants(side.place).get(agency="csr").user
     if not page.tenant:
         return side.place.ketua
     # Someone who may also POST, so that the page shows its forms too.

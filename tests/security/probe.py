@@ -26,11 +26,12 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models import Q, QuerySet
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from kopdes import testing
 from kopdes.accounts.access import capabilities
-from kopdes.accounts.models import User
+from kopdes.accounts.models import SupervisionGrant, User
 from kopdes.ledger.models import Account
 
 # --- the registry of ids ---------------------------------------------------------------------
@@ -226,23 +227,30 @@ def has_foreign_object(page: Page) -> bool:
 EXAMINER = "Penilai probe"
 
 
+def outside_grants(place: testing.Place) -> QuerySet[SupervisionGrant]:
+    """The grants `make_side` gave outside parties of `place`: its kecamatan's examiner and
+    the CSR partner funding it."""
+    return (
+        SupervisionGrant.objects.filter(organisation__startswith=EXAMINER, revoked_at__isnull=True)
+        .filter(
+            Q(region_prefix=place.cooperative.village.district_id)
+            | Q(agency=SupervisionGrant.Agency.CSR, cooperatives=place.cooperative)
+        )
+        .select_related("user")
+    )
+
+
 def actor_for(page: Page, place: testing.Place, *, write: bool) -> User | None:
     """A persona of `place` who may use the page in their own cooperative (so a refusal
     elsewhere is the tenant's doing, not the role's); for what no role gives (the health
-    assessment, ASSESS_HEALTH), the examiner of the place's kecamatan `make_side` made."""
-    from kopdes.accounts.models import SupervisionGrant
-
+    assessment, ASSESS_HEALTH; the CSR report, VIEW_CSR_REPORT), the outside party `make_side`
+    made: the examiner of the place's kecamatan, the CSR partner funding it."""
     need = {page.capability, page.write_capability if write else page.capability}
     for name, *_rest in testing.PERSONAS:
         person = place.people[name]
         if need <= capabilities(person, place.cooperative):
             return person
-    examiners = SupervisionGrant.objects.filter(
-        organisation__startswith=EXAMINER,
-        region_prefix=place.cooperative.village.district_id,
-        revoked_at__isnull=True,
-    ).select_related("user")
-    for grant in examiners:
+    for grant in outside_grants(place):
         if need <= capabilities(grant.user, place.cooperative):
             return grant.user
     return None
@@ -434,6 +442,11 @@ def make_side(place: testing.Place) -> Side:
         organisation=f"{EXAMINER} {label}",
         region_prefix=cooperative.village.district_id,
         read_only=False,
+    )
+    # The CSR partner funding this cooperative: the only one who reads its CSR report
+    # (VIEW_CSR_REPORT), and who sees no other side.
+    testing.make_supervisor(
+        agency="csr", organisation=f"{EXAMINER} CSR {label}", cooperatives=[cooperative]
     )
     return Side(
         place=place,

@@ -1,12 +1,14 @@
 """Who may see and do what: request id -> object, tenant first, role second.
 
 Absent and forbidden give the same NotFound, so nobody can probe for other cooperatives.
-Supervisors (Dinas, province, ministry, Kejaksaan, CSR partners) see the cooperatives in their
-grant's scope, read-only; a Dinas grant that is not read-only also assesses their health
-(ASSESS_HEALTH, the examiner).
+Supervisors (Dinas, province, ministry, Kejaksaan) see the cooperatives in their grant's scope,
+read-only; a Dinas grant that is not read-only also assesses their health (ASSESS_HEALTH, the
+examiner). A CSR partner sees only the cooperatives its grant names, and of them only the CSR
+funds' use and aggregate figures (VIEW_CSR_REPORT).
 """
 
 import uuid
+from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
@@ -60,6 +62,10 @@ class Capability(StrEnum):
     # Assess the cooperative's health and fill the management questionnaire: no role gives it,
     # only a Dinas grant that is not read-only and covers the cooperative (the examiner).
     ASSESS_HEALTH = "assess_health"
+    # What a CSR partner sees of the cooperatives it funds: its CSR funds' receipts and uses by
+    # business line with their evidence, and the cooperative's aggregate figures. No role gives
+    # it (the officers read the funds with VIEW_FUNDING); only a CSR grant naming the cooperative.
+    VIEW_CSR_REPORT = "view_csr_report"
 
 
 # The pengurus, the pengawas and the manajer: who reads the books, the funds, the SHU, the RAT.
@@ -113,6 +119,7 @@ ROLE_CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.MANAGE_SHU: frozenset({"ketua", "bendahara"}),
     Capability.VIEW_HEALTH: OFFICERS,
     Capability.ASSESS_HEALTH: frozenset(),
+    Capability.VIEW_CSR_REPORT: frozenset(),
 }
 SUPERVISOR_CAPABILITIES = frozenset(
     {
@@ -129,6 +136,10 @@ SUPERVISOR_CAPABILITIES = frozenset(
 )
 # What an examiner's grant (a Dinas grant that is not read-only) adds to the read ones.
 EXAMINER_CAPABILITIES = frozenset({Capability.ASSESS_HEALTH})
+# A CSR partner's grant: only the funded cooperatives' CSR fund use and aggregate figures; none
+# of the books, members, loans or officers (issue 15.1).
+CSR_CAPABILITIES = frozenset({Capability.VIEW_CSR_REPORT})
+GRANTED_CAPABILITIES = SUPERVISOR_CAPABILITIES | EXAMINER_CAPABILITIES | CSR_CAPABILITIES
 
 
 def active_roles(user: User) -> QuerySet[Role]:
@@ -145,46 +156,97 @@ def active_grants(user: User) -> QuerySet[SupervisionGrant]:
 
 def supervised_filter(user: User) -> Q | None:
     """A filter on Cooperative for everything the person's live grants cover, or None."""
-    return _grant_filters(user)[0]
+    scopes = _grant_scopes(user)
+    return _either(scopes.read, scopes.csr)
 
 
-def _grant_filters(user: User) -> tuple[Q | None, Q | None]:
-    """(what the person's live grants cover, what their examiner grants cover: a Dinas grant
-    that is not read-only), each a filter on Cooperative or None."""
-    condition: Q | None = None
+@dataclass(frozen=True)
+class _Scopes:
+    """What a person's live grants cover, each a filter on Cooperative or None: the read grants
+    (Dinas, province, ministry, Kejaksaan), the CSR grants, and the examiner grants (a Dinas
+    grant that is not read-only)."""
+
+    read: Q | None = None
+    csr: Q | None = None
     examined: Q | None = None
+
+
+def _either(first: Q | None, second: Q | None) -> Q | None:
+    """`first | second` where None is nothing and `Q()` everything (Django's `Q() | q` is `q`)."""
+    if first is None or second is None:
+        return first if second is None else second
+    if not first or not second:
+        return Q()
+    return first | second
+
+
+def _grant_scopes(user: User) -> _Scopes:
+    read = csr = examined = None
     for grant in active_grants(user).prefetch_related("cooperatives"):
         if grant.agency == SupervisionGrant.Agency.CSR:
-            part = Q(pk__in=[c.pk for c in grant.cooperatives.all()])
-        elif grant.region_prefix:
+            csr = _either(csr, Q(pk__in=[c.pk for c in grant.cooperatives.all()]))
+            continue
+        if grant.region_prefix:
             part = Q(village__code__startswith=grant.region_prefix + ".") | Q(
                 village__code=grant.region_prefix
             )
         else:
             part = Q()  # a national grant (ministry) covers every cooperative
-        condition = part if condition is None else condition | part
+        read = _either(read, part)
         if grant.agency == SupervisionGrant.Agency.DINAS and not grant.read_only:
-            examined = part if examined is None else examined | part
-    return condition, examined
+            examined = _either(examined, part)
+    return _Scopes(read=read, csr=csr, examined=examined)
+
+
+def _flag(condition: Q | None) -> ExpressionWrapper | Value:
+    """`condition` as a boolean column: False for no grant, True for a national one (`Q()`)."""
+    if condition is None:
+        return Value(False)
+    if not condition:
+        return Value(True)
+    return ExpressionWrapper(condition, output_field=BooleanField())
 
 
 def _supervisor_capabilities(user: User, cooperative: Cooperative) -> frozenset[Capability]:
-    """What the person's grants give in `cooperative`: the read ones where a grant covers it,
-    and the examiner's where a Dinas grant that is not read-only covers it (one query besides
-    the grants)."""
-    supervised, examined = _grant_filters(user)
-    if supervised is None:
+    """What the person's grants give in `cooperative`: the read ones where a read grant covers
+    it, the examiner's where a Dinas grant that is not read-only covers it, the CSR report where
+    a CSR grant names it (one query besides the grants)."""
+    scopes = _grant_scopes(user)
+    covered = _either(scopes.read, scopes.csr)
+    if covered is None:
         return frozenset()
-    flag = ExpressionWrapper(examined, output_field=BooleanField()) if examined else Value(False)
     found = (
-        Cooperative.objects.filter(supervised, pk=cooperative.pk)
-        .annotate(examined=flag)
-        .values_list("examined", flat=True)
+        Cooperative.objects.filter(covered, pk=cooperative.pk)
+        .annotate(read=_flag(scopes.read), csr=_flag(scopes.csr), examined=_flag(scopes.examined))
+        .values_list("read", "csr", "examined")
         .first()
     )
     if found is None:
         return frozenset()
-    return SUPERVISOR_CAPABILITIES | EXAMINER_CAPABILITIES if found else SUPERVISOR_CAPABILITIES
+    read, csr, examined = found
+    given: frozenset[Capability] = frozenset()
+    if read:
+        given |= SUPERVISOR_CAPABILITIES
+    if csr:
+        given |= CSR_CAPABILITIES
+    if examined:
+        given |= EXAMINER_CAPABILITIES
+    return given
+
+
+def outside_views(user: User) -> tuple[bool, bool]:
+    """(whether the person reads cooperatives as a supervisor somewhere: a live grant other than
+    a CSR partner's, or a superuser; whether they hold a live CSR grant), in one query: who
+    opens the supervision pages (`/pantau/`) and who the CSR partner's view."""
+    if not getattr(user, "is_authenticated", False):
+        return False, False
+    agencies = set(active_grants(user).values_list("agency", flat=True))
+    csr = SupervisionGrant.Agency.CSR in agencies
+    return user.is_superuser or bool(agencies - {SupervisionGrant.Agency.CSR}), csr
+
+
+def supervises_anywhere(user: User) -> bool:
+    return outside_views(user)[0]
 
 
 def examines_anywhere(user: User) -> bool:
@@ -206,6 +268,14 @@ def supervised_cooperatives(user: User) -> QuerySet[Cooperative]:
     if condition is None:
         return Cooperative.objects.none()
     return Cooperative.objects.filter(condition)
+
+
+def csr_funded_cooperatives(user: User) -> QuerySet[Cooperative]:
+    """The cooperatives the person's live CSR grants name (the CSR partner's view)."""
+    if not getattr(user, "is_authenticated", False):
+        return Cooperative.objects.none()
+    csr = _grant_scopes(user).csr
+    return Cooperative.objects.none() if csr is None else Cooperative.objects.filter(csr)
 
 
 def visible_cooperatives(user: User) -> QuerySet[Cooperative]:
@@ -249,7 +319,7 @@ def holds(user: User, cooperative: Cooperative, *needed: Capability) -> bool:
     kinds = role_kinds(user, cooperative)
     if any(kinds & ROLE_CAPABILITIES[need] for need in needed):
         return True
-    if not (SUPERVISOR_CAPABILITIES | EXAMINER_CAPABILITIES).intersection(needed):
+    if not GRANTED_CAPABILITIES.intersection(needed):
         return False
     return bool(_supervisor_capabilities(user, cooperative).intersection(needed))
 

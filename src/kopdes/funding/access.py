@@ -35,3 +35,16 @@ def document_for(*, source: FundingSource, public_id: uuid.UUID) -> FundingDocum
     if found is None:
         raise UnknownObject()
     return found
+
+
+def use_in(*, cooperative: Cooperative, public_id: uuid.UUID) -> FundUse:
+    """A use of any of the cooperative's funds, with its source (the CSR partner's evidence
+    link names the use only)."""
+    found = (
+        FundUse.objects.filter(cooperative=cooperative, public_id=public_id)
+        .select_related("source")
+        .first()
+    )
+    if found is None:
+        raise UnknownObject()
+    return found

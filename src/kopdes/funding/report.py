@@ -5,6 +5,7 @@ Labels are in the language active while it is built and rendered: the pack does 
 `translation.override("id")`."""
 
 import io
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -33,9 +34,12 @@ class FundUseReport:
     balance: int
 
 
-def fund_use_report(cooperative: Cooperative, on: date) -> FundUseReport:
-    """The report as of `on`: only receipts and uses dated on or before it count."""
-    rows = selectors.fund_use(cooperative, on=on)
+def fund_use_report(
+    cooperative: Cooperative, on: date, *, kinds: Collection[str] | None = None
+) -> FundUseReport:
+    """The report as of `on`: only receipts and uses dated on or before it count; only the
+    funds of `kinds` when given (the CSR partner's report)."""
+    rows = selectors.fund_use(cooperative, on=on, kinds=kinds)
     details = [(row, list(selectors.uses(row.source, on=on))) for row in rows]
     for _row, uses in details:
         for use in uses:
@@ -44,7 +48,7 @@ def fund_use_report(cooperative: Cooperative, on: date) -> FundUseReport:
         cooperative=cooperative,
         on=on,
         rows=rows,
-        partners=selectors.fund_use_by_partner(cooperative, on=on),
+        partners=selectors.by_partner(rows),
         details=details,
         received=sum(r.received for r in rows),
         spent=sum(r.spent for r in rows),

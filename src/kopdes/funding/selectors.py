@@ -1,10 +1,11 @@
 """Reads of the funding sources for one cooperative: the fund-use report (`fund_use`, as of a
-day or everything recorded), per CSR partner (`fund_use_by_partner`), the open flags, the
+day or everything recorded), per partner (`by_partner`), the open flags, the
 entries that may be attached; the state-bank loans (`bank_loans`, `bank_loan_file`,
 `open_bank_loan_warnings`, `bank_loans_reconcile`)."""
 
 import uuid
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -23,6 +24,7 @@ from kopdes.funding.models import (
     FundingSource,
     FundReceipt,
     FundUse,
+    SourceKind,
 )
 from kopdes.ledger.models import JournalEntry
 from kopdes.ledger.selectors import account_balances
@@ -60,12 +62,60 @@ class PartnerRow:
     by_line: list[LineUse]
 
 
-def sources(cooperative: Cooperative) -> QuerySet[FundingSource]:
-    return FundingSource.objects.filter(cooperative=cooperative).order_by("-created_at", "-id")
+@dataclass(frozen=True)
+class FundTotals:
+    """Funds in total: a cooperative's (the CSR partner's list: its CSR grants), or, without a
+    cooperative, those of many."""
+
+    cooperative: Cooperative | None
+    funds: list[FundUseRow]
+
+    @property
+    def received(self) -> int:
+        return sum(f.received for f in self.funds)
+
+    @property
+    def spent(self) -> int:
+        return sum(f.spent for f in self.funds)
+
+    @property
+    def balance(self) -> int:
+        return sum(f.balance for f in self.funds)
+
+    @property
+    def uses(self) -> int:
+        return sum(f.use_count for f in self.funds)
+
+    @property
+    def evidence(self) -> int:
+        return sum(f.evidence_count for f in self.funds)
+
+    @property
+    def flags(self) -> int:
+        return sum(f.open_flags for f in self.funds)
+
+
+# What a CSR partner reads of a funded cooperative's funds (its grant names the cooperative).
+CSR_KINDS = (SourceKind.CSR,)
+
+
+def sources(
+    cooperative: Cooperative, *, kinds: Collection[str] | None = None
+) -> QuerySet[FundingSource]:
+    """The cooperative's funding sources, newest first; only those of `kinds` when given (a CSR
+    partner reads only the CSR grants)."""
+    found = FundingSource.objects.filter(cooperative=cooperative)
+    if kinds is not None:
+        found = found.filter(kind__in=kinds)
+    return found.order_by("-created_at", "-id")
 
 
 def fund_use(
-    cooperative: Cooperative, source: FundingSource | None = None, *, on: date | None = None
+    cooperative: Cooperative,
+    source: FundingSource | None = None,
+    *,
+    on: date | None = None,
+    kinds: Collection[str] | None = None,
 ) -> list[FundUseRow]:
     """Per fund (of the cooperative, or only `source`): received, spent by line, balance, the
     number of uses with their evidence and of open flags. Three queries whatever the count.
@@ -73,7 +123,7 @@ def fund_use(
     As of `on`, only the receipts and uses dated on or before that day count, and only the funds
     recorded, agreed or with money received or used by then appear (a report of a past year
     leaves out a fund that came later); without `on`, everything recorded."""
-    chosen = sources(cooperative)
+    chosen = sources(cooperative, kinds=kinds)
     if source is not None:
         chosen = chosen.filter(pk=source.pk)
     money_in = FundReceipt.objects.filter(cooperative=cooperative)
@@ -133,11 +183,11 @@ def fund_use(
     return rows
 
 
-def fund_use_by_partner(cooperative: Cooperative, *, on: date | None = None) -> list[PartnerRow]:
-    """The fund-use report per partner (the CSR company, the dinas, the bank): its funds and
-    their totals, spent by line across them (as of `on`, as `fund_use`)."""
+def by_partner(rows: list[FundUseRow]) -> list[PartnerRow]:
+    """The fund-use rows per partner (the CSR company, the dinas, the bank): its funds and
+    their totals, spent by line across them."""
     groups: dict[str, list[FundUseRow]] = defaultdict(list)
-    for row in fund_use(cooperative, on=on):
+    for row in rows:
         groups[row.source.partner or row.source.name].append(row)
     out = []
     for partner, rows in sorted(groups.items()):

@@ -29,7 +29,8 @@ from django.db.models import Q, Sum
 from kopdes.cooperatives.models import Cooperative
 from kopdes.cooperatives.selectors import business_units, policy_in_force
 from kopdes.core.months import month_end, shift_month
-from kopdes.ledger.models import Account, AccountMonth, JournalEntry, JournalLine
+from kopdes.ledger.models import Account, AccountMonth, JournalEntry, JournalLine, Period
+from kopdes.ledger.selectors import last_closed_period
 
 MONTHS_ID = (
     "",
@@ -1337,6 +1338,17 @@ class FinancialNotes:
     @property
     def checks(self) -> list[tuple[str, bool]]:
         return [check for note in self.notes for check in note.checks]
+
+
+def latest_public_report(*, cooperative: Cooperative) -> tuple[PublicReport | None, Period | None]:
+    """The public report at the end of the cooperative's last closed month, with that month's
+    period (None, None while no month is closed): the transparency page's figures, and the
+    CSR partner's aggregate results."""
+    period, months_closed = last_closed_period(cooperative=cooperative)
+    if period is None:
+        return None, None
+    as_of = month_end(period.year, period.month)
+    return public_report(cooperative=cooperative, as_of=as_of, months_closed=months_closed), period
 
 
 def savings_movements(

@@ -12,7 +12,7 @@ from functools import cache
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from kopdes.accounts.access import Capability, active_grants, capabilities
+from kopdes.accounts.access import Capability, capabilities, outside_views
 from kopdes.accounts.models import Role
 from kopdes.accounts.selectors import roles_of
 from kopdes.payments.services import simulator_enabled
@@ -298,15 +298,20 @@ def build_navigation(request) -> dict:
                 "current": str(cooperative.public_id) == current_id,
             }
         )
-    supervising = user.is_superuser or active_grants(user).exists()
+    supervising, funding_partner = outside_views(user)
     in_supervision = request.path.startswith("/pantau/")
+    in_csr = url_name.startswith("csr_")
     if supervising:
         places.append(
             {
                 "label": _("Supervision"),
                 "url": reverse("web:supervision"),
-                "current": in_supervision,
+                "current": in_supervision and not in_csr,
             }
+        )
+    if funding_partner:
+        places.append(
+            {"label": _("CSR funds"), "url": reverse("web:csr_overview"), "current": in_csr}
         )
 
     items: list[dict] = []
@@ -329,6 +334,8 @@ def build_navigation(request) -> dict:
             )
             for section, entries in _submenus().items()
         }
+    elif in_csr:
+        current_place = _("CSR funds")
     elif in_supervision:
         current_place = _("Supervision")
         items = [

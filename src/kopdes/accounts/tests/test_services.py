@@ -151,6 +151,29 @@ def test_supervision_scopes(place_a, place_b, dinas, camat_balaraja, kejaksaan, 
     assert cooperative_access(place_a.ketua, a.public_id, need=Capability.CHANGE_POLICY) == a
 
 
+def test_each_agency_reads_what_its_grant_gives(place_a, place_b, dinas, kejaksaan, csr_a):
+    """Issue 15.1: the Dinas, province, ministry and Kejaksaan read everything in their region;
+    a CSR partner only the CSR report of the cooperatives it funds; a national grant covers
+    every cooperative even beside a regional one."""
+    a, b = place_a.cooperative, place_b.cooperative
+    province = testing.make_supervisor(agency="provinsi", organisation="P", region_prefix="36")
+    ministry = testing.make_supervisor(agency="kementerian", organisation="M", region_prefix="")
+    services.supervision_grant(
+        actor=None, user=ministry, agency="csr", organisation="M CSR", cooperatives=[a]
+    )
+    for reader in (dinas, kejaksaan, province, ministry):
+        for cooperative in (a, b):
+            held = capabilities(reader, cooperative)
+            assert Capability.VIEW_BOOKS in held and Capability.VIEW_MEMBERS not in held
+    assert capabilities(ministry, b) >= {Capability.VIEW_BOOKS, Capability.VIEW_LOANS}
+    assert capabilities(csr_a, a) == {Capability.VIEW_CSR_REPORT}
+    assert capabilities(csr_a, b) == set()
+    with pytest.raises(NotFound):
+        cooperative_access(csr_a, a.public_id)  # the profile, officers and books are not its
+    assert cooperative_access(csr_a, a.public_id, need=Capability.VIEW_CSR_REPORT) == a
+    assert Capability.ASSESS_HEALTH not in capabilities(kejaksaan, a)
+
+
 def test_bad_grants(db, coop_a):
     person = testing.make_person(full_name="X")
     with pytest.raises(InvalidGrant):

@@ -27,13 +27,12 @@ def _path(coop) -> str:
 
 
 def test_supervisors_and_officers_read_the_health(
-    client, assessed, place_a, examiner, dinas, kejaksaan, csr_a, camat_balaraja
+    client, assessed, place_a, examiner, dinas, kejaksaan, camat_balaraja
 ):
     for reader in (
         examiner,
         dinas,
         kejaksaan,
-        csr_a,
         camat_balaraja,
         place_a.ketua,
         place_a.pengawas,
@@ -57,6 +56,11 @@ def test_outside_the_scope_is_404(request, client, place_b, who):
     response = client.get(_path(place_b.cooperative), **_auth(person))
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "request.not_found"
+
+
+def test_a_csr_partner_reads_only_its_csr_report_not_the_health(client, assessed, csr_a):
+    response = client.get(_path(assessed), **_auth(csr_a))
+    assert response.status_code == 404
 
 
 def test_a_kasir_is_404(client, place_a):

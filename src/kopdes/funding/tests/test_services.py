@@ -298,7 +298,7 @@ def test_the_report_totals_equal_the_ledger(place_a):
     assert row.received - row.spent == after["1-102"] - before.get("1-102", 0) == row.balance
     assert [(u.line, u.amount) for u in row.by_line] == [("lpg", 3_000_000), ("sembako", 1_000_000)]
     assert (row.use_count, row.evidence_count, row.open_flags) == (3, 3, 0)
-    [partner] = selectors.fund_use_by_partner(place_a.cooperative)
+    [partner] = selectors.by_partner(selectors.fund_use(place_a.cooperative))
     assert (partner.partner, partner.received, partner.spent) == (
         "PT Contoh Properti",
         10_000_000,

@@ -16,6 +16,7 @@ from kopdes.accounts.access import (
     Capability,
     active_grants,
     role_kinds,
+    supervises_anywhere,
     visible_cooperatives,
 )
 from kopdes.accounts.models import Role, VillageOffice
@@ -493,8 +494,8 @@ def audit(request, cooperative: Cooperative):
 @login_required
 def supervision(request):
     """Every cooperative in the supervisor's scope, by kecamatan, with search."""
-    if not (request.user.is_superuser or active_grants(request.user).exists()):
-        raise Http404
+    if not supervises_anywhere(request.user):
+        raise Http404  # a CSR partner has its own view (/pantau/csr/)
     rows = (
         visible_cooperatives(request.user)
         .select_related("village__district")

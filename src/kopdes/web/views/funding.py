@@ -10,7 +10,7 @@ import uuid
 from typing import Any
 
 from django import forms
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -22,9 +22,9 @@ from kopdes.core import clock
 from kopdes.funding import access, report, rules, selectors, services
 from kopdes.funding.errors import EntryNotOutgoing
 from kopdes.funding.models import FundingSource, SourceKind
-from kopdes.members.rules import IMAGE_CONTENT_TYPES, image_type
 from kopdes.web.access import cooperative_page
 from kopdes.web.errors import found_or_404
+from kopdes.web.files import private_file_response
 from kopdes.web.formflow import handle_form
 from kopdes.web.forms import AsciiIntegerField, date_input
 from kopdes.web.views.savings import RupiahInput
@@ -390,30 +390,11 @@ def funding_document_add(request, cooperative: Cooperative, source_id):
     )
 
 
-def _file_response(field) -> HttpResponse:
-    """A document or evidence file, streamed from private storage."""
-    if not field:
-        raise Http404
-    try:
-        with field.open("rb") as handle:
-            content = handle.read()
-    except FileNotFoundError:
-        raise Http404 from None
-    if content.startswith(b"%PDF"):
-        content_type = "application/pdf"
-    else:
-        content_type = IMAGE_CONTENT_TYPES[image_type(content[:16]) or "jpeg"]
-    response = HttpResponse(content, content_type=content_type)
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Disposition"] = "inline"
-    return response
-
-
 @cooperative_page(Capability.VIEW_FUNDING)
 def funding_document(request, cooperative: Cooperative, source_id, funding_document_id):
     source = _source(cooperative, source_id)
     document = found_or_404(access.document_for, source=source, public_id=funding_document_id)
-    return _file_response(document.file)
+    return private_file_response(document.file)
 
 
 # --- a use and its flag -------------------------------------------------------------------------
@@ -473,7 +454,7 @@ def funding_use(request, cooperative: Cooperative, source_id, use_id):
 def funding_use_evidence(request, cooperative: Cooperative, source_id, use_id):
     source = _source(cooperative, source_id)
     use = found_or_404(access.use_for, source=source, public_id=use_id)
-    return _file_response(use.evidence)
+    return private_file_response(use.evidence)
 
 
 @cooperative_page(Capability.VIEW_FUNDING)

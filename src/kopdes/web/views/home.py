@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import path
 
-from kopdes.accounts.access import active_grants
+from kopdes.accounts.access import outside_views
 from kopdes.accounts.selectors import roles_of
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core import clock
@@ -24,9 +24,11 @@ def home(request):
     cooperatives = list(
         {r.cooperative_id: r.cooperative for r in roles_of(user=request.user)}.values()
     )
-    supervising = request.user.is_superuser or active_grants(request.user).exists()
+    supervising, funding_partner = outside_views(request.user)
     if supervising and not cooperatives:
         return redirect("web:supervision")
+    if funding_partner and not cooperatives:
+        return redirect("web:csr_overview")
     if len(cooperatives) == 1 and not supervising:
         return redirect("web:cooperative_home", cooperatives[0].public_id)
     return render(

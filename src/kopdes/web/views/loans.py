@@ -35,9 +35,9 @@ from kopdes.loans.models import (
 )
 from kopdes.loans.schedule import ScheduleRow, effective_annual_rate, schedule
 from kopdes.members import selectors as member_selectors
-from kopdes.members.rules import IMAGE_CONTENT_TYPES, image_type
 from kopdes.web.access import cooperative_page
 from kopdes.web.errors import found_or_404
+from kopdes.web.files import private_file_response
 from kopdes.web.formflow import form_status, handle_form
 from kopdes.web.forms import AsciiDecimalField, AsciiIntegerField, date_input
 from kopdes.web.views.savings import CHANNELS, MemberField, RupiahInput
@@ -784,31 +784,14 @@ def loans_disburse(request, cooperative: Cooperative, loan_id):
     )
 
 
-def _document(field) -> HttpResponse:
-    """A guarantor's or collateral's document, streamed from private storage."""
-    if not field:
-        raise Http404
-    try:
-        with field.open("rb") as handle:
-            content = handle.read()
-    except FileNotFoundError:
-        raise Http404 from None
-    if content.startswith(b"%PDF"):
-        content_type = "application/pdf"
-    else:
-        content_type = IMAGE_CONTENT_TYPES[image_type(content[:16]) or "jpeg"]
-    response = HttpResponse(content, content_type=content_type)
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Disposition"] = "inline"
-    return response
-
-
 @cooperative_page(Capability.VIEW_LOANS)
 def loans_guarantor_document(request, cooperative: Cooperative, loan_id, guarantor_id):
     if not _can_documents(request):
         raise Http404
     loan = found_or_404(selectors.loan_for_officer, cooperative=cooperative, public_id=loan_id)
-    return _document(found_or_404(reports.guarantor, loan=loan, public_id=guarantor_id).document)
+    return private_file_response(
+        found_or_404(reports.guarantor, loan=loan, public_id=guarantor_id).document
+    )
 
 
 @cooperative_page(Capability.VIEW_LOANS)
@@ -816,7 +799,9 @@ def loans_collateral_document(request, cooperative: Cooperative, loan_id, collat
     if not _can_documents(request):
         raise Http404
     loan = found_or_404(selectors.loan_for_officer, cooperative=cooperative, public_id=loan_id)
-    return _document(found_or_404(reports.collateral, loan=loan, public_id=collateral_id).document)
+    return private_file_response(
+        found_or_404(reports.collateral, loan=loan, public_id=collateral_id).document
+    )
 
 
 urlpatterns = [

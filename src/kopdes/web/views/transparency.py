@@ -20,9 +20,7 @@ from django.views.decorators.http import require_safe
 
 from kopdes.announcements import selectors as announcement_selectors
 from kopdes.cooperatives.models import Cooperative
-from kopdes.core.months import month_end
 from kopdes.ledger import checkpoints, signing, statements
-from kopdes.ledger import selectors as ledger_selectors
 from kopdes.ledger.models import Checkpoint
 from kopdes.ledger.selectors import failing_verification
 from kopdes.members import selectors as member_selectors
@@ -117,17 +115,10 @@ def transparency_cooperative(request, code: str):
     and owes, its result, CSR capital, from the last closed month, tied to the signed checkpoint
     that covers that month's closing. Aggregates only: no person in it."""
     cooperative = _published(code)
-    period, months_closed = ledger_selectors.last_closed_period(cooperative=cooperative)
-    report = covering = None
-    if period is not None:
-        as_of = month_end(period.year, period.month)
-        report = statements.public_report(
-            cooperative=cooperative, as_of=as_of, months_closed=months_closed
-        )
-        if period.closed_at is not None:
-            covering = checkpoints.checkpoint_covering(
-                cooperative=cooperative, moment=period.closed_at
-            )
+    report, period = statements.latest_public_report(cooperative=cooperative)
+    covering = None
+    if period is not None and period.closed_at is not None:
+        covering = checkpoints.checkpoint_covering(cooperative=cooperative, moment=period.closed_at)
     covering_cosignatures = list(covering.cosignatures.all()) if covering is not None else []
     return render(
         request,
