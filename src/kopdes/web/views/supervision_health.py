@@ -5,6 +5,7 @@ assessment of a year with every component and its inputs, the history, and for t
 `kesehatan/kuesioner/` (ASSESS_HEALTH) saves the management questionnaire."""
 
 import json
+from contextlib import nullcontext
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from kopdes.accounts.access import Capability, examines_anywhere
 from kopdes.cooperatives.models import Cooperative
+from kopdes.core.replicas import supervision_reads
 from kopdes.supervision import selectors, services
 from kopdes.supervision.models import Assessment, HealthMethod
 from kopdes.web.access import cooperative_page
@@ -124,7 +126,15 @@ def _url(cooperative: Cooperative, year: int) -> str:
 
 @cooperative_page(Capability.VIEW_HEALTH, write=Capability.ASSESS_HEALTH)
 def health(request, cooperative: Cooperative):
-    """The health of the cooperative; a POST (the examiner) assesses a closed year again."""
+    """The health of the cooperative; a POST (the examiner) assesses a closed year again.
+    A GET only reads: from a replica when one is configured (ADR 0036); a POST stays on the
+    primary, the page it shows again included."""
+    reads = supervision_reads() if request.method in ("GET", "HEAD") else nullcontext()
+    with reads:
+        return _health(request, cooperative)
+
+
+def _health(request, cooperative: Cooperative):
     form = AssessForm(request.POST or None, years=_years(cooperative))
     return handle_form(
         request,
