@@ -22,11 +22,16 @@ Everything else stays on the primary (`default`):
 A scope picks one replica at its start and keeps it (one page reads one consistent copy);
 scopes nest (the inner one keeps the outer's replica). The scope is a context variable, so a
 thread or a task sees only its own.
+
+Read your writes: a view that writes calls `pin_to_primary(request)`; for the next
+`PINNED_SECONDS` that person's `supervision_reads(request)` stay on the primary, so the page a
+write redirects to shows it whatever the replica's lag.
 """
 
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -41,19 +46,41 @@ PRIMARY_ONLY_APPS = frozenset({"accounts", "auth", "sessions", "contenttypes"})
 
 _replica: ContextVar[str | None] = ContextVar("kopdes_supervision_replica", default=None)
 
+# After a person's write, their own supervision reads stay on the primary this long.
+PINNED_SECONDS = 10
+_SESSION_KEY = "kopdes_wrote_at"
+
 
 def replica_aliases() -> list[str]:
     """The configured replica aliases (empty without `KOPDES_DATABASE_REPLICA_URLS`)."""
     return list(getattr(settings, "KOPDES_DATABASE_REPLICAS", []))
 
 
+def pin_to_primary(request: Any) -> None:
+    """The person of `request` has just written: their next pages read the primary for
+    PINNED_SECONDS (nothing is stored when no replica is configured)."""
+    session = getattr(request, "session", None)
+    if session is not None and replica_aliases():
+        session[_SESSION_KEY] = time.time()
+
+
+def pinned(request: Any) -> bool:
+    session = getattr(request, "session", None)
+    wrote_at = session.get(_SESSION_KEY) if session is not None else None
+    return isinstance(wrote_at, int | float) and time.time() - wrote_at < PINNED_SECONDS
+
+
 @contextmanager
-def supervision_reads() -> Iterator[str | None]:
+def supervision_reads(request: Any = None) -> Iterator[str | None]:
     """A scope in which reads may go to a replica; yields the replica chosen (None: none is
-    configured, everything stays on the primary). Usable as a decorator too."""
+    configured, or `request`'s person wrote within PINNED_SECONDS: everything stays on the
+    primary). Usable as a decorator too."""
     current = _replica.get()
     if current is not None:
         yield current
+        return
+    if request is not None and pinned(request):
+        yield None
         return
     aliases = replica_aliases()
     chosen = random.choice(aliases) if aliases else None

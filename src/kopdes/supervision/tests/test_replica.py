@@ -164,6 +164,11 @@ def test_a_paused_standby_shows_the_old_rows_until_it_replays(client, replica, a
         api_url = f"/api/v1/supervision/cooperatives/{coop.public_id}/health"
         answer = client.get(api_url, HTTP_AUTHORIZATION=f"Bearer {token}").json()
         assert answer["history"] == []  # the standby has not replayed the new one
+        # ... but the examiner's own page after the write reads the primary (pin_to_primary)
+        with CaptureQueriesContext(connections[replica]) as on_replica:
+            page = client.get(response["Location"])
+        assert page.status_code == 200
+        assert not any("supervision_assessment" in q["sql"] for q in on_replica.captured_queries)
     finally:
         _one(replica, "SELECT pg_wal_replay_resume()")
     wait_for_replay(replica)

@@ -10,7 +10,13 @@ from django.test import override_settings
 
 from kopdes.accounts.models import User
 from kopdes.cooperatives.models import Cooperative
-from kopdes.core.replicas import ReplicaRouter, read_alias, supervision_reads
+from kopdes.core.replicas import (
+    PINNED_SECONDS,
+    ReplicaRouter,
+    pin_to_primary,
+    read_alias,
+    supervision_reads,
+)
 from kopdes.settings.env import parse_replicas
 from kopdes.supervision.models import Assessment
 
@@ -116,3 +122,30 @@ def test_the_replica_urls():
         parse_replicas(["postgres://a@h/k"], {"ENGINE": "django.db.backends.sqlite3"}, 60)
     with pytest.raises(ImproperlyConfigured, match="entry 2 is not a PostgreSQL URL"):
         parse_replicas(["postgres://a@h/k", "sqlite:///x.db"], PG, 60)
+
+
+class FakeRequest:
+    def __init__(self):
+        self.session = {}
+
+
+def test_without_a_replica_a_write_stores_nothing_in_the_session():
+    if settings.KOPDES_DATABASE_REPLICAS:
+        pytest.skip("this run has a replica configured (CI's hot standby)")
+    request = FakeRequest()
+    pin_to_primary(request)
+    assert request.session == {}
+
+
+@ONE_REPLICA
+def test_after_their_write_a_persons_reads_stay_on_the_primary_for_a_while(time_machine):
+    writer, other = FakeRequest(), FakeRequest()
+    time_machine.move_to("2026-12-02 10:00:00+07:00", tick=False)
+    pin_to_primary(writer)
+    with supervision_reads(writer) as chosen:
+        assert chosen is None and read_alias(Assessment) == DEFAULT_DB_ALIAS
+    with supervision_reads(other) as chosen:
+        assert chosen == "replica_1" and read_alias(Assessment) == "replica_1"
+    time_machine.shift(PINNED_SECONDS + 1)
+    with supervision_reads(writer) as chosen:
+        assert chosen == "replica_1"
