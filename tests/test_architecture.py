@@ -5,6 +5,7 @@
 2. Every tenant row carries a non-null `cooperative`, and its uniqueness and indexes are per
    cooperative (invariant 4).
 3. Every error response of the JSON API has the one error shape, `ErrorOut`.
+4. Every kopdes table that is not a tenant row is placed for Citus (docs/scale.md).
 """
 
 from __future__ import annotations
@@ -209,6 +210,38 @@ def test_tenant_model_indexes_lead_with_cooperative(model):
             problems.append(f"{index.name} {list(index.fields) or index.expressions}")
     assert not problems, (
         f"{model._meta.label}: indexes must lead with `cooperative` (or be listed in INDEX_EXCEPTIONS): {problems}"
+    )
+
+
+# docs/scale.md, "Ready for Citus": every kopdes table that is not a tenant row, and where it
+# would go when the tenant tables are distributed by `cooperative_id`. A new model is a
+# TenantModel, or is placed here and in docs/scale.md.
+NOT_TENANT_ROWS = {
+    "regions.Province": "reference table",
+    "regions.Regency": "reference table",
+    "regions.District": "reference table",
+    "regions.Village": "reference table",
+    "cooperatives.Cooperative": "reference table (the tenants themselves)",
+    "supervision.HealthMethod": "reference table",
+    "accounts.User": "coordinator (people belong to no one cooperative)",
+    "accounts.SupervisionGrant": "coordinator",
+    "accounts.ApiToken": "coordinator",
+    "accounts.Device": "coordinator",
+    "accounts.OneTimeCode": "coordinator",
+    "accounts.ThrottleCounter": "coordinator",
+    "core.OutboxMessage": "coordinator",
+    "core.AuditEvent": "split: a cooperative's events distributed, the others on the coordinator",
+    "payments.PaymentNotification": "distributed once it carries the intent's cooperative_id",
+    "rat.Ballot": "distributed as it is (has cooperative_id; secret, so no public id)",
+}
+
+
+def test_every_table_that_is_not_a_tenant_row_is_placed_for_citus():
+    found = {m._meta.label for m in kopdes_models() if not issubclass(m, TenantModel)}
+    assert found == set(NOT_TENANT_ROWS), (
+        "a kopdes model that is not a TenantModel must be placed in NOT_TENANT_ROWS and "
+        f"docs/scale.md: new {sorted(found - set(NOT_TENANT_ROWS))}, "
+        f"gone {sorted(set(NOT_TENANT_ROWS) - found)}"
     )
 
 

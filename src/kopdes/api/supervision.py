@@ -13,6 +13,7 @@ from pydantic import Field
 from kopdes.accounts.access import Capability, cooperative_access
 from kopdes.api.base import api, errors
 from kopdes.api.schemas import CooperativeRef, cooperative_ref
+from kopdes.core.replicas import supervision_reads
 from kopdes.supervision import selectors
 
 router = Router(tags=["supervision"])
@@ -73,14 +74,16 @@ def _out(a) -> dict:
 @router.get("/cooperatives/{cooperative_id}/health", response={200: HealthOut, **errors(401, 404)})
 def cooperative_health(request, cooperative_id: str):
     """The cooperative's health assessments (penilaian kesehatan): score, predicate and every
-    component with its inputs, per year; the replaced ones in `history`."""
+    component with its inputs, per year; the replaced ones in `history`. The access check on
+    the primary, the assessments from a replica when one is configured (ADR 0036)."""
     cooperative = cooperative_access(request.user, cooperative_id, need=Capability.VIEW_HEALTH)
-    rows = list(selectors.assessments(cooperative))
-    return {
-        "cooperative": cooperative_ref(cooperative),
-        "current": [_out(a) for a in rows if a.is_current],
-        "history": [_out(a) for a in rows if not a.is_current],
-    }
+    with supervision_reads():
+        rows = list(selectors.assessments(cooperative))
+        return {
+            "cooperative": cooperative_ref(cooperative),
+            "current": [_out(a) for a in rows if a.is_current],
+            "history": [_out(a) for a in rows if not a.is_current],
+        }
 
 
 api.add_router("/supervision", router)

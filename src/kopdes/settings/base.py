@@ -19,6 +19,7 @@ from kopdes.settings.env import (
     env_int,
     env_list,
     env_str,
+    parse_replicas,
     parse_witnesses,
 )
 
@@ -163,6 +164,14 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 DATABASES = {"default": _db}
+# Read replicas (ADR 0036-read-replicas): PostgreSQL streaming replicas of the primary,
+# comma-separated; reads go to one only inside `kopdes.core.replicas.supervision_reads()`.
+_replicas = parse_replicas(
+    env_list("KOPDES_DATABASE_REPLICA_URLS", []), _db, env_int("KOPDES_DB_CONN_MAX_AGE", 60)
+)
+DATABASES.update(_replicas)
+KOPDES_DATABASE_REPLICAS = list(_replicas)
+DATABASE_ROUTERS = ["kopdes.core.replicas.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

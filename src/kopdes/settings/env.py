@@ -6,6 +6,8 @@ variable, never fall back silently to a default.
 
 import json
 import os
+from collections.abc import Mapping
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -95,3 +97,33 @@ def parse_witnesses(value: str) -> list[dict[str, str]]:
             raise ImproperlyConfigured(f"KOPDES_WITNESSES names {key.name!r} twice.")
         names.add(key.name)
     return witnesses
+
+
+POSTGRESQL = "django.db.backends.postgresql"
+
+
+def parse_replicas(
+    urls: list[str], primary: Mapping[str, Any], conn_max_age: int
+) -> dict[str, Any]:
+    """KOPDES_DATABASE_REPLICA_URLS (ADR 0036): `replica_1` .. `replica_n`, each a PostgreSQL
+    streaming replica of a PostgreSQL primary (the same data, read-only)."""
+    import dj_database_url
+
+    if urls and primary.get("ENGINE") != POSTGRESQL:
+        raise ImproperlyConfigured(
+            "KOPDES_DATABASE_REPLICA_URLS needs a PostgreSQL primary (DATABASE_URL=postgres://...)."
+        )
+    replicas: dict[str, Any] = {}
+    for number, url in enumerate(urls, start=1):
+        try:
+            replica = dj_database_url.parse(url, conn_max_age=conn_max_age)
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"KOPDES_DATABASE_REPLICA_URLS entry {number} is not a valid database URL: {exc}"
+            ) from None
+        if replica.get("ENGINE") != POSTGRESQL:
+            raise ImproperlyConfigured(
+                f"KOPDES_DATABASE_REPLICA_URLS entry {number} is not a PostgreSQL URL."
+            )
+        replicas[f"replica_{number}"] = replica
+    return replicas

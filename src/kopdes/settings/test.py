@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 from kopdes.settings.base import *  # noqa: F403
-from kopdes.settings.base import DATABASES
+from kopdes.settings.base import DATABASES, KOPDES_DATABASE_REPLICAS
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DATA_DIR = Path(tempfile.mkdtemp(prefix="kopdes-test-"))
@@ -27,3 +27,9 @@ else:
     # Connections are not kept between tests; the live server's thread opens its own.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+# A replica (ADR 0036) reads the test database the primary's `test_<name>` becomes: a test
+# mirror takes only the primary's NAME, and keeps its own host and port (CI's hot standby).
+for _alias in KOPDES_DATABASE_REPLICAS:
+    DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
+    DATABASES[_alias]["CONN_MAX_AGE"] = 0
+    DATABASES[_alias]["CONN_HEALTH_CHECKS"] = False

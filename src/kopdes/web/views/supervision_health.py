@@ -5,6 +5,7 @@ assessment of a year with every component and its inputs, the history, and for t
 `kesehatan/kuesioner/` (ASSESS_HEALTH) saves the management questionnaire."""
 
 import json
+from contextlib import nullcontext
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from kopdes.accounts.access import Capability, examines_anywhere
 from kopdes.cooperatives.models import Cooperative
+from kopdes.core.replicas import pin_to_primary, supervision_reads
 from kopdes.supervision import selectors, services
 from kopdes.supervision.models import Assessment, HealthMethod
 from kopdes.web.access import cooperative_page
@@ -118,19 +120,35 @@ def _page(request, cooperative: Cooperative, *, assess_form=None, questionnaire=
     )
 
 
+def _written(request, result):
+    """A write's result, after which the person's pages read the primary (ADR 0036)."""
+    pin_to_primary(request)
+    return result
+
+
 def _url(cooperative: Cooperative, year: int) -> str:
     return reverse("web:health", args=[cooperative.public_id]) + f"?tahun={year}"
 
 
 @cooperative_page(Capability.VIEW_HEALTH, write=Capability.ASSESS_HEALTH)
 def health(request, cooperative: Cooperative):
-    """The health of the cooperative; a POST (the examiner) assesses a closed year again."""
+    """The health of the cooperative; a POST (the examiner) assesses a closed year again.
+    A GET only reads: from a replica when one is configured (ADR 0036); a POST stays on the
+    primary, the page it shows again included, and the examiner's next pages for a few seconds
+    (`pin_to_primary`: they show the new assessment whatever the replica's lag)."""
+    reads = supervision_reads(request) if request.method in ("GET", "HEAD") else nullcontext()
+    with reads:
+        return _health(request, cooperative)
+
+
+def _health(request, cooperative: Cooperative):
     form = AssessForm(request.POST or None, years=_years(cooperative))
     return handle_form(
         request,
         form,
-        save=lambda data: services.health_assess(
-            actor=request.user, cooperative=cooperative, year=data["year"]
+        save=lambda data: _written(
+            request,
+            services.health_assess(actor=request.user, cooperative=cooperative, year=data["year"]),
         ),
         message=lambda a: (
             _("Assessed: %(score)s, %(predicate)s.")
@@ -155,8 +173,11 @@ def health_questionnaire(request, cooperative: Cooperative):
 
     def save(data: dict):
         answers = {key: value for key, value in data.items() if key != "year"}
-        return services.management_answers_fill(
-            actor=request.user, cooperative=cooperative, year=data["year"], answers=answers
+        return _written(
+            request,
+            services.management_answers_fill(
+                actor=request.user, cooperative=cooperative, year=data["year"], answers=answers
+            ),
         )
 
     return handle_form(

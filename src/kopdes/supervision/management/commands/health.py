@@ -5,6 +5,9 @@
 `assess` assesses the closed books of the year of every cooperative (or one, by village code)
 as the system, and prints the spread of predicates; a cooperative whose year is not closed is
 counted apart, not assessed.
+
+It reads from the primary even when read replicas are configured (ADR 0036): every read of an
+assessment is inside `health_assess`'s transaction, which writes it, and must see the primary.
 """
 
 from collections import Counter
