@@ -3,7 +3,8 @@
 Absent and forbidden give the same NotFound, so nobody can probe for other cooperatives.
 Supervisors (Dinas, province, ministry, Kejaksaan, CSR partners) see the cooperatives in their
 grant's scope, read-only; a Dinas grant that is not read-only also assesses their health
-(ASSESS_HEALTH, the examiner).
+(ASSESS_HEALTH, the examiner); the examiner and the Kejaksaan export the evidence of a period
+(EXPORT_EVIDENCE, docs/evidence.md).
 """
 
 import uuid
@@ -60,6 +61,10 @@ class Capability(StrEnum):
     # Assess the cooperative's health and fill the management questionnaire: no role gives it,
     # only a Dinas grant that is not read-only and covers the cooperative (the examiner).
     ASSESS_HEALTH = "assess_health"
+    # Export the evidence of a period (the ledger, sub-ledgers, audit log, checkpoints and
+    # proofs in one ZIP, docs/evidence.md): no role gives it, only a Kejaksaan grant or a Dinas
+    # examiner's grant (not read-only) covering the cooperative.
+    EXPORT_EVIDENCE = "export_evidence"
 
 
 # The pengurus, the pengawas and the manajer: who reads the books, the funds, the SHU, the RAT.
@@ -113,6 +118,7 @@ ROLE_CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.MANAGE_SHU: frozenset({"ketua", "bendahara"}),
     Capability.VIEW_HEALTH: OFFICERS,
     Capability.ASSESS_HEALTH: frozenset(),
+    Capability.EXPORT_EVIDENCE: frozenset(),
 }
 SUPERVISOR_CAPABILITIES = frozenset(
     {
@@ -129,6 +135,9 @@ SUPERVISOR_CAPABILITIES = frozenset(
 )
 # What an examiner's grant (a Dinas grant that is not read-only) adds to the read ones.
 EXAMINER_CAPABILITIES = frozenset({Capability.ASSESS_HEALTH})
+# What a grant of the Kejaksaan or of the examiner adds: the evidence export (docs/evidence.md).
+EVIDENCE_CAPABILITIES = frozenset({Capability.EXPORT_EVIDENCE})
+GRANTED = SUPERVISOR_CAPABILITIES | EXAMINER_CAPABILITIES | EVIDENCE_CAPABILITIES
 
 
 def active_roles(user: User) -> QuerySet[Role]:
@@ -148,11 +157,13 @@ def supervised_filter(user: User) -> Q | None:
     return _grant_filters(user)[0]
 
 
-def _grant_filters(user: User) -> tuple[Q | None, Q | None]:
+def _grant_filters(user: User) -> tuple[Q | None, Q | None, Q | None]:
     """(what the person's live grants cover, what their examiner grants cover: a Dinas grant
-    that is not read-only), each a filter on Cooperative or None."""
+    that is not read-only, what their evidence grants cover: the examiner's and the
+    Kejaksaan's), each a filter on Cooperative or None."""
     condition: Q | None = None
     examined: Q | None = None
+    evidence: Q | None = None
     for grant in active_grants(user).prefetch_related("cooperatives"):
         if grant.agency == SupervisionGrant.Agency.CSR:
             part = Q(pk__in=[c.pk for c in grant.cooperatives.all()])
@@ -163,28 +174,42 @@ def _grant_filters(user: User) -> tuple[Q | None, Q | None]:
         else:
             part = Q()  # a national grant (ministry) covers every cooperative
         condition = part if condition is None else condition | part
-        if grant.agency == SupervisionGrant.Agency.DINAS and not grant.read_only:
+        examiner = grant.agency == SupervisionGrant.Agency.DINAS and not grant.read_only
+        if examiner:
             examined = part if examined is None else examined | part
-    return condition, examined
+        if examiner or grant.agency == SupervisionGrant.Agency.KEJAKSAAN:
+            evidence = part if evidence is None else evidence | part
+    return condition, examined, evidence
+
+
+def _flag(condition: Q | None) -> ExpressionWrapper | Value:
+    if condition is None:
+        return Value(False)
+    return ExpressionWrapper(condition, output_field=BooleanField())
 
 
 def _supervisor_capabilities(user: User, cooperative: Cooperative) -> frozenset[Capability]:
     """What the person's grants give in `cooperative`: the read ones where a grant covers it,
-    and the examiner's where a Dinas grant that is not read-only covers it (one query besides
-    the grants)."""
-    supervised, examined = _grant_filters(user)
+    the examiner's where a Dinas grant that is not read-only covers it, and the evidence
+    export where the examiner's or a Kejaksaan grant covers it (one query besides the
+    grants)."""
+    supervised, examined, evidence = _grant_filters(user)
     if supervised is None:
         return frozenset()
-    flag = ExpressionWrapper(examined, output_field=BooleanField()) if examined else Value(False)
     found = (
         Cooperative.objects.filter(supervised, pk=cooperative.pk)
-        .annotate(examined=flag)
-        .values_list("examined", flat=True)
+        .annotate(examined=_flag(examined), evidence=_flag(evidence))
+        .values_list("examined", "evidence")
         .first()
     )
     if found is None:
         return frozenset()
-    return SUPERVISOR_CAPABILITIES | EXAMINER_CAPABILITIES if found else SUPERVISOR_CAPABILITIES
+    given = SUPERVISOR_CAPABILITIES
+    if found[0]:
+        given |= EXAMINER_CAPABILITIES
+    if found[1]:
+        given |= EVIDENCE_CAPABILITIES
+    return given
 
 
 def examines_anywhere(user: User) -> bool:
@@ -239,8 +264,8 @@ def capabilities(user: User, cooperative: Cooperative) -> set[Capability]:
 def holds(user: User, cooperative: Cooperative, *needed: Capability) -> bool:
     """Whether `user` holds one of `needed` in `cooperative` (`capabilities(...) & needed`), read
     in the fewest queries: the roles first; the supervision grants only when the roles do not
-    give it and one of `needed` is a capability a grant gives (the read ones, and the
-    examiner's ASSESS_HEALTH; any other write is never checked against the grants). The
+    give it and one of `needed` is a capability a grant gives (the read ones, the examiner's
+    ASSESS_HEALTH, EXPORT_EVIDENCE; any other write is never checked against the grants). The
     services' check, once per call."""
     if not getattr(user, "is_authenticated", False):
         return False
@@ -249,7 +274,7 @@ def holds(user: User, cooperative: Cooperative, *needed: Capability) -> bool:
     kinds = role_kinds(user, cooperative)
     if any(kinds & ROLE_CAPABILITIES[need] for need in needed):
         return True
-    if not (SUPERVISOR_CAPABILITIES | EXAMINER_CAPABILITIES).intersection(needed):
+    if not GRANTED.intersection(needed):
         return False
     return bool(_supervisor_capabilities(user, cooperative).intersection(needed))
 
