@@ -165,14 +165,7 @@ def _grant_filters(user: User) -> tuple[Q | None, Q | None, Q | None]:
     examined: Q | None = None
     evidence: Q | None = None
     for grant in active_grants(user).prefetch_related("cooperatives"):
-        if grant.agency == SupervisionGrant.Agency.CSR:
-            part = Q(pk__in=[c.pk for c in grant.cooperatives.all()])
-        elif grant.region_prefix:
-            part = Q(village__code__startswith=grant.region_prefix + ".") | Q(
-                village__code=grant.region_prefix
-            )
-        else:
-            part = Q()  # a national grant (ministry) covers every cooperative
+        part = _grant_part(grant)
         condition = part if condition is None else condition | part
         examiner = grant.agency == SupervisionGrant.Agency.DINAS and not grant.read_only
         if examiner:
@@ -180,6 +173,29 @@ def _grant_filters(user: User) -> tuple[Q | None, Q | None, Q | None]:
         if examiner or grant.agency == SupervisionGrant.Agency.KEJAKSAAN:
             evidence = part if evidence is None else evidence | part
     return condition, examined, evidence
+
+
+def _grant_part(grant: SupervisionGrant) -> Q:
+    """What one grant covers, as a filter on Cooperative."""
+    if grant.agency == SupervisionGrant.Agency.CSR:
+        return Q(pk__in=[c.pk for c in grant.cooperatives.all()])
+    if grant.region_prefix:
+        return Q(village__code__startswith=grant.region_prefix + ".") | Q(
+            village__code=grant.region_prefix
+        )
+    return Q()  # a national grant (ministry) covers every cooperative
+
+
+def reporting_filter(user: User) -> Q | None:
+    """A filter on Cooperative for what the person's live grants of the Dinas, the province, the
+    ministry or the Kejaksaan cover (not a CSR partner's: a partner sees fund use and aggregate
+    figures only), or None: the reach of a regional export (SIMKOPDES)."""
+    condition: Q | None = None
+    grants = active_grants(user).exclude(agency=SupervisionGrant.Agency.CSR)
+    for grant in grants:
+        part = _grant_part(grant)
+        condition = part if condition is None else condition | part
+    return condition
 
 
 def _flag(condition: Q | None) -> ExpressionWrapper | Value:

@@ -15,6 +15,7 @@ from kopdes.api import (  # noqa: F401  (each module adds its router to `api`)
     regions,
     savings,
     shu,
+    simkopdes,
     supervision,
     supervision_exports,
 )
