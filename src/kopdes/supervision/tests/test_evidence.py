@@ -219,3 +219,29 @@ def test_bad_periods(first, last):
 def test_a_fiscal_year():
     period = evidence.period_from_text(year="2025")
     assert (period.first, period.last) == (date(2025, 1, 1), date(2025, 12, 31))
+
+
+def test_the_standard_library_ed25519_agrees_with_cryptography():
+    """kopdes_verify.py's RFC 8032 fallback (used when `cryptography` is absent, as in the
+    script's run above) accepts what cryptography signs and refuses any change."""
+    import importlib.util
+    import os
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    spec = importlib.util.spec_from_file_location("kopdes_verify_under_test", evidence.VERIFIER)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    for size in (0, 1, 64, 300):
+        key = Ed25519PrivateKey.generate()
+        public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        message = os.urandom(size)
+        signature = key.sign(message)
+        assert module.ed25519_verify(public, message, signature)
+        assert not module.ed25519_verify(public, message + b"x", signature)
+        flipped = bytes([signature[0] ^ 1]) + signature[1:]
+        assert not module.ed25519_verify(public, message, flipped)
+        assert not module.ed25519_verify(public, message, signature[:32] + bytes(32))
