@@ -3,8 +3,9 @@
 Absent and forbidden give the same NotFound, so nobody can probe for other cooperatives.
 Supervisors (Dinas, province, ministry, Kejaksaan) see the cooperatives in their grant's scope,
 read-only; a Dinas grant that is not read-only also assesses their health (ASSESS_HEALTH, the
-examiner). A CSR partner sees only the cooperatives its grant names, and of them only the CSR
-funds' use and aggregate figures (VIEW_CSR_REPORT).
+examiner); the examiner and the Kejaksaan export the evidence of a period (EXPORT_EVIDENCE,
+docs/evidence.md). A CSR partner sees only the cooperatives its grant names, and of them only
+the CSR funds' use and aggregate figures (VIEW_CSR_REPORT).
 """
 
 import uuid
@@ -66,6 +67,10 @@ class Capability(StrEnum):
     # business line with their evidence, and the cooperative's aggregate figures. No role gives
     # it (the officers read the funds with VIEW_FUNDING); only a CSR grant naming the cooperative.
     VIEW_CSR_REPORT = "view_csr_report"
+    # Export the evidence of a period (the ledger, sub-ledgers, audit log, checkpoints and
+    # proofs in one ZIP, docs/evidence.md): no role gives it, only a Kejaksaan grant or a Dinas
+    # examiner's grant (not read-only) covering the cooperative.
+    EXPORT_EVIDENCE = "export_evidence"
 
 
 # The pengurus, the pengawas and the manajer: who reads the books, the funds, the SHU, the RAT.
@@ -120,6 +125,7 @@ ROLE_CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.VIEW_HEALTH: OFFICERS,
     Capability.ASSESS_HEALTH: frozenset(),
     Capability.VIEW_CSR_REPORT: frozenset(),
+    Capability.EXPORT_EVIDENCE: frozenset(),
 }
 SUPERVISOR_CAPABILITIES = frozenset(
     {
@@ -139,7 +145,11 @@ EXAMINER_CAPABILITIES = frozenset({Capability.ASSESS_HEALTH})
 # A CSR partner's grant: only the funded cooperatives' CSR fund use and aggregate figures; none
 # of the books, members, loans or officers (issue 15.1).
 CSR_CAPABILITIES = frozenset({Capability.VIEW_CSR_REPORT})
-GRANTED_CAPABILITIES = SUPERVISOR_CAPABILITIES | EXAMINER_CAPABILITIES | CSR_CAPABILITIES
+# What a grant of the Kejaksaan or of the examiner adds: the evidence export (docs/evidence.md).
+EVIDENCE_CAPABILITIES = frozenset({Capability.EXPORT_EVIDENCE})
+GRANTED_CAPABILITIES = (
+    SUPERVISOR_CAPABILITIES | EXAMINER_CAPABILITIES | CSR_CAPABILITIES | EVIDENCE_CAPABILITIES
+)
 
 
 def active_roles(user: User) -> QuerySet[Role]:
@@ -163,12 +173,13 @@ def supervised_filter(user: User) -> Q | None:
 @dataclass(frozen=True)
 class _Scopes:
     """What a person's live grants cover, each a filter on Cooperative or None: the read grants
-    (Dinas, province, ministry, Kejaksaan), the CSR grants, and the examiner grants (a Dinas
-    grant that is not read-only)."""
+    (Dinas, province, ministry, Kejaksaan), the CSR grants, the examiner grants (a Dinas grant
+    that is not read-only), and the evidence grants (the examiner's and the Kejaksaan's)."""
 
     read: Q | None = None
     csr: Q | None = None
     examined: Q | None = None
+    evidence: Q | None = None
 
 
 def _either(first: Q | None, second: Q | None) -> Q | None:
@@ -181,7 +192,7 @@ def _either(first: Q | None, second: Q | None) -> Q | None:
 
 
 def _grant_scopes(user: User) -> _Scopes:
-    read = csr = examined = None
+    read = csr = examined = evidence = None
     for grant in active_grants(user).prefetch_related("cooperatives"):
         if grant.agency == SupervisionGrant.Agency.CSR:
             csr = _either(csr, Q(pk__in=[c.pk for c in grant.cooperatives.all()]))
@@ -193,9 +204,19 @@ def _grant_scopes(user: User) -> _Scopes:
         else:
             part = Q()  # a national grant (ministry) covers every cooperative
         read = _either(read, part)
-        if grant.agency == SupervisionGrant.Agency.DINAS and not grant.read_only:
+        examiner = grant.agency == SupervisionGrant.Agency.DINAS and not grant.read_only
+        if examiner:
             examined = _either(examined, part)
-    return _Scopes(read=read, csr=csr, examined=examined)
+        if examiner or grant.agency == SupervisionGrant.Agency.KEJAKSAAN:
+            evidence = _either(evidence, part)
+    return _Scopes(read=read, csr=csr, examined=examined, evidence=evidence)
+
+
+def reporting_filter(user: User) -> Q | None:
+    """A filter on Cooperative for what the person's live grants of the Dinas, the province, the
+    ministry or the Kejaksaan cover (not a CSR partner's: a partner sees fund use and aggregate
+    figures only), or None: the reach of a regional export (SIMKOPDES)."""
+    return _grant_scopes(user).read
 
 
 def _flag(condition: Q | None) -> ExpressionWrapper | Value:
@@ -209,21 +230,27 @@ def _flag(condition: Q | None) -> ExpressionWrapper | Value:
 
 def _supervisor_capabilities(user: User, cooperative: Cooperative) -> frozenset[Capability]:
     """What the person's grants give in `cooperative`: the read ones where a read grant covers
-    it, the examiner's where a Dinas grant that is not read-only covers it, the CSR report where
-    a CSR grant names it (one query besides the grants)."""
+    it, the examiner's where a Dinas grant that is not read-only covers it, the evidence export
+    where the examiner's or a Kejaksaan grant covers it, the CSR report where a CSR grant names
+    it (one query besides the grants)."""
     scopes = _grant_scopes(user)
     covered = _either(scopes.read, scopes.csr)
     if covered is None:
         return frozenset()
     found = (
         Cooperative.objects.filter(covered, pk=cooperative.pk)
-        .annotate(read=_flag(scopes.read), csr=_flag(scopes.csr), examined=_flag(scopes.examined))
-        .values_list("read", "csr", "examined")
+        .annotate(
+            read=_flag(scopes.read),
+            csr=_flag(scopes.csr),
+            examined=_flag(scopes.examined),
+            evidence=_flag(scopes.evidence),
+        )
+        .values_list("read", "csr", "examined", "evidence")
         .first()
     )
     if found is None:
         return frozenset()
-    read, csr, examined = found
+    read, csr, examined, evidence = found
     given: frozenset[Capability] = frozenset()
     if read:
         given |= SUPERVISOR_CAPABILITIES
@@ -231,6 +258,8 @@ def _supervisor_capabilities(user: User, cooperative: Cooperative) -> frozenset[
         given |= CSR_CAPABILITIES
     if examined:
         given |= EXAMINER_CAPABILITIES
+    if evidence:
+        given |= EVIDENCE_CAPABILITIES
     return given
 
 
@@ -309,8 +338,8 @@ def capabilities(user: User, cooperative: Cooperative) -> set[Capability]:
 def holds(user: User, cooperative: Cooperative, *needed: Capability) -> bool:
     """Whether `user` holds one of `needed` in `cooperative` (`capabilities(...) & needed`), read
     in the fewest queries: the roles first; the supervision grants only when the roles do not
-    give it and one of `needed` is a capability a grant gives (the read ones, and the
-    examiner's ASSESS_HEALTH; any other write is never checked against the grants). The
+    give it and one of `needed` is a capability a grant gives (the read ones, the examiner's
+    ASSESS_HEALTH, EXPORT_EVIDENCE; any other write is never checked against the grants). The
     services' check, once per call."""
     if not getattr(user, "is_authenticated", False):
         return False

@@ -15,8 +15,10 @@ from kopdes.api import (  # noqa: F401  (each module adds its router to `api`)
     regions,
     savings,
     shu,
+    simkopdes,
     supervision,
     supervision_csr,
+    supervision_exports,
 )
 from kopdes.api.base import api
 

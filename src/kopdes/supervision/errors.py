@@ -26,3 +26,24 @@ class MethodInvalid(ValidationFailed):
 class UnknownQuestion(ValidationFailed):
     code = "supervision.unknown_question"
     message = _("The questionnaire has no question %(key)s.")
+
+
+class ExportPeriodInvalid(ValidationFailed):
+    code = "supervision.export_period_invalid"
+    message = _(
+        "The period is not valid: give the months from and to as YYYY-MM (from not after to, "
+        "at most %(months)s months), or a fiscal year."
+    )
+
+
+class ExportNotAllowed(PermissionDenied):
+    code = "supervision.export_not_allowed"
+    message = _(
+        "Only the Kejaksaan and the Dinas Koperasi examiner supervising this cooperative may "
+        "export its evidence."
+    )
+
+
+class UnknownTable(ValidationFailed):
+    code = "supervision.unknown_table"
+    message = _("There is no SIMKOPDES table %(table)s: choose one of %(tables)s.")

@@ -53,6 +53,8 @@ def cooperative(request, cooperative: Cooperative):
             "policy": policy_in_force(cooperative=cooperative),
             "can_edit": Capability.EDIT_PROFILE in request.capabilities,
             "can_view_health": Capability.VIEW_HEALTH in request.capabilities,
+            "can_export_evidence": Capability.EXPORT_EVIDENCE in request.capabilities,
+            "can_view_books": Capability.VIEW_BOOKS in request.capabilities,
         },
     )
 

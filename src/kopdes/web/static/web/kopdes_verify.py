@@ -4,8 +4,9 @@
 Periksa sendiri buku besar publik sebuah koperasi di Kopdes. / Check a cooperative's published
 ledger without trusting the platform.
 
-One file, the Python standard library plus `cryptography` (pip install cryptography). It imports
-nothing of Kopdes: every check is written here, from the public standards:
+One file, the Python standard library plus `cryptography` (pip install cryptography) when it is
+installed; without it, Ed25519 signatures are checked by the RFC 8032 reference arithmetic
+written below (slower, the same answers). It imports nothing of Kopdes: every check is written here, from the public standards:
 
 * the checkpoints (C2SP tlog-checkpoint, signed notes: https://c2sp.org/signed-note), each signed
   by the cooperative's verifier key `kopdes.id/koperasi/<code>+<key id>+<key>`; checkpoints from
@@ -60,8 +61,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+try:
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+except ImportError:  # the standard library alone: the slower Ed25519 below (RFC 8032)
+    Ed25519PublicKey = None  # type: ignore[assignment,misc]
 
 VERSION = "1.0"
 ORIGIN_PREFIX = "kopdes.id/koperasi/"
@@ -205,6 +209,81 @@ def perfect_subtrees(size: int) -> list[tuple[int, int]]:
     return found
 
 
+# -- Ed25519 (RFC 8032 section 5.1.7) without `cryptography` ---------------------------------
+
+_P = 2**255 - 19
+_L = 2**252 + 27742317777372353535851937790883648493
+_D = -121665 * pow(121666, _P - 2, _P) % _P
+_SQRT_M1 = pow(2, (_P - 1) // 4, _P)
+_Point = tuple[int, int, int, int]  # extended coordinates (X, Y, Z, T)
+
+
+def _recover_x(y: int, sign: int) -> int | None:
+    if y >= _P:
+        return None
+    x2 = (y * y - 1) * pow(_D * y * y + 1, _P - 2, _P) % _P
+    if x2 == 0:
+        return None if sign else 0
+    x = pow(x2, (_P + 3) // 8, _P)
+    if (x * x - x2) % _P:
+        x = x * _SQRT_M1 % _P
+    if (x * x - x2) % _P:
+        return None
+    return _P - x if (x & 1) != sign else x
+
+
+def _point_add(p: _Point, q: _Point) -> _Point:
+    a = (p[1] - p[0]) * (q[1] - q[0]) % _P
+    b = (p[1] + p[0]) * (q[1] + q[0]) % _P
+    c = 2 * p[3] * q[3] * _D % _P
+    d = 2 * p[2] * q[2] % _P
+    e, f, g, h = b - a, d - c, d + c, b + a
+    return (e * f % _P, g * h % _P, f * g % _P, e * h % _P)
+
+
+def _point_mul(scalar: int, point: _Point) -> _Point:
+    result: _Point = (0, 1, 1, 0)
+    while scalar > 0:
+        if scalar & 1:
+            result = _point_add(result, point)
+        point = _point_add(point, point)
+        scalar >>= 1
+    return result
+
+
+def _point_decode(data: bytes) -> _Point | None:
+    if len(data) != 32:
+        return None
+    y = int.from_bytes(data, "little")
+    sign, y = y >> 255, y & ((1 << 255) - 1)
+    x = _recover_x(y, sign)
+    return None if x is None else (x, y, 1, x * y % _P)
+
+
+_BASE_Y = 4 * pow(5, _P - 2, _P) % _P
+_BASE: _Point = (
+    _recover_x(_BASE_Y, 0) or 0,
+    _BASE_Y,
+    1,
+    (_recover_x(_BASE_Y, 0) or 0) * _BASE_Y % _P,
+)
+
+
+def ed25519_verify(public_key: bytes, message: bytes, signature: bytes) -> bool:
+    """RFC 8032 Ed25519 verification ([S]B = R + [k]A), standard library only."""
+    if len(public_key) != 32 or len(signature) != 64:
+        return False
+    a, r = _point_decode(public_key), _point_decode(signature[:32])
+    s = int.from_bytes(signature[32:], "little")
+    if a is None or r is None or s >= _L:
+        return False
+    k = int.from_bytes(hashlib.sha512(signature[:32] + public_key + message).digest(), "little")
+    left, right = _point_mul(s, _BASE), _point_add(r, _point_mul(k % _L, a))
+    return (left[0] * right[2] - right[0] * left[2]) % _P == 0 and (
+        left[1] * right[2] - right[1] * left[2]
+    ) % _P == 0
+
+
 # -- C2SP signed notes, verifier keys, checkpoints, cosignatures --------------------------------
 
 
@@ -228,6 +307,8 @@ class VerifierKey:
         return VerifierKey(name, self.alg, key_id(name, self.alg, self.public_key), self.public_key)
 
     def verifies(self, message: bytes, signature: bytes) -> bool:
+        if Ed25519PublicKey is None or os.environ.get("KOPDES_VERIFY_PURE") == "1":
+            return ed25519_verify(self.public_key, message, signature)
         try:
             Ed25519PublicKey.from_public_bytes(self.public_key).verify(signature, message)
         except (InvalidSignature, ValueError):
