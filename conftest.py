@@ -123,6 +123,17 @@ def _seeded_faker():
 
 
 @pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test starts with empty caches: a test's database is rolled back (ids and data
+    versions are used again by the next test), the local-memory caches are not (ADR 0034)."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the product's language: a request by an English-reading person
     leaves English active in the thread, which must not leak into the next test."""

@@ -87,10 +87,24 @@ def test_activate_pin_pay_by_qris_and_apply_for_a_loan(browser, live_server):
         _check(page, "buka")
         page.screenshot(path=str(shots / "member-app-pin.png"), full_page=True)
         page.get_by_label("PIN (6 angka)").fill("975310")
-        page.get_by_role("button", name="Buka").tap()
+        page.get_by_role("button", name="Buka", exact=True).tap()
         expect(page.locator("#unlock-error")).not_to_be_empty()
-        page.get_by_label("PIN (6 angka)").fill(PIN)
-        page.get_by_role("button", name="Buka").tap()
+        # The on-screen keypad types the PIN (the field still takes typing, above): ten digit
+        # keys and delete, each at least 44 px, in three columns within the 360 px screen.
+        pad = page.get_by_role("group", name="Tombol angka PIN")
+        keys = pad.get_by_role("button")
+        expect(keys).to_have_count(11)
+        for width, height, right in keys.evaluate_all(
+            "(ks) => ks.map((k) => k.getBoundingClientRect()).map((r) => [r.width, r.height, r.right])"
+        ):
+            assert width >= 44 and height >= 44 and right <= 360, (width, height, right)
+        for digit in PIN + "9":
+            pad.get_by_role("button", name=f"Angka {digit}", exact=True).tap()
+        expect(page.get_by_label("PIN (6 angka)")).to_have_value(PIN)  # six digits at most
+        pad.get_by_role("button", name="Hapus angka terakhir").tap()
+        pad.get_by_role("button", name=f"Angka {PIN[-1]}", exact=True).tap()
+        expect(page.get_by_label("PIN (6 angka)")).to_have_value(PIN)
+        page.get_by_role("button", name="Buka", exact=True).tap()
         expect(heading).to_have_text("Halo, Dewi Lestari")
 
         # Paying the open bill by QRIS: the QR, the amount, the expiry; paid through the
@@ -150,6 +164,20 @@ def test_activate_pin_pay_by_qris_and_apply_for_a_loan(browser, live_server):
         page.get_by_role("button", name="Simpan PIN baru").tap()
         expect(heading).to_have_text("Halo, Dewi Lestari")
         assert page.evaluate("() => JSON.parse(localStorage.getItem('kopdes.m.device'))") != kept
+
+        # Akun lists the phones with a PIN: the reset disabled the first; this one is disabled
+        # from here (its PIN no longer opens the app, the kept device is forgotten).
+        page.get_by_role("link", name="Akun").tap()
+        devices = page.locator("#devices li")
+        expect(devices).to_have_count(2)
+        expect(devices.first).to_contain_text("(HP ini)")
+        expect(devices.nth(1)).to_contain_text("Nonaktif sejak")
+        _check(page, "akun-hp")
+        page.screenshot(path=str(shots / "member-app-akun-hp.png"), full_page=True)
+        page.get_by_role("button", name=re.compile(r"^Nonaktifkan .*\(HP ini\)$")).tap()
+        expect(page.locator("#account-status")).to_contain_text("dinonaktifkan")
+        expect(page.locator("#devices li").first).to_contain_text("Nonaktif sejak")
+        assert page.evaluate("() => localStorage.getItem('kopdes.m.device')") is None
         assert not errors, errors
     finally:
         context.close()

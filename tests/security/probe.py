@@ -30,6 +30,7 @@ from django.db.models import Q, QuerySet
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from kopdes import testing
+from kopdes.accounts import devices
 from kopdes.accounts.access import capabilities
 from kopdes.accounts.models import SupervisionGrant, User
 from kopdes.ledger.models import Account
@@ -131,6 +132,7 @@ API_PARAMS: dict[str, Callable[[Side], Any]] = {
     "loan_id": lambda side: side.ids["loan"].public_id,
     "order_id": lambda side: side.ids["order"].public_id,
     "intent_id": lambda side: side.ids["intent"].public_id,
+    "device_id": lambda side: side.ids["device"].public_id,  # a phone with a PIN (its person's)
     "document_id": lambda side: side.ids["document"].public_id,
     "year": lambda side: side.ids["shu_year"].year,
     "meeting_id": lambda side: side.ids["rat"].meeting.public_id,
@@ -430,6 +432,7 @@ def make_side(place: testing.Place) -> Side:
     )
     secured = _secured_application(place, loans.product, label)
     intent = testing.make_qris(place, member)
+    device, _key = devices.pin_set(user=place.anggota, pin="285714", device=f"Probe {label}")
     bank_loan = _bank_loan(place)
     funding = testing.make_funding(place)
     news = testing.make_announcements(place)
@@ -466,6 +469,7 @@ def make_side(place: testing.Place) -> Side:
             "loan_transaction": repayment,
             "restructure": restructure,
             "intent": intent,
+            "device": device,
             "commerce_unit": commerce.unit,
             "commerce_category": commerce.category,
             "commerce_product": commerce.products["BRS-5"],

@@ -7,6 +7,9 @@ bearer token; five wrong PINs disable the device (the password is needed again).
 is reset with a one-time code to the phone (`pin_reset`): every earlier device of the person is
 disabled and a new one made. Trivial PINs are refused (`rules.pin_check`). Every change is
 audited, never the PIN, code or key. Registration with a code is `account_register`.
+
+The person sees their phones with a PIN (`device_list`) and disables one they lost or no longer
+use (`device_disable`): only their own; another person's device is not found.
 """
 
 import hashlib
@@ -17,7 +20,7 @@ from datetime import datetime
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +37,7 @@ from kopdes.accounts.rules import normalize_phone, pin_check
 from kopdes.accounts.services import api_login_allowed, user_register
 from kopdes.accounts.tokens import token_issue
 from kopdes.core.audit import audit_record
+from kopdes.core.errors import NotFound
 
 PIN_ATTEMPTS = 5
 
@@ -182,3 +186,35 @@ def account_register(
         user = user_register(actor=None, phone=e164, password=password, full_name=full_name)
         token, token_row = sign_in(user=user, device=device)
     return user, token, token_row.expires_at
+
+
+def device_list(*, user: User) -> QuerySet[Device]:
+    """The person's phones with a PIN, the ones in use first, the newest first."""
+    return Device.objects.filter(user=user).order_by(
+        F("disabled_at").desc(nulls_first=True), "-created_at", "-id"
+    )
+
+
+@transaction.atomic
+def device_disable(*, actor: User, device_id: str) -> Device:
+    """Disable one of `actor`'s own phones: its PIN no longer unlocks (the password is needed on
+    that phone again). Disabling a disabled phone changes nothing (and writes no audit row).
+    Raises NotFound for an unknown id or another person's device (the same answer)."""
+    try:
+        public_id = uuid.UUID(str(device_id))
+    except ValueError:
+        raise NotFound() from None
+    row = Device.objects.select_for_update().filter(user=actor, public_id=public_id).first()
+    if row is None:
+        raise NotFound()
+    if row.disabled_at is None:
+        row.disabled_at = timezone.now()
+        row.save(update_fields=["disabled_at"])
+        audit_record(
+            actor=actor,
+            action="device.disable",
+            obj=row,
+            before={"disabled_at": None},
+            after={"label": row.label, "disabled_at": row.disabled_at.isoformat()},
+        )
+    return row

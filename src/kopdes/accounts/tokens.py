@@ -1,10 +1,12 @@
 """API tokens: random, shown once, stored as SHA-256, expiring, revocable."""
 
+import functools
 import hashlib
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from kopdes.accounts.models import ApiToken, User
@@ -30,25 +32,39 @@ def token_issue(
 
 
 def token_user(token: str) -> User | None:
-    """The active user a live token belongs to, or None (absent, expired, revoked, inactive user)."""
+    """The active user a live token belongs to, or None (absent, expired, revoked, inactive user).
+
+    The member app's every request asks this: one statement written once (not built by the ORM
+    on each call, which cost more than the query itself: docs/benchmarks.md, member home), that
+    also says whether the token's last use is older than five minutes (then it is written)."""
     if not token or len(token) > 200:
         return None
     now = timezone.now()
-    row = (
-        ApiToken.objects.select_related("user")
-        .filter(
-            key_hash=_digest(token),
-            revoked_at__isnull=True,
-            expires_at__gt=now,
-            user__is_active=True,
-        )
-        .first()
-    )
-    if row is None:
+    adapt = connection.ops.adapt_datetimefield_value
+    params = [adapt(now - _LAST_USE), _digest(token), adapt(now), True]
+    rows = list(User.objects.raw(_token_sql(), params))
+    if not rows:
         return None
-    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5):
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
-    return row.user
+    user = rows[0]
+    if user.token_stale:  # type: ignore[attr-defined]  # the statement's column
+        ApiToken.objects.filter(pk=user.token_pk).update(last_used_at=now)  # type: ignore[attr-defined]
+    return user
+
+
+_LAST_USE = timedelta(minutes=5)
+
+
+@functools.cache
+def _token_sql() -> str:
+    q = connection.ops.quote_name
+    token, user = q(ApiToken._meta.db_table), q(User._meta.db_table)
+    return (
+        f"SELECT {user}.*, {token}.id AS token_pk, "  # noqa: S608 - our tables, fixed text
+        f"CASE WHEN {token}.last_used_at IS NULL OR {token}.last_used_at < %s THEN 1 ELSE 0 END"
+        f" AS token_stale FROM {token} INNER JOIN {user} ON {user}.id = {token}.user_id "
+        f"WHERE {token}.key_hash = %s AND {token}.revoked_at IS NULL AND {token}.expires_at > %s"
+        f" AND {user}.is_active = %s LIMIT 1"
+    )
 
 
 def token_revoke(*, token: str) -> bool:

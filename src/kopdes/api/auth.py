@@ -308,4 +308,38 @@ def pin_reset(request, payload: PinResetIn):
     )
 
 
+class MyDeviceOut(Schema):
+    id: UUID
+    label: str = Field(description="The label the app gave the phone (its model)")
+    created_at: datetime
+    last_used_at: datetime | None
+    disabled_at: datetime | None
+    active: bool = Field(description="The PIN unlocks on this phone")
+
+
+def _my_device(row) -> dict:
+    return {
+        "id": row.public_id,
+        "label": row.label,
+        "created_at": row.created_at,
+        "last_used_at": row.last_used_at,
+        "disabled_at": row.disabled_at,
+        "active": row.disabled_at is None,
+    }
+
+
+@router.get("/me/devices", response={200: list[MyDeviceOut], **errors(401)})
+def my_devices(request):
+    """The caller's phones with a PIN (the ones in use first): what the app's Akun tab lists."""
+    return [_my_device(row) for row in devices.device_list(user=request.user)]
+
+
+@router.post("/me/devices/{device_id}/disable", response={200: MyDeviceOut, **errors(401, 404)})
+def my_device_disable(request, device_id: UUID):
+    """Disable one of the caller's phones: its PIN no longer unlocks, that phone signs in with
+    the password again. Disabling a disabled phone answers the same. 404 `request.not_found`
+    for an unknown id or another person's phone."""
+    return _my_device(devices.device_disable(actor=request.user, device_id=str(device_id)))
+
+
 api.add_router("/", router)

@@ -8,25 +8,40 @@ and the server's time (the app shows it as "terakhir diperbarui"). It reuses the
 selectors (savings, loans, announcements) and costs a fixed number of queries whatever the
 data (pinned in `api/tests/test_member_home.py`). Labels are words, never codes.
 
+The answer is cached per member (ADR 0034): the key holds the user, the language, the day and
+the data version of each cooperative where the caller is an active member (core.versions, read
+in the same query as the memberships); any committed write to one of those cooperatives bumps
+its version, so the next request builds the answer again. A hit costs the token's query and that
+one query. The name and the server's time are never cached.
+
 `/me/card` is the member card: the cooperative, name, NIAK and a QR code (an SVG data URI made
 by segno on the server) that holds only the URL of the public card check page, as the printed
 card does (`web:card_check`).
 """
 
+import functools
+import json
 from datetime import date, datetime
 from uuid import UUID
 
 import segno
+from django.core.cache import caches
+from django.db import connection
+from django.http import HttpResponse
 from django.urls import reverse
+from django.utils import translation
 from ninja import Router, Schema
+from ninja.responses import NinjaJSONEncoder
 from pydantic import Field
 
 from kopdes.announcements import selectors as announcement_selectors
 from kopdes.api.base import api, errors
 from kopdes.api.schemas import CooperativeRef, cooperative_ref
 from kopdes.core import clock
+from kopdes.core.models import CooperativeVersion
 from kopdes.loans import selectors as loan_selectors
 from kopdes.loans.models import Loan
+from kopdes.members.models import Member
 from kopdes.savings import selectors as savings_selectors
 from kopdes.savings.models import Bill, Kind
 
@@ -94,13 +109,16 @@ class HomeAnnouncementOut(Schema):
     publish_on: date
 
 
-class HomeOut(Schema):
-    server_time: datetime = Field(description="When the answer was made (the app's last sync)")
-    full_name: str
+class HomeDataOut(Schema):
     memberships: list[HomeMembershipOut]
     announcements: list[HomeAnnouncementOut] = Field(
         description=f"The {LATEST_ANNOUNCEMENTS} newest announcements of those cooperatives"
     )
+
+
+class HomeOut(HomeDataOut):
+    server_time: datetime = Field(description="When the answer was made (the app's last sync)")
+    full_name: str
 
 
 @router.get("/me/home", response={200: HomeOut, **errors(401)})
@@ -109,6 +127,47 @@ def my_home(request):
     simpanan balances by kind, open bills, loans and the next installment; the latest
     announcements; the server's time. Only the caller's own data."""
     user = request.user
+    key = _cache_key(user)
+    cache = caches["member_home"]
+    data = cache.get(key)
+    if data is None:
+        # Validated and rendered once per version, as ninja would for every answer.
+        data = json.dumps(
+            HomeDataOut.model_validate(_home(user)).model_dump(), cls=NinjaJSONEncoder
+        )
+        cache.set(key, data)
+    # The name and the time are never cached: they head the cached rendering of the rest.
+    head = json.dumps(
+        {"server_time": clock.now(), "full_name": user.full_name}, cls=NinjaJSONEncoder
+    )
+    return HttpResponse(f"{head[:-1]}, {data[1:]}", content_type=api.get_content_type())
+
+
+def _cache_key(user) -> str:
+    """The user, the language, the day (what is visible depends on it: scheduled announcements)
+    and the version of each cooperative where the user is an active member, in one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(_versions_sql(), [user.pk, Member.Status.ACTIVE])
+        versions = ",".join(f"{c}.{v}" for c, v in sorted(set(cursor.fetchall())))
+    return f"home:1:{user.pk}:{translation.get_language()}:{clock.today().isoformat()}:{versions}"
+
+
+@functools.cache
+def _versions_sql() -> str:
+    """`savings.selectors.memberships` (active memberships by Member.user) with each one's
+    cooperative data version: written once, as the app's most frequent statement (the ORM
+    would build it on every request, which costs more than running it)."""
+    q = connection.ops.quote_name
+    member, version = q(Member._meta.db_table), q(CooperativeVersion._meta.db_table)
+    return (
+        f"SELECT {member}.cooperative_id, COALESCE({version}.version, 0) FROM {member} "  # noqa: S608
+        f"LEFT OUTER JOIN {version} ON {version}.cooperative_id = {member}.cooperative_id "
+        f"WHERE {member}.user_id = %s AND {member}.status = %s"
+    )
+
+
+def _home(user) -> dict:
+    """The cached part of the answer (everything but the name and the server's time)."""
     # The selectors' querysets, narrowed to the columns the answer uses (fewer joins and
     # columns to compile and read: the endpoint is the app's most frequent request).
     memberships = list(
@@ -159,8 +218,6 @@ def my_home(request):
         ]
     )
     return {
-        "server_time": clock.now(),
-        "full_name": user.full_name,
         "memberships": [
             _membership(m, balances.get(m.pk, {}), bills.get(m.pk, []), loans.get(m.pk, []))
             for m in memberships

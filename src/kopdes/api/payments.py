@@ -79,8 +79,8 @@ class LoanQrisIn(Schema):
     # 404 whatever the body; without an amount the answer is 422 loans.invalid_amount.
     amount: int | None = Field(
         None,
-        description="Rupiah: above zero, at most the loan's early payoff of the day (the next "
-        "installment's amount in the member app)",
+        description="Rupiah: above zero, at most the loan's early payoff of the day (the member "
+        "app starts with the next installment's amount; the member may pay any other)",
     )
 
 
@@ -197,7 +197,7 @@ def my_savings_qris(
 @router.post(
     "/me/loans/{loan_id}/qris",
     response={201: IntentOut, **errors(401, 404, 409)},
-    summary="Pay a loan installment by QRIS (the member app)",
+    summary="Pay a loan by QRIS, an amount of the member's choosing (the member app)",
 )
 def my_loan_qris(
     request,

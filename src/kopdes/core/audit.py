@@ -1,4 +1,6 @@
-"""The audit log: every service writes one row for each change it makes (docs/invariants.md, principle 8)."""
+"""The audit log: every service writes one row for each change it makes (docs/invariants.md,
+principle 8). Each row that names a cooperative also bumps that cooperative's data version once
+the transaction commits (kopdes.core.versions, ADR 0034)."""
 
 from collections.abc import Sequence
 from typing import Any
@@ -9,6 +11,7 @@ from kopdes.core.actors import Actor, actor_id, actor_label
 from kopdes.core.masking import mask_mapping
 from kopdes.core.middleware import current_client_ip, current_request_id
 from kopdes.core.models import AuditEvent
+from kopdes.core.versions import changed
 
 
 def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
@@ -50,6 +53,7 @@ def audit_record(
         reason=reason,
     )
     event.save(force_insert=True)
+    changed([event.cooperative_id or _cooperative_itself(obj)])  # its data version, after commit
     return event
 
 
@@ -67,6 +71,10 @@ def audit_records(
         _event(actor=actor, action=action, obj=obj, after=after, reason=reason)
         for obj, after in zip(objs, afters, strict=True)
     ]
+    changed(
+        event.cooperative_id or _cooperative_itself(obj)
+        for event, obj in zip(events, objs, strict=True)
+    )
     return AuditEvent.objects.bulk_create(events)
 
 
@@ -101,3 +109,11 @@ def _event(
         request_id=current_request_id() if current_request_id() != "-" else "",
         ip=current_client_ip(),
     )
+
+
+def _cooperative_itself(obj: models.Model | None) -> int | None:
+    """A change to a cooperative's own row (its name, its status) changes its data too; its audit
+    row names no cooperative (the object is the cooperative), so the version is bumped by pk."""
+    if obj is not None and obj._meta.label_lower == "cooperatives.cooperative":
+        return obj.pk
+    return None

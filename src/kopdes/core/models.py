@@ -78,3 +78,20 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.purpose}"
+
+
+class CooperativeVersion(models.Model):
+    """A counter per cooperative that every committed write to its data increases: `audit_record`
+    (every service writes one audit row per change, docs/invariants.md principle 8) bumps the
+    counter of the row's cooperative once its transaction commits (kopdes.core.versions).
+    Readers key their caches with it (the member app's home, ADR 0034). Referenced by id, like
+    the audit log."""
+
+    cooperative_id = models.BigIntegerField(unique=True)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("cooperative data version")
+
+    def __str__(self) -> str:
+        return f"{self.cooperative_id}: {self.version}"

@@ -172,6 +172,21 @@ _replicas = parse_replicas(
 DATABASES.update(_replicas)
 KOPDES_DATABASE_REPLICAS = list(_replicas)
 DATABASE_ROUTERS = ["kopdes.core.replicas.ReplicaRouter"]
+
+# Caches: local memory per process. The member app's home answers (ADR 0034) are kept per member
+# under a key that carries the data version of each of their cooperatives, read from the
+# database on every request: a worker never serves what a committed write has changed, whatever
+# the other workers hold, so no shared cache server is needed. The timeout bounds the memory of
+# idle members and any version that would go backwards (a database restored from a backup).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "member_home": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "kopdes-member-home",
+        "TIMEOUT": env_int("KOPDES_MEMBER_HOME_CACHE_SECONDS", 300),
+        "OPTIONS": {"MAX_ENTRIES": env_int("KOPDES_MEMBER_HOME_CACHE_ENTRIES", 20_000)},
+    },
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -83,3 +83,30 @@ def test_bad_amounts_are_422_with_stable_codes(client, place_a, loan):
     answer = _ask(client, loan, auth, {"amount": 12_000})
     assert (answer.status_code, answer.json()["error"]["code"]) == (409, "loans.not_active")
     assert not PaymentIntent.objects.exists()
+
+
+def test_an_amount_of_the_members_choosing(client, place_a, loan):
+    """More than the next installment, up to what closes the loan today: booked as at the
+    counter; above it the refusal names the most, in Bahasa Indonesia first, English on ask."""
+    auth = bearer(client, place_a.anggota)
+    too_much = _ask(client, loan, auth, {"amount": 5_000_000}).json()["error"]
+    assert too_much["fields"]["amount"][0].startswith("Paling banyak Rp")
+    english = client.post(
+        f"/api/v1/me/loans/{loan.public_id}/qris",
+        {"amount": 5_000_000},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+        **auth,
+    ).json()["error"]
+    assert english["code"] == "loans.overpayment"
+    assert english["fields"]["amount"][0].startswith("At most Rp")
+    answer = _ask(client, loan, auth, {"amount": 500_000})
+    assert answer.status_code == 201, answer.content
+    body, headers = gateways.simulator().notification(
+        provider_reference="L-2", bill_number=answer.json()["bill_number"], amount=500_000
+    )
+    assert _notify(client, body, headers).status_code == 200
+    txn = LoanTransaction.objects.get(loan=loan, channel="qris")
+    assert txn.amount == 500_000
+    loan.refresh_from_db()
+    assert loan.outstanding_principal < 900_000  # more than one installment's pokok paid

@@ -4,9 +4,11 @@ the member card with its QR code. Own data only; a fixed number of queries."""
 from datetime import date
 
 import pytest
+from django.core.cache import caches
 
 from kopdes import testing
 from kopdes.announcements import services as announcement_services
+from kopdes.api.member_home import HomeOut
 from kopdes.loans.tests.factories import make_active_loan
 from kopdes.savings import services
 from kopdes.savings.tests.factories import make_member
@@ -59,7 +61,11 @@ def member_a(place_a, place_b):
 
 
 def test_home_in_one_answer(client, place_a, member_a):
-    body = client.get("/api/v1/me/home", **bearer(client, place_a.anggota)).json()
+    response = client.get("/api/v1/me/home", **bearer(client, place_a.anggota))
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    body = response.json()
+    HomeOut.model_validate(body)  # the cached rendering keeps the declared schema
+    assert list(body)[:2] == ["server_time", "full_name"]
     assert body["full_name"] == place_a.anggota.full_name
     assert body["server_time"]
     [one] = body["memberships"]
@@ -111,19 +117,24 @@ def test_home_needs_a_token(client):
         assert response.json()["error"]["code"] == "auth.not_authenticated"
 
 
-def test_home_queries_are_few_and_fixed(client, place_a, member_a, django_assert_max_num_queries):
+def test_home_queries_are_few_and_fixed(
+    client, place_a, member_a, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
     auth = bearer(client, place_a.anggota)
     client.get("/api/v1/me/home", **auth)  # the token's last use is written once
-    with django_assert_max_num_queries(7):
+    caches["member_home"].clear()  # a miss: the versions, then the seven queries of the answer
+    with django_assert_max_num_queries(8):
         assert client.get("/api/v1/me/home", **auth).status_code == 200
-    # More data, the same count: a second loan, more bills, more announcements.
-    make_active_loan(place_a, member=member_a, principal=1_000_000, months=6)
-    services.savings_bills_create(actor=None, cooperative=place_a.cooperative, month="2026-04")
-    for n in range(4):
-        announcement_services.announcement_publish(
-            actor=None, cooperative=place_a.cooperative, title=f"Kabar {n}", body="."
-        )
-    with django_assert_max_num_queries(7):
+    # More data, the same count: a second loan, more bills, more announcements (committed:
+    # the data version moves when the writes' transaction commits, ADR 0034).
+    with django_capture_on_commit_callbacks(execute=True):
+        make_active_loan(place_a, member=member_a, principal=1_000_000, months=6)
+        services.savings_bills_create(actor=None, cooperative=place_a.cooperative, month="2026-04")
+        for n in range(4):
+            announcement_services.announcement_publish(
+                actor=None, cooperative=place_a.cooperative, title=f"Kabar {n}", body="."
+            )
+    with django_assert_max_num_queries(8):
         body = client.get("/api/v1/me/home", **auth).json()
     assert body["memberships"][0]["loans"]["count"] == 2
     assert len(body["announcements"]) == 3
@@ -143,3 +154,141 @@ def test_transactions_and_bills_carry_labels(client, place_a, member_a):
     assert txn["savings_label"] and txn["type_label"] and txn["type_label"] != txn["type"]
     [bill] = client.get("/api/v1/me/bills", **auth).json()["items"]
     assert bill["savings_label"] and bill["status_label"] and bill["status_label"] != "unpaid"
+
+
+# The cache (ADR 0034): a hit costs the token's query and the memberships' versions; any
+# committed write to the member's cooperative shows on the next call; nobody gets another's.
+
+
+def home(client, auth) -> dict:
+    response = client.get("/api/v1/me/home", **auth)
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_a_repeated_home_is_two_queries(client, place_a, member_a, django_assert_num_queries):
+    auth = bearer(client, place_a.anggota)
+    first = home(client, auth)
+    with django_assert_num_queries(2):  # the token, the memberships with their data versions
+        again = home(client, auth)
+    assert again["server_time"] >= first["server_time"]
+    assert {**again, "server_time": None} == {**first, "server_time": None}
+
+
+def test_a_deposit_shows_on_the_next_home(
+    client, place_a, member_a, django_capture_on_commit_callbacks
+):
+    auth = bearer(client, place_a.anggota)
+    assert home(client, auth)["memberships"][0]["savings_total"] == 195_000
+    with django_capture_on_commit_callbacks(execute=True):
+        services.savings_deposit(
+            actor=None,
+            cooperative=place_a.cooperative,
+            member=member_a,
+            kind="sukarela",
+            amount=5_000,
+            on=date(2026, 3, 2),
+        )
+    assert home(client, auth)["memberships"][0]["savings_total"] == 200_000
+
+
+def test_a_bill_paid_shows_on_the_next_home(
+    client, place_a, member_a, django_capture_on_commit_callbacks
+):
+    auth = bearer(client, place_a.anggota)
+    assert home(client, auth)["memberships"][0]["bills_due"]["count"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.savings_deposit(
+            actor=None,
+            cooperative=place_a.cooperative,
+            member=member_a,
+            kind="wajib",
+            amount=20_000,
+            on=date(2026, 3, 2),
+        )
+    assert home(client, auth)["memberships"][0]["bills_due"]["count"] == 0
+
+
+def test_a_loan_payment_shows_on_the_next_home(
+    client, place_a, member_a, django_capture_on_commit_callbacks
+):
+    from kopdes.loans.models import Loan
+    from kopdes.loans.services import loan_repay
+
+    auth = bearer(client, place_a.anggota)
+    before = home(client, auth)["memberships"][0]["loans"]
+    loan = Loan.objects.get(member=member_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        loan_repay(
+            actor=None, loan=loan, amount=before["next_installment"]["amount"], on=date(2026, 4, 2)
+        )
+    after = home(client, auth)["memberships"][0]["loans"]
+    assert after["outstanding"] < before["outstanding"]
+    assert after["next_installment"]["number"] == 2
+
+
+def test_an_announcement_shows_on_the_next_home(
+    client, place_a, member_a, django_capture_on_commit_callbacks
+):
+    auth = bearer(client, place_a.anggota)
+    assert [a["title"] for a in home(client, auth)["announcements"]] == ["Rapat anggota"]
+    with django_capture_on_commit_callbacks(execute=True):
+        announcement_services.announcement_publish(
+            actor=None, cooperative=place_a.cooperative, title="Kabar baru", body="Baru."
+        )
+    assert home(client, auth)["announcements"][0]["title"] == "Kabar baru"
+
+
+def test_a_write_that_is_not_committed_changes_no_version(place_a, member_a):
+    from django.db import transaction
+
+    from kopdes.core.versions import versions
+
+    coop = place_a.cooperative
+    [before] = versions([coop.pk]).values()
+    with transaction.atomic():
+        services.savings_deposit(
+            actor=None,
+            cooperative=coop,
+            member=member_a,
+            kind="sukarela",
+            amount=5_000,
+            on=date(2026, 3, 2),
+        )
+    # Still inside the test's own transaction: nothing committed, the version stays.
+    assert versions([coop.pk]) == {coop.pk: before}
+
+
+def test_the_cache_never_gives_one_member_anothers_home(
+    client, place_a, member_a, django_capture_on_commit_callbacks
+):
+    """Two members of the same cooperative, the same data version: each gets their own."""
+    coop = place_a.cooperative
+    with django_capture_on_commit_callbacks(execute=True):
+        other_user = testing.make_person(full_name="Anggota Kedua")
+        other = make_member(coop, user=other_user, name="Anggota Kedua")
+        services.savings_deposit(
+            actor=None,
+            cooperative=coop,
+            member=other,
+            kind="sukarela",
+            amount=7_000,
+            on=date(2026, 3, 2),
+        )
+    mine = home(client, bearer(client, place_a.anggota))
+    theirs = home(client, bearer(client, other_user))
+    assert mine["memberships"][0]["niak"] == member_a.niak
+    assert theirs["memberships"][0]["niak"] == other.niak != member_a.niak
+    assert (
+        theirs["full_name"] == "Anggota Kedua"
+        and theirs["memberships"][0]["savings_total"] == 7_000
+    )
+    assert home(client, bearer(client, place_a.anggota))["memberships"][0]["niak"] == member_a.niak
+
+
+def test_the_cache_keeps_each_language(client, place_a, member_a):
+    auth = bearer(client, place_a.anggota)
+    indonesian = home(client, auth)["memberships"][0]["bills_due"]["next"][0]["status_label"]
+    english = client.get("/api/v1/me/home", HTTP_ACCEPT_LANGUAGE="en", **auth).json()
+    in_english = english["memberships"][0]["bills_due"]["next"][0]["status_label"]
+    assert (indonesian, in_english) == ("Belum dibayar", "Unpaid")

@@ -2,9 +2,10 @@
 // /me/loans/{id}), the products (GET /me/loan-products), a simulation by the server's own
 // schedule engine and the product's rules (POST /me/loans/simulate: nothing is computed here)
 // and an application (POST /me/loans/applications), with a guarantor or collateral when
-// the product requires it. An active loan's installment is paid by QRIS (POST
-// /me/loans/{id}/qris through pay.js, the next installment's amount); once paid, the loans
-// again with the new outstanding. The office still takes cash and transfers.
+// the product requires it. An active loan is paid by QRIS (POST /me/loans/{id}/qris through
+// pay.js) with the amount the member chooses (the next installment's amount to start with; above
+// zero, at most what closes the loan today: the server says so plainly otherwise); once paid,
+// the loans again with the new outstanding. The office still takes cash and transfers.
 import { h, failure } from "./app.js";
 import { get, post } from "./api.js";
 import { t, addWords, rupiah, day } from "./i18n.js";
@@ -18,7 +19,9 @@ addWords({
     st_rejected: "Ditolak", st_active: "Berjalan", st_paid: "Lunas", st_written_off: "Dihapusbukukan",
     show_schedule: "Lihat jadwal angsuran", schedule: "Jadwal angsuran", schedule_projected: "Perkiraan bila dicairkan hari ini.",
     col_no: "Ke", col_due: "Jatuh tempo", col_installment: "Angsuran", col_left: "Sisa pokok",
-    paid_on: "lunas {date}", pay_installment: "Bayar angsuran {amount} dengan QRIS",
+    paid_on: "lunas {date}",
+    pay_amount: "Jumlah yang dibayar (Rp)", pay_amount_hint: "Angsuran berikutnya {amount}. Boleh lebih, paling banyak yang melunasi pinjaman hari ini.",
+    pay_amount_invalid: "Masukkan jumlah Rupiah bulat di atas nol.", pay_loan: "Bayar dengan QRIS",
     apply_title: "Ajukan pinjaman", product: "Produk pinjaman", products_none: "Koperasi Anda belum menawarkan produk pinjaman.",
     m_flat: "flat", m_efektif: "efektif (menurun)", m_anuitas: "anuitas",
     product_terms: "Jasa {rate}% setahun ({method}), {min}–{max} bulan, paling banyak {max_amount}.",
@@ -39,7 +42,9 @@ addWords({
     st_rejected: "Rejected", st_active: "Running", st_paid: "Paid off", st_written_off: "Written off",
     show_schedule: "Show the schedule", schedule: "Schedule", schedule_projected: "An estimate if disbursed today.",
     col_no: "No.", col_due: "Due", col_installment: "Installment", col_left: "Principal left",
-    paid_on: "paid {date}", pay_installment: "Pay the installment of {amount} by QRIS",
+    paid_on: "paid {date}",
+    pay_amount: "Amount to pay (Rp)", pay_amount_hint: "The next installment is {amount}. You may pay more, at most what closes the loan today.",
+    pay_amount_invalid: "Enter a whole number of rupiah above zero.", pay_loan: "Pay by QRIS",
     apply_title: "Apply for a loan", product: "Loan product", products_none: "Your cooperative offers no loan product yet.",
     m_flat: "flat", m_efektif: "effective (declining)", m_anuitas: "annuity",
     product_terms: "Interest {rate}% a year ({method}), {min}–{max} months, at most {max_amount}.",
@@ -68,13 +73,47 @@ function table(rows) {
       h("td", {}, rupiah(r.outstanding)))))));
 }
 
-// The QRIS screen is loaded only when the member pays; once paid, the loans again.
-async function pay(box, loan, amount, retry) {
+// The QRIS screen is loaded only when the member pays; once paid, the loans again. A refusal
+// naming the amount (loans.invalid_amount, loans.overpayment) is shown beside the field too.
+async function pay(box, loan, amount, retry, form) {
   const { payByQris } = await import("./pay.js");
-  await payByQris(box, `/me/loans/${loan.id}/qris`, { amount }, (message) => {
+  const refused = await payByQris(box, `/me/loans/${loan.id}/qris`, { amount }, (message) => {
     sessionStorage.setItem("kopdes.m.loan_paid", message);
     retry();
   });
+  if (refused?.fields?.amount && form) {
+    const input = form.querySelector("input");
+    input.setAttribute("aria-invalid", "true");
+    form.querySelector(".error").textContent = [].concat(refused.fields.amount).join(" ");
+    input.focus();
+  }
+}
+
+// The amount to pay on an active loan: the next installment's to start with, any other above zero.
+function payForm(box, loan, next, retry) {
+  const id = `pay-amount-${loan.number}`.replace(/[^A-Za-z0-9-]/g, "-");
+  const input = h("input", { id, name: "amount", type: "text", inputmode: "numeric", required: true,
+    value: String(next.amount), "aria-describedby": `${id}-hint ${id}-error` });
+  const error = h("small", { id: `${id}-error`, class: "error" });
+  const form = h("form", { class: "stack pay-loan", novalidate: true },
+    h("label", { for: id }, t("pay_amount")), input,
+    h("small", { id: `${id}-hint`, class: "muted" }, t("pay_amount_hint", { amount: rupiah(next.amount) })),
+    error,
+    h("button", { type: "submit" }, t("pay_loan")));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    input.removeAttribute("aria-invalid");
+    error.textContent = "";
+    const amount = money(input.value);
+    if (!/\d/.test(input.value) || !(amount > 0)) {
+      input.setAttribute("aria-invalid", "true");
+      error.textContent = t("pay_amount_invalid");
+      input.focus();
+      return;
+    }
+    pay(box, loan, amount, retry, form);
+  });
+  return form;
 }
 
 function loanItem(loan, box, retry) {
@@ -102,8 +141,7 @@ function loanItem(loan, box, retry) {
     h("small", { class: "muted" }, `${t(`st_${loan.status}`)} · ${t("n_months", { n: loan.months })}`),
     loan.status === "active" && h("small", {}, `${t("outstanding")}: ${rupiah(loan.outstanding)}`,
       next ? ` · ${t("installment_n", { n: next.number, date: day(next.due_date) })}: ${rupiah(next.amount)}` : ""),
-    loan.status === "active" && next && h("button", { type: "button",
-      onclick: () => pay(box, loan, next.amount, retry) }, t("pay_installment", { amount: rupiah(next.amount) })),
+    loan.status === "active" && next && payForm(box, loan, next, retry),
     show, slot);
 }
 

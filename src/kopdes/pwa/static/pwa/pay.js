@@ -32,7 +32,7 @@ const EVERY = 3000;
 let polling = 0;
 
 // Ask for the intent (POST `path` with the body `request`: /me/savings/qris for simpanan,
-// /me/loans/{id}/qris for a loan installment) and show it in `box`.
+// /me/loans/{id}/qris for a loan payment) and show it in `box`; returns the refusal, if any.
 export async function payByQris(box, path, request, paid) {
   const ticket = ++polling;
   const status = h("p", { role: "status", id: "pay-status" });
@@ -48,7 +48,7 @@ export async function payByQris(box, path, request, paid) {
   } catch (error) {
     box.replaceChildren(h("p", { class: "error", role: "alert" },
       error instanceof Offline ? t("pay_offline") : error.message || t("error")));
-    return;
+    return error; // the refusal, for the screen that asked (e.g. to mark its amount field)
   }
   const close = h("button", { type: "button", class: "secondary", onclick: () => {
     polling++;

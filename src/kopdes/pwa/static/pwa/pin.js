@@ -17,6 +17,7 @@ addWords({
     reset_title: "Atur ulang PIN", reset_intro: "Kami kirim kode ke nomor HP akun Anda, lalu Anda membuat PIN baru.",
     send_code: "Kirim kode", code: "Kode dari pesan", code_hint: "6 angka, berlaku 5 menit.",
     new_pin: "PIN baru (6 angka)", pin_reset_save: "Simpan PIN baru",
+    pad: "Tombol angka PIN", pad_delete: "Hapus angka terakhir", pad_digit: "Angka {n}",
   },
   en: {
     pin_title: "Create a PIN", pin_intro: "Create a 6-digit PIN to open this app on this phone without the password.",
@@ -27,10 +28,46 @@ addWords({
     reset_title: "Reset the PIN", reset_intro: "We send a code to your account's phone number, then you create a new PIN.",
     send_code: "Send the code", code: "Code from the message", code_hint: "6 digits, valid 5 minutes.",
     new_pin: "New PIN (6 digits)", pin_reset_save: "Save the new PIN",
+    pad: "PIN keypad", pad_delete: "Delete the last digit", pad_digit: "Digit {n}",
   },
 });
 
-const PIN = { type: "password", inputmode: "numeric", pattern: "[0-9]*", maxlength: 6, autocomplete: "off", required: true };
+// The PIN fields take typing (a keyboard, a screen reader's) as any field; on the phone the
+// on-screen keypad below them types instead of the system keyboard (inputmode none).
+const PIN = { type: "password", inputmode: "none", pattern: "[0-9]*", maxlength: 6, autocomplete: "off", required: true };
+
+// An on-screen keypad (0-9 and delete, each at least 48 px) for the PIN `inputs`: it types into
+// the PIN field last focused (the first at the start), moves on to the next one when a field has
+// its 6 digits, and tells the field (an "input" event) as typing would.
+export function pinPad(inputs) {
+  let target = inputs[0];
+  for (const input of inputs) {
+    input.addEventListener("focus", () => { target = input; });
+    input.addEventListener("input", () => { input.value = input.value.replace(/\D/g, "").slice(0, 6); });
+  }
+  const press = (digit) => {
+    if (target.value.length >= 6) {
+      const next = inputs[inputs.indexOf(target) + 1];
+      if (!next || next.value.length >= 6) return;
+      target = next;
+    }
+    target.value += digit;
+    target.dispatchEvent(new Event("input", { bubbles: true }));
+  };
+  const erase = () => {
+    if (!target.value && inputs.indexOf(target) > 0) target = inputs[inputs.indexOf(target) - 1];
+    target.value = target.value.slice(0, -1);
+    target.dispatchEvent(new Event("input", { bubbles: true }));
+  };
+  const key = (digit) => h("button", { type: "button", class: "pad-key", "data-digit": digit,
+    "aria-label": t("pad_digit", { n: digit }), onclick: () => press(digit) }, digit);
+  return h("div", { class: "pinpad", role: "group", "aria-label": t("pad") },
+    ["1", "2", "3", "4", "5", "6", "7", "8", "9"].map(key),
+    h("span", { "aria-hidden": "true" }),
+    key("0"),
+    h("button", { type: "button", class: "pad-key secondary", "data-key": "delete",
+      "aria-label": t("pad_delete"), onclick: erase }, "⌫"));
+}
 
 // #/pin: after a password sign-in, activation or registration (`kopdes.m.next`: where to go then).
 export async function render(root) {
@@ -40,8 +77,8 @@ export async function render(root) {
   const form = h("form", { class: "stack", novalidate: true },
     field("pin", t("pin"), PIN, t("pin_hint")),
     field("pin_again", t("pin_again"), PIN),
-    box,
-    h("button", { type: "submit" }, t("pin_save")));
+    box);
+  form.append(pinPad([form.pin, form.pin_again]), h("button", { type: "submit" }, t("pin_save")));
   onSubmit(form, box, async () => {
     const [pin, again] = [form.pin.value, form.pin_again.value];
     if (pin !== again) {
@@ -64,7 +101,8 @@ export async function unlock(root) {
   if (!kept) return go("masuk");
   const box = alertBox("unlock-error");
   const form = h("form", { class: "stack", novalidate: true },
-    field("pin", t("pin"), { ...PIN, autofocus: true }), box, h("button", { type: "submit" }, t("unlock")));
+    field("pin", t("pin"), { ...PIN, autofocus: true }), box);
+  form.append(pinPad([form.pin]), h("button", { type: "submit" }, t("unlock")));
   onSubmit(form, box, async () => {
     try {
       const { data } = await post("/auth/pin/unlock", { ...kept, pin: form.pin.value });
@@ -93,6 +131,7 @@ export async function reset(root) {
   const rest = h("div", { class: "stack", hidden: true },
     field("otp", t("code"), { inputmode: "numeric", autocomplete: "one-time-code", maxlength: 10 }, t("code_hint")),
     field("pin", t("new_pin"), PIN, t("pin_hint")));
+  rest.append(pinPad([rest.querySelector("#pin")]));
   const button = h("button", { type: "submit" }, t("send_code"));
   const sent = statusBox("reset-sent");
   const form = h("form", { class: "stack", novalidate: true }, phone, sent, rest, box, button);
