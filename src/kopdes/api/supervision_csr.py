@@ -15,6 +15,7 @@ from kopdes.accounts.access import Capability, cooperative_access, csr_funded_co
 from kopdes.api.base import api, errors
 from kopdes.api.schemas import CooperativeRef, cooperative_ref
 from kopdes.core import clock
+from kopdes.core.replicas import supervision_reads
 from kopdes.funding import report, rules, selectors
 from kopdes.ledger import statements
 from kopdes.members import selectors as member_selectors
@@ -94,8 +95,11 @@ def _totals(cooperative, rows) -> dict:
 def csr_cooperatives(request):
     """The cooperatives the caller's CSR grants fund, with their CSR grants' totals (empty for
     anyone without a CSR grant)."""
-    funded = csr_funded_cooperatives(request.user).select_related("village").order_by("village_id")
-    return [_totals(c, selectors.fund_use(c, kinds=selectors.CSR_KINDS)) for c in funded]
+    funded = list(
+        csr_funded_cooperatives(request.user).select_related("village").order_by("village_id")
+    )
+    with supervision_reads():
+        return [_totals(c, selectors.fund_use(c, kinds=selectors.CSR_KINDS)) for c in funded]
 
 
 @router.get("/cooperatives/{cooperative_id}", response={200: CsrCooperativeOut, **errors(401, 404)})
@@ -103,6 +107,11 @@ def csr_cooperative(request, cooperative_id: str):
     """One funded cooperative: its CSR grants with their uses by business line and evidence,
     and its aggregate results."""
     cooperative = cooperative_access(request.user, cooperative_id, need=Capability.VIEW_CSR_REPORT)
+    with supervision_reads():
+        return _report(cooperative)
+
+
+def _report(cooperative) -> dict:
     built = report.fund_use_report(cooperative, clock.today(), kinds=selectors.CSR_KINDS)
     public, _period = statements.latest_public_report(cooperative=cooperative)
     results = None

@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from kopdes.accounts.access import Capability, csr_funded_cooperatives
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core import clock
+from kopdes.core.replicas import supervision_reads
 from kopdes.funding import access as funding_access
 from kopdes.funding import report, selectors
 from kopdes.funding.models import FundUse
@@ -26,6 +27,7 @@ CSR_KINDS = selectors.CSR_KINDS
 
 
 @login_required
+@supervision_reads()
 def csr_overview(request):
     """The funded cooperatives with their CSR grants' totals: received, used, left, and how many
     uses carry evidence. 404 for a person without a CSR grant."""
@@ -42,6 +44,7 @@ def csr_overview(request):
 
 
 @cooperative_page(Capability.VIEW_CSR_REPORT)
+@supervision_reads()
 def csr_cooperative(request, cooperative: Cooperative):
     """One funded cooperative: its CSR grants' report as of today (per fund, per partner, every
     use with its evidence) and its aggregate results from the closed books."""
