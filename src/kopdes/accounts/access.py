@@ -313,10 +313,9 @@ def visible_cooperatives(user: User) -> QuerySet[Cooperative]:
         return Cooperative.objects.none()
     if user.is_superuser:
         return Cooperative.objects.all()
-    condition = Q(pk__in=active_roles(user).values("cooperative_id"))
-    supervised = supervised_filter(user)
-    if supervised is not None:
-        condition |= supervised
+    condition = _either(
+        Q(pk__in=active_roles(user).values("cooperative_id")), supervised_filter(user)
+    )
     return Cooperative.objects.filter(condition)
 
 

@@ -166,6 +166,7 @@ def test_each_agency_reads_what_its_grant_gives(place_a, place_b, dinas, kejaksa
             held = capabilities(reader, cooperative)
             assert Capability.VIEW_BOOKS in held and Capability.VIEW_MEMBERS not in held
     assert capabilities(ministry, b) >= {Capability.VIEW_BOOKS, Capability.VIEW_LOANS}
+    assert set(visible_cooperatives(ministry)) == {a, b}  # `Q() | q` is not `q` here
     assert capabilities(csr_a, a) == {Capability.VIEW_CSR_REPORT}
     assert capabilities(csr_a, b) == set()
     with pytest.raises(NotFound):
