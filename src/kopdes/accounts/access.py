@@ -60,6 +60,12 @@ class Capability(StrEnum):
     # Assess the cooperative's health and fill the management questionnaire: no role gives it,
     # only a Dinas grant that is not read-only and covers the cooperative (the examiner).
     ASSESS_HEALTH = "assess_health"
+    # The early warnings (peringatan dini) of the cooperative: its officers and every supervisor
+    # in scope but the CSR partners.
+    VIEW_WARNINGS = "view_warnings"
+    # Acknowledge and resolve early warnings: only the examiner (a Dinas grant that is not
+    # read-only and covers the cooperative), like ASSESS_HEALTH.
+    FOLLOW_UP_WARNINGS = "follow_up_warnings"
 
 
 # The pengurus, the pengawas and the manajer: who reads the books, the funds, the SHU, the RAT.
@@ -113,6 +119,8 @@ ROLE_CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.MANAGE_SHU: frozenset({"ketua", "bendahara"}),
     Capability.VIEW_HEALTH: OFFICERS,
     Capability.ASSESS_HEALTH: frozenset(),
+    Capability.VIEW_WARNINGS: frozenset({*Role.PENGURUS, *Role.PENGAWAS_KINDS}),
+    Capability.FOLLOW_UP_WARNINGS: frozenset(),
 }
 SUPERVISOR_CAPABILITIES = frozenset(
     {
@@ -125,10 +133,13 @@ SUPERVISOR_CAPABILITIES = frozenset(
         Capability.VIEW_SHU,
         Capability.VIEW_RAT,
         Capability.VIEW_HEALTH,
+        Capability.VIEW_WARNINGS,
     }
 )
+# What a CSR partner's grant does not give of the read ones: the early warnings.
+NOT_FOR_CSR = frozenset({Capability.VIEW_WARNINGS})
 # What an examiner's grant (a Dinas grant that is not read-only) adds to the read ones.
-EXAMINER_CAPABILITIES = frozenset({Capability.ASSESS_HEALTH})
+EXAMINER_CAPABILITIES = frozenset({Capability.ASSESS_HEALTH, Capability.FOLLOW_UP_WARNINGS})
 
 
 def active_roles(user: User) -> QuerySet[Role]:
@@ -148,11 +159,13 @@ def supervised_filter(user: User) -> Q | None:
     return _grant_filters(user)[0]
 
 
-def _grant_filters(user: User) -> tuple[Q | None, Q | None]:
+def _grant_filters(user: User) -> tuple[Q | None, Q | None, Q | None]:
     """(what the person's live grants cover, what their examiner grants cover: a Dinas grant
-    that is not read-only), each a filter on Cooperative or None."""
+    that is not read-only, what their grants other than a CSR partner's cover), each a filter on
+    Cooperative or None."""
     condition: Q | None = None
     examined: Q | None = None
+    watched: Q | None = None
     for grant in active_grants(user).prefetch_related("cooperatives"):
         if grant.agency == SupervisionGrant.Agency.CSR:
             part = Q(pk__in=[c.pk for c in grant.cooperatives.all()])
@@ -165,26 +178,58 @@ def _grant_filters(user: User) -> tuple[Q | None, Q | None]:
         condition = part if condition is None else condition | part
         if grant.agency == SupervisionGrant.Agency.DINAS and not grant.read_only:
             examined = part if examined is None else examined | part
-    return condition, examined
+        if grant.agency != SupervisionGrant.Agency.CSR:
+            watched = part if watched is None else watched | part
+    return condition, examined, watched
+
+
+def _flag(condition: Q | None) -> ExpressionWrapper | Value:
+    if condition is None:
+        return Value(False)
+    return ExpressionWrapper(condition, output_field=BooleanField())
 
 
 def _supervisor_capabilities(user: User, cooperative: Cooperative) -> frozenset[Capability]:
-    """What the person's grants give in `cooperative`: the read ones where a grant covers it,
-    and the examiner's where a Dinas grant that is not read-only covers it (one query besides
-    the grants)."""
-    supervised, examined = _grant_filters(user)
+    """What the person's grants give in `cooperative`: the read ones where a grant covers it
+    (but the early warnings where only a CSR partner's does), and the examiner's where a Dinas
+    grant that is not read-only covers it (one query besides the grants)."""
+    supervised, examined, watched = _grant_filters(user)
     if supervised is None:
         return frozenset()
-    flag = ExpressionWrapper(examined, output_field=BooleanField()) if examined else Value(False)
     found = (
         Cooperative.objects.filter(supervised, pk=cooperative.pk)
-        .annotate(examined=flag)
-        .values_list("examined", flat=True)
+        .annotate(examined=_flag(examined), watched=_flag(watched))
+        .values_list("examined", "watched")
         .first()
     )
     if found is None:
         return frozenset()
-    return SUPERVISOR_CAPABILITIES | EXAMINER_CAPABILITIES if found else SUPERVISOR_CAPABILITIES
+    given = SUPERVISOR_CAPABILITIES if found[1] else SUPERVISOR_CAPABILITIES - NOT_FOR_CSR
+    return given | EXAMINER_CAPABILITIES if found[0] else given
+
+
+def examiner_prefixes(user: User) -> list[str]:
+    """The region prefixes of the person's live examiner grants ("" for a national one)."""
+    return list(
+        active_grants(user)
+        .filter(agency=SupervisionGrant.Agency.DINAS, read_only=False)
+        .values_list("region_prefix", flat=True)
+    )
+
+
+def watched_cooperatives(user: User) -> QuerySet[Cooperative]:
+    """The cooperatives whose early warnings the person sees (VIEW_WARNINGS): where they are
+    pengurus or pengawas, and what their grants cover but a CSR partner's."""
+    if not getattr(user, "is_authenticated", False):
+        return Cooperative.objects.none()
+    if user.is_superuser:
+        return Cooperative.objects.all()
+    roles = ROLE_CAPABILITIES[Capability.VIEW_WARNINGS]
+    condition = Q(pk__in=active_roles(user).filter(kind__in=roles).values("cooperative_id"))
+    watched = _grant_filters(user)[2]
+    if watched is not None:
+        condition |= watched
+    return Cooperative.objects.filter(condition)
 
 
 def examines_anywhere(user: User) -> bool:
