@@ -151,6 +151,11 @@ def thresholds_history(scope: str) -> QuerySet[WarningThresholds]:
     return WarningThresholds.objects.filter(scope=scope).order_by("-version")
 
 
+def thresholds_versions() -> QuerySet[WarningThresholds]:
+    """Every version of every scope, the newest first (the thresholds page's history)."""
+    return WarningThresholds.objects.order_by("-created_at", "-id")
+
+
 def warnings_visible(user: User) -> QuerySet[EarlyWarning]:
     """The warnings of every cooperative whose warnings the person sees (VIEW_WARNINGS)."""
     return EarlyWarning.objects.filter(cooperative__in=watched_cooperatives(user)).select_related(
