@@ -191,4 +191,6 @@ class EarlyWarning(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind}:{self.subject}"
+        """The kind's label, with the month or year it is about (an id subject is not shown)."""
+        label = str(self.get_kind_display())
+        return f"{label} {self.subject}" if len(self.subject) <= 7 and self.subject else label

@@ -20,7 +20,14 @@ from kopdes.commerce.models import Sale, SaleStatus, StockMovement
 from kopdes.cooperatives.models import Cooperative
 from kopdes.core.months import month_end, month_text, next_month, previous_month
 from kopdes.funding.models import FlagState, FundUse
-from kopdes.ledger.models import AccountMonth, Checkpoint, JournalEntry, JournalLine, Sequence
+from kopdes.ledger.models import (
+    AccountMonth,
+    Checkpoint,
+    JournalEntry,
+    JournalLine,
+    ManualJournal,
+    Sequence,
+)
 from kopdes.ledger.selectors import KAS_HEADER, failing_verification
 from kopdes.ledger.services import JOURNAL_SEQUENCE
 from kopdes.loans.models import Loan
@@ -109,19 +116,38 @@ class Scan:
 
     @cached_property
     def manual_entries(self) -> list[dict[str, Any]]:
-        """Manual journal entries (the officer picks their date and amounts) posted in the
-        look-back window, with their amount."""
+        """Manual journal entries (the officer picks their date and amounts) approved in the
+        look-back window, with their amount: read from the manual journals (a small table),
+        not by scanning the journal."""
         since = self.window_start("lookback_days")
-        return list(
-            JournalEntry.objects.filter(
+        rows = (
+            ManualJournal.objects.filter(
                 cooperative_id__in=self.ids,
-                source_kind="manual",
-                reverses__isnull=True,
-                posted_at__gte=datetime.combine(since, datetime.min.time(), tzinfo=_tz()),
+                status=ManualJournal.Status.POSTED,
+                entry__isnull=False,
+                decided_at__gte=datetime.combine(since, datetime.min.time(), tzinfo=_tz()),
             )
-            .annotate(amount=Sum("lines__debit"))
-            .values("cooperative_id", "public_id", "number", "date", "posted_at", "amount")
+            .annotate(amount=Sum("entry__lines__debit"))
+            .values(
+                "cooperative_id",
+                "amount",
+                "entry__public_id",
+                "entry__number",
+                "entry__date",
+                "entry__posted_at",
+            )
         )
+        return [
+            {
+                "cooperative_id": r["cooperative_id"],
+                "public_id": r["entry__public_id"],
+                "number": r["entry__number"],
+                "date": r["entry__date"],
+                "posted_at": r["entry__posted_at"],
+                "amount": r["amount"],
+            }
+            for r in rows
+        ]
 
 
 def _tz():

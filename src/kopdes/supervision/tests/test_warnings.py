@@ -342,3 +342,21 @@ def test_the_command_scans_and_reports(place_a):
     again = StringIO()
     call_command("warnings", "scan", "--cooperative", code, "--on", "2026-03-20", stdout=again)
     assert " 0 baru" in again.getvalue()
+
+
+def test_the_rules_read_every_cooperative_at_once(place_a, place_b):
+    """Set-based: scanning two cooperatives costs the queries of scanning one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for place in (place_a, place_b):
+        deposit(place, make_member(place.cooperative), 25_000_000, date(2026, 3, 2))
+    EarlyWarning.objects.all().delete()
+    with CaptureQueriesContext(connection) as one:
+        scan(place_a.cooperative, date(2026, 7, 1))
+    EarlyWarning.objects.all().delete()
+    with CaptureQueriesContext(connection) as two:
+        services.warnings_scan(
+            actor=None, cooperatives=[place_a.cooperative, place_b.cooperative], on=date(2026, 7, 1)
+        )
+    assert len(two) == len(one)
