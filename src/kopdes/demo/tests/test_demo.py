@@ -547,7 +547,6 @@ def test_early_warnings_of_every_kind_appear(regency):
     from kopdes.supervision.models import EarlyWarning, WarningKind
 
     found = set(EarlyWarning.objects.values_list("kind", flat=True))
-    print("warning kinds missing:", sorted(set(WarningKind.values) - found))
     assert set(WarningKind.values) - found <= {
         WarningKind.LEDGER_VERIFICATION,
         WarningKind.RELATED_PARTY_LOAN,
