@@ -22,6 +22,7 @@ from contextlib import suppress
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from kopdes.accounts.models import Role, User
@@ -174,10 +175,11 @@ def _related_party_loan(cooperative: Cooperative, day: date) -> None:
         cooperative=cooperative, status="active", user_id__in=officers
     ).first()
     if member is None and ketua.kk_number:
-        member = (
+        member = (  # the member with the most savings: the loan fits the savings multiple
             Member.objects.filter(cooperative=cooperative, status="active", user__isnull=True)
             .exclude(kk_number=ketua.kk_number)
-            .order_by("-id")
+            .annotate(saved=Sum("savings_accounts__balance"))
+            .order_by(F("saved").desc(nulls_last=True), "id")
             .first()
         )
         if member is not None:
