@@ -644,3 +644,16 @@ def make_rat(
             rat.minutes_generate(actor=place.sekretaris, meeting=meeting)
     meeting.refresh_from_db()
     return RatMeeting(meeting=meeting, document=document, resolution=resolution, shu_item=shu_item)
+
+
+def make_warning(place: Place, *, on: date = date(2026, 6, 1)) -> Any:
+    """The place's early warnings as the system's scan finds them on `on` (its months from
+    March still open, its books without a checkpoint), and one of them: the pages' warning."""
+    from kopdes.supervision.models import EarlyWarning
+    from kopdes.supervision.services import warnings_scan
+
+    warnings_scan(actor=None, cooperatives=[place.cooperative], on=on)
+    found = EarlyWarning.objects.filter(cooperative=place.cooperative).order_by("kind").first()
+    if found is None:
+        raise AssertionError("the scan found no warning in the place")
+    return found

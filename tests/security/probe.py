@@ -94,6 +94,8 @@ ID_MAKERS: dict[str, Callable[[Side], Any]] = {
     "meeting_id": lambda side: side.ids["rat"].meeting.public_id,
     "meeting_document_id": lambda side: side.ids["rat"].document.public_id,
     "resolution_id": lambda side: side.ids["rat"].resolution.public_id,
+    # the early warnings (supervision.services.warnings_scan over the side's cooperative)
+    "warning_id": lambda side: side.ids["warning"].public_id,
 }
 # Kwargs whose value means the same in every cooperative (not an object of one cooperative):
 # swapping them between cooperatives proves nothing.
@@ -137,6 +139,7 @@ API_PARAMS: dict[str, Callable[[Side], Any]] = {
     "year": lambda side: side.ids["shu_year"].year,
     "meeting_id": lambda side: side.ids["rat"].meeting.public_id,
     "resolution_id": lambda side: side.ids["rat"].resolution.public_id,
+    "warning_id": lambda side: side.ids["warning"].public_id,
 }
 
 # A money field, by name: amounts, debit/credit, simpanan amounts, prices.
@@ -438,6 +441,7 @@ def make_side(place: testing.Place) -> Side:
     news = testing.make_announcements(place)
     shu_year = testing.make_shu_year(place, member)
     rat = testing.make_rat(place, member, minutes=True)
+    warning = testing.make_warning(place)
     # The examiner of the cooperative's kecamatan (a Dinas grant that is not read-only): the only
     # one who may assess its health (ASSESS_HEALTH), and who sees no other side.
     testing.make_supervisor(
@@ -488,6 +492,7 @@ def make_side(place: testing.Place) -> Side:
             "document": news.document,
             "shu_year": shu_year,
             "rat": rat,
+            "warning": warning,
         },
         secrets=[
             member.full_name,

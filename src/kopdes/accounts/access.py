@@ -71,6 +71,12 @@ class Capability(StrEnum):
     # proofs in one ZIP, docs/evidence.md): no role gives it, only a Kejaksaan grant or a Dinas
     # examiner's grant (not read-only) covering the cooperative.
     EXPORT_EVIDENCE = "export_evidence"
+    # The early warnings (peringatan dini) of the cooperative: its officers and every supervisor
+    # in scope but the CSR partners.
+    VIEW_WARNINGS = "view_warnings"
+    # Acknowledge and resolve early warnings: only the examiner (a Dinas grant that is not
+    # read-only and covers the cooperative), like ASSESS_HEALTH.
+    FOLLOW_UP_WARNINGS = "follow_up_warnings"
 
 
 # The pengurus, the pengawas and the manajer: who reads the books, the funds, the SHU, the RAT.
@@ -126,6 +132,8 @@ ROLE_CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.ASSESS_HEALTH: frozenset(),
     Capability.VIEW_CSR_REPORT: frozenset(),
     Capability.EXPORT_EVIDENCE: frozenset(),
+    Capability.VIEW_WARNINGS: frozenset({*Role.PENGURUS, *Role.PENGAWAS_KINDS}),
+    Capability.FOLLOW_UP_WARNINGS: frozenset(),
 }
 SUPERVISOR_CAPABILITIES = frozenset(
     {
@@ -138,10 +146,11 @@ SUPERVISOR_CAPABILITIES = frozenset(
         Capability.VIEW_SHU,
         Capability.VIEW_RAT,
         Capability.VIEW_HEALTH,
+        Capability.VIEW_WARNINGS,
     }
 )
 # What an examiner's grant (a Dinas grant that is not read-only) adds to the read ones.
-EXAMINER_CAPABILITIES = frozenset({Capability.ASSESS_HEALTH})
+EXAMINER_CAPABILITIES = frozenset({Capability.ASSESS_HEALTH, Capability.FOLLOW_UP_WARNINGS})
 # A CSR partner's grant: only the funded cooperatives' CSR fund use and aggregate figures; none
 # of the books, members, loans or officers (issue 15.1).
 CSR_CAPABILITIES = frozenset({Capability.VIEW_CSR_REPORT})
@@ -276,6 +285,27 @@ def outside_views(user: User) -> tuple[bool, bool]:
 
 def supervises_anywhere(user: User) -> bool:
     return outside_views(user)[0]
+
+
+def examiner_prefixes(user: User) -> list[str]:
+    """The region prefixes of the person's live examiner grants ("" for a national one)."""
+    return list(
+        active_grants(user)
+        .filter(agency=SupervisionGrant.Agency.DINAS, read_only=False)
+        .values_list("region_prefix", flat=True)
+    )
+
+
+def watched_cooperatives(user: User) -> QuerySet[Cooperative]:
+    """The cooperatives whose early warnings the person sees (VIEW_WARNINGS): where they are
+    pengurus or pengawas, and what their grants cover but a CSR partner's."""
+    if not getattr(user, "is_authenticated", False):
+        return Cooperative.objects.none()
+    if user.is_superuser:
+        return Cooperative.objects.all()
+    roles = ROLE_CAPABILITIES[Capability.VIEW_WARNINGS]
+    own = Q(pk__in=active_roles(user).filter(kind__in=roles).values("cooperative_id"))
+    return Cooperative.objects.filter(_either(own, _grant_scopes(user).read))
 
 
 def examines_anywhere(user: User) -> bool:

@@ -19,6 +19,7 @@ from kopdes.api import (  # noqa: F401  (each module adds its router to `api`)
     supervision,
     supervision_csr,
     supervision_exports,
+    supervision_warnings,
 )
 from kopdes.api.base import api
 

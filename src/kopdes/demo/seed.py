@@ -61,6 +61,7 @@ from kopdes.demo.members_seed import seed_members
 from kopdes.demo.rat_seed import rat_day, rat_seed_cooperative
 from kopdes.demo.savings_seed import FULL_YEAR, SavingsSeedResult, SavingsYear
 from kopdes.demo.shu_seed import shu_seed_cooperative
+from kopdes.demo.warnings_seed import warnings_seed
 from kopdes.ledger.checkpoints import checkpoint_create
 from kopdes.ledger.models import Checkpoint, JournalEntry
 from kopdes.members.models import Member
@@ -175,6 +176,7 @@ class SeedResult:
     shu_paid: int = 0  # cooperatives whose SHU 2025 was paid into simpanan sukarela
     announcements: int = 0  # published by this run (the RATs' notices among them)
     health_assessed: int = 0  # health assessments of 2025 by the regency's Dinas
+    warnings_open: int = 0  # early warnings open after the system's scan (demo.warnings_seed)
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # (who, phone, place)
     kasir: tuple[str, str, str] | None = None  # the first cooperative's kasir page: url, who, phone
 
@@ -595,6 +597,7 @@ def _seed(*, limit: int | None, scale: float, progress) -> SeedResult:
         if not Assessment.objects.filter(cooperative=cooperative, year=2025).exists():
             health_assess(actor=examiner, cooperative=cooperative, year=2025)
             result.health_assessed += 1
+    result.warnings_open = warnings_seed(cooperatives, examiner=examiner, on=timezone.localdate())
     phone, name, agency, organisation = CSR_PARTNER
     if cooperatives:  # `--limit 0`: the database and the supervisors only
         _supervisor(phone, name, agency, organisation, cooperatives=cooperatives[:CSR_FUNDED])

@@ -47,3 +47,36 @@ class ExportNotAllowed(PermissionDenied):
 class UnknownTable(ValidationFailed):
     code = "supervision.unknown_table"
     message = _("There is no SIMKOPDES table %(table)s: choose one of %(tables)s.")
+
+
+# -- early warnings -----------------------------------------------------------------------------
+
+
+class WarningNotOpen(Conflict):
+    code = "supervision.warning_not_open"
+    message = _("Only an open warning can be acknowledged; this one is %(state)s.")
+
+
+class WarningClosed(Conflict):
+    code = "supervision.warning_closed"
+    message = _("This warning is %(state)s: there is nothing more to follow up.")
+
+
+class ResolutionNoteRequired(ValidationFailed):
+    code = "supervision.resolution_note_required"
+    message = _("Write what was done about the warning before resolving it.")
+
+
+class NotWarningExaminer(PermissionDenied):
+    code = "supervision.not_warning_examiner"
+    message = _("Only the Dinas Koperasi supervising this cooperative follows up its warnings.")
+
+
+class ThresholdsInvalid(ValidationFailed):
+    code = "supervision.thresholds_invalid"
+    message = _("The thresholds are not valid: %(problems)s")
+
+
+class ScopeNotExamined(PermissionDenied):
+    code = "supervision.scope_not_examined"
+    message = _("You may set thresholds only for the regions you supervise as examiner.")

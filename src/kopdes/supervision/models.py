@@ -92,3 +92,105 @@ class Assessment(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.score} {self.get_predicate_display()}"
+
+
+# -- early warnings (peringatan dini, docs/supervision.md) ------------------------------------
+
+
+class WarningKind(models.TextChoices):
+    CASH_ABOVE_LIMIT = "cash_above_limit", _("Cash held above the limit")
+    NO_BANK_DEPOSIT = "no_bank_deposit", _("No bank deposit for too long")
+    BACKDATED_POSTING = "backdated_posting", _("Back-dated posting")
+    AFTER_HOURS_POSTING = "after_hours_posting", _("Posting after office hours")
+    ROUND_AMOUNT_POSTING = "round_amount_posting", _("Round-amount posting")
+    LARGE_WITHDRAWAL = "large_withdrawal", _("Large savings withdrawal")
+    RELATED_PARTY_LOAN = "related_party_loan", _("Loan to a pengurus, pengawas or their family")
+    FUND_OUTSIDE_LINES = "fund_outside_lines", _("Restricted fund spent outside its lines")
+    STOCK_SHRINKAGE = "stock_shrinkage", _("Stock shrinkage against sales")
+    WAJIB_COLLECTION_FALLING = "wajib_collection_falling", _("Falling simpanan wajib collection")
+    RAT_OVERDUE = "rat_overdue", _("RAT overdue")
+    PERIOD_NOT_CLOSED = "period_not_closed", _("Month not closed")
+    LEDGER_VERIFICATION = "ledger_verification", _("Ledger verification failed")
+    CHECKPOINT_STALE = "checkpoint_stale", _("Ledger checkpoint missing or stale")
+
+
+class WarningThresholds(models.Model):
+    """One version of the early-warning thresholds of a scope: `scope` "" is the default
+    (the regency's, shipped by the data migration), a Kemendagri code prefix (a kecamatan
+    "36.03.01") or a village code (that village's cooperative) overrides it. `values` holds only
+    the keys the scope sets; the newest version of a scope is in force, the earlier ones are
+    kept (history)."""
+
+    scope = models.CharField(_("scope"), max_length=20, blank=True)
+    version = models.PositiveIntegerField(_("version"))
+    values = models.JSONField(_("thresholds"))
+    note = models.TextField(_("note"), blank=True)
+    created_by_label = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("early-warning thresholds")
+        ordering = ["scope", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "version"], name="supervision_warningthresholds_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope or '*'} v{self.version}"
+
+
+class WarningState(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    RESOLVED = "resolved", _("Resolved")
+    CLEARED = "cleared", _("Cleared (no longer holds)")
+
+
+class EarlyWarning(TenantModel):
+    """One early warning (peringatan dini): a rule that held for a cooperative about a subject
+    (an entry, a loan, a month...). One row per cooperative, kind and subject, ever: a scan
+    keeps it, clears it when the rule no longer holds, reopens a cleared one when it holds
+    again; a resolved one stays resolved. Its history is the audit log (`warning.*`)."""
+
+    Kind = WarningKind
+    State = WarningState
+
+    kind = models.CharField(_("kind"), max_length=30, choices=WarningKind.choices)
+    subject = models.CharField(_("subject"), max_length=64, blank=True)
+    state = models.CharField(
+        _("state"), max_length=12, choices=WarningState.choices, default=WarningState.OPEN
+    )
+    facts = models.JSONField(_("facts"), default=dict)
+    evidence = models.JSONField(_("evidence"), default=dict)  # {"name": url name, "kwargs": {}}
+    first_seen_on = models.DateField(_("first seen"))
+    last_seen_on = models.DateField(_("last seen"))
+    acknowledged_by_label = models.CharField(max_length=200, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    resolved_by_label = models.CharField(max_length=200, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.TextField(_("resolution note"), blank=True)
+    cleared_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("early warning")
+        ordering = ["-first_seen_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "kind", "subject"], name="supervision_earlywarning_once"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="resolved") | ~Q(resolution_note=""),
+                name="supervision_earlywarning_resolved_with_note",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["cooperative", "state"], name="supervision_warning_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        """The kind's label, with the month or year it is about (an id subject is not shown)."""
+        label = str(self.get_kind_display())
+        return f"{label} {self.subject}" if len(self.subject) <= 7 and self.subject else label

@@ -11,7 +11,7 @@ the method's `predicates` (the lowest score of each).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -254,3 +254,26 @@ def validate_method(method: Mapping[str, Any]) -> None:
         problems.append("predikat belum ditetapkan")
     if problems:
         raise MethodInvalid(problems)
+
+
+def thresholds_problems(values: dict[str, Any], known: Iterable[str]) -> list[str]:
+    """What is wrong with early-warning threshold values (an override may set only some keys):
+    unknown keys, values that are not whole numbers >= 0, hours outside 0..24 or not in order,
+    a RAT deadline outside 1..12 months, a percentage above 100."""
+    names = set(known)
+    problems = []
+    for key, value in values.items():
+        if key not in names:
+            problems.append(f"{key}: unknown")
+        elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            problems.append(f"{key}: must be a whole number, 0 or more")
+        elif key.endswith("_hour") and value > 24:
+            problems.append(f"{key}: an hour is 0..24")
+        elif key.endswith("_percent") and value > 100:
+            problems.append(f"{key}: at most 100")
+        elif key == "rat_months" and not 1 <= value <= 12:
+            problems.append(f"{key}: 1..12 months")
+    opens, closes = values.get("office_open_hour"), values.get("office_close_hour")
+    if isinstance(opens, int) and isinstance(closes, int) and opens >= closes:
+        problems.append("office_open_hour: must be before office_close_hour")
+    return problems

@@ -1,14 +1,30 @@
-"""Reads of the health assessment: the method in force, a cooperative's assessments and
-questionnaire, and the inputs read from the closed books of a year."""
+"""Reads of the health assessment (the method in force, a cooperative's assessments and
+questionnaire, and the inputs read from the closed books of a year) and of the early warnings
+(thresholds in force, the warnings a person sees, a warning's history)."""
 
+import uuid
+from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import QuerySet
+from django.urls import NoReverseMatch, reverse
 
+from kopdes.accounts.access import watched_cooperatives
+from kopdes.accounts.models import User
 from kopdes.cooperatives.models import Cooperative
+from kopdes.core.errors import NotFound
+from kopdes.core.ids import parse_public_id
+from kopdes.core.models import AuditEvent
 from kopdes.ledger import statements
 from kopdes.ledger.selectors import closed_through
-from kopdes.supervision.models import Assessment, HealthMethod, ManagementAnswers
+from kopdes.supervision import warning_rules
+from kopdes.supervision.models import (
+    Assessment,
+    EarlyWarning,
+    HealthMethod,
+    ManagementAnswers,
+    WarningThresholds,
+)
 
 # What each input of the ratios is, in the words of the statements.
 INPUT_LABELS = {
@@ -109,3 +125,66 @@ def book_inputs(cooperative: Cooperative, year: int) -> dict[str, int]:
         "total_costs": total_costs,
         "member_and_other_income": total_income,
     }
+
+
+# -- early warnings (peringatan dini) ---------------------------------------------------------
+
+
+def thresholds_in_force() -> dict[str, WarningThresholds]:
+    """The newest version of every scope's thresholds (a small table: one query)."""
+    found: dict[str, WarningThresholds] = {}
+    for row in WarningThresholds.objects.order_by("scope", "-version"):
+        found.setdefault(row.scope, row)
+    return found
+
+
+def thresholds_for(cooperatives: Iterable[Cooperative]) -> dict[int, dict[str, int]]:
+    """Each cooperative's thresholds: the defaults, overridden by its region's and its own."""
+    in_force = {scope: row.values for scope, row in thresholds_in_force().items()}
+    return {
+        c.pk: warning_rules.merged(warning_rules.scope_chain(c.village_id), in_force)
+        for c in cooperatives
+    }
+
+
+def thresholds_history(scope: str) -> QuerySet[WarningThresholds]:
+    return WarningThresholds.objects.filter(scope=scope).order_by("-version")
+
+
+def thresholds_versions() -> QuerySet[WarningThresholds]:
+    """Every version of every scope, the newest first (the thresholds page's history)."""
+    return WarningThresholds.objects.order_by("-created_at", "-id")
+
+
+def warnings_visible(user: User) -> QuerySet[EarlyWarning]:
+    """The warnings of every cooperative whose warnings the person sees (VIEW_WARNINGS)."""
+    return EarlyWarning.objects.filter(cooperative__in=watched_cooperatives(user)).select_related(
+        "cooperative__village__district"
+    )
+
+
+def warning_for(user: User, public_id: uuid.UUID | str) -> EarlyWarning:
+    """One warning the person may see; NotFound for absent and forbidden alike."""
+    key = parse_public_id(public_id)
+    found = warnings_visible(user).filter(public_id=key).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def warning_history(warning: EarlyWarning) -> QuerySet[AuditEvent]:
+    """Every change of the warning, oldest first: the audit log's `warning.*` rows."""
+    return AuditEvent.objects.filter(
+        object_type=EarlyWarning._meta.label_lower, object_id=str(warning.public_id)
+    ).order_by("at", "id")
+
+
+def evidence_url(warning: EarlyWarning) -> str:
+    """The staff page that shows the warning's evidence ("" when none)."""
+    evidence = warning.evidence or {}
+    if not evidence.get("name"):
+        return ""
+    try:
+        return reverse(evidence["name"], kwargs=evidence.get("kwargs", {}))
+    except NoReverseMatch:
+        return ""

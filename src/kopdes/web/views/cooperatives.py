@@ -55,6 +55,7 @@ def cooperative(request, cooperative: Cooperative):
             "can_view_health": Capability.VIEW_HEALTH in request.capabilities,
             "can_export_evidence": Capability.EXPORT_EVIDENCE in request.capabilities,
             "can_view_books": Capability.VIEW_BOOKS in request.capabilities,
+            "can_view_warnings": Capability.VIEW_WARNINGS in request.capabilities,
         },
     )
 

@@ -90,6 +90,7 @@ class Command(BaseCommand):
             ("SHU of 2025 paid into simpanan sukarela (cooperatives)", result.shu_paid),
             ("announcements published", result.announcements),
             ("health assessments (2025)", result.health_assessed),
+            ("early warnings open", result.warnings_open),
         ):
             summary.add_row(what, str(count))
         console.print(summary)

@@ -1,0 +1,66 @@
+"""The early-warning pages in Chromium at 360 px and 1366 px with content (warnings of several
+kinds in the list, a warning with its follow-up form and history, the thresholds page with the
+examiner's form): no page wider than the screen, no serious axe violation, one h1."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from browser.test_pages import VIEWPORTS, axe_source, check, login_cookie
+from django.urls import reverse
+from security import probe
+
+from kopdes import testing
+from kopdes.savings import services as savings
+from kopdes.savings.tests.factories import make_member
+from kopdes.supervision.models import EarlyWarning
+from kopdes.supervision.services import warning_acknowledge, warnings_scan
+
+
+def test_warning_pages_fit_and_pass_axe(browser, live_server):
+    place = testing.persona_place("A")
+    savings.savings_deposit(
+        actor=None,
+        cooperative=place.cooperative,
+        member=make_member(place.cooperative),
+        kind="sukarela",
+        amount=25_000_000,
+        on=date(2026, 3, 2),
+    )
+    warnings_scan(actor=None, cooperatives=[place.cooperative], on=date(2026, 7, 1))
+    examiner = testing.make_supervisor(
+        agency="dinas", organisation="Dinas Penilai", region_prefix="36.03", read_only=False
+    )
+    warning = EarlyWarning.objects.filter(cooperative=place.cooperative).first()
+    warning_acknowledge(actor=examiner, warning=warning, note="Dicek")
+    pages = {p.name.removeprefix("web:"): p for p in probe.staff_pages()}
+    urls = {
+        "warnings": reverse("web:warnings"),
+        "cooperative_warnings": reverse(
+            "web:cooperative_warnings", args=[place.cooperative.public_id]
+        ),
+        "warning_detail": reverse(
+            "web:warning_detail", args=[place.cooperative.public_id, warning.public_id]
+        ),
+        "warning_thresholds": reverse("web:warning_thresholds"),
+    }
+    context = browser.new_context(base_url=live_server.url, locale="id-ID")
+    context.add_cookies([login_cookie(live_server.url, examiner)])
+    tab = context.new_page()
+    problems: list[str] = []
+    try:
+        for name, url in urls.items():
+            tab.set_viewport_size(VIEWPORTS["phone"])
+            response = tab.goto(url)
+            assert response is not None and response.status == 200, (name, response)
+            assert tab.locator("h1").count() == 1
+            if name == "warnings":
+                assert tab.get_by_text("Kas di tangan melebihi batas").count() >= 1
+            tab.evaluate(axe_source())
+            for size in VIEWPORTS:
+                tab.set_viewport_size(VIEWPORTS[size])
+                problems += check(tab, pages[name], url, size)
+                tab.screenshot(path=f"/tmp/kopdes-{name}-{size}.png", full_page=True)
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
