@@ -137,10 +137,10 @@ def persona_for(page: probe.Page, side: probe.Side, supervisor):
         return side.place.people[PERSONA[name]]
     if name == "login":
         return None
-    if name == "supervision":
-        return supervisor
     if name == "csr_overview":  # the CSR partner funding the place
         return probe.outside_grants(side.place).get(agency="csr").user
+    if name == "supervision" or (not page.tenant and page.route.startswith("pantau/")):
+        return supervisor  # the supervision pages outside one cooperative, with their forms
     if not page.tenant:
         return side.place.ketua
     # Someone who may also POST, so that the page shows its forms too.
@@ -180,8 +180,8 @@ def check(tab, staff_page: probe.Page, url: str, size: str) -> list[str]:
 
 def test_every_staff_page_fits_the_screen_and_passes_axe(browser, live_server):
     side = probe.make_side(testing.persona_place("A"))
-    supervisor = testing.make_supervisor(
-        agency="dinas", organisation="Dinas Koperasi", region_prefix="36.03"
+    supervisor = testing.make_supervisor(  # the examiner: the forms of /pantau/ shown too
+        agency="dinas", organisation="Dinas Koperasi", region_prefix="36.03", read_only=False
     )
     shots = artefacts()
     tabs: dict = {}  # persona pk (or None) -> a tab of a context logged in once
