@@ -3,7 +3,8 @@
 Absent and forbidden give the same NotFound, so nobody can probe for other cooperatives.
 Supervisors (Dinas, province, ministry, Kejaksaan, CSR partners) see the cooperatives in their
 grant's scope, read-only; a Dinas grant that is not read-only also assesses their health
-(ASSESS_HEALTH, the examiner).
+(ASSESS_HEALTH, the examiner) and runs their coaching (MANAGE_COACHING, FOLLOW_UP_FINDINGS).
+CSR partners see neither the coaching nor the findings (VIEW_COACHING is the officials' only).
 """
 
 import uuid
@@ -60,6 +61,13 @@ class Capability(StrEnum):
     # Assess the cooperative's health and fill the management questionnaire: no role gives it,
     # only a Dinas grant that is not read-only and covers the cooperative (the examiner).
     ASSESS_HEALTH = "assess_health"
+    # Coaching (pembinaan, docs/coaching.md): the trainings, mentoring visits and findings of
+    # the cooperative. Read by its officers and the supervisors in scope but CSR partners.
+    VIEW_COACHING = "view_coaching"
+    # Plan and record visits and trainings, raise and close findings: only the examiner.
+    MANAGE_COACHING = "manage_coaching"
+    # Add a follow-up note to a finding: the pengurus and the manajer, and the examiner.
+    FOLLOW_UP_FINDINGS = "follow_up_findings"
 
 
 # The pengurus, the pengawas and the manajer: who reads the books, the funds, the SHU, the RAT.
@@ -113,6 +121,9 @@ ROLE_CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.MANAGE_SHU: frozenset({"ketua", "bendahara"}),
     Capability.VIEW_HEALTH: OFFICERS,
     Capability.ASSESS_HEALTH: frozenset(),
+    Capability.VIEW_COACHING: OFFICERS,
+    Capability.MANAGE_COACHING: frozenset(),
+    Capability.FOLLOW_UP_FINDINGS: frozenset(Role.PENGURUS) | {"manajer"},
 }
 SUPERVISOR_CAPABILITIES = frozenset(
     {
@@ -125,10 +136,15 @@ SUPERVISOR_CAPABILITIES = frozenset(
         Capability.VIEW_SHU,
         Capability.VIEW_RAT,
         Capability.VIEW_HEALTH,
+        Capability.VIEW_COACHING,
     }
 )
+# What the officials' grants give and a CSR partner's does not.
+OFFICIAL_ONLY_CAPABILITIES = frozenset({Capability.VIEW_COACHING})
 # What an examiner's grant (a Dinas grant that is not read-only) adds to the read ones.
-EXAMINER_CAPABILITIES = frozenset({Capability.ASSESS_HEALTH})
+EXAMINER_CAPABILITIES = frozenset(
+    {Capability.ASSESS_HEALTH, Capability.MANAGE_COACHING, Capability.FOLLOW_UP_FINDINGS}
+)
 
 
 def active_roles(user: User) -> QuerySet[Role]:
@@ -148,11 +164,13 @@ def supervised_filter(user: User) -> Q | None:
     return _grant_filters(user)[0]
 
 
-def _grant_filters(user: User) -> tuple[Q | None, Q | None]:
+def _grant_filters(user: User) -> tuple[Q | None, Q | None, Q | None]:
     """(what the person's live grants cover, what their examiner grants cover: a Dinas grant
-    that is not read-only), each a filter on Cooperative or None."""
+    that is not read-only, what their grants other than a CSR partner's cover), each a filter
+    on Cooperative or None."""
     condition: Q | None = None
     examined: Q | None = None
+    official: Q | None = None
     for grant in active_grants(user).prefetch_related("cooperatives"):
         if grant.agency == SupervisionGrant.Agency.CSR:
             part = Q(pk__in=[c.pk for c in grant.cooperatives.all()])
@@ -163,28 +181,44 @@ def _grant_filters(user: User) -> tuple[Q | None, Q | None]:
         else:
             part = Q()  # a national grant (ministry) covers every cooperative
         condition = part if condition is None else condition | part
+        if grant.agency != SupervisionGrant.Agency.CSR:
+            official = part if official is None else official | part
         if grant.agency == SupervisionGrant.Agency.DINAS and not grant.read_only:
             examined = part if examined is None else examined | part
-    return condition, examined
+    return condition, examined, official
 
 
 def _supervisor_capabilities(user: User, cooperative: Cooperative) -> frozenset[Capability]:
     """What the person's grants give in `cooperative`: the read ones where a grant covers it,
-    and the examiner's where a Dinas grant that is not read-only covers it (one query besides
-    the grants)."""
-    supervised, examined = _grant_filters(user)
+    and the examiner's where a Dinas grant that is not read-only covers it; a CSR partner's
+    grant alone gives no official-only read (the coaching). One query besides the grants."""
+    supervised, examined, official = _grant_filters(user)
     if supervised is None:
         return frozenset()
-    flag = ExpressionWrapper(examined, output_field=BooleanField()) if examined else Value(False)
     found = (
         Cooperative.objects.filter(supervised, pk=cooperative.pk)
-        .annotate(examined=flag)
-        .values_list("examined", flat=True)
+        .annotate(examined=_flag(examined), official=_flag(official))
+        .values_list("examined", "official")
         .first()
     )
     if found is None:
         return frozenset()
-    return SUPERVISOR_CAPABILITIES | EXAMINER_CAPABILITIES if found else SUPERVISOR_CAPABILITIES
+    is_examined, is_official = (bool(x) for x in found)
+    granted = (
+        SUPERVISOR_CAPABILITIES
+        if is_official
+        else (SUPERVISOR_CAPABILITIES - OFFICIAL_ONLY_CAPABILITIES)
+    )
+    return granted | EXAMINER_CAPABILITIES if is_examined else granted
+
+
+def _flag(condition: Q | None) -> ExpressionWrapper | Value:
+    """`condition` as a boolean column: none is False, an empty one (a national grant) True."""
+    if condition is None:
+        return Value(False)
+    if not condition:
+        return Value(True)
+    return ExpressionWrapper(condition, output_field=BooleanField())
 
 
 def examines_anywhere(user: User) -> bool:
@@ -197,6 +231,34 @@ def examines_anywhere(user: User) -> bool:
     return (
         active_grants(user).filter(agency=SupervisionGrant.Agency.DINAS, read_only=False).exists()
     )
+
+
+def coaching_cooperatives(user: User) -> QuerySet[Cooperative]:
+    """Where the person sees the coaching (VIEW_COACHING): the cooperatives where they hold an
+    officer's role, and those their grants other than a CSR partner's cover."""
+    if not getattr(user, "is_authenticated", False):
+        return Cooperative.objects.none()
+    if user.is_superuser:
+        return Cooperative.objects.all()
+    kinds = ROLE_CAPABILITIES[Capability.VIEW_COACHING]
+    condition = Q(pk__in=active_roles(user).filter(kind__in=kinds).values("cooperative_id"))
+    official = _grant_filters(user)[2]
+    if official is not None:
+        condition |= official
+    return Cooperative.objects.filter(condition)
+
+
+def examined_cooperatives(user: User) -> QuerySet[Cooperative]:
+    """Where the person is the examiner (MANAGE_COACHING): their Dinas grants that are not
+    read-only (every cooperative for a superuser)."""
+    if not getattr(user, "is_authenticated", False):
+        return Cooperative.objects.none()
+    if user.is_superuser:
+        return Cooperative.objects.all()
+    examined = _grant_filters(user)[1]
+    if examined is None:
+        return Cooperative.objects.none()
+    return Cooperative.objects.filter(examined)
 
 
 def supervised_cooperatives(user: User) -> QuerySet[Cooperative]:

@@ -16,6 +16,7 @@ from kopdes.api import (  # noqa: F401  (each module adds its router to `api`)
     savings,
     shu,
     supervision,
+    supervision_coaching,
 )
 from kopdes.api.base import api
 

@@ -52,6 +52,7 @@ def cooperative(request, cooperative: Cooperative):
             "policy": policy_in_force(cooperative=cooperative),
             "can_edit": Capability.EDIT_PROFILE in request.capabilities,
             "can_view_health": Capability.VIEW_HEALTH in request.capabilities,
+            "can_view_coaching": Capability.VIEW_COACHING in request.capabilities,
         },
     )
 

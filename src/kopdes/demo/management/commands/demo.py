@@ -90,6 +90,11 @@ class Command(BaseCommand):
             ("SHU of 2025 paid into simpanan sukarela (cooperatives)", result.shu_paid),
             ("announcements published", result.announcements),
             ("health assessments (2025)", result.health_assessed),
+            (
+                "coaching: visits, findings (open, overdue, closed)",
+                f"{result.coaching.visits}, {result.coaching.findings} ({result.coaching.open}, "
+                f"{result.coaching.overdue}, {result.coaching.closed})",
+            ),
         ):
             summary.add_row(what, str(count))
         console.print(summary)
