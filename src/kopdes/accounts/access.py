@@ -180,12 +180,22 @@ def _grant_filters(user: User) -> tuple[Q | None, Q | None, Q | None]:
             )
         else:
             part = Q()  # a national grant (ministry) covers every cooperative
-        condition = part if condition is None else condition | part
+        condition = _either(condition, part)
         if grant.agency != SupervisionGrant.Agency.CSR:
-            official = part if official is None else official | part
+            official = _either(official, part)
         if grant.agency == SupervisionGrant.Agency.DINAS and not grant.read_only:
-            examined = part if examined is None else examined | part
+            examined = _either(examined, part)
     return condition, examined, official
+
+
+def _either(before: Q | None, part: Q) -> Q:
+    """`before | part`, where an empty Q (a national grant) covers everything: Django drops an
+    empty Q from an OR, which would turn "everything or these" into "these"."""
+    if before is None:
+        return part
+    if not before or not part:
+        return Q()
+    return before | part
 
 
 def _supervisor_capabilities(user: User, cooperative: Cooperative) -> frozenset[Capability]:
@@ -241,8 +251,10 @@ def coaching_cooperatives(user: User) -> QuerySet[Cooperative]:
     if user.is_superuser:
         return Cooperative.objects.all()
     kinds = ROLE_CAPABILITIES[Capability.VIEW_COACHING]
-    condition = Q(pk__in=active_roles(user).filter(kind__in=kinds).values("cooperative_id"))
     official = _grant_filters(user)[2]
+    if official is not None and not official:
+        return Cooperative.objects.all()  # a national grant
+    condition = Q(pk__in=active_roles(user).filter(kind__in=kinds).values("cooperative_id"))
     if official is not None:
         condition |= official
     return Cooperative.objects.filter(condition)
@@ -302,8 +314,8 @@ def holds(user: User, cooperative: Cooperative, *needed: Capability) -> bool:
     """Whether `user` holds one of `needed` in `cooperative` (`capabilities(...) & needed`), read
     in the fewest queries: the roles first; the supervision grants only when the roles do not
     give it and one of `needed` is a capability a grant gives (the read ones, and the
-    examiner's ASSESS_HEALTH; any other write is never checked against the grants). The
-    services' check, once per call."""
+    examiner's: ASSESS_HEALTH, MANAGE_COACHING, FOLLOW_UP_FINDINGS; any other write is never
+    checked against the grants). The services' check, once per call."""
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser:

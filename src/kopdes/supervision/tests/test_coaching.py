@@ -191,3 +191,23 @@ def test_a_regional_examiner_cannot_plan_a_training_outside_their_kecamatan(coop
     assert coaching.visit_plan(
         actor=balaraja, cooperative=coop_a, planned_on=clock.today(), topics="x", visitors="y"
     )
+
+
+def test_who_sees_the_coaching(coop_a, coop_b, csr_a, dinas, place_a):
+    """Officers of the cooperative and every supervisor in scope see it, the ministry's national
+    grant too; a CSR partner does not, even with another supervisor's grant elsewhere."""
+    from kopdes import testing
+    from kopdes.accounts.access import Capability, capabilities, coaching_cooperatives
+
+    ministry = testing.make_supervisor(agency="kementerian", organisation="Kemenkop")
+    province = testing.make_supervisor(agency="provinsi", organisation="Banten", region_prefix="36")
+    for person in (ministry, province, dinas, place_a.pengawas):
+        assert Capability.VIEW_COACHING in capabilities(person, coop_a), person
+        assert Capability.MANAGE_COACHING not in capabilities(person, coop_a), person
+    assert Capability.VIEW_COACHING not in capabilities(csr_a, coop_a)
+    assert Capability.VIEW_HEALTH in capabilities(csr_a, coop_a)
+    assert not coaching_cooperatives(csr_a).exists()
+    assert set(coaching_cooperatives(place_a.ketua)) == {coop_a}
+    assert {coop_a, coop_b} <= set(coaching_cooperatives(ministry))
+    assert Capability.FOLLOW_UP_FINDINGS in capabilities(place_a.manajer, coop_a)
+    assert Capability.FOLLOW_UP_FINDINGS not in capabilities(place_a.kasir, coop_a)
