@@ -52,6 +52,9 @@ QUERIES = {
 }
 # ... or a persona with more than the page's capability (a correction is asked by the cash desk).
 PERSONA = {"savings_correction_request": "kasir"}
+# Pages outside a cooperative that only an examiner (a Dinas grant that is not read-only) opens:
+# opened by the examiner of place A's kecamatan that `probe.make_side` made.
+EXAMINER_PAGES = {"coaching_training_new"}
 # URLs that are not pages by design: the KTP photo and the loans' guarantor and collateral
 # documents (images or PDFs, 404 until one is uploaded), the
 # public log's plain bytes and JSON (404 or 400 until a checkpoint exists; tested in
@@ -139,6 +142,18 @@ def persona_for(page: probe.Page, side: probe.Side, supervisor):
         return None
     if name == "supervision":
         return supervisor
+    if name in EXAMINER_PAGES:
+        from kopdes.accounts.models import SupervisionGrant
+
+        district = side.place.cooperative.village.district_id
+        return (
+            SupervisionGrant.objects.filter(
+                organisation__startswith=probe.EXAMINER, region_prefix=district
+            )
+            .select_related("user")
+            .first()
+            .user
+        )
     if not page.tenant:
         return side.place.ketua
     # Someone who may also POST, so that the page shows its forms too.
