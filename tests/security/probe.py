@@ -96,6 +96,10 @@ ID_MAKERS: dict[str, Callable[[Side], Any]] = {
     "resolution_id": lambda side: side.ids["rat"].resolution.public_id,
     # the early warnings (supervision.services.warnings_scan over the side's cooperative)
     "warning_id": lambda side: side.ids["warning"].public_id,
+    # coaching (supervision.tests.factories.make_coaching)
+    "visit_id": lambda side: side.ids["coaching"].visit.public_id,
+    "finding_id": lambda side: side.ids["coaching"].finding.public_id,
+    "training_id": lambda side: side.ids["coaching"].participation.public_id,
 }
 # Kwargs whose value means the same in every cooperative (not an object of one cooperative):
 # swapping them between cooperatives proves nothing.
@@ -140,6 +144,7 @@ API_PARAMS: dict[str, Callable[[Side], Any]] = {
     "meeting_id": lambda side: side.ids["rat"].meeting.public_id,
     "resolution_id": lambda side: side.ids["rat"].resolution.public_id,
     "warning_id": lambda side: side.ids["warning"].public_id,
+    "finding_id": lambda side: side.ids["coaching"].finding.public_id,
 }
 
 # A money field, by name: amounts, debit/credit, simpanan amounts, prices.
@@ -378,6 +383,7 @@ def make_side(place: testing.Place) -> Side:
     from kopdes.members.rules import nik_make
     from kopdes.savings import services as savings
     from kopdes.savings.tests.factories import make_member
+    from kopdes.supervision.tests.factories import make_coaching
 
     cooperative = place.cooperative
     label = place.ketua.full_name.split()[-1]
@@ -442,6 +448,7 @@ def make_side(place: testing.Place) -> Side:
     shu_year = testing.make_shu_year(place, member)
     rat = testing.make_rat(place, member, minutes=True)
     warning = testing.make_warning(place)
+    coached = make_coaching(cooperative, label=label)
     # The examiner of the cooperative's kecamatan (a Dinas grant that is not read-only): the only
     # one who may assess its health (ASSESS_HEALTH), and who sees no other side.
     testing.make_supervisor(
@@ -493,6 +500,7 @@ def make_side(place: testing.Place) -> Side:
             "shu_year": shu_year,
             "rat": rat,
             "warning": warning,
+            "coaching": coached,
         },
         secrets=[
             member.full_name,

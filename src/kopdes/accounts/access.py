@@ -4,7 +4,8 @@ Absent and forbidden give the same NotFound, so nobody can probe for other coope
 Supervisors (Dinas, province, ministry, Kejaksaan) see the cooperatives in their grant's scope,
 read-only; a Dinas grant that is not read-only also assesses their health (ASSESS_HEALTH, the
 examiner); the examiner and the Kejaksaan export the evidence of a period (EXPORT_EVIDENCE,
-docs/evidence.md). A CSR partner sees only the cooperatives its grant names, and of them only
+docs/evidence.md) and runs their coaching (MANAGE_COACHING, FOLLOW_UP_FINDINGS). A CSR partner
+sees only the cooperatives its grant names, and of them only
 the CSR funds' use and aggregate figures (VIEW_CSR_REPORT).
 """
 
@@ -77,6 +78,13 @@ class Capability(StrEnum):
     # Acknowledge and resolve early warnings: only the examiner (a Dinas grant that is not
     # read-only and covers the cooperative), like ASSESS_HEALTH.
     FOLLOW_UP_WARNINGS = "follow_up_warnings"
+    # Coaching (pembinaan, docs/coaching.md): the trainings, mentoring visits and findings of
+    # the cooperative. Read by its officers and the supervisors in scope but CSR partners.
+    VIEW_COACHING = "view_coaching"
+    # Plan and record visits and trainings, raise and close findings: only the examiner.
+    MANAGE_COACHING = "manage_coaching"
+    # Add a follow-up note to a finding: the pengurus and the manajer, and the examiner.
+    FOLLOW_UP_FINDINGS = "follow_up_findings"
 
 
 # The pengurus, the pengawas and the manajer: who reads the books, the funds, the SHU, the RAT.
@@ -134,6 +142,9 @@ ROLE_CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.EXPORT_EVIDENCE: frozenset(),
     Capability.VIEW_WARNINGS: frozenset({*Role.PENGURUS, *Role.PENGAWAS_KINDS}),
     Capability.FOLLOW_UP_WARNINGS: frozenset(),
+    Capability.VIEW_COACHING: OFFICERS,
+    Capability.MANAGE_COACHING: frozenset(),
+    Capability.FOLLOW_UP_FINDINGS: frozenset(Role.PENGURUS) | {"manajer"},
 }
 SUPERVISOR_CAPABILITIES = frozenset(
     {
@@ -147,10 +158,18 @@ SUPERVISOR_CAPABILITIES = frozenset(
         Capability.VIEW_RAT,
         Capability.VIEW_HEALTH,
         Capability.VIEW_WARNINGS,
+        Capability.VIEW_COACHING,
     }
 )
 # What an examiner's grant (a Dinas grant that is not read-only) adds to the read ones.
-EXAMINER_CAPABILITIES = frozenset({Capability.ASSESS_HEALTH, Capability.FOLLOW_UP_WARNINGS})
+EXAMINER_CAPABILITIES = frozenset(
+    {
+        Capability.ASSESS_HEALTH,
+        Capability.FOLLOW_UP_WARNINGS,
+        Capability.MANAGE_COACHING,
+        Capability.FOLLOW_UP_FINDINGS,
+    }
+)
 # A CSR partner's grant: only the funded cooperatives' CSR fund use and aggregate figures; none
 # of the books, members, loans or officers (issue 15.1).
 CSR_CAPABILITIES = frozenset({Capability.VIEW_CSR_REPORT})
@@ -296,16 +315,39 @@ def examiner_prefixes(user: User) -> list[str]:
     )
 
 
-def watched_cooperatives(user: User) -> QuerySet[Cooperative]:
-    """The cooperatives whose early warnings the person sees (VIEW_WARNINGS): where they are
-    pengurus or pengawas, and what their grants cover but a CSR partner's."""
+def _officially_seen(user: User, capability: Capability) -> QuerySet[Cooperative]:
+    """Where the person holds `capability` as an officer or through a read grant (not a CSR
+    partner's); every cooperative for a superuser."""
     if not getattr(user, "is_authenticated", False):
         return Cooperative.objects.none()
     if user.is_superuser:
         return Cooperative.objects.all()
-    roles = ROLE_CAPABILITIES[Capability.VIEW_WARNINGS]
-    own = Q(pk__in=active_roles(user).filter(kind__in=roles).values("cooperative_id"))
+    kinds = ROLE_CAPABILITIES[capability]
+    own = Q(pk__in=active_roles(user).filter(kind__in=kinds).values("cooperative_id"))
     return Cooperative.objects.filter(_either(own, _grant_scopes(user).read))
+
+
+def watched_cooperatives(user: User) -> QuerySet[Cooperative]:
+    """The cooperatives whose early warnings the person sees (VIEW_WARNINGS): where they are
+    pengurus or pengawas, and what their grants cover but a CSR partner's."""
+    return _officially_seen(user, Capability.VIEW_WARNINGS)
+
+
+def coaching_cooperatives(user: User) -> QuerySet[Cooperative]:
+    """Where the person sees the coaching (VIEW_COACHING): the cooperatives where they hold an
+    officer's role, and those their grants other than a CSR partner's cover."""
+    return _officially_seen(user, Capability.VIEW_COACHING)
+
+
+def examined_cooperatives(user: User) -> QuerySet[Cooperative]:
+    """Where the person is the examiner (MANAGE_COACHING): their Dinas grants that are not
+    read-only (every cooperative for a superuser)."""
+    if not getattr(user, "is_authenticated", False):
+        return Cooperative.objects.none()
+    if user.is_superuser:
+        return Cooperative.objects.all()
+    examined = _grant_scopes(user).examined
+    return Cooperative.objects.none() if examined is None else Cooperative.objects.filter(examined)
 
 
 def examines_anywhere(user: User) -> bool:

@@ -17,6 +17,7 @@ from kopdes.api import (  # noqa: F401  (each module adds its router to `api`)
     shu,
     simkopdes,
     supervision,
+    supervision_coaching,
     supervision_csr,
     supervision_exports,
     supervision_warnings,

@@ -39,6 +39,7 @@ from kopdes.cooperatives.models import Cooperative
 from kopdes.core import clock
 from kopdes.demo.announcements_seed import announcements_seed_cooperative
 from kopdes.demo.bank_loan_seed import BankLoanSeed, bank_loan_agenda
+from kopdes.demo.coaching_seed import CoachingSeedResult, coaching_seed
 from kopdes.demo.commerce_seed import (
     FULL_YEAR_SHOP,
     WEEKS_OF_SALES,
@@ -177,6 +178,7 @@ class SeedResult:
     announcements: int = 0  # published by this run (the RATs' notices among them)
     health_assessed: int = 0  # health assessments of 2025 by the regency's Dinas
     warnings_open: int = 0  # early warnings open after the system's scan (demo.warnings_seed)
+    coaching: CoachingSeedResult = field(default_factory=CoachingSeedResult)  # visits, findings
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # (who, phone, place)
     kasir: tuple[str, str, str] | None = None  # the first cooperative's kasir page: url, who, phone
 
@@ -598,6 +600,7 @@ def _seed(*, limit: int | None, scale: float, progress) -> SeedResult:
             health_assess(actor=examiner, cooperative=cooperative, year=2025)
             result.health_assessed += 1
     result.warnings_open = warnings_seed(cooperatives, examiner=examiner, on=timezone.localdate())
+    result.coaching = coaching_seed(cooperatives, examiner)  # pembinaan (docs/coaching.md)
     phone, name, agency, organisation = CSR_PARTNER
     if cooperatives:  # `--limit 0`: the database and the supervisors only
         _supervisor(phone, name, agency, organisation, cooperatives=cooperatives[:CSR_FUNDED])

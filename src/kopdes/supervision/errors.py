@@ -80,3 +80,39 @@ class ThresholdsInvalid(ValidationFailed):
 class ScopeNotExamined(PermissionDenied):
     code = "supervision.scope_not_examined"
     message = _("You may set thresholds only for the regions you supervise as examiner.")
+
+
+# --- coaching (pembinaan, docs/coaching.md) ---------------------------------------------------
+
+
+class NotCoach(PermissionDenied):
+    code = "supervision.not_coach"
+    message = _("Only the Dinas Koperasi supervising this cooperative may record its coaching.")
+
+
+class NotFindingOwner(PermissionDenied):
+    code = "supervision.not_follow_up"
+    message = _(
+        "Only the cooperative's pengurus or manajer, or the Dinas Koperasi supervising it, may "
+        "follow up this finding."
+    )
+
+
+class CoachingNotPlanned(Conflict):
+    code = "supervision.coaching_not_planned"
+    message = _("This is already %(status)s: only a planned one can be held or cancelled.")
+
+
+class FindingClosed(Conflict):
+    code = "supervision.finding_closed"
+    message = _("This finding is closed already.")
+
+
+class CoachingInvalid(ValidationFailed):
+    code = "supervision.coaching_invalid"
+    message = _("Please check: %(problems)s")
+
+
+class TrainingNotHeld(Conflict):
+    code = "supervision.training_not_held"
+    message = _("Record the training session as held before its attendance.")

@@ -194,3 +194,175 @@ class EarlyWarning(TenantModel):
         """The kind's label, with the month or year it is about (an id subject is not shown)."""
         label = str(self.get_kind_display())
         return f"{label} {self.subject}" if len(self.subject) <= 7 and self.subject else label
+
+
+# --- coaching (pembinaan, docs/coaching.md) ---------------------------------------------------
+
+
+class CoachingStatus(models.TextChoices):
+    """A training session's or a mentoring visit's state: planned, then held or cancelled."""
+
+    PLANNED = "planned", _("Planned")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class TrainingSession(PublicIdModel):
+    """A training session (pelatihan) of the Dinas for one or many cooperatives. Not a tenant
+    row: it belongs to no single cooperative; each cooperative invited has its own
+    `TrainingParticipation` (a tenant row), where its attendance is recorded."""
+
+    title = models.CharField(_("title"), max_length=200)
+    planned_on = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200)
+    topics = models.TextField(_("topics"))
+    trainer = models.CharField(_("trainer"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=10, choices=CoachingStatus.choices, default=CoachingStatus.PLANNED
+    )
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    planned_by_label = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("training session")
+        ordering = ["-planned_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.planned_on})"
+
+
+class TrainingParticipation(TenantModel):
+    """A cooperative invited to a training session, and who of it attended (name and role
+    only: no NIK, no phone number)."""
+
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.PROTECT, related_name="participations"
+    )
+    attended = models.BooleanField(_("attended"), default=False)
+    attendees = models.JSONField(_("attendees"), default=list)  # [{"name": ..., "role": ...}]
+    recorded_by_label = models.CharField(max_length=200, blank=True)
+    recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("training participation")
+        ordering = ["-session__planned_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "session"], name="supervision_participation_once"
+            )
+        ]
+
+
+class MentoringVisit(TenantModel):
+    """A mentoring visit (kunjungan pendampingan) to one cooperative."""
+
+    planned_on = models.DateField(_("planned date"))
+    done_on = models.DateField(_("date held"), null=True, blank=True)
+    topics = models.TextField(_("topics"))
+    visitors = models.CharField(_("who visits"), max_length=300)
+    notes = models.TextField(_("notes"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=CoachingStatus.choices, default=CoachingStatus.PLANNED
+    )
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    planned_by_label = models.CharField(max_length=200, blank=True)
+    recorded_by_label = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("mentoring visit")
+        ordering = ["-planned_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="held", done_on__isnull=False) | ~Q(status="held"),
+                name="supervision_visit_held_has_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.planned_on}: {self.topics[:60]}"
+
+
+class Finding(TenantModel):
+    """A finding (temuan) with its recommendation (rekomendasi), its owner in the cooperative
+    (a role, a named person, or both) and its deadline; followed up until the Dinas closes it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    visit = models.ForeignKey(
+        MentoringVisit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="findings",
+    )
+    title = models.CharField(_("finding"), max_length=300)
+    recommendation = models.TextField(_("recommendation"))
+    owner_role = models.CharField(_("owner (role)"), max_length=20, blank=True)
+    owner_name = models.CharField(_("owner (name)"), max_length=200, blank=True)
+    deadline = models.DateField(_("deadline"))
+    raised_on = models.DateField(_("raised on"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closing_note = models.TextField(_("closing note"), blank=True)
+    raised_by_label = models.CharField(max_length=200, blank=True)
+    closed_by_label = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("finding")
+        ordering = ["deadline", "-id"]
+        indexes = [
+            models.Index(fields=["cooperative", "status", "deadline"], name="supervision_find_open")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(owner_role="", owner_name=""), name="supervision_finding_has_owner"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="closed", closed_on__isnull=False) | Q(status="open"),
+                name="supervision_finding_closed_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_overdue(self, today) -> bool:
+        return self.status == self.Status.OPEN and self.deadline < today
+
+    @property
+    def owner_text(self) -> str:
+        """Who follows it up, in words: the role's label, the person's name, or both."""
+        from kopdes.accounts.models import Role
+
+        parts = []
+        if self.owner_role in Role.Kind.values:
+            parts.append(str(Role.Kind(self.owner_role).label))
+        if self.owner_name:
+            parts.append(self.owner_name)
+        return " · ".join(parts)
+
+
+class FindingFollowUp(TenantModel):
+    """A follow-up note on a finding, dated, by the cooperative or by the Dinas."""
+
+    class Side(models.TextChoices):
+        COOPERATIVE = "cooperative", _("Cooperative")
+        DINAS = "dinas", _("Dinas Koperasi")
+
+    finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="follow_ups")
+    on = models.DateField(_("date"))
+    note = models.TextField(_("follow-up"))
+    side = models.CharField(_("by"), max_length=12, choices=Side.choices)
+    by_label = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("follow-up of a finding")
+        ordering = ["on", "id"]

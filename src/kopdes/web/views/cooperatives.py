@@ -56,6 +56,7 @@ def cooperative(request, cooperative: Cooperative):
             "can_export_evidence": Capability.EXPORT_EVIDENCE in request.capabilities,
             "can_view_books": Capability.VIEW_BOOKS in request.capabilities,
             "can_view_warnings": Capability.VIEW_WARNINGS in request.capabilities,
+            "can_view_coaching": Capability.VIEW_COACHING in request.capabilities,
         },
     )
 

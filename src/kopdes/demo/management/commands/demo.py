@@ -91,6 +91,11 @@ class Command(BaseCommand):
             ("announcements published", result.announcements),
             ("health assessments (2025)", result.health_assessed),
             ("early warnings open", result.warnings_open),
+            (
+                "coaching: visits, findings (open, overdue, closed)",
+                f"{result.coaching.visits}, {result.coaching.findings} ({result.coaching.open}, "
+                f"{result.coaching.overdue}, {result.coaching.closed})",
+            ),
         ):
             summary.add_row(what, str(count))
         console.print(summary)
