@@ -230,21 +230,29 @@ def _person(
     )
 
 
-def _seed_cooperative(
-    index: int, village: Village, result: SeedResult, fake: Faker | None = None
-) -> Cooperative:
-    fake = fake or Faker("id_ID")
+def _founding(village: Village, fake: Faker) -> dict:
+    """The founding of `village`'s cooperative (`cooperatives_found_bulk`), the first draws of
+    the village's Faker (seeded here from its code)."""
     fake.seed_instance(int(village.digits))
-    cooperative = cooperative_services.cooperative_found(
-        actor=None,
-        village=village,
-        founded_on=FOUNDED_ON,
-        address=f"Kantor {village}, Kecamatan {village.district.name}, Kabupaten Tangerang",
-        legal_entity_number=f"AHU-{fake.numerify('00#####')}.AH.01.29.TAHUN 2025",
-        registry_number=fake.numerify("3603############"),
-        npwp=fake.numerify("###############"),
-        nib=fake.numerify("#############"),
-    )
+    return {
+        "village": village,
+        "founded_on": FOUNDED_ON,
+        "address": f"Kantor {village}, Kecamatan {village.district.name}, Kabupaten Tangerang",
+        "legal_entity_number": f"AHU-{fake.numerify('00#####')}.AH.01.29.TAHUN 2025",
+        "registry_number": fake.numerify("3603############"),
+        "npwp": fake.numerify("###############"),
+        "nib": fake.numerify("#############"),
+    }
+
+
+def _seed_cooperative(
+    index: int, cooperative: Cooperative, result: SeedResult, fake: Faker | None = None
+) -> Cooperative:
+    """The founded `cooperative`'s village profile, board and (the first three) staff and second
+    policy version, drawn from its village's Faker after its founding's draws."""
+    fake = fake or Faker("id_ID")
+    village = cooperative.village
+    _founding(village, fake)  # the same draws again: the village's Faker is where it was
     cooperative_services.village_profile_update(
         actor=None,
         cooperative=cooperative,
@@ -303,7 +311,6 @@ def _seed_cooperative(
             reason="Keputusan Rapat Anggota 2025",
             simpanan_wajib_amount=25_000,
         )
-    result.cooperatives_created += 1
     return cooperative
 
 
@@ -514,9 +521,15 @@ def _seed(*, limit: int | None, scale: float, progress) -> SeedResult:
         villages = villages[:limit]
     existing = set(Cooperative.objects.values_list("village_id", flat=True))
     fake = Faker("id_ID")  # one, re-seeded for each cooperative
-    for index, village in enumerate(villages):
-        if village.code not in existing:
-            _seed_cooperative(index, village, result, fake)
+    # The regency's cooperatives founded at once (the Dinas's onboarding), then each one's
+    # profile and board.
+    new = [(i, v) for i, v in enumerate(villages) if v.code not in existing]
+    founded = cooperative_services.cooperatives_found_bulk(
+        actor=None, foundings=[_founding(village, fake) for _i, village in new]
+    )
+    result.cooperatives_created += len(founded)
+    for (index, _village), cooperative in zip(new, founded, strict=True):
+        _seed_cooperative(index, cooperative, result, fake)
         if progress:
             progress(index + 1, len(villages), "Koperasi dan pengurus")
     cooperatives = list(
