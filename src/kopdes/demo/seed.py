@@ -68,7 +68,8 @@ from kopdes.ledger.models import Checkpoint, JournalEntry
 from kopdes.members.models import Member
 from kopdes.regions.models import Village
 from kopdes.supervision.models import Assessment
-from kopdes.supervision.services import health_assess
+from kopdes.supervision.selectors import method_in_force
+from kopdes.supervision.services import health_assess, management_answers_fill
 
 # cooperatives after the AS_POSTED ones with a loan portfolio (demo.loans_seed): their year comes
 # in as an opening import, so the loans are booked in it, dated as they happened
@@ -607,9 +608,19 @@ def _seed(*, limit: int | None, scale: float, progress) -> SeedResult:
     result.announcements = Announcement.objects.count() - published
     # The regency's Dinas assesses the health of 2025 from the closed books (ADR 0033), in the
     # first ANNOUNCING cooperatives (the others are assessed on their page or by `kopdes health`).
+    # Before it, the Dinas answers the management questionnaire of each: from all ten "yes" down
+    # to none as the cooperative's index goes, so the management aspect differs between them.
     examiner = User.objects.filter(phone=EXAMINER).first()
-    for cooperative in cooperatives[:ANNOUNCING]:
+    questions = [q["key"] for q in method_in_force().rules.get("questionnaire", [])]
+    for index, cooperative in enumerate(cooperatives[:ANNOUNCING]):
         if not Assessment.objects.filter(cooperative=cooperative, year=2025).exists():
+            yes = questions[: len(questions) - index % (len(questions) + 1)]
+            management_answers_fill(
+                actor=examiner,
+                cooperative=cooperative,
+                year=2025,
+                answers=dict.fromkeys(yes, True),
+            )
             health_assess(actor=examiner, cooperative=cooperative, year=2025)
             result.health_assessed += 1
     result.warnings_open = warnings_seed(cooperatives, examiner=examiner, on=timezone.localdate())
