@@ -43,6 +43,7 @@ SCREENSHOTS = {
     "trial_balance",
     "policy",
     "supervision",
+    "supervision_table",
     "transparency",
 }
 # Pages that need more than their URL: a query string (the role an officer's form is about) ...
@@ -137,7 +138,7 @@ def persona_for(page: probe.Page, side: probe.Side, supervisor):
         return side.place.people[PERSONA[name]]
     if name == "login":
         return None
-    if name == "supervision":
+    if name.startswith("supervision_export") or name in ("supervision", "supervision_table"):
         return supervisor
     if not page.tenant:
         return side.place.ketua
