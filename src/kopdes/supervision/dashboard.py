@@ -324,7 +324,9 @@ def _money(rows: dict[int, Row], ids: list[int], year: int) -> None:
             entry__in=JournalEntry.objects.filter(
                 cooperative_id__in=ids,
                 source_kind=YEAR_END_SOURCE,
-                date__range=(date(year - 1, 1, 1), date(year, 12, 31)),
+                # always dated 31 December (ledger.year_end_close): the (cooperative, date)
+                # index finds them without reading the other entries
+                date__in=(date(year - 1, 12, 31), date(year, 12, 31)),
             ).values("pk"),
             account__kind__in=(Account.Kind.INCOME, Account.Kind.EXPENSE),
         )
@@ -582,7 +584,7 @@ def trends(
             entry__in=JournalEntry.objects.filter(
                 cooperative_id__in=ids,
                 source_kind=YEAR_END_SOURCE,
-                date__gte=date(span[0][0], 1, 1),
+                date__in=[date(y, 12, 31) for y in range(span[0][0], today.year + 1)],
             ).values("pk"),
             account__kind=Account.Kind.INCOME,
         )
