@@ -43,6 +43,7 @@ SCREENSHOTS = {
     "trial_balance",
     "policy",
     "supervision",
+    "supervision_table",
     "transparency",
 }
 # Pages that need more than their URL: a query string (the role an officer's form is about) ...

@@ -363,7 +363,12 @@ def examines_anywhere(user: User) -> bool:
 
 
 def supervised_cooperatives(user: User) -> QuerySet[Cooperative]:
-    condition = supervised_filter(user)
+    """The cooperatives the person supervises through a read grant (the Dinas, the province, the
+    ministry, the Kejaksaan; everything for a superuser): the supervision dashboard's scope. A CSR
+    partner's funded cooperatives are `csr_funded_cooperatives`, with their CSR report only."""
+    if not getattr(user, "is_authenticated", False):
+        return Cooperative.objects.none()
+    condition = _grant_scopes(user).read
     if user.is_superuser:
         return Cooperative.objects.all()
     if condition is None:

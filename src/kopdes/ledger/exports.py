@@ -7,6 +7,8 @@ always show the same rows. Amount cells are whole-rupiah ints; text cells are st
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass, field
 from datetime import date
 from io import BytesIO
@@ -401,4 +403,20 @@ def xlsx_bytes(table: Table, *, heading: list[str]) -> bytes:
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
     out = BytesIO()
     book.save(out)
+    return out.getvalue()
+
+
+def csv_text(table: Table) -> str:
+    """The table as CSV (a header line, then the rows). A text cell that a spreadsheet would run
+    as a formula (starting with =, +, -, @) gets a leading apostrophe."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(table.columns)
+    for row in table.rows:
+        writer.writerow(
+            [
+                "'" + cell if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@") else cell
+                for cell in ("" if c is None else c for c in row.cells)
+            ]
+        )
     return out.getvalue()

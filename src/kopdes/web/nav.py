@@ -340,10 +340,15 @@ def build_navigation(request) -> dict:
         current_place = _("Supervision")
         items = [
             {
-                "label": _("Cooperatives"),
+                "label": _("Dashboard"),
                 "url": reverse("web:supervision"),
                 "active": url_name == "supervision",
-            }
+            },
+            {
+                "label": _("Cooperatives"),
+                "url": reverse("web:supervision_table"),
+                "active": url_name == "supervision_table",
+            },
         ]
     if supervising or in_supervision:
         items.append(

@@ -406,7 +406,7 @@ def test_supervisors_and_the_public_see_the_failed_verification(books, coop_b, d
     honest = client.get(f"/transparansi/{coop_b.village_id}/", HTTP_ACCEPT_LANGUAGE="en")
     assert "Verification failed" not in honest.content.decode()
     client.force_login(dinas)
-    listing = client.get("/pantau/", {"q": books.name}).content.decode()
+    listing = client.get("/pantau/koperasi/", {"q": books.name}).content.decode()
     assert listing.count("badge-danger") == 1
 
 

@@ -57,15 +57,16 @@ def test_supervisors_read_but_do_not_edit(client, place_a, dinas, kejaksaan):
 
 def test_supervision_list_scoped(client, place_a, place_b, dinas, camat_balaraja, outsider):
     client.force_login(dinas)
-    page = client.get(reverse("web:supervision")).content.decode()
+    page = client.get(reverse("web:supervision_table")).content.decode()
     assert place_a.cooperative.name in page and place_b.cooperative.name in page
     client.force_login(camat_balaraja)
-    page = client.get(reverse("web:supervision")).content.decode()
+    page = client.get(reverse("web:supervision_table")).content.decode()
     assert place_a.cooperative.name in page and place_b.cooperative.name not in page
-    filtered = client.get(reverse("web:supervision"), {"q": "zzz"}).content.decode()
+    filtered = client.get(reverse("web:supervision_table"), {"q": "zzz"}).content.decode()
     assert place_a.cooperative.name not in filtered
     client.force_login(outsider)
     assert client.get(reverse("web:supervision")).status_code == 404
+    assert client.get(reverse("web:supervision_table")).status_code == 404
 
 
 def test_edit_profile(client, place_a):

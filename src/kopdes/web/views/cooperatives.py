@@ -1,9 +1,7 @@
-"""The cooperative's pages (profile, officers, policy, audit log), and supervision."""
+"""The cooperative's pages (profile, officers, policy, audit log)."""
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
@@ -14,10 +12,7 @@ from django.utils.translation import gettext_lazy
 from kopdes.accounts import services as account_services
 from kopdes.accounts.access import (
     Capability,
-    active_grants,
     role_kinds,
-    supervises_anywhere,
-    visible_cooperatives,
 )
 from kopdes.accounts.models import Role, VillageOffice
 from kopdes.accounts.selectors import employees, officers
@@ -33,8 +28,6 @@ from kopdes.core.ids import parse_public_id
 from kopdes.core.labels import action_label
 from kopdes.core.models import AuditEvent
 from kopdes.core.money import AMOUNT_MAX
-from kopdes.ledger.selectors import failing_verification
-from kopdes.regions.models import District
 from kopdes.web.access import cooperative_page
 from kopdes.web.errors import found_or_404
 from kopdes.web.formflow import handle_form
@@ -495,42 +488,6 @@ def audit(request, cooperative: Cooperative):
     )
 
 
-@login_required
-def supervision(request):
-    """Every cooperative in the supervisor's scope, by kecamatan, with search."""
-    if not supervises_anywhere(request.user):
-        raise Http404  # a CSR partner has its own view (/pantau/csr/)
-    rows = (
-        visible_cooperatives(request.user)
-        .select_related("village__district")
-        .order_by("village_id")
-    )
-    query = request.GET.get("q", "").strip()[:100]
-    district = request.GET.get("kecamatan", "")[:8]
-    if query:
-        rows = rows.filter(Q(name__icontains=query) | Q(village__name__icontains=query))
-    if district:
-        rows = rows.filter(village__district_id=district)
-    districts = (
-        District.objects.filter(villages__cooperatives__in=visible_cooperatives(request.user))
-        .annotate(n=Count("villages__cooperatives"))
-        .order_by("code")
-    )
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "web/supervision/list.html",
-        {
-            "page": page,
-            "failing": failing_verification(cooperative_ids=[c.pk for c in page]),
-            "query": query,
-            "district": district,
-            "districts": districts,
-            "grants": active_grants(request.user).prefetch_related("cooperatives"),
-        },
-    )
-
-
 urlpatterns = [
     path("app/<uuid:cooperative_id>/", cooperative, name="cooperative"),
     path("app/<uuid:cooperative_id>/ubah/", cooperative_edit, name="cooperative_edit"),
@@ -541,5 +498,4 @@ urlpatterns = [
     path("app/<uuid:cooperative_id>/gerai/baru/", business_unit_add, name="business_unit_add"),
     path("app/<uuid:cooperative_id>/kebijakan/", policy, name="policy"),
     path("app/<uuid:cooperative_id>/audit/", audit, name="audit"),
-    path("pantau/", supervision, name="supervision"),
 ]
