@@ -62,7 +62,7 @@ from kopdes.demo.members_seed import seed_members
 from kopdes.demo.rat_seed import rat_day, rat_seed_cooperative
 from kopdes.demo.savings_seed import FULL_YEAR, SavingsSeedResult, SavingsYear
 from kopdes.demo.shu_seed import shu_seed_cooperative
-from kopdes.demo.warnings_seed import warnings_seed
+from kopdes.demo.warnings_seed import warnings_seed, warnings_stage
 from kopdes.ledger.checkpoints import checkpoint_create
 from kopdes.ledger.models import Checkpoint, JournalEntry
 from kopdes.members.models import Member
@@ -584,6 +584,11 @@ def _seed(*, limit: int | None, scale: float, progress) -> SeedResult:
         result.loans.entries = JournalEntry.objects.filter(
             cooperative__village_id__in=stories.with_loans, source_kind__startswith="loan."
         ).count()
+    # What the demo's year does not make by itself for the early warnings, made yesterday through
+    # the services (demo.warnings_seed), before yesterday's checkpoints sign it.
+    with clock.as_of(opening):
+        examiner = User.objects.filter(phone=EXAMINER).first()
+        warnings_stage(cooperatives, examiner=examiner, on=yesterday)
     signed = Checkpoint.objects.count()
     for cooperative in cooperatives:
         if not Checkpoint.objects.filter(cooperative=cooperative, date__gte=yesterday).exists():
@@ -623,7 +628,7 @@ def _seed(*, limit: int | None, scale: float, progress) -> SeedResult:
             )
             health_assess(actor=examiner, cooperative=cooperative, year=2025)
             result.health_assessed += 1
-    result.warnings_open = warnings_seed(cooperatives, examiner=examiner, on=timezone.localdate())
+    result.warnings_open = warnings_seed(cooperatives, on=timezone.localdate())
     result.coaching = coaching_seed(cooperatives, examiner)  # pembinaan (docs/coaching.md)
     phone, name, agency, organisation = CSR_PARTNER
     if cooperatives:  # `--limit 0`: the database and the supervisors only

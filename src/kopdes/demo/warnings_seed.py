@@ -47,7 +47,7 @@ from kopdes.savings import services as savings_services
 from kopdes.supervision.models import EarlyWarning, WarningThresholds
 from kopdes.supervision.services import warning_thresholds_set, warnings_scan
 
-MEMO = "Setoran tunai ke bank (dicatat menyusul)"
+MEMO = "Penarikan dari bank untuk kas (dicatat menyusul)"
 # The cooperative under close watch: its thresholds leave no slack.
 CLOSE_WATCH = {
     "bank_deposit_days": 0,
@@ -88,8 +88,8 @@ def _manual_entry(cooperative: Cooperative, day: date) -> None:
             date=timezone.localdate(moment) - timedelta(days=10),
             memo=MEMO,
             lines=[
-                {"account": "1-102", "debit": 10_000_000},
-                {"account": "1-101-01", "credit": 10_000_000},
+                {"account": "1-101-01", "debit": 10_000_000},
+                {"account": "1-102", "credit": 10_000_000},
             ],
         )
         manual_journal_decide(actor=checker, journal=journal, approve=True)
@@ -231,12 +231,12 @@ def _close_watch(cooperative: Cooperative, examiner: User | None, day: date) -> 
     )
 
 
-def warnings_seed(cooperatives: list[Cooperative], *, examiner: User | None, on: date) -> int:
-    """Stage the situations above in the first cooperatives (the lending one, and the fourth
-    under close watch), then scan the whole regency as the system as of `on`. Returns the
-    warnings open or acknowledged after the scan."""
+def warnings_stage(cooperatives: list[Cooperative], *, examiner: User | None, on: date) -> None:
+    """Stage the situations above on `on` in the first cooperatives (the lending one, and the
+    fourth under close watch). The demo stages them on the day before today, before that day's
+    checkpoints are signed, so the signed books cover them."""
     if not cooperatives:
-        return 0
+        return
     first = cooperatives[0]
     _manual_entry(first, on)
     _large_withdrawal(cooperatives[min(1, len(cooperatives) - 1)], on)
@@ -245,6 +245,13 @@ def warnings_seed(cooperatives: list[Cooperative], *, examiner: User | None, on:
     watched = [cooperatives[min(3, len(cooperatives) - 1)], _with_stock_losses(cooperatives, on)]
     for cooperative in {c.pk: c for c in watched if c is not None}.values():
         _close_watch(cooperative, examiner, on)
+
+
+def warnings_seed(cooperatives: list[Cooperative], *, on: date) -> int:
+    """Scan the whole regency as the system as of `on`. Returns the warnings open or
+    acknowledged after the scan."""
+    if not cooperatives:
+        return 0
     warnings_scan(actor=None, cooperatives=cooperatives, on=on)
     return EarlyWarning.objects.filter(
         cooperative__in=cooperatives, state__in=("open", "acknowledged")

@@ -60,6 +60,29 @@ def test_portal_is_public_and_lists_the_latest_checkpoints(client, published, co
     assert "Setoran" not in html  # nor entry contents
 
 
+def test_the_portal_gives_aggregates_per_kecamatan_and_cooperative(client, published, coop_b):
+    """Issue 15.7: per kecamatan the cooperatives, their active members and the RAT held and
+    reported; per cooperative its active members and its RAT's state. No person."""
+    from kopdes.savings.tests.factories import make_member
+
+    make_member(published)
+    make_member(published)
+    make_member(coop_b)
+    html = client.get("/transparansi/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The cooperatives by kecamatan" in html
+    districts = {c.village.district.name for c in (published, coop_b)}
+    for name in districts:
+        assert name in html
+    section = html.split('id="by-district"')[1].split("</section>")[0]
+    assert section.count("<tr>") == 1 + len(districts)
+    if len(districts) == 2:
+        assert '<td class="num" data-label="Active members">2</td>' in section
+    else:
+        assert '<td class="num" data-label="Active members">3</td>' in section
+    rows = html.split('id="latest-checkpoints"')[1]
+    assert "RAT 20" in rows and '<td class="num">2</td>' in rows
+
+
 def test_search(client, published, coop_b):
     html = client.get("/transparansi/", {"q": "Teluknaga"}).content.decode()
     assert coop_b.name in html and published.name not in html
@@ -69,7 +92,7 @@ def test_queries_do_not_grow_with_cooperatives_or_checkpoints(
     client, published, coop_b, django_assert_max_num_queries
 ):
     client.get("/transparansi/")  # the signing key is read once per process
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(32):  # the checkpoints' 6, the aggregates' (dashboard) 26
         client.get("/transparansi/")
     with django_assert_max_num_queries(6):
         client.get(f"/transparansi/{published.village_id}/verifikasi/")

@@ -20,10 +20,13 @@ from django.views.decorators.http import require_safe
 
 from kopdes.announcements import selectors as announcement_selectors
 from kopdes.cooperatives.models import Cooperative
+from kopdes.core.replicas import supervision_reads
 from kopdes.ledger import checkpoints, signing, statements
 from kopdes.ledger.models import Checkpoint
 from kopdes.ledger.selectors import failing_verification
 from kopdes.members import selectors as member_selectors
+from kopdes.supervision import dashboard as board
+from kopdes.web.views.rat import deadline_labels
 
 PAGE_SIZE = 50
 
@@ -62,11 +65,11 @@ def _published_row(checkpoint: Checkpoint | None) -> dict | None:
 
 @require_safe
 def transparency(request):
-    """Every cooperative, by village code, with its latest signed checkpoint."""
+    """Every cooperative, by village code, with its latest signed checkpoint, its active members
+    and its last fiscal year's RAT; the same per kecamatan. A fixed number of queries."""
     q = request.GET.get("q", "").strip()[:100]
-    cooperatives = Cooperative.objects.exclude(status=Cooperative.Status.DISSOLVED).select_related(
-        "village__district"
-    )
+    published = Cooperative.objects.exclude(status=Cooperative.Status.DISSOLVED)
+    cooperatives = published.select_related("village__district")
     if q:
         cooperatives = cooperatives.filter(name__icontains=q)
     page = Paginator(cooperatives.order_by("village_id"), PAGE_SIZE).get_page(
@@ -75,14 +78,33 @@ def transparency(request):
     latest = checkpoints.latest_checkpoints(Cooperative.objects.filter(pk__in=[c.pk for c in page]))
     prefetch_related_objects(list(latest.values()), checkpoints.with_cosignatures())
     failing = failing_verification(cooperative_ids=[c.pk for c in page])
+    # Aggregates only (no person): members, the last fiscal year's RAT, the ledger's trust, per
+    # cooperative and per kecamatan, read as the supervisors' dashboard reads them.
+    with supervision_reads():
+        figures = board.dashboard(published)
+    by_id = {row.id: row for row in figures.rows}
+    rat_labels = deadline_labels()
     rows = [
         {
             "cooperative": c,
             "checkpoint": latest.get(c.pk),
             "published": _published_row(latest.get(c.pk)),
             "failing": c.pk in failing,
+            "figures": by_id.get(c.pk),
+            "rat": rat_labels.get(by_id[c.pk].rat_state, "") if c.pk in by_id else "",
         }
         for c in page
+    ]
+    districts = [
+        {
+            "name": d.name,
+            "cooperatives": len(d.rows),
+            "members": sum(r.members for r in d.rows),
+            "rat_held": sum(r.rat_held for r in d.rows),
+            "rat_reported": sum(r.rat_reported for r in d.rows),
+            "failing": sum(r.verification == board.VERIFY_FAILING for r in d.rows),
+        }
+        for _code, d in sorted(board.by_district(figures.rows).items())
     ]
     return render(
         request,
@@ -90,6 +112,8 @@ def transparency(request):
         {
             "page": page,
             "rows": rows,
+            "districts": districts,
+            "fiscal_year": figures.last_year,
             "query": q,
             "key": _key(),
             "witnesses": checkpoints.configured_witnesses(),
