@@ -174,9 +174,17 @@ def _related_party_loan(cooperative: Cooperative, day: date) -> None:
     member = Member.objects.filter(
         cooperative=cooperative, status="active", user_id__in=officers
     ).first()
+    if member is None and ketua.kk_number:  # one moved onto the ketua's card by an earlier run
+        member = (
+            Member.objects.filter(cooperative=cooperative, status="active")
+            .filter(kk_number=ketua.kk_number)
+            .exclude(user=ketua)
+            .first()
+        )
     if member is None and ketua.kk_number:
         member = (  # the member with the most savings: the loan fits the savings multiple
-            Member.objects.filter(cooperative=cooperative, status="active", user__isnull=True)
+            Member.objects.filter(cooperative=cooperative, status="active")
+            .exclude(user=ketua)
             .exclude(kk_number=ketua.kk_number)
             .annotate(saved=Sum("savings_accounts__balance"))
             .order_by(F("saved").desc(nulls_last=True), "id")
