@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.test import Client
@@ -177,6 +179,44 @@ def check(tab, staff_page: probe.Page, url: str, size: str) -> list[str]:
             f"\n      {nodes}"
         )
     return problems
+
+
+def check_pages(
+    browser,
+    live_server,
+    person,
+    urls: dict[str, str],
+    *,
+    on_page: Callable[[str, Any], None] | None = None,
+    after: Callable[[Any], None] | None = None,
+) -> None:
+    """Open each of `urls` ({URL name: url}) as `person` in Chromium, in Indonesian: it answers
+    200 with one h1, passes `on_page(name, tab)` (the page's own checks, at phone size), and at
+    every viewport fits the screen with no serious axe violation (screenshots in /tmp).
+    `after(tab)` runs last, on the same tab."""
+    pages = {p.name.removeprefix("web:"): p for p in probe.staff_pages()}
+    context = browser.new_context(base_url=live_server.url, locale="id-ID")
+    context.add_cookies([login_cookie(live_server.url, person)])
+    tab = context.new_page()
+    problems: list[str] = []
+    try:
+        for name, url in urls.items():
+            tab.set_viewport_size(VIEWPORTS["phone"])
+            response = tab.goto(url)
+            assert response is not None and response.status == 200, (name, response)
+            assert tab.locator("h1").count() == 1, name
+            if on_page is not None:
+                on_page(name, tab)
+            tab.evaluate(axe_source())
+            for size in VIEWPORTS:
+                tab.set_viewport_size(VIEWPORTS[size])
+                problems += check(tab, pages[name], url, size)
+                tab.screenshot(path=f"/tmp/kopdes-{name}-{size}.png", full_page=True)
+        if after is not None:
+            after(tab)
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
 
 
 def test_every_staff_page_fits_the_screen_and_passes_axe(browser, live_server):

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from browser.test_pages import VIEWPORTS, axe_source, check, login_cookie
+from browser.test_pages import check_pages
 from django.urls import reverse
-from security import probe
 
 from kopdes import testing
 from kopdes.savings import services as savings
@@ -33,7 +32,6 @@ def test_warning_pages_fit_and_pass_axe(browser, live_server):
     )
     warning = EarlyWarning.objects.filter(cooperative=place.cooperative).first()
     warning_acknowledge(actor=examiner, warning=warning, note="Dicek")
-    pages = {p.name.removeprefix("web:"): p for p in probe.staff_pages()}
     urls = {
         "warnings": reverse("web:warnings"),
         "cooperative_warnings": reverse(
@@ -44,23 +42,9 @@ def test_warning_pages_fit_and_pass_axe(browser, live_server):
         ),
         "warning_thresholds": reverse("web:warning_thresholds"),
     }
-    context = browser.new_context(base_url=live_server.url, locale="id-ID")
-    context.add_cookies([login_cookie(live_server.url, examiner)])
-    tab = context.new_page()
-    problems: list[str] = []
-    try:
-        for name, url in urls.items():
-            tab.set_viewport_size(VIEWPORTS["phone"])
-            response = tab.goto(url)
-            assert response is not None and response.status == 200, (name, response)
-            assert tab.locator("h1").count() == 1
-            if name == "warnings":
-                assert tab.get_by_text("Kas di tangan melebihi batas").count() >= 1
-            tab.evaluate(axe_source())
-            for size in VIEWPORTS:
-                tab.set_viewport_size(VIEWPORTS[size])
-                problems += check(tab, pages[name], url, size)
-                tab.screenshot(path=f"/tmp/kopdes-{name}-{size}.png", full_page=True)
-    finally:
-        context.close()
-    assert not problems, "\n".join(problems)
+
+    def on_page(name, tab):
+        if name == "warnings":
+            assert tab.get_by_text("Kas di tangan melebihi batas").count() >= 1
+
+    check_pages(browser, live_server, examiner, urls, on_page=on_page)

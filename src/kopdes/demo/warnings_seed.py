@@ -44,6 +44,7 @@ from kopdes.loans.services import loan_apply
 from kopdes.members.models import Member
 from kopdes.members.services import member_update_kk
 from kopdes.savings import services as savings_services
+from kopdes.savings.models import MonthRun
 from kopdes.supervision.models import EarlyWarning, WarningThresholds
 from kopdes.supervision.services import warning_thresholds_set, warnings_scan
 
@@ -227,8 +228,10 @@ def _close_watch(cooperative: Cooperative, examiner: User | None, day: date) -> 
     """The Dinas' close watch: no slack in the thresholds; last month's simpanan wajib billed
     (the month-end run, if not run yet)."""
     last = month_text(*previous_month(day.year, day.month))
-    with suppress(DomainError), transaction.atomic():
-        savings_services.savings_bills_create(actor=None, cooperative=cooperative, month=last)
+    run = MonthRun.objects.filter(cooperative=cooperative, kind=MonthRun.Kind.BILLS, period=last)
+    if not run.exists():  # a run again would change nothing but record itself
+        with suppress(DomainError), transaction.atomic():
+            savings_services.savings_bills_create(actor=None, cooperative=cooperative, month=last)
     if WarningThresholds.objects.filter(scope=cooperative.village_id).exists():
         return
     warning_thresholds_set(
