@@ -545,13 +545,9 @@ def test_funds_rat_and_shu_are_booked_by_their_services(regency):
 
 def test_early_warnings_of_every_kind_appear(regency):
     """The system's scan over the demo (demo.warnings_seed) finds every kind of warning in some
-    cooperative but the ledger verification, which only tampering makes, and (not yet staged
-    reliably) the related-party loan."""
+    cooperative but the ledger verification, which only tampering makes."""
     from kopdes.supervision.models import EarlyWarning, WarningKind
 
     found = set(EarlyWarning.objects.values_list("kind", flat=True))
-    assert set(WarningKind.values) - found <= {
-        WarningKind.LEDGER_VERIFICATION,
-        WarningKind.RELATED_PARTY_LOAN,
-    }
+    assert set(WarningKind.values) - found == {WarningKind.LEDGER_VERIFICATION}
     assert regency.first.warnings_open == EarlyWarning.objects.filter(state="open").count()
