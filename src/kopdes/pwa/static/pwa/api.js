@@ -24,6 +24,11 @@ export function headers(extra = {}) {
   return out;
 }
 
+// Whether the last request reached the server, for the header's "Tanpa koneksi" (app.js).
+function network(reached) {
+  window.dispatchEvent(new CustomEvent("kopdes-network", { detail: { reached } }));
+}
+
 async function call(method, path, body, extra = {}) {
   const form = body instanceof FormData;
   const headersOut = headers(body !== undefined && !form ? { "Content-Type": "application/json", ...extra } : extra);
@@ -34,15 +39,16 @@ async function call(method, path, body, extra = {}) {
       credentials: "omit",
     });
   } catch {
+    network(false);
     throw new Offline();
   }
   const data = response.status === 204 ? null : await response.json().catch(() => null);
+  // The service worker's kept copy means the network failed: say so even where the browser
+  // still believes it is online (a phone on a Wi-Fi without internet).
+  const offline = response.headers.get("X-Kopdes-Offline") === "1";
+  network(!offline);
   if (!response.ok) throw new ApiError(response.status, data);
-  return {
-    data,
-    offline: response.headers.get("X-Kopdes-Offline") === "1",
-    saved: response.headers.get("X-Kopdes-Saved"),
-  };
+  return { data, offline, saved: response.headers.get("X-Kopdes-Saved") };
 }
 
 // A GET of the member's own data: from the network, or the copy the service worker kept

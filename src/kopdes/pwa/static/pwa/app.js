@@ -91,13 +91,14 @@ async function render(focus = false) {
   if (focus) view.focus();
 }
 
-function showNetwork() {
-  net.textContent = navigator.onLine ? "" : t("offline");
+function showNetwork(reached = navigator.onLine) {
+  net.textContent = reached ? "" : t("offline");
 }
 
 window.addEventListener("hashchange", () => render(true));
-window.addEventListener("online", showNetwork);
-window.addEventListener("offline", showNetwork);
+window.addEventListener("online", () => showNetwork());
+window.addEventListener("offline", () => showNetwork());
+window.addEventListener("kopdes-network", (event) => showNetwork(event.detail.reached && navigator.onLine));
 
 if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register(view.dataset.sw, { scope: view.dataset.scope }).catch(() => {});
