@@ -44,7 +44,7 @@ from kopdes.loans.services import loan_apply
 from kopdes.members.models import Member
 from kopdes.members.services import member_update_kk
 from kopdes.savings import services as savings_services
-from kopdes.savings.models import MonthRun
+from kopdes.savings.models import MonthRun, SavingsTransaction
 from kopdes.supervision.models import EarlyWarning, WarningThresholds
 from kopdes.supervision.services import warning_thresholds_set, warnings_scan
 
@@ -97,7 +97,13 @@ def _manual_entry(cooperative: Cooperative, day: date) -> None:
 
 
 def _large_withdrawal(cooperative: Cooperative, day: date) -> None:
-    """A member brings Rp30.000.000 in cash, then takes Rp15.000.000 out."""
+    """A member brings Rp30.000.000 in cash, then takes Rp15.000.000 out (once: a run on a later
+    day leaves the first day's pair alone, rather than repeat its keys for another day)."""
+    staged = SavingsTransaction.objects.filter(
+        cooperative=cooperative, idempotency_key="demo-warning-deposit"
+    )
+    if staged.exists():
+        return
     member = Member.objects.filter(cooperative=cooperative, status="active").order_by("id").first()
     if member is None:
         return

@@ -5,12 +5,15 @@ same twelve again for every test took about 20 s of the suite's CPU (docs/testin
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from kopdes.accounts.access import visible_cooperatives
 from kopdes.accounts.models import Role, User
@@ -128,6 +131,12 @@ def test_demo_is_deterministic_idempotent_and_scoped(client, regency):
     assert again.cooperatives_created == again.members_created == again.entries_posted == 0
     assert again.savings.cooperatives == 0
     assert counts() == before
+    # Started again on a later day, the demo seeds no cooperative, member or simpanan twice: the
+    # staged warnings and the announcements keep their first day (their keys are not reused).
+    with time_machine.travel(timezone.now() + timedelta(days=1)):
+        tomorrow = seed(limit=SEEDED)
+    assert tomorrow.cooperatives_created == tomorrow.members_created == 0
+    assert tomorrow.savings.cooperatives == 0 and tomorrow.announcements == 0
 
     # Every cooperative's members are valid and its savings reconcile with its books.
     known = known_regions()
