@@ -10,7 +10,8 @@ its day (`core.clock.as_of`). The first lending cooperative tells every story, s
 close through yesterday it has a loan in each class 1 to 5, one paid off early and one
 restructured (days past due on 2026-11-29 are noted by each story: the demo's close runs through
 the day before yesterday); the others tell a few of them, drawn and sized by their own random
-generator, next to a few loans that are repaid on time. Wherever the ketua has a family card
+generator, next to a few loans that are repaid on time. Every lending cooperative starts with
+its first two loans in November 2025 (`FIRST_LOANS`), still running. Wherever the ketua has a family card
 on record, the ketua's spouse borrows too: a related-party loan, approved by both organs."""
 
 from __future__ import annotations
@@ -91,6 +92,15 @@ def stories(closed: date) -> list[Story]:
     ]
 
 
+# The unit's first loans, in its first weeks (after the CSR capital of October 2025): 18 months,
+# repaid on time ever since, so the books of 2025 already hold a loan portfolio (the health
+# assessment of 2025 reads it: docs/supervision.md) and the loans are still running at the close.
+PRODUCT_DAY = date(2025, 11, 3)
+FIRST_LOANS = (
+    Story(4_000_000, 18, date(2025, 11, 17), None, "Modal tanam padi"),
+    Story(3_000_000, 18, date(2025, 11, 24), None, "Modal dagang kelontong"),
+)
+
 # A related-party loan (the ketua's spouse, on the ketua's family card): both the pengurus and the
 # pengawas approve it, within the related-party limit (10 % of own capital: members' equity, not
 # the CSR grant, so a small one).
@@ -148,18 +158,19 @@ def _product(cooperative: Cooperative, actor, on: date) -> LoanProduct:
 
 
 def told_by(cooperative: Cooperative, closed: date, *, every_story: bool) -> list[Story]:
-    """The stories `cooperative` tells: all of them (`every_story`), or two to four of the
-    overdue, paid-off and restructured ones next to two or three loans repaid on time, each
-    principal scaled by the cooperative's own generator (in Rp100.000)."""
+    """The stories `cooperative` tells after its first loans (`FIRST_LOANS`): all of them
+    (`every_story`), or two to four of the overdue, paid-off and restructured ones next to two or
+    three loans repaid on time, each principal scaled by the cooperative's own generator (in
+    Rp100.000)."""
     told = stories(closed)
     if every_story:
-        return told
+        return [*FIRST_LOANS, *told]
     rng = random.Random(f"loans-{cooperative.village_id}")
     healthy, troubled = told[0], told[1:]
     chosen = [healthy] * rng.randint(2, 3) + rng.sample(troubled, rng.randint(2, 4))
     return [
         replace(story, principal=int(round(story.principal * rng.uniform(0.6, 1.6), -5)))
-        for story in chosen
+        for story in [*FIRST_LOANS, *chosen]
     ]
 
 
@@ -179,7 +190,7 @@ def loans_seed_cooperative(
         .exclude(number__isnull=True)
         .order_by("number")
     )
-    product = _product(cooperative, ketua, date(2025, 12, 15))
+    product = _product(cooperative, ketua, PRODUCT_DAY)
     told = told_by(cooperative, closed, every_story=every_story)
     if len(members) < len(told):
         return result

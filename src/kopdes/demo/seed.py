@@ -613,13 +613,20 @@ def _seed(*, limit: int | None, scale: float, progress) -> SeedResult:
     result.announcements = Announcement.objects.count() - published
     # The regency's Dinas assesses the health of 2025 from the closed books (ADR 0033), in the
     # first ANNOUNCING cooperatives (the others are assessed on their page or by `kopdes health`).
-    # Before it, the Dinas answers the management questionnaire of each: from all ten "yes" down
-    # to none as the cooperative's index goes, so the management aspect differs between them.
+    # Before it, the Dinas answers the management questionnaire of each: ten "yes" where the
+    # savings-and-loan unit already lends under a written policy (two "no" at every third of
+    # them), elsewhere from all ten down to none as the cooperative's index goes. The books make
+    # the rest of the spread: the cooperatives that lent in 2025 come out "cukup sehat" or "dalam
+    # pengawasan", the others, holding their CSR capital idle, "dalam pengawasan khusus".
     examiner = User.objects.filter(phone=EXAMINER).first()
     questions = [q["key"] for q in method_in_force().rules.get("questionnaire", [])]
     for index, cooperative in enumerate(cooperatives[:ANNOUNCING]):
         if not Assessment.objects.filter(cooperative=cooperative, year=2025).exists():
-            yes = questions[: len(questions) - index % (len(questions) + 1)]
+            if cooperative.village_id in stories.with_loans:
+                no = 2 if index % 3 == 0 else 0
+            else:
+                no = index % (len(questions) + 1)
+            yes = questions[: len(questions) - no]
             management_answers_fill(
                 actor=examiner,
                 cooperative=cooperative,

@@ -109,6 +109,9 @@ class Sequence(TenantModel):
         return f"{self.name}={self.last_value}"
 
 
+YEAR_END_SOURCE = "year_end"  # the source kind of services.year_end_close's closing entry
+
+
 class JournalEntry(TenantModel):
     """A posted, balanced entry. Never updated or deleted: corrections are reversals."""
 

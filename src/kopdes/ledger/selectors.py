@@ -25,6 +25,7 @@ from kopdes.ledger.checkpoints.building import REFUSED as CHECKPOINT_REFUSED
 from kopdes.ledger.checkpoints.building import entry_document_from_rows
 from kopdes.ledger.checkpoints.verifying import VERIFY_FAILED, VERIFY_PASSED
 from kopdes.ledger.models import (
+    YEAR_END_SOURCE,
     Account,
     AccountMonth,
     Checkpoint,
@@ -111,6 +112,28 @@ def account_balances(
             code = names[account_id]
             totals[code] = totals.get(code, 0) + (debit or 0) - (credit or 0)
     return totals
+
+
+def year_end_closings(
+    *, cooperative: Cooperative, codes: Iterable[str], on: date | None = None
+) -> dict[str, int]:
+    """Debit minus credit per account code of the year-end closing entries through `on`: what
+    closing the years moved out of the income and expense accounts into the SHU. Added back to
+    `account_balances`, it gives what such an account took in over every year, not only the
+    open one."""
+    lines = JournalLine.objects.filter(
+        cooperative=cooperative,
+        account__code__in=list(codes),
+        entry__source_kind=YEAR_END_SOURCE,
+    )
+    if on is not None:
+        lines = lines.filter(date__lte=on)
+    return {
+        code: (debit or 0) - (credit or 0)
+        for code, debit, credit in lines.values("account__code")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+        .values_list("account__code", "d", "c")
+    }
 
 
 def postable_accounts(*, cooperative: Cooperative) -> QuerySet[Account]:

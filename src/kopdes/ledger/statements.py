@@ -29,7 +29,14 @@ from django.db.models import Q, Sum
 from kopdes.cooperatives.models import Cooperative
 from kopdes.cooperatives.selectors import business_units, policy_in_force
 from kopdes.core.months import month_end, shift_month
-from kopdes.ledger.models import Account, AccountMonth, JournalEntry, JournalLine, Period
+from kopdes.ledger.models import (
+    YEAR_END_SOURCE,
+    Account,
+    AccountMonth,
+    JournalEntry,
+    JournalLine,
+    Period,
+)
 from kopdes.ledger.selectors import last_closed_period
 
 MONTHS_ID = (
@@ -48,7 +55,6 @@ MONTHS_ID = (
     "Desember",
 )
 QUARTERS_ID = ("", "I", "II", "III", "IV")
-YEAR_END_SOURCE = "year_end"  # the closing entry of services.year_end_close
 
 CASH_FLOW_TITLES = {
     Account.CashFlow.OPERATING: "Arus kas dari aktivitas operasi",

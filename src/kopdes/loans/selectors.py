@@ -331,11 +331,17 @@ def loans_reconcile(*, cooperative: Cooperative, on: date | None = None) -> list
     * cadangan kerugian piutang (1-104): the allowance of the last provision run (through `on`)
       against 1-104's credit balance;
     * jasa (4-102) and denda (4-302) received: the repayments' and payoffs' interest and
-      penalties against those income accounts.
+      penalties against what those income accounts took in, the years closed into the SHU
+      included (a loan runs across years; each year-end closing empties the income accounts).
     """
     gl = ledger_selectors.account_balances(
         cooperative=cooperative, codes=[RECEIVABLE, ALLOWANCE, INTEREST, PENALTY], on=on
     )
+    closed = ledger_selectors.year_end_closings(
+        cooperative=cooperative, codes=[INTEREST, PENALTY], on=on
+    )
+    for code in (INTEREST, PENALTY):
+        gl[code] = gl.get(code, 0) - closed.get(code, 0)
     txns = LoanTransaction.objects.filter(cooperative=cooperative)
     if on is not None:
         txns = txns.filter(date__lte=on)

@@ -14,7 +14,7 @@ from kopdes.commerce.selectors import member_purchases
 from kopdes.cooperatives.models import Cooperative
 from kopdes.cooperatives.selectors import policy_in_force
 from kopdes.core.errors import NotFound
-from kopdes.ledger.models import Account, JournalLine, Period
+from kopdes.ledger.models import YEAR_END_SOURCE, Account, JournalLine, Period
 from kopdes.loans.models import LoanTransaction
 from kopdes.members.models import Member
 from kopdes.savings.models import Kind, SavingsAccount, SavingsTransaction
@@ -23,7 +23,6 @@ from kopdes.shu import rules
 from kopdes.shu.errors import NoBasis, ShuYearNotFound, YearNotClosed
 from kopdes.shu.models import ShuAllocationLine, ShuMemberShare, ShuYear
 
-YEAR_END_SOURCE = "year_end"  # ledger.services.year_end_close's entry
 RETAINED = "3-106"
 
 

@@ -39,6 +39,7 @@ from kopdes.cooperatives.models import BusinessUnit, Cooperative, VillageProfile
 from kopdes.core import clock
 from kopdes.core.months import month_end, shift_month
 from kopdes.ledger.models import (
+    YEAR_END_SOURCE,
     Account,
     AccountMonth,
     Checkpoint,
@@ -47,7 +48,6 @@ from kopdes.ledger.models import (
     Period,
 )
 from kopdes.ledger.selectors import failing_verification
-from kopdes.ledger.statements import YEAR_END_SOURCE
 from kopdes.loans.models import Loan
 from kopdes.loans.reports import NPL_CLASSES
 from kopdes.members.models import Member

@@ -201,6 +201,13 @@ def test_demo_is_deterministic_idempotent_and_scoped(client, regency):
     assessed = Assessment.objects.filter(year=2025, is_current=True)
     assert assessed.count() == min(SEEDED, ANNOUNCING) == regency.first.health_assessed
     assert {a.assessed_by_label for a in assessed} == {dinas.full_name}
+    # The predicates spread because the books differ: the cooperatives whose savings-and-loan
+    # unit lent in 2025 hold loans at 31 December, the others their CSR capital idle.
+    lent = {a.cooperative.village_id for a in assessed if a.inputs["loans_outstanding"] > 0}
+    assert lent == demo_stories(list(Cooperative.objects.order_by("village_id"))).with_loans
+    assert {"cukup_sehat", "dalam_pengawasan", "dalam_pengawasan_khusus"} <= {
+        a.predicate for a in assessed
+    }
 
     response = client.post(
         "/api/v1/auth/login",

@@ -23,6 +23,7 @@ from kopdes.ledger.errors import (
     YearNotEnded,
 )
 from kopdes.ledger.models import (
+    YEAR_END_SOURCE,
     Account,
     AccountMonth,
     JournalEntry,
@@ -243,7 +244,7 @@ def year_end_close(*, actor: Actor, cooperative: Cooperative, year: int) -> Jour
             date=date(year, 12, 31),
             memo=f"Penutupan tahun buku {year}: hasil ke SHU belum dibagi",
             lines=lines,
-            source_kind="year_end",
+            source_kind=YEAR_END_SOURCE,
             source_id=str(year),
             idempotency_key=f"year-end-{year}",
             actor=actor,

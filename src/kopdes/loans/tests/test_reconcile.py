@@ -108,3 +108,21 @@ def test_tiles_count_loans_due_today_and_in_arrears(coop_a):
     # in arrears: `late` (10 Feb) and `other` (20 Feb)
     assert (tiles.arrears, tiles.arrears_amount) == (2, 2 * 1_120_000)
     assert late.pk != other.pk
+
+
+def test_jasa_and_denda_of_a_closed_year_still_reconcile(coop_a, book):
+    """The year-end closing empties 4-102 and 4-302 into the SHU; the loans run on, so the
+    comparison counts what the accounts took in over the closed years too."""
+    from kopdes.ledger import services as ledger
+
+    with at(date(2027, 1, 5)):
+        ledger.year_end_close(actor=None, cooperative=coop_a, year=2026)
+        rows = table(loans_reconcile(cooperative=coop_a))
+        assert rows["interest"] == ("4-102", 120_000, 120_000, 0)
+        assert rows["penalty"] == ("4-302", 5_000, 5_000, 0)
+        assert table(loans_reconcile(cooperative=coop_a, on=date(2026, 12, 31)))["interest"] == (
+            "4-102",
+            120_000,
+            120_000,
+            0,
+        )
