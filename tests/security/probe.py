@@ -100,6 +100,7 @@ ID_MAKERS: dict[str, Callable[[Side], Any]] = {
     "visit_id": lambda side: side.ids["coaching"].visit.public_id,
     "finding_id": lambda side: side.ids["coaching"].finding.public_id,
     "training_id": lambda side: side.ids["coaching"].participation.public_id,
+    "session_id": lambda side: side.ids["coaching"].session.public_id,  # invites the side only
 }
 # Kwargs whose value means the same in every cooperative (not an object of one cooperative):
 # swapping them between cooperatives proves nothing.
@@ -145,6 +146,9 @@ API_PARAMS: dict[str, Callable[[Side], Any]] = {
     "resolution_id": lambda side: side.ids["rat"].resolution.public_id,
     "warning_id": lambda side: side.ids["warning"].public_id,
     "finding_id": lambda side: side.ids["coaching"].finding.public_id,
+    "visit_id": lambda side: side.ids["coaching"].visit.public_id,
+    "training_id": lambda side: side.ids["coaching"].participation.public_id,
+    "session_id": lambda side: side.ids["coaching"].session.public_id,  # invites the side only
 }
 
 # A money field, by name: amounts, debit/credit, simpanan amounts, prices.

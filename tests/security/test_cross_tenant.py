@@ -148,6 +148,7 @@ def _body(schema: dict, side) -> dict:
     member = side.ids["member"]
     known = {
         "village_code": side.place.cooperative.village_id,
+        "cooperatives": [side.place.cooperative.village_id],  # village codes (a training's)
         "cooperative_id": str(side.place.cooperative.public_id),
         "member_id": str(member.public_id),
         "product_id": str(side.ids["loan_product"].public_id),
@@ -173,8 +174,11 @@ def _request_schema(operation: dict) -> dict | None:
     content = operation.get("requestBody", {}).get("content", {}).get("application/json")
     if not content:
         return None
-    ref = content["schema"].get("$ref", "")
-    return SCHEMA["components"]["schemas"][ref.rsplit("/", 1)[-1]] if ref else content["schema"]
+    schema = content["schema"]
+    # An optional body (`payload: X | None = None`) is `anyOf: [{$ref: X}, {type: null}]`.
+    refs = [s["$ref"] for s in schema.get("anyOf", []) if "$ref" in s]
+    ref = schema.get("$ref", "") or (refs[0] if len(refs) == 1 else "")
+    return SCHEMA["components"]["schemas"][ref.rsplit("/", 1)[-1]] if ref else schema
 
 
 TENANT_BODIES = [
@@ -182,7 +186,7 @@ TENANT_BODIES = [
     for m, p, op in SECURED
     if "{" not in p
     and (schema := _request_schema(op))
-    and {"village_code", "cooperative_id", "member_id", "nik", "product_id"}
+    and {"village_code", "cooperatives", "cooperative_id", "member_id", "nik", "product_id"}
     & set(schema.get("properties", {}))
 ]
 

@@ -34,6 +34,15 @@ def sessions(cooperatives: QuerySet[Cooperative]) -> QuerySet[TrainingSession]:
     )
 
 
+def session_of(cooperatives: QuerySet[Cooperative], public_id) -> TrainingSession:
+    """The training session `public_id` with a cooperative of `cooperatives` invited, or
+    NotFound (absent and out of reach look the same)."""
+    row = sessions(cooperatives).filter(public_id=parse_public_id(public_id)).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
 def findings(
     cooperatives: QuerySet[Cooperative], *, status: str = "", overdue: bool = False
 ) -> QuerySet[Finding]:

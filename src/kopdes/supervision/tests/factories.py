@@ -1,6 +1,7 @@
 """A cooperative's coaching for pages and matrices to show: a mentoring visit held with a
 finding raised at it (open, followed up once), and a training session held with its
-attendance recorded. Everything through the services, as the system."""
+attendance recorded (`session` is that session). Everything through the services, as the
+system."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -15,6 +16,7 @@ class Coaching:
     visit: Any
     finding: Any
     participation: Any
+    session: Any
 
 
 def make_coaching(cooperative: Any, *, label: str = "") -> Coaching:
@@ -56,4 +58,4 @@ def make_coaching(cooperative: Any, *, label: str = "") -> Coaching:
         participation=participation,
         attendees=[{"name": "Peserta Pelatihan", "role": "Bendahara"}],
     )
-    return Coaching(visit=visit, finding=finding, participation=participation)
+    return Coaching(visit=visit, finding=finding, participation=participation, session=session)
