@@ -4,9 +4,6 @@
 `request.not_found` as for a cooperative that does not exist; a bad period is 422
 `supervision.export_period_invalid`."""
 
-import tempfile
-
-from django.http import FileResponse
 from ninja import Query, Router
 
 from kopdes.accounts.access import Capability, cooperative_access
@@ -41,23 +38,7 @@ def cooperative_evidence(
     one ZIP. Every export is audited (`evidence.export`)."""
     cooperative = cooperative_access(request.user, cooperative_id, need=Capability.EXPORT_EVIDENCE)
     period = evidence.period_from_text(from_month, to_month, year)
-    file = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
-    try:
-        evidence.evidence_export(
-            actor=request.user, cooperative=cooperative, period=period, out=file
-        )
-    except BaseException:
-        file.close()
-        raise
-    file.seek(0)
-    response = FileResponse(
-        file,
-        as_attachment=True,
-        filename=evidence.export_filename(cooperative, period),
-        content_type="application/zip",
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return evidence.evidence_download(actor=request.user, cooperative=cooperative, period=period)
 
 
 api.add_router("/supervision", router)

@@ -23,6 +23,7 @@ import hashlib
 import io
 import itertools
 import json
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db.models import Q, QuerySet
+from django.http import FileResponse
 from django.utils import timezone
 
 import kopdes
@@ -874,6 +876,26 @@ def evidence_export(
 
 def export_filename(cooperative: Cooperative, period: Period) -> str:
     return f"bukti_{cooperative.village_id}_{period.first:%Y%m}_{period.last:%Y%m}.zip"
+
+
+def evidence_download(*, actor: Actor, cooperative: Cooperative, period: Period) -> FileResponse:
+    """The export as an HTTP download (the page and the API): written to a temporary file and
+    streamed from it, never kept; refused exports raise before any byte is sent."""
+    file = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+    try:
+        evidence_export(actor=actor, cooperative=cooperative, period=period, out=file)
+    except BaseException:
+        file.close()
+        raise
+    file.seek(0)
+    response = FileResponse(
+        file,
+        as_attachment=True,
+        filename=export_filename(cooperative, period),
+        content_type="application/zip",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def manifest_of(data: bytes) -> dict[str, Any]:

@@ -4,11 +4,9 @@ more than the 404): a GET form with the months from and to, or a fiscal year; su
 answer is the ZIP, written to a temporary file and streamed from it. A GET, not a POST: it
 changes nothing but the audit row every export leaves."""
 
-import tempfile
 from datetime import date
 
 from django import forms
-from django.http import FileResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext_lazy
@@ -54,26 +52,11 @@ def evidence_export(request, cooperative: Cooperative):
         data = form.cleaned_data
         try:
             period = evidence.period_from_text(data["first"], data["last"], data["year"])
-            file = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
-            try:
-                evidence.evidence_export(
-                    actor=request.user, cooperative=cooperative, period=period, out=file
-                )
-            except BaseException:
-                file.close()
-                raise
+            return evidence.evidence_download(
+                actor=request.user, cooperative=cooperative, period=period
+            )
         except DomainError as error:
             form_add_domain_error(form, error)
-        else:
-            file.seek(0)
-            response = FileResponse(
-                file,
-                as_attachment=True,
-                filename=evidence.export_filename(cooperative, period),
-                content_type="application/zip",
-            )
-            response["Cache-Control"] = "private, no-store"
-            return response
     return render(
         request,
         "web/supervision/evidence.html",
