@@ -11,8 +11,9 @@ close through yesterday it has a loan in each class 1 to 5, one paid off early a
 restructured (days past due on 2026-11-29 are noted by each story: the demo's close runs through
 the day before yesterday); the others tell a few of them, drawn and sized by their own random
 generator, next to a few loans that are repaid on time. Every lending cooperative starts with
-its first two loans in November 2025 (`FIRST_LOANS`), still running. Wherever the ketua has a family card
-on record, the ketua's spouse borrows too: a related-party loan, approved by both organs."""
+its first two loans in November 2025 (`FIRST_LOANS`), still running. Wherever the ketua has a
+family card on record, the ketua's spouse borrows too: a related-party loan, approved by both
+organs."""
 
 from __future__ import annotations
 
