@@ -237,6 +237,15 @@ def _session(s: TrainingSession, scope: QuerySet[Cooperative]) -> dict:
     refs = [cooperative_ref(p.cooperative) for p in invited.order_by("cooperative__village_id")]
     return {
         "id": s.public_id,
+        **_session_fields(s),
+        "cooperatives_invited": len(refs),
+        "cooperatives": refs,
+    }
+
+
+def _session_fields(s: TrainingSession) -> dict:
+    """What a session and a cooperative's participation in it both show of the session."""
+    return {
         "title": s.title,
         "planned_on": s.planned_on,
         "place": s.place,
@@ -245,8 +254,6 @@ def _session(s: TrainingSession, scope: QuerySet[Cooperative]) -> dict:
         "status": s.status,
         "status_label": s.get_status_display(),
         "cancel_reason": s.cancel_reason,
-        "cooperatives_invited": len(refs),
-        "cooperatives": refs,
     }
 
 
@@ -255,14 +262,7 @@ def _training(p: TrainingParticipation) -> dict:
     return {
         "id": p.public_id,
         "session_id": s.public_id,
-        "title": s.title,
-        "planned_on": s.planned_on,
-        "place": s.place,
-        "topics": s.topics,
-        "trainer": s.trainer,
-        "status": s.status,
-        "status_label": s.get_status_display(),
-        "cancel_reason": s.cancel_reason,
+        **_session_fields(s),
         "attended": p.attended,
         "attendees": [{"name": a.get("name", ""), "role": a.get("role", "")} for a in p.attendees],
         "recorded_at": p.recorded_at,
