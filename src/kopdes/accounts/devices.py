@@ -35,7 +35,7 @@ from kopdes.accounts.errors import (
 from kopdes.accounts.models import ApiToken, Device, User
 from kopdes.accounts.rules import normalize_phone, pin_check
 from kopdes.accounts.services import api_login_allowed, user_register
-from kopdes.accounts.tokens import token_issue
+from kopdes.accounts.tokens import token_bind, token_issue, tokens_revoke_on
 from kopdes.core.audit import audit_record
 from kopdes.core.errors import NotFound
 
@@ -46,10 +46,11 @@ def _key_digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def sign_in(*, user: User, device: str = "") -> tuple[str, ApiToken]:
-    """A bearer token for `user` (the app's `device` label), audited as `auth.token_issue` (the
-    password login, a PIN unlock, an activation, a registration)."""
-    token, row = token_issue(user=user, label=device or _("member app"))
+def sign_in(*, user: User, device: str = "", phone: Device | None = None) -> tuple[str, ApiToken]:
+    """A bearer token for `user` (the app's `device` label; `phone`, the device row, when the
+    token is for a phone with a PIN), audited as `auth.token_issue` (the password login, a PIN
+    unlock, an activation, a registration)."""
+    token, row = token_issue(user=user, label=device or _("member app"), device=phone)
     audit_record(
         actor=user, action="auth.token_issue", obj=user, after={"token_prefix": row.prefix}
     )
@@ -68,11 +69,16 @@ def _device_new(*, user: User, pin: str, label: str) -> tuple[Device, str]:
 
 
 @transaction.atomic
-def pin_set(*, user: User, pin: str, device: str = "") -> tuple[Device, str]:
-    """Set a PIN on a new device of `user` (signed in with the password): returns the device
-    and its key (shown once). Raises InvalidPin, TrivialPin."""
+def pin_set(
+    *, user: User, pin: str, device: str = "", token: str | None = None
+) -> tuple[Device, str]:
+    """Set a PIN on a new device of `user` (signed in with the password, `token` the sign-in's
+    bearer token, then tied to the phone): returns the device and its key (shown once). Raises
+    InvalidPin, TrivialPin."""
     pin_check(pin)
     row, key = _device_new(user=user, pin=pin, label=device)
+    if token:
+        token_bind(token=token, device=row)
     audit_record(
         actor=user, action="device.pin_set", obj=row, after={"label": row.label, "device": True}
     )
@@ -125,21 +131,23 @@ def pin_unlock(
         row.failed_attempts = 0
         row.last_used_at = timezone.now()
         row.save(update_fields=["failed_attempts", "last_used_at"])
-        token, token_row = sign_in(user=row.user, device=row.label)
+        token, token_row = sign_in(user=row.user, device=row.label, phone=row)
     return row, token, token_row.expires_at
 
 
 @transaction.atomic
 def _disable(row: Device) -> None:
+    """Five wrong PINs: the phone is locked and its sessions end (whoever guesses may hold it)."""
     updated = Device.objects.filter(pk=row.pk, disabled_at__isnull=True).update(
         disabled_at=timezone.now()
     )
     if updated:
+        revoked = tokens_revoke_on([row.pk])
         audit_record(
             actor=row.user,
             action="device.locked",
             obj=row,
-            after={"failed_attempts": row.failed_attempts},
+            after={"failed_attempts": row.failed_attempts, "tokens_revoked": revoked},
         )
 
 
@@ -158,17 +166,18 @@ def pin_reset(
     api_login_allowed(user)
     with transaction.atomic():
         otp.otp_use(code_row)
-        disabled = Device.objects.filter(user=user, disabled_at__isnull=True).update(
-            disabled_at=timezone.now()
-        )
+        earlier = Device.objects.filter(user=user, disabled_at__isnull=True)
+        phones = list(earlier.values_list("pk", flat=True))
+        disabled = earlier.update(disabled_at=timezone.now())
+        revoked = tokens_revoke_on(phones)
         row, key = _device_new(user=user, pin=pin, label=device)
         audit_record(
             actor=user,
             action="device.pin_reset",
             obj=row,
-            after={"label": row.label, "devices_disabled": disabled},
+            after={"label": row.label, "devices_disabled": disabled, "tokens_revoked": revoked},
         )
-        token, token_row = sign_in(user=user, device=row.label)
+        token, token_row = sign_in(user=user, device=row.label, phone=row)
     return row, key, token, token_row.expires_at
 
 
@@ -198,7 +207,8 @@ def device_list(*, user: User) -> QuerySet[Device]:
 @transaction.atomic
 def device_disable(*, actor: User, device_id: str) -> Device:
     """Disable one of `actor`'s own phones: its PIN no longer unlocks (the password is needed on
-    that phone again). Disabling a disabled phone changes nothing (and writes no audit row).
+    that phone again) and the sessions opened on it end (their tokens revoked: a lost phone
+    keeps nothing open). Disabling a disabled phone changes nothing (and writes no audit row).
     Raises NotFound for an unknown id or another person's device (the same answer)."""
     try:
         public_id = uuid.UUID(str(device_id))
@@ -210,11 +220,16 @@ def device_disable(*, actor: User, device_id: str) -> Device:
     if row.disabled_at is None:
         row.disabled_at = timezone.now()
         row.save(update_fields=["disabled_at"])
+        revoked = tokens_revoke_on([row.pk])
         audit_record(
             actor=actor,
             action="device.disable",
             obj=row,
             before={"disabled_at": None},
-            after={"label": row.label, "disabled_at": row.disabled_at.isoformat()},
+            after={
+                "label": row.label,
+                "disabled_at": row.disabled_at.isoformat(),
+                "tokens_revoked": revoked,
+            },
         )
     return row

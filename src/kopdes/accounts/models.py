@@ -233,6 +233,11 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # The phone it was issued to, when known (a PIN unlock or reset, or the password sign-in on
+    # which the PIN was then set): disabling or locking that phone revokes it.
+    device = models.ForeignKey(
+        "Device", null=True, blank=True, on_delete=models.SET_NULL, related_name="tokens"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["user", "revoked_at"], name="accounts_apitoken_user_idx")]

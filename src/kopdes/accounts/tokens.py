@@ -1,15 +1,17 @@
-"""API tokens: random, shown once, stored as SHA-256, expiring, revocable."""
+"""API tokens: random, shown once, stored as SHA-256, expiring, revocable; tied to the phone
+they were issued on when it is known, so that disabling the phone ends them."""
 
 import functools
 import hashlib
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from kopdes.accounts.models import ApiToken, User
+from kopdes.accounts.models import ApiToken, Device, User
 
 
 def _digest(token: str) -> str:
@@ -17,9 +19,10 @@ def _digest(token: str) -> str:
 
 
 def token_issue(
-    *, user: User, label: str = "", ttl: timedelta | None = None
+    *, user: User, label: str = "", ttl: timedelta | None = None, device: Device | None = None
 ) -> tuple[str, ApiToken]:
-    """Create a token for `user`; returns the clear token (never stored) and its row."""
+    """Create a token for `user` (on `device`, a phone with a PIN, when known); returns the
+    clear token (never stored) and its row."""
     token = secrets.token_urlsafe(32)
     row = ApiToken.objects.create(
         user=user,
@@ -27,8 +30,23 @@ def token_issue(
         prefix=token[:8],
         label=label[:100],
         expires_at=timezone.now() + (ttl or settings.KOPDES_API_TOKEN_TTL),
+        device=device,
     )
     return token, row
+
+
+def token_bind(*, token: str, device: Device) -> None:
+    """Tie a live token of the device's person to the phone (the PIN was just set on it)."""
+    ApiToken.objects.filter(
+        key_hash=_digest(token), user_id=device.user_id, revoked_at__isnull=True
+    ).update(device=device)
+
+
+def tokens_revoke_on(devices: Iterable[int]) -> int:
+    """Revoke the live tokens issued on these phones (their ids); returns how many."""
+    return ApiToken.objects.filter(device_id__in=list(devices), revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
 
 
 def token_user(token: str) -> User | None:

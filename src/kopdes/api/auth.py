@@ -264,10 +264,13 @@ def register(request, payload: RegisterIn):
 
 @router.post("/auth/pin", response={201: DeviceOut, **errors(401)})
 def pin_set(request, payload: PinIn):
-    """Set a 6-digit PIN for daily sign-in on this phone (after a password sign-in): 201 with
-    the device's id and key, shown once; keep both on the phone. 422 `auth.pin_invalid` (not 6
+    """Set a 6-digit PIN for daily sign-in on this phone (after a password sign-in, whose token
+    is then this phone's: disabling the phone ends it): 201 with the device's id and key, shown
+    once; keep both on the phone. 422 `auth.pin_invalid` (not 6
     digits), `auth.pin_trivial` (one digit repeated, a sequence such as 123456 or 121212)."""
-    device, key = devices.pin_set(user=request.user, pin=payload.pin, device=payload.device)
+    device, key = devices.pin_set(
+        user=request.user, pin=payload.pin, device=payload.device, token=request.api_token
+    )
     return Status(201, {"device_id": device.public_id, "device_key": key})
 
 

@@ -86,6 +86,10 @@ def test_a_wrong_key_or_an_unknown_device_looks_the_same(place_a):
 
 def test_five_wrong_pins_lock_the_phone(place_a):
     device, key = devices.pin_set(user=place_a.anggota, pin=PIN)
+    _row, opened, _expires = devices.pin_unlock(
+        device_id=str(device.public_id), device_key=key, pin=PIN, address=None
+    )
+    elsewhere, _row = devices.sign_in(user=place_a.anggota)  # another phone, by password
     remaining = []
     for _attempt in range(4):
         with pytest.raises(WrongPin) as caught:
@@ -102,7 +106,10 @@ def test_five_wrong_pins_lock_the_phone(place_a):
         devices.pin_unlock(device_id=str(device.public_id), device_key=key, pin=PIN, address=None)
     device.refresh_from_db()
     assert device.disabled_at is not None
-    assert AuditEvent.objects.filter(action="device.locked").count() == 1
+    locked = AuditEvent.objects.get(action="device.locked")
+    # whoever guessed may hold the phone: the session opened on it ends, not the others
+    assert token_user(opened) is None and locked.after["tokens_revoked"] == 1
+    assert token_user(elsewhere) == place_a.anggota
 
 
 def test_a_right_pin_resets_the_count(place_a):
@@ -118,6 +125,9 @@ def test_a_right_pin_resets_the_count(place_a):
 
 def test_pin_reset_with_a_code_disables_the_old_phones(place_a):
     old, old_key = devices.pin_set(user=place_a.anggota, pin=PIN)
+    _row, on_old, _expires = devices.pin_unlock(
+        device_id=str(old.public_id), device_key=old_key, pin=PIN, address=None
+    )
     otp.otp_request(phone=place_a.anggota.phone, purpose="pin_reset", address=None, eligible=None)
     code = last_code(place_a.anggota.phone)
     with pytest.raises(TrivialPin):  # checked before the code is spent
@@ -128,6 +138,7 @@ def test_pin_reset_with_a_code_disables_the_old_phones(place_a):
         phone=place_a.anggota.phone, code=code, pin="583920", device="Baru", address=None
     )
     assert token_user(token) == place_a.anggota
+    assert token_user(on_old) is None  # the old phone's session ended with it
     with pytest.raises(DeviceLocked):
         devices.pin_unlock(device_id=str(old.public_id), device_key=old_key, pin=PIN, address=None)
     devices.pin_unlock(device_id=str(new.public_id), device_key=new_key, pin="583920", address=None)

@@ -50,6 +50,33 @@ def test_list_then_disable_one(client, place_a):
     assert AuditEvent.objects.filter(action="device.disable").count() == 1
 
 
+def test_disabling_a_phone_ends_the_sessions_opened_on_it(client, place_a):
+    """A lost phone keeps nothing open: the token of its PIN unlock and the password sign-in
+    on which its PIN was set are revoked; the phone in hand keeps its session."""
+    me = place_a.anggota
+    on_lost = bearer(client, me)  # signed in with the password on the phone later lost ...
+    pin = client.post(
+        "/api/v1/auth/pin",
+        {"pin": "482915", "device": "HP hilang"},
+        **on_lost,
+        content_type="application/json",
+    ).json()  # ... and its PIN set there
+    unlock = {"device_id": pin["device_id"], "device_key": pin["device_key"], "pin": "482915"}
+    unlocked = client.post("/api/v1/auth/pin/unlock", unlock, content_type="application/json")
+    on_lost_pin = {"HTTP_AUTHORIZATION": f"Bearer {unlocked.json()['token']}"}
+    in_hand = bearer(client, me)
+    for auth in (on_lost, on_lost_pin, in_hand):
+        assert client.get("/api/v1/me/devices", **auth).status_code == 200
+
+    response = client.post(f"/api/v1/me/devices/{pin['device_id']}/disable", **in_hand)
+    assert response.status_code == 200
+    for auth in (on_lost, on_lost_pin):
+        assert client.get("/api/v1/me/devices", **auth).status_code == 401
+    assert client.get("/api/v1/me/devices", **in_hand).status_code == 200
+    event = AuditEvent.objects.get(action="device.disable")
+    assert event.after["tokens_revoked"] == 2
+
+
 def test_another_persons_device_is_not_found(client, place_a, place_b):
     theirs, _key = devices.pin_set(user=place_a.ketua, pin="482915", device="HP ketua")
     for user in (place_a.anggota, place_b.anggota):
