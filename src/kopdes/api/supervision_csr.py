@@ -99,7 +99,8 @@ def csr_cooperatives(request):
         csr_funded_cooperatives(request.user).select_related("village").order_by("village_id")
     )
     with supervision_reads():
-        return [_totals(c, selectors.fund_use(c, kinds=selectors.CSR_KINDS)) for c in funded]
+        funds = selectors.fund_use_by_cooperative(funded, kinds=selectors.CSR_KINDS)
+        return [_totals(c, funds[c.pk]) for c in funded]
 
 
 @router.get("/cooperatives/{cooperative_id}", response={200: CsrCooperativeOut, **errors(401, 404)})

@@ -133,3 +133,18 @@ def test_the_api_gives_the_same_report(client, funded, csr_a, place_a, place_b, 
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "request.not_found"
     assert _api(client, dinas, "/cooperatives").json() == []
     assert _api(client, dinas, f"/cooperatives/{place_a.cooperative.public_id}").status_code == 404
+
+
+def test_many_cooperatives_funds_are_read_at_once(place_a, place_b, django_assert_num_queries):
+    """The partner's list reads every funded cooperative's grants in three queries, with the
+    same rows as each cooperative's own report."""
+    from kopdes.funding import selectors
+
+    testing.make_funding(place_a)
+    testing.make_funding(place_b)
+    cooperatives = [place_a.cooperative, place_b.cooperative]
+    with django_assert_num_queries(3):
+        together = selectors.fund_use_by_cooperative(cooperatives, kinds=selectors.CSR_KINDS)
+    for coop in cooperatives:
+        alone = selectors.fund_use(coop, kinds=selectors.CSR_KINDS)
+        assert together[coop.pk] == alone and len(alone) == 1

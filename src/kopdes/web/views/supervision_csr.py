@@ -38,7 +38,8 @@ def csr_overview(request):
     )
     if not funded:
         raise Http404
-    rows = [selectors.FundTotals(c, selectors.fund_use(c, kinds=CSR_KINDS)) for c in funded]
+    funds = selectors.fund_use_by_cooperative(funded, kinds=CSR_KINDS)
+    rows = [selectors.FundTotals(c, funds[c.pk]) for c in funded]
     totals = selectors.FundTotals(None, [f for row in rows for f in row.funds])
     return render(request, "web/supervision/csr_list.html", {"rows": rows, "totals": totals})
 
