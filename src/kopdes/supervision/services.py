@@ -16,6 +16,7 @@ from kopdes.cooperatives.models import Cooperative
 from kopdes.core import clock
 from kopdes.core.actors import Actor, actor_label
 from kopdes.core.audit import audit_record, audit_records
+from kopdes.core.replicas import supervision_reads
 from kopdes.supervision import rules, selectors, warning_rules
 from kopdes.supervision.errors import (
     MethodInvalid,
@@ -46,16 +47,32 @@ def _check_examiner(actor: Actor, cooperative: Cooperative) -> None:
         raise NotExaminer()
 
 
-@transaction.atomic
 def health_assess(*, actor: Actor, cooperative: Cooperative, year: int) -> Assessment:
     """Score the closed books of `year` by the ratio method in force, with the management
     questionnaire if filled (else that aspect scores 0). The new assessment becomes the
-    current one of the year; earlier ones stay as history."""
+    current one of the year; earlier ones stay as history.
+
+    The books (the year's statements, the heavy read) come from a read replica when one is
+    configured and has the year closed too (`core.replicas`, ADR 0036): a closed year takes no
+    posting, so the replica's copy is the primary's. A replica that lags behind the closing is
+    not read; the write's transaction checks the year closed again, on the primary."""
     _check_examiner(actor, cooperative)
+    inputs = None
+    with supervision_reads():
+        if selectors.year_closed(cooperative, year):
+            inputs = selectors.book_inputs(cooperative, year)
+    return _assessment_record(actor=actor, cooperative=cooperative, year=year, inputs=inputs)
+
+
+@transaction.atomic
+def _assessment_record(
+    *, actor: Actor, cooperative: Cooperative, year: int, inputs: dict[str, int] | None
+) -> Assessment:
     if not selectors.year_closed(cooperative, year):
         raise YearNotClosed(year=year)
+    if inputs is None:  # the replica had not replayed the closing yet
+        inputs = selectors.book_inputs(cooperative, year)
     method = selectors.method_in_force(HealthMethod.Kind.RATIO)
-    inputs = selectors.book_inputs(cooperative, year)
     filled = selectors.management_answers(cooperative, year)
     result = rules.assess(
         method.rules,

@@ -174,3 +174,51 @@ def test_a_paused_standby_shows_the_old_rows_until_it_replays(client, replica, a
     wait_for_replay(replica)
     answer = client.get(api_url, HTTP_AUTHORIZATION=f"Bearer {token}").json()
     assert len(answer["history"]) == 1
+
+
+def _sql(capture) -> list[str]:
+    return [q["sql"] for q in capture.captured_queries]
+
+
+def test_the_health_run_reads_the_books_on_the_standby(replica):
+    """`health_assess` (the examiner's button, `kopdes health assess`) reads the closed year's
+    statements on the standby and writes the assessment on the primary."""
+    place = testing.persona_place("A")
+    testing.close_shu_books(place, make_member(place.cooperative))
+    wait_for_replay(replica)
+    with (
+        CaptureQueriesContext(connections[replica]) as on_replica,
+        CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as on_primary,
+    ):
+        assessment = health_assess(actor=None, cooperative=place.cooperative, year=2025)
+    assert assessment._state.db == DEFAULT_DB_ALIAS
+    assert any("ledger_accountmonth" in sql for sql in _sql(on_replica))
+    assert not any("ledger_accountmonth" in sql for sql in _sql(on_primary))
+    assert any(
+        sql.startswith("INSERT") and "supervision_assessment" in sql for sql in _sql(on_primary)
+    )
+
+
+def test_a_standby_behind_the_closing_is_not_read_for_the_books(replica):
+    """With the standby's replay paused before the year is closed, the standby does not have it
+    closed: the books are read on the primary, and the assessment is the same as ever."""
+    wait_for_replay(replica)
+    try:
+        _one(replica, "SELECT pg_wal_replay_pause()")
+    except DatabaseError as error:
+        pytest.skip(f"the test role may not pause the standby's replay ({error})")
+    try:
+        for _ in range(200):
+            (state,) = _one(replica, "SELECT pg_get_wal_replay_pause_state()")
+            if state == "paused":
+                break
+            time.sleep(0.05)
+        place = testing.persona_place("A")
+        testing.close_shu_books(place, make_member(place.cooperative))
+        with CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as on_primary:
+            assessment = health_assess(actor=None, cooperative=place.cooperative, year=2025)
+        assert any("ledger_accountmonth" in sql for sql in _sql(on_primary))
+        assert assessment.inputs["total_assets"] > 0
+    finally:
+        _one(replica, "SELECT pg_wal_replay_resume()")
+    wait_for_replay(replica)

@@ -6,8 +6,8 @@
 as the system, and prints the spread of predicates; a cooperative whose year is not closed is
 counted apart, not assessed.
 
-It reads from the primary even when read replicas are configured (ADR 0036): every read of an
-assessment is inside `health_assess`'s transaction, which writes it, and must see the primary.
+With read replicas configured (ADR 0036), `health_assess` reads each cooperative's books (the
+year's statements) from a replica that has the year closed, and writes on the primary.
 """
 
 from collections import Counter
