@@ -166,7 +166,8 @@ def test_activate_pin_pay_by_qris_and_apply_for_a_loan(browser, live_server):
         assert page.evaluate("() => JSON.parse(localStorage.getItem('kopdes.m.device'))") != kept
 
         # Akun lists the phones with a PIN: the reset disabled the first; this one is disabled
-        # from here (its PIN no longer opens the app, the kept device is forgotten).
+        # from here (its PIN no longer opens the app, the kept device is forgotten, and its
+        # session ends: the sign-in page says so).
         page.get_by_role("link", name="Akun").tap()
         devices = page.locator("#devices li")
         expect(devices).to_have_count(2)
@@ -175,9 +176,11 @@ def test_activate_pin_pay_by_qris_and_apply_for_a_loan(browser, live_server):
         _check(page, "akun-hp")
         page.screenshot(path=str(shots / "member-app-akun-hp.png"), full_page=True)
         page.get_by_role("button", name=re.compile(r"^Nonaktifkan .*\(HP ini\)$")).tap()
-        expect(page.locator("#account-status")).to_contain_text("dinonaktifkan")
-        expect(page.locator("#devices li").first).to_contain_text("Nonaktif sejak")
+        expect(heading).to_have_text("Masuk")
+        expect(page.locator("p.notice")).to_contain_text("HP ini dinonaktifkan")
         assert page.evaluate("() => localStorage.getItem('kopdes.m.device')") is None
+        assert page.evaluate("() => localStorage.getItem('kopdes.m.token')") is None
+        _check(page, "hp-ini-dinonaktifkan")
         assert not errors, errors
     finally:
         context.close()

@@ -20,6 +20,7 @@ from kopdes.cooperatives.models import Cooperative
 from kopdes.core.replicas import supervision_reads
 from kopdes.savings.tests.factories import make_member
 from kopdes.supervision.models import Assessment
+from kopdes.supervision.selectors import year_closed
 from kopdes.supervision.services import health_assess
 
 REPLICAS = list(getattr(settings, "KOPDES_DATABASE_REPLICAS", []))
@@ -186,14 +187,20 @@ def test_the_health_run_reads_the_books_on_the_standby(replica):
     place = testing.persona_place("A")
     testing.close_shu_books(place, make_member(place.cooperative))
     wait_for_replay(replica)
+    deadline = time.monotonic() + 30
+    with supervision_reads():  # the precondition: the standby has the year closed
+        while not year_closed(place.cooperative, 2025):
+            assert time.monotonic() < deadline, "the standby never showed 2025 closed"
+            time.sleep(0.05)
     with (
         CaptureQueriesContext(connections[replica]) as on_replica,
         CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as on_primary,
     ):
         assessment = health_assess(actor=None, cooperative=place.cooperative, year=2025)
     assert assessment._state.db == DEFAULT_DB_ALIAS
-    assert any("ledger_accountmonth" in sql for sql in _sql(on_replica))
-    assert not any("ledger_accountmonth" in sql for sql in _sql(on_primary))
+    replica_sql, primary_sql = _sql(on_replica), _sql(on_primary)
+    assert any("ledger_accountmonth" in sql for sql in replica_sql), (replica_sql, primary_sql)
+    assert not any("ledger_accountmonth" in sql for sql in primary_sql)
     assert any(
         sql.startswith("INSERT") and "supervision_assessment" in sql for sql in _sql(on_primary)
     )

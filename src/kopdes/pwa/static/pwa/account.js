@@ -13,6 +13,7 @@ addWords({
     device_this: "HP ini", device_since: "Sejak {date}", device_used: "terakhir dipakai {date}",
     device_active: "Aktif", device_disabled: "Nonaktif sejak {date}",
     device_disable: "Nonaktifkan {label}", device_disabled_note: "{label} dinonaktifkan: PIN-nya tidak bisa lagi membuka aplikasi.",
+    device_this_disabled: "HP ini dinonaktifkan: sesinya berakhir. Masuk lagi dengan kata sandi.",
   },
   en: {
     pin_forget: "Remove the PIN from this phone", pin_forgotten: "The PIN is removed from this phone. Next time, sign in with the password.",
@@ -20,11 +21,13 @@ addWords({
     device_this: "this phone", device_since: "Since {date}", device_used: "last used {date}",
     device_active: "Active", device_disabled: "Disabled since {date}",
     device_disable: "Disable {label}", device_disabled_note: "{label} is disabled: its PIN no longer opens the app.",
+    device_this_disabled: "This phone is disabled: its session has ended. Sign in with the password again.",
   },
 });
 
-// The phones with a PIN, the ones in use first; a button disables one (this phone's too: its
-// kept device is then forgotten, the next sign-in asks for the password).
+// The phones with a PIN, the ones in use first; a button disables one. Disabling another phone
+// ends that phone's sessions; disabling this one ends this session too (the server revokes the
+// tokens issued on it): the kept device and data are forgotten and the sign-in page says why.
 async function devices(note) {
   const box = alertBox("devices-error");
   const section = h("section", { "aria-labelledby": "devices-title" }, h("h2", { id: "devices-title" }, t("devices_title")));
@@ -52,7 +55,13 @@ async function devices(note) {
           showError(section, box, error);
           return;
         }
-        if (d.id === mine) forgetDevice();
+        if (d.id === mine) {
+          forgetDevice();
+          await signOut();
+          sessionStorage.setItem("kopdes.m.note", t("device_this_disabled"));
+          go("masuk");
+          return;
+        }
         section.replaceWith(await devices(note));
         note.textContent = t("device_disabled_note", { label: name });
       } }, t("device_disable", { label: name })));
