@@ -7,6 +7,8 @@ The test database is the primary's `test_<name>`; the replica alias mirrors its 
 and wait for the standby to replay the primary's WAL before they read."""
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from django.conf import settings
@@ -53,6 +55,27 @@ def wait_for_replay(alias: str, timeout: float = 30) -> None:
         if time.monotonic() > deadline:
             pytest.fail(f"{alias} did not replay up to {lsn} within {timeout} s")
         time.sleep(0.05)
+
+
+@contextmanager
+def replay_paused(alias: str) -> Iterator[None]:
+    """The standby caught up, then its replay paused (the test skipped if the role may not);
+    resumed and caught up again afterwards."""
+    wait_for_replay(alias)
+    try:
+        _one(alias, "SELECT pg_wal_replay_pause()")
+    except DatabaseError as error:
+        pytest.skip(f"the test role may not pause the standby's replay ({error})")
+    try:
+        for _ in range(200):
+            (state,) = _one(alias, "SELECT pg_get_wal_replay_pause_state()")
+            if state == "paused":
+                break
+            time.sleep(0.05)
+        yield
+    finally:
+        _one(alias, "SELECT pg_wal_replay_resume()")
+    wait_for_replay(alias)
 
 
 @pytest.fixture
@@ -146,17 +169,7 @@ def test_a_paused_standby_shows_the_old_rows_until_it_replays(client, replica, a
     committed on the primary is missing from the API's answer until the replay resumes. (The
     examiner's POST, a write, works meanwhile: it goes to the primary.)"""
     coop, examiner = assessed
-    wait_for_replay(replica)
-    try:
-        _one(replica, "SELECT pg_wal_replay_pause()")
-    except DatabaseError as error:
-        pytest.skip(f"the test role may not pause the standby's replay ({error})")
-    try:
-        for _ in range(200):
-            (state,) = _one(replica, "SELECT pg_get_wal_replay_pause_state()")
-            if state == "paused":
-                break
-            time.sleep(0.05)
+    with replay_paused(replica):
         token, _row = token_issue(user=examiner)
         client.force_login(examiner)
         response = client.post(reverse("web:health", args=[coop.public_id]), {"year": "2025"})
@@ -170,9 +183,6 @@ def test_a_paused_standby_shows_the_old_rows_until_it_replays(client, replica, a
             page = client.get(response["Location"])
         assert page.status_code == 200
         assert not any("supervision_assessment" in q["sql"] for q in on_replica.captured_queries)
-    finally:
-        _one(replica, "SELECT pg_wal_replay_resume()")
-    wait_for_replay(replica)
     answer = client.get(api_url, HTTP_AUTHORIZATION=f"Bearer {token}").json()
     assert len(answer["history"]) == 1
 
@@ -209,23 +219,10 @@ def test_the_health_run_reads_the_books_on_the_standby(replica):
 def test_a_standby_behind_the_closing_is_not_read_for_the_books(replica):
     """With the standby's replay paused before the year is closed, the standby does not have it
     closed: the books are read on the primary, and the assessment is the same as ever."""
-    wait_for_replay(replica)
-    try:
-        _one(replica, "SELECT pg_wal_replay_pause()")
-    except DatabaseError as error:
-        pytest.skip(f"the test role may not pause the standby's replay ({error})")
-    try:
-        for _ in range(200):
-            (state,) = _one(replica, "SELECT pg_get_wal_replay_pause_state()")
-            if state == "paused":
-                break
-            time.sleep(0.05)
+    with replay_paused(replica):
         place = testing.persona_place("A")
         testing.close_shu_books(place, make_member(place.cooperative))
         with CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as on_primary:
             assessment = health_assess(actor=None, cooperative=place.cooperative, year=2025)
         assert any("ledger_accountmonth" in sql for sql in _sql(on_primary))
         assert assessment.inputs["total_assets"] > 0
-    finally:
-        _one(replica, "SELECT pg_wal_replay_resume()")
-    wait_for_replay(replica)
