@@ -22,7 +22,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
@@ -232,9 +232,16 @@ def _visit(v) -> dict:
     }
 
 
+def _invited_in(scope: QuerySet[Cooperative]) -> Prefetch:
+    """A session's invitations of cooperatives in `scope`, as `invited` (one query per page)."""
+    rows = TrainingParticipation.objects.filter(cooperative__in=scope).select_related("cooperative")
+    return Prefetch("participations", rows.order_by("cooperative__village_id"), to_attr="invited")
+
+
 def _session(s: TrainingSession, scope: QuerySet[Cooperative]) -> dict:
-    invited = s.participations.filter(cooperative__in=scope).select_related("cooperative")
-    refs = [cooperative_ref(p.cooperative) for p in invited.order_by("cooperative__village_id")]
+    if not hasattr(s, "invited"):
+        prefetch_related_objects([s], _invited_in(scope))
+    refs = [cooperative_ref(p.cooperative) for p in s.invited]  # type: ignore[attr-defined]
     return {
         "id": s.public_id,
         **_session_fields(s),
@@ -324,10 +331,8 @@ def coaching_sessions(request, paging: Query[Paging]):
     """The training sessions with a cooperative of the caller's scope invited, latest first."""
     scope = _scope(request, paging.cooperative)
     rows = coaching_selectors.sessions(scope)
-    return {
-        "count": rows.count(),
-        "items": [_session(s, scope) for s in rows[paging.offset : paging.offset + paging.limit]],
-    }
+    page = rows[paging.offset : paging.offset + paging.limit].prefetch_related(_invited_in(scope))
+    return {"count": rows.count(), "items": [_session(s, scope) for s in page]}
 
 
 @router.get("/findings", response={200: FindingPage, **errors(401)})

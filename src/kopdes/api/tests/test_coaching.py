@@ -417,3 +417,23 @@ def test_plan_hold_and_cancel_a_training_session(
     assert cancelled.json()["status"] == "cancelled"
     assert cancelled.json()["cancel_reason"] == "Aula dipakai"
     assert _audits("coaching.training_cancel").get().reason == "Aula dipakai"
+
+
+def test_the_sessions_list_reads_the_invitations_once_per_page(client, coop_a, coop_b, dinas):
+    """The invited cooperatives of a page of sessions come in one query, not one per session;
+    each session lists only its invited cooperatives in the caller's scope."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    auth = _auth(dinas)
+    client.get(f"{BASE}/sessions", **auth)  # the token's first use writes its last use
+    _session(coop_a)
+    with CaptureQueriesContext(connection) as one:
+        client.get(f"{BASE}/sessions", **auth)
+    _session(coop_a, coop_b)
+    _session(coop_b)
+    with CaptureQueriesContext(connection) as three:
+        items = client.get(f"{BASE}/sessions", **auth).json()["items"]
+    assert len(three.captured_queries) == len(one.captured_queries)
+    assert sorted(len(s["cooperatives"]) for s in items) == [1, 1, 2]
+    assert all(s["cooperatives_invited"] == len(s["cooperatives"]) for s in items)
